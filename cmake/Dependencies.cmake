@@ -1,0 +1,12 @@
+# All dependencies come from Debian 12 packages (ci/install-deps.sh).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(FIU REQUIRED IMPORTED_TARGET libfiu)
+find_package(GTest REQUIRED)
+find_package(rapidcheck CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(fmt CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(Threads REQUIRED)
+if(ORDEAL_BUILD_BENCH)
+  find_package(benchmark CONFIG REQUIRED)
+endif()

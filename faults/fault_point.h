@@ -1,0 +1,102 @@
+// Fault points: named places in a target's code where ordeal injects a fault.
+//
+// A point is declared once (a global FaultPoint with a name and description)
+// and checked at its site; when armed and it fires, the site does the damage:
+//
+//   extern faults::FaultPoint meta_update_drop;        // declared in a header
+//   if (meta_update_drop.check()) return;              // at the site: drop it
+//
+//   faults::ScopedArm armed("meta.update.drop", {.probability = 0.5, .seed = 7});
+//
+// A disarmed point costs one relaxed atomic load: libfiu's own check costs
+// 60-75 ns, so it is only consulted once the point is armed. Armed points go
+// through libfiu (fiu_enable_external), so libfiu's tools see them, but the
+// decision to fire comes from the arm's seed and the number of the hit, never
+// from libfiu's global PRNG: in sim mode the same seed fires the same hits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ordeal::faults {
+
+// How an armed point behaves. `param` means what the point says it means
+// (a delay in ms, a field to corrupt, a downtime in ms); 0 lets the site pick.
+struct ArmSpec {
+  double probability = 1.0;
+  uint64_t max_fires = std::numeric_limits<uint64_t>::max();
+  int64_t param = 0;
+  uint64_t seed = 0;
+};
+
+// The outcome of one check. `draw` is a seeded random value that the site uses
+// for its own choices (which field, how long), so those replay too.
+struct Hit {
+  bool fired = false;
+  int64_t param = 0;
+  uint64_t draw = 0;
+  explicit operator bool() const { return fired; }
+};
+
+class FaultPoint {
+ public:
+  // Registers the point in the catalogue; names are unique.
+  FaultPoint(std::string_view name, std::string_view description);
+  FaultPoint(const FaultPoint&) = delete;
+  FaultPoint& operator=(const FaultPoint&) = delete;
+
+  Hit check() {
+    if (!gate_.load(std::memory_order_relaxed)) [[likely]] return {};
+    return check_armed();
+  }
+
+  const std::string& name() const { return name_; }
+  const std::string& description() const { return description_; }
+  bool armed() const { return gate_.load(std::memory_order_relaxed); }
+  uint64_t fired_count() const { return fires_.load(std::memory_order_relaxed); }
+
+  void arm(const ArmSpec& spec);
+  void disarm();
+
+ private:
+  Hit check_armed();
+  static int decide(const char* name, int* failnum, void** failinfo, unsigned* flags);
+
+  std::string name_;
+  std::string description_;
+  std::atomic<bool> gate_{false};
+  ArmSpec spec_;
+  uint64_t point_seed_ = 0;
+  std::atomic<uint64_t> hits_{0};
+  std::atomic<uint64_t> fires_{0};
+};
+
+// The catalogue of every registered point, sorted by name.
+std::span<FaultPoint* const> all_points();
+FaultPoint* find_point(std::string_view name);
+
+// Arms every point matching `pattern` (an exact name, or a prefix ending in
+// '*', as libfiu allows). Returns the number armed: 0 means no such point.
+int arm(std::string_view pattern, const ArmSpec& spec);
+int disarm(std::string_view pattern);
+void disarm_all();
+
+// Arms on construction, disarms on destruction; for tests and case runs.
+class ScopedArm {
+ public:
+  ScopedArm(std::string_view pattern, const ArmSpec& spec);
+  ~ScopedArm();
+  ScopedArm(const ScopedArm&) = delete;
+  ScopedArm& operator=(const ScopedArm&) = delete;
+  int count() const { return count_; }
+
+ private:
+  std::string pattern_;
+  int count_;
+};
+
+}  // namespace ordeal::faults

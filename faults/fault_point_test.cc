@@ -1,0 +1,101 @@
+#include "faults/fault_point.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace ordeal::faults {
+namespace {
+
+FaultPoint test_alpha("test.alpha", "a point for these tests");
+FaultPoint test_beta("test.beta", "another point for these tests");
+
+std::vector<bool> fire_pattern(FaultPoint& point, int hits) {
+  std::vector<bool> pattern;
+  for (int i = 0; i < hits; ++i) pattern.push_back(static_cast<bool>(point.check()));
+  return pattern;
+}
+
+TEST(FaultPoint, DisarmedNeverFires) {
+  disarm_all();
+  for (int i = 0; i < 1000; ++i) ASSERT_FALSE(test_alpha.check());
+  EXPECT_EQ(test_alpha.fired_count(), 0u);
+}
+
+TEST(FaultPoint, ArmedWithCertaintyAlwaysFiresAndCarriesParam) {
+  ScopedArm armed("test.alpha", {.probability = 1.0, .param = 250});
+  ASSERT_EQ(armed.count(), 1);
+  for (int i = 0; i < 100; ++i) {
+    const Hit hit = test_alpha.check();
+    ASSERT_TRUE(hit);
+    ASSERT_EQ(hit.param, 250);
+  }
+  EXPECT_FALSE(test_beta.check()) << "arming one point must not arm another";
+}
+
+TEST(FaultPoint, DisarmStopsFiring) {
+  {
+    ScopedArm armed("test.alpha", {});
+    ASSERT_TRUE(test_alpha.check());
+  }
+  EXPECT_FALSE(test_alpha.armed());
+  EXPECT_FALSE(test_alpha.check());
+}
+
+TEST(FaultPoint, MaxFiresBoundsFiring) {
+  ScopedArm armed("test.alpha", {.max_fires = 3});
+  int fired = 0;
+  for (int i = 0; i < 100; ++i) fired += static_cast<bool>(test_alpha.check());
+  EXPECT_EQ(fired, 3);
+}
+
+TEST(FaultPoint, SameSeedFiresTheSameHits) {
+  std::vector<bool> first, second;
+  {
+    ScopedArm armed("test.alpha", {.probability = 0.3, .seed = 99});
+    first = fire_pattern(test_alpha, 500);
+  }
+  {
+    ScopedArm armed("test.alpha", {.probability = 0.3, .seed = 99});
+    second = fire_pattern(test_alpha, 500);
+  }
+  EXPECT_EQ(first, second);
+  const auto fired = std::count(first.begin(), first.end(), true);
+  EXPECT_GT(fired, 100);
+  EXPECT_LT(fired, 200);
+}
+
+TEST(FaultPoint, DifferentSeedsOrPointsFireDifferentHits) {
+  std::vector<bool> seed_1, seed_2, other_point;
+  {
+    ScopedArm armed("test.*", {.probability = 0.5, .seed = 1});
+    seed_1 = fire_pattern(test_alpha, 200);
+    other_point = fire_pattern(test_beta, 200);
+  }
+  {
+    ScopedArm armed("test.alpha", {.probability = 0.5, .seed = 2});
+    seed_2 = fire_pattern(test_alpha, 200);
+  }
+  EXPECT_NE(seed_1, seed_2);
+  EXPECT_NE(seed_1, other_point);
+}
+
+TEST(FaultPoint, WildcardArmsByPrefixAndUnknownNamesArmNothing) {
+  EXPECT_EQ(arm("test.*", {}), 2);
+  EXPECT_TRUE(test_alpha.armed());
+  EXPECT_TRUE(test_beta.armed());
+  EXPECT_EQ(disarm("test.*"), 2);
+  EXPECT_EQ(arm("test.gamma", {}), 0);
+  EXPECT_EQ(arm("nosuch.*", {}), 0);
+}
+
+TEST(FaultPoint, CatalogueIsSortedAndFindable) {
+  EXPECT_EQ(find_point("test.beta"), &test_beta);
+  EXPECT_EQ(find_point("test.nope"), nullptr);
+  const auto points = all_points();
+  EXPECT_TRUE(std::is_sorted(points.begin(), points.end(),
+                             [](auto* a, auto* b) { return a->name() < b->name(); }));
+}
+
+}  // namespace
+}  // namespace ordeal::faults
