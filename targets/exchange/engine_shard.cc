@@ -1,0 +1,248 @@
+#include "targets/exchange/engine_shard.h"
+
+#include "targets/exchange/fault_points.h"
+
+namespace ordeal::exchange {
+namespace {
+constexpr uint64_t kResumeTimer = 1;
+constexpr int64_t kDefaultStallMs = 20;
+constexpr int64_t kDefaultDowntimeMs = 100;
+
+bool live(const OrderView& view) {
+  return view.status == OrdStatus::new_order || view.status == OrdStatus::partially_filled;
+}
+}  // namespace
+
+EngineShard::EngineShard(Env& env, NodeId self, ShardConfig config, const DefectSet& defects)
+    : Node(env, self),
+      config_(std::move(config)),
+      defects_(defects),
+      subscriber_(env, config_.meta, defects),
+      next_trade_id_((uint64_t{config_.shard} << 48) + 1) {}
+
+void EngineShard::on_start() { subscriber_.start(); }
+
+void EngineShard::on_crash() {
+  inbound_.clear();
+  stalled_ = false;
+  subscriber_.lose_state();
+  if (defects_.has(Defect::restart_loses_orders)) {
+    orders_.clear();  // the defect: the book was never journaled
+    books_.clear();
+  }
+}
+
+void EngineShard::on_message(NodeId from, const Message& message) {
+  if (subscriber_.on_message(from, message)) return;
+  const auto* request = std::get_if<ShardRequest>(&message);
+  if (request == nullptr) return;
+  if (inbound_.size() >= config_.inbound_max) {
+    env_.send(from, respond(*request, false, "shard overloaded", nullptr));
+    return;
+  }
+  inbound_.push_back(Inbound{from, *request});
+  if (!stalled_) drain();
+}
+
+void EngineShard::on_timer(uint64_t timer_id) {
+  if (subscriber_.on_timer(timer_id)) return;
+  if (timer_id != kResumeTimer) return;
+  stalled_ = false;
+  resume_without_check_ = true;
+  drain();
+}
+
+void EngineShard::drain() {
+  while (!inbound_.empty() && !stalled_) {
+    if (!resume_without_check_) {
+      if (const auto hit = points::engine_shard_crash.check()) {
+        env_.crash_self((hit.param > 0 ? hit.param : kDefaultDowntimeMs) * 1000);
+        return;
+      }
+      if (const auto hit = points::engine_apply_delay.check()) {
+        stalled_ = true;
+        env_.set_timer((hit.param > 0 ? hit.param : kDefaultStallMs) * 1000, kResumeTimer);
+        return;
+      }
+    }
+    resume_without_check_ = false;
+    const Inbound next = std::move(inbound_.front());
+    inbound_.pop_front();
+    apply(next.from, next.request);
+  }
+}
+
+std::optional<std::string> EngineShard::version_problem(const ShardRequest& request) const {
+  if (!subscriber_.synced()) return "metadata unavailable on the shard";
+  if (request.meta_version > subscriber_.version()) {
+    return "shard metadata older than the gateway's";
+  }
+  return std::nullopt;
+}
+
+void EngineShard::apply(NodeId gateway, const ShardRequest& request) {
+  ShardResponse response;
+  const bool metadata_bound = request.kind == RequestKind::place || request.kind == RequestKind::amend;
+  const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
+  const bool newer_than_shard = request.meta_version > subscriber_.version();
+  if (defects_.has(Defect::okx_2023_08_14) && newer_than_shard &&
+      (request.kind == RequestKind::cancel || request.kind == RequestKind::amend)) {
+    return;  // the defect: a request under an unknown version is silently dropped
+  }
+  if (problem) {
+    response = respond(request, false, *problem, nullptr);
+  } else {
+    switch (request.kind) {
+      case RequestKind::place: response = place(gateway, request); break;
+      case RequestKind::amend: response = amend(request); break;
+      case RequestKind::cancel: response = cancel(request); break;
+      case RequestKind::mass_cancel: response = mass_cancel(request); break;
+      case RequestKind::status: {
+        auto it = orders_.find(request.order_id);
+        response = it == orders_.end() ? respond(request, false, "unknown order", nullptr)
+                                       : respond(request, true, "", &it->second);
+        break;
+      }
+    }
+  }
+  env_.send(gateway, std::move(response));
+}
+
+ShardResponse EngineShard::respond(const ShardRequest& request, bool ok, std::string reason,
+                                   const Order* order) const {
+  ShardResponse response{.gateway_request_id = request.gateway_request_id, .ok = ok,
+                         .reason = std::move(reason), .shard_version = subscriber_.version()};
+  if (order != nullptr) response.order = order->view;
+  return response;
+}
+
+ShardResponse EngineShard::place(NodeId gateway, const ShardRequest& request) {
+  const Instrument* instrument = subscriber_.state().find(request.symbol);
+  if (instrument == nullptr || instrument->shard != config_.shard) {
+    return respond(request, false, "symbol not matched on this shard", nullptr);
+  }
+  if (orders_.contains(request.order_id)) return respond(request, false, "duplicate order id", nullptr);
+  OrderBook& book = books_[request.symbol];
+  if (request.post_only && book.would_cross(request.side, request.price)) {
+    return respond(request, false, "post-only order would cross", nullptr);
+  }
+  Order& order = orders_[request.order_id];
+  order.view = OrderView{.order_id = request.order_id, .client = request.client,
+                         .clordid = request.clordid, .symbol = request.symbol,
+                         .side = request.side, .status = OrdStatus::new_order,
+                         .price = request.type == OrdType::limit ? request.price : 0,
+                         .qty = request.qty};
+  order.tif = request.type == OrdType::market ? TimeInForce::ioc : request.tif;
+  order.post_only = request.post_only;
+  order.gateway = gateway;
+  const auto limit = request.type == OrdType::limit ? std::optional<Price>(request.price)
+                                                   : std::nullopt;
+  rest_or_expire(order, execute(order, limit, request.qty));
+  return respond(request, true, "", &order);
+}
+
+// Takes up to `open` of liquidity for `taker`, reporting both sides of every
+// trade; returns what is left open.
+Qty EngineShard::execute(Order& taker, std::optional<Price> limit, Qty open) {
+  if (open <= 0) return 0;
+  OrderBook& book = books_[taker.view.symbol];
+  for (const Match& match : book.match(taker.view.side, limit, open)) {
+    const uint64_t trade_id = next_trade_id_++;
+    auto maker = orders_.find(match.maker);
+    ORDEAL_ASSERT(maker != orders_.end(), "book holds unknown order {}", match.maker);
+    fill(maker->second, match.qty, match.price, trade_id, true);
+    fill(taker, match.qty, match.price, trade_id, false);
+    open -= match.qty;
+  }
+  return open;
+}
+
+void EngineShard::rest_or_expire(Order& order, Qty open) {
+  if (open <= 0 || !live(order.view)) return;
+  if (order.tif == TimeInForce::gtc) {
+    books_[order.view.symbol].add(order.view.order_id, order.view.side, order.view.price, open);
+    return;
+  }
+  order.view.status = OrdStatus::cancelled;  // the rest of an IOC or market order expires
+}
+
+void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker) {
+  order.view.filled += qty;
+  order.view.status = order.view.filled >= order.view.qty ? OrdStatus::filled
+                                                          : OrdStatus::partially_filled;
+  env_.send(order.gateway,
+            Fill{.client = order.view.client, .order_id = order.view.order_id,
+                 .clordid = order.view.clordid, .symbol = order.view.symbol,
+                 .side = order.view.side, .price = price, .qty = qty, .trade_id = trade_id,
+                 .maker = maker, .order_filled = order.view.filled, .order_qty = order.view.qty});
+}
+
+ShardResponse EngineShard::amend(const ShardRequest& request) {
+  auto it = orders_.find(request.order_id);
+  if (it == orders_.end()) return respond(request, false, "unknown order", nullptr);
+  Order& order = it->second;
+  if (!live(order.view)) return respond(request, false, "order is final", &order);
+  if (defects_.has(Defect::amend_lost) && request.meta_version < subscriber_.version()) {
+    return respond(request, true, "", &order);  // the defect: acknowledged, never applied
+  }
+  const Price price = request.price != 0 ? request.price : order.view.price;
+  const Qty qty = request.qty != 0 ? request.qty : order.view.qty;
+  const bool overfill_defect = defects_.has(Defect::amend_overfill);
+  if (qty <= order.view.filled && !overfill_defect) {
+    return respond(request, false, "new quantity not above the filled quantity", &order);
+  }
+  OrderBook& book = books_[order.view.symbol];
+  if (order.post_only && price != order.view.price && book.would_cross(order.view.side, price)) {
+    return respond(request, false, "post-only order would cross", &order);
+  }
+  // The defect counts the new total as still open, forgetting what has filled.
+  const Qty open = overfill_defect ? qty : qty - order.view.filled;
+  const auto resting = book.open_qty(order.view.order_id);
+  const bool keeps_priority = price == order.view.price && resting && open <= *resting;
+  order.view.price = price;
+  order.view.qty = qty;
+  if (keeps_priority) {
+    book.reduce(order.view.order_id, open);
+  } else {
+    book.remove(order.view.order_id);
+    rest_or_expire(order, execute(order, price, open));
+  }
+  return respond(request, true, "", &order);
+}
+
+ShardResponse EngineShard::cancel(const ShardRequest& request) {
+  auto it = orders_.find(request.order_id);
+  if (it == orders_.end()) return respond(request, false, "unknown order", nullptr);
+  Order& order = it->second;
+  if (!live(order.view)) return respond(request, false, "order is final", &order);
+  books_[order.view.symbol].remove(order.view.order_id);
+  order.view.status = OrdStatus::cancelled;
+  return respond(request, true, "", &order);
+}
+
+ShardResponse EngineShard::mass_cancel(const ShardRequest& request) {
+  uint32_t count = 0;
+  for (auto& [id, order] : orders_) {
+    if (order.view.client != request.client || !live(order.view)) continue;
+    if (!request.symbol.empty() && order.view.symbol != request.symbol) continue;
+    books_[order.view.symbol].remove(id);
+    order.view.status = OrdStatus::cancelled;
+    env_.send(order.gateway, OrderUpdate{.order = order.view, .reason = "mass-cancel"});
+    ++count;
+  }
+  ShardResponse response = respond(request, true, "", nullptr);
+  response.cancelled_count = count;
+  return response;
+}
+
+const OrderView* EngineShard::order(OrderId id) const {
+  auto it = orders_.find(id);
+  return it == orders_.end() ? nullptr : &it->second.view;
+}
+
+const OrderBook* EngineShard::book(const std::string& symbol) const {
+  auto it = books_.find(symbol);
+  return it == books_.end() ? nullptr : &it->second;
+}
+
+}  // namespace ordeal::exchange

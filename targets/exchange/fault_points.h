@@ -1,0 +1,34 @@
+// The fault points of the reference exchange: every step of the metadata path
+// and of the order path where ordeal can inject a fault. Each is a global
+// faults::FaultPoint; `ordeal list faults` prints this catalogue.
+//
+// What `param` means per point is in its description (0 lets the site pick).
+#pragma once
+
+#include <span>
+
+#include "faults/fault_point.h"
+
+namespace ordeal::exchange::points {
+
+extern faults::FaultPoint meta_update_delay;
+extern faults::FaultPoint meta_update_drop;
+extern faults::FaultPoint meta_update_corrupt;
+extern faults::FaultPoint meta_update_reorder;
+extern faults::FaultPoint meta_replica_stale_read;
+extern faults::FaultPoint meta_replica_restart;
+extern faults::FaultPoint meta_subscriber_resync_fail;
+extern faults::FaultPoint gateway_route_stale;
+extern faults::FaultPoint gateway_ack_delay;
+extern faults::FaultPoint engine_apply_delay;
+extern faults::FaultPoint engine_shard_crash;
+
+// Every point of the exchange. Referencing it also keeps the points linked
+// into programs that only list them.
+std::span<faults::FaultPoint* const> all();
+
+// Fields that meta.update.corrupt can damage (its param; 0 = drawn).
+enum class CorruptField : int { tick_size = 1, lot_size, shard, status, version, price_band };
+inline constexpr int kCorruptFieldCount = 6;
+
+}  // namespace ordeal::exchange::points

@@ -1,0 +1,280 @@
+#include "targets/exchange/gateway.h"
+
+#include <functional>
+
+#include "targets/exchange/fault_points.h"
+
+namespace ordeal::exchange {
+namespace {
+constexpr int64_t kDefaultAckDelayMs = 50;
+
+bool is_final_view(const OrderView& view) { return is_final(view.status); }
+}  // namespace
+
+size_t Gateway::OrderKeyHash::operator()(const OrderKey& key) const {
+  return std::hash<std::string>{}(key.clordid) ^ (size_t{key.client} * 0x9e3779b97f4a7c15ULL);
+}
+
+Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& defects)
+    : Node(env, self),
+      config_(std::move(config)),
+      defects_(defects),
+      subscriber_(env, config_.meta, defects),
+      shard_versions_(config_.shards.size(), 0),
+      next_order_id_((uint64_t{self} << 40) + 1) {
+  ORDEAL_ASSERT(!config_.shards.empty());
+  subscriber_.set_on_change([this](const Instrument* record) { on_metadata_change(record); });
+}
+
+void Gateway::on_start() { subscriber_.start(); }
+
+void Gateway::on_message(NodeId from, const Message& message) {
+  if (subscriber_.on_message(from, message)) return;
+  if (const auto* request = std::get_if<ClientRequest>(&message)) {
+    on_request(from, *request);
+  } else if (const auto* response = std::get_if<ShardResponse>(&message)) {
+    on_shard_response(from, *response);
+  } else if (const auto* fill = std::get_if<Fill>(&message)) {
+    on_fill(*fill);
+  } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
+    on_order_update(*update);
+  }
+}
+
+void Gateway::on_timer(uint64_t timer_id) {
+  if (subscriber_.on_timer(timer_id)) return;
+  on_timeout(timer_id);
+}
+
+void Gateway::on_metadata_change(const Instrument* record) {
+  auto note = [this](const Instrument& instrument) {
+    auto [it, inserted] = routing_.try_emplace(instrument.symbol, instrument.shard);
+    if (!inserted && it->second != instrument.shard) {
+      previous_routing_[instrument.symbol] = it->second;
+      it->second = instrument.shard;
+    }
+  };
+  if (record != nullptr) {
+    note(*record);
+    return;
+  }
+  for (const Instrument& instrument : subscriber_.state().instruments) note(instrument);
+  if (!defects_.has(Defect::state_regress_after_resync)) return;
+  for (auto& [key, order] : orders_) order.view = order.view_at_ack;  // the defect
+}
+
+void Gateway::on_request(NodeId from, const ClientRequest& request) {
+  client_nodes_[request.client] = from;
+  if (pending_.size() >= config_.pending_max) {
+    reply(from, request, Verdict::reject, "gateway overloaded", {});
+    return;
+  }
+  switch (request.kind) {
+    case RequestKind::place: place(from, request); break;
+    case RequestKind::mass_cancel: mass_cancel(from, request); break;
+    default: modify(from, request); break;
+  }
+}
+
+std::optional<ShardId> Gateway::route(const Instrument& instrument) {
+  ShardId shard = instrument.shard;
+  if (points::gateway_route_stale.check()) {
+    auto previous = previous_routing_.find(instrument.symbol);
+    if (previous != previous_routing_.end()) shard = previous->second;
+  }
+  if (shard >= config_.shards.size()) return std::nullopt;
+  return shard;
+}
+
+void Gateway::place(NodeId from, const ClientRequest& request) {
+  if (!subscriber_.synced()) return reply(from, request, Verdict::reject, "metadata unavailable", {});
+  const Instrument* instrument = subscriber_.state().find(request.symbol);
+  if (instrument == nullptr) {
+    if (defects_.has(Defect::drop_on_cache_miss)) return;  // the defect: no answer at all
+    return reply(from, request, Verdict::reject, "unknown symbol", {});
+  }
+  const OrderTerms terms{.kind = RequestKind::place, .side = request.side, .type = request.type,
+                         .post_only = request.post_only, .price = request.price,
+                         .qty = request.qty};
+  if (auto reason = nonconformance(*instrument, terms)) {
+    return reply(from, request, Verdict::reject, std::string(*reason), {});
+  }
+  OrderKey key{request.client, request.clordid};
+  auto existing = orders_.find(key);
+  const bool reuse_allowed = existing != orders_.end() &&
+                             defects_.has(Defect::duplicate_clordid) &&
+                             is_final_view(existing->second.view);
+  if (existing != orders_.end() && !reuse_allowed) {
+    return reply(from, request, Verdict::reject, "duplicate client order id", {});
+  }
+  if (orders_.size() >= config_.orders_max) {
+    return reply(from, request, Verdict::reject, "gateway order table full", {});
+  }
+  const auto shard = route(*instrument);
+  if (!shard) return reply(from, request, Verdict::reject, "no such engine shard", {});
+  const OrderId order_id = next_order_id_++;
+  KnownOrder& order = orders_[key];
+  order = KnownOrder{.order_id = order_id, .shard = *shard};
+  order.view = OrderView{.order_id = order_id, .client = request.client,
+                         .clordid = request.clordid, .symbol = request.symbol,
+                         .side = request.side, .price = request.price, .qty = request.qty};
+  const uint64_t id = track(from, request, 1);
+  forward(id, *shard,
+          ShardRequest{.kind = RequestKind::place, .order_id = order_id, .client = request.client,
+                       .clordid = request.clordid, .symbol = request.symbol,
+                       .side = request.side, .type = request.type, .tif = request.tif,
+                       .post_only = request.post_only, .price = request.price,
+                       .qty = request.qty});
+}
+
+// Amend, cancel and status: requests about an order the gateway already knows.
+void Gateway::modify(NodeId from, const ClientRequest& request) {
+  auto it = orders_.find(OrderKey{request.client, request.clordid});
+  if (it == orders_.end()) return reply(from, request, Verdict::reject, "unknown order", {});
+  KnownOrder& order = it->second;
+  if (request.kind == RequestKind::status && defects_.has(Defect::state_regress_after_resync)) {
+    return reply(from, request, Verdict::ack, "", order.view);  // the defect: from the cache
+  }
+  if (request.kind == RequestKind::amend) {
+    if (!subscriber_.synced()) {
+      return reply(from, request, Verdict::reject, "metadata unavailable", order.view);
+    }
+    const Instrument* instrument = subscriber_.state().find(order.view.symbol);
+    if (instrument == nullptr) {
+      return reply(from, request, Verdict::reject, "unknown symbol", order.view);
+    }
+    const OrderTerms terms{.kind = RequestKind::amend, .side = order.view.side,
+                           .price = request.price, .qty = request.qty};
+    if (auto reason = nonconformance(*instrument, terms)) {
+      return reply(from, request, Verdict::reject, std::string(*reason), order.view);
+    }
+  }
+  const uint64_t id = track(from, request, 1);
+  if (acks_early(request, order)) answer(pending_.at(id), Verdict::ack, "", order.view);
+  forward(id, order.shard,
+          ShardRequest{.kind = request.kind, .order_id = order.order_id,
+                       .client = request.client, .clordid = request.clordid,
+                       .symbol = order.view.symbol, .side = order.view.side,
+                       .price = request.price, .qty = request.qty});
+}
+
+// Defects that answer before the shard has: never with defect `none`.
+bool Gateway::acks_early(const ClientRequest& request, const KnownOrder& order) const {
+  const bool modifies = request.kind == RequestKind::cancel || request.kind == RequestKind::amend;
+  if (request.kind == RequestKind::cancel && defects_.has(Defect::cancel_ack_before_apply)) {
+    return true;
+  }
+  return modifies && defects_.has(Defect::okx_2023_08_14) &&
+         subscriber_.version() > shard_versions_[order.shard];
+}
+
+void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
+  const auto shards = static_cast<uint32_t>(config_.shards.size());
+  const uint64_t id = track(from, request, shards);
+  for (ShardId shard = 0; shard < shards; ++shard) {
+    forward(id, shard, ShardRequest{.kind = RequestKind::mass_cancel, .client = request.client,
+                                    .symbol = request.symbol});
+  }
+}
+
+uint64_t Gateway::track(NodeId from, const ClientRequest& request, uint32_t shards) {
+  const uint64_t id = next_request_id_++;
+  pending_.emplace(id, Pending{.client_node = from, .request = request,
+                               .meta_version = subscriber_.version(),
+                               .shards_outstanding = shards});
+  env_.set_timer(config_.request_timeout_us, id);
+  return id;
+}
+
+void Gateway::forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request) {
+  request.gateway_request_id = gateway_request_id;
+  request.meta_version = subscriber_.version();
+  env_.send(config_.shards[shard], std::move(request));
+}
+
+void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
+  for (size_t shard = 0; shard < config_.shards.size(); ++shard) {
+    if (config_.shards[shard] == from) shard_versions_[shard] = response.shard_version;
+  }
+  auto it = pending_.find(response.gateway_request_id);
+  if (it == pending_.end()) return;  // answered as unknown already
+  Pending& pending = it->second;
+  const ClientRequest& request = pending.request;
+  if (request.kind == RequestKind::mass_cancel) {
+    pending.cancelled_count += response.cancelled_count;
+    if (--pending.shards_outstanding > 0) return;
+    answer(pending, Verdict::ack, "", {});
+    pending_.erase(it);
+    return;
+  }
+  auto order = orders_.find(OrderKey{request.client, request.clordid});
+  if (order != orders_.end() && response.order.order_id == order->second.order_id) {
+    order->second.view = response.order;
+    if (request.kind == RequestKind::place) order->second.view_at_ack = response.order;
+  }
+  if (order != orders_.end() && request.kind == RequestKind::place && !response.ok) {
+    order->second.view.status = OrdStatus::rejected;
+  }
+  answer(pending, response.ok ? Verdict::ack : Verdict::reject, response.reason, response.order);
+  pending_.erase(it);
+}
+
+void Gateway::on_timeout(uint64_t gateway_request_id) {
+  auto it = pending_.find(gateway_request_id);
+  if (it == pending_.end()) return;
+  Pending& pending = it->second;
+  if (pending.request.kind == RequestKind::mass_cancel &&
+      defects_.has(Defect::mass_cancel_partial)) {
+    answer(pending, Verdict::ack, "", {});  // the defect: unconfirmed shards count as done
+  } else {
+    answer(pending, Verdict::unknown, "no answer from the engine shard in time", {});
+  }
+  pending_.erase(it);
+}
+
+void Gateway::on_fill(const Fill& fill) {
+  auto order = orders_.find(OrderKey{fill.client, fill.clordid});
+  if (order != orders_.end() && order->second.order_id == fill.order_id) {
+    OrderView& view = order->second.view;
+    view.filled = std::max(view.filled, fill.order_filled);
+    view.status = fill.order_filled >= fill.order_qty ? OrdStatus::filled
+                                                      : OrdStatus::partially_filled;
+  }
+  auto client = client_nodes_.find(fill.client);
+  if (client != client_nodes_.end()) env_.send(client->second, fill);
+}
+
+void Gateway::on_order_update(const OrderUpdate& update) {
+  auto order = orders_.find(OrderKey{update.order.client, update.order.clordid});
+  if (order != orders_.end() && order->second.order_id == update.order.order_id) {
+    order->second.view = update.order;
+  }
+  auto client = client_nodes_.find(update.order.client);
+  if (client != client_nodes_.end()) env_.send(client->second, update);
+}
+
+void Gateway::answer(Pending& pending, Verdict verdict, std::string reason,
+                     const OrderView& view) {
+  if (pending.answered) return;
+  pending.answered = true;
+  ClientResponse response{.client = pending.request.client,
+                          .request_id = pending.request.request_id,
+                          .kind = pending.request.kind, .verdict = verdict,
+                          .reason = std::move(reason), .order = view,
+                          .meta_version = pending.meta_version,
+                          .cancelled_count = pending.cancelled_count};
+  int64_t delay_us = 0;
+  if (const auto hit = points::gateway_ack_delay.check()) {
+    delay_us = (hit.param > 0 ? hit.param : kDefaultAckDelayMs) * 1000;
+  }
+  env_.send(pending.client_node, std::move(response), delay_us);
+}
+
+void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
+                    std::string reason, const OrderView& view) {
+  Pending pending{.client_node = client_node, .request = request,
+                  .meta_version = subscriber_.version()};
+  answer(pending, verdict, std::move(reason), view);
+}
+
+}  // namespace ordeal::exchange

@@ -1,0 +1,92 @@
+// The gateway: the clients' entry point. It validates every request against
+// its cached metadata, routes new orders by the routing table, remembers which
+// shard holds each order, forwards fills, and answers every request: ack,
+// reject with a reason, or unknown when the shard did not answer in time.
+//
+// It never acknowledges what a shard has not confirmed; when its metadata is
+// known to be stale it rejects orders and amends ("metadata unavailable").
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "targets/exchange/meta_subscriber.h"
+
+namespace ordeal::exchange {
+
+struct GatewayConfig {
+  std::vector<NodeId> shards;  // index = ShardId
+  SubscriberConfig meta;
+  int64_t request_timeout_us = 400'000;
+  size_t pending_max = 100'000;
+  size_t orders_max = 1'000'000;
+};
+
+class Gateway final : public Node {
+ public:
+  Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& defects);
+
+  void on_message(NodeId from, const Message& message) override;
+  void on_timer(uint64_t timer_id) override;
+  void on_start() override;
+
+  const MetaSubscriber& metadata() const { return subscriber_; }
+  size_t pending() const { return pending_.size(); }
+
+ private:
+  struct OrderKey {
+    ClientId client;
+    std::string clordid;
+    bool operator==(const OrderKey&) const = default;
+  };
+  struct OrderKeyHash {
+    size_t operator()(const OrderKey& key) const;
+  };
+  struct KnownOrder {
+    OrderId order_id = 0;
+    ShardId shard = 0;
+    OrderView view;         // the latest the gateway heard
+    OrderView view_at_ack;  // as acknowledged (what a defective resync rolls back to)
+  };
+  struct Pending {
+    NodeId client_node = 0;
+    ClientRequest request;
+    MetaVersion meta_version = 0;
+    uint32_t shards_outstanding = 0;
+    uint32_t cancelled_count = 0;
+    bool answered = false;
+  };
+
+  void on_request(NodeId from, const ClientRequest& request);
+  void on_shard_response(NodeId from, const ShardResponse& response);
+  void on_fill(const Fill& fill);
+  void on_order_update(const OrderUpdate& update);
+  void on_timeout(uint64_t gateway_request_id);
+  void on_metadata_change(const Instrument* record);
+
+  void place(NodeId from, const ClientRequest& request);
+  void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
+  void mass_cancel(NodeId from, const ClientRequest& request);
+  uint64_t track(NodeId from, const ClientRequest& request, uint32_t shards);
+  void forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request);
+  void answer(Pending& pending, Verdict verdict, std::string reason, const OrderView& view);
+  void reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
+             std::string reason, const OrderView& view);
+  bool acks_early(const ClientRequest& request, const KnownOrder& order) const;
+  std::optional<ShardId> route(const Instrument& instrument);
+
+  GatewayConfig config_;
+  const DefectSet& defects_;
+  MetaSubscriber subscriber_;
+  std::unordered_map<OrderKey, KnownOrder, OrderKeyHash> orders_;
+  std::unordered_map<uint64_t, Pending> pending_;
+  std::unordered_map<ClientId, NodeId> client_nodes_;
+  std::unordered_map<std::string, ShardId> routing_;
+  std::unordered_map<std::string, ShardId> previous_routing_;
+  std::vector<MetaVersion> shard_versions_;  // last version each shard reported
+  OrderId next_order_id_ = 1;
+  uint64_t next_request_id_ = 1;
+};
+
+}  // namespace ordeal::exchange

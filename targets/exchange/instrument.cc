@@ -1,0 +1,112 @@
+#include "targets/exchange/instrument.h"
+
+#include <algorithm>
+
+#include "framework/base/rng.h"
+
+namespace ordeal::exchange {
+
+bool well_formed(const Instrument& record) {
+  return !record.symbol.empty() && record.tick_size > 0 && record.lot_size > 0 &&
+         record.min_qty > 0 && record.min_qty <= record.max_qty && record.min_price > 0 &&
+         record.min_price <= record.max_price &&
+         (record.schema == kSchemaV1 || record.schema == kSchemaV2);
+}
+
+uint64_t checksum(const Instrument& record, MetaVersion version) {
+  uint64_t h = mix64(hash_name(record.symbol) ^ version);
+  for (int64_t field : {record.tick_size, record.lot_size, record.min_qty, record.max_qty,
+                        record.min_price, record.max_price, int64_t{record.shard},
+                        static_cast<int64_t>(record.status), int64_t{record.schema},
+                        record.max_notional}) {
+    h = mix64(h ^ static_cast<uint64_t>(field));
+  }
+  return h;
+}
+
+Instrument migrate_to_v2(Instrument record) {
+  record.schema = kSchemaV2;
+  return record;
+}
+
+namespace {
+
+std::optional<std::string_view> status_forbids(const Instrument& record, const OrderTerms& terms) {
+  if (terms.kind == RequestKind::cancel || terms.kind == RequestKind::status ||
+      terms.kind == RequestKind::mass_cancel) {
+    return std::nullopt;  // cancelling and asking are allowed in every status
+  }
+  switch (record.status) {
+    case TradingStatus::open: return std::nullopt;
+    case TradingStatus::halted: return "instrument halted";
+    case TradingStatus::cancel_only: return "instrument is cancel-only";
+    case TradingStatus::post_only:
+      if (terms.kind == RequestKind::place && !(terms.post_only && terms.type == OrdType::limit)) {
+        return "instrument accepts post-only limit orders only";
+      }
+      return std::nullopt;
+  }
+  return "unknown trading status";
+}
+
+std::optional<std::string_view> price_invalid(const Instrument& record, const OrderTerms& terms) {
+  const bool has_price = terms.kind == RequestKind::amend ? terms.price != 0
+                                                          : terms.type == OrdType::limit;
+  if (!has_price) return std::nullopt;
+  if (terms.price <= 0) return "price must be positive";
+  if (terms.price % record.tick_size != 0) return "price not a multiple of the tick size";
+  if (terms.price < record.min_price || terms.price > record.max_price) {
+    return "price outside the price band";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> qty_invalid(const Instrument& record, const OrderTerms& terms) {
+  if (terms.kind == RequestKind::amend && terms.qty == 0) return std::nullopt;
+  if (terms.qty <= 0) return "quantity must be positive";
+  if (terms.qty % record.lot_size != 0) return "quantity not a multiple of the lot size";
+  if (terms.qty < record.min_qty) return "quantity below the minimum";
+  if (terms.qty > record.max_qty) return "quantity above the maximum";
+  if (record.schema == kSchemaV2 && record.max_notional > 0 && terms.price > 0 &&
+      terms.price * terms.qty > record.max_notional) {
+    return "notional above the maximum";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> nonconformance(const Instrument& record, const OrderTerms& terms) {
+  if (auto reason = status_forbids(record, terms)) return reason;
+  if (terms.kind != RequestKind::place && terms.kind != RequestKind::amend) return std::nullopt;
+  if (terms.kind == RequestKind::place && terms.post_only && terms.type != OrdType::limit) {
+    return "post-only needs a limit order";
+  }
+  if (auto reason = price_invalid(record, terms)) return reason;
+  return qty_invalid(record, terms);
+}
+
+const Instrument* MetadataState::find(std::string_view symbol) const {
+  auto it = std::lower_bound(instruments.begin(), instruments.end(), symbol,
+                             [](const Instrument& i, std::string_view s) { return i.symbol < s; });
+  return it != instruments.end() && it->symbol == symbol ? &*it : nullptr;
+}
+
+void MetadataState::put(const Instrument& record) {
+  auto it = std::lower_bound(
+      instruments.begin(), instruments.end(), record.symbol,
+      [](const Instrument& i, const std::string& s) { return i.symbol < s; });
+  if (it != instruments.end() && it->symbol == record.symbol) {
+    *it = record;
+  } else {
+    instruments.insert(it, record);
+  }
+}
+
+uint64_t checksum(const MetadataState& state) {
+  uint64_t h = mix64(state.version);
+  for (const Instrument& record : state.instruments) h = mix64(h ^ checksum(record, state.version));
+  return h;
+}
+
+}  // namespace ordeal::exchange

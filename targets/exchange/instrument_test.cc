@@ -1,0 +1,80 @@
+#include "targets/exchange/instrument.h"
+
+#include <gtest/gtest.h>
+
+namespace ordeal::exchange {
+namespace {
+
+Instrument btc() {
+  return Instrument{.symbol = "BTC-USDT", .tick_size = 10, .lot_size = 2, .min_qty = 2,
+                    .max_qty = 100, .min_price = 1000, .max_price = 2000};
+}
+
+OrderTerms limit_buy(Price price, Qty qty) {
+  return OrderTerms{.kind = RequestKind::place, .price = price, .qty = qty};
+}
+
+TEST(Validation, ConformingOrderPasses) {
+  EXPECT_EQ(nonconformance(btc(), limit_buy(1500, 10)), std::nullopt);
+}
+
+TEST(Validation, EachRuleRejectsWithItsReason) {
+  EXPECT_EQ(nonconformance(btc(), limit_buy(1505, 10)), "price not a multiple of the tick size");
+  EXPECT_EQ(nonconformance(btc(), limit_buy(2010, 10)), "price outside the price band");
+  EXPECT_EQ(nonconformance(btc(), limit_buy(1500, 11)), "quantity not a multiple of the lot size");
+  EXPECT_EQ(nonconformance(btc(), limit_buy(1500, 0)), "quantity must be positive");
+  EXPECT_EQ(nonconformance(btc(), limit_buy(1500, 102)), "quantity above the maximum");
+}
+
+TEST(Validation, TradingStatusGovernsWhatIsAllowed) {
+  Instrument halted = btc();
+  halted.status = TradingStatus::halted;
+  EXPECT_EQ(nonconformance(halted, limit_buy(1500, 10)), "instrument halted");
+  EXPECT_EQ(nonconformance(halted, OrderTerms{.kind = RequestKind::cancel}), std::nullopt);
+  Instrument post_only = btc();
+  post_only.status = TradingStatus::post_only;
+  EXPECT_TRUE(nonconformance(post_only, limit_buy(1500, 10)).has_value());
+  OrderTerms maker = limit_buy(1500, 10);
+  maker.post_only = true;
+  EXPECT_EQ(nonconformance(post_only, maker), std::nullopt);
+}
+
+TEST(Validation, AmendChecksOnlyWhatChanges) {
+  EXPECT_EQ(nonconformance(btc(), OrderTerms{.kind = RequestKind::amend, .qty = 4}), std::nullopt);
+  EXPECT_TRUE(nonconformance(btc(), OrderTerms{.kind = RequestKind::amend, .price = 1501}));
+}
+
+TEST(Validation, SchemaTwoEnforcesMaxNotional) {
+  Instrument v2 = migrate_to_v2(btc());
+  v2.max_notional = 10'000;
+  EXPECT_EQ(nonconformance(v2, limit_buy(1500, 10)), "notional above the maximum");
+  EXPECT_EQ(nonconformance(v2, limit_buy(1500, 6)), std::nullopt);
+}
+
+TEST(Checksum, ChangesWithAnyFieldOrVersion) {
+  const uint64_t base = checksum(btc(), 5);
+  Instrument changed = btc();
+  changed.tick_size = 11;
+  EXPECT_NE(checksum(changed, 5), base);
+  changed = btc();
+  changed.shard = 1;
+  EXPECT_NE(checksum(changed, 5), base);
+  EXPECT_NE(checksum(btc(), 6), base);
+  EXPECT_EQ(checksum(btc(), 5), base);
+}
+
+TEST(MetadataState, PutKeepsSymbolsSortedAndReplaces) {
+  MetadataState state;
+  state.put(Instrument{.symbol = "ZZZ"});
+  state.put(btc());
+  Instrument updated = btc();
+  updated.tick_size = 20;
+  state.put(updated);
+  ASSERT_EQ(state.instruments.size(), 2u);
+  EXPECT_EQ(state.instruments[0].symbol, "BTC-USDT");
+  EXPECT_EQ(state.find("BTC-USDT")->tick_size, 20);
+  EXPECT_EQ(state.find("NOPE"), nullptr);
+}
+
+}  // namespace
+}  // namespace ordeal::exchange

@@ -1,0 +1,143 @@
+// Every message that crosses a link of the reference exchange: client to
+// gateway, gateway to engine shards, and the metadata service's replication.
+// Nodes see only these, through the transport, so the same node code runs in
+// the simulator and over real sockets.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "targets/exchange/instrument.h"
+#include "targets/exchange/types.h"
+
+namespace ordeal::exchange {
+
+// ---- client <-> gateway ---------------------------------------------------
+
+// One client request. `clordid` names the new order on a place and the target
+// order on amend, cancel and status. On an amend, price or qty 0 = unchanged.
+struct ClientRequest {
+  RequestKind kind = RequestKind::place;
+  ClientId client = 0;
+  uint64_t request_id = 0;  // unique per client; the answer carries it back
+  std::string clordid;
+  std::string symbol;  // place; mass-cancel (empty: every symbol)
+  Side side = Side::buy;
+  OrdType type = OrdType::limit;
+  TimeInForce tif = TimeInForce::gtc;
+  bool post_only = false;
+  Price price = 0;
+  Qty qty = 0;
+};
+
+// What the exchange knows of one order.
+struct OrderView {
+  OrderId order_id = 0;
+  ClientId client = 0;
+  std::string clordid;
+  std::string symbol;
+  Side side = Side::buy;
+  OrdStatus status = OrdStatus::none;
+  Price price = 0;
+  Qty qty = 0;
+  Qty filled = 0;
+};
+
+struct ClientResponse {
+  ClientId client = 0;
+  uint64_t request_id = 0;
+  RequestKind kind = RequestKind::place;
+  Verdict verdict = Verdict::reject;
+  std::string reason;             // why rejected or unknown
+  OrderView order;                // the order after the request (place, amend, cancel, status)
+  MetaVersion meta_version = 0;   // the metadata version the request was validated against
+  uint32_t cancelled_count = 0;   // mass-cancel
+};
+
+// One side of a trade, sent to the owner of that order.
+struct Fill {
+  ClientId client = 0;
+  OrderId order_id = 0;
+  std::string clordid;
+  std::string symbol;
+  Side side = Side::buy;
+  Price price = 0;
+  Qty qty = 0;
+  uint64_t trade_id = 0;
+  bool maker = false;
+  Qty order_filled = 0;  // the order's cumulative filled quantity after this fill
+  Qty order_qty = 0;
+};
+
+// An unsolicited change of an order that no request of its owner answers:
+// cancelled by a mass-cancel, the rest of an IOC expired.
+struct OrderUpdate {
+  OrderView order;
+  std::string reason;
+};
+
+// ---- gateway <-> engine shard ---------------------------------------------
+
+struct ShardRequest {
+  uint64_t gateway_request_id = 0;
+  RequestKind kind = RequestKind::place;
+  OrderId order_id = 0;
+  ClientId client = 0;
+  std::string clordid;
+  std::string symbol;
+  Side side = Side::buy;
+  OrdType type = OrdType::limit;
+  TimeInForce tif = TimeInForce::gtc;
+  bool post_only = false;
+  Price price = 0;
+  Qty qty = 0;
+  MetaVersion meta_version = 0;  // the version the gateway validated it against
+};
+
+struct ShardResponse {
+  uint64_t gateway_request_id = 0;
+  bool ok = false;
+  std::string reason;
+  OrderView order;
+  MetaVersion shard_version = 0;
+  uint32_t cancelled_count = 0;
+};
+
+// ---- metadata service -------------------------------------------------------
+
+struct MetaUpdateRequest {
+  uint64_t request_id = 0;
+  Instrument record;
+};
+
+struct MetaUpdateResult {
+  uint64_t request_id = 0;
+  bool ok = false;
+  MetaVersion version = 0;
+  std::string reason;
+};
+
+// One record at one version; version - 1 is the version it follows.
+struct MetaPublish {
+  MetaVersion version = 0;
+  Instrument record;
+  uint64_t checksum = 0;
+};
+
+struct MetaHeartbeat {
+  MetaVersion version = 0;
+};
+
+struct MetaSubscribe {};
+
+struct MetaSnapshot {
+  MetadataState state;
+  uint64_t checksum = 0;
+};
+
+using Message = std::variant<ClientRequest, ClientResponse, Fill, OrderUpdate, ShardRequest,
+                             ShardResponse, MetaUpdateRequest, MetaUpdateResult, MetaPublish,
+                             MetaHeartbeat, MetaSubscribe, MetaSnapshot>;
+
+}  // namespace ordeal::exchange

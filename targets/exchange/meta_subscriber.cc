@@ -1,0 +1,119 @@
+#include "targets/exchange/meta_subscriber.h"
+
+#include "targets/exchange/fault_points.h"
+
+namespace ordeal::exchange {
+
+MetaSubscriber::MetaSubscriber(Env& env, SubscriberConfig config, const DefectSet& defects)
+    : env_(env), config_(std::move(config)), defects_(defects) {
+  ORDEAL_ASSERT(!config_.replicas.empty());
+}
+
+void MetaSubscriber::start() {
+  last_heard_us_ = env_.now_us();
+  subscribe();
+  env_.set_timer(config_.check_interval_us, kTimerBase);
+}
+
+void MetaSubscriber::lose_state() {
+  state_ = MetadataState{};
+  previous_ = MetadataState{};
+  synced_ = false;
+  awaiting_snapshot_ = false;
+}
+
+void MetaSubscriber::subscribe() {
+  awaiting_snapshot_ = true;
+  subscribed_at_us_ = env_.now_us();
+  env_.send(replica(), MetaSubscribe{});
+}
+
+// Our copy is known to be stale: stop serving from it until a snapshot comes.
+void MetaSubscriber::need_resync() {
+  synced_ = false;
+  ++resyncs_;
+  subscribe();
+}
+
+bool MetaSubscriber::on_message(NodeId from, const Message& message) {
+  if (const auto* publish = std::get_if<MetaPublish>(&message)) {
+    if (from == replica()) on_publish(*publish);
+    return true;
+  }
+  if (const auto* snapshot = std::get_if<MetaSnapshot>(&message)) {
+    if (from == replica() && awaiting_snapshot_) on_snapshot(*snapshot);
+    return true;
+  }
+  if (const auto* heartbeat = std::get_if<MetaHeartbeat>(&message)) {
+    if (from == replica()) on_heartbeat(*heartbeat);
+    return true;
+  }
+  return false;
+}
+
+void MetaSubscriber::on_publish(const MetaPublish& publish) {
+  last_heard_us_ = env_.now_us();
+  if (awaiting_snapshot_ && !synced_) return;  // the snapshot will include it
+  const bool intact = checksum(publish.record, publish.version) == publish.checksum;
+  if (!intact && !defects_.has(Defect::unverified_metadata)) {
+    if (defects_.has(Defect::stale_tick_after_corrupt)) {
+      state_.version = std::max(state_.version, publish.version);  // the defect: claims it
+      return;
+    }
+    need_resync();
+    return;
+  }
+  previous_ = state_;
+  if (publish.version <= state_.version) {
+    if (publish.version == state_.version || !defects_.has(Defect::reorder_applies_older)) return;
+    state_.version = publish.version;  // the defect: metadata moves backwards
+  } else if (publish.version != state_.version + 1) {
+    need_resync();  // a gap: an update was dropped or overtaken
+    return;
+  } else {
+    state_.version = publish.version;
+  }
+  state_.put(publish.record);
+  if (on_change_) on_change_(&publish.record);
+}
+
+void MetaSubscriber::on_snapshot(const MetaSnapshot& snapshot) {
+  last_heard_us_ = env_.now_us();
+  if (points::meta_subscriber_resync_fail.check()) return;  // retried by check()
+  if (checksum(snapshot.state) != snapshot.checksum) return;
+  if (snapshot.state.version < state_.version) return;  // a stale read: retried
+  awaiting_snapshot_ = false;
+  previous_ = state_;
+  state_ = snapshot.state;
+  synced_ = true;
+  if (on_change_) on_change_(nullptr);
+}
+
+void MetaSubscriber::on_heartbeat(const MetaHeartbeat& heartbeat) {
+  last_heard_us_ = env_.now_us();
+  // Links are FIFO, so an update sent before this heartbeat has arrived: a
+  // newer version here means an update was lost or overtaken.
+  if (heartbeat.version > state_.version && !awaiting_snapshot_) need_resync();
+}
+
+bool MetaSubscriber::on_timer(uint64_t timer_id) {
+  if (timer_id != kTimerBase) return false;
+  check();
+  env_.set_timer(config_.check_interval_us, kTimerBase);
+  return true;
+}
+
+void MetaSubscriber::check() {
+  const int64_t now = env_.now_us();
+  if (now - last_heard_us_ > config_.heartbeat_timeout_us) {
+    // The replica is silent: fail over to the next one. Our copy stays
+    // consistent (if older), so we keep serving it while we resubscribe.
+    current_ = (current_ + 1) % config_.replicas.size();
+    last_heard_us_ = now;
+    subscribe();
+    return;
+  }
+  if (awaiting_snapshot_ && now - subscribed_at_us_ > config_.resync_retry_us) subscribe();
+}
+
+}  // namespace ordeal::exchange

@@ -1,0 +1,73 @@
+// Keeps a node's copy of the metadata in step with the metadata service.
+//
+// Used by every node that needs metadata (gateways, engine shards, follower
+// replicas). It applies published updates strictly in version order, detects
+// gaps (a dropped or reordered update), corruption (checksum) and a silent
+// replica (heartbeat timeout), and resyncs from a snapshot, failing over to
+// the next replica when needed. While it knows its copy is stale it reports
+// `synced() == false`, and its owner fails closed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "targets/exchange/defects.h"
+#include "targets/exchange/transport.h"
+
+namespace ordeal::exchange {
+
+struct SubscriberConfig {
+  std::vector<NodeId> replicas;  // failover order; the first is the home replica
+  int64_t heartbeat_timeout_us = 250'000;
+  int64_t resync_retry_us = 60'000;
+  int64_t check_interval_us = 25'000;
+};
+
+class MetaSubscriber {
+ public:
+  // Timer ids from kTimerBase on belong to the subscriber.
+  static constexpr uint64_t kTimerBase = uint64_t{1} << 62;
+  // Called after the copy changed: `record` is the updated instrument, or
+  // null when a whole snapshot replaced the copy.
+  using OnChange = std::function<void(const Instrument* record)>;
+
+  MetaSubscriber(Env& env, SubscriberConfig config, const DefectSet& defects);
+
+  void start();  // subscribe; on node start
+  void lose_state();  // the process died: the in-memory copy is gone
+  bool on_message(NodeId from, const Message& message);  // true if it was for us
+  bool on_timer(uint64_t timer_id);
+  void set_on_change(OnChange on_change) { on_change_ = std::move(on_change); }
+
+  bool synced() const { return synced_; }
+  const MetadataState& state() const { return state_; }
+  // The copy before the last change: what a stale read of it would return.
+  const MetadataState& previous_state() const { return previous_; }
+  MetaVersion version() const { return state_.version; }
+  NodeId replica() const { return config_.replicas[current_]; }
+  uint64_t resyncs() const { return resyncs_; }
+
+ private:
+  void subscribe();
+  void need_resync();
+  void on_publish(const MetaPublish& publish);
+  void on_snapshot(const MetaSnapshot& snapshot);
+  void on_heartbeat(const MetaHeartbeat& heartbeat);
+  void check();
+
+  Env& env_;
+  SubscriberConfig config_;
+  const DefectSet& defects_;
+  OnChange on_change_;
+  MetadataState state_;
+  MetadataState previous_;
+  size_t current_ = 0;
+  bool synced_ = false;
+  bool awaiting_snapshot_ = false;
+  int64_t last_heard_us_ = 0;
+  int64_t subscribed_at_us_ = 0;
+  uint64_t resyncs_ = 0;
+};
+
+}  // namespace ordeal::exchange

@@ -1,0 +1,159 @@
+#include "targets/exchange/metadata_replica.h"
+
+#include <algorithm>
+
+#include "targets/exchange/fault_points.h"
+
+namespace ordeal::exchange {
+namespace {
+constexpr uint64_t kHeartbeatTimer = 1;
+constexpr int64_t kDefaultDelayMs = 200;
+constexpr int64_t kDefaultHoldBackMs = 100;
+constexpr int64_t kDefaultDowntimeMs = 300;
+
+int64_t ms_or(int64_t param, int64_t fallback_ms) { return (param > 0 ? param : fallback_ms) * 1000; }
+
+// Damages one field of an update in flight, keeping its checksum, the way a
+// bad write or a mistaken configuration push would.
+void corrupt(MetaPublish& publish, const faults::Hit& hit) {
+  const int field = hit.param > 0 ? static_cast<int>(hit.param)
+                                  : 1 + static_cast<int>(hit.draw % points::kCorruptFieldCount);
+  Instrument& r = publish.record;
+  switch (static_cast<points::CorruptField>(field)) {
+    case points::CorruptField::tick_size: r.tick_size = r.tick_size * 10 + 1; break;
+    case points::CorruptField::lot_size: r.lot_size = r.lot_size * 7 + 3; break;
+    case points::CorruptField::shard: r.shard = static_cast<ShardId>(r.shard + 1); break;
+    case points::CorruptField::status:
+      r.status = r.status == TradingStatus::open ? TradingStatus::halted : TradingStatus::open;
+      break;
+    case points::CorruptField::version: publish.version += 1000; break;
+    case points::CorruptField::price_band: r.min_price = r.max_price / 2; break;
+  }
+}
+}  // namespace
+
+MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
+                                 const DefectSet& defects, MetadataState initial)
+    : Node(env, self),
+      config_(std::move(config)),
+      state_(std::move(initial)),
+      previous_state_(state_),
+      follower_(env, config_.follower, defects) {
+  ORDEAL_ASSERT(!config_.replicas.empty());
+  follower_.set_on_change([this](const Instrument* record) {
+    if (record != nullptr) publish(*record, follower_.version());
+  });
+}
+
+void MetadataReplica::on_start() {
+  schema_ = next_schema_;
+  env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
+  if (!leader()) {
+    follower_.start();
+    return;
+  }
+  if (schema_ != kSchemaV2) return;
+  // An upgraded leader migrates every v1 record: each migration is an update.
+  const std::vector<Instrument> records = state_.instruments;
+  for (const Instrument& record : records) {
+    if (record.schema == kSchemaV1) commit(migrate_to_v2(record));
+  }
+}
+
+void MetadataReplica::on_crash() {
+  subscribers_.clear();  // connections die with the process
+  if (!leader()) follower_.lose_state();  // followers keep nothing; the leader has its log
+}
+
+void MetadataReplica::on_message(NodeId from, const Message& message) {
+  if (const auto* update = std::get_if<MetaUpdateRequest>(&message)) {
+    on_update(from, *update);
+  } else if (std::holds_alternative<MetaSubscribe>(message)) {
+    on_subscribe(from);
+  } else if (!leader()) {
+    follower_.on_message(from, message);
+  }
+}
+
+void MetadataReplica::on_timer(uint64_t timer_id) {
+  if (timer_id == kHeartbeatTimer) {
+    on_heartbeat_tick();
+    return;
+  }
+  if (!leader()) follower_.on_timer(timer_id);
+}
+
+void MetadataReplica::on_update(NodeId from, const MetaUpdateRequest& request) {
+  MetaUpdateResult result{.request_id = request.request_id};
+  if (!leader()) {
+    result.reason = "not the leader";
+  } else if (!well_formed(request.record)) {
+    result.reason = "malformed instrument record";
+  } else {
+    commit(request.record);
+    result.ok = true;
+  }
+  result.version = state().version;
+  env_.send(from, std::move(result));
+}
+
+void MetadataReplica::commit(const Instrument& record) {
+  previous_state_ = state_;
+  state_.version += 1;
+  state_.put(record);
+  publish(record, state_.version);
+}
+
+void MetadataReplica::on_subscribe(NodeId from) {
+  if (std::find(subscribers_.begin(), subscribers_.end(), from) == subscribers_.end()) {
+    subscribers_.push_back(from);
+  }
+  const bool stale = points::meta_replica_stale_read.check().fired;
+  if (!leader() && !follower_.synced()) return;  // nothing consistent to serve yet
+  const MetadataState& previous = leader() ? previous_state_ : follower_.previous_state();
+  env_.send(from, snapshot_of(stale ? previous : state()));
+}
+
+void MetadataReplica::on_heartbeat_tick() {
+  if (const auto hit = points::meta_replica_restart.check()) {
+    env_.crash_self(ms_or(hit.param, kDefaultDowntimeMs));
+    return;
+  }
+  for (NodeId subscriber : subscribers_) env_.send(subscriber, MetaHeartbeat{state().version});
+  env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
+}
+
+void MetadataReplica::publish(const Instrument& record, MetaVersion version) {
+  const Instrument served = as_served(record);
+  const MetaPublish publish{.version = version, .record = served,
+                            .checksum = checksum(served, version)};
+  for (NodeId subscriber : subscribers_) send_publish(subscriber, publish);
+}
+
+// Every metadata update to every subscriber passes these fault points.
+void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
+  if (points::meta_update_drop.check()) return;
+  MetaPublish copy = publish;
+  if (const auto hit = points::meta_update_corrupt.check()) corrupt(copy, hit);
+  if (const auto hit = points::meta_update_reorder.check()) {
+    env_.send_unordered(to, std::move(copy), ms_or(hit.param, kDefaultHoldBackMs));
+    return;
+  }
+  int64_t delay_us = 0;
+  if (const auto hit = points::meta_update_delay.check()) delay_us = ms_or(hit.param, kDefaultDelayMs);
+  env_.send(to, std::move(copy), delay_us);
+}
+
+// An upgraded replica serves schema 2 records, whatever it received.
+Instrument MetadataReplica::as_served(Instrument record) const {
+  return schema_ == kSchemaV2 ? migrate_to_v2(std::move(record)) : record;
+}
+
+MetaSnapshot MetadataReplica::snapshot_of(const MetadataState& state) const {
+  MetaSnapshot snapshot{.state = state};
+  for (Instrument& record : snapshot.state.instruments) record = as_served(std::move(record));
+  snapshot.checksum = checksum(snapshot.state);
+  return snapshot;
+}
+
+}  // namespace ordeal::exchange

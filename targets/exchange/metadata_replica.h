@@ -1,0 +1,60 @@
+// A replica of the metadata service: versioned instrument records and the
+// routing table (each record names its shard).
+//
+// The leader (the first replica) takes updates, gives each the next version
+// and publishes it to the followers and its subscribers; followers follow the
+// leader through a MetaSubscriber and republish to their own subscribers.
+// Every replica sends heartbeats with its version and serves snapshots for
+// resyncs. A rolling upgrade restarts replicas one at a time with schema 2;
+// an upgraded leader migrates its records, as new versions.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "targets/exchange/meta_subscriber.h"
+
+namespace ordeal::exchange {
+
+struct ReplicaConfig {
+  std::vector<NodeId> replicas;  // replicas[0] leads
+  int64_t heartbeat_us = 50'000;
+  SubscriberConfig follower;     // how a follower follows the leader
+};
+
+class MetadataReplica final : public Node {
+ public:
+  MetadataReplica(Env& env, NodeId self, ReplicaConfig config, const DefectSet& defects,
+                  MetadataState initial);
+
+  void on_message(NodeId from, const Message& message) override;
+  void on_timer(uint64_t timer_id) override;
+  void on_start() override;
+  void on_crash() override;
+
+  // The schema this replica runs with after its next restart.
+  void upgrade_on_restart(uint8_t schema) { next_schema_ = schema; }
+  uint8_t schema() const { return schema_; }
+  bool leader() const { return self_ == config_.replicas.front(); }
+  const MetadataState& state() const { return leader() ? state_ : follower_.state(); }
+
+ private:
+  void on_update(NodeId from, const MetaUpdateRequest& request);
+  void on_subscribe(NodeId from);
+  void on_heartbeat_tick();
+  void commit(const Instrument& record);
+  void publish(const Instrument& record, MetaVersion version);
+  void send_publish(NodeId to, const MetaPublish& publish);
+  Instrument as_served(Instrument record) const;
+  MetaSnapshot snapshot_of(const MetadataState& state) const;
+
+  ReplicaConfig config_;
+  MetadataState state_;           // the leader's durable log, applied
+  MetadataState previous_state_;  // one version back: what a stale read serves
+  MetaSubscriber follower_;
+  std::vector<NodeId> subscribers_;
+  uint8_t schema_ = kSchemaV1;
+  uint8_t next_schema_ = kSchemaV1;
+};
+
+}  // namespace ordeal::exchange

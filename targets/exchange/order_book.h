@@ -1,0 +1,69 @@
+// A price-time priority order book for one symbol: the matching core of an
+// engine shard. It knows only order ids, sides, prices and open quantities;
+// the shard keeps everything else about an order.
+//
+//   OrderBook book;
+//   book.add(1, Side::sell, 100, 5);
+//   auto matches = book.match(Side::buy, 100, 3);   // {maker 1, qty 3, price 100}
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "targets/exchange/types.h"
+
+namespace ordeal::exchange {
+
+struct Match {
+  OrderId maker = 0;
+  Qty qty = 0;
+  Price price = 0;  // the maker's price
+};
+
+class OrderBook {
+ public:
+  // Takes liquidity for an incoming order on `side` up to `limit` (nullopt: a
+  // market order takes any price), at most `qty`; makers in price-time order.
+  std::vector<Match> match(Side side, std::optional<Price> limit, Qty qty);
+  bool would_cross(Side side, Price price) const;
+
+  // Rests an order at the back of its price level.
+  void add(OrderId id, Side side, Price price, Qty open_qty);
+  bool remove(OrderId id);
+  // Lowers the open quantity in place, keeping time priority.
+  bool reduce(OrderId id, Qty open_qty);
+
+  std::optional<Qty> open_qty(OrderId id) const;
+  std::optional<Price> best_bid() const;
+  std::optional<Price> best_ask() const;
+  size_t size() const { return index_.size(); }
+  // Resting order ids on one side, best first: for tests and status dumps.
+  std::vector<OrderId> queue(Side side) const;
+
+ private:
+  struct Entry {
+    OrderId id;
+    Qty open_qty;
+  };
+  using Level = std::list<Entry>;
+  struct Location {
+    Side side;
+    Price price;
+    Level::iterator entry;
+  };
+
+  std::map<Price, Level, std::greater<>> bids_;
+  std::map<Price, Level> asks_;
+  std::unordered_map<OrderId, Location> index_;
+
+  template <typename Levels>
+  void take(Levels& levels, std::optional<Price> limit, Qty& qty, std::vector<Match>& out,
+            bool buy);
+};
+
+}  // namespace ordeal::exchange

@@ -1,0 +1,89 @@
+// The whole reference exchange in one process on the simulated network:
+// metadata replicas, engine shards, a gateway, and one port per client.
+// This is what the `inproc` target drives, and what the exchange's own tests
+// and benchmark use.
+//
+//   SimExchange exchange({.seed = 7, .defects = DefectSet::parse("none").value()});
+//   exchange.set_listener(&recorder);
+//   exchange.run_for(300'000);  // let metadata sync
+//   exchange.submit({.kind = RequestKind::place, .client = 1, .request_id = 1, ...});
+//   exchange.run_for(100'000);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "targets/exchange/defects.h"
+#include "targets/exchange/engine_shard.h"
+#include "targets/exchange/gateway.h"
+#include "targets/exchange/metadata_replica.h"
+#include "targets/exchange/sim_network.h"
+
+namespace ordeal::exchange {
+
+// What the outside (a test, ordeal's runner) hears from the exchange.
+class ExchangeListener {
+ public:
+  virtual ~ExchangeListener() = default;
+  virtual void on_response(const ClientResponse& /*response*/) {}
+  virtual void on_fill(const Fill& /*fill*/) {}
+  virtual void on_order_update(const OrderUpdate& /*update*/) {}
+  virtual void on_metadata_result(const MetaUpdateResult& /*result*/) {}
+};
+
+// Three symbols over the shards: BTC-USDT, ETH-USDT, SOL-USDT.
+MetadataState default_metadata(int shards);
+
+struct ExchangeConfig {
+  uint64_t seed = 1;
+  DefectSet defects;
+  int replicas = 3;
+  int shards = 2;
+  int clients = 4;  // client ids 1..clients
+  SimNetworkConfig network;
+  MetadataState metadata = default_metadata(2);
+  int64_t request_timeout_us = 400'000;
+};
+
+class SimExchange {
+ public:
+  explicit SimExchange(ExchangeConfig config);
+  ~SimExchange();
+
+  void set_listener(ExchangeListener* listener) { listener_ = listener; }
+  // Sends a request from its client's port (client ids 1..clients).
+  void submit(ClientRequest request);
+  // Sends an instrument update to the metadata leader; the result comes to
+  // the listener's on_metadata_result.
+  void update_metadata(const Instrument& record, uint64_t request_id);
+  // Restarts every replica in turn with schema 2, followers first, the leader
+  // last: one every step_us from start_us, each down for down_us.
+  void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us);
+
+  bool run_until(int64_t until_us) { return net_.run_until(until_us); }
+  bool run_for(int64_t duration_us) { return net_.run_until(net_.now_us() + duration_us); }
+  int64_t now_us() const { return net_.now_us(); }
+
+  SimNetwork& network() { return net_; }
+  Gateway& gateway() { return *gateway_; }
+  EngineShard& shard(int index) { return *shards_.at(index); }
+  MetadataReplica& replica(int index) { return *replicas_.at(index); }
+  int shard_count() const { return static_cast<int>(shards_.size()); }
+  int replica_count() const { return static_cast<int>(replicas_.size()); }
+  const ExchangeConfig& config() const { return config_; }
+
+ private:
+  class Port;
+
+  ExchangeConfig config_;
+  SimNetwork net_;
+  ExchangeListener* listener_ = nullptr;
+  std::vector<std::unique_ptr<MetadataReplica>> replicas_;
+  std::vector<std::unique_ptr<EngineShard>> shards_;
+  std::unique_ptr<Gateway> gateway_;
+  std::unique_ptr<Port> admin_;
+  std::vector<std::unique_ptr<Port>> clients_;
+};
+
+}  // namespace ordeal::exchange

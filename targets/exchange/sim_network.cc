@@ -1,0 +1,171 @@
+#include "targets/exchange/sim_network.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace ordeal::exchange {
+
+enum class EventKind : uint8_t { message, timer, restart, action };
+
+struct SimNetwork::Event {
+  int64_t time_us = 0;
+  uint64_t seq = 0;
+  EventKind kind = EventKind::message;
+  NodeId from = 0;
+  NodeId to = 0;
+  uint32_t epoch = 0;  // the destination's incarnation when scheduled
+  uint64_t timer_id = 0;
+  Message message;
+  std::function<void()> action;
+};
+
+struct SimNetwork::Slot {
+  std::string name;
+  std::unique_ptr<NodeEnv> env;
+  Node* node = nullptr;
+  bool up = true;
+  uint32_t epoch = 0;
+};
+
+// Per-node Env: forwards to the network with the node's identity.
+class SimNetwork::NodeEnv final : public Env {
+ public:
+  NodeEnv(SimNetwork& net, NodeId self, Rng rng) : net_(net), self_(self), rng_(rng) {}
+  int64_t now_us() const override { return net_.now_us_; }
+  void send(NodeId to, Message message, int64_t extra_delay_us) override {
+    send_impl(to, std::move(message), extra_delay_us, true);
+  }
+  void send_unordered(NodeId to, Message message, int64_t extra_delay_us) override {
+    send_impl(to, std::move(message), extra_delay_us, false);
+  }
+  void set_timer(int64_t delay_us, uint64_t timer_id) override {
+    ORDEAL_ASSERT(delay_us >= 0);
+    net_.push(Event{.time_us = net_.now_us_ + delay_us, .kind = EventKind::timer, .from = self_,
+                    .to = self_, .epoch = net_.slots_[self_].epoch, .timer_id = timer_id});
+  }
+  Rng& rng() override { return rng_; }
+  void crash_self(int64_t down_us) override { net_.crash(self_, down_us); }
+
+ private:
+  void send_impl(NodeId to, Message message, int64_t extra_delay_us, bool ordered) {
+    ORDEAL_ASSERT(to < net_.slots_.size(), "send to unknown node {}", to);
+    if (!net_.slots_[self_].up) return;  // a dead process sends nothing
+    if (!net_.slots_[to].up) return;     // and nobody listens at a dead one
+    const int64_t delay = net_.link_delay(self_, to, extra_delay_us, ordered);
+    net_.push(Event{.time_us = net_.now_us_ + delay, .kind = EventKind::message, .from = self_,
+                    .to = to, .epoch = net_.slots_[to].epoch, .message = std::move(message)});
+  }
+
+  SimNetwork& net_;
+  NodeId self_;
+  Rng rng_;
+};
+
+namespace {
+bool later(const auto& a, const auto& b) {
+  return a.time_us != b.time_us ? a.time_us > b.time_us : a.seq > b.seq;
+}
+}  // namespace
+
+SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config) : rng_(seed), config_(config) {
+  ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
+}
+
+SimNetwork::~SimNetwork() = default;
+
+NodeId SimNetwork::reserve(std::string name) {
+  ORDEAL_ASSERT(slots_.size() < kNodesMax, "more than {} nodes", kNodesMax);
+  const auto id = static_cast<NodeId>(slots_.size());
+  Slot slot;
+  slot.name = std::move(name);
+  slot.env = std::make_unique<NodeEnv>(*this, id, rng_.fork(id));
+  slots_.push_back(std::move(slot));
+  return id;
+}
+
+Env& SimNetwork::env(NodeId id) { return *slots_.at(id).env; }
+
+void SimNetwork::attach(NodeId id, Node& node) {
+  ORDEAL_ASSERT(slots_.at(id).node == nullptr);
+  slots_[id].node = &node;
+}
+
+void SimNetwork::start() {
+  for (Slot& slot : slots_) {
+    if (slot.node != nullptr) slot.node->on_start();
+  }
+}
+
+void SimNetwork::push(Event event) {
+  event.seq = seq_++;
+  queue_.push_back(std::move(event));
+  std::push_heap(queue_.begin(), queue_.end(), [](auto& a, auto& b) { return later(a, b); });
+}
+
+int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered) {
+  int64_t arrival = now_us_ + rng_.between(config_.latency_min_us, config_.latency_max_us) +
+                    std::max<int64_t>(0, extra_delay_us);
+  if (ordered) {
+    int64_t& last = link_last_delivery_us_[from * kNodesMax + to];
+    arrival = std::max(arrival, last);
+    last = arrival;
+  }
+  return arrival - now_us_;
+}
+
+bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
+  for (uint64_t n = 0; n < events_max; ++n) {
+    if (queue_.empty() || queue_.front().time_us > until_us) {
+      now_us_ = std::max(now_us_, until_us);
+      return true;
+    }
+    std::pop_heap(queue_.begin(), queue_.end(), [](auto& a, auto& b) { return later(a, b); });
+    Event event = std::move(queue_.back());
+    queue_.pop_back();
+    now_us_ = event.time_us;
+    ++events_run_;
+    deliver(event);
+  }
+  return false;
+}
+
+void SimNetwork::deliver(Event& event) {
+  if (event.kind == EventKind::action) {
+    event.action();
+    return;
+  }
+  Slot& slot = slots_[event.to];
+  if (event.kind == EventKind::restart) {
+    if (slot.up || event.epoch != slot.epoch) return;
+    slot.up = true;
+    if (slot.node != nullptr) slot.node->on_start();
+    return;
+  }
+  // Messages to a dead process, or sent to an earlier incarnation, are lost.
+  if (!slot.up || event.epoch != slot.epoch || slot.node == nullptr) return;
+  if (event.kind == EventKind::timer) {
+    slot.node->on_timer(event.timer_id);
+  } else {
+    slot.node->on_message(event.from, event.message);
+  }
+}
+
+void SimNetwork::crash(NodeId id, int64_t down_us) {
+  Slot& slot = slots_.at(id);
+  if (!slot.up) return;
+  slot.up = false;
+  ++slot.epoch;
+  if (slot.node != nullptr) slot.node->on_crash();
+  push(Event{.time_us = now_us_ + std::max<int64_t>(down_us, 0), .kind = EventKind::restart,
+             .to = id, .epoch = slot.epoch});
+}
+
+bool SimNetwork::up(NodeId id) const { return slots_.at(id).up; }
+const std::string& SimNetwork::name(NodeId id) const { return slots_.at(id).name; }
+
+void SimNetwork::at(int64_t time_us, std::function<void()> action) {
+  push(Event{.time_us = std::max(time_us, now_us_), .kind = EventKind::action,
+             .action = std::move(action)});
+}
+
+}  // namespace ordeal::exchange

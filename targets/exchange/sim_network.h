@@ -1,0 +1,78 @@
+// The simulated transport and clock: every node of an exchange on one thread,
+// in virtual time, with message delays drawn from one seed.
+//
+// Events (message deliveries, timers, restarts) run in order of virtual time,
+// ties broken by the order they were scheduled, so a seed decides everything.
+//
+//   SimNetwork net(seed, {.latency_min_us = 50, .latency_max_us = 400});
+//   NodeId gw = net.reserve("gateway");
+//   Gateway gateway(net.env(gw), gw, ...);
+//   net.attach(gw, gateway);
+//   net.start();
+//   net.run_until(1'000'000);
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "targets/exchange/transport.h"
+
+namespace ordeal::exchange {
+
+struct SimNetworkConfig {
+  int64_t latency_min_us = 50;
+  int64_t latency_max_us = 400;
+};
+
+class SimNetwork {
+ public:
+  static constexpr size_t kNodesMax = 64;
+
+  SimNetwork(uint64_t seed, SimNetworkConfig config);
+  ~SimNetwork();
+  SimNetwork(const SimNetwork&) = delete;
+  SimNetwork& operator=(const SimNetwork&) = delete;
+
+  NodeId reserve(std::string name);
+  Env& env(NodeId id);
+  void attach(NodeId id, Node& node);
+  void start();  // calls on_start of every attached node
+
+  int64_t now_us() const { return now_us_; }
+  // Runs events up to and including `until_us`, at most `events_max` of them.
+  // Returns false when the bound stopped it first.
+  bool run_until(int64_t until_us, uint64_t events_max = 50'000'000);
+  bool idle() const { return queue_.empty(); }
+  uint64_t events_run() const { return events_run_; }
+
+  void crash(NodeId id, int64_t down_us);
+  bool up(NodeId id) const;
+  const std::string& name(NodeId id) const;
+
+  // Schedules a callback from outside the nodes (a test, the nemesis).
+  void at(int64_t time_us, std::function<void()> action);
+
+ private:
+  class NodeEnv;
+  struct Event;
+  struct Slot;
+
+  void push(Event event);
+  void deliver(Event& event);
+  int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
+
+  Rng rng_;
+  SimNetworkConfig config_;
+  int64_t now_us_ = 0;
+  uint64_t seq_ = 0;
+  uint64_t events_run_ = 0;
+  std::vector<Event> queue_;  // a binary heap ordered by (time, seq)
+  std::vector<Slot> slots_;
+  std::array<int64_t, kNodesMax * kNodesMax> link_last_delivery_us_{};
+};
+
+}  // namespace ordeal::exchange
