@@ -1,1 +1,170 @@
+// The gateway and engine shards end to end on the simulated network, with no
+// faults: validation, routing, matching, amends, cancels, status, mass-cancel.
+#include "targets/exchange/gateway.h"
+
 #include <gtest/gtest.h>
+
+#include "targets/exchange/test_support.h"
+
+namespace ordeal::exchange {
+namespace {
+
+using testing::about;
+using testing::amend;
+using testing::place;
+using testing::Recorder;
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    exchange.set_listener(&recorder);
+    exchange.run_for(testing::kSettleUs);
+  }
+  ClientResponse send(ClientRequest request) {
+    const ClientId client = request.client;
+    const uint64_t id = request.request_id;
+    exchange.submit(std::move(request));
+    exchange.run_for(100'000);
+    auto response = recorder.response(client, id);
+    EXPECT_TRUE(response.has_value()) << "request " << id << " was not answered";
+    return response.value_or(ClientResponse{});
+  }
+
+  SimExchange exchange{testing::quiet_config()};
+  Recorder recorder;
+};
+
+TEST_F(GatewayTest, MetadataSyncsToEveryNode) {
+  EXPECT_TRUE(exchange.gateway().metadata().synced());
+  for (int i = 0; i < exchange.shard_count(); ++i) {
+    EXPECT_TRUE(exchange.shard(i).metadata().synced());
+    EXPECT_EQ(exchange.shard(i).metadata().version(), exchange.replica(0).state().version);
+  }
+}
+
+TEST_F(GatewayTest, RejectsInvalidRequestsWithReasons) {
+  EXPECT_EQ(send(place(1, 1, "a", Side::buy, 50'005, 1)).reason,
+            "price not a multiple of the tick size");
+  EXPECT_EQ(send(place(1, 2, "b", Side::buy, 50'000, 0)).reason, "quantity must be positive");
+  EXPECT_EQ(send(place(1, 3, "c", Side::buy, 50'000, 1, "DOGE-USDT")).reason, "unknown symbol");
+  EXPECT_EQ(send(about(RequestKind::cancel, 1, 4, "never-placed")).reason, "unknown order");
+  EXPECT_EQ(send(place(1, 5, "d", Side::buy, 500'000, 1)).reason, "price outside the price band");
+  for (const auto& r : recorder.responses) EXPECT_EQ(r.verdict, Verdict::reject);
+}
+
+TEST_F(GatewayTest, CrossingOrdersTradeAndBothSidesAreReported) {
+  EXPECT_EQ(send(place(1, 1, "s1", Side::sell, 50'000, 5)).verdict, Verdict::ack);
+  const ClientResponse buy = send(place(2, 1, "b1", Side::buy, 50'010, 3));
+  EXPECT_EQ(buy.verdict, Verdict::ack);
+  EXPECT_EQ(buy.order.status, OrdStatus::filled);
+  ASSERT_EQ(recorder.fills.size(), 2u);
+  EXPECT_EQ(recorder.fills[0].trade_id, recorder.fills[1].trade_id);
+  EXPECT_EQ(recorder.filled_qty(1, "s1"), 3);
+  EXPECT_EQ(recorder.filled_qty(2, "b1"), 3);
+  for (const Fill& f : recorder.fills) EXPECT_EQ(f.price, 50'000) << "trades at the maker's price";
+}
+
+TEST_F(GatewayTest, DuplicateClientOrderIdIsRejected) {
+  EXPECT_EQ(send(place(1, 1, "x", Side::buy, 50'000, 1)).verdict, Verdict::ack);
+  const ClientResponse dup = send(place(1, 2, "x", Side::buy, 50'000, 1));
+  EXPECT_EQ(dup.verdict, Verdict::reject);
+  EXPECT_EQ(dup.reason, "duplicate client order id");
+  EXPECT_EQ(send(place(2, 1, "x", Side::buy, 50'000, 1)).verdict, Verdict::ack)
+      << "ids are per client";
+}
+
+TEST_F(GatewayTest, CancelRemovesOrderAndSecondCancelIsRejected) {
+  send(place(1, 1, "o", Side::buy, 50'000, 2));
+  const ClientResponse cancel = send(about(RequestKind::cancel, 1, 2, "o"));
+  EXPECT_EQ(cancel.verdict, Verdict::ack);
+  EXPECT_EQ(cancel.order.status, OrdStatus::cancelled);
+  EXPECT_EQ(send(about(RequestKind::cancel, 1, 3, "o")).reason, "order is final");
+  send(place(2, 1, "s", Side::sell, 50'000, 2));
+  EXPECT_EQ(recorder.fills.size(), 0u) << "a cancelled order never trades";
+}
+
+TEST_F(GatewayTest, AmendPriceLosesPriorityQtyDownKeepsIt) {
+  send(place(1, 1, "first", Side::buy, 50'000, 4));
+  send(place(1, 2, "second", Side::buy, 50'000, 4));
+  EXPECT_EQ(send(amend(1, 3, "first", 0, 2)).verdict, Verdict::ack);
+  send(place(2, 1, "s1", Side::sell, 50'000, 1));
+  EXPECT_EQ(recorder.filled_qty(1, "first"), 1) << "quantity down keeps priority";
+  EXPECT_EQ(send(amend(1, 4, "first", 49'990, 0)).verdict, Verdict::ack);
+  EXPECT_EQ(send(amend(1, 5, "first", 50'000, 0)).verdict, Verdict::ack);
+  send(place(2, 2, "s2", Side::sell, 50'000, 1));
+  EXPECT_EQ(recorder.filled_qty(1, "second"), 1) << "a price change loses priority";
+}
+
+TEST_F(GatewayTest, AmendBelowFilledIsRejected) {
+  send(place(1, 1, "o", Side::buy, 50'000, 10));
+  send(place(2, 1, "s", Side::sell, 50'000, 6));
+  const ClientResponse r = send(amend(1, 2, "o", 0, 5));
+  EXPECT_EQ(r.verdict, Verdict::reject);
+  EXPECT_EQ(r.reason, "new quantity not above the filled quantity");
+}
+
+TEST_F(GatewayTest, IocAndMarketRemaindersExpire) {
+  send(place(1, 1, "s", Side::sell, 50'000, 2));
+  ClientRequest ioc = place(2, 1, "ioc", Side::buy, 50'000, 5);
+  ioc.tif = TimeInForce::ioc;
+  const ClientResponse r = send(ioc);
+  EXPECT_EQ(r.order.status, OrdStatus::cancelled);
+  EXPECT_EQ(r.order.filled, 2);
+  ClientRequest market = place(2, 2, "mkt", Side::buy, 0, 1);
+  market.type = OrdType::market;
+  EXPECT_EQ(send(market).order.status, OrdStatus::cancelled) << "nothing left to take";
+}
+
+TEST_F(GatewayTest, PostOnlyThatWouldCrossIsRejected) {
+  send(place(1, 1, "s", Side::sell, 50'000, 2));
+  ClientRequest maker = place(2, 1, "po", Side::buy, 50'000, 1);
+  maker.post_only = true;
+  EXPECT_EQ(send(maker).reason, "post-only order would cross");
+}
+
+TEST_F(GatewayTest, StatusReportsTheShardsView) {
+  send(place(1, 1, "o", Side::buy, 50'000, 3));
+  send(place(2, 1, "s", Side::sell, 50'000, 1));
+  const ClientResponse status = send(about(RequestKind::status, 1, 2, "o"));
+  EXPECT_EQ(status.verdict, Verdict::ack);
+  EXPECT_EQ(status.order.status, OrdStatus::partially_filled);
+  EXPECT_EQ(status.order.filled, 1);
+}
+
+TEST_F(GatewayTest, MassCancelCancelsOnEveryShardAndReportsEachOrder) {
+  send(place(1, 1, "btc", Side::buy, 50'000, 1));
+  send(place(1, 2, "eth", Side::buy, 5'000, 10, "ETH-USDT"));
+  send(place(2, 1, "other", Side::buy, 50'000, 1));
+  ClientRequest mass = about(RequestKind::mass_cancel, 1, 3, "");
+  const ClientResponse r = send(mass);
+  EXPECT_EQ(r.verdict, Verdict::ack);
+  EXPECT_EQ(r.cancelled_count, 2u);
+  EXPECT_EQ(recorder.updates.size(), 2u);
+  EXPECT_EQ(send(about(RequestKind::status, 2, 2, "other")).order.status, OrdStatus::new_order);
+}
+
+TEST_F(GatewayTest, HaltedInstrumentRejectsOrdersButAllowsCancels) {
+  send(place(1, 1, "o", Side::buy, 50'000, 1));
+  Instrument halted = *exchange.replica(0).state().find("BTC-USDT");
+  halted.status = TradingStatus::halted;
+  exchange.update_metadata(halted, 1);
+  exchange.run_for(testing::kSettleUs);
+  ASSERT_EQ(recorder.metadata_results.size(), 1u);
+  EXPECT_TRUE(recorder.metadata_results[0].ok);
+  EXPECT_EQ(send(place(1, 2, "p", Side::buy, 50'000, 1)).reason, "instrument halted");
+  EXPECT_EQ(send(about(RequestKind::cancel, 1, 3, "o")).verdict, Verdict::ack);
+}
+
+TEST_F(GatewayTest, MovingASymbolRoutesNewOrdersToTheNewShardAndOldOrdersStayReachable) {
+  send(place(1, 1, "old", Side::buy, 50'000, 1));
+  Instrument moved = *exchange.replica(0).state().find("BTC-USDT");
+  moved.shard = 1;
+  exchange.update_metadata(moved, 1);
+  exchange.run_for(testing::kSettleUs);
+  send(place(1, 2, "new", Side::buy, 50'000, 1));
+  EXPECT_EQ(exchange.shard(1).book("BTC-USDT")->size(), 1u);
+  EXPECT_EQ(send(about(RequestKind::cancel, 1, 3, "old")).verdict, Verdict::ack);
+}
+
+}  // namespace
+}  // namespace ordeal::exchange

@@ -35,6 +35,7 @@ class MetadataReplica final : public Node {
   // The schema this replica runs with after its next restart.
   void upgrade_on_restart(uint8_t schema) { next_schema_ = schema; }
   uint8_t schema() const { return schema_; }
+  uint64_t follower_resyncs() const { return follower_.resyncs(); }
   bool leader() const { return self_ == config_.replicas.front(); }
   const MetadataState& state() const { return leader() ? state_ : follower_.state(); }
 

@@ -1,1 +1,113 @@
+// Metadata replication, failover, resync and the rolling upgrade, on the
+// simulated network with no faults armed.
+#include "targets/exchange/metadata_replica.h"
+
 #include <gtest/gtest.h>
+
+#include "targets/exchange/test_support.h"
+
+namespace ordeal::exchange {
+namespace {
+
+using testing::place;
+using testing::Recorder;
+
+class MetadataTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    exchange.set_listener(&recorder);
+    exchange.run_for(testing::kSettleUs);
+  }
+  Instrument btc() const { return *exchange_const().replica(0).state().find("BTC-USDT"); }
+  SimExchange& exchange_const() const { return const_cast<SimExchange&>(exchange); }
+  // Every node's view of the metadata equals the leader's.
+  void expect_converged() {
+    const MetadataState& leader = exchange.replica(0).state();
+    EXPECT_EQ(exchange.gateway().metadata().state(), leader);
+    for (int i = 0; i < exchange.shard_count(); ++i) {
+      EXPECT_EQ(exchange.shard(i).metadata().state(), leader) << "shard " << i;
+    }
+    for (int i = 1; i < exchange.replica_count(); ++i) {
+      EXPECT_EQ(exchange.replica(i).state(), leader) << "replica " << i;
+    }
+  }
+
+  SimExchange exchange{testing::quiet_config(21)};
+  Recorder recorder;
+};
+
+TEST_F(MetadataTest, UpdateGetsNextVersionAndReachesEveryNode) {
+  Instrument updated = btc();
+  updated.tick_size = 20;
+  const MetaVersion before = exchange.replica(0).state().version;
+  exchange.update_metadata(updated, 7);
+  exchange.run_for(testing::kSettleUs);
+  ASSERT_EQ(recorder.metadata_results.size(), 1u);
+  EXPECT_TRUE(recorder.metadata_results[0].ok);
+  EXPECT_EQ(recorder.metadata_results[0].version, before + 1);
+  EXPECT_EQ(exchange.gateway().metadata().state().find("BTC-USDT")->tick_size, 20);
+  expect_converged();
+}
+
+TEST_F(MetadataTest, MalformedUpdateIsRejectedAndChangesNothing) {
+  Instrument bad = btc();
+  bad.tick_size = 0;
+  const MetadataState before = exchange.replica(0).state();
+  exchange.update_metadata(bad, 1);
+  exchange.run_for(testing::kSettleUs);
+  ASSERT_EQ(recorder.metadata_results.size(), 1u);
+  EXPECT_FALSE(recorder.metadata_results[0].ok);
+  EXPECT_EQ(exchange.replica(0).state(), before);
+}
+
+TEST_F(MetadataTest, RestartedFollowerResyncsWhatItMissed) {
+  exchange.network().crash(exchange.replica(2).id(), 400'000);
+  Instrument updated = btc();
+  updated.lot_size = 2;
+  exchange.update_metadata(updated, 1);
+  exchange.run_for(100'000);
+  EXPECT_NE(exchange.replica(2).state(), exchange.replica(0).state());
+  exchange.run_for(1'000'000);
+  expect_converged();
+}
+
+TEST_F(MetadataTest, SubscriberFailsOverWhenItsReplicaIsDown) {
+  // The gateway reads from replica 1; take it down for longer than the test.
+  exchange.network().crash(exchange.replica(1).id(), 10'000'000);
+  Instrument updated = btc();
+  updated.status = TradingStatus::cancel_only;
+  exchange.update_metadata(updated, 1);
+  exchange.run_for(1'000'000);
+  EXPECT_NE(exchange.gateway().metadata().replica(), exchange.replica(1).id());
+  EXPECT_EQ(exchange.gateway().metadata().state(), exchange.replica(0).state());
+}
+
+TEST_F(MetadataTest, RollingUpgradeMigratesToSchemaTwoAndOrdersStillWork) {
+  exchange.rolling_upgrade(exchange.now_us() + 10'000, 600'000, 200'000);
+  exchange.run_for(3'000'000);
+  for (int i = 0; i < exchange.replica_count(); ++i) {
+    EXPECT_EQ(exchange.replica(i).schema(), kSchemaV2) << "replica " << i;
+  }
+  for (const Instrument& record : exchange.replica(0).state().instruments) {
+    EXPECT_EQ(record.schema, kSchemaV2) << record.symbol;
+  }
+  expect_converged();
+  exchange.submit(place(1, 1, "after", Side::buy, 50'000, 1));
+  exchange.run_for(100'000);
+  ASSERT_TRUE(recorder.response(1, 1).has_value());
+  EXPECT_EQ(recorder.response(1, 1)->verdict, Verdict::ack);
+}
+
+TEST_F(MetadataTest, UpdateWhileLeaderIsDownGetsNoCommit) {
+  exchange.network().crash(exchange.replica(0).id(), 300'000);
+  Instrument updated = btc();
+  updated.tick_size = 50;
+  exchange.update_metadata(updated, 1);
+  exchange.run_for(1'000'000);
+  EXPECT_TRUE(recorder.metadata_results.empty());
+  EXPECT_EQ(exchange.replica(0).state().find("BTC-USDT")->tick_size, 10);
+  expect_converged();
+}
+
+}  // namespace
+}  // namespace ordeal::exchange

@@ -45,7 +45,10 @@ MetadataState default_metadata(int shards) {
 }
 
 namespace {
-// Failover order for a subscriber whose home replica is `home`.
+// Failover order for a subscriber whose home replica is `home`. Homes are
+// spread: the gateway reads from replica 1, shard i from replica 2 + i, so
+// that one replica's trouble reaches some nodes and not others, as in a real
+// deployment.
 std::vector<NodeId> rotated(const std::vector<NodeId>& replicas, size_t home) {
   std::vector<NodeId> order;
   for (size_t i = 0; i < replicas.size(); ++i) order.push_back(replicas[(home + i) % replicas.size()]);
@@ -71,12 +74,12 @@ SimExchange::SimExchange(ExchangeConfig config)
   }
   for (int i = 0; i < config_.shards; ++i) {
     ShardConfig sc{.shard = static_cast<ShardId>(i),
-                   .meta = SubscriberConfig{.replicas = rotated(replica_ids, i + 1)}};
+                   .meta = SubscriberConfig{.replicas = rotated(replica_ids, i + 2)}};
     shards_.push_back(std::make_unique<EngineShard>(net_.env(shard_ids[i]), shard_ids[i], sc,
                                                     config_.defects));
     net_.attach(shard_ids[i], *shards_.back());
   }
-  GatewayConfig gc{.shards = shard_ids, .meta = SubscriberConfig{.replicas = rotated(replica_ids, 0)},
+  GatewayConfig gc{.shards = shard_ids, .meta = SubscriberConfig{.replicas = rotated(replica_ids, 1)},
                    .request_timeout_us = config_.request_timeout_us};
   gateway_ = std::make_unique<Gateway>(net_.env(gateway_id), gateway_id, gc, config_.defects);
   net_.attach(gateway_id, *gateway_);
