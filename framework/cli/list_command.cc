@@ -1,0 +1,52 @@
+// `ordeal list faults | defects | targets | properties`: one line per item,
+// its name, a tab, a one-line description.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "faults/fault_point.h"
+#include "framework/cli/commands.h"
+#include "targets/exchange/defects.h"
+#include "targets/exchange/fault_points.h"
+
+namespace ordeal::cli {
+namespace {
+
+void list_faults() {
+  exchange::points::all();  // keeps the exchange's points linked in
+  for (const faults::FaultPoint* point : faults::all_points()) {
+    fmt::print("{}\t{}\n", point->name(), point->description());
+  }
+}
+
+void list_defects() {
+  fmt::print("none\tthe reference exchange as designed: fail-closed under every fault\n");
+  for (const exchange::DefectInfo& defect : exchange::all_defects()) {
+    fmt::print("{}\t{}\n", defect.name, defect.description);
+  }
+}
+
+void list_targets() {
+  fmt::print("inproc\tthe built-in reference exchange in this process, simulated time (sim mode)\n");
+}
+
+}  // namespace
+
+void add_list_command(CLI::App& app, int& exit_code) {
+  auto* list = app.add_subcommand("list", "List what ordeal knows: faults, defects, targets, "
+                                          "properties");
+  static std::string kind;
+  list->add_option("kind", kind, "what to list")
+      ->required()
+      ->check(CLI::IsMember({"faults", "defects", "targets", "properties"}));
+  list->callback([&exit_code] {
+    if (kind == "faults") list_faults();
+    if (kind == "defects") list_defects();
+    if (kind == "targets") list_targets();
+    if (kind == "properties") {
+      fmt::print(stderr, "ordeal list: no properties are registered in this build yet\n");
+    }
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace ordeal::cli
