@@ -6,6 +6,7 @@ foreach(kind defects faults)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "ordeal list ${kind} exited ${rc}")
   endif()
+  string(REPLACE ";" "," out "${out}")  # CMake lists split on semicolons
   string(REGEX MATCHALL "[^\n]+\n" lines "${out}")
   list(LENGTH lines count)
   foreach(line IN LISTS lines)
