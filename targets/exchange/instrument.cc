@@ -86,6 +86,20 @@ std::optional<std::string_view> nonconformance(const Instrument& record, const O
   return qty_invalid(record, terms);
 }
 
+bool is_validation_reason(std::string_view reason) {
+  static constexpr std::string_view kReasons[] = {
+      "instrument halted", "instrument is cancel-only",
+      "instrument accepts post-only limit orders only", "unknown trading status",
+      "post-only needs a limit order", "price must be positive",
+      "price not a multiple of the tick size", "price outside the price band",
+      "quantity must be positive", "quantity not a multiple of the lot size",
+      "quantity below the minimum", "quantity above the maximum", "notional above the maximum"};
+  for (std::string_view known : kReasons) {
+    if (known == reason) return true;
+  }
+  return false;
+}
+
 const Instrument* MetadataState::find(std::string_view symbol) const {
   auto it = std::lower_bound(instruments.begin(), instruments.end(), symbol,
                              [](const Instrument& i, std::string_view s) { return i.symbol < s; });

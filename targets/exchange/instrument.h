@@ -57,6 +57,10 @@ struct OrderTerms {
 // place where the exchange's validation rules live.
 std::optional<std::string_view> nonconformance(const Instrument& record, const OrderTerms& terms);
 
+// Every reason nonconformance() can give: a reject with one of these says the
+// request broke the metadata rules (not that the venue was unavailable).
+bool is_validation_reason(std::string_view reason);
+
 struct MetadataState {
   MetaVersion version = 0;
   std::vector<Instrument> instruments;  // sorted by symbol

@@ -1,0 +1,73 @@
+// What properties need to find quickly in a history, built once per check:
+// each operation's invocation and completion, and each order's requests,
+// fills, observed states and final read.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "framework/history/history.h"
+
+namespace ordeal {
+
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+struct Operation {
+  uint32_t invoke = kNone;
+  uint32_t completion = kNone;  // kNone: never completed
+};
+
+struct OrderKey {
+  int32_t client = -1;
+  Sym order = 0;
+  bool operator==(const OrderKey&) const = default;
+};
+
+struct OrderKeyHash {
+  size_t operator()(const OrderKey& key) const {
+    return (uint64_t{static_cast<uint32_t>(key.client)} << 32 | key.order) * 0x9e3779b97f4a7c15ULL;
+  }
+};
+
+// Everything about one client order id of one client.
+struct OrderFacts {
+  OrderKey key;
+  std::vector<uint32_t> places;        // invoke indices of places with this id
+  std::vector<uint32_t> requests;      // invoke indices of amends, cancels, statuses
+  std::vector<uint32_t> fills;         // fill indices
+  std::vector<uint32_t> observations;  // ok completions, updates and reads carrying a state
+  uint32_t final_read = kNone;
+};
+
+class HistoryIndex {
+ public:
+  explicit HistoryIndex(const History& history);
+
+  const History& history() const { return history_; }
+  const Operation* operation(uint32_t op) const;
+  // The completion of the operation invoked at `invoke_index`, or null.
+  const Event* completion_of(uint32_t invoke_index) const;
+  uint32_t completion_index_of(uint32_t invoke_index) const;
+  const OrderFacts* order(OrderKey key) const;
+  const std::vector<OrderFacts>& orders() const { return orders_; }
+  const std::vector<Operation>& operations() const { return operations_; }
+  // Indices of fault_start/fault_stop and meta events, in order.
+  const std::vector<uint32_t>& faults() const { return faults_; }
+  const std::vector<uint32_t>& metadata() const { return metadata_; }
+  // Mass-cancel invocations, in order.
+  const std::vector<uint32_t>& mass_cancels() const { return mass_cancels_; }
+
+ private:
+  OrderFacts& facts(OrderKey key);
+
+  const History& history_;
+  std::vector<Operation> operations_;  // by op id (sparse ids are fine: 0 unused)
+  std::vector<OrderFacts> orders_;
+  std::unordered_map<OrderKey, uint32_t, OrderKeyHash> order_of_;
+  std::vector<uint32_t> faults_;
+  std::vector<uint32_t> metadata_;
+  std::vector<uint32_t> mass_cancels_;
+};
+
+}  // namespace ordeal

@@ -1,0 +1,58 @@
+#include "framework/check/property.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "framework/base/assert.h"
+
+namespace ordeal {
+namespace {
+std::vector<std::unique_ptr<Property>>& owned() {
+  static std::vector<std::unique_ptr<Property>> properties;
+  return properties;
+}
+std::vector<const Property*>& sorted() {
+  static std::vector<const Property*> properties;
+  return properties;
+}
+}  // namespace
+
+std::string CheckContext::order_name(OrderKey key) const {
+  return fmt::format("{}/{}", key.client, history().text(key.order));
+}
+
+void detail::register_property(std::unique_ptr<Property> property) {
+  ORDEAL_ASSERT(find_property(property->name()) == nullptr, "property {} registered twice",
+                property->name());
+  auto& list = sorted();
+  list.insert(std::upper_bound(list.begin(), list.end(), property.get(),
+                               [](auto* a, auto* b) { return a->name() < b->name(); }),
+              property.get());
+  owned().push_back(std::move(property));
+}
+
+std::span<const Property* const> all_properties() { return sorted(); }
+
+const Property* find_property(std::string_view name) {
+  for (const Property* p : sorted()) {
+    if (p->name() == name) return p;
+  }
+  return nullptr;
+}
+
+std::vector<Violation> check_history(const History& history, std::span<const std::string> names,
+                                     const CheckLimits& limits) {
+  const HistoryIndex index(history);
+  const CheckContext context{index, limits};
+  std::vector<Violation> violations;
+  for (const Property* property : all_properties()) {
+    if (!names.empty() && std::find(names.begin(), names.end(), property->name()) == names.end()) {
+      continue;
+    }
+    property->check(context, violations);
+  }
+  return violations;
+}
+
+}  // namespace ordeal

@@ -1,0 +1,72 @@
+// A property: an invariant checked over a whole history (and its final
+// reads). One per file in properties/, registered by name with one line:
+//
+//   class NoOverfill final : public Property { ... };
+//   ORDEAL_REGISTER_PROPERTY(NoOverfill);
+//
+// A violation names the property, the orders and the event indices involved,
+// in words a trader would understand. An `info` (unknown) outcome is never a
+// violation by itself: final reads decide where they can.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "framework/check/history_index.h"
+
+namespace ordeal {
+
+struct Violation {
+  std::string property;
+  std::string message;
+  std::vector<std::string> orders;   // "client/clordid"
+  std::vector<uint64_t> events;      // history indices
+};
+
+// Limits some properties take from the scenario.
+struct CheckLimits {
+  double failed_share_max = 0.5;      // bounded-unavailability
+  int64_t outage_ms_max = 3'000;      // bounded-unavailability
+  int64_t metadata_staleness_ms = 2'000;  // metadata-conformance: how old a version may be in force
+};
+
+struct CheckContext {
+  const HistoryIndex& index;
+  CheckLimits limits;
+  const History& history() const { return index.history(); }
+  std::string order_name(OrderKey key) const;
+  std::string order_name(const Event& e) const { return order_name(OrderKey{e.client, e.order}); }
+};
+
+class Property {
+ public:
+  virtual ~Property() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  virtual void check(const CheckContext& context, std::vector<Violation>& out) const = 0;
+};
+
+// The catalogue of properties, sorted by name.
+std::span<const Property* const> all_properties();
+const Property* find_property(std::string_view name);
+
+namespace detail {
+void register_property(std::unique_ptr<Property> property);
+template <typename P>
+struct PropertyRegistrar {
+  PropertyRegistrar() { register_property(std::make_unique<P>()); }
+};
+}  // namespace detail
+
+#define ORDEAL_REGISTER_PROPERTY(Class) \
+  static const ::ordeal::detail::PropertyRegistrar<Class> ordeal_registrar_##Class
+
+// Checks the named properties (all of them when `names` is empty).
+std::vector<Violation> check_history(const History& history, std::span<const std::string> names,
+                                     const CheckLimits& limits);
+
+}  // namespace ordeal

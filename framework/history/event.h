@@ -1,0 +1,67 @@
+// One recorded event of a case: an invocation or completion of an operation,
+// a fill or unsolicited update from the target, a final read, a fault start
+// or stop, or a committed metadata change. The history is a sequence of these.
+//
+// Strings (client order ids, symbols, reasons, fault names) are interned in
+// the history's string table, which keeps an event at 72 bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "targets/exchange/types.h"
+
+namespace ordeal {
+
+using Sym = uint32_t;  // an interned string; 0 is the empty string
+
+enum class EventType : uint8_t {
+  invoke,       // a client sent a request
+  ok,           // the target accepted it: it must take effect
+  fail,         // the target definitely rejected it: it must not take effect
+  info,         // the outcome is unknown (explicit "unknown", or no answer at all)
+  fill,         // one side of a trade, reported to the order's owner
+  update,       // an unsolicited change of an order (mass-cancel, expiry)
+  read,         // a final read: the status of an order once everything healed
+  fault_start,  // the nemesis armed a fault
+  fault_stop,   // ... and healed it
+  meta,         // the metadata service committed an instrument record
+};
+
+std::string_view to_string(EventType type);
+std::optional<EventType> event_type_from(std::string_view name);
+
+struct Event {
+  int64_t time_us = 0;
+  int64_t price = 0;
+  int64_t qty = 0;
+  int64_t filled = 0;
+  // invoke: order flags; fill: trade id; meta: version; fault: param;
+  // mass-cancel ok: orders cancelled
+  int64_t number = 0;
+  uint32_t op = 0;       // links an invocation to its completion; 0 for other events
+  int32_t client = -1;   // -1: not a client's event
+  Sym order = 0;         // the client order id
+  Sym symbol = 0;
+  Sym text = 0;          // reject reason, fault name
+  uint32_t record = 0;   // meta: index into History::records
+  EventType type = EventType::invoke;
+  exchange::RequestKind kind = exchange::RequestKind::place;
+  exchange::Side side = exchange::Side::buy;
+  exchange::OrdStatus status = exchange::OrdStatus::none;
+  // invoke: generated deliberately invalid; info: the target answered
+  // explicitly (not a silent timeout); fill: the maker side
+  bool flag = false;
+};
+
+// The order flags of a place invocation, kept in Event::number.
+inline constexpr int64_t kMarketFlag = 1;
+inline constexpr int64_t kIocFlag = 2;
+inline constexpr int64_t kPostOnlyFlag = 4;
+
+inline bool is_completion(EventType type) {
+  return type == EventType::ok || type == EventType::fail || type == EventType::info;
+}
+
+}  // namespace ordeal

@@ -1,0 +1,47 @@
+#include "framework/history/history.h"
+
+#include <array>
+
+#include "framework/base/assert.h"
+
+namespace ordeal {
+namespace {
+constexpr std::array<std::string_view, 10> kTypeNames = {
+    "invoke", "ok", "fail", "info", "fill", "update", "read", "fault_start", "fault_stop", "meta"};
+}
+
+std::string_view to_string(EventType type) { return kTypeNames.at(static_cast<size_t>(type)); }
+
+std::optional<EventType> event_type_from(std::string_view name) {
+  for (size_t i = 0; i < kTypeNames.size(); ++i) {
+    if (kTypeNames[i] == name) return static_cast<EventType>(i);
+  }
+  return std::nullopt;
+}
+
+History::History() { strings_.emplace_back(); }
+
+Sym History::intern(std::string_view text) {
+  if (text.empty()) return 0;
+  auto it = sym_of_.find(std::string(text));
+  if (it != sym_of_.end()) return it->second;
+  const auto sym = static_cast<Sym>(strings_.size());
+  strings_.emplace_back(text);
+  sym_of_.emplace(strings_.back(), sym);
+  return sym;
+}
+
+uint64_t History::append(const Event& event) {
+  ORDEAL_ASSERT(events_.empty() || event.time_us >= events_.back().time_us,
+                "history time went backwards: {} after {}", event.time_us,
+                events_.back().time_us);
+  events_.push_back(event);
+  return events_.size() - 1;
+}
+
+uint32_t History::add_record(const exchange::Instrument& record) {
+  records_.push_back(record);
+  return static_cast<uint32_t>(records_.size() - 1);
+}
+
+}  // namespace ordeal

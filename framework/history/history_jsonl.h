@@ -1,0 +1,35 @@
+// history.jsonl: one event per line, as JSON. The schema is in
+// docs/history.md; ordeal writes it and `ordeal check` reads any file that
+// follows it, also one written by another tool.
+//
+//   HistoryWriter writer(file);            // streams events as they happen
+//   writer.write(history, index);
+//   auto loaded = read_history_jsonl("history.jsonl");
+//   if (!loaded) std::cerr << loaded.error;   // names the file, line and field
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <variant>
+
+#include "framework/history/history.h"
+
+namespace ordeal {
+
+// Renders one event as a JSON line (with its trailing newline).
+std::string event_json(const History& history, size_t index);
+
+// Writes every event of a history to `path`; false with `error` set on failure.
+bool write_history_jsonl(const History& history, const std::string& path, std::string& error);
+
+struct HistoryLoad {
+  History history;
+  std::string error;  // empty when the file was read completely
+  explicit operator bool() const { return error.empty(); }
+};
+
+// Reads a whole file. On bad input, `error` names the file, line and field,
+// and `history` holds every event before the bad line.
+HistoryLoad read_history_jsonl(const std::string& path);
+
+}  // namespace ordeal

@@ -1,0 +1,96 @@
+#include "framework/history/history.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "framework/check/history_builder.h"
+#include "framework/history/history_jsonl.h"
+
+namespace ordeal {
+namespace {
+
+using exchange::OrdStatus;
+using exchange::RequestKind;
+using exchange::Side;
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("ordeal-test-" + name)).string();
+}
+
+History sample() {
+  HistoryBuilder b;
+  b.at(0).meta(1, exchange::Instrument{.symbol = "BTC-USDT", .tick_size = 10});
+  b.at(1).fault(true, "meta.update.delay", 200);
+  auto place = b.at(2).place(1, "o\"1", Side::buy, 50'000, 5, "BTC-USDT", kIocFlag | kPostOnlyFlag);
+  b.at(3).ok(place, OrdStatus::partially_filled, 2);
+  b.at(3).fill(1, "o\"1", Side::buy, 50'000, 2, 99, 2);
+  auto cancel = b.at(4).request(RequestKind::cancel, 1, "o\"1");
+  b.at(5).fail(cancel, "order is final");
+  auto lost = b.at(6).request(RequestKind::status, 2, "x");
+  b.at(7).info(lost, false);
+  b.at(8).fault(false, "meta.update.delay", 200);
+  b.at(9).read(1, "o\"1", OrdStatus::cancelled, 50'000, 5, 2);
+  return b.history();
+}
+
+std::string render(const History& h) {
+  std::string all;
+  for (size_t i = 0; i < h.size(); ++i) all += event_json(h, i);
+  return all;
+}
+
+TEST(HistoryJsonl, RoundTripsEveryEventType) {
+  const History original = sample();
+  std::string error;
+  const std::string path = temp_path("roundtrip.jsonl");
+  ASSERT_TRUE(write_history_jsonl(original, path, error)) << error;
+  const HistoryLoad loaded = read_history_jsonl(path);
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(render(loaded.history), render(original));
+  std::remove(path.c_str());
+}
+
+TEST(HistoryJsonl, BadLineNamesFileLineAndFieldAndKeepsWhatCameBefore) {
+  const std::string path = temp_path("bad.jsonl");
+  {
+    std::ofstream out(path);
+    out << "{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"op\":1,\"f\":\"place\",\"order\":\"a\"}\n";
+    out << "\n";
+    out << "{\"time_us\":2,\"type\":\"ok\",\"client\":1,\"op\":1,\"f\":\"plac\"}\n";
+  }
+  const HistoryLoad loaded = read_history_jsonl(path);
+  EXPECT_FALSE(loaded);
+  EXPECT_EQ(loaded.error, path + ":3: f: unknown value 'plac'");
+  EXPECT_EQ(loaded.history.size(), 1u);
+  std::remove(path.c_str());
+}
+
+TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
+  const std::string path = temp_path("bad2.jsonl");
+  auto error_for = [&](const std::string& content) {
+    std::ofstream(path) << content;
+    return read_history_jsonl(path).error;
+  };
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"fill\",\"colour\":1}\n"), path + ":1: colour: unknown field");
+  EXPECT_EQ(error_for("{\"time_us\":1}\n"), path + ":1: type: missing");
+  EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
+            path + ":2: time_us: goes backwards (4 after 5)");
+  EXPECT_NE(error_for("{\"time_us\":1,\"type\":\"read\"\n").find(path + ":1:"), std::string::npos);
+  EXPECT_NE(read_history_jsonl(temp_path("missing.jsonl")).error.find("cannot read"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(History, InternsStrings) {
+  History h;
+  EXPECT_EQ(h.intern(""), 0u);
+  const Sym a = h.intern("a");
+  EXPECT_EQ(h.intern("a"), a);
+  EXPECT_NE(h.intern("b"), a);
+  EXPECT_EQ(h.text(a), "a");
+}
+
+}  // namespace
+}  // namespace ordeal

@@ -1,0 +1,88 @@
+// bounded-unavailability: while faults are active (from the first fault start
+// to the last fault stop), the share of valid new orders that the target
+// failed to accept, and the longest stretch in which none was accepted, stay
+// under the scenario's limits: the upgrade's service level. Rejects for
+// breaking metadata rules, post-only crossing or duplicate ids are the
+// client's doing and do not count.
+#include <algorithm>
+
+#include "properties/support.h"
+
+namespace ordeal::properties {
+namespace {
+
+class BoundedUnavailability final : public Property {
+ public:
+  std::string_view name() const override { return "bounded-unavailability"; }
+  std::string_view description() const override {
+    return "during faults, failed valid orders and the longest outage stay under the limits";
+  }
+
+  void check(const CheckContext& c, std::vector<Violation>& out) const override {
+    const History& h = c.history();
+    if (c.index.faults().empty()) return;
+    const int64_t from_us = h[c.index.faults().front()].time_us;
+    const int64_t to_us = h[c.index.faults().back()].time_us;
+    int total = 0, failed = 0;
+    int64_t outage_start_us = -1, outage_us_max = 0;
+    uint32_t worst = kNone;
+    for (const Operation& op : c.index.operations()) {
+      if (op.invoke == kNone || op.completion == kNone) continue;
+      const Event& request = h[op.invoke];
+      if (request.kind != RequestKind::place || request.flag) continue;
+      if (request.time_us < from_us || request.time_us > to_us) continue;
+      const Event& outcome = h[op.completion];
+      if (clients_doing(h, outcome)) continue;
+      ++total;
+      if (outcome.type == EventType::ok) {
+        if (outage_start_us >= 0 && outcome.time_us - outage_start_us > outage_us_max) {
+          outage_us_max = outcome.time_us - outage_start_us;
+          worst = op.completion;
+        }
+        outage_start_us = -1;
+        continue;
+      }
+      ++failed;
+      if (outage_start_us < 0) outage_start_us = request.time_us;
+    }
+    if (outage_start_us >= 0 && to_us - outage_start_us > outage_us_max) {
+      outage_us_max = to_us - outage_start_us;
+      worst = c.index.faults().back();
+    }
+    report(c, total, failed, outage_us_max, worst, out);
+  }
+
+ private:
+  static bool clients_doing(const History& h, const Event& outcome) {
+    if (outcome.type != EventType::fail) return false;
+    const std::string_view reason = h.text(outcome.text);
+    return exchange::is_validation_reason(reason) || reason == "post-only order would cross" ||
+           reason == "duplicate client order id";
+  }
+
+  void report(const CheckContext& c, int total, int failed, int64_t outage_us_max, uint32_t worst,
+              std::vector<Violation>& out) const {
+    constexpr int kSampleMin = 10;  // a share of fewer requests says nothing
+    const double share = total == 0 ? 0.0 : static_cast<double>(failed) / total;
+    if (total >= kSampleMin && share > c.limits.failed_share_max) {
+      out.push_back(violation(name(),
+                              fmt::format("during faults {} of {} valid new orders failed ({:.0f}%, "
+                                          "limit {:.0f}%)",
+                                          failed, total, share * 100, c.limits.failed_share_max * 100),
+                              {}, {c.index.faults().front(), c.index.faults().back()}));
+    }
+    if (outage_us_max > c.limits.outage_ms_max * 1000) {
+      out.push_back(violation(name(),
+                              fmt::format("order entry was out for {} ms during faults (limit {} ms), "
+                                          "until {}",
+                                          outage_us_max / 1000, c.limits.outage_ms_max,
+                                          when(c.history(), worst)),
+                              {}, {worst}));
+    }
+  }
+};
+
+ORDEAL_REGISTER_PROPERTY(BoundedUnavailability);
+
+}  // namespace
+}  // namespace ordeal::properties

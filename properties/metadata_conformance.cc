@@ -1,0 +1,102 @@
+// metadata-conformance: every accepted order conforms to the metadata in
+// force (tick size, lot size, quantity limits, price band, trading status),
+// and no order is rejected for breaking a rule that it keeps under every
+// version in force. "In force" for a request is any version of its symbol's
+// record committed between (invocation - the staleness limit) and its
+// completion: a change needs time to propagate, and ordeal grants that much.
+#include <map>
+
+#include "properties/support.h"
+
+namespace ordeal::properties {
+namespace {
+
+using exchange::Instrument;
+
+class MetadataConformance final : public Property {
+ public:
+  std::string_view name() const override { return "metadata-conformance"; }
+  std::string_view description() const override {
+    return "accepted orders conform to the metadata in force; valid ones are not rejected";
+  }
+
+  void check(const CheckContext& c, std::vector<Violation>& out) const override {
+    const History& h = c.history();
+    std::map<std::string_view, std::vector<uint32_t>> records_of;
+    for (uint32_t meta : c.index.metadata()) {
+      records_of[h.record(h[meta].record).symbol].push_back(meta);
+    }
+    if (records_of.empty()) return;  // the target published no metadata: nothing to judge
+    for (const OrderFacts& order : c.index.orders()) {
+      for (uint32_t place : order.places) {
+        auto records = records_of.find(h.text(h[place].symbol));
+        if (records == records_of.end()) continue;
+        check_place(c, order, place, in_force(c, records->second, place), out);
+      }
+    }
+  }
+
+ private:
+  std::vector<uint32_t> in_force(const CheckContext& c, const std::vector<uint32_t>& records,
+                                 uint32_t place) const {
+    const History& h = c.history();
+    const uint32_t done = c.index.completion_index_of(place);
+    const int64_t from_us = h[place].time_us - c.limits.metadata_staleness_ms * 1000;
+    const int64_t to_us = done == kNone ? h[place].time_us : h[done].time_us;
+    std::vector<uint32_t> chosen;
+    for (uint32_t meta : records) {
+      if (h[meta].time_us <= from_us) {
+        chosen.assign(1, meta);  // the latest version already in force at the window's start
+      } else if (h[meta].time_us <= to_us) {
+        chosen.push_back(meta);
+      }
+    }
+    return chosen;
+  }
+
+  static exchange::OrderTerms terms_of(const Event& place) {
+    return exchange::OrderTerms{
+        .kind = RequestKind::place, .side = place.side,
+        .type = place.number & kMarketFlag ? exchange::OrdType::market : exchange::OrdType::limit,
+        .post_only = (place.number & kPostOnlyFlag) != 0, .price = place.price, .qty = place.qty};
+  }
+
+  void check_place(const CheckContext& c, const OrderFacts& order, uint32_t place,
+                   const std::vector<uint32_t>& records, std::vector<Violation>& out) const {
+    const History& h = c.history();
+    const uint32_t done = c.index.completion_index_of(place);
+    if (records.empty() || done == kNone) return;
+    const auto terms = terms_of(h[place]);
+    int conforming = 0;
+    std::optional<std::string_view> reason;
+    for (uint32_t meta : records) {
+      auto broken = exchange::nonconformance(h.record(h[meta].record), terms);
+      conforming += !broken;
+      if (broken) reason = broken;
+    }
+    const Event& outcome = h[done];
+    if (outcome.type == EventType::ok && conforming == 0) {
+      out.push_back(violation(
+          name(),
+          fmt::format("order {} was accepted ({}) though under every metadata version in force "
+                      "it breaks a rule: {}",
+                      c.order_name(order.key), when(h, done), *reason),
+          {c.order_name(order.key)}, {records.back(), place, done}));
+    }
+    const bool rejected_as_invalid =
+        outcome.type == EventType::fail && exchange::is_validation_reason(h.text(outcome.text));
+    if (rejected_as_invalid && conforming == static_cast<int>(records.size())) {
+      out.push_back(violation(
+          name(),
+          fmt::format("order {} was rejected as '{}' ({}) though it conforms to every metadata "
+                      "version in force",
+                      c.order_name(order.key), h.text(outcome.text), when(h, done)),
+          {c.order_name(order.key)}, {records.back(), place, done}));
+    }
+  }
+};
+
+ORDEAL_REGISTER_PROPERTY(MetadataConformance);
+
+}  // namespace
+}  // namespace ordeal::properties

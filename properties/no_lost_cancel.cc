@@ -1,0 +1,76 @@
+// no-lost-cancel: a cancel that was accepted is honoured. The order ends
+// cancelled, and no fill of it happens after the cancel was accepted. An
+// accepted mass-cancel does the same for every order of that client (and
+// symbol) that was accepted before the mass-cancel was sent.
+#include "properties/support.h"
+
+namespace ordeal::properties {
+namespace {
+
+class NoLostCancel final : public Property {
+ public:
+  std::string_view name() const override { return "no-lost-cancel"; }
+  std::string_view description() const override {
+    return "an accepted cancel is honoured: the order ends cancelled and never fills after it";
+  }
+
+  void check(const CheckContext& c, std::vector<Violation>& out) const override {
+    for (const OrderFacts& order : c.index.orders()) {
+      for (uint32_t request : order.requests) {
+        if (c.history()[request].kind != RequestKind::cancel) continue;
+        const uint32_t done = c.index.completion_index_of(request);
+        if (done != kNone && c.history()[done].type == EventType::ok) {
+          check_honoured(c, order, done, "cancel", out);
+        }
+      }
+    }
+    for (uint32_t mass : c.index.mass_cancels()) check_mass_cancel(c, mass, out);
+  }
+
+ private:
+  // The order must not fill after `accepted` and must read as final at the end.
+  void check_honoured(const CheckContext& c, const OrderFacts& order, uint32_t accepted,
+                      std::string_view what, std::vector<Violation>& out) const {
+    const History& h = c.history();
+    for (uint32_t fill : order.fills) {
+      if (fill < accepted) continue;
+      out.push_back(violation(
+          name(),
+          fmt::format("order {} filled {} at {} ({}) after its {} was accepted ({})",
+                      c.order_name(order.key), h[fill].qty, h[fill].price, when(h, fill), what,
+                      when(h, accepted)),
+          {c.order_name(order.key)}, {accepted, fill}));
+      return;
+    }
+    if (order.final_read == kNone) return;
+    const Event& read = h[order.final_read];
+    const bool honoured = what == "cancel" ? read.status == OrdStatus::cancelled
+                                           : !is_open(read.status);
+    if (honoured) return;
+    out.push_back(violation(
+        name(),
+        fmt::format("the {} of order {} was accepted ({}), but at the end the order is {}", what,
+                    c.order_name(order.key), when(h, accepted),
+                    read.status == OrdStatus::none ? "unknown to the exchange"
+                                                   : exchange::to_string(read.status)),
+        {c.order_name(order.key)}, {accepted, order.final_read}));
+  }
+
+  void check_mass_cancel(const CheckContext& c, uint32_t mass, std::vector<Violation>& out) const {
+    const History& h = c.history();
+    const uint32_t done = c.index.completion_index_of(mass);
+    if (done == kNone || h[done].type != EventType::ok) return;
+    for (const OrderFacts& order : c.index.orders()) {
+      if (order.key.client != h[mass].client) continue;
+      const uint32_t place = accepted_place(c, order);
+      if (place == kNone || c.index.completion_index_of(place) > mass) continue;
+      if (h[mass].symbol != 0 && h[place].symbol != h[mass].symbol) continue;
+      check_honoured(c, order, done, "mass-cancel", out);
+    }
+  }
+};
+
+ORDEAL_REGISTER_PROPERTY(NoLostCancel);
+
+}  // namespace
+}  // namespace ordeal::properties

@@ -1,0 +1,53 @@
+// no-phantom: every order and fill the target reports traces back to a
+// request: no fill or state of an order that was never placed, and no fill
+// of an order whose place was definitely rejected.
+#include "properties/support.h"
+
+namespace ordeal::properties {
+namespace {
+
+class NoPhantom final : public Property {
+ public:
+  std::string_view name() const override { return "no-phantom"; }
+  std::string_view description() const override {
+    return "every order and fill the target reports traces back to a request";
+  }
+
+  void check(const CheckContext& c, std::vector<Violation>& out) const override {
+    const History& h = c.history();
+    for (const OrderFacts& order : c.index.orders()) {
+      const uint32_t reported = !order.fills.empty()          ? order.fills[0]
+                                : !order.observations.empty() ? order.observations[0]
+                                                              : kNone;
+      if (reported == kNone) continue;
+      if (order.places.empty()) {
+        out.push_back(violation(name(),
+                                fmt::format("the exchange reported order {} ({}), which no client "
+                                            "ever placed",
+                                            c.order_name(order.key), when(h, reported)),
+                                {c.order_name(order.key)}, {reported}));
+        continue;
+      }
+      if (order.fills.empty() || !all_rejected(c, order)) continue;
+      out.push_back(violation(
+          name(),
+          fmt::format("order {} was rejected, yet it traded ({})", c.order_name(order.key),
+                      when(h, order.fills[0])),
+          {c.order_name(order.key)}, {order.places[0], order.fills[0]}));
+    }
+  }
+
+ private:
+  static bool all_rejected(const CheckContext& c, const OrderFacts& order) {
+    for (uint32_t place : order.places) {
+      const Event* done = c.index.completion_of(place);
+      if (done == nullptr || done->type != EventType::fail) return false;
+    }
+    return true;
+  }
+};
+
+ORDEAL_REGISTER_PROPERTY(NoPhantom);
+
+}  // namespace
+}  // namespace ordeal::properties

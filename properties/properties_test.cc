@@ -1,0 +1,321 @@
+// Every property: a hand-built history it must catch, and a correct one
+// (including unknown outcomes) it must pass.
+#include <gtest/gtest.h>
+
+#include "framework/check/history_builder.h"
+#include "framework/check/property.h"
+
+namespace ordeal {
+namespace {
+
+using exchange::OrdStatus;
+using exchange::RequestKind;
+using exchange::Side;
+
+std::vector<Violation> check(const std::string& property, HistoryBuilder& b, CheckLimits limits = {}) {
+  EXPECT_NE(find_property(property), nullptr) << property;
+  const std::vector<std::string> names = {property};
+  return check_history(b.history(), names, limits);
+}
+
+exchange::Instrument btc(int64_t tick = 10) {
+  return exchange::Instrument{.symbol = "BTC-USDT", .tick_size = tick, .lot_size = 1, .min_qty = 1,
+                              .max_qty = 1000, .min_price = 10'000, .max_price = 100'000};
+}
+
+// A resting order o1 of client 1, accepted at 2 ms.
+HistoryBuilder with_resting_order() {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).ok(place, OrdStatus::new_order);
+  return b;
+}
+
+TEST(Properties, AllElevenAreRegistered) {
+  for (const char* name : {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill",
+                           "no-phantom", "order-state-machine", "metadata-conformance",
+                           "every-request-answered", "bounded-unavailability",
+                           "trade-conservation", "clordid-idempotence"}) {
+    ASSERT_NE(find_property(name), nullptr) << name;
+    EXPECT_FALSE(find_property(name)->description().empty());
+  }
+}
+
+// ---- no-lost-cancel ----------------------------------------------------------
+
+TEST(NoLostCancel, CatchesAnAcceptedCancelWhoseOrderStaysOpen) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).ok(cancel, OrdStatus::cancelled);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  auto v = check("no-lost-cancel", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o1"});
+  EXPECT_NE(v[0].message.find("at the end the order is new"), std::string::npos) << v[0].message;
+}
+
+TEST(NoLostCancel, CatchesAFillAfterTheCancelWasAccepted) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).ok(cancel, OrdStatus::cancelled);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 5, 77, 5);
+  EXPECT_EQ(check("no-lost-cancel", b).size(), 1u);
+}
+
+TEST(NoLostCancel, CatchesAMassCancelThatLeftAnOrderOpen) {
+  auto b = with_resting_order();
+  auto mass = b.at(3).request(RequestKind::mass_cancel, 1, "");
+  b.at(4).ok(mass, OrdStatus::none);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  EXPECT_EQ(check("no-lost-cancel", b).size(), 1u);
+}
+
+TEST(NoLostCancel, PassesHonouredCancelsAndUnknownOutcomes) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).ok(cancel, OrdStatus::cancelled);
+  auto p2 = b.at(5).place(1, "o2", Side::sell, 60'000, 1);
+  b.at(6).ok(p2, OrdStatus::new_order);
+  auto unknown = b.at(7).request(RequestKind::cancel, 1, "o2");
+  b.at(8).info(unknown);  // may or may not have happened: the order stays open
+  b.at(9).read(1, "o1", OrdStatus::cancelled);
+  b.at(9).read(1, "o2", OrdStatus::new_order);
+  EXPECT_TRUE(check("no-lost-cancel", b).empty());
+}
+
+// ---- no-lost-order -----------------------------------------------------------
+
+TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {
+  auto b = with_resting_order();
+  b.at(9).read(1, "o1", OrdStatus::none);
+  EXPECT_EQ(check("no-lost-order", b).size(), 1u);
+}
+
+TEST(NoLostOrder, PassesKnownOrdersAndUnknownPlacesThatNeverHappened) {
+  auto b = with_resting_order();
+  auto maybe = b.at(3).place(1, "o2", Side::buy, 50'000, 1);
+  b.at(4).info(maybe);
+  b.at(9).read(1, "o1", OrdStatus::new_order);
+  b.at(9).read(1, "o2", OrdStatus::none);  // the unknown place did not happen: fine
+  EXPECT_TRUE(check("no-lost-order", b).empty());
+}
+
+// ---- no-lost-amend -----------------------------------------------------------
+
+TEST(NoLostAmend, CatchesAnAcceptedAmendThatDidNotTakeEffect) {
+  auto b = with_resting_order();
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 0);
+  b.at(4).ok(amend, OrdStatus::new_order, 0, 49'000, 5);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  EXPECT_EQ(check("no-lost-amend", b).size(), 1u);
+}
+
+TEST(NoLostAmend, CatchesARejectedAmendThatChangedTheOrder) {
+  auto b = with_resting_order();
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 3);
+  b.at(4).fail(amend, "shard metadata older than the gateway's");
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 3);
+  EXPECT_EQ(check("no-lost-amend", b).size(), 1u);
+}
+
+TEST(NoLostAmend, PassesAppliedAmendsAndSkipsUnknownOnes) {
+  auto b = with_resting_order();
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 4);
+  b.at(4).ok(amend, OrdStatus::new_order, 0, 49'000, 4);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 49'000, 4);
+  EXPECT_TRUE(check("no-lost-amend", b).empty());
+  auto c = with_resting_order();
+  auto unknown = c.at(3).request(RequestKind::amend, 1, "o1", 49'000, 0);
+  c.at(4).info(unknown);
+  c.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  EXPECT_TRUE(check("no-lost-amend", c).empty());
+}
+
+// ---- no-overfill -------------------------------------------------------------
+
+TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {
+  auto b = with_resting_order();
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 4, 1, 4);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 4, 2, 8);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+TEST(NoOverfill, PassesFillsUpToTheAmendedQuantity) {
+  auto b = with_resting_order();
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
+  b.at(4).info(amend);  // unknown: the larger quantity may be in force
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 8, 1, 8);
+  EXPECT_TRUE(check("no-overfill", b).empty());
+}
+
+// ---- no-phantom ---------------------------------------------------------------
+
+TEST(NoPhantom, CatchesFillsOfOrdersNobodyPlacedOrThatWereRejected) {
+  HistoryBuilder b;
+  b.at(1).fill(3, "ghost", Side::sell, 50'000, 1, 9, 1);
+  auto rejected = b.at(2).place(1, "r", Side::buy, 50'000, 1);
+  b.at(3).fail(rejected, "instrument halted");
+  b.at(4).fill(1, "r", Side::buy, 50'000, 1, 10, 1);
+  EXPECT_EQ(check("no-phantom", b).size(), 2u);
+}
+
+TEST(NoPhantom, PassesFillsOfPlacedOrdersIncludingUnknownPlaces) {
+  HistoryBuilder b;
+  auto maybe = b.at(1).place(1, "m", Side::buy, 50'000, 1);
+  b.at(2).info(maybe);
+  b.at(3).fill(1, "m", Side::buy, 50'000, 1, 1, 1);
+  EXPECT_TRUE(check("no-phantom", b).empty());
+}
+
+// ---- order-state-machine -----------------------------------------------------
+
+TEST(OrderStateMachine, CatchesAStateGoingBackwards) {
+  auto b = with_resting_order();
+  auto status = b.at(3).request(RequestKind::status, 1, "o1");
+  b.at(4).ok(status, OrdStatus::filled, 5);
+  auto again = b.at(5).request(RequestKind::status, 1, "o1");
+  b.at(6).ok(again, OrdStatus::new_order, 0);
+  EXPECT_EQ(check("order-state-machine", b).size(), 1u);
+}
+
+TEST(OrderStateMachine, CatchesAFinalStateChanging) {
+  auto b = with_resting_order();
+  b.at(3).update(1, "o1", OrdStatus::cancelled);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_EQ(check("order-state-machine", b).size(), 1u);
+}
+
+TEST(OrderStateMachine, PassesForwardMoves) {
+  auto b = with_resting_order();
+  auto status = b.at(3).request(RequestKind::status, 1, "o1");
+  b.at(4).ok(status, OrdStatus::partially_filled, 2);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_TRUE(check("order-state-machine", b).empty());
+}
+
+// ---- metadata-conformance ----------------------------------------------------
+
+TEST(MetadataConformance, CatchesAnOrderAcceptedOffTheTickInForce) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  b.at(1000).meta(2, btc(20));
+  auto place = b.at(5000).place(1, "o", Side::buy, 50'010, 1);
+  b.at(5001).ok(place, OrdStatus::new_order);
+  EXPECT_EQ(check("metadata-conformance", b).size(), 1u);
+}
+
+TEST(MetadataConformance, CatchesAValidOrderRejectedAsInvalid) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto place = b.at(5000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(5001).fail(place, "price outside the price band");
+  EXPECT_EQ(check("metadata-conformance", b).size(), 1u);
+}
+
+TEST(MetadataConformance, PassesOrdersUnderAVersionStillPropagating) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  b.at(1000).meta(2, btc(20));
+  auto place = b.at(1500).place(1, "o", Side::buy, 50'010, 1);  // valid under version 1
+  b.at(1501).ok(place, OrdStatus::new_order);
+  auto bad = b.at(1600).place(1, "p", Side::buy, 50'005, 1);
+  b.at(1601).fail(bad, "price not a multiple of the tick size");
+  EXPECT_TRUE(check("metadata-conformance", b).empty());
+}
+
+// ---- every-request-answered ---------------------------------------------------
+
+TEST(EveryRequestAnswered, CatchesSilentDrops) {
+  HistoryBuilder b;
+  auto dropped = b.at(1).place(1, "a", Side::buy, 50'000, 1);
+  b.at(3000).info(dropped, /*answered=*/false);
+  b.at(3001).place(1, "b", Side::buy, 50'000, 1);  // the history ends: never answered
+  EXPECT_EQ(check("every-request-answered", b).size(), 2u);
+}
+
+TEST(EveryRequestAnswered, PassesRejectsAndExplicitUnknowns) {
+  HistoryBuilder b;
+  auto rejected = b.at(1).place(1, "a", Side::buy, 50'000, 1);
+  b.at(2).fail(rejected, "metadata unavailable");
+  auto unknown = b.at(3).place(1, "b", Side::buy, 50'000, 1);
+  b.at(4).info(unknown, /*answered=*/true);
+  EXPECT_TRUE(check("every-request-answered", b).empty());
+}
+
+// ---- bounded-unavailability ---------------------------------------------------
+
+HistoryBuilder orders_during_fault(int failed, int total) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  for (int i = 0; i < total; ++i) {
+    auto place = b.at(10 + i * 100).place(1, "o" + std::to_string(i), Side::buy, 50'000, 1);
+    if (i < failed) {
+      b.at(20 + i * 100).fail(place, "metadata unavailable");
+    } else {
+      b.at(20 + i * 100).ok(place, OrdStatus::new_order);
+    }
+  }
+  b.at(10 + total * 100).fault(false, "meta.replica.restart");
+  return b;
+}
+
+TEST(BoundedUnavailability, CatchesTooManyFailuresAndTooLongAnOutage) {
+  auto b = orders_during_fault(16, 20);
+  const auto v = check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000});
+  EXPECT_EQ(v.size(), 2u);  // 80% failed, and out for about 1.6 s
+}
+
+TEST(BoundedUnavailability, PassesWithinTheLimitsAndIgnoresTheClientsOwnMistakes) {
+  auto b = orders_during_fault(4, 20);
+  auto invalid = b.at(2100).place(1, "bad", Side::buy, 50'005, 1);
+  b.at(2101).fail(invalid, "price not a multiple of the tick size");
+  EXPECT_TRUE(check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
+}
+
+// ---- trade-conservation --------------------------------------------------------
+
+TEST(TradeConservation, CatchesMismatchedSidesAndBrokenLimits) {
+  HistoryBuilder b;
+  auto buy = b.at(1).place(1, "b", Side::buy, 50'000, 2);
+  b.at(2).ok(buy, OrdStatus::new_order);
+  auto sell = b.at(3).place(2, "s", Side::sell, 50'000, 2);
+  b.at(4).ok(sell, OrdStatus::filled, 2);
+  b.at(5).fill(1, "b", Side::buy, 50'000, 2, 1, 2);
+  b.at(5).fill(2, "s", Side::sell, 50'000, 1, 1, 1);  // quantities differ
+  b.at(6).fill(1, "b", Side::buy, 50'100, 0, 2, 2);   // above the buy limit
+  EXPECT_EQ(check("trade-conservation", b).size(), 2u);
+}
+
+TEST(TradeConservation, PassesMatchingSidesAndOneSidedTrades) {
+  HistoryBuilder b;
+  auto buy = b.at(1).place(1, "b", Side::buy, 50'100, 2);
+  b.at(2).ok(buy, OrdStatus::new_order);
+  auto sell = b.at(3).place(2, "s", Side::sell, 50'000, 2);
+  b.at(4).ok(sell, OrdStatus::filled, 2);
+  b.at(5).fill(1, "b", Side::buy, 50'100, 2, 1, 2);
+  b.at(5).fill(2, "s", Side::sell, 50'100, 2, 1, 2);
+  b.at(6).fill(1, "b", Side::buy, 50'000, 1, 2, 3);  // the other side is not ours to see
+  EXPECT_TRUE(check("trade-conservation", b).empty());
+}
+
+// ---- clordid-idempotence -------------------------------------------------------
+
+TEST(ClordidIdempotence, CatchesASecondOrderWithTheSameId) {
+  auto b = with_resting_order();
+  auto again = b.at(3).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(4).ok(again, OrdStatus::new_order);
+  EXPECT_EQ(check("clordid-idempotence", b).size(), 1u);
+}
+
+TEST(ClordidIdempotence, PassesARejectedOrUnknownRepeat) {
+  auto b = with_resting_order();
+  auto again = b.at(3).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(4).fail(again, "duplicate client order id");
+  auto third = b.at(5).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(6).info(third);
+  b.at(7).place(2, "o1", Side::buy, 50'000, 5);  // another client's id is another order
+  EXPECT_TRUE(check("clordid-idempotence", b).empty());
+}
+
+}  // namespace
+}  // namespace ordeal

@@ -1,0 +1,35 @@
+// Small readers over a history that several properties share.
+#pragma once
+
+#include <fmt/format.h>
+
+#include "framework/check/property.h"
+
+namespace ordeal::properties {
+
+using exchange::OrdStatus;
+using exchange::RequestKind;
+
+inline bool is_open(OrdStatus status) {
+  return status == OrdStatus::new_order || status == OrdStatus::partially_filled;
+}
+
+// The first place of an order that the target accepted, or kNone.
+inline uint32_t accepted_place(const CheckContext& c, const OrderFacts& order) {
+  for (uint32_t place : order.places) {
+    const Event* done = c.index.completion_of(place);
+    if (done != nullptr && done->type == EventType::ok) return place;
+  }
+  return kNone;
+}
+
+inline Violation violation(std::string_view property, std::string message,
+                           std::vector<std::string> orders, std::vector<uint64_t> events) {
+  return Violation{std::string(property), std::move(message), std::move(orders), std::move(events)};
+}
+
+inline std::string when(const History& h, uint32_t index) {
+  return fmt::format("event {} at {:.3f} s", index, static_cast<double>(h[index].time_us) / 1e6);
+}
+
+}  // namespace ordeal::properties
