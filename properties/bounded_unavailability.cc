@@ -62,7 +62,7 @@ class BoundedUnavailability final : public Property {
 
   void report(const CheckContext& c, int total, int failed, int64_t outage_us_max, uint32_t worst,
               std::vector<Violation>& out) const {
-    constexpr int kSampleMin = 10;  // a share of fewer requests says nothing
+    constexpr int kSampleMin = 30;  // a share of fewer requests says nothing
     const double share = total == 0 ? 0.0 : static_cast<double>(failed) / total;
     if (total >= kSampleMin && share > c.limits.failed_share_max) {
       out.push_back(violation(name(),

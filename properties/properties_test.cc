@@ -260,15 +260,15 @@ HistoryBuilder orders_during_fault(int failed, int total) {
 }
 
 TEST(BoundedUnavailability, CatchesTooManyFailuresAndTooLongAnOutage) {
-  auto b = orders_during_fault(16, 20);
+  auto b = orders_during_fault(32, 40);
   const auto v = check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000});
-  EXPECT_EQ(v.size(), 2u);  // 80% failed, and out for about 1.6 s
+  EXPECT_EQ(v.size(), 2u);  // 80% failed, and out for about 3.2 s
 }
 
 TEST(BoundedUnavailability, PassesWithinTheLimitsAndIgnoresTheClientsOwnMistakes) {
-  auto b = orders_during_fault(4, 20);
-  auto invalid = b.at(2100).place(1, "bad", Side::buy, 50'005, 1);
-  b.at(2101).fail(invalid, "price not a multiple of the tick size");
+  auto b = orders_during_fault(8, 40);
+  auto invalid = b.at(4100).place(1, "bad", Side::buy, 50'005, 1);
+  b.at(4101).fail(invalid, "price not a multiple of the tick size");
   EXPECT_TRUE(check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
 }
 

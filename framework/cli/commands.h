@@ -1,7 +1,9 @@
 // The subcommands of the `ordeal` command line, each in its own file. Every
-// one registers its options on the CLI11 app and returns a process exit code
-// (see the exit status table in the project's contract).
+// one registers itself on the CLI11 app and sets the process exit code (see
+// the exit status table in the project's docs).
 #pragma once
+
+#include <string>
 
 namespace CLI {
 class App;
@@ -12,9 +14,15 @@ namespace ordeal::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitViolation = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitEnvironment = 3;
 
-// Each add_* registers a subcommand; the returned callback runs it.
 void add_list_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
+void add_check_command(CLI::App& app, int& exit_code);
+void add_replay_command(CLI::App& app, int& exit_code);
+
+// Creates the output folder; false (with a message on stderr) when it cannot.
+bool prepare_out_dir(const std::string& dir);
 
 }  // namespace ordeal::cli

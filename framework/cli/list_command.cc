@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "faults/fault_point.h"
+#include "framework/check/property.h"
 #include "framework/cli/commands.h"
 #include "targets/exchange/defects.h"
 #include "targets/exchange/fault_points.h"
@@ -25,6 +26,12 @@ void list_defects() {
   }
 }
 
+void list_properties() {
+  for (const Property* property : all_properties()) {
+    fmt::print("{}\t{}\n", property->name(), property->description());
+  }
+}
+
 void list_targets() {
   fmt::print("inproc\tthe built-in reference exchange in this process, simulated time (sim mode)\n");
 }
@@ -42,9 +49,7 @@ void add_list_command(CLI::App& app, int& exit_code) {
     if (kind == "faults") list_faults();
     if (kind == "defects") list_defects();
     if (kind == "targets") list_targets();
-    if (kind == "properties") {
-      fmt::print(stderr, "ordeal list: no properties are registered in this build yet\n");
-    }
+    if (kind == "properties") list_properties();
     exit_code = kExitOk;
   });
 }

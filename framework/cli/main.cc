@@ -9,6 +9,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = ordeal::cli::kExitOk;
   ordeal::cli::add_list_command(app, exit_code);
+  ordeal::cli::add_run_command(app, exit_code);
+  ordeal::cli::add_check_command(app, exit_code);
+  ordeal::cli::add_replay_command(app, exit_code);
   ordeal::cli::add_demo_command(app, exit_code);
   try {
     app.parse(argc, argv);

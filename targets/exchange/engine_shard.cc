@@ -5,6 +5,8 @@
 namespace ordeal::exchange {
 namespace {
 constexpr uint64_t kResumeTimer = 1;
+constexpr uint64_t kParkTimer = 2;
+constexpr int64_t kParkCheckUs = 10'000;
 constexpr int64_t kDefaultStallMs = 20;
 constexpr int64_t kDefaultDowntimeMs = 100;
 
@@ -18,12 +20,15 @@ EngineShard::EngineShard(Env& env, NodeId self, ShardConfig config, const Defect
       config_(std::move(config)),
       defects_(defects),
       subscriber_(env, config_.meta, defects),
-      next_trade_id_((uint64_t{config_.shard} << 48) + 1) {}
+      next_trade_id_((uint64_t{config_.shard} << 48) + 1) {
+  subscriber_.set_on_change([this](const Instrument*) { unpark(); });
+}
 
 void EngineShard::on_start() { subscriber_.start(); }
 
 void EngineShard::on_crash() {
   inbound_.clear();
+  parked_.clear();
   stalled_ = false;
   subscriber_.lose_state();
   if (defects_.has(Defect::restart_loses_orders)) {
@@ -46,6 +51,10 @@ void EngineShard::on_message(NodeId from, const Message& message) {
 
 void EngineShard::on_timer(uint64_t timer_id) {
   if (subscriber_.on_timer(timer_id)) return;
+  if (timer_id == kParkTimer) {
+    expire_parked();
+    return;
+  }
   if (timer_id != kResumeTimer) return;
   stalled_ = false;
   resume_without_check_ = true;
@@ -68,7 +77,7 @@ void EngineShard::drain() {
     resume_without_check_ = false;
     const Inbound next = std::move(inbound_.front());
     inbound_.pop_front();
-    apply(next.from, next.request);
+    apply(next.request);
   }
 }
 
@@ -80,20 +89,22 @@ std::optional<std::string> EngineShard::version_problem(const ShardRequest& requ
   return std::nullopt;
 }
 
-void EngineShard::apply(NodeId gateway, const ShardRequest& request) {
-  ShardResponse response;
-  const bool metadata_bound = request.kind == RequestKind::place || request.kind == RequestKind::amend;
-  const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
+void EngineShard::apply(const ShardRequest& request) {
   const bool newer_than_shard = request.meta_version > subscriber_.version();
   if (defects_.has(Defect::okx_2023_08_14) && newer_than_shard &&
       (request.kind == RequestKind::cancel || request.kind == RequestKind::amend)) {
     return;  // the defect: a request under an unknown version is silently dropped
   }
+  const bool metadata_bound = request.kind == RequestKind::place || request.kind == RequestKind::amend;
+  if (metadata_bound && subscriber_.synced() && newer_than_shard && park(request)) return;
+  const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
+  ShardResponse response;
+  bool forwarded = false;
   if (problem) {
     response = respond(request, false, *problem, nullptr);
   } else {
     switch (request.kind) {
-      case RequestKind::place: response = place(gateway, request); break;
+      case RequestKind::place: response = place(request, forwarded); break;
       case RequestKind::amend: response = amend(request); break;
       case RequestKind::cancel: response = cancel(request); break;
       case RequestKind::mass_cancel: response = mass_cancel(request); break;
@@ -105,7 +116,38 @@ void EngineShard::apply(NodeId gateway, const ShardRequest& request) {
       }
     }
   }
-  env_.send(gateway, std::move(response));
+  if (!forwarded) env_.send(request.gateway, std::move(response));
+}
+
+// Holds a request until the shard's metadata reaches its version; false when
+// the parking lot is full (the caller then rejects it).
+bool EngineShard::park(const ShardRequest& request) {
+  if (parked_.size() >= config_.parked_max) return false;
+  if (parked_.empty()) env_.set_timer(kParkCheckUs, kParkTimer);
+  parked_.push_back(Parked{env_.now_us() + config_.park_us_max, request});
+  return true;
+}
+
+void EngineShard::unpark() {
+  std::deque<Parked> waiting;
+  waiting.swap(parked_);
+  for (Parked& p : waiting) {
+    if (p.request.meta_version <= subscriber_.version()) {
+      apply(p.request);
+    } else {
+      parked_.push_back(std::move(p));
+    }
+  }
+}
+
+void EngineShard::expire_parked() {
+  const int64_t now = env_.now_us();
+  while (!parked_.empty() && parked_.front().deadline_us <= now) {
+    const ShardRequest request = std::move(parked_.front().request);
+    parked_.pop_front();
+    env_.send(request.gateway, respond(request, false, "shard metadata older than the gateway's", nullptr));
+  }
+  if (!parked_.empty()) env_.set_timer(kParkCheckUs, kParkTimer);
 }
 
 ShardResponse EngineShard::respond(const ShardRequest& request, bool ok, std::string reason,
@@ -116,9 +158,21 @@ ShardResponse EngineShard::respond(const ShardRequest& request, bool ok, std::st
   return response;
 }
 
-ShardResponse EngineShard::place(NodeId gateway, const ShardRequest& request) {
+ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
   const Instrument* instrument = subscriber_.state().find(request.symbol);
-  if (instrument == nullptr || instrument->shard != config_.shard) {
+  const bool moved_away = instrument != nullptr && instrument->shard != config_.shard;
+  // The sender's routing is behind ours: pass it on. Versions only grow, so
+  // the chase ends; the hop bound keeps it finite even if they did not.
+  if (moved_away && request.hops < config_.peers.size() &&
+      request.meta_version < subscriber_.version() && instrument->shard < config_.peers.size()) {
+    ShardRequest onward = request;
+    ++onward.hops;
+    onward.meta_version = subscriber_.version();  // the new owner must know this routing too
+    env_.send(config_.peers[instrument->shard], std::move(onward));
+    forwarded = true;
+    return {};
+  }
+  if (instrument == nullptr || moved_away) {
     return respond(request, false, "symbol not matched on this shard", nullptr);
   }
   if (orders_.contains(request.order_id)) return respond(request, false, "duplicate order id", nullptr);
@@ -134,7 +188,7 @@ ShardResponse EngineShard::place(NodeId gateway, const ShardRequest& request) {
                          .qty = request.qty};
   order.tif = request.type == OrdType::market ? TimeInForce::ioc : request.tif;
   order.post_only = request.post_only;
-  order.gateway = gateway;
+  order.gateway = request.gateway;
   const auto limit = request.type == OrdType::limit ? std::optional<Price>(request.price)
                                                    : std::nullopt;
   rest_or_expire(order, execute(order, limit, request.qty));

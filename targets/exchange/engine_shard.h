@@ -2,8 +2,10 @@
 // price-time priority book per symbol, and reports both sides of each trade.
 //
 // Requests carry the metadata version the gateway validated them against; a
-// shard whose own metadata is older cannot honour an order or amend under it
-// and rejects explicitly. Its books and orders are journaled: they survive a
+// shard whose own metadata is older cannot honour an order or amend under it:
+// it holds it until its metadata catches up, and rejects it explicitly if that
+// takes too long. A new order for a symbol that moved to another shard (the
+// gateway's routing is behind) is passed on to the new owner. Its books and orders are journaled: they survive a
 // crash. Requests queue in arrival order (bounded) and stall there under
 // engine.apply.delay, so a stall never reorders them.
 #pragma once
@@ -20,7 +22,12 @@ namespace ordeal::exchange {
 struct ShardConfig {
   ShardId shard = 0;
   SubscriberConfig meta;
+  std::vector<NodeId> peers;  // every shard's node, index = ShardId
   size_t inbound_max = 10'000;
+  // A request validated under metadata newer than the shard's waits this long
+  // for the shard to catch up before it is rejected.
+  int64_t park_us_max = 200'000;
+  size_t parked_max = 10'000;
 };
 
 class EngineShard final : public Node {
@@ -50,12 +57,20 @@ class EngineShard final : public Node {
     ShardRequest request;
   };
 
+  struct Parked {
+    int64_t deadline_us;
+    ShardRequest request;
+  };
+
   void drain();
-  void apply(NodeId gateway, const ShardRequest& request);
+  void apply(const ShardRequest& request);
+  bool park(const ShardRequest& request);
+  void unpark();
+  void expire_parked();
   ShardResponse respond(const ShardRequest& request, bool ok, std::string reason,
                         const Order* order) const;
   std::optional<std::string> version_problem(const ShardRequest& request) const;
-  ShardResponse place(NodeId gateway, const ShardRequest& request);
+  ShardResponse place(const ShardRequest& request, bool& forwarded);
   ShardResponse amend(const ShardRequest& request);
   ShardResponse cancel(const ShardRequest& request);
   ShardResponse mass_cancel(const ShardRequest& request);
@@ -69,6 +84,7 @@ class EngineShard final : public Node {
   std::unordered_map<OrderId, Order> orders_;
   std::unordered_map<std::string, OrderBook> books_;
   std::deque<Inbound> inbound_;
+  std::deque<Parked> parked_;
   bool stalled_ = false;
   bool resume_without_check_ = false;
   uint64_t next_trade_id_ = 1;

@@ -189,12 +189,16 @@ uint64_t Gateway::track(NodeId from, const ClientRequest& request, uint32_t shar
 void Gateway::forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request) {
   request.gateway_request_id = gateway_request_id;
   request.meta_version = subscriber_.version();
+  request.gateway = self_;
   env_.send(config_.shards[shard], std::move(request));
 }
 
 void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
+  std::optional<ShardId> responder;
   for (size_t shard = 0; shard < config_.shards.size(); ++shard) {
-    if (config_.shards[shard] == from) shard_versions_[shard] = response.shard_version;
+    if (config_.shards[shard] != from) continue;
+    shard_versions_[shard] = response.shard_version;
+    responder = static_cast<ShardId>(shard);
   }
   auto it = pending_.find(response.gateway_request_id);
   if (it == pending_.end()) return;  // answered as unknown already
@@ -210,7 +214,10 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
   auto order = orders_.find(OrderKey{request.client, request.clordid});
   if (order != orders_.end() && response.order.order_id == order->second.order_id) {
     order->second.view = response.order;
-    if (request.kind == RequestKind::place) order->second.view_at_ack = response.order;
+    if (request.kind == RequestKind::place) {
+      order->second.view_at_ack = response.order;
+      if (responder) order->second.shard = *responder;  // a forwarded order lives there
+    }
   }
   if (order != orders_.end() && request.kind == RequestKind::place && !response.ok) {
     order->second.view.status = OrdStatus::rejected;

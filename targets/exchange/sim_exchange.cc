@@ -74,7 +74,8 @@ SimExchange::SimExchange(ExchangeConfig config)
   }
   for (int i = 0; i < config_.shards; ++i) {
     ShardConfig sc{.shard = static_cast<ShardId>(i),
-                   .meta = SubscriberConfig{.replicas = rotated(replica_ids, i + 2)}};
+                   .meta = SubscriberConfig{.replicas = rotated(replica_ids, i + 2)},
+                   .peers = shard_ids};
     shards_.push_back(std::make_unique<EngineShard>(net_.env(shard_ids[i]), shard_ids[i], sc,
                                                     config_.defects));
     net_.attach(shard_ids[i], *shards_.back());

@@ -1,0 +1,74 @@
+// `ordeal replay REPRO`: runs the exact case a repro file pins, checks it,
+// and writes its reports; it fails again the same way.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "framework/cli/commands.h"
+#include "framework/report/report.h"
+#include "framework/run/repro.h"
+
+namespace ordeal::cli {
+namespace {
+
+struct ReplayArgs {
+  std::string repro;
+  std::string out = "ordeal-out";
+};
+
+int replay(const ReplayArgs& args) {
+  const ReproLoad loaded = load_repro(args.repro);
+  if (!loaded) {
+    fmt::print(stderr, "ordeal replay: {}\n", loaded.error);
+    return kExitUsage;
+  }
+  const Repro& repro = loaded.repro;
+  const ScenarioLoad scenario = load_scenario(repro.scenario_path);
+  if (!scenario) {
+    fmt::print(stderr, "ordeal replay: {} names a scenario that cannot be loaded: {}\n",
+               args.repro, scenario.error);
+    return kExitUsage;
+  }
+  const auto defects = exchange::DefectSet::parse(repro.defect);
+  if (!defects) {
+    fmt::print(stderr, "ordeal replay: {}: unknown defect '{}'\n", args.repro, repro.defect);
+    return kExitUsage;
+  }
+  Case c;
+  if (auto error = load_repro_case(args.repro, scenario.scenario, c); !error.empty()) {
+    fmt::print(stderr, "ordeal replay: {}\n", error);
+    return kExitUsage;
+  }
+  if (!prepare_out_dir(args.out)) return kExitEnvironment;
+  CaseVerdict verdict = check_case(scenario.scenario, c, *defects);
+  RunOutcome outcome{.cases_run = 1, .operations = c.operations(),
+                     .events = verdict.history.size(), .violations = verdict.violations,
+                     .last_case = c, .history = std::move(verdict.history)};
+  if (!outcome.violations.empty()) {
+    outcome.failing_case = c;
+    outcome.original_case = c;
+  }
+  const RunReport report{.scenario = scenario.scenario, .outcome = outcome,
+                         .seed = repro.run_seed, .defect = repro.defect, .out_dir = args.out,
+                         .reproduce = "ordeal replay " + args.repro};
+  // No repro.toml: the replayed one stays as it is, even in the same folder.
+  for (auto& listener : file_reports(/*with_repro=*/false)) {
+    if (auto error = listener->on_finish(report); !error.empty()) {
+      fmt::print(stderr, "ordeal replay: {}\n", error);
+      return kExitEnvironment;
+    }
+  }
+  console_report(false)->on_finish(report);
+  return outcome.failed() ? kExitViolation : kExitOk;
+}
+
+}  // namespace
+
+void add_replay_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("replay", "Run the exact case of a repro file again");
+  static ReplayArgs args;
+  cmd->add_option("repro", args.repro, "repro file (repro.toml)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
+  cmd->callback([&exit_code] { exit_code = replay(args); });
+}
+
+}  // namespace ordeal::cli

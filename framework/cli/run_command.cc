@@ -1,0 +1,119 @@
+// `ordeal run SCENARIO`: generate, run, check and shrink cases in sim mode,
+// then write the reports.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "framework/cli/commands.h"
+#include "framework/report/report.h"
+#include "framework/run/runner.h"
+
+namespace ordeal::cli {
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  std::optional<uint64_t> seed;
+  std::optional<int> cases;
+  std::string target;
+  std::string defect = "none";
+  std::string out = "ordeal-out";
+  std::string shard = "0/1";
+  double time_budget_s = 0;
+  bool no_shrink = false;
+};
+
+bool parse_shard(const std::string& text, int& index, int& count) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    index = std::stoi(text.substr(0, slash));
+    count = std::stoi(text.substr(slash + 1));
+  } catch (const std::exception&) {
+    return false;
+  }
+  return count >= 1 && index >= 0 && index < count;
+}
+
+uint64_t drawn_seed() {
+  std::random_device device;
+  return (uint64_t{device()} << 20 ^ device()) & ((uint64_t{1} << 52) - 1);
+}
+
+int run(const RunArgs& args) {
+  const ScenarioLoad loaded = load_scenario(args.scenario);
+  if (!loaded) {
+    fmt::print(stderr, "ordeal run: {}\n", loaded.error);
+    return kExitUsage;
+  }
+  const Scenario& scenario = loaded.scenario;
+  const std::string target = args.target.empty() ? scenario.target : args.target;
+  if (target != "inproc") {
+    fmt::print(stderr, "ordeal run: --target {}: only inproc is available in this build\n", target);
+    return kExitUsage;
+  }
+  const auto defects = exchange::DefectSet::parse(args.defect);
+  if (!defects) {
+    fmt::print(stderr, "ordeal run: --defect {}: unknown (see `ordeal list defects`)\n", args.defect);
+    return kExitUsage;
+  }
+  RunOptions options{.cases = args.cases.value_or(scenario.cases), .defects = *defects,
+                     .time_budget_s = args.time_budget_s, .shrink = !args.no_shrink};
+  if (!parse_shard(args.shard, options.shard_index, options.shard_count)) {
+    fmt::print(stderr, "ordeal run: --shard {}: expected I/N with 0 <= I < N\n", args.shard);
+    return kExitUsage;
+  }
+  options.seed = args.seed ? *args.seed : scenario.seed ? *scenario.seed : drawn_seed();
+  if (!args.seed && !scenario.seed) fmt::print(stderr, "ordeal run: seed {}\n", options.seed);
+  if (!prepare_out_dir(args.out)) return kExitEnvironment;
+  auto console = console_report(isatty(STDERR_FILENO) != 0);
+  options.on_progress = [&console](const Progress& p) { console->on_progress(p); };
+  const RunOutcome outcome = run_scenario(scenario, options);
+  const RunReport report{
+      .scenario = scenario, .outcome = outcome, .seed = options.seed, .defect = args.defect,
+      .out_dir = args.out,
+      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}", args.scenario,
+                               options.seed, options.cases, args.defect,
+                               options.shard_count > 1 ? " --shard " + args.shard : "")};
+  for (auto& listener : file_reports()) {
+    if (auto error = listener->on_finish(report); !error.empty()) {
+      fmt::print(stderr, "ordeal run: {}\n", error);
+      return kExitEnvironment;
+    }
+  }
+  console->on_finish(report);
+  return outcome.failed() ? kExitViolation : kExitOk;
+}
+
+}  // namespace
+
+bool prepare_out_dir(const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (!error) return true;
+  fmt::print(stderr, "ordeal: cannot create {}: {}\n", dir, error.message());
+  return false;
+}
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("run", "Run a scenario: generate, check and shrink cases");
+  static RunArgs args;
+  cmd->add_option("scenario", args.scenario, "scenario file (TOML)")->required();
+  cmd->add_option("--seed", args.seed, "seed for every random choice")->envname("ORDEAL_SEED");
+  cmd->add_option("--cases", args.cases, "number of cases (default: the scenario's)")
+      ->check(CLI::Range(1, 100'000'000));
+  cmd->add_option("--target", args.target, "inproc (default)");
+  cmd->add_option("--defect", args.defect, "planted defect of the reference exchange (default none)");
+  cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
+  cmd->add_option("--shard", args.shard, "run only cases I mod N (I/N)");
+  cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--no-shrink", args.no_shrink, "report the first failing case as found");
+  cmd->callback([&exit_code] { exit_code = run(args); });
+}
+
+}  // namespace ordeal::cli

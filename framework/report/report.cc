@@ -1,0 +1,215 @@
+#include "framework/report/report.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "framework/history/history_jsonl.h"
+#include "framework/run/repro.h"
+
+namespace ordeal {
+namespace {
+
+std::string status_of(const RunReport& r) { return r.outcome.failed() ? "fail" : "pass"; }
+
+std::string write_file(const std::string& path, const std::string& content) {
+  std::ofstream out(path);
+  out << content;
+  return out ? std::string() : fmt::format("{}: cannot write", path);
+}
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+class JsonReport final : public ReportListener {
+ public:
+  std::string on_finish(const RunReport& r) override {
+    nlohmann::json violations = nlohmann::json::array();
+    for (const Violation& v : r.outcome.violations) {
+      violations.push_back({{"property", v.property}, {"message", v.message},
+                            {"orders", v.orders}, {"events", v.events}});
+    }
+    nlohmann::json shrunk = nullptr;
+    if (r.outcome.failed()) {
+      shrunk = {{"operations", r.outcome.failing_case->operations()},
+                {"faults", r.outcome.failing_case->fault_count()},
+                {"metadata_changes", r.outcome.failing_case->metadata.size()},
+                {"original_operations", r.outcome.original_case->operations()},
+                {"original_faults", r.outcome.original_case->fault_count()}};
+    }
+    const nlohmann::json report = {
+        {"status", status_of(r)}, {"scenario", r.scenario.path}, {"seed", r.seed},
+        {"defect", r.defect}, {"cases", r.outcome.cases_run},
+        {"operations", r.outcome.operations}, {"events", r.outcome.events},
+        {"wall_s", r.outcome.wall_s}, {"first_failure_s", r.outcome.first_failure_s},
+        {"violations", violations}, {"shrunk", shrunk},
+        {"repro", r.outcome.failed() ? nlohmann::json("repro.toml") : nlohmann::json(nullptr)},
+        {"reproduce", r.reproduce}};
+    return write_file(r.out_dir + "/report.json", report.dump(2) + "\n");
+  }
+};
+
+class JunitReport final : public ReportListener {
+ public:
+  std::string on_finish(const RunReport& r) override {
+    std::vector<const Property*> checked;
+    for (const Property* p : all_properties()) {
+      const auto& names = r.scenario.properties;
+      if (names.empty() || std::find(names.begin(), names.end(), p->name()) != names.end()) {
+        checked.push_back(p);
+      }
+    }
+    size_t failures = 0;
+    std::string cases;
+    for (const Property* p : checked) {
+      std::string failure;
+      for (const Violation& v : r.outcome.violations) {
+        if (v.property != p->name()) continue;
+        failure += xml_escape(v.message) + "\n";
+      }
+      cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
+                           xml_escape(r.scenario.name), p->name(), r.outcome.wall_s);
+      if (!failure.empty()) {
+        ++failures;
+        cases += fmt::format("      <failure message=\"{} violated; {}\">{}</failure>\n", p->name(),
+                             xml_escape(r.reproduce), failure);
+      }
+      cases += "    </testcase>\n";
+    }
+    const std::string xml = fmt::format(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites tests=\"{0}\" failures=\"{1}\">\n"
+        "  <testsuite name=\"{2}\" tests=\"{0}\" failures=\"{1}\" time=\"{3:.3f}\">\n"
+        "    <properties><property name=\"seed\" value=\"{4}\"/><property name=\"defect\" "
+        "value=\"{5}\"/></properties>\n{6}  </testsuite>\n</testsuites>\n",
+        checked.size(), failures, xml_escape(r.scenario.name), r.outcome.wall_s, r.seed,
+        xml_escape(r.defect), cases);
+    return write_file(r.out_dir + "/junit.xml", xml);
+  }
+};
+
+class HistoryReport final : public ReportListener {
+ public:
+  std::string on_finish(const RunReport& r) override {
+    std::string error;
+    write_history_jsonl(r.outcome.history, r.out_dir + "/history.jsonl", error);
+    return error;
+  }
+};
+
+class ReproReport final : public ReportListener {
+ public:
+  std::string on_finish(const RunReport& r) override {
+    const std::string path = r.out_dir + "/repro.toml";
+    if (!r.outcome.failed()) {
+      std::remove(path.c_str());  // a stale repro from an earlier run would mislead
+      return {};
+    }
+    const Repro repro{.scenario_path = r.scenario.path, .defect = r.defect, .run_seed = r.seed,
+                      .c = *r.outcome.failing_case};
+    return write_file(path, repro_toml(repro, r.scenario));
+  }
+};
+
+class ConsoleReport final : public ReportListener {
+ public:
+  explicit ConsoleReport(bool progress) : progress_(progress) {}
+
+  void on_progress(const Progress& p) override {
+    if (!progress_) return;
+    const double ops_per_s = p.wall_s > 0 ? static_cast<double>(p.operations) / p.wall_s : 0;
+    fmt::print(stderr, "\r{} {} cases, {:.0f} ops/s, {} violations   ",
+               p.shrinking ? "shrinking:" : "running:", p.cases, ops_per_s, p.violations);
+  }
+
+  std::string on_finish(const RunReport& r) override {
+    if (progress_) fmt::print(stderr, "\r{:60}\r", "");
+    const RunOutcome& o = r.outcome;
+    fmt::print("ordeal: {} ({}), seed {}, defect {}\n", r.scenario.name, r.scenario.path, r.seed,
+               r.defect);
+    if (!o.failed()) {
+      fmt::print("  PASS: {} cases, {} operations, {} events in {:.2f} s{}\n", o.cases_run,
+                 o.operations, o.events, o.wall_s,
+                 o.budget_exhausted ? " (time budget reached)" : "");
+      fmt::print("  reports: {}/\n", r.out_dir);
+      return {};
+    }
+    fmt::print("  FAIL after {} cases ({:.2f} s): {}\n", o.cases_run, o.first_failure_s,
+               o.violations.front().property);
+    for (const Violation& v : o.violations) fmt::print("    {}: {}\n", v.property, v.message);
+    const Case& shrunk = *o.failing_case;
+    fmt::print("  shrunk from {} operations and {} faults to {} operations and {} faults "
+               "({:.2f} s):\n",
+               o.original_case->operations(), o.original_case->fault_count(),
+               shrunk.operations(), shrunk.fault_count(), o.shrunk_s);
+    for (const std::string& step : describe_steps(o.history, r.scenario, shrunk)) {
+      fmt::print("    {}\n", step);
+    }
+    fmt::print("  reproduce: ordeal replay {}/repro.toml\n", r.out_dir);
+    fmt::print("        or: {}\n", r.reproduce);
+    fmt::print("  reports: {}/\n", r.out_dir);
+    return {};
+  }
+
+ private:
+  bool progress_;
+};
+
+}  // namespace
+
+std::vector<std::string> describe_steps(const History& h, const Scenario& s, const Case& c) {
+  std::vector<std::string> steps;
+  for (const FaultWindow& w : c.faults) {
+    const FaultSpec& f = s.faults.at(w.fault);
+    steps.push_back(fmt::format("fault {} (probability {}, param {}) from {} ms for {} ms", f.point,
+                                f.probability, f.param, w.start_ms, w.duration_ms));
+  }
+  if (c.upgrade) steps.push_back(fmt::format("rolling upgrade of the metadata service from {} ms", c.upgrade_start_ms));
+  for (const MetaChange& m : c.metadata) {
+    steps.push_back(fmt::format("metadata change at {} ms: {} of {} (value {})", m.at_ms,
+                                to_string(m.kind), s.symbols.at(m.symbol), m.value));
+  }
+  for (const Event& e : h.events()) {
+    if (e.type != EventType::invoke) continue;
+    std::string what = fmt::format("{:.3f} s client {} {} {}", e.time_us / 1e6, e.client,
+                                   exchange::to_string(e.kind), h.text(e.order));
+    if (e.kind == exchange::RequestKind::place) {
+      what += fmt::format(" {} {} {} @ {}", exchange::to_string(e.side), e.qty, h.text(e.symbol),
+                          e.number & kMarketFlag ? std::string("market") : std::to_string(e.price));
+    } else if (e.kind == exchange::RequestKind::amend) {
+      what += fmt::format(" to qty {} price {}", e.qty, e.price);
+    }
+    if (e.flag) what += " (deliberately invalid)";
+    steps.push_back(what);
+  }
+  return steps;
+}
+
+std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {
+  std::vector<std::unique_ptr<ReportListener>> reports;
+  reports.push_back(std::make_unique<JsonReport>());
+  reports.push_back(std::make_unique<JunitReport>());
+  reports.push_back(std::make_unique<HistoryReport>());
+  if (with_repro) reports.push_back(std::make_unique<ReproReport>());
+  return reports;
+}
+
+std::unique_ptr<ReportListener> console_report(bool progress) {
+  return std::make_unique<ConsoleReport>(progress);
+}
+
+}  // namespace ordeal

@@ -1,0 +1,44 @@
+// Reports of a run, each a listener: the console summary, report.json,
+// junit.xml, history.jsonl and repro.toml are rendered from one RunReport at
+// the end (and the console also draws progress while cases run).
+//
+//   std::vector<std::unique_ptr<ReportListener>> listeners = standard_reports(out_dir);
+//   for (auto& l : listeners) l->on_finish(report);
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/run/runner.h"
+#include "framework/run/scenario.h"
+
+namespace ordeal {
+
+struct RunReport {
+  const Scenario& scenario;
+  const RunOutcome& outcome;
+  uint64_t seed = 0;
+  std::string defect = "none";
+  std::string out_dir;
+  std::string reproduce;  // the command that reruns this exact run
+};
+
+class ReportListener {
+ public:
+  virtual ~ReportListener() = default;
+  virtual void on_progress(const Progress& /*progress*/) {}
+  // Returns an error message, or empty.
+  virtual std::string on_finish(const RunReport& report) = 0;
+};
+
+// report.json, junit.xml, history.jsonl and (on failure) repro.toml.
+std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro = true);
+// The summary on stdout; progress on stderr when it is a terminal.
+std::unique_ptr<ReportListener> console_report(bool progress);
+
+// The shrunk case as steps a person can read, from its history.
+std::vector<std::string> describe_steps(const History& history, const Scenario& scenario,
+                                        const Case& c);
+
+}  // namespace ordeal

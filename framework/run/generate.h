@@ -1,0 +1,19 @@
+// RapidCheck generators for cases, from a scenario's workload, metadata and
+// nemesis settings. Each case arms a random subset of the scenario's faults
+// (swarm testing). Shrinking removes operations, metadata changes and fault
+// windows, and simplifies what remains. Include <rapidcheck.h> to use it.
+#pragma once
+
+#include "framework/run/case.h"
+#include "framework/run/scenario.h"
+
+namespace rc {
+template <typename T>
+class Gen;
+}
+
+namespace ordeal {
+
+rc::Gen<Case> case_generator(const Scenario& scenario);
+
+}  // namespace ordeal

@@ -1,0 +1,33 @@
+// repro.toml: pins one exact case (usually the shrunk failing one) with the
+// scenario and defect it ran under, so that `ordeal replay` runs it again.
+#pragma once
+
+#include <string>
+
+#include "framework/run/case.h"
+#include "framework/run/scenario.h"
+
+namespace ordeal {
+
+struct Repro {
+  std::string scenario_path;
+  std::string defect = "none";
+  uint64_t run_seed = 0;
+  Case c;
+};
+
+std::string repro_toml(const Repro& repro, const Scenario& scenario);
+
+struct ReproLoad {
+  Repro repro;
+  std::string error;  // names the file, line and field
+  explicit operator bool() const { return error.empty(); }
+};
+
+// Fault names are resolved against `scenario` (loaded from repro.scenario_path
+// by the caller in a second step): see load_repro_case.
+ReproLoad load_repro(const std::string& path);
+// Reads the case of a repro file against its scenario.
+std::string load_repro_case(const std::string& path, const Scenario& scenario, Case& c);
+
+}  // namespace ordeal

@@ -1,0 +1,68 @@
+// Runs a scenario in sim mode: generates cases from the seed (RapidCheck),
+// runs and checks each, and on the first failure shrinks it to the smallest
+// case that still fails. The result carries what the reports need.
+//
+//   RunOutcome outcome = run_scenario(scenario, {.seed = 7, .cases = 1000});
+//   if (outcome.failed()) write_repro(outcome.failing_case, ...);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "framework/check/property.h"
+#include "framework/history/history.h"
+#include "framework/run/case.h"
+#include "framework/run/scenario.h"
+#include "targets/exchange/defects.h"
+
+namespace ordeal {
+
+struct CaseVerdict {
+  History history;
+  std::vector<Violation> violations;
+};
+
+// Runs one case and checks the scenario's properties over its history.
+CaseVerdict check_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects);
+
+struct Progress {
+  uint64_t cases = 0;
+  uint64_t operations = 0;
+  uint64_t violations = 0;
+  double wall_s = 0;
+  bool shrinking = false;
+};
+
+struct RunOptions {
+  uint64_t seed = 0;
+  int cases = 100;
+  exchange::DefectSet defects;
+  int shard_index = 0;  // runs only the cases whose index is shard_index modulo shard_count
+  int shard_count = 1;
+  double time_budget_s = 0;  // 0: no budget
+  bool shrink = true;
+  std::function<void(const Progress&)> on_progress;
+};
+
+struct RunOutcome {
+  uint64_t cases_run = 0;
+  uint64_t operations = 0;
+  uint64_t events = 0;
+  double wall_s = 0;
+  double first_failure_s = 0;
+  double shrunk_s = 0;
+  bool budget_exhausted = false;
+  std::vector<Violation> violations;  // of the failing (shrunk) case
+  std::optional<Case> failing_case;   // shrunk unless shrinking was off
+  std::optional<Case> original_case;  // as first found
+  Case last_case;                     // the failing case, or the last one run
+  History history;                    // of last_case
+  bool failed() const { return failing_case.has_value(); }
+};
+
+RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace ordeal

@@ -1,0 +1,310 @@
+#include "framework/run/scenario.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "faults/fault_point.h"
+#include "targets/exchange/fault_points.h"
+#include "targets/exchange/sim_exchange.h"
+
+namespace ordeal {
+namespace {
+
+// Reads one TOML table: typed values, bounds, and no key it does not know.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string section, const std::string& path,
+              std::string& error)
+      : table_(table), section_(std::move(section)), path_(path), error_(error) {}
+
+  template <typename T>
+  void number(std::string_view key, T& out, T min, T max) {
+    const toml::node* node = take(key);
+    if (node == nullptr || !error_.empty()) return;
+    std::optional<double> value;
+    if constexpr (std::is_floating_point_v<T>) {
+      if (auto v = node->value<double>()) value = *v;
+    } else if (auto v = node->as_integer()) {
+      value = static_cast<double>(v->get());
+    }
+    if (!value) return fail(*node, key, std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
+    if (*value < static_cast<double>(min) || *value > static_cast<double>(max)) {
+      return fail(*node, key, fmt::format("must be between {} and {}", min, max));
+    }
+    out = static_cast<T>(*value);
+  }
+
+  void text(std::string_view key, std::string& out) {
+    const toml::node* node = take(key);
+    if (node == nullptr || !error_.empty()) return;
+    auto v = node->value<std::string>();
+    if (!v) return fail(*node, key, "expected a string");
+    out = *v;
+  }
+
+  void boolean(std::string_view key, bool& out) {
+    const toml::node* node = take(key);
+    if (node == nullptr || !error_.empty()) return;
+    auto v = node->value<bool>();
+    if (!v) return fail(*node, key, "expected true or false");
+    out = *v;
+  }
+
+  void texts(std::string_view key, std::vector<std::string>& out) {
+    const toml::node* node = take(key);
+    if (node == nullptr || !error_.empty()) return;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return fail(*node, key, "expected an array of strings");
+    out.clear();
+    for (const toml::node& item : *array) {
+      auto v = item.value<std::string>();
+      if (!v) return fail(item, key, "expected an array of strings");
+      out.push_back(*v);
+    }
+  }
+
+  const toml::table* table(std::string_view key) {
+    const toml::node* node = take(key);
+    if (node == nullptr || !error_.empty()) return nullptr;
+    if (!node->is_table()) {
+      fail(*node, key, "expected a table");
+      return nullptr;
+    }
+    return node->as_table();
+  }
+
+  const toml::array* array_of_tables(std::string_view key) {
+    const toml::node* node = take(key);
+    if (node == nullptr || !error_.empty()) return nullptr;
+    if (!node->is_array_of_tables()) {
+      fail(*node, key, "expected an array of tables ([[...]])");
+      return nullptr;
+    }
+    return node->as_array();
+  }
+
+  // Any key not read is unknown: name it, where it is, and what is known.
+  void finish() {
+    if (!error_.empty()) return;
+    for (const auto& [key, node] : table_) {
+      if (known_.contains(std::string(key.str()))) continue;
+      std::vector<std::string> known(known_.begin(), known_.end());
+      error_ = fmt::format("{}:{}: unknown key '{}'{} (known keys: {})", path_,
+                           key.source().begin.line, key.str(),
+                           section_.empty() ? "" : fmt::format(" in [{}]", section_),
+                           fmt::join(known, ", "));
+      return;
+    }
+  }
+
+  void fail(const toml::node& node, std::string_view key, std::string_view message) {
+    if (!error_.empty()) return;
+    error_ = fmt::format("{}:{}: {}{}: {}", path_, node.source().begin.line,
+                         section_.empty() ? "" : section_ + ".", key, message);
+  }
+
+ private:
+  const toml::node* take(std::string_view key) {
+    known_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  const toml::table& table_;
+  std::string section_;
+  const std::string& path_;
+  std::string& error_;
+  std::set<std::string> known_;
+};
+
+void read_mix(const toml::table& table, const std::string& path, std::string& error,
+              OperationMix& mix) {
+  TableReader r(table, "workload.mix", path, error);
+  r.number("place", mix.place, 0, 1000);
+  r.number("amend", mix.amend, 0, 1000);
+  r.number("cancel", mix.cancel, 0, 1000);
+  r.number("mass_cancel", mix.mass_cancel, 0, 1000);
+  r.number("status", mix.status, 0, 1000);
+  r.finish();
+}
+
+void read_workload(const toml::table& table, const std::string& path, std::string& error,
+                   Scenario& s) {
+  TableReader r(table, "workload", path, error);
+  r.number("clients", s.clients, 1, 32);
+  r.number("operations_per_client", s.operations_per_client, 1, 10'000);
+  r.texts("symbols", s.symbols);
+  r.number("invalid_share", s.invalid_share, 0.0, 1.0);
+  r.number("think_ms_max", s.think_ms_max, 0, 60'000);
+  r.number("price_steps_max", s.price_steps_max, 0, 1000);
+  r.number("lots_max", s.lots_max, 1, 1000);
+  if (const toml::table* mix = r.table("mix")) read_mix(*mix, path, error, s.mix);
+  r.finish();
+}
+
+std::optional<MetaChangeKind> meta_kind(std::string_view name) {
+  for (auto kind : {MetaChangeKind::tick, MetaChangeKind::band, MetaChangeKind::status,
+                    MetaChangeKind::move, MetaChangeKind::max_qty}) {
+    if (to_string(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+void read_metadata(const toml::table& table, const std::string& path, std::string& error,
+                   Scenario& s) {
+  TableReader r(table, "metadata", path, error);
+  r.number("changes_max", s.metadata_changes_max, 0, 100);
+  std::vector<std::string> kinds;
+  r.texts("kinds", kinds);
+  if (!kinds.empty()) s.metadata_kinds.clear();
+  for (const std::string& name : kinds) {
+    auto kind = meta_kind(name);
+    if (!kind) {
+      r.fail(*table.get("kinds"), "kinds",
+             fmt::format("unknown kind '{}' (known: tick, band, status, move, max_qty)", name));
+      return;
+    }
+    s.metadata_kinds.push_back(*kind);
+  }
+  r.finish();
+}
+
+void read_fault(const toml::table& table, const std::string& path, std::string& error,
+                Scenario& s) {
+  TableReader r(table, "nemesis.fault", path, error);
+  FaultSpec fault;
+  r.text("point", fault.point);
+  r.number("probability", fault.probability, 0.0, 1.0);
+  r.number("param", fault.param, int64_t{0}, int64_t{3'600'000});
+  r.finish();
+  if (!error.empty()) return;
+  exchange::points::all();  // the exchange's points are the catalogue
+  if (faults::find_point(fault.point) == nullptr) {
+    error = fmt::format("{}:{}: nemesis.fault.point: unknown fault point '{}' (see `ordeal list "
+                        "faults`)",
+                        path, table.source().begin.line, fault.point);
+    return;
+  }
+  s.faults.push_back(fault);
+}
+
+void read_nemesis(const toml::table& table, const std::string& path, std::string& error,
+                  Scenario& s) {
+  TableReader r(table, "nemesis", path, error);
+  r.number("faults_max", s.faults_max, 0, 64);
+  r.number("window_ms", s.nemesis_window_ms, 1, 3'600'000);
+  r.boolean("upgrade", s.upgrade);
+  r.number("upgrade_step_ms", s.upgrade_step_ms, 1, 600'000);
+  r.number("upgrade_down_ms", s.upgrade_down_ms, 1, 600'000);
+  if (const toml::array* faults = r.array_of_tables("fault")) {
+    for (const toml::node& fault : *faults) read_fault(*fault.as_table(), path, error, s);
+  }
+  r.finish();
+}
+
+void read_properties(const toml::table& table, const std::string& path, std::string& error,
+                     Scenario& s) {
+  TableReader r(table, "properties", path, error);
+  r.texts("check", s.properties);
+  r.number("failed_share_max", s.limits.failed_share_max, 0.0, 1.0);
+  r.number("outage_ms_max", s.limits.outage_ms_max, int64_t{0}, int64_t{3'600'000});
+  r.number("metadata_staleness_ms", s.limits.metadata_staleness_ms, int64_t{0}, int64_t{600'000});
+  r.number("answer_bound_ms", s.answer_bound_ms, 1, 600'000);
+  for (const std::string& name : s.properties) {
+    if (find_property(name) != nullptr || !error.empty()) continue;
+    r.fail(*table.get("check"), "check",
+           fmt::format("unknown property '{}' (see `ordeal list properties`)", name));
+  }
+  r.finish();
+}
+
+void read_exchange(const toml::table& table, const std::string& path, std::string& error,
+                   Scenario& s) {
+  TableReader r(table, "exchange", path, error);
+  r.number("replicas", s.replicas, 1, 9);
+  r.number("shards", s.shards, 1, 16);
+  r.finish();
+}
+
+}  // namespace
+
+ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path) {
+  ScenarioLoad load;
+  Scenario& s = load.scenario;
+  s.path = path;
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, path);
+  } catch (const toml::parse_error& e) {
+    load.error = fmt::format("{}:{}: {}", path, e.source().begin.line, e.description());
+    return load;
+  }
+  TableReader r(root, "", path, load.error);
+  r.text("name", s.name);
+  r.text("description", s.description);
+  r.text("target", s.target);
+  r.number("cases", s.cases, 1, 100'000'000);
+  uint64_t seed = 0;
+  if (root.get("seed") != nullptr) {
+    r.number("seed", seed, uint64_t{0}, uint64_t{1} << 62);
+    s.seed = seed;
+  }
+  if (const toml::table* t = r.table("workload")) read_workload(*t, path, load.error, s);
+  if (const toml::table* t = r.table("metadata")) read_metadata(*t, path, load.error, s);
+  if (const toml::table* t = r.table("nemesis")) read_nemesis(*t, path, load.error, s);
+  if (const toml::table* t = r.table("exchange")) read_exchange(*t, path, load.error, s);
+  if (const toml::table* t = r.table("properties")) read_properties(*t, path, load.error, s);
+  r.finish();
+  const exchange::MetadataState known = exchange::default_metadata(1);
+  for (const std::string& symbol : s.symbols) {
+    if (!load.error.empty() || known.find(symbol) != nullptr) continue;
+    load.error = fmt::format("{}: workload.symbols: unknown symbol '{}' (the reference exchange "
+                             "lists BTC-USDT, ETH-USDT, SOL-USDT)",
+                             path, symbol);
+  }
+  if (load.error.empty() && s.symbols.empty()) {
+    load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", path);
+  }
+  if (load.error.empty() && s.target != "inproc") {
+    load.error = fmt::format("{}: target: '{}' is not available in this build (known: inproc)",
+                             path, s.target);
+  }
+  return load;
+}
+
+ScenarioLoad load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file", path)};
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+std::string_view to_string(Invalid invalid) {
+  switch (invalid) {
+    case Invalid::none: return "none";
+    case Invalid::off_tick: return "off-tick";
+    case Invalid::zero_qty: return "zero-qty";
+    case Invalid::huge_qty: return "huge-qty";
+    case Invalid::unknown_symbol: return "unknown-symbol";
+    case Invalid::unknown_order: return "unknown-order";
+    case Invalid::reused_clordid: return "reused-clordid";
+  }
+  return "?";
+}
+
+std::string_view to_string(MetaChangeKind kind) {
+  switch (kind) {
+    case MetaChangeKind::tick: return "tick";
+    case MetaChangeKind::band: return "band";
+    case MetaChangeKind::status: return "status";
+    case MetaChangeKind::move: return "move";
+    case MetaChangeKind::max_qty: return "max_qty";
+  }
+  return "?";
+}
+
+}  // namespace ordeal

@@ -1,0 +1,84 @@
+// A scenario: which target, which workload, which faults (the nemesis), which
+// properties, how many cases, and optionally the seed. Read from a TOML file
+// and validated: an unknown key, a wrong type or an unknown fault or
+// property name is an error naming the file, the line and a hint.
+//
+//   auto loaded = load_scenario("examples/scenarios/okx-2023-08-14.toml");
+//   if (!loaded) { std::cerr << loaded.error << "\n"; return 2; }
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "framework/check/property.h"
+#include "framework/run/case.h"
+
+namespace ordeal {
+
+struct OperationMix {
+  int place = 50;
+  int amend = 15;
+  int cancel = 25;
+  int mass_cancel = 2;
+  int status = 8;
+};
+
+struct FaultSpec {
+  std::string point;         // a fault point name (ordeal list faults)
+  double probability = 1.0;  // chance that each check of the point fires while armed
+  int64_t param = 0;         // the point's parameter (0: its default)
+};
+
+struct Scenario {
+  std::string path;
+  std::string name;
+  std::string description;
+  std::string target = "inproc";
+  int cases = 100;
+  std::optional<uint64_t> seed;
+
+  // workload
+  int clients = 4;
+  int operations_per_client = 20;
+  std::vector<std::string> symbols = {"BTC-USDT", "ETH-USDT"};
+  double invalid_share = 0.05;
+  int think_ms_max = 20;
+  int price_steps_max = 10;
+  int lots_max = 5;
+  OperationMix mix;
+
+  // metadata changes
+  int metadata_changes_max = 2;
+  std::vector<MetaChangeKind> metadata_kinds = {MetaChangeKind::tick, MetaChangeKind::band,
+                                                MetaChangeKind::max_qty};
+
+  // nemesis
+  std::vector<FaultSpec> faults;
+  int faults_max = 3;           // fault windows per case
+  int nemesis_window_ms = 2000;  // windows start and end within this span
+  bool upgrade = false;          // a rolling upgrade of the metadata service may run
+  int upgrade_step_ms = 400;
+  int upgrade_down_ms = 200;
+
+  // the exchange
+  int replicas = 3;
+  int shards = 2;
+
+  // properties
+  std::vector<std::string> properties;  // empty: all
+  CheckLimits limits;
+  int answer_bound_ms = 3000;  // how long a client waits, after faults heal, for an answer
+};
+
+struct ScenarioLoad {
+  Scenario scenario;
+  std::string error;
+  explicit operator bool() const { return error.empty(); }
+};
+
+ScenarioLoad load_scenario(const std::string& path);
+ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path);
+
+}  // namespace ordeal

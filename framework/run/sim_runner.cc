@@ -1,0 +1,366 @@
+#include "framework/run/sim_runner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "faults/fault_point.h"
+#include "targets/exchange/sim_exchange.h"
+
+namespace ordeal {
+namespace {
+
+using namespace exchange;
+
+constexpr int64_t kSettleUs = 300'000;   // metadata syncs before the case starts
+constexpr int64_t kQuietUs = 1'000'000;  // after the nemesis heals, before final reads
+constexpr int64_t kStepUs = 10'000;
+constexpr int64_t kCaseUsMax = 600'000'000;  // a case never runs longer than 10 virtual minutes
+constexpr uint64_t kReadBase = uint64_t{1} << 40;
+
+// Where an operation's prices and quantities come from: the symbol's
+// original record. Prices sit on a grid of ten ticks, so that they stay valid
+// when a metadata change multiplies the tick size by 2 or 5.
+struct Grid {
+  Price mid = 0;
+  Price step = 0;
+  Qty unit = 0;
+  const Instrument* record = nullptr;
+};
+
+class CaseRun final : public ExchangeListener {
+ public:
+  CaseRun(const Scenario& s, const Case& c, const DefectSet& defects)
+      : s_(s), c_(c),
+        exchange_(ExchangeConfig{.seed = c.seed, .defects = defects, .replicas = s.replicas,
+                                 .shards = s.shards,
+                                 .clients = static_cast<int>(c.clients.size()),
+                                 .metadata = default_metadata(s.shards)}),
+        clients_(c.clients.size()) {
+    exchange_.set_listener(this);
+    for (const std::string& symbol : s.symbols) grids_.push_back(grid_of(symbol));
+  }
+  ~CaseRun() override { faults::disarm_all(); }
+
+  History run();
+
+  void on_response(const ClientResponse& r) override;
+  void on_fill(const Fill& f) override;
+  void on_order_update(const OrderUpdate& u) override;
+  void on_metadata_result(const MetaUpdateResult& r) override;
+
+ private:
+  struct Client {
+    size_t next = 0;
+    uint32_t outstanding = 0;
+    uint64_t invoke_index = 0;
+    std::vector<std::string> placed;
+    bool done = false;
+  };
+  struct Read {
+    ClientId client;
+    std::string clordid;
+    bool answered = false;
+  };
+
+  Grid grid_of(const std::string& symbol) const;
+  void schedule_nemesis();
+  void schedule_metadata();
+  void schedule_next(size_t client, int64_t after_us);
+  void send(size_t client);
+  ClientRequest request_for(size_t client, const Op& op, bool& invalid);
+  void complete(size_t client, const ClientResponse* response);
+  void final_reads();
+  void record_meta(MetaVersion version, const Instrument& record);
+  Event order_event(EventType type, ClientId client, const OrderView& view);
+
+  const Scenario& s_;
+  const Case& c_;
+  SimExchange exchange_;
+  History h_;
+  std::vector<Grid> grids_;
+  std::vector<Client> clients_;
+  std::vector<Read> reads_;
+  uint32_t next_op_ = 0;
+  int64_t t0_us_ = 0;
+  int64_t nemesis_end_us_ = 0;
+};
+
+Grid CaseRun::grid_of(const std::string& symbol) const {
+  const Instrument* r = exchange_.config().metadata.find(symbol);
+  ORDEAL_ASSERT(r != nullptr, "scenario symbol {} unknown", symbol);
+  Grid g{.step = r->tick_size * 10, .unit = std::max(r->lot_size, r->min_qty), .record = r};
+  g.mid = (r->min_price + r->max_price) / 2 / g.step * g.step;
+  return g;
+}
+
+History CaseRun::run() {
+  exchange_.run_for(kSettleUs);
+  t0_us_ = exchange_.now_us();
+  for (const Instrument& record : exchange_.config().metadata.instruments) {
+    record_meta(exchange_.config().metadata.version, record);
+  }
+  schedule_nemesis();
+  schedule_metadata();
+  for (size_t i = 0; i < clients_.size(); ++i) schedule_next(i, 0);
+  auto all_done = [&] {
+    return std::all_of(clients_.begin(), clients_.end(), [](const Client& c) { return c.done; });
+  };
+  while (!all_done() && exchange_.now_us() - t0_us_ < kCaseUsMax) exchange_.run_for(kStepUs);
+  exchange_.run_until(std::max(exchange_.now_us(), nemesis_end_us_) + kQuietUs);
+  final_reads();
+  return std::move(h_);
+}
+
+// Fault windows of one point that overlap are merged: a point is armed once.
+void CaseRun::schedule_nemesis() {
+  nemesis_end_us_ = t0_us_;
+  for (size_t f = 0; f < s_.faults.size(); ++f) {
+    std::vector<std::pair<int64_t, int64_t>> windows;
+    for (const FaultWindow& w : c_.faults) {
+      if (w.fault == f) windows.emplace_back(w.start_ms, w.start_ms + w.duration_ms);
+    }
+    std::sort(windows.begin(), windows.end());
+    std::vector<std::pair<int64_t, int64_t>> merged;
+    for (const auto& w : windows) {
+      if (!merged.empty() && w.first <= merged.back().second) {
+        merged.back().second = std::max(merged.back().second, w.second);
+      } else {
+        merged.push_back(w);
+      }
+    }
+    const FaultSpec& spec = s_.faults[f];
+    for (const auto& [start_ms, end_ms] : merged) {
+      const int64_t start_us = t0_us_ + start_ms * 1000, end_us = t0_us_ + end_ms * 1000;
+      nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
+      const uint64_t seed = mix64(c_.seed ^ hash_name(spec.point) ^ static_cast<uint64_t>(start_ms));
+      exchange_.network().at(start_us, [this, &spec, seed] {
+        faults::arm(spec.point, {.probability = spec.probability, .param = spec.param, .seed = seed});
+        h_.append({.time_us = exchange_.now_us(), .number = spec.param,
+                   .text = h_.intern(spec.point), .type = EventType::fault_start});
+      });
+      exchange_.network().at(end_us, [this, &spec] {
+        faults::disarm(spec.point);
+        h_.append({.time_us = exchange_.now_us(), .number = spec.param,
+                   .text = h_.intern(spec.point), .type = EventType::fault_stop});
+      });
+    }
+  }
+  if (!c_.upgrade) return;
+  const int64_t start_us = t0_us_ + c_.upgrade_start_ms * 1000;
+  const int64_t end_us = start_us + int64_t{s_.upgrade_step_ms} * s_.replicas * 1000 +
+                         s_.upgrade_down_ms * 1000;
+  nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
+  exchange_.rolling_upgrade(start_us, s_.upgrade_step_ms * 1000, s_.upgrade_down_ms * 1000);
+  for (const bool start : {true, false}) {
+    exchange_.network().at(start ? start_us : end_us, [this, start] {
+      h_.append({.time_us = exchange_.now_us(), .number = s_.upgrade_step_ms,
+                 .text = h_.intern("rolling-upgrade"),
+                 .type = start ? EventType::fault_start : EventType::fault_stop});
+    });
+  }
+}
+
+void CaseRun::schedule_metadata() {
+  uint64_t request_id = 0;
+  for (const MetaChange& change : c_.metadata) {
+    exchange_.network().at(t0_us_ + change.at_ms * 1000, [this, change, id = ++request_id] {
+      const Grid& g = grids_[change.symbol];
+      const Instrument* current = exchange_.replica(0).state().find(g.record->symbol);
+      if (current == nullptr) return;
+      Instrument record = *current;
+      switch (change.kind) {
+        case MetaChangeKind::tick: record.tick_size = g.record->tick_size * change.value; break;
+        case MetaChangeKind::band:
+          record.min_price = std::max(g.step, g.mid - change.value * g.step);
+          record.max_price = g.mid + change.value * g.step;
+          break;
+        case MetaChangeKind::status: record.status = static_cast<TradingStatus>(change.value % 4); break;
+        case MetaChangeKind::move:
+          record.shard = static_cast<ShardId>((record.shard + change.value) % s_.shards);
+          break;
+        case MetaChangeKind::max_qty: record.max_qty = std::max<Qty>(g.unit * change.value, record.min_qty); break;
+      }
+      // Recorded as it is sent: the leader commits it a moment later and the
+      // gateway may apply it before ordeal hears back, so the send time is the
+      // honest start of its window (properties only grow more lenient by it).
+      record_meta(exchange_.replica(0).state().version + 1, record);
+      exchange_.update_metadata(record, id);
+    });
+  }
+}
+
+void CaseRun::schedule_next(size_t client, int64_t after_us) {
+  Client& state = clients_[client];
+  if (state.next >= c_.clients[client].size()) {
+    state.done = true;
+    return;
+  }
+  const int64_t think_us = c_.clients[client][state.next].think_ms * 1000;
+  exchange_.network().at(exchange_.now_us() + after_us + think_us, [this, client] { send(client); });
+}
+
+ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
+  Client& state = clients_[client];
+  const Grid& g = grids_[op.symbol % grids_.size()];
+  const auto id = static_cast<ClientId>(client + 1);
+  ClientRequest r{.kind = op.kind, .client = id, .request_id = next_op_,
+                  .symbol = g.record->symbol, .side = op.side, .type = op.type, .tif = op.tif,
+                  .post_only = op.post_only, .price = g.mid + op.price_steps * g.step,
+                  .qty = op.lots * g.unit};
+  invalid = op.invalid != Invalid::none;
+  if (op.kind == RequestKind::place) {
+    if (op.type == OrdType::market) r.price = 0;
+    r.clordid = fmt::format("c{}-{}", id, state.placed.size() + 1);
+    switch (op.invalid) {
+      case Invalid::off_tick:
+        r.price = g.record->tick_size > 1 ? g.mid + g.record->tick_size / 2 : g.record->max_price + g.step;
+        r.type = OrdType::limit;
+        break;
+      case Invalid::zero_qty: r.qty = 0; break;
+      case Invalid::huge_qty: r.qty = g.record->max_qty * 10 + g.unit; break;
+      case Invalid::unknown_symbol: r.symbol = "NOPE-USDT"; break;
+      case Invalid::reused_clordid:
+        invalid = !state.placed.empty();
+        if (invalid) r.clordid = state.placed[op.target % state.placed.size()];
+        break;
+      default: invalid = false; break;
+    }
+    const bool reused = op.invalid == Invalid::reused_clordid && invalid;
+    if (!reused) state.placed.push_back(r.clordid);
+    return r;
+  }
+  if (op.kind == RequestKind::mass_cancel) {
+    if (op.side == Side::buy) r.symbol.clear();  // every symbol
+    invalid = false;
+    return r;
+  }
+  r.symbol.clear();
+  invalid = op.invalid == Invalid::unknown_order || state.placed.empty();
+  r.clordid = invalid ? fmt::format("never-{}-{}", id, next_op_)
+                      : state.placed[op.target % state.placed.size()];
+  if (op.kind == RequestKind::amend) {
+    if (op.price_steps % 2 != 0) r.price = 0;  // some amends change only the quantity
+  } else {
+    r.price = r.qty = 0;
+  }
+  return r;
+}
+
+void CaseRun::send(size_t client) {
+  Client& state = clients_[client];
+  const Op& op = c_.clients[client][state.next++];
+  ++next_op_;
+  bool invalid = false;
+  ClientRequest request = request_for(client, op, invalid);
+  int64_t flags = 0;
+  if (request.type == OrdType::market) flags |= kMarketFlag;
+  if (request.tif == TimeInForce::ioc) flags |= kIocFlag;
+  if (request.post_only) flags |= kPostOnlyFlag;
+  state.invoke_index = h_.append({.time_us = exchange_.now_us(), .price = request.price, .qty = request.qty,
+             .number = request.kind == RequestKind::place ? flags : 0, .op = next_op_,
+             .client = static_cast<int32_t>(request.client), .order = h_.intern(request.clordid),
+             .symbol = h_.intern(request.symbol), .type = EventType::invoke, .kind = request.kind,
+             .side = request.side, .flag = invalid});
+  state.outstanding = next_op_;
+  const int64_t deadline_us = std::max(exchange_.now_us(), nemesis_end_us_) +
+                              int64_t{s_.answer_bound_ms} * 1000;
+  exchange_.network().at(deadline_us, [this, client, op_id = next_op_] {
+    if (clients_[client].outstanding == op_id) complete(client, nullptr);
+  });
+  exchange_.submit(std::move(request));
+}
+
+// Records the completion of a client's outstanding operation (null: it was
+// never answered) and moves the client on.
+void CaseRun::complete(size_t client, const ClientResponse* r) {
+  Client& state = clients_[client];
+  const uint32_t op = state.outstanding;
+  const Event invoke = h_[state.invoke_index];
+  ORDEAL_ASSERT(invoke.op == op && invoke.type == EventType::invoke);
+  Event e{.time_us = exchange_.now_us(), .op = op, .client = invoke.client, .order = invoke.order,
+          .symbol = invoke.symbol, .type = EventType::info, .kind = invoke.kind,
+          .side = invoke.side};
+  if (r != nullptr) {
+    e.type = r->verdict == Verdict::ack ? EventType::ok
+             : r->verdict == Verdict::reject ? EventType::fail : EventType::info;
+    e.flag = r->verdict == Verdict::unknown;  // an explicit unknown is an answer
+    e.status = r->order.status;
+    e.price = r->order.price;
+    e.qty = r->order.qty;
+    e.filled = r->order.filled;
+    e.text = h_.intern(r->reason);
+    e.number = r->kind == RequestKind::mass_cancel ? r->cancelled_count : 0;
+  } else {
+    e.text = h_.intern("no answer in time");
+  }
+  h_.append(e);
+  state.outstanding = 0;
+  schedule_next(client, 0);
+}
+
+void CaseRun::on_response(const ClientResponse& r) {
+  if (r.request_id >= kReadBase) {
+    Read& read = reads_.at(r.request_id - kReadBase);
+    if (read.answered || r.verdict == Verdict::unknown) return;  // unknown resolves nothing
+    read.answered = true;
+    OrderView view = r.order;
+    if (r.verdict != Verdict::ack) view.status = OrdStatus::none;
+    view.clordid = read.clordid;
+    h_.append(order_event(EventType::read, read.client, view));
+    return;
+  }
+  const size_t client = r.client - 1;
+  if (client < clients_.size() && clients_[client].outstanding == r.request_id) complete(client, &r);
+}
+
+Event CaseRun::order_event(EventType type, ClientId client, const OrderView& view) {
+  return Event{.time_us = exchange_.now_us(), .price = view.price, .qty = view.qty,
+               .filled = view.filled, .client = static_cast<int32_t>(client),
+               .order = h_.intern(view.clordid), .type = type, .status = view.status};
+}
+
+void CaseRun::on_fill(const Fill& f) {
+  h_.append({.time_us = exchange_.now_us(), .price = f.price, .qty = f.qty,
+             .filled = f.order_filled, .number = static_cast<int64_t>(f.trade_id),
+             .client = static_cast<int32_t>(f.client), .order = h_.intern(f.clordid),
+             .symbol = h_.intern(f.symbol), .type = EventType::fill, .side = f.side,
+             .flag = f.maker});
+}
+
+void CaseRun::on_order_update(const OrderUpdate& u) {
+  Event e = order_event(EventType::update, u.order.client, u.order);
+  e.text = h_.intern(u.reason);
+  h_.append(e);
+}
+
+void CaseRun::on_metadata_result(const MetaUpdateResult& /*result*/) {}
+
+void CaseRun::record_meta(MetaVersion version, const Instrument& record) {
+  h_.append({.time_us = exchange_.now_us(), .number = static_cast<int64_t>(version),
+             .record = h_.add_record(record), .type = EventType::meta});
+}
+
+// The status of every order any client placed, once everything healed.
+void CaseRun::final_reads() {
+  for (size_t client = 0; client < clients_.size(); ++client) {
+    for (const std::string& clordid : clients_[client].placed) {
+      reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .clordid = clordid});
+    }
+  }
+  for (size_t i = 0; i < reads_.size(); ++i) {
+    exchange_.submit(ClientRequest{.kind = RequestKind::status, .client = reads_[i].client,
+                                   .request_id = kReadBase + i, .clordid = reads_[i].clordid});
+  }
+  exchange_.run_for(int64_t{s_.answer_bound_ms} * 1000);
+}
+
+}  // namespace
+
+History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& defects) {
+  ORDEAL_ASSERT(!c.clients.empty());
+  CaseRun run(scenario, c, defects);
+  return run.run();
+}
+
+}  // namespace ordeal
