@@ -31,7 +31,10 @@ struct Op {
   int16_t price_steps = 0;  // offset from the symbol's mid price, in price grid steps
   int16_t lots = 1;         // quantity in units of the symbol's minimum quantity
   Invalid invalid = Invalid::none;
-  int32_t think_ms = 0;     // pause before sending it
+  // When the client sends it, from the case's start; later if the client is
+  // still waiting for the answer to its previous operation. Absolute, so that
+  // removing an operation while shrinking does not move the others.
+  int32_t at_ms = 0;
   bool operator==(const Op&) const = default;
 };
 
@@ -69,6 +72,19 @@ struct Case {
   }
   size_t fault_count() const { return faults.size() + (upgrade ? 1 : 0); }
 };
+
+// Whether `op` creates a new order id (the runner numbers them per client).
+inline bool adds_order(const Op& op, size_t orders_before) {
+  return op.kind == exchange::RequestKind::place &&
+         !(op.invalid == Invalid::reused_clordid && orders_before > 0);
+}
+
+// Makes every target an index among the orders its client created before it,
+// so that a target names one order, whatever else is removed.
+void normalize_targets(std::vector<Op>& ops);
+
+// The ops without ops[index]; later targets keep naming the same orders.
+std::vector<Op> without_op(const std::vector<Op>& ops, size_t index);
 
 std::string_view to_string(Invalid invalid);
 std::string_view to_string(MetaChangeKind kind);

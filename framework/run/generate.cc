@@ -65,7 +65,7 @@ rc::Gen<Op> op_generator(const Scenario& s) {
                                                 static_cast<int16_t>(s.price_steps_max + 1));
     op.lots = *uniform<int16_t>(1, static_cast<int16_t>(s.lots_max + 1));
     op.invalid = *invalid_kind(s.invalid_share);
-    op.think_ms = *uniform<int32_t>(0, s.think_ms_max + 1);
+    op.at_ms = *uniform<int32_t>(0, s.think_ms_max + 1);  // a think time until made absolute
     return op;
   });
 }
@@ -106,8 +106,12 @@ rc::Gen<Case> case_generator(const Scenario& s) {
     // workload and the nemesis rather than on the network's timing.
     c.seed = *rc::gen::noShrink(rc::gen::arbitrary<uint64_t>());
     for (int i = 0; i < s.clients; ++i) {
-      c.clients.push_back(*rc::gen::resize(
-          s.operations_per_client, rc::gen::container<std::vector<Op>>(op_generator(s))));
+      auto ops = *rc::gen::resize(s.operations_per_client,
+                                  rc::gen::container<std::vector<Op>>(op_generator(s)));
+      int32_t at_ms = 0;
+      for (Op& op : ops) op.at_ms = at_ms += op.at_ms;  // think times to send times
+      normalize_targets(ops);
+      c.clients.push_back(std::move(ops));
     }
     if (!s.metadata_kinds.empty()) {
       c.metadata = *rc::gen::resize(s.metadata_changes_max,

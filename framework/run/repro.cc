@@ -24,7 +24,7 @@ toml::table op_table(const Op& op) {
                      {"price_steps", op.price_steps},
                      {"lots", op.lots},
                      {"invalid", std::string(to_string(op.invalid))},
-                     {"think_ms", op.think_ms}};
+                     {"at_ms", op.at_ms}};
 }
 
 template <typename Enum, size_t N>
@@ -176,7 +176,7 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
             .choice("side", kSides, op.side).choice("type", kTypes, op.type).choice("tif", kTifs, op.tif)
             .boolean("post_only", op.post_only).integer("price_steps", op.price_steps)
             .integer("lots", op.lots).choice("invalid", kInvalids, op.invalid)
-            .integer("think_ms", op.think_ms);
+            .integer("at_ms", op.at_ms);
         if (!error.empty()) return error;
         if (op.symbol >= scenario.symbols.size()) return fmt::format("{}: case.client.ops.symbol: {} is not a symbol of the scenario", path, op.symbol);
         c.clients.back().push_back(op);

@@ -1,9 +1,14 @@
 #include "framework/run/runner.h"
 
+#include <fcntl.h>
 #include <rapidcheck.h>
+#include <rapidcheck/detail/Configuration.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
-#include <cstdlib>
+#include <cstdio>
+#include <iostream>
 
 #include "framework/base/assert.h"
 #include "framework/run/generate.h"
@@ -34,6 +39,110 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// RapidCheck prints "Using configuration: ..." on stderr when it first loads
+// its configuration, whatever RC_PARAMS says. ordeal passes its own seed and
+// reports through its own listeners, so that first load happens with stderr
+// pointed at /dev/null.
+void load_rapidcheck_quietly() {
+  static const bool loaded = [] {
+    std::fflush(stderr);
+    const int saved = dup(STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && null >= 0) dup2(null, STDERR_FILENO);
+    rc::detail::configuration();
+    std::cerr.flush();
+    if (saved >= 0) dup2(saved, STDERR_FILENO);
+    if (null >= 0) close(null);
+    if (saved >= 0) close(saved);
+    return true;
+  }();
+  (void)loaded;
+}
+
+bool same_failure(const std::vector<Violation>& violations, const std::string& property) {
+  return std::any_of(violations.begin(), violations.end(),
+                     [&](const Violation& v) { return v.property == property; });
+}
+
+// A greedy pass after RapidCheck's shrinking: drops one operation, metadata
+// change or fault at a time, keeping every drop after which the case still
+// violates the same property, until nothing more can go or the budget ends.
+// RapidCheck shrinks the generator's choices; this shrinks the case itself,
+// which matters because removing one operation shifts the timing of others.
+class Minimizer {
+ public:
+  Minimizer(std::function<bool(const Case&)> fails, Clock::time_point deadline)
+      : fails_(std::move(fails)), deadline_(deadline) {}
+
+  Case run(Case c) {
+    for (bool shrunk = true; shrunk && !expired();) {
+      shrunk = false;
+      for (size_t client = 0; client < c.clients.size(); ++client) shrunk |= drop_ops(c, client);
+      shrunk |= drop_each(c, [](Case& k) -> auto& { return k.metadata; });
+      shrunk |= drop_each(c, [](Case& k) -> auto& { return k.faults; });
+      if (c.upgrade && !expired()) shrunk |= keep_if_fails(c, [](Case& k) { k.upgrade = false; });
+    }
+    return c;
+  }
+
+ private:
+  bool expired() const { return Clock::now() > deadline_; }
+
+  template <typename Edit>
+  bool keep_if_fails(Case& c, Edit edit) {
+    Case candidate = c;
+    edit(candidate);
+    if (!fails_(candidate)) return false;
+    c = std::move(candidate);
+    return true;
+  }
+
+  bool drop_ops(Case& c, size_t client) {
+    bool dropped = false;
+    for (size_t i = c.clients[client].size(); i-- > 0 && !expired();) {
+      dropped |= keep_if_fails(c, [&](Case& k) { k.clients[client] = without_op(k.clients[client], i); });
+    }
+    return dropped;
+  }
+
+  // Tries dropping each element of the list `list_of(case)`, last first.
+  template <typename ListOf>
+  bool drop_each(Case& c, ListOf list_of) {
+    bool dropped = false;
+    for (size_t i = list_of(c).size(); i-- > 0 && !expired();) {
+      dropped |= keep_if_fails(c, [&](Case& k) {
+        auto& list = list_of(k);
+        list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+      });
+    }
+    return dropped;
+  }
+
+  std::function<bool(const Case&)> fails_;
+  Clock::time_point deadline_;
+};
+
+void minimize(const Scenario& scenario, const RunOptions& options, const std::string& property,
+              Clock::time_point start, double deadline_s, RunOutcome& outcome) {
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(deadline_s));
+  auto fails = [&](const Case& c) {
+    if (c.operations() == 0) return false;
+    CaseVerdict verdict = check_case(scenario, c, options.defects);
+    if (!same_failure(verdict.violations, property)) return false;
+    outcome.violations = std::move(verdict.violations);
+    outcome.history = std::move(verdict.history);
+    return true;
+  };
+  Case smallest = Minimizer(fails, deadline).run(*outcome.failing_case);
+  // The outcome must describe exactly the case it reports.
+  CaseVerdict verdict = check_case(scenario, smallest, options.defects);
+  outcome.violations = std::move(verdict.violations);
+  outcome.history = std::move(verdict.history);
+  outcome.failing_case = smallest;
+  outcome.last_case = std::move(smallest);
+}
+
 }  // namespace
 
 RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -44,9 +153,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   const rc::Gen<Case> generator = case_generator(scenario);
   uint64_t case_index = 0;
   Progress progress;
+  std::string failed_property;
+  double shrink_deadline_s = 0;
   auto property = [&] {
     const Case c = *generator;
     const bool shrinking = outcome.original_case.has_value();
+    if (shrinking && seconds_since(start) > shrink_deadline_s) return;  // budget spent
     if (!shrinking) {
       if (case_index++ % options.shard_count != static_cast<uint64_t>(options.shard_index)) return;
       if (options.time_budget_s > 0 && seconds_since(start) > options.time_budget_s) {
@@ -61,12 +173,19 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     progress = Progress{.cases = outcome.cases_run, .operations = outcome.operations,
                         .violations = progress.violations, .wall_s = seconds_since(start),
                         .shrinking = shrinking};
-    const bool failed = !verdict.violations.empty();
+    // While shrinking, only the property first violated counts: a smaller case
+    // that breaks something else is another bug, not a smaller one.
+    const bool failed = shrinking ? same_failure(verdict.violations, failed_property)
+                                  : !verdict.violations.empty();
     if (failed) {
       if (!shrinking) {
         outcome.original_case = c;
         outcome.first_failure_s = seconds_since(start);
         progress.violations = verdict.violations.size();
+        failed_property = verdict.violations.front().property;
+        // RapidCheck simplifies values but tries many candidates; it gets a
+        // short share of the budget and the minimizer below the rest.
+        shrink_deadline_s = outcome.first_failure_s + std::min(2.0, options.shrink_budget_s / 4);
       }
       outcome.failing_case = c;
       outcome.violations = std::move(verdict.violations);
@@ -84,11 +203,13 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   params.maxSize = 100;
   params.disableShrinking = !options.shrink;
   rc::detail::TestMetadata metadata{.id = scenario.name, .description = scenario.name};
-  // RapidCheck announces a configuration it drew itself on stderr; a fixed
-  // default seed keeps it quiet (ordeal passes its own seed in params).
-  setenv("RC_PARAMS", "seed=0", /*overwrite=*/0);
+  load_rapidcheck_quietly();
   QuietListener listener;
   rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+  if (outcome.failed() && options.shrink) {
+    minimize(scenario, options, failed_property, start,
+             outcome.first_failure_s + options.shrink_budget_s, outcome);
+  }
   outcome.wall_s = seconds_since(start);
   if (outcome.failed()) outcome.shrunk_s = outcome.wall_s;
   return outcome;

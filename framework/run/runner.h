@@ -44,6 +44,7 @@ struct RunOptions {
   int shard_count = 1;
   double time_budget_s = 0;  // 0: no budget
   bool shrink = true;
+  double shrink_budget_s = 30;  // shrinking stops after this long and reports what it has
   std::function<void(const Progress&)> on_progress;
 };
 

@@ -196,8 +196,8 @@ void CaseRun::schedule_next(size_t client, int64_t after_us) {
     state.done = true;
     return;
   }
-  const int64_t think_us = c_.clients[client][state.next].think_ms * 1000;
-  exchange_.network().at(exchange_.now_us() + after_us + think_us, [this, client] { send(client); });
+  const int64_t at_us = t0_us_ + int64_t{c_.clients[client][state.next].at_ms} * 1000;
+  exchange_.network().at(std::max(exchange_.now_us() + after_us, at_us), [this, client] { send(client); });
 }
 
 ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {

@@ -67,7 +67,8 @@ bool later(const auto& a, const auto& b) {
 }
 }  // namespace
 
-SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config) : rng_(seed), config_(config) {
+SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
+    : seed_(seed), rng_(seed), config_(config) {
   ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
 }
 
@@ -103,7 +104,11 @@ void SimNetwork::push(Event event) {
 }
 
 int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered) {
-  int64_t arrival = now_us_ + rng_.between(config_.latency_min_us, config_.latency_max_us) +
+  // The latency depends on the link and the send time only, not on how many
+  // messages went before: removing one operation while shrinking leaves the
+  // timing of unrelated traffic as it was.
+  Rng draw(mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ mix64(static_cast<uint64_t>(now_us_)))));
+  int64_t arrival = now_us_ + draw.between(config_.latency_min_us, config_.latency_max_us) +
                     std::max<int64_t>(0, extra_delay_us);
   if (ordered) {
     int64_t& last = link_last_delivery_us_[from * kNodesMax + to];

@@ -65,7 +65,8 @@ class SimNetwork {
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
 
-  Rng rng_;
+  uint64_t seed_;
+  Rng rng_;  // forks the nodes' own streams
   SimNetworkConfig config_;
   int64_t now_us_ = 0;
   uint64_t seq_ = 0;
