@@ -3,7 +3,9 @@
 // and no order is rejected for breaking a rule that it keeps under every
 // version in force. "In force" for a request is any version of its symbol's
 // record committed between (invocation - the staleness limit) and its
-// completion: a change needs time to propagate, and ordeal grants that much.
+// completion (plus the notice delay: the history records a commit when the
+// runner hears of it): a change needs time to propagate, and ordeal grants
+// that much.
 #include <map>
 
 #include "properties/support.h"
@@ -42,7 +44,8 @@ class MetadataConformance final : public Property {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(place);
     const int64_t from_us = h[place].time_us - c.limits.metadata_staleness_ms * 1000;
-    const int64_t to_us = done == kNone ? h[place].time_us : h[done].time_us;
+    const int64_t to_us = (done == kNone ? h[place].time_us : h[done].time_us) +
+                          c.limits.metadata_notice_ms * 1000;
     std::vector<uint32_t> chosen;
     for (uint32_t meta : records) {
       if (h[meta].time_us <= from_us) {

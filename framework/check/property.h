@@ -32,6 +32,9 @@ struct CheckLimits {
   double failed_share_max = 0.5;      // bounded-unavailability
   int64_t outage_ms_max = 3'000;      // bounded-unavailability
   int64_t metadata_staleness_ms = 2'000;  // metadata-conformance: how old a version may be in force
+  // metadata-conformance: how long after a commit the history may record it
+  // (the runner hears of it one network hop later)
+  int64_t metadata_notice_ms = 10;
 };
 
 struct CheckContext {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "faults/fault_point.h"
 #include "targets/exchange/sim_exchange.h"
@@ -81,6 +82,7 @@ class CaseRun final : public ExchangeListener {
   std::vector<Grid> grids_;
   std::vector<Client> clients_;
   std::vector<Read> reads_;
+  std::map<uint64_t, Instrument> pending_meta_;
   uint32_t next_op_ = 0;
   int64_t t0_us_ = 0;
   int64_t nemesis_end_us_ = 0;
@@ -181,10 +183,7 @@ void CaseRun::schedule_metadata() {
           break;
         case MetaChangeKind::max_qty: record.max_qty = std::max<Qty>(g.unit * change.value, record.min_qty); break;
       }
-      // Recorded as it is sent: the leader commits it a moment later and the
-      // gateway may apply it before ordeal hears back, so the send time is the
-      // honest start of its window (properties only grow more lenient by it).
-      record_meta(exchange_.replica(0).state().version + 1, record);
+      pending_meta_[id] = record;
       exchange_.update_metadata(record, id);
     });
   }
@@ -334,7 +333,15 @@ void CaseRun::on_order_update(const OrderUpdate& u) {
   h_.append(e);
 }
 
-void CaseRun::on_metadata_result(const MetaUpdateResult& /*result*/) {}
+// Recorded when ordeal hears of the commit, one network hop after the leader
+// made it; properties allow for that (CheckLimits::metadata_notice_ms). An
+// update the leader never committed (it was down) is not recorded at all.
+void CaseRun::on_metadata_result(const MetaUpdateResult& r) {
+  auto it = pending_meta_.find(r.request_id);
+  if (it == pending_meta_.end()) return;
+  if (r.ok) record_meta(r.version, it->second);
+  pending_meta_.erase(it);
+}
 
 void CaseRun::record_meta(MetaVersion version, const Instrument& record) {
   h_.append({.time_us = exchange_.now_us(), .number = static_cast<int64_t>(version),

@@ -54,8 +54,8 @@ constexpr std::array<DefectInfo, static_cast<size_t>(Defect::count)> kDefects = 
      "shard stay open after an accepted mass-cancel",
      "engine.shard.crash or engine.apply.delay during a mass-cancel"},
     {Defect::reorder_applies_older, "reorder-applies-older",
-     "a subscriber applies a metadata update that is older than its version, moving its "
-     "metadata backwards",
+     "a subscriber applies a metadata update that arrives late, older than its version, over "
+     "the newer record and keeps its version number, so the older record stays in force",
      "meta.update.reorder with metadata updates"},
 }};
 

@@ -66,7 +66,8 @@ void MetaSubscriber::on_publish(const MetaPublish& publish) {
   previous_ = state_;
   if (publish.version <= state_.version) {
     if (publish.version == state_.version || !defects_.has(Defect::reorder_applies_older)) return;
-    state_.version = publish.version;  // the defect: metadata moves backwards
+    // the defect: a late, older record overwrites the newer one; the version
+    // number stays, so nothing ever notices
   } else if (publish.version != state_.version + 1) {
     need_resync();  // a gap: an update was dropped or overtaken
     return;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Sweeps every planted defect of the reference exchange against the shipped
+# scenarios, with default settings, and prints a markdown table: the defect,
+# the scenario and property that caught it, the seconds to the verdict
+# (detection and shrinking) and the shrunk size. Exits 1 when some defect is
+# caught by no scenario within the time limit.
+#
+#   ci/defect-sweep.sh [ORDEAL_BINARY] [SEED] [SECONDS_MAX]
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+ordeal=${1:-$here/build/default/bin/ordeal}
+seed=${2:-1}
+seconds_max=${3:-10}
+# The incident's own scenario first, then the others.
+scenarios=("$here"/examples/scenarios/okx-2023-08-14.toml)
+for f in "$here"/examples/scenarios/*.toml; do
+  [ "$f" = "${scenarios[0]}" ] || scenarios+=("$f")
+done
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+echo "| defect | caught by scenario | property | seconds | shrunk to |"
+echo "| --- | --- | --- | --- | --- |"
+missed=0
+while IFS=$'\t' read -r defect _; do
+  [ "$defect" = none ] && continue
+  found=""
+  for scenario in "${scenarios[@]}"; do
+    name=$(basename "$scenario" .toml)
+    start=$(date +%s.%N)
+    timeout "$seconds_max" "$ordeal" run "$scenario" --defect "$defect" --seed "$seed" \
+      --out "$out/$defect" >/dev/null 2>&1
+    rc=$?
+    seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    [ $rc -eq 1 ] || continue
+    report="$out/$defect/report.json"
+    property=$(grep -o '"property": "[^"]*"' "$report" | head -n 1 | sed 's/.*: "//; s/"//')
+    shrunk=$(sed -n '/"shrunk": {/,/}/p' "$report")
+    operations=$(echo "$shrunk" | grep -o '"operations": [0-9]*' | sed 's/.*: //')
+    faults=$(echo "$shrunk" | grep -o '"faults": [0-9]*' | sed 's/.*: //')
+    found=$(printf '| %s | %s | %s | %.1f | %s operations, %s faults |' "$defect" "$name" \
+      "$property" "$seconds" "$operations" "$faults")
+    break
+  done
+  if [ -z "$found" ]; then
+    found="| $defect | (none within ${seconds_max} s) | | | |"
+    missed=$((missed + 1))
+  fi
+  echo "$found"
+done < <("$ordeal" list defects)
+[ $missed -eq 0 ]
