@@ -27,19 +27,19 @@ while IFS=$'\t' read -r defect _; do
   found=""
   for scenario in "${scenarios[@]}"; do
     name=$(basename "$scenario" .toml)
-    start=$(date +%s.%N)
+    start_ms=$(( $(date +%s%N) / 1000000 ))
     timeout "$seconds_max" "$ordeal" run "$scenario" --defect "$defect" --seed "$seed" \
       --out "$out/$defect" >/dev/null 2>&1
     rc=$?
-    seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    elapsed_ms=$(( $(date +%s%N) / 1000000 - start_ms ))
     [ $rc -eq 1 ] || continue
     report="$out/$defect/report.json"
     property=$(grep -o '"property": "[^"]*"' "$report" | head -n 1 | sed 's/.*: "//; s/"//')
     shrunk=$(sed -n '/"shrunk": {/,/}/p' "$report")
     operations=$(echo "$shrunk" | grep -o '"operations": [0-9]*' | sed 's/.*: //')
     faults=$(echo "$shrunk" | grep -o '"faults": [0-9]*' | sed 's/.*: //')
-    found=$(printf '| %s | %s | %s | %.1f | %s operations, %s faults |' "$defect" "$name" \
-      "$property" "$seconds" "$operations" "$faults")
+    found=$(printf '| %s | %s | %s | %d.%d | %s operations, %s faults |' "$defect" "$name" \
+      "$property" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100)) "$operations" "$faults")
     break
   done
   if [ -z "$found" ]; then

@@ -1,0 +1,68 @@
+# End-to-end checks of the ordeal command line: exit codes and output files
+# as the contract promises. Run by ctest with -DORDEAL=... -DSOURCE=... -DWORK=...
+function(expect_exit code)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL code)
+    message(FATAL_ERROR "expected exit ${code}, got ${rc}: ${ARGN}\n${out}\n${err}")
+  endif()
+  set(last_out "${out}" PARENT_SCOPE)
+  set(last_err "${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect_file path)
+  if(NOT EXISTS "${path}")
+    message(FATAL_ERROR "missing ${path}")
+  endif()
+endfunction()
+
+set(incident ${SOURCE}/examples/scenarios/okx-2023-08-14.toml)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+# The incident's defect: found, shrunk, reported, replayable.
+expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --out ${WORK}/fail)
+foreach(f report.json junit.xml history.jsonl repro.toml)
+  expect_file(${WORK}/fail/${f})
+endforeach()
+file(READ ${WORK}/fail/report.json report)
+if(NOT report MATCHES "\"status\": \"fail\"" OR NOT report MATCHES "\"property\": \"no-lost-")
+  message(FATAL_ERROR "report.json does not name an order-loss violation:\n${report}")
+endif()
+file(READ ${WORK}/fail/junit.xml junit)
+if(NOT junit MATCHES "<failure message=\"no-lost-")
+  message(FATAL_ERROR "junit.xml has no failure:\n${junit}")
+endif()
+expect_exit(1 ${ORDEAL} replay ${WORK}/fail/repro.toml --out ${WORK}/replay)
+expect_exit(1 ${ORDEAL} check ${WORK}/fail/history.jsonl)
+expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl --property trade-conservation)
+
+# The same with defect none passes, and the stale repro is gone.
+expect_exit(0 ${ORDEAL} run ${incident} --seed 1 --cases 50 --out ${WORK}/fail)
+if(EXISTS ${WORK}/fail/repro.toml)
+  message(FATAL_ERROR "a passing run left a repro.toml behind")
+endif()
+expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl)
+
+# Bad usage and bad input: exit 2 with a message naming the problem.
+file(WRITE ${WORK}/bad.toml "name = \"bad\"\n[workload]\nclients = \"four\"\n")
+expect_exit(2 ${ORDEAL} run ${WORK}/bad.toml)
+if(NOT last_err MATCHES "bad.toml:3: workload.clients: expected an integer")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+expect_exit(2 ${ORDEAL} run ${incident} --defect no-such-defect)
+expect_exit(2 ${ORDEAL} run ${incident} --shard 3/2)
+expect_exit(2 ${ORDEAL} run ${incident} --target fix://127.0.0.1:9878)
+file(WRITE ${WORK}/bad.jsonl "{\"time_us\":1,\"type\":\"invoke\"}\n{\"time_us\":2,\"type\":\"wat\"}\n")
+expect_exit(2 ${ORDEAL} check ${WORK}/bad.jsonl)
+if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+
+# Lists.
+expect_exit(0 ${ORDEAL} list properties)
+string(REGEX MATCHALL "\n" lines "${last_out}")
+list(LENGTH lines count)
+if(count LESS 11)
+  message(FATAL_ERROR "expected 11 properties, got ${count}")
+endif()

@@ -1,0 +1,196 @@
+// The sim engine end to end: determinism, scenario validation, the incident
+// scenario's verdicts, shrinking, repro files and sharding.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "framework/history/history_jsonl.h"
+#include "framework/run/repro.h"
+#include "framework/run/runner.h"
+#include "framework/run/sim_runner.h"
+
+namespace ordeal {
+namespace {
+
+using exchange::DefectSet;
+
+std::string scenario_path(const std::string& name) {
+  return std::string(ORDEAL_SOURCE_DIR) + "/examples/scenarios/" + name + ".toml";
+}
+
+Scenario shipped(const std::string& name) {
+  ScenarioLoad loaded = load_scenario(scenario_path(name));
+  EXPECT_TRUE(loaded) << loaded.error;
+  return loaded.scenario;
+}
+
+std::string render(const History& h) {
+  std::string all;
+  for (size_t i = 0; i < h.size(); ++i) all += event_json(h, i);
+  return all;
+}
+
+TEST(Run, SameSeedSameHistoryByteForByte) {
+  const Scenario s = shipped("okx-2023-08-14");
+  const RunOutcome a = run_scenario(s, {.seed = 42, .cases = 15});
+  const RunOutcome b = run_scenario(s, {.seed = 42, .cases = 15});
+  ASSERT_FALSE(a.failed());
+  EXPECT_GT(a.history.size(), 10u);
+  EXPECT_EQ(render(a.history), render(b.history));
+  EXPECT_EQ(a.operations, b.operations);
+  const RunOutcome c = run_scenario(s, {.seed = 43, .cases = 15});
+  EXPECT_NE(render(a.history), render(c.history));
+}
+
+TEST(Run, SameCaseSameHistoryWithFaultsArmed) {
+  const Scenario s = shipped("metadata-corruption");
+  const RunOutcome found = run_scenario(s, {.seed = 7, .cases = 5});
+  Case c = found.last_case;
+  c.faults = {{.fault = 0, .start_ms = 0, .duration_ms = 800}, {.fault = 2, .start_ms = 100, .duration_ms = 500}};
+  c.upgrade = true;
+  EXPECT_EQ(render(run_sim_case(s, c, {})), render(run_sim_case(s, c, {})));
+}
+
+TEST(Run, IncidentDefectIsFoundAndShrunkToAFewOperations) {
+  const Scenario s = shipped("okx-2023-08-14");
+  const RunOutcome outcome =
+      run_scenario(s, {.seed = 1, .cases = s.cases, .defects = *DefectSet::parse("okx-2023-08-14")});
+  ASSERT_TRUE(outcome.failed());
+  const std::string& property = outcome.violations.front().property;
+  EXPECT_TRUE(property == "no-lost-cancel" || property == "no-lost-amend" ||
+              property == "no-lost-order")
+      << property;
+  EXPECT_LE(outcome.failing_case->operations(), 8u);
+  EXPECT_LE(outcome.failing_case->operations(), outcome.original_case->operations());
+  // The reported history is the shrunk case's, and it shows the violation.
+  EXPECT_FALSE(check_history(outcome.history, {}, s.limits).empty());
+}
+
+class NoFalsePositives : public ::testing::TestWithParam<std::string> {};
+
+// The nightly runs 10,000 cases per scenario; the suite a smaller sweep.
+TEST_P(NoFalsePositives, ShippedScenarioPassesWithDefectNone) {
+  const Scenario s = shipped(GetParam());
+  const RunOutcome outcome = run_scenario(s, {.seed = 2024, .cases = 300, .shrink = false});
+  EXPECT_FALSE(outcome.failed()) << (outcome.failed() ? outcome.violations.front().message : "");
+  EXPECT_EQ(outcome.cases_run, 300u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, NoFalsePositives,
+                         ::testing::Values("okx-2023-08-14", "engine-restart", "metadata-corruption"));
+
+TEST(Run, ShardsSplitTheCases) {
+  const Scenario s = shipped("engine-restart");
+  const RunOutcome first = run_scenario(s, {.seed = 5, .cases = 10, .shard_index = 0, .shard_count = 2});
+  const RunOutcome second = run_scenario(s, {.seed = 5, .cases = 10, .shard_index = 1, .shard_count = 2});
+  EXPECT_EQ(first.cases_run, 10u);
+  EXPECT_EQ(second.cases_run, 10u);
+  EXPECT_NE(render(first.history), render(second.history));
+}
+
+TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
+  const Scenario s = shipped("okx-2023-08-14");
+  const auto defects = *DefectSet::parse("okx-2023-08-14");
+  const RunOutcome outcome = run_scenario(s, {.seed = 3, .cases = s.cases, .defects = defects});
+  ASSERT_TRUE(outcome.failed());
+  const Repro repro{.scenario_path = s.path, .defect = "okx-2023-08-14", .run_seed = 3,
+                    .c = *outcome.failing_case};
+  const std::string path = ::testing::TempDir() + "repro.toml";
+  std::ofstream(path) << repro_toml(repro, s);
+  const ReproLoad loaded = load_repro(path);
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(loaded.repro.scenario_path, s.path);
+  EXPECT_EQ(loaded.repro.defect, "okx-2023-08-14");
+  Case c;
+  ASSERT_EQ(load_repro_case(path, s, c), "");
+  EXPECT_EQ(c, *outcome.failing_case);
+  const CaseVerdict again = check_case(s, c, defects);
+  ASSERT_FALSE(again.violations.empty());
+  EXPECT_EQ(again.violations.front().message, outcome.violations.front().message);
+  EXPECT_EQ(render(again.history), render(outcome.history));
+}
+
+// ---- scenario validation ------------------------------------------------------
+
+std::string error_of(const std::string& toml) { return parse_scenario(toml, "s.toml").error; }
+bool starts(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+TEST(Scenario, ShippedScenariosLoad) {
+  for (const char* name : {"okx-2023-08-14", "engine-restart", "metadata-corruption"}) {
+    const Scenario s = shipped(name);
+    EXPECT_EQ(s.name, name);
+    EXPECT_FALSE(s.faults.empty());
+  }
+}
+
+TEST(Scenario, ErrorsNameFileLineAndHint) {
+  EXPECT_PRED2(starts, error_of("name = \"x\"\ncolour = 3\n"), "s.toml:2: unknown key 'colour' (known keys: ");
+  EXPECT_EQ(error_of("cases = \"many\"\n"), "s.toml:1: cases: expected an integer");
+  EXPECT_EQ(error_of("cases = 0\n"), "s.toml:1: cases: must be between 1 and 100000000");
+  EXPECT_PRED2(starts, error_of("[workload]\nclients = 2\nspeed = 1\n"),
+               "s.toml:3: unknown key 'speed' in [workload] (known keys: ");
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.explode\"\n"),
+            "s.toml:1: nemesis.fault.point: unknown fault point 'meta.update.explode' (see "
+            "`ordeal list faults`)");
+  EXPECT_EQ(error_of("[properties]\ncheck = [\"no-lost-cancel\", \"no-free-lunch\"]\n"),
+            "s.toml:2: properties.check: unknown property 'no-free-lunch' (see `ordeal list "
+            "properties`)");
+  EXPECT_PRED2(starts, error_of("[workload]\nsymbols = [\"DOGE-USDT\"]\n"),
+               "s.toml: workload.symbols: unknown symbol 'DOGE-USDT'");
+  EXPECT_NE(error_of("name = \n").find("s.toml:1:"), std::string::npos);
+  EXPECT_NE(error_of("target = \"cluster\"\n").find("target: 'cluster'"), std::string::npos);
+  EXPECT_EQ(error_of(""), "");
+}
+
+TEST(Scenario, ReadsEveryTable) {
+  const ScenarioLoad loaded = parse_scenario(R"(
+name = "t"
+cases = 7
+seed = 99
+[workload]
+clients = 2
+operations_per_client = 3
+[workload.mix]
+place = 1
+cancel = 1
+[metadata]
+changes_max = 1
+kinds = ["status"]
+[nemesis]
+faults_max = 2
+upgrade = true
+[[nemesis.fault]]
+point = "engine.apply.delay"
+probability = 0.5
+param = 7
+[exchange]
+shards = 3
+[properties]
+check = ["no-overfill"]
+outage_ms_max = 10
+)", "t.toml");
+  ASSERT_TRUE(loaded) << loaded.error;
+  const Scenario& s = loaded.scenario;
+  EXPECT_EQ(s.cases, 7);
+  EXPECT_EQ(s.seed, 99u);
+  EXPECT_EQ(s.clients, 2);
+  EXPECT_EQ(s.mix.amend, 15) << "unset keys keep their defaults";
+  EXPECT_EQ(s.metadata_kinds, std::vector<MetaChangeKind>{MetaChangeKind::status});
+  ASSERT_EQ(s.faults.size(), 1u);
+  EXPECT_EQ(s.faults[0].param, 7);
+  EXPECT_TRUE(s.upgrade);
+  EXPECT_EQ(s.shards, 3);
+  EXPECT_EQ(s.limits.outage_ms_max, 10);
+}
+
+TEST(Case, DroppingAnOperationKeepsLaterTargetsOnTheSameOrder) {
+  using exchange::RequestKind;
+  std::vector<Op> ops = {{.kind = RequestKind::place}, {.kind = RequestKind::place},
+                         {.kind = RequestKind::cancel, .target = 1}};
+  const auto kept = without_op(ops, 0);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[1].target, 0) << "still the order placed second";
+}
+
+}  // namespace
+}  // namespace ordeal
