@@ -23,7 +23,7 @@ History::History() { strings_.emplace_back(); }
 
 Sym History::intern(std::string_view text) {
   if (text.empty()) return 0;
-  auto it = sym_of_.find(std::string(text));
+  auto it = sym_of_.find(text);
   if (it != sym_of_.end()) return it->second;
   const auto sym = static_cast<Sym>(strings_.size());
   strings_.emplace_back(text);

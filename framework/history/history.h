@@ -7,6 +7,7 @@
 //                   .order = history.intern("c1-1"), .type = EventType::invoke});
 #pragma once
 
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,8 +37,12 @@ class History {
 
  private:
   std::vector<Event> events_;
-  std::vector<std::string> strings_;
-  std::unordered_map<std::string, Sym> sym_of_;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::deque<std::string> strings_;  // a deque: the map's keys point into it
+  std::unordered_map<std::string_view, Sym, TextHash, std::equal_to<>> sym_of_;
   std::vector<exchange::Instrument> records_;
 };
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <memory>
 
@@ -46,7 +48,7 @@ void field(std::string& out, std::string_view key, int64_t number) {
   fmt::format_to(std::back_inserter(out), ",\"{}\":{}", key, number);
 }
 
-void order_fields(std::string& out, const History& h, const Event& e) {
+void order_fields(std::string& out, const Event& e) {
   field(out, "status", exchange::to_string(e.status));
   field(out, "price", e.price);
   field(out, "qty", e.qty);
@@ -90,7 +92,7 @@ std::string event_json(const History& h, size_t index) {
     case EventType::info:
       field(out, "f", exchange::to_string(e.kind));
       field(out, "order", h.text(e.order));
-      order_fields(out, h, e);
+      order_fields(out, e);
       if (e.text != 0) field(out, "reason", h.text(e.text));
       if (e.kind == RequestKind::mass_cancel) field(out, "count", e.number);
       if (e.type == EventType::info) out += e.flag ? ",\"answered\":true" : ",\"answered\":false";
@@ -108,7 +110,7 @@ std::string event_json(const History& h, size_t index) {
     case EventType::update:
     case EventType::read:
       field(out, "order", h.text(e.order));
-      order_fields(out, h, e);
+      order_fields(out, e);
       if (e.text != 0) field(out, "reason", h.text(e.text));
       break;
     case EventType::fault_start:
@@ -305,43 +307,59 @@ std::optional<LineError> read_event(simdjson::ondemand::parser& parser, std::str
 
 }  // namespace
 
+// Reads the file in blocks, so that memory holds the events, not the text.
 HistoryLoad read_history_jsonl(const std::string& path) {
+  constexpr size_t kBlockBytes = size_t{8} << 20;
   HistoryLoad load;
-  auto content = simdjson::padded_string::load(path);
-  if (content.error()) {
-    load.error = fmt::format("{}: cannot read: {}", path, simdjson::error_message(content.error()));
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "r"), &std::fclose);
+  if (!file) {
+    load.error = fmt::format("{}: cannot read: {}", path, std::strerror(errno));
     return load;
   }
-  const simdjson::padded_string& text = content.value_unsafe();
   simdjson::ondemand::parser parser;
-  std::string_view rest(text.data(), text.size());
+  std::string buffer;  // unparsed text, then simdjson's padding
   size_t line_number = 0;
   int64_t last_time_us = 0;
-  while (!rest.empty()) {
-    ++line_number;
-    const size_t end = rest.find('\n');
-    std::string_view line = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    // The rest of the file (plus simdjson's padding) stays readable behind the line.
-    const size_t capacity = static_cast<size_t>(text.data() + text.size() - line.data()) +
-                            simdjson::SIMDJSON_PADDING;
-    Event event;
-    bool has_type = false;
-    auto error = read_event(parser, line, capacity, load.history, event, has_type);
-    if (!error && !has_type) error = LineError{"type", "missing"};
-    if (!error && event.time_us < last_time_us) {
-      error = LineError{"time_us", fmt::format("goes backwards ({} after {})", event.time_us,
-                                               last_time_us)};
+  bool end_of_file = false;
+  while (!end_of_file) {
+    const size_t kept = buffer.size();
+    buffer.resize(kept + kBlockBytes);
+    const size_t got = std::fread(buffer.data() + kept, 1, kBlockBytes, file.get());
+    buffer.resize(kept + got);
+    end_of_file = got < kBlockBytes;
+    if (end_of_file && !buffer.empty() && buffer.back() != '\n') buffer.push_back('\n');
+    const size_t complete = buffer.rfind('\n') == std::string::npos ? 0 : buffer.rfind('\n') + 1;
+    const size_t text_size = buffer.size();
+    buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+    std::string_view rest(buffer.data(), complete);
+    while (!rest.empty()) {
+      ++line_number;
+      const size_t end = rest.find('\n');
+      const std::string_view line = rest.substr(0, end);
+      rest.remove_prefix(end + 1);
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      const size_t capacity =
+          static_cast<size_t>(buffer.data() + buffer.size() - line.data());
+      Event event;
+      bool has_type = false;
+      auto error = read_event(parser, line, capacity, load.history, event, has_type);
+      if (!error && !has_type) error = LineError{"type", "missing"};
+      if (!error && event.time_us < last_time_us) {
+        error = LineError{"time_us", fmt::format("goes backwards ({} after {})", event.time_us,
+                                                 last_time_us)};
+      }
+      if (error) {
+        load.error = fmt::format("{}:{}: {}{}{}", path, line_number, error->field,
+                                 error->field.empty() ? "" : ": ", error->message);
+        return load;
+      }
+      last_time_us = event.time_us;
+      load.history.append(event);
     }
-    if (error) {
-      load.error = fmt::format("{}:{}: {}{}{}", path, line_number, error->field,
-                               error->field.empty() ? "" : ": ", error->message);
-      return load;
-    }
-    last_time_us = event.time_us;
-    load.history.append(event);
+    buffer.erase(0, complete);
+    buffer.resize(text_size - complete);
   }
+  if (std::ferror(file.get())) load.error = fmt::format("{}: read failed", path);
   return load;
 }
 
