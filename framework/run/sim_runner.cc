@@ -359,7 +359,12 @@ void CaseRun::final_reads() {
     exchange_.submit(ClientRequest{.kind = RequestKind::status, .client = reads_[i].client,
                                    .request_id = kReadBase + i, .clordid = reads_[i].clordid});
   }
-  exchange_.run_for(int64_t{s_.answer_bound_ms} * 1000);
+  // Until every read is answered, at most the answer bound.
+  const int64_t until_us = exchange_.now_us() + int64_t{s_.answer_bound_ms} * 1000;
+  auto answered = [&] {
+    return std::all_of(reads_.begin(), reads_.end(), [](const Read& r) { return r.answered; });
+  };
+  while (!answered() && exchange_.now_us() < until_us) exchange_.run_for(kStepUs);
 }
 
 }  // namespace

@@ -99,7 +99,16 @@ void SimNetwork::start() {
 
 void SimNetwork::push(Event event) {
   event.seq = seq_++;
-  queue_.push_back(std::move(event));
+  uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<uint32_t>(pool_.size());
+    pool_.push_back(std::move(event));
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    pool_[slot] = std::move(event);
+  }
+  queue_.push_back(Key{pool_[slot].time_us, pool_[slot].seq, slot});
   std::push_heap(queue_.begin(), queue_.end(), [](auto& a, auto& b) { return later(a, b); });
 }
 
@@ -125,8 +134,10 @@ bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
       return true;
     }
     std::pop_heap(queue_.begin(), queue_.end(), [](auto& a, auto& b) { return later(a, b); });
-    Event event = std::move(queue_.back());
+    const uint32_t slot = queue_.back().slot;
     queue_.pop_back();
+    Event event = std::move(pool_[slot]);
+    free_slots_.push_back(slot);
     now_us_ = event.time_us;
     ++events_run_;
     deliver(event);

@@ -71,7 +71,16 @@ class SimNetwork {
   int64_t now_us_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_run_ = 0;
-  std::vector<Event> queue_;  // a binary heap ordered by (time, seq)
+  // Events wait in a pool; the heap orders small keys into it by (time, seq),
+  // so heap moves never touch the (large) messages.
+  struct Key {
+    int64_t time_us;
+    uint64_t seq;
+    uint32_t slot;
+  };
+  std::vector<Key> queue_;
+  std::vector<Event> pool_;
+  std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
   std::array<int64_t, kNodesMax * kNodesMax> link_last_delivery_us_{};
 };
