@@ -82,7 +82,7 @@ void EngineShard::drain() {
 }
 
 std::optional<std::string> EngineShard::version_problem(const ShardRequest& request) const {
-  if (!subscriber_.synced()) return "metadata unavailable on the shard";
+  if (!subscriber_.fresh()) return "metadata unavailable on the shard";
   if (request.meta_version > subscriber_.version()) {
     return "shard metadata older than the gateway's";
   }
@@ -96,7 +96,7 @@ void EngineShard::apply(const ShardRequest& request) {
     return;  // the defect: a request under an unknown version is silently dropped
   }
   const bool metadata_bound = request.kind == RequestKind::place || request.kind == RequestKind::amend;
-  if (metadata_bound && subscriber_.synced() && newer_than_shard && park(request)) return;
+  if (metadata_bound && subscriber_.fresh() && newer_than_shard && park(request)) return;
   const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
   ShardResponse response;
   bool forwarded = false;

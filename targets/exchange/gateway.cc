@@ -87,7 +87,7 @@ std::optional<ShardId> Gateway::route(const Instrument& instrument) {
 }
 
 void Gateway::place(NodeId from, const ClientRequest& request) {
-  if (!subscriber_.synced()) return reply(from, request, Verdict::reject, "metadata unavailable", {});
+  if (!subscriber_.fresh()) return reply(from, request, Verdict::reject, "metadata unavailable", {});
   const Instrument* instrument = subscriber_.state().find(request.symbol);
   if (instrument == nullptr) {
     if (defects_.has(Defect::drop_on_cache_miss)) return;  // the defect: no answer at all
@@ -136,7 +136,7 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
     return reply(from, request, Verdict::ack, "", order.view);  // the defect: from the cache
   }
   if (request.kind == RequestKind::amend) {
-    if (!subscriber_.synced()) {
+    if (!subscriber_.fresh()) {
       return reply(from, request, Verdict::reject, "metadata unavailable", order.view);
     }
     const Instrument* instrument = subscriber_.state().find(order.view.symbol);

@@ -87,6 +87,7 @@ void MetaSubscriber::on_snapshot(const MetaSnapshot& snapshot) {
   previous_ = state_;
   state_ = snapshot.state;
   synced_ = true;
+  vouched_us_ = env_.now_us();
   if (on_change_) on_change_(nullptr);
 }
 
@@ -94,7 +95,11 @@ void MetaSubscriber::on_heartbeat(const MetaHeartbeat& heartbeat) {
   last_heard_us_ = env_.now_us();
   // Links are FIFO, so an update sent before this heartbeat has arrived: a
   // newer version here means an update was lost or overtaken.
-  if (heartbeat.version > state_.version && !awaiting_snapshot_) need_resync();
+  if (heartbeat.version > state_.version) {
+    if (!awaiting_snapshot_) need_resync();
+    return;
+  }
+  vouched_us_ = env_.now_us();
 }
 
 bool MetaSubscriber::on_timer(uint64_t timer_id) {

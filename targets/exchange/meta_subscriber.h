@@ -5,7 +5,8 @@
 // gaps (a dropped or reordered update), corruption (checksum) and a silent
 // replica (heartbeat timeout), and resyncs from a snapshot, failing over to
 // the next replica when needed. While it knows its copy is stale it reports
-// `synced() == false`, and its owner fails closed.
+// `synced() == false`, and its owner fails closed; the same once no replica
+// has confirmed the copy for a lease (`fresh() == false`).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,10 @@ struct SubscriberConfig {
   int64_t heartbeat_timeout_us = 250'000;
   int64_t resync_retry_us = 60'000;
   int64_t check_interval_us = 25'000;
+  // A copy is fresh while its replica was heard from within the lease: a
+  // node cut off from every replica cannot know what changed, so after the
+  // lease its owner fails closed (and a follower stops vouching for itself).
+  int64_t lease_us = 400'000;
 };
 
 class MetaSubscriber {
@@ -41,6 +46,7 @@ class MetaSubscriber {
   void set_on_change(OnChange on_change) { on_change_ = std::move(on_change); }
 
   bool synced() const { return synced_; }
+  bool fresh() const { return synced_ && env_.now_us() - vouched_us_ <= config_.lease_us; }
   const MetadataState& state() const { return state_; }
   // The copy before the last change: what a stale read of it would return.
   const MetadataState& previous_state() const { return previous_; }
@@ -65,7 +71,8 @@ class MetaSubscriber {
   size_t current_ = 0;
   bool synced_ = false;
   bool awaiting_snapshot_ = false;
-  int64_t last_heard_us_ = 0;
+  int64_t last_heard_us_ = 0;  // for failover; reset when failing over
+  int64_t vouched_us_ = 0;     // when a replica last confirmed the copy is current
   int64_t subscribed_at_us_ = 0;
   uint64_t resyncs_ = 0;
 };

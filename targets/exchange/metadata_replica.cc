@@ -109,7 +109,7 @@ void MetadataReplica::on_subscribe(NodeId from) {
     subscribers_.push_back(from);
   }
   const bool stale = points::meta_replica_stale_read.check().fired;
-  if (!leader() && !follower_.synced()) return;  // nothing consistent to serve yet
+  if (!leader() && !follower_.fresh()) return;  // nothing it can vouch for yet
   const MetadataState& previous = leader() ? previous_state_ : follower_.previous_state();
   env_.send(from, snapshot_of(stale ? previous : state()));
 }
@@ -119,7 +119,11 @@ void MetadataReplica::on_heartbeat_tick() {
     env_.crash_self(ms_or(hit.param, kDefaultDowntimeMs));
     return;
   }
-  for (NodeId subscriber : subscribers_) env_.send(subscriber, MetaHeartbeat{state().version});
+  // A follower cut off from the leader stops vouching for its copy: its
+  // subscribers then fail over to a replica that can.
+  if (leader() || follower_.fresh()) {
+    for (NodeId subscriber : subscribers_) env_.send(subscriber, MetaHeartbeat{state().version});
+  }
   env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
 }
 

@@ -109,5 +109,24 @@ TEST_F(MetadataTest, UpdateWhileLeaderIsDownGetsNoCommit) {
   expect_converged();
 }
 
+TEST_F(MetadataTest, CutOffFromEveryReplicaTheGatewayFailsClosedUntilOneVouchesAgain) {
+  for (int i = 0; i < exchange.replica_count(); ++i) {
+    exchange.network().crash(exchange.replica(i).id(), 1'500'000);
+  }
+  exchange.run_for(200'000);
+  EXPECT_TRUE(exchange.gateway().metadata().fresh()) << "within the lease";
+  exchange.run_for(400'000);
+  EXPECT_FALSE(exchange.gateway().metadata().fresh());
+  exchange.submit(place(1, 1, "blind", Side::buy, 50'000, 1));
+  exchange.run_for(50'000);
+  ASSERT_TRUE(recorder.response(1, 1).has_value());
+  EXPECT_EQ(recorder.response(1, 1)->reason, "metadata unavailable");
+  exchange.run_for(2'000'000);
+  EXPECT_TRUE(exchange.gateway().metadata().fresh());
+  exchange.submit(place(1, 2, "seeing", Side::buy, 50'000, 1));
+  exchange.run_for(50'000);
+  EXPECT_EQ(recorder.response(1, 2)->verdict, Verdict::ack);
+}
+
 }  // namespace
 }  // namespace ordeal::exchange
