@@ -51,11 +51,9 @@ int replay(const ReplayArgs& args) {
                          .seed = repro.run_seed, .defect = repro.defect, .out_dir = args.out,
                          .reproduce = "ordeal replay " + args.repro};
   // No repro.toml: the replayed one stays as it is, even in the same folder.
-  for (auto& listener : file_reports(/*with_repro=*/false)) {
-    if (auto error = listener->on_finish(report); !error.empty()) {
-      fmt::print(stderr, "ordeal replay: {}\n", error);
-      return kExitEnvironment;
-    }
+  if (auto error = write_file_reports(report, /*with_repro=*/false); !error.empty()) {
+    fmt::print(stderr, "ordeal replay: {}\n", error);
+    return kExitEnvironment;
   }
   console_report(false)->on_finish(report);
   return outcome.failed() ? kExitViolation : kExitOk;

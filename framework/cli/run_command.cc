@@ -79,11 +79,9 @@ int run(const RunArgs& args) {
       .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}", args.scenario,
                                options.seed, options.cases, args.defect,
                                options.shard_count > 1 ? " --shard " + args.shard : "")};
-  for (auto& listener : file_reports()) {
-    if (auto error = listener->on_finish(report); !error.empty()) {
-      fmt::print(stderr, "ordeal run: {}\n", error);
-      return kExitEnvironment;
-    }
+  if (auto error = write_file_reports(report); !error.empty()) {
+    fmt::print(stderr, "ordeal run: {}\n", error);
+    return kExitEnvironment;
   }
   console->on_finish(report);
   return outcome.failed() ? kExitViolation : kExitOk;

@@ -147,22 +147,10 @@ bool write_history_jsonl(const History& history, const std::string& path, std::s
 
 namespace {
 
-template <typename Enum, size_t N>
-std::optional<Enum> enum_from(std::string_view text, const std::array<Enum, N>& values) {
-  for (Enum value : values) {
-    if (exchange::to_string(value) == text) return value;
-  }
-  return std::nullopt;
-}
-
-constexpr std::array kKinds = {RequestKind::place, RequestKind::amend, RequestKind::cancel,
-                               RequestKind::mass_cancel, RequestKind::status};
-constexpr std::array kSides = {Side::buy, Side::sell};
-constexpr std::array kStatuses = {OrdStatus::none, OrdStatus::new_order,
-                                  OrdStatus::partially_filled, OrdStatus::filled,
-                                  OrdStatus::cancelled, OrdStatus::rejected};
-constexpr std::array kTradingStatuses = {TradingStatus::open, TradingStatus::halted,
-                                         TradingStatus::cancel_only, TradingStatus::post_only};
+using exchange::kOrdStatuses;
+using exchange::kRequestKinds;
+using exchange::kSides;
+using exchange::kTradingStatuses;
 
 struct LineError {
   std::string field;
@@ -190,7 +178,7 @@ std::optional<LineError> read_enum(value v, std::string_view key, const std::arr
                                    Enum& out) {
   std::string_view text;
   if (auto error = read_text(v, key, text)) return error;
-  auto parsed = enum_from(text, values);
+  auto parsed = from_string(text, values);
   if (!parsed) return LineError{std::string(key), fmt::format("unknown value '{}'", text)};
   out = *parsed;
   return std::nullopt;
@@ -260,7 +248,7 @@ std::optional<LineError> read_event(simdjson::ondemand::parser& parser, std::str
       error = read_int(v, key, number);
       e.op = static_cast<uint32_t>(number);
     } else if (key == "f") {
-      error = read_enum(v, key, kKinds, e.kind);
+      error = read_enum(v, key, kRequestKinds, e.kind);
     } else if (key == "order" || key == "symbol" || key == "reason" || key == "fault") {
       error = read_text(v, key, text);
       const Sym sym = h.intern(text);
@@ -270,7 +258,7 @@ std::optional<LineError> read_event(simdjson::ondemand::parser& parser, std::str
     } else if (key == "side") {
       error = read_enum(v, key, kSides, e.side);
     } else if (key == "status") {
-      error = read_enum(v, key, kStatuses, e.status);
+      error = read_enum(v, key, kOrdStatuses, e.status);
     } else if (key == "price") {
       error = read_int(v, key, e.price);
     } else if (key == "qty") {

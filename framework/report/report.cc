@@ -208,6 +208,13 @@ std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {
   return reports;
 }
 
+std::string write_file_reports(const RunReport& report, bool with_repro) {
+  for (auto& listener : file_reports(with_repro)) {
+    if (auto error = listener->on_finish(report); !error.empty()) return error;
+  }
+  return {};
+}
+
 std::unique_ptr<ReportListener> console_report(bool progress) {
   return std::make_unique<ConsoleReport>(progress);
 }

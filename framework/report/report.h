@@ -34,6 +34,9 @@ class ReportListener {
 
 // report.json, junit.xml, history.jsonl and (on failure) repro.toml.
 std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro = true);
+// Writes every file report; the first error, or empty.
+std::string write_file_reports(const RunReport& report, bool with_repro = true);
+
 // The summary on stdout; progress on stderr when it is a terminal.
 std::unique_ptr<ReportListener> console_report(bool progress);
 

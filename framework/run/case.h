@@ -8,6 +8,7 @@
 // an operation while shrinking keeps the others meaningful.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ struct Op {
 };
 
 enum class MetaChangeKind : uint8_t { tick, band, status, move, max_qty };
+
+inline constexpr std::array kInvalids = {Invalid::none, Invalid::off_tick, Invalid::zero_qty,
+                                         Invalid::huge_qty, Invalid::unknown_symbol,
+                                         Invalid::unknown_order, Invalid::reused_clordid};
+inline constexpr std::array kMetaChangeKinds = {MetaChangeKind::tick, MetaChangeKind::band,
+                                                MetaChangeKind::status, MetaChangeKind::move,
+                                                MetaChangeKind::max_qty};
 
 struct MetaChange {
   int32_t at_ms = 0;

@@ -27,18 +27,6 @@ toml::table op_table(const Op& op) {
                      {"at_ms", op.at_ms}};
 }
 
-template <typename Enum, size_t N>
-bool parse_enum(std::string_view text, const std::array<Enum, N>& values, Enum& out) {
-  for (Enum value : values) {
-    if (to_string(value) == text) {
-      out = value;
-      return true;
-    }
-  }
-  return false;
-}
-
-
 // Reads one field of a table into `out`, or says what is wrong and where.
 class Fields {
  public:
@@ -64,7 +52,9 @@ class Fields {
   Fields& choice(std::string_view key, const std::array<Enum, N>& values, Enum& out) {
     if (!error_.empty()) return *this;
     auto v = table_[key].value<std::string>();
-    if (!v || !parse_enum(*v, values, out)) return fail(key, "unknown or missing value");
+    const auto parsed = v ? from_string(*v, values) : std::nullopt;
+    if (!parsed) return fail(key, "unknown or missing value");
+    out = *parsed;
     return *this;
   }
   Fields& fail(std::string_view key, std::string_view message) {
@@ -80,17 +70,10 @@ class Fields {
   std::string& error_;
 };
 
-constexpr std::array kKinds = {RequestKind::place, RequestKind::amend, RequestKind::cancel,
-                               RequestKind::mass_cancel, RequestKind::status};
-constexpr std::array kSides = {Side::buy, Side::sell};
-constexpr std::array kTypes = {OrdType::limit, OrdType::market};
-constexpr std::array kTifs = {TimeInForce::gtc, TimeInForce::ioc};
-constexpr std::array kInvalids = {Invalid::none, Invalid::off_tick, Invalid::zero_qty,
-                                  Invalid::huge_qty, Invalid::unknown_symbol,
-                                  Invalid::unknown_order, Invalid::reused_clordid};
-constexpr std::array kMetaKinds = {MetaChangeKind::tick, MetaChangeKind::band,
-                                   MetaChangeKind::status, MetaChangeKind::move,
-                                   MetaChangeKind::max_qty};
+using exchange::kOrdTypes;
+using exchange::kRequestKinds;
+using exchange::kSides;
+using exchange::kTimesInForce;
 
 std::optional<toml::table> parse_file(const std::string& path, std::string& error) {
   try {
@@ -172,8 +155,8 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
         Op op;
         if (!node.is_table()) return fmt::format("{}:{}: case.client.ops: expected tables", path, node.source().begin.line);
         Fields(*node.as_table(), path, error)
-            .choice("kind", kKinds, op.kind).integer("target", op.target).integer("symbol", op.symbol)
-            .choice("side", kSides, op.side).choice("type", kTypes, op.type).choice("tif", kTifs, op.tif)
+            .choice("kind", kRequestKinds, op.kind).integer("target", op.target).integer("symbol", op.symbol)
+            .choice("side", kSides, op.side).choice("type", kOrdTypes, op.type).choice("tif", kTimesInForce, op.tif)
             .boolean("post_only", op.post_only).integer("price_steps", op.price_steps)
             .integer("lots", op.lots).choice("invalid", kInvalids, op.invalid)
             .integer("at_ms", op.at_ms);
@@ -187,7 +170,7 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
     for (const toml::node& node : *metadata) {
       MetaChange m;
       Fields(*node.as_table(), path, error).integer("at_ms", m.at_ms).integer("symbol", m.symbol)
-          .choice("kind", kMetaKinds, m.kind).integer("value", m.value);
+          .choice("kind", kMetaChangeKinds, m.kind).integer("value", m.value);
       if (!error.empty()) return error;
       c.metadata.push_back(m);
     }

@@ -145,14 +145,6 @@ void read_workload(const toml::table& table, const std::string& path, std::strin
   r.finish();
 }
 
-std::optional<MetaChangeKind> meta_kind(std::string_view name) {
-  for (auto kind : {MetaChangeKind::tick, MetaChangeKind::band, MetaChangeKind::status,
-                    MetaChangeKind::move, MetaChangeKind::max_qty}) {
-    if (to_string(kind) == name) return kind;
-  }
-  return std::nullopt;
-}
-
 void read_metadata(const toml::table& table, const std::string& path, std::string& error,
                    Scenario& s) {
   TableReader r(table, "metadata", path, error);
@@ -161,7 +153,7 @@ void read_metadata(const toml::table& table, const std::string& path, std::strin
   r.texts("kinds", kinds);
   if (!kinds.empty()) s.metadata_kinds.clear();
   for (const std::string& name : kinds) {
-    auto kind = meta_kind(name);
+    auto kind = from_string(name, kMetaChangeKinds);
     if (!kind) {
       r.fail(*table.get("kinds"), "kinds",
              fmt::format("unknown kind '{}' (known: tick, band, status, move, max_qty)", name));

@@ -3,7 +3,9 @@
 // smallest unit, quantity in units), as on real venues: no floating point.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +40,37 @@ std::string_view to_string(TradingStatus status);
 std::string_view to_string(OrdStatus status);
 std::string_view to_string(RequestKind kind);
 std::string_view to_string(Verdict verdict);
+
+// Every value of each enum, for parsing names back (see from_string).
+inline constexpr std::array kSides = {Side::buy, Side::sell};
+inline constexpr std::array kOrdTypes = {OrdType::limit, OrdType::market};
+inline constexpr std::array kTimesInForce = {TimeInForce::gtc, TimeInForce::ioc};
+inline constexpr std::array kTradingStatuses = {TradingStatus::open, TradingStatus::halted,
+                                                TradingStatus::cancel_only, TradingStatus::post_only};
+inline constexpr std::array kOrdStatuses = {OrdStatus::none, OrdStatus::new_order,
+                                            OrdStatus::partially_filled, OrdStatus::filled,
+                                            OrdStatus::cancelled, OrdStatus::rejected};
+inline constexpr std::array kRequestKinds = {RequestKind::place, RequestKind::amend,
+                                             RequestKind::cancel, RequestKind::mass_cancel,
+                                             RequestKind::status};
+
+}  // namespace ordeal::exchange
+
+namespace ordeal {
+
+// The value of `values` whose to_string is `name` (found by argument-dependent
+// lookup, so it serves ordeal's own enums too), or nothing.
+template <typename Enum, size_t N>
+std::optional<Enum> from_string(std::string_view name, const std::array<Enum, N>& values) {
+  for (Enum value : values) {
+    if (to_string(value) == name) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ordeal
+
+namespace ordeal::exchange {
 
 inline bool is_final(OrdStatus status) {
   return status == OrdStatus::filled || status == OrdStatus::cancelled ||
