@@ -43,6 +43,13 @@ if(EXISTS ${WORK}/fail/repro.toml)
 endif()
 expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl)
 
+# A time budget stops starting cases and says so; --no-shrink reports the case as found.
+expect_exit(0 ${ORDEAL} run ${incident} --seed 2 --cases 100000 --time-budget 0.05 --out ${WORK}/budget)
+if(NOT last_out MATCHES "time budget reached")
+  message(FATAL_ERROR "no word of the time budget:\n${last_out}")
+endif()
+expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --no-shrink --out ${WORK}/noshrink)
+
 # Bad usage and bad input: exit 2 with a message naming the problem.
 file(WRITE ${WORK}/bad.toml "name = \"bad\"\n[workload]\nclients = \"four\"\n")
 expect_exit(2 ${ORDEAL} run ${WORK}/bad.toml)
