@@ -17,7 +17,6 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitEnvironment = 3;
 
 void add_list_command(CLI::App& app, int& exit_code);
-void add_demo_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
 void add_replay_command(CLI::App& app, int& exit_code);

@@ -12,7 +12,6 @@ int main(int argc, char** argv) {
   ordeal::cli::add_run_command(app, exit_code);
   ordeal::cli::add_check_command(app, exit_code);
   ordeal::cli::add_replay_command(app, exit_code);
-  ordeal::cli::add_demo_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
