@@ -36,19 +36,39 @@ uint64_t write_history(const std::string& path, uint64_t events_wanted) {
   for (uint64_t pair = 0; index < events_wanted; ++pair) {
     const int buyer = static_cast<int>(pair % 97) + 1, seller = static_cast<int>(pair % 89) + 100;
     const std::string b = fmt::format("b{}", pair), s = fmt::format("s{}", pair);
-    line(fmt::format(R"("type":"invoke","client":{},"op":{},"f":"place","order":"{}","symbol":"BTC-USDT","side":"buy","price":55000,"qty":2)", buyer, ++op, b));
-    line(fmt::format(R"("type":"ok","client":{},"op":{},"f":"place","order":"{}","status":"new","price":55000,"qty":2,"filled":0)", buyer, op, b));
+    line(fmt::format(
+        R"("type":"invoke","client":{},"op":{},"f":"place","order":"{}","symbol":"BTC-USDT","side":"buy","price":55000,"qty":2)",
+        buyer, ++op, b));
+    line(fmt::format(
+        R"("type":"ok","client":{},"op":{},"f":"place","order":"{}","status":"new","price":55000,"qty":2,"filled":0)",
+        buyer, op, b));
     if (pair % 8 == 7) {
-      line(fmt::format(R"("type":"invoke","client":{},"op":{},"f":"cancel","order":"{}","side":"buy","price":0,"qty":0)", buyer, ++op, b));
-      line(fmt::format(R"("type":"ok","client":{},"op":{},"f":"cancel","order":"{}","status":"cancelled","price":55000,"qty":2,"filled":0)", buyer, op, b));
-      line(fmt::format(R"("type":"read","client":{},"order":"{}","status":"cancelled","price":55000,"qty":2,"filled":0)", buyer, b));
+      line(fmt::format(
+          R"("type":"invoke","client":{},"op":{},"f":"cancel","order":"{}","side":"buy","price":0,"qty":0)",
+          buyer, ++op, b));
+      line(fmt::format(
+          R"("type":"ok","client":{},"op":{},"f":"cancel","order":"{}","status":"cancelled","price":55000,"qty":2,"filled":0)",
+          buyer, op, b));
+      line(fmt::format(
+          R"("type":"read","client":{},"order":"{}","status":"cancelled","price":55000,"qty":2,"filled":0)",
+          buyer, b));
       continue;
     }
-    line(fmt::format(R"("type":"invoke","client":{},"op":{},"f":"place","order":"{}","symbol":"BTC-USDT","side":"sell","price":55000,"qty":2)", seller, ++op, s));
-    line(fmt::format(R"("type":"ok","client":{},"op":{},"f":"place","order":"{}","status":"filled","price":55000,"qty":2,"filled":2)", seller, op, s));
-    line(fmt::format(R"("type":"fill","client":{},"order":"{}","symbol":"BTC-USDT","side":"buy","price":55000,"qty":2,"filled":2,"trade":{},"maker":true)", buyer, b, ++trade));
-    line(fmt::format(R"("type":"fill","client":{},"order":"{}","symbol":"BTC-USDT","side":"sell","price":55000,"qty":2,"filled":2,"trade":{})", seller, s, trade));
-    line(fmt::format(R"("type":"read","client":{},"order":"{}","status":"filled","price":55000,"qty":2,"filled":2)", buyer, b));
+    line(fmt::format(
+        R"("type":"invoke","client":{},"op":{},"f":"place","order":"{}","symbol":"BTC-USDT","side":"sell","price":55000,"qty":2)",
+        seller, ++op, s));
+    line(fmt::format(
+        R"("type":"ok","client":{},"op":{},"f":"place","order":"{}","status":"filled","price":55000,"qty":2,"filled":2)",
+        seller, op, s));
+    line(fmt::format(
+        R"("type":"fill","client":{},"order":"{}","symbol":"BTC-USDT","side":"buy","price":55000,"qty":2,"filled":2,"trade":{},"maker":true)",
+        buyer, b, ++trade));
+    line(fmt::format(
+        R"("type":"fill","client":{},"order":"{}","symbol":"BTC-USDT","side":"sell","price":55000,"qty":2,"filled":2,"trade":{})",
+        seller, s, trade));
+    line(fmt::format(
+        R"("type":"read","client":{},"order":"{}","status":"filled","price":55000,"qty":2,"filled":2)",
+        buyer, b));
   }
   std::fclose(out);
   return index;
@@ -74,10 +94,11 @@ int main(int argc, char** argv) {
   const double total_s = std::chrono::duration<double>(end - start).count();
   const double bytes_per_event =
       static_cast<double>(peak_rss_kb() - rss_before_kb) * 1024 / static_cast<double>(written);
-  fmt::print("events {}  read {:.2f} s  read+check {:.2f} s  {:.2f} M events/s  violations {}  "
-             "peak memory {:.0f} bytes/event\n",
-             written, read_s, total_s, static_cast<double>(written) / total_s / 1e6,
-             violations.size(), bytes_per_event);
+  fmt::print(
+      "events {}  read {:.2f} s  read+check {:.2f} s  {:.2f} M events/s  violations {}  "
+      "peak memory {:.0f} bytes/event\n",
+      written, read_s, total_s, static_cast<double>(written) / total_s / 1e6, violations.size(),
+      bytes_per_event);
   std::remove(path.c_str());
   return violations.empty() ? 0 : 1;
 }

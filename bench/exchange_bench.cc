@@ -35,11 +35,14 @@ void BM_ExchangeOrders(benchmark::State& state) {
       ++request_id;
       const ClientId client = 1 + (request_id & 1);
       clordid = "o" + std::to_string(request_id);
-      exchange.submit(ClientRequest{.kind = RequestKind::place, .client = client,
-                                    .request_id = request_id, .clordid = clordid,
+      exchange.submit(ClientRequest{.kind = RequestKind::place,
+                                    .client = client,
+                                    .request_id = request_id,
+                                    .clordid = clordid,
                                     .symbol = "BTC-USDT",
                                     .side = client == 1 ? Side::buy : Side::sell,
-                                    .price = 50'000, .qty = 1});
+                                    .price = 50'000,
+                                    .qty = 1});
     }
     exchange.run_for(50'000);
   }

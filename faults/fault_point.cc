@@ -40,10 +40,9 @@ FaultPoint::FaultPoint(std::string_view name, std::string_view description)
     : name_(name), description_(description) {
   ORDEAL_ASSERT(find_point(name) == nullptr, "fault point {} registered twice", name_);
   auto& points = registry();
-  points.insert(std::upper_bound(points.begin(), points.end(), this,
-                                 [](const FaultPoint* a, const FaultPoint* b) {
-                                   return a->name_ < b->name_;
-                                 }),
+  points.insert(std::upper_bound(
+                    points.begin(), points.end(), this,
+                    [](const FaultPoint* a, const FaultPoint* b) { return a->name_ < b->name_; }),
                 this);
 }
 

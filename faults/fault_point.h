@@ -50,7 +50,8 @@ class FaultPoint {
   FaultPoint& operator=(const FaultPoint&) = delete;
 
   Hit check() {
-    if (!gate_.load(std::memory_order_relaxed)) [[likely]] return {};
+    if (!gate_.load(std::memory_order_relaxed)) [[likely]]
+      return {};
     return check_armed();
   }
 

@@ -65,19 +65,20 @@ class BoundedUnavailability final : public Property {
     constexpr int kSampleMin = 30;  // a share of fewer requests says nothing
     const double share = total == 0 ? 0.0 : static_cast<double>(failed) / total;
     if (total >= kSampleMin && share > c.limits.failed_share_max) {
-      out.push_back(violation(name(),
-                              fmt::format("during faults {} of {} valid new orders failed ({:.0f}%, "
-                                          "limit {:.0f}%)",
-                                          failed, total, share * 100, c.limits.failed_share_max * 100),
-                              {}, {c.index.faults().front(), c.index.faults().back()}));
+      out.push_back(
+          violation(name(),
+                    fmt::format("during faults {} of {} valid new orders failed ({:.0f}%, "
+                                "limit {:.0f}%)",
+                                failed, total, share * 100, c.limits.failed_share_max * 100),
+                    {}, {c.index.faults().front(), c.index.faults().back()}));
     }
     if (outage_us_max > c.limits.outage_ms_max * 1000) {
-      out.push_back(violation(name(),
-                              fmt::format("order entry was out for {} ms during faults (limit {} ms), "
-                                          "until {}",
-                                          outage_us_max / 1000, c.limits.outage_ms_max,
-                                          when(c.history(), worst)),
-                              {}, {worst}));
+      out.push_back(violation(
+          name(),
+          fmt::format("order entry was out for {} ms during faults (limit {} ms), "
+                      "until {}",
+                      outage_us_max / 1000, c.limits.outage_ms_max, when(c.history(), worst)),
+          {}, {worst}));
     }
   }
 };

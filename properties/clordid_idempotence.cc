@@ -21,13 +21,14 @@ class ClordidIdempotence final : public Property {
         if (done != kNone && h[done].type == EventType::ok) accepted.push_back(done);
       }
       if (accepted.size() < 2) continue;
-      out.push_back(violation(name(),
-                              fmt::format("client order id {} of client {} was accepted {} times "
-                                          "(first {}, again {})",
-                                          h.text(order.key.order), order.key.client, accepted.size(),
-                                          when(h, static_cast<uint32_t>(accepted[0])),
-                                          when(h, static_cast<uint32_t>(accepted[1]))),
-                              {c.order_name(order.key)}, accepted));
+      out.push_back(
+          violation(name(),
+                    fmt::format("client order id {} of client {} was accepted {} times "
+                                "(first {}, again {})",
+                                h.text(order.key.order), order.key.client, accepted.size(),
+                                when(h, static_cast<uint32_t>(accepted[0])),
+                                when(h, static_cast<uint32_t>(accepted[1]))),
+                    {c.order_name(order.key)}, accepted));
     }
   }
 };

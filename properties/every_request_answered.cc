@@ -25,12 +25,11 @@ class EveryRequestAnswered final : public Property {
       if (!silent) continue;
       std::vector<uint64_t> events = {op.invoke};
       if (op.completion != kNone) events.push_back(op.completion);
-      out.push_back(violation(
-          name(),
-          fmt::format("the {} of order {} by client {} ({}) was never answered",
-                      exchange::to_string(request.kind), h.text(request.order), request.client,
-                      when(h, op.invoke)),
-          {c.order_name(request)}, std::move(events)));
+      out.push_back(violation(name(),
+                              fmt::format("the {} of order {} by client {} ({}) was never answered",
+                                          exchange::to_string(request.kind), h.text(request.order),
+                                          request.client, when(h, op.invoke)),
+                              {c.order_name(request)}, std::move(events)));
     }
   }
 };

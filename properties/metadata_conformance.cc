@@ -44,8 +44,8 @@ class MetadataConformance final : public Property {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(place);
     const int64_t from_us = h[place].time_us - c.limits.metadata_staleness_ms * 1000;
-    const int64_t to_us = (done == kNone ? h[place].time_us : h[done].time_us) +
-                          c.limits.metadata_notice_ms * 1000;
+    const int64_t to_us =
+        (done == kNone ? h[place].time_us : h[done].time_us) + c.limits.metadata_notice_ms * 1000;
     std::vector<uint32_t> chosen;
     for (uint32_t meta : records) {
       if (h[meta].time_us <= from_us) {
@@ -59,9 +59,12 @@ class MetadataConformance final : public Property {
 
   static exchange::OrderTerms terms_of(const Event& place) {
     return exchange::OrderTerms{
-        .kind = RequestKind::place, .side = place.side,
+        .kind = RequestKind::place,
+        .side = place.side,
         .type = place.number & kMarketFlag ? exchange::OrdType::market : exchange::OrdType::limit,
-        .post_only = (place.number & kPostOnlyFlag) != 0, .price = place.price, .qty = place.qty};
+        .post_only = (place.number & kPostOnlyFlag) != 0,
+        .price = place.price,
+        .qty = place.qty};
   }
 
   void check_place(const CheckContext& c, const OrderFacts& order, uint32_t place,

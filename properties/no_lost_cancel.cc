@@ -34,18 +34,18 @@ class NoLostCancel final : public Property {
     const History& h = c.history();
     for (uint32_t fill : order.fills) {
       if (fill < accepted) continue;
-      out.push_back(violation(
-          name(),
-          fmt::format("order {} filled {} at {} ({}) after its {} was accepted ({})",
-                      c.order_name(order.key), h[fill].qty, h[fill].price, when(h, fill), what,
-                      when(h, accepted)),
-          {c.order_name(order.key)}, {accepted, fill}));
+      out.push_back(
+          violation(name(),
+                    fmt::format("order {} filled {} at {} ({}) after its {} was accepted ({})",
+                                c.order_name(order.key), h[fill].qty, h[fill].price, when(h, fill),
+                                what, when(h, accepted)),
+                    {c.order_name(order.key)}, {accepted, fill}));
       return;
     }
     if (order.final_read == kNone) return;
     const Event& read = h[order.final_read];
-    const bool honoured = what == "cancel" ? read.status == OrdStatus::cancelled
-                                           : !is_open(read.status);
+    const bool honoured =
+        what == "cancel" ? read.status == OrdStatus::cancelled : !is_open(read.status);
     if (honoured) return;
     out.push_back(violation(
         name(),

@@ -29,11 +29,10 @@ class NoPhantom final : public Property {
         continue;
       }
       if (order.fills.empty() || !all_rejected(c, order)) continue;
-      out.push_back(violation(
-          name(),
-          fmt::format("order {} was rejected, yet it traded ({})", c.order_name(order.key),
-                      when(h, order.fills[0])),
-          {c.order_name(order.key)}, {order.places[0], order.fills[0]}));
+      out.push_back(violation(name(),
+                              fmt::format("order {} was rejected, yet it traded ({})",
+                                          c.order_name(order.key), when(h, order.fills[0])),
+                              {c.order_name(order.key)}, {order.places[0], order.fills[0]}));
     }
   }
 

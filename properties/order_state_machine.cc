@@ -8,10 +8,14 @@ namespace {
 
 int rank(OrdStatus status) {
   switch (status) {
-    case OrdStatus::none: return 0;
-    case OrdStatus::new_order: return 1;
-    case OrdStatus::partially_filled: return 2;
-    default: return 3;
+    case OrdStatus::none:
+      return 0;
+    case OrdStatus::new_order:
+      return 1;
+    case OrdStatus::partially_filled:
+      return 2;
+    default:
+      return 3;
   }
 }
 
@@ -33,8 +37,8 @@ class OrderStateMachine final : public Property {
               fmt::format("order {} went from {} with {} filled ({}) back to {} with {} filled "
                           "({})",
                           c.order_name(order.key), exchange::to_string(h[previous].status),
-                          h[previous].filled, when(h, previous), exchange::to_string(h[seen].status),
-                          h[seen].filled, when(h, seen)),
+                          h[previous].filled, when(h, previous),
+                          exchange::to_string(h[seen].status), h[seen].filled, when(h, seen)),
               {c.order_name(order.key)}, {previous, seen}));
           break;
         }

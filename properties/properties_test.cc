@@ -12,15 +12,21 @@ using exchange::OrdStatus;
 using exchange::RequestKind;
 using exchange::Side;
 
-std::vector<Violation> check(const std::string& property, HistoryBuilder& b, CheckLimits limits = {}) {
+std::vector<Violation> check(const std::string& property, HistoryBuilder& b,
+                             CheckLimits limits = {}) {
   EXPECT_NE(find_property(property), nullptr) << property;
   const std::vector<std::string> names = {property};
   return check_history(b.history(), names, limits);
 }
 
 exchange::Instrument btc(int64_t tick = 10) {
-  return exchange::Instrument{.symbol = "BTC-USDT", .tick_size = tick, .lot_size = 1, .min_qty = 1,
-                              .max_qty = 1000, .min_price = 10'000, .max_price = 100'000};
+  return exchange::Instrument{.symbol = "BTC-USDT",
+                              .tick_size = tick,
+                              .lot_size = 1,
+                              .min_qty = 1,
+                              .max_qty = 1000,
+                              .min_price = 10'000,
+                              .max_price = 100'000};
 }
 
 // A resting order o1 of client 1, accepted at 2 ms.
@@ -32,10 +38,10 @@ HistoryBuilder with_resting_order() {
 }
 
 TEST(Properties, AllElevenAreRegistered) {
-  for (const char* name : {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill",
-                           "no-phantom", "order-state-machine", "metadata-conformance",
-                           "every-request-answered", "bounded-unavailability",
-                           "trade-conservation", "clordid-idempotence"}) {
+  for (const char* name :
+       {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
+        "order-state-machine", "metadata-conformance", "every-request-answered",
+        "bounded-unavailability", "trade-conservation", "clordid-idempotence"}) {
     ASSERT_NE(find_property(name), nullptr) << name;
     EXPECT_FALSE(find_property(name)->description().empty());
   }
@@ -261,7 +267,8 @@ HistoryBuilder orders_during_fault(int failed, int total) {
 
 TEST(BoundedUnavailability, CatchesTooManyFailuresAndTooLongAnOutage) {
   auto b = orders_during_fault(32, 40);
-  const auto v = check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000});
+  const auto v =
+      check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000});
   EXPECT_EQ(v.size(), 2u);  // 80% failed, and out for about 3.2 s
 }
 
@@ -269,7 +276,8 @@ TEST(BoundedUnavailability, PassesWithinTheLimitsAndIgnoresTheClientsOwnMistakes
   auto b = orders_during_fault(8, 40);
   auto invalid = b.at(4100).place(1, "bad", Side::buy, 50'005, 1);
   b.at(4101).fail(invalid, "price not a multiple of the tick size");
-  EXPECT_TRUE(check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
+  EXPECT_TRUE(
+      check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
 }
 
 // ---- trade-conservation --------------------------------------------------------

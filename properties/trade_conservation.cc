@@ -35,11 +35,16 @@ class TradeConservation final : public Property {
     const Event& a = h[sides[0]];
     const Event& b = h[sides[1]];
     std::string problem;
-    if (sides.size() > 2) problem = fmt::format("has {} sides", sides.size());
-    else if (a.side == b.side) problem = "has two sides that both " + std::string(exchange::to_string(a.side));
-    else if (a.qty != b.qty) problem = fmt::format("is {} on one side and {} on the other", a.qty, b.qty);
-    else if (a.price != b.price) problem = fmt::format("is at {} on one side and {} on the other", a.price, b.price);
-    else if (a.symbol != b.symbol) problem = "is in two different symbols";
+    if (sides.size() > 2)
+      problem = fmt::format("has {} sides", sides.size());
+    else if (a.side == b.side)
+      problem = "has two sides that both " + std::string(exchange::to_string(a.side));
+    else if (a.qty != b.qty)
+      problem = fmt::format("is {} on one side and {} on the other", a.qty, b.qty);
+    else if (a.price != b.price)
+      problem = fmt::format("is at {} on one side and {} on the other", a.price, b.price);
+    else if (a.symbol != b.symbol)
+      problem = "is in two different symbols";
     if (problem.empty()) return;
     out.push_back(violation(name(), fmt::format("trade {} {}", trade, problem),
                             {c.order_name(a), c.order_name(b)}, {sides.begin(), sides.end()}));
@@ -53,7 +58,8 @@ class TradeConservation final : public Property {
     auto consider = [&](const Event& request) {
       if (request.price == 0) return;  // market order, or an amend leaving the price
       has_limit = true;
-      respected |= f.side == exchange::Side::buy ? f.price <= request.price : f.price >= request.price;
+      respected |=
+          f.side == exchange::Side::buy ? f.price <= request.price : f.price >= request.price;
     };
     for (uint32_t place : order.places) {
       if (h[place].number & kMarketFlag) return;  // a market order takes any price
@@ -63,10 +69,11 @@ class TradeConservation final : public Property {
       if (h[request].kind == RequestKind::amend) consider(h[request]);
     }
     if (!has_limit || respected) return;
-    out.push_back(violation(name(),
-                            fmt::format("order {} ({}) filled at {}, beyond its limit price",
-                                        c.order_name(order.key), exchange::to_string(f.side), f.price),
-                            {c.order_name(order.key)}, {fill}));
+    out.push_back(
+        violation(name(),
+                  fmt::format("order {} ({}) filled at {}, beyond its limit price",
+                              c.order_name(order.key), exchange::to_string(f.side), f.price),
+                  {c.order_name(order.key)}, {fill}));
   }
 };
 

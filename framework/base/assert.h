@@ -31,10 +31,10 @@ std::string assert_detail(fmt::format_string<Args...> format, Args&&... args) {
 
 }  // namespace ordeal::detail
 
-#define ORDEAL_ASSERT(condition, ...)                                                       \
-  do {                                                                                      \
-    if (!(condition)) [[unlikely]] {                                                        \
-      ::ordeal::detail::assert_failed(#condition, __FILE__, __LINE__,                       \
-                                      ::ordeal::detail::assert_detail(__VA_ARGS__));        \
-    }                                                                                       \
+#define ORDEAL_ASSERT(condition, ...)                                                \
+  do {                                                                               \
+    if (!(condition)) [[unlikely]] {                                                 \
+      ::ordeal::detail::assert_failed(#condition, __FILE__, __LINE__,                \
+                                      ::ordeal::detail::assert_detail(__VA_ARGS__)); \
+    }                                                                                \
   } while (false)

@@ -25,15 +25,21 @@ class HistoryBuilder {
   uint32_t place(int32_t client, const std::string& order, exchange::Side side, int64_t price,
                  int64_t qty, const std::string& symbol = "BTC-USDT", int64_t flags = 0,
                  bool invalid = false) {
-    return invoke({.price = price, .qty = qty, .number = flags, .client = client,
-                   .order = h_.intern(order), .symbol = h_.intern(symbol),
-                   .kind = exchange::RequestKind::place, .side = side, .flag = invalid});
+    return invoke({.price = price,
+                   .qty = qty,
+                   .number = flags,
+                   .client = client,
+                   .order = h_.intern(order),
+                   .symbol = h_.intern(symbol),
+                   .kind = exchange::RequestKind::place,
+                   .side = side,
+                   .flag = invalid});
   }
 
   uint32_t request(exchange::RequestKind kind, int32_t client, const std::string& order,
                    int64_t price = 0, int64_t qty = 0) {
-    return invoke({.price = price, .qty = qty, .client = client, .order = h_.intern(order),
-                   .kind = kind});
+    return invoke(
+        {.price = price, .qty = qty, .client = client, .order = h_.intern(order), .kind = kind});
   }
 
   // An accepted request, with the order's state after it. price and qty -1
@@ -59,26 +65,47 @@ class HistoryBuilder {
   }
   void fill(int32_t client, const std::string& order, exchange::Side side, int64_t price,
             int64_t qty, int64_t trade, int64_t filled, const std::string& symbol = "BTC-USDT") {
-    h_.append({.time_us = now_us_, .price = price, .qty = qty, .filled = filled, .number = trade,
-               .client = client, .order = h_.intern(order), .symbol = h_.intern(symbol),
-               .type = EventType::fill, .side = side});
+    h_.append({.time_us = now_us_,
+               .price = price,
+               .qty = qty,
+               .filled = filled,
+               .number = trade,
+               .client = client,
+               .order = h_.intern(order),
+               .symbol = h_.intern(symbol),
+               .type = EventType::fill,
+               .side = side});
   }
-  void read(int32_t client, const std::string& order, exchange::OrdStatus status,
-            int64_t price = 0, int64_t qty = 0, int64_t filled = 0) {
-    h_.append({.time_us = now_us_, .price = price, .qty = qty, .filled = filled, .client = client,
-               .order = h_.intern(order), .type = EventType::read, .status = status});
+  void read(int32_t client, const std::string& order, exchange::OrdStatus status, int64_t price = 0,
+            int64_t qty = 0, int64_t filled = 0) {
+    h_.append({.time_us = now_us_,
+               .price = price,
+               .qty = qty,
+               .filled = filled,
+               .client = client,
+               .order = h_.intern(order),
+               .type = EventType::read,
+               .status = status});
   }
   void update(int32_t client, const std::string& order, exchange::OrdStatus status,
               int64_t filled = 0) {
-    h_.append({.time_us = now_us_, .filled = filled, .client = client, .order = h_.intern(order),
-               .type = EventType::update, .status = status});
+    h_.append({.time_us = now_us_,
+               .filled = filled,
+               .client = client,
+               .order = h_.intern(order),
+               .type = EventType::update,
+               .status = status});
   }
   void fault(bool start, const std::string& name, int64_t param = 0) {
-    h_.append({.time_us = now_us_, .number = param, .text = h_.intern(name),
+    h_.append({.time_us = now_us_,
+               .number = param,
+               .text = h_.intern(name),
                .type = start ? EventType::fault_start : EventType::fault_stop});
   }
   void meta(int64_t version, const exchange::Instrument& record) {
-    h_.append({.time_us = now_us_, .number = version, .record = h_.add_record(record),
+    h_.append({.time_us = now_us_,
+               .number = version,
+               .record = h_.add_record(record),
                .type = EventType::meta});
   }
 

@@ -27,8 +27,12 @@ HistoryIndex::HistoryIndex(const History& history) : history_(history) {
           facts({e.client, e.order}).observations.push_back(i);
         }
         break;
-      case EventType::fill: facts({e.client, e.order}).fills.push_back(i); break;
-      case EventType::update: facts({e.client, e.order}).observations.push_back(i); break;
+      case EventType::fill:
+        facts({e.client, e.order}).fills.push_back(i);
+        break;
+      case EventType::update:
+        facts({e.client, e.order}).observations.push_back(i);
+        break;
       case EventType::read: {
         OrderFacts& f = facts({e.client, e.order});
         f.final_read = i;
@@ -36,9 +40,14 @@ HistoryIndex::HistoryIndex(const History& history) : history_(history) {
         break;
       }
       case EventType::fault_start:
-      case EventType::fault_stop: faults_.push_back(i); break;
-      case EventType::meta: metadata_.push_back(i); break;
-      default: break;
+      case EventType::fault_stop:
+        faults_.push_back(i);
+        break;
+      case EventType::meta:
+        metadata_.push_back(i);
+        break;
+      default:
+        break;
     }
   }
 }

@@ -23,14 +23,14 @@ namespace ordeal {
 struct Violation {
   std::string property;
   std::string message;
-  std::vector<std::string> orders;   // "client/clordid"
-  std::vector<uint64_t> events;      // history indices
+  std::vector<std::string> orders;  // "client/clordid"
+  std::vector<uint64_t> events;     // history indices
 };
 
 // Limits some properties take from the scenario.
 struct CheckLimits {
-  double failed_share_max = 0.5;      // bounded-unavailability
-  int64_t outage_ms_max = 3'000;      // bounded-unavailability
+  double failed_share_max = 0.5;          // bounded-unavailability
+  int64_t outage_ms_max = 3'000;          // bounded-unavailability
   int64_t metadata_staleness_ms = 2'000;  // metadata-conformance: how old a version may be in force
   // metadata-conformance: how long after a commit the history may record it
   // (the runner hears of it one network hop later)

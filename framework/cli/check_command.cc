@@ -1,8 +1,8 @@
 // `ordeal check HISTORY`: checks properties over a history file, also one
 // written by another tool that follows the schema.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -23,7 +23,8 @@ struct CheckArgs {
 int check(const CheckArgs& args) {
   for (const std::string& name : args.properties) {
     if (find_property(name) != nullptr) continue;
-    fmt::print(stderr, "ordeal check: --property {}: unknown (see `ordeal list properties`)\n", name);
+    fmt::print(stderr, "ordeal check: --property {}: unknown (see `ordeal list properties`)\n",
+               name);
     return kExitUsage;
   }
   const HistoryLoad loaded = read_history_jsonl(args.history);
@@ -38,11 +39,14 @@ int check(const CheckArgs& args) {
     if (!prepare_out_dir(args.out)) return kExitEnvironment;
     nlohmann::json list = nlohmann::json::array();
     for (const Violation& v : violations) {
-      list.push_back({{"property", v.property}, {"message", v.message}, {"orders", v.orders},
+      list.push_back({{"property", v.property},
+                      {"message", v.message},
+                      {"orders", v.orders},
                       {"events", v.events}});
     }
     const nlohmann::json report = {{"status", violations.empty() ? "pass" : "fail"},
-                                   {"history", args.history}, {"events", loaded.history.size()},
+                                   {"history", args.history},
+                                   {"events", loaded.history.size()},
                                    {"violations", list}};
     std::ofstream(args.out + "/report.json") << report.dump(2) << "\n";
   }

@@ -1,7 +1,8 @@
 // `ordeal list faults | defects | targets | properties`: one line per item,
 // its name, a tab, a one-line description.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 #include "faults/fault_point.h"
 #include "framework/check/property.h"
@@ -33,14 +34,16 @@ void list_properties() {
 }
 
 void list_targets() {
-  fmt::print("inproc\tthe built-in reference exchange in this process, simulated time (sim mode)\n");
+  fmt::print(
+      "inproc\tthe built-in reference exchange in this process, simulated time (sim mode)\n");
 }
 
 }  // namespace
 
 void add_list_command(CLI::App& app, int& exit_code) {
-  auto* list = app.add_subcommand("list", "List what ordeal knows: faults, defects, targets, "
-                                          "properties");
+  auto* list = app.add_subcommand("list",
+                                  "List what ordeal knows: faults, defects, targets, "
+                                  "properties");
   static std::string kind;
   list->add_option("kind", kind, "what to list")
       ->required()

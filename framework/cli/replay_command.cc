@@ -1,7 +1,8 @@
 // `ordeal replay REPRO`: runs the exact case a repro file pins, checks it,
 // and writes its reports; it fails again the same way.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 #include "framework/cli/commands.h"
 #include "framework/report/report.h"
@@ -24,8 +25,8 @@ int replay(const ReplayArgs& args) {
   const Repro& repro = loaded.repro;
   const ScenarioLoad scenario = load_scenario(repro.scenario_path);
   if (!scenario) {
-    fmt::print(stderr, "ordeal replay: {} names a scenario that cannot be loaded: {}\n",
-               args.repro, scenario.error);
+    fmt::print(stderr, "ordeal replay: {} names a scenario that cannot be loaded: {}\n", args.repro,
+               scenario.error);
     return kExitUsage;
   }
   const auto defects = exchange::DefectSet::parse(repro.defect);
@@ -40,15 +41,21 @@ int replay(const ReplayArgs& args) {
   }
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
   CaseVerdict verdict = check_case(scenario.scenario, c, *defects);
-  RunOutcome outcome{.cases_run = 1, .operations = c.operations(),
-                     .events = verdict.history.size(), .violations = verdict.violations,
-                     .last_case = c, .history = std::move(verdict.history)};
+  RunOutcome outcome{.cases_run = 1,
+                     .operations = c.operations(),
+                     .events = verdict.history.size(),
+                     .violations = verdict.violations,
+                     .last_case = c,
+                     .history = std::move(verdict.history)};
   if (!outcome.violations.empty()) {
     outcome.failing_case = c;
     outcome.original_case = c;
   }
-  const RunReport report{.scenario = scenario.scenario, .outcome = outcome,
-                         .seed = repro.run_seed, .defect = repro.defect, .out_dir = args.out,
+  const RunReport report{.scenario = scenario.scenario,
+                         .outcome = outcome,
+                         .seed = repro.run_seed,
+                         .defect = repro.defect,
+                         .out_dir = args.out,
                          .reproduce = "ordeal replay " + args.repro};
   // No repro.toml: the replayed one stays as it is, even in the same folder.
   if (auto error = write_file_reports(report, /*with_repro=*/false); !error.empty()) {
@@ -64,7 +71,9 @@ int replay(const ReplayArgs& args) {
 void add_replay_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("replay", "Run the exact case of a repro file again");
   static ReplayArgs args;
-  cmd->add_option("repro", args.repro, "repro file (repro.toml)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("repro", args.repro, "repro file (repro.toml)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->callback([&exit_code] { exit_code = replay(args); });
 }

@@ -1,9 +1,9 @@
 // `ordeal run SCENARIO`: generate, run, check and shrink cases in sim mode,
 // then write the reports.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -58,11 +58,14 @@ int run(const RunArgs& args) {
   }
   const auto defects = exchange::DefectSet::parse(args.defect);
   if (!defects) {
-    fmt::print(stderr, "ordeal run: --defect {}: unknown (see `ordeal list defects`)\n", args.defect);
+    fmt::print(stderr, "ordeal run: --defect {}: unknown (see `ordeal list defects`)\n",
+               args.defect);
     return kExitUsage;
   }
-  RunOptions options{.cases = args.cases.value_or(scenario.cases), .defects = *defects,
-                     .time_budget_s = args.time_budget_s, .shrink = !args.no_shrink};
+  RunOptions options{.cases = args.cases.value_or(scenario.cases),
+                     .defects = *defects,
+                     .time_budget_s = args.time_budget_s,
+                     .shrink = !args.no_shrink};
   if (!parse_shard(args.shard, options.shard_index, options.shard_count)) {
     fmt::print(stderr, "ordeal run: --shard {}: expected I/N with 0 <= I < N\n", args.shard);
     return kExitUsage;
@@ -74,7 +77,10 @@ int run(const RunArgs& args) {
   options.on_progress = [&console](const Progress& p) { console->on_progress(p); };
   const RunOutcome outcome = run_scenario(scenario, options);
   const RunReport report{
-      .scenario = scenario, .outcome = outcome, .seed = options.seed, .defect = args.defect,
+      .scenario = scenario,
+      .outcome = outcome,
+      .seed = options.seed,
+      .defect = args.defect,
       .out_dir = args.out,
       .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}", args.scenario,
                                options.seed, options.cases, args.defect,
@@ -105,7 +111,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--cases", args.cases, "number of cases (default: the scenario's)")
       ->check(CLI::Range(1, 100'000'000));
   cmd->add_option("--target", args.target, "inproc (default)");
-  cmd->add_option("--defect", args.defect, "planted defect of the reference exchange (default none)");
+  cmd->add_option("--defect", args.defect,
+                  "planted defect of the reference exchange (default none)");
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->add_option("--shard", args.shard, "run only cases I mod N (I/N)");
   cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")

@@ -40,12 +40,12 @@ struct Event {
   // invoke: order flags; fill: trade id; meta: version; fault: param;
   // mass-cancel ok: orders cancelled
   int64_t number = 0;
-  uint32_t op = 0;       // links an invocation to its completion; 0 for other events
-  int32_t client = -1;   // -1: not a client's event
-  Sym order = 0;         // the client order id
+  uint32_t op = 0;      // links an invocation to its completion; 0 for other events
+  int32_t client = -1;  // -1: not a client's event
+  Sym order = 0;        // the client order id
   Sym symbol = 0;
-  Sym text = 0;          // reject reason, fault name
-  uint32_t record = 0;   // meta: index into History::records
+  Sym text = 0;         // reject reason, fault name
+  uint32_t record = 0;  // meta: index into History::records
   EventType type = EventType::invoke;
   exchange::RequestKind kind = exchange::RequestKind::place;
   exchange::Side side = exchange::Side::buy;

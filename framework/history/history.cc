@@ -33,8 +33,7 @@ Sym History::intern(std::string_view text) {
 
 uint64_t History::append(const Event& event) {
   ORDEAL_ASSERT(events_.empty() || event.time_us >= events_.back().time_us,
-                "history time went backwards: {} after {}", event.time_us,
-                events_.back().time_us);
+                "history time went backwards: {} after {}", event.time_us, events_.back().time_us);
   events_.push_back(event);
   return events_.size() - 1;
 }

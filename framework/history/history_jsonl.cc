@@ -22,10 +22,18 @@ void append_escaped(std::string& out, std::string_view text) {
   out.push_back('"');
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<int>(c));
@@ -200,16 +208,26 @@ std::optional<LineError> read_record(value v, exchange::Instrument& r) {
       error = read_enum(field_value, "record.status", kTradingStatuses, r.status);
     } else {
       error = read_int(field_value, key, number);
-      if (key == "tick_size") r.tick_size = number;
-      else if (key == "lot_size") r.lot_size = number;
-      else if (key == "min_qty") r.min_qty = number;
-      else if (key == "max_qty") r.max_qty = number;
-      else if (key == "min_price") r.min_price = number;
-      else if (key == "max_price") r.max_price = number;
-      else if (key == "shard") r.shard = static_cast<exchange::ShardId>(number);
-      else if (key == "schema") r.schema = static_cast<uint8_t>(number);
-      else if (key == "max_notional") r.max_notional = number;
-      else return LineError{fmt::format("record.{}", key), "unknown field"};
+      if (key == "tick_size")
+        r.tick_size = number;
+      else if (key == "lot_size")
+        r.lot_size = number;
+      else if (key == "min_qty")
+        r.min_qty = number;
+      else if (key == "max_qty")
+        r.max_qty = number;
+      else if (key == "min_price")
+        r.min_price = number;
+      else if (key == "max_price")
+        r.max_price = number;
+      else if (key == "shard")
+        r.shard = static_cast<exchange::ShardId>(number);
+      else if (key == "schema")
+        r.schema = static_cast<uint8_t>(number);
+      else if (key == "max_notional")
+        r.max_notional = number;
+      else
+        return LineError{fmt::format("record.{}", key), "unknown field"};
     }
     if (error) return error;
   }
@@ -252,9 +270,12 @@ std::optional<LineError> read_event(simdjson::ondemand::parser& parser, std::str
     } else if (key == "order" || key == "symbol" || key == "reason" || key == "fault") {
       error = read_text(v, key, text);
       const Sym sym = h.intern(text);
-      if (key == "order") e.order = sym;
-      else if (key == "symbol") e.symbol = sym;
-      else e.text = sym;
+      if (key == "order")
+        e.order = sym;
+      else if (key == "symbol")
+        e.symbol = sym;
+      else
+        e.text = sym;
     } else if (key == "side") {
       error = read_enum(v, key, kSides, e.side);
     } else if (key == "status") {
@@ -270,17 +291,22 @@ std::optional<LineError> read_event(simdjson::ondemand::parser& parser, std::str
     } else if (key == "ord_type" || key == "tif") {
       error = read_text(v, key, text);
       const bool known = text == "limit" || text == "market" || text == "gtc" || text == "ioc";
-      if (!error && !known) error = LineError{std::string(key), fmt::format("unknown value '{}'", text)};
+      if (!error && !known)
+        error = LineError{std::string(key), fmt::format("unknown value '{}'", text)};
       if (text == "market") e.number |= kMarketFlag;
       if (text == "ioc") e.number |= kIocFlag;
     } else if (key == "post_only") {
       auto b = v.get_bool();
-      if (b.error()) error = LineError{std::string(key), "expected true or false"};
-      else if (b.value_unsafe()) e.number |= kPostOnlyFlag;
+      if (b.error())
+        error = LineError{std::string(key), "expected true or false"};
+      else if (b.value_unsafe())
+        e.number |= kPostOnlyFlag;
     } else if (key == "invalid" || key == "answered" || key == "maker") {
       auto b = v.get_bool();
-      if (b.error()) error = LineError{std::string(key), "expected true or false"};
-      else e.flag = b.value_unsafe();
+      if (b.error())
+        error = LineError{std::string(key), "expected true or false"};
+      else
+        e.flag = b.value_unsafe();
     } else if (key == "record") {
       exchange::Instrument record;
       error = read_record(v, record);
@@ -326,15 +352,14 @@ HistoryLoad read_history_jsonl(const std::string& path) {
       const std::string_view line = rest.substr(0, end);
       rest.remove_prefix(end + 1);
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      const size_t capacity =
-          static_cast<size_t>(buffer.data() + buffer.size() - line.data());
+      const size_t capacity = static_cast<size_t>(buffer.data() + buffer.size() - line.data());
       Event event;
       bool has_type = false;
       auto error = read_event(parser, line, capacity, load.history, event, has_type);
       if (!error && !has_type) error = LineError{"type", "missing"};
       if (!error && event.time_us < last_time_us) {
-        error = LineError{"time_us", fmt::format("goes backwards ({} after {})", event.time_us,
-                                                 last_time_us)};
+        error = LineError{"time_us",
+                          fmt::format("goes backwards ({} after {})", event.time_us, last_time_us)};
       }
       if (error) {
         load.error = fmt::format("{}:{}: {}{}{}", path, line_number, error->field,

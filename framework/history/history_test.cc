@@ -57,7 +57,8 @@ TEST(HistoryJsonl, BadLineNamesFileLineAndFieldAndKeepsWhatCameBefore) {
   const std::string path = temp_path("bad.jsonl");
   {
     std::ofstream out(path);
-    out << "{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"op\":1,\"f\":\"place\",\"order\":\"a\"}\n";
+    out << "{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"op\":1,\"f\":\"place\",\"order\":"
+           "\"a\"}\n";
     out << "\n";
     out << "{\"time_us\":2,\"type\":\"ok\",\"client\":1,\"op\":1,\"f\":\"plac\"}\n";
   }
@@ -74,12 +75,14 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
     std::ofstream(path) << content;
     return read_history_jsonl(path).error;
   };
-  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"fill\",\"colour\":1}\n"), path + ":1: colour: unknown field");
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"fill\",\"colour\":1}\n"),
+            path + ":1: colour: unknown field");
   EXPECT_EQ(error_for("{\"time_us\":1}\n"), path + ":1: type: missing");
   EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
             path + ":2: time_us: goes backwards (4 after 5)");
   EXPECT_NE(error_for("{\"time_us\":1,\"type\":\"read\"\n").find(path + ":1:"), std::string::npos);
-  EXPECT_NE(read_history_jsonl(temp_path("missing.jsonl")).error.find("cannot read"), std::string::npos);
+  EXPECT_NE(read_history_jsonl(temp_path("missing.jsonl")).error.find("cannot read"),
+            std::string::npos);
   std::remove(path.c_str());
 }
 

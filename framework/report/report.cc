@@ -25,11 +25,20 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -40,8 +49,10 @@ class JsonReport final : public ReportListener {
   std::string on_finish(const RunReport& r) override {
     nlohmann::json violations = nlohmann::json::array();
     for (const Violation& v : r.outcome.violations) {
-      violations.push_back({{"property", v.property}, {"message", v.message},
-                            {"orders", v.orders}, {"events", v.events}});
+      violations.push_back({{"property", v.property},
+                            {"message", v.message},
+                            {"orders", v.orders},
+                            {"events", v.events}});
     }
     nlohmann::json shrunk = nullptr;
     if (r.outcome.failed()) {
@@ -52,11 +63,17 @@ class JsonReport final : public ReportListener {
                 {"original_faults", r.outcome.original_case->fault_count()}};
     }
     const nlohmann::json report = {
-        {"status", status_of(r)}, {"scenario", r.scenario.path}, {"seed", r.seed},
-        {"defect", r.defect}, {"cases", r.outcome.cases_run},
-        {"operations", r.outcome.operations}, {"events", r.outcome.events},
-        {"wall_s", r.outcome.wall_s}, {"first_failure_s", r.outcome.first_failure_s},
-        {"violations", violations}, {"shrunk", shrunk},
+        {"status", status_of(r)},
+        {"scenario", r.scenario.path},
+        {"seed", r.seed},
+        {"defect", r.defect},
+        {"cases", r.outcome.cases_run},
+        {"operations", r.outcome.operations},
+        {"events", r.outcome.events},
+        {"wall_s", r.outcome.wall_s},
+        {"first_failure_s", r.outcome.first_failure_s},
+        {"violations", violations},
+        {"shrunk", shrunk},
         {"repro", r.outcome.failed() ? nlohmann::json("repro.toml") : nlohmann::json(nullptr)},
         {"reproduce", r.reproduce}};
     return write_file(r.out_dir + "/report.json", report.dump(2) + "\n");
@@ -119,7 +136,9 @@ class ReproReport final : public ReportListener {
       std::remove(path.c_str());  // a stale repro from an earlier run would mislead
       return {};
     }
-    const Repro repro{.scenario_path = r.scenario.path, .defect = r.defect, .run_seed = r.seed,
+    const Repro repro{.scenario_path = r.scenario.path,
+                      .defect = r.defect,
+                      .run_seed = r.seed,
                       .c = *r.outcome.failing_case};
     return write_file(path, repro_toml(repro, r.scenario));
   }
@@ -152,10 +171,11 @@ class ConsoleReport final : public ReportListener {
                o.violations.front().property);
     for (const Violation& v : o.violations) fmt::print("    {}: {}\n", v.property, v.message);
     const Case& shrunk = *o.failing_case;
-    fmt::print("  shrunk from {} operations and {} faults to {} operations and {} faults "
-               "({:.2f} s):\n",
-               o.original_case->operations(), o.original_case->fault_count(),
-               shrunk.operations(), shrunk.fault_count(), o.shrunk_s);
+    fmt::print(
+        "  shrunk from {} operations and {} faults to {} operations and {} faults "
+        "({:.2f} s):\n",
+        o.original_case->operations(), o.original_case->fault_count(), shrunk.operations(),
+        shrunk.fault_count(), o.shrunk_s);
     for (const std::string& step : describe_steps(o.history, r.scenario, shrunk)) {
       fmt::print("    {}\n", step);
     }
@@ -178,7 +198,9 @@ std::vector<std::string> describe_steps(const History& h, const Scenario& s, con
     steps.push_back(fmt::format("fault {} (probability {}, param {}) from {} ms for {} ms", f.point,
                                 f.probability, f.param, w.start_ms, w.duration_ms));
   }
-  if (c.upgrade) steps.push_back(fmt::format("rolling upgrade of the metadata service from {} ms", c.upgrade_start_ms));
+  if (c.upgrade)
+    steps.push_back(
+        fmt::format("rolling upgrade of the metadata service from {} ms", c.upgrade_start_ms));
   for (const MetaChange& m : c.metadata) {
     steps.push_back(fmt::format("metadata change at {} ms: {} of {} (value {})", m.at_ms,
                                 to_string(m.kind), s.symbols.at(m.symbol), m.value));

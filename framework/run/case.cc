@@ -5,7 +5,8 @@ namespace ordeal {
 void normalize_targets(std::vector<Op>& ops) {
   size_t orders = 0;
   for (Op& op : ops) {
-    if (orders > 0 && !adds_order(op, orders)) op.target = static_cast<uint16_t>(op.target % orders);
+    if (orders > 0 && !adds_order(op, orders))
+      op.target = static_cast<uint16_t>(op.target % orders);
     if (adds_order(op, orders)) ++orders;
   }
 }

@@ -18,8 +18,15 @@
 namespace ordeal {
 
 // How an operation is deliberately invalid (a share of the workload is).
-enum class Invalid : uint8_t { none, off_tick, zero_qty, huge_qty, unknown_symbol, unknown_order,
-                               reused_clordid };
+enum class Invalid : uint8_t {
+  none,
+  off_tick,
+  zero_qty,
+  huge_qty,
+  unknown_symbol,
+  unknown_order,
+  reused_clordid
+};
 
 struct Op {
   exchange::RequestKind kind = exchange::RequestKind::place;
@@ -41,9 +48,9 @@ struct Op {
 
 enum class MetaChangeKind : uint8_t { tick, band, status, move, max_qty };
 
-inline constexpr std::array kInvalids = {Invalid::none, Invalid::off_tick, Invalid::zero_qty,
-                                         Invalid::huge_qty, Invalid::unknown_symbol,
-                                         Invalid::unknown_order, Invalid::reused_clordid};
+inline constexpr std::array kInvalids = {
+    Invalid::none,           Invalid::off_tick,      Invalid::zero_qty,      Invalid::huge_qty,
+    Invalid::unknown_symbol, Invalid::unknown_order, Invalid::reused_clordid};
 inline constexpr std::array kMetaChangeKinds = {MetaChangeKind::tick, MetaChangeKind::band,
                                                 MetaChangeKind::status, MetaChangeKind::move,
                                                 MetaChangeKind::max_qty};

@@ -62,7 +62,7 @@ rc::Gen<Op> op_generator(const Scenario& s) {
     op.tif = *weighted<TimeInForce>({{8, TimeInForce::gtc}, {2, TimeInForce::ioc}});
     op.post_only = *weighted<bool>({{9, false}, {1, true}});
     op.price_steps = *uniform<int16_t>(static_cast<int16_t>(-s.price_steps_max),
-                                                static_cast<int16_t>(s.price_steps_max + 1));
+                                       static_cast<int16_t>(s.price_steps_max + 1));
     op.lots = *uniform<int16_t>(1, static_cast<int16_t>(s.lots_max + 1));
     op.invalid = *invalid_kind(s.invalid_share);
     op.at_ms = *uniform<int32_t>(0, s.think_ms_max + 1);  // a think time until made absolute
@@ -77,11 +77,21 @@ rc::Gen<MetaChange> meta_change_generator(const Scenario& s) {
     change.symbol = *uniform<uint8_t>(0, static_cast<uint8_t>(s.symbols.size()));
     change.kind = s.metadata_kinds[*uniform<size_t>(0, s.metadata_kinds.size())];
     switch (change.kind) {
-      case MetaChangeKind::tick: change.value = *weighted<int>({{1, 1}, {1, 2}, {1, 5}}); break;
-      case MetaChangeKind::band: change.value = *uniform(1, s.price_steps_max + 2); break;
-      case MetaChangeKind::status: change.value = *uniform(0, 4); break;
-      case MetaChangeKind::move: change.value = 1; break;
-      case MetaChangeKind::max_qty: change.value = *uniform(1, s.lots_max + 1); break;
+      case MetaChangeKind::tick:
+        change.value = *weighted<int>({{1, 1}, {1, 2}, {1, 5}});
+        break;
+      case MetaChangeKind::band:
+        change.value = *uniform(1, s.price_steps_max + 2);
+        break;
+      case MetaChangeKind::status:
+        change.value = *uniform(0, 4);
+        break;
+      case MetaChangeKind::move:
+        change.value = 1;
+        break;
+      case MetaChangeKind::max_qty:
+        change.value = *uniform(1, s.lots_max + 1);
+        break;
     }
     return change;
   });
@@ -114,8 +124,9 @@ rc::Gen<Case> case_generator(const Scenario& s) {
       c.clients.push_back(std::move(ops));
     }
     if (!s.metadata_kinds.empty()) {
-      c.metadata = *rc::gen::resize(s.metadata_changes_max,
-                                    rc::gen::container<std::vector<MetaChange>>(meta_change_generator(s)));
+      c.metadata =
+          *rc::gen::resize(s.metadata_changes_max,
+                           rc::gen::container<std::vector<MetaChange>>(meta_change_generator(s)));
     }
     if (!s.faults.empty()) {
       c.faults = *rc::gen::resize(

@@ -1,9 +1,9 @@
 #include "framework/run/repro.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace ordeal {
 namespace {
@@ -95,13 +95,16 @@ std::string repro_toml(const Repro& repro, const Scenario& scenario) {
   }
   toml::array metadata;
   for (const MetaChange& m : repro.c.metadata) {
-    metadata.push_back(toml::table{{"at_ms", m.at_ms}, {"symbol", m.symbol},
-                                   {"kind", std::string(to_string(m.kind))}, {"value", m.value}});
+    metadata.push_back(toml::table{{"at_ms", m.at_ms},
+                                   {"symbol", m.symbol},
+                                   {"kind", std::string(to_string(m.kind))},
+                                   {"value", m.value}});
   }
   toml::array faults;
   for (const FaultWindow& f : repro.c.faults) {
     faults.push_back(toml::table{{"fault", scenario.faults.at(f.fault).point},
-                                 {"index", f.fault}, {"start_ms", f.start_ms},
+                                 {"index", f.fault},
+                                 {"start_ms", f.start_ms},
                                  {"duration_ms", f.duration_ms}});
   }
   toml::table kase{{"seed", std::to_string(repro.c.seed)},
@@ -142,7 +145,9 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
   auto root = parse_file(path, error);
   if (!root) return error;
   const toml::table& kase = *(*root)["case"].as_table();
-  Fields(kase, path, error).boolean("upgrade", c.upgrade).integer("upgrade_start_ms", c.upgrade_start_ms);
+  Fields(kase, path, error)
+      .boolean("upgrade", c.upgrade)
+      .integer("upgrade_start_ms", c.upgrade_start_ms);
   auto seed = kase["seed"].value<std::string>();
   if (!seed) return fmt::format("{}: case.seed: expected a string of digits", path);
   c.seed = std::stoull(*seed);
@@ -150,18 +155,30 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
     for (const toml::node& client : *clients) {
       c.clients.emplace_back();
       const toml::array* ops = client.as_table() ? (*client.as_table())["ops"].as_array() : nullptr;
-      if (ops == nullptr) return fmt::format("{}:{}: case.client: needs ops = [...]", path, client.source().begin.line);
+      if (ops == nullptr)
+        return fmt::format("{}:{}: case.client: needs ops = [...]", path,
+                           client.source().begin.line);
       for (const toml::node& node : *ops) {
         Op op;
-        if (!node.is_table()) return fmt::format("{}:{}: case.client.ops: expected tables", path, node.source().begin.line);
+        if (!node.is_table())
+          return fmt::format("{}:{}: case.client.ops: expected tables", path,
+                             node.source().begin.line);
         Fields(*node.as_table(), path, error)
-            .choice("kind", kRequestKinds, op.kind).integer("target", op.target).integer("symbol", op.symbol)
-            .choice("side", kSides, op.side).choice("type", kOrdTypes, op.type).choice("tif", kTimesInForce, op.tif)
-            .boolean("post_only", op.post_only).integer("price_steps", op.price_steps)
-            .integer("lots", op.lots).choice("invalid", kInvalids, op.invalid)
+            .choice("kind", kRequestKinds, op.kind)
+            .integer("target", op.target)
+            .integer("symbol", op.symbol)
+            .choice("side", kSides, op.side)
+            .choice("type", kOrdTypes, op.type)
+            .choice("tif", kTimesInForce, op.tif)
+            .boolean("post_only", op.post_only)
+            .integer("price_steps", op.price_steps)
+            .integer("lots", op.lots)
+            .choice("invalid", kInvalids, op.invalid)
             .integer("at_ms", op.at_ms);
         if (!error.empty()) return error;
-        if (op.symbol >= scenario.symbols.size()) return fmt::format("{}: case.client.ops.symbol: {} is not a symbol of the scenario", path, op.symbol);
+        if (op.symbol >= scenario.symbols.size())
+          return fmt::format("{}: case.client.ops.symbol: {} is not a symbol of the scenario", path,
+                             op.symbol);
         c.clients.back().push_back(op);
       }
     }
@@ -169,8 +186,11 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
   if (const toml::array* metadata = kase["metadata"].as_array()) {
     for (const toml::node& node : *metadata) {
       MetaChange m;
-      Fields(*node.as_table(), path, error).integer("at_ms", m.at_ms).integer("symbol", m.symbol)
-          .choice("kind", kMetaChangeKinds, m.kind).integer("value", m.value);
+      Fields(*node.as_table(), path, error)
+          .integer("at_ms", m.at_ms)
+          .integer("symbol", m.symbol)
+          .choice("kind", kMetaChangeKinds, m.kind)
+          .integer("value", m.value);
       if (!error.empty()) return error;
       c.metadata.push_back(m);
     }
@@ -178,7 +198,9 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
   if (const toml::array* faults = kase["fault"].as_array()) {
     for (const toml::node& node : *faults) {
       FaultWindow f;
-      Fields(*node.as_table(), path, error).integer("index", f.fault).integer("start_ms", f.start_ms)
+      Fields(*node.as_table(), path, error)
+          .integer("index", f.fault)
+          .integer("start_ms", f.start_ms)
           .integer("duration_ms", f.duration_ms);
       if (!error.empty()) return error;
       auto name = (*node.as_table())["fault"].value<std::string>();

@@ -46,15 +46,16 @@ TEST(Run, SameCaseSameHistoryWithFaultsArmed) {
   const Scenario s = shipped("metadata-corruption");
   const RunOutcome found = run_scenario(s, {.seed = 7, .cases = 5});
   Case c = found.last_case;
-  c.faults = {{.fault = 0, .start_ms = 0, .duration_ms = 800}, {.fault = 2, .start_ms = 100, .duration_ms = 500}};
+  c.faults = {{.fault = 0, .start_ms = 0, .duration_ms = 800},
+              {.fault = 2, .start_ms = 100, .duration_ms = 500}};
   c.upgrade = true;
   EXPECT_EQ(render(run_sim_case(s, c, {})), render(run_sim_case(s, c, {})));
 }
 
 TEST(Run, IncidentDefectIsFoundAndShrunkToAFewOperations) {
   const Scenario s = shipped("okx-2023-08-14");
-  const RunOutcome outcome =
-      run_scenario(s, {.seed = 1, .cases = s.cases, .defects = *DefectSet::parse("okx-2023-08-14")});
+  const RunOutcome outcome = run_scenario(
+      s, {.seed = 1, .cases = s.cases, .defects = *DefectSet::parse("okx-2023-08-14")});
   ASSERT_TRUE(outcome.failed());
   const std::string& property = outcome.violations.front().property;
   EXPECT_TRUE(property == "no-lost-cancel" || property == "no-lost-amend" ||
@@ -77,12 +78,15 @@ TEST_P(NoFalsePositives, ShippedScenarioPassesWithDefectNone) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, NoFalsePositives,
-                         ::testing::Values("okx-2023-08-14", "engine-restart", "metadata-corruption"));
+                         ::testing::Values("okx-2023-08-14", "engine-restart",
+                                           "metadata-corruption"));
 
 TEST(Run, ShardsSplitTheCases) {
   const Scenario s = shipped("engine-restart");
-  const RunOutcome first = run_scenario(s, {.seed = 5, .cases = 10, .shard_index = 0, .shard_count = 2});
-  const RunOutcome second = run_scenario(s, {.seed = 5, .cases = 10, .shard_index = 1, .shard_count = 2});
+  const RunOutcome first =
+      run_scenario(s, {.seed = 5, .cases = 10, .shard_index = 0, .shard_count = 2});
+  const RunOutcome second =
+      run_scenario(s, {.seed = 5, .cases = 10, .shard_index = 1, .shard_count = 2});
   EXPECT_EQ(first.cases_run, 10u);
   EXPECT_EQ(second.cases_run, 10u);
   EXPECT_NE(render(first.history), render(second.history));
@@ -93,7 +97,9 @@ TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
   const auto defects = *DefectSet::parse("okx-2023-08-14");
   const RunOutcome outcome = run_scenario(s, {.seed = 3, .cases = s.cases, .defects = defects});
   ASSERT_TRUE(outcome.failed());
-  const Repro repro{.scenario_path = s.path, .defect = "okx-2023-08-14", .run_seed = 3,
+  const Repro repro{.scenario_path = s.path,
+                    .defect = "okx-2023-08-14",
+                    .run_seed = 3,
                     .c = *outcome.failing_case};
   const std::string path = ::testing::TempDir() + "repro.toml";
   std::ofstream(path) << repro_toml(repro, s);
@@ -113,7 +119,9 @@ TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
 // ---- scenario validation ------------------------------------------------------
 
 std::string error_of(const std::string& toml) { return parse_scenario(toml, "s.toml").error; }
-bool starts(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+bool starts(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
 
 TEST(Scenario, ShippedScenariosLoad) {
   for (const char* name : {"okx-2023-08-14", "engine-restart", "metadata-corruption"}) {
@@ -124,7 +132,8 @@ TEST(Scenario, ShippedScenariosLoad) {
 }
 
 TEST(Scenario, ErrorsNameFileLineAndHint) {
-  EXPECT_PRED2(starts, error_of("name = \"x\"\ncolour = 3\n"), "s.toml:2: unknown key 'colour' (known keys: ");
+  EXPECT_PRED2(starts, error_of("name = \"x\"\ncolour = 3\n"),
+               "s.toml:2: unknown key 'colour' (known keys: ");
   EXPECT_EQ(error_of("cases = \"many\"\n"), "s.toml:1: cases: expected an integer");
   EXPECT_EQ(error_of("cases = 0\n"), "s.toml:1: cases: must be between 1 and 100000000");
   EXPECT_PRED2(starts, error_of("[workload]\nclients = 2\nspeed = 1\n"),
@@ -168,7 +177,8 @@ shards = 3
 [properties]
 check = ["no-overfill"]
 outage_ms_max = 10
-)", "t.toml");
+)",
+                                             "t.toml");
   ASSERT_TRUE(loaded) << loaded.error;
   const Scenario& s = loaded.scenario;
   EXPECT_EQ(s.cases, 7);
@@ -185,7 +195,8 @@ outage_ms_max = 10
 
 TEST(Case, DroppingAnOperationKeepsLaterTargetsOnTheSameOrder) {
   using exchange::RequestKind;
-  std::vector<Op> ops = {{.kind = RequestKind::place}, {.kind = RequestKind::place},
+  std::vector<Op> ops = {{.kind = RequestKind::place},
+                         {.kind = RequestKind::place},
                          {.kind = RequestKind::cancel, .target = 1}};
   const auto kept = without_op(ops, 0);
   ASSERT_EQ(kept.size(), 2u);

@@ -16,7 +16,8 @@
 
 namespace ordeal {
 
-CaseVerdict check_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects) {
+CaseVerdict check_case(const Scenario& scenario, const Case& c,
+                       const exchange::DefectSet& defects) {
   CaseVerdict verdict{.history = run_sim_case(scenario, c, defects)};
   verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
   return verdict;
@@ -78,8 +79,10 @@ class Minimizer {
     for (bool shrunk = true; shrunk && !expired();) {
       shrunk = false;
       for (size_t client = 0; client < c.clients.size(); ++client) shrunk |= drop_ops(c, client);
-      shrunk |= drop_each(c, [](Case& k) -> auto& { return k.metadata; });
-      shrunk |= drop_each(c, [](Case& k) -> auto& { return k.faults; });
+      shrunk |= drop_each(
+          c, [](Case & k) -> auto& { return k.metadata; });
+      shrunk |= drop_each(
+          c, [](Case & k) -> auto& { return k.faults; });
       if (c.upgrade && !expired()) shrunk |= keep_if_fails(c, [](Case& k) { k.upgrade = false; });
     }
     return c;
@@ -100,7 +103,8 @@ class Minimizer {
   bool drop_ops(Case& c, size_t client) {
     bool dropped = false;
     for (size_t i = c.clients[client].size(); i-- > 0 && !expired();) {
-      dropped |= keep_if_fails(c, [&](Case& k) { k.clients[client] = without_op(k.clients[client], i); });
+      dropped |=
+          keep_if_fails(c, [&](Case& k) { k.clients[client] = without_op(k.clients[client], i); });
     }
     return dropped;
   }
@@ -170,13 +174,15 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     CaseVerdict verdict = check_case(scenario, c, options.defects);
     outcome.operations += c.operations();
     outcome.events += verdict.history.size();
-    progress = Progress{.cases = outcome.cases_run, .operations = outcome.operations,
-                        .violations = progress.violations, .wall_s = seconds_since(start),
+    progress = Progress{.cases = outcome.cases_run,
+                        .operations = outcome.operations,
+                        .violations = progress.violations,
+                        .wall_s = seconds_since(start),
                         .shrinking = shrinking};
     // While shrinking, only the property first violated counts: a smaller case
     // that breaks something else is another bug, not a smaller one.
-    const bool failed = shrinking ? same_failure(verdict.violations, failed_property)
-                                  : !verdict.violations.empty();
+    const bool failed =
+        shrinking ? same_failure(verdict.violations, failed_property) : !verdict.violations.empty();
     if (failed) {
       if (!shrinking) {
         outcome.original_case = c;

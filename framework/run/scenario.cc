@@ -1,11 +1,11 @@
 #include "framework/run/scenario.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "faults/fault_point.h"
 #include "targets/exchange/fault_points.h"
@@ -31,7 +31,9 @@ class TableReader {
     } else if (auto v = node->as_integer()) {
       value = static_cast<double>(v->get());
     }
-    if (!value) return fail(*node, key, std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
+    if (!value)
+      return fail(*node, key,
+                  std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
     if (*value < static_cast<double>(min) || *value > static_cast<double>(max)) {
       return fail(*node, key, fmt::format("must be between {} and {}", min, max));
     }
@@ -93,10 +95,9 @@ class TableReader {
     for (const auto& [key, node] : table_) {
       if (known_.contains(std::string(key.str()))) continue;
       std::vector<std::string> known(known_.begin(), known_.end());
-      error_ = fmt::format("{}:{}: unknown key '{}'{} (known keys: {})", path_,
-                           key.source().begin.line, key.str(),
-                           section_.empty() ? "" : fmt::format(" in [{}]", section_),
-                           fmt::join(known, ", "));
+      error_ = fmt::format(
+          "{}:{}: unknown key '{}'{} (known keys: {})", path_, key.source().begin.line, key.str(),
+          section_.empty() ? "" : fmt::format(" in [{}]", section_), fmt::join(known, ", "));
       return;
     }
   }
@@ -175,9 +176,10 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   if (!error.empty()) return;
   exchange::points::all();  // the exchange's points are the catalogue
   if (faults::find_point(fault.point) == nullptr) {
-    error = fmt::format("{}:{}: nemesis.fault.point: unknown fault point '{}' (see `ordeal list "
-                        "faults`)",
-                        path, table.source().begin.line, fault.point);
+    error = fmt::format(
+        "{}:{}: nemesis.fault.point: unknown fault point '{}' (see `ordeal list "
+        "faults`)",
+        path, table.source().begin.line, fault.point);
     return;
   }
   s.faults.push_back(fault);
@@ -253,9 +255,10 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   const exchange::MetadataState known = exchange::default_metadata(1);
   for (const std::string& symbol : s.symbols) {
     if (!load.error.empty() || known.find(symbol) != nullptr) continue;
-    load.error = fmt::format("{}: workload.symbols: unknown symbol '{}' (the reference exchange "
-                             "lists BTC-USDT, ETH-USDT, SOL-USDT)",
-                             path, symbol);
+    load.error = fmt::format(
+        "{}: workload.symbols: unknown symbol '{}' (the reference exchange "
+        "lists BTC-USDT, ETH-USDT, SOL-USDT)",
+        path, symbol);
   }
   if (load.error.empty() && s.symbols.empty()) {
     load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", path);
@@ -277,24 +280,36 @@ ScenarioLoad load_scenario(const std::string& path) {
 
 std::string_view to_string(Invalid invalid) {
   switch (invalid) {
-    case Invalid::none: return "none";
-    case Invalid::off_tick: return "off-tick";
-    case Invalid::zero_qty: return "zero-qty";
-    case Invalid::huge_qty: return "huge-qty";
-    case Invalid::unknown_symbol: return "unknown-symbol";
-    case Invalid::unknown_order: return "unknown-order";
-    case Invalid::reused_clordid: return "reused-clordid";
+    case Invalid::none:
+      return "none";
+    case Invalid::off_tick:
+      return "off-tick";
+    case Invalid::zero_qty:
+      return "zero-qty";
+    case Invalid::huge_qty:
+      return "huge-qty";
+    case Invalid::unknown_symbol:
+      return "unknown-symbol";
+    case Invalid::unknown_order:
+      return "unknown-order";
+    case Invalid::reused_clordid:
+      return "reused-clordid";
   }
   return "?";
 }
 
 std::string_view to_string(MetaChangeKind kind) {
   switch (kind) {
-    case MetaChangeKind::tick: return "tick";
-    case MetaChangeKind::band: return "band";
-    case MetaChangeKind::status: return "status";
-    case MetaChangeKind::move: return "move";
-    case MetaChangeKind::max_qty: return "max_qty";
+    case MetaChangeKind::tick:
+      return "tick";
+    case MetaChangeKind::band:
+      return "band";
+    case MetaChangeKind::status:
+      return "status";
+    case MetaChangeKind::move:
+      return "move";
+    case MetaChangeKind::max_qty:
+      return "max_qty";
   }
   return "?";
 }

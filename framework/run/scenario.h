@@ -56,7 +56,7 @@ struct Scenario {
 
   // nemesis
   std::vector<FaultSpec> faults;
-  int faults_max = 3;           // fault windows per case
+  int faults_max = 3;            // fault windows per case
   int nemesis_window_ms = 2000;  // windows start and end within this span
   bool upgrade = false;          // a rolling upgrade of the metadata service may run
   int upgrade_step_ms = 400;

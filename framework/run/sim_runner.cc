@@ -32,8 +32,11 @@ struct Grid {
 class CaseRun final : public ExchangeListener {
  public:
   CaseRun(const Scenario& s, const Case& c, const DefectSet& defects)
-      : s_(s), c_(c),
-        exchange_(ExchangeConfig{.seed = c.seed, .defects = defects, .replicas = s.replicas,
+      : s_(s),
+        c_(c),
+        exchange_(ExchangeConfig{.seed = c.seed,
+                                 .defects = defects,
+                                 .replicas = s.replicas,
                                  .shards = s.shards,
                                  .clients = static_cast<int>(c.clients.size()),
                                  .metadata = default_metadata(s.shards)}),
@@ -135,28 +138,35 @@ void CaseRun::schedule_nemesis() {
     for (const auto& [start_ms, end_ms] : merged) {
       const int64_t start_us = t0_us_ + start_ms * 1000, end_us = t0_us_ + end_ms * 1000;
       nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
-      const uint64_t seed = mix64(c_.seed ^ hash_name(spec.point) ^ static_cast<uint64_t>(start_ms));
+      const uint64_t seed =
+          mix64(c_.seed ^ hash_name(spec.point) ^ static_cast<uint64_t>(start_ms));
       exchange_.network().at(start_us, [this, &spec, seed] {
-        faults::arm(spec.point, {.probability = spec.probability, .param = spec.param, .seed = seed});
-        h_.append({.time_us = exchange_.now_us(), .number = spec.param,
-                   .text = h_.intern(spec.point), .type = EventType::fault_start});
+        faults::arm(spec.point,
+                    {.probability = spec.probability, .param = spec.param, .seed = seed});
+        h_.append({.time_us = exchange_.now_us(),
+                   .number = spec.param,
+                   .text = h_.intern(spec.point),
+                   .type = EventType::fault_start});
       });
       exchange_.network().at(end_us, [this, &spec] {
         faults::disarm(spec.point);
-        h_.append({.time_us = exchange_.now_us(), .number = spec.param,
-                   .text = h_.intern(spec.point), .type = EventType::fault_stop});
+        h_.append({.time_us = exchange_.now_us(),
+                   .number = spec.param,
+                   .text = h_.intern(spec.point),
+                   .type = EventType::fault_stop});
       });
     }
   }
   if (!c_.upgrade) return;
   const int64_t start_us = t0_us_ + c_.upgrade_start_ms * 1000;
-  const int64_t end_us = start_us + int64_t{s_.upgrade_step_ms} * s_.replicas * 1000 +
-                         s_.upgrade_down_ms * 1000;
+  const int64_t end_us =
+      start_us + int64_t{s_.upgrade_step_ms} * s_.replicas * 1000 + s_.upgrade_down_ms * 1000;
   nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
   exchange_.rolling_upgrade(start_us, s_.upgrade_step_ms * 1000, s_.upgrade_down_ms * 1000);
   for (const bool start : {true, false}) {
     exchange_.network().at(start ? start_us : end_us, [this, start] {
-      h_.append({.time_us = exchange_.now_us(), .number = s_.upgrade_step_ms,
+      h_.append({.time_us = exchange_.now_us(),
+                 .number = s_.upgrade_step_ms,
                  .text = h_.intern("rolling-upgrade"),
                  .type = start ? EventType::fault_start : EventType::fault_stop});
     });
@@ -172,16 +182,22 @@ void CaseRun::schedule_metadata() {
       if (current == nullptr) return;
       Instrument record = *current;
       switch (change.kind) {
-        case MetaChangeKind::tick: record.tick_size = g.record->tick_size * change.value; break;
+        case MetaChangeKind::tick:
+          record.tick_size = g.record->tick_size * change.value;
+          break;
         case MetaChangeKind::band:
           record.min_price = std::max(g.step, g.mid - change.value * g.step);
           record.max_price = g.mid + change.value * g.step;
           break;
-        case MetaChangeKind::status: record.status = static_cast<TradingStatus>(change.value % 4); break;
+        case MetaChangeKind::status:
+          record.status = static_cast<TradingStatus>(change.value % 4);
+          break;
         case MetaChangeKind::move:
           record.shard = static_cast<ShardId>((record.shard + change.value) % s_.shards);
           break;
-        case MetaChangeKind::max_qty: record.max_qty = std::max<Qty>(g.unit * change.value, record.min_qty); break;
+        case MetaChangeKind::max_qty:
+          record.max_qty = std::max<Qty>(g.unit * change.value, record.min_qty);
+          break;
       }
       pending_meta_[id] = record;
       exchange_.update_metadata(record, id);
@@ -196,16 +212,23 @@ void CaseRun::schedule_next(size_t client, int64_t after_us) {
     return;
   }
   const int64_t at_us = t0_us_ + int64_t{c_.clients[client][state.next].at_ms} * 1000;
-  exchange_.network().at(std::max(exchange_.now_us() + after_us, at_us), [this, client] { send(client); });
+  exchange_.network().at(std::max(exchange_.now_us() + after_us, at_us),
+                         [this, client] { send(client); });
 }
 
 ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
   Client& state = clients_[client];
   const Grid& g = grids_[op.symbol % grids_.size()];
   const auto id = static_cast<ClientId>(client + 1);
-  ClientRequest r{.kind = op.kind, .client = id, .request_id = next_op_,
-                  .symbol = g.record->symbol, .side = op.side, .type = op.type, .tif = op.tif,
-                  .post_only = op.post_only, .price = g.mid + op.price_steps * g.step,
+  ClientRequest r{.kind = op.kind,
+                  .client = id,
+                  .request_id = next_op_,
+                  .symbol = g.record->symbol,
+                  .side = op.side,
+                  .type = op.type,
+                  .tif = op.tif,
+                  .post_only = op.post_only,
+                  .price = g.mid + op.price_steps * g.step,
                   .qty = op.lots * g.unit};
   invalid = op.invalid != Invalid::none;
   if (op.kind == RequestKind::place) {
@@ -213,17 +236,26 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
     r.clordid = fmt::format("c{}-{}", id, state.placed.size() + 1);
     switch (op.invalid) {
       case Invalid::off_tick:
-        r.price = g.record->tick_size > 1 ? g.mid + g.record->tick_size / 2 : g.record->max_price + g.step;
+        r.price = g.record->tick_size > 1 ? g.mid + g.record->tick_size / 2
+                                          : g.record->max_price + g.step;
         r.type = OrdType::limit;
         break;
-      case Invalid::zero_qty: r.qty = 0; break;
-      case Invalid::huge_qty: r.qty = g.record->max_qty * 10 + g.unit; break;
-      case Invalid::unknown_symbol: r.symbol = "NOPE-USDT"; break;
+      case Invalid::zero_qty:
+        r.qty = 0;
+        break;
+      case Invalid::huge_qty:
+        r.qty = g.record->max_qty * 10 + g.unit;
+        break;
+      case Invalid::unknown_symbol:
+        r.symbol = "NOPE-USDT";
+        break;
       case Invalid::reused_clordid:
         invalid = !state.placed.empty();
         if (invalid) r.clordid = state.placed[op.target % state.placed.size()];
         break;
-      default: invalid = false; break;
+      default:
+        invalid = false;
+        break;
     }
     const bool reused = op.invalid == Invalid::reused_clordid && invalid;
     if (!reused) state.placed.push_back(r.clordid);
@@ -256,14 +288,21 @@ void CaseRun::send(size_t client) {
   if (request.type == OrdType::market) flags |= kMarketFlag;
   if (request.tif == TimeInForce::ioc) flags |= kIocFlag;
   if (request.post_only) flags |= kPostOnlyFlag;
-  state.invoke_index = h_.append({.time_us = exchange_.now_us(), .price = request.price, .qty = request.qty,
-             .number = request.kind == RequestKind::place ? flags : 0, .op = next_op_,
-             .client = static_cast<int32_t>(request.client), .order = h_.intern(request.clordid),
-             .symbol = h_.intern(request.symbol), .type = EventType::invoke, .kind = request.kind,
-             .side = request.side, .flag = invalid});
+  state.invoke_index = h_.append({.time_us = exchange_.now_us(),
+                                  .price = request.price,
+                                  .qty = request.qty,
+                                  .number = request.kind == RequestKind::place ? flags : 0,
+                                  .op = next_op_,
+                                  .client = static_cast<int32_t>(request.client),
+                                  .order = h_.intern(request.clordid),
+                                  .symbol = h_.intern(request.symbol),
+                                  .type = EventType::invoke,
+                                  .kind = request.kind,
+                                  .side = request.side,
+                                  .flag = invalid});
   state.outstanding = next_op_;
-  const int64_t deadline_us = std::max(exchange_.now_us(), nemesis_end_us_) +
-                              int64_t{s_.answer_bound_ms} * 1000;
+  const int64_t deadline_us =
+      std::max(exchange_.now_us(), nemesis_end_us_) + int64_t{s_.answer_bound_ms} * 1000;
   exchange_.network().at(deadline_us, [this, client, op_id = next_op_] {
     if (clients_[client].outstanding == op_id) complete(client, nullptr);
   });
@@ -277,12 +316,18 @@ void CaseRun::complete(size_t client, const ClientResponse* r) {
   const uint32_t op = state.outstanding;
   const Event invoke = h_[state.invoke_index];
   ORDEAL_ASSERT(invoke.op == op && invoke.type == EventType::invoke);
-  Event e{.time_us = exchange_.now_us(), .op = op, .client = invoke.client, .order = invoke.order,
-          .symbol = invoke.symbol, .type = EventType::info, .kind = invoke.kind,
+  Event e{.time_us = exchange_.now_us(),
+          .op = op,
+          .client = invoke.client,
+          .order = invoke.order,
+          .symbol = invoke.symbol,
+          .type = EventType::info,
+          .kind = invoke.kind,
           .side = invoke.side};
   if (r != nullptr) {
-    e.type = r->verdict == Verdict::ack ? EventType::ok
-             : r->verdict == Verdict::reject ? EventType::fail : EventType::info;
+    e.type = r->verdict == Verdict::ack      ? EventType::ok
+             : r->verdict == Verdict::reject ? EventType::fail
+                                             : EventType::info;
     e.flag = r->verdict == Verdict::unknown;  // an explicit unknown is an answer
     e.status = r->order.status;
     e.price = r->order.price;
@@ -310,20 +355,32 @@ void CaseRun::on_response(const ClientResponse& r) {
     return;
   }
   const size_t client = r.client - 1;
-  if (client < clients_.size() && clients_[client].outstanding == r.request_id) complete(client, &r);
+  if (client < clients_.size() && clients_[client].outstanding == r.request_id)
+    complete(client, &r);
 }
 
 Event CaseRun::order_event(EventType type, ClientId client, const OrderView& view) {
-  return Event{.time_us = exchange_.now_us(), .price = view.price, .qty = view.qty,
-               .filled = view.filled, .client = static_cast<int32_t>(client),
-               .order = h_.intern(view.clordid), .type = type, .status = view.status};
+  return Event{.time_us = exchange_.now_us(),
+               .price = view.price,
+               .qty = view.qty,
+               .filled = view.filled,
+               .client = static_cast<int32_t>(client),
+               .order = h_.intern(view.clordid),
+               .type = type,
+               .status = view.status};
 }
 
 void CaseRun::on_fill(const Fill& f) {
-  h_.append({.time_us = exchange_.now_us(), .price = f.price, .qty = f.qty,
-             .filled = f.order_filled, .number = static_cast<int64_t>(f.trade_id),
-             .client = static_cast<int32_t>(f.client), .order = h_.intern(f.clordid),
-             .symbol = h_.intern(f.symbol), .type = EventType::fill, .side = f.side,
+  h_.append({.time_us = exchange_.now_us(),
+             .price = f.price,
+             .qty = f.qty,
+             .filled = f.order_filled,
+             .number = static_cast<int64_t>(f.trade_id),
+             .client = static_cast<int32_t>(f.client),
+             .order = h_.intern(f.clordid),
+             .symbol = h_.intern(f.symbol),
+             .type = EventType::fill,
+             .side = f.side,
              .flag = f.maker});
 }
 
@@ -344,8 +401,10 @@ void CaseRun::on_metadata_result(const MetaUpdateResult& r) {
 }
 
 void CaseRun::record_meta(MetaVersion version, const Instrument& record) {
-  h_.append({.time_us = exchange_.now_us(), .number = static_cast<int64_t>(version),
-             .record = h_.add_record(record), .type = EventType::meta});
+  h_.append({.time_us = exchange_.now_us(),
+             .number = static_cast<int64_t>(version),
+             .record = h_.add_record(record),
+             .type = EventType::meta});
 }
 
 // The status of every order any client placed, once everything healed.
@@ -356,8 +415,10 @@ void CaseRun::final_reads() {
     }
   }
   for (size_t i = 0; i < reads_.size(); ++i) {
-    exchange_.submit(ClientRequest{.kind = RequestKind::status, .client = reads_[i].client,
-                                   .request_id = kReadBase + i, .clordid = reads_[i].clordid});
+    exchange_.submit(ClientRequest{.kind = RequestKind::status,
+                                   .client = reads_[i].client,
+                                   .request_id = kReadBase + i,
+                                   .clordid = reads_[i].clordid});
   }
   // Until every read is answered, at most the answer bound.
   const int64_t until_us = exchange_.now_us() + int64_t{s_.answer_bound_ms} * 1000;

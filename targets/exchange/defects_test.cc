@@ -38,9 +38,7 @@ struct Situation {
     return recorder.response(client, id);
   }
   Instrument record(const std::string& symbol) { return *exchange.replica(0).state().find(symbol); }
-  void update(Instrument record) {
-    exchange.update_metadata(record, ++metadata_requests);
-  }
+  void update(Instrument record) { exchange.update_metadata(record, ++metadata_requests); }
   void update_eth_tick(Price tick) {
     Instrument eth = record("ETH-USDT");
     eth.tick_size = tick;
@@ -272,11 +270,10 @@ bool every_copy_converges(DefectSet defects) {
   s.update(btc);
   s.exchange.run_for(2'000'000);
   const Instrument leader = s.record("BTC-USDT");
-  std::vector<const MetadataState*> copies = {&s.exchange.gateway().metadata().state(),
-                                              &s.exchange.shard(0).metadata().state(),
-                                              &s.exchange.shard(1).metadata().state(),
-                                              &s.exchange.replica(1).state(),
-                                              &s.exchange.replica(2).state()};
+  std::vector<const MetadataState*> copies = {
+      &s.exchange.gateway().metadata().state(), &s.exchange.shard(0).metadata().state(),
+      &s.exchange.shard(1).metadata().state(), &s.exchange.replica(1).state(),
+      &s.exchange.replica(2).state()};
   for (const MetadataState* copy : copies) {
     if (!(*copy->find("BTC-USDT") == leader)) return false;
   }

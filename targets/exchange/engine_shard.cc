@@ -95,7 +95,8 @@ void EngineShard::apply(const ShardRequest& request) {
       (request.kind == RequestKind::cancel || request.kind == RequestKind::amend)) {
     return;  // the defect: a request under an unknown version is silently dropped
   }
-  const bool metadata_bound = request.kind == RequestKind::place || request.kind == RequestKind::amend;
+  const bool metadata_bound =
+      request.kind == RequestKind::place || request.kind == RequestKind::amend;
   if (metadata_bound && subscriber_.fresh() && newer_than_shard && park(request)) return;
   const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
   ShardResponse response;
@@ -104,10 +105,18 @@ void EngineShard::apply(const ShardRequest& request) {
     response = respond(request, false, *problem, nullptr);
   } else {
     switch (request.kind) {
-      case RequestKind::place: response = place(request, forwarded); break;
-      case RequestKind::amend: response = amend(request); break;
-      case RequestKind::cancel: response = cancel(request); break;
-      case RequestKind::mass_cancel: response = mass_cancel(request); break;
+      case RequestKind::place:
+        response = place(request, forwarded);
+        break;
+      case RequestKind::amend:
+        response = amend(request);
+        break;
+      case RequestKind::cancel:
+        response = cancel(request);
+        break;
+      case RequestKind::mass_cancel:
+        response = mass_cancel(request);
+        break;
       case RequestKind::status: {
         auto it = orders_.find(request.order_id);
         response = it == orders_.end() ? respond(request, false, "unknown order", nullptr)
@@ -145,15 +154,18 @@ void EngineShard::expire_parked() {
   while (!parked_.empty() && parked_.front().deadline_us <= now) {
     const ShardRequest request = std::move(parked_.front().request);
     parked_.pop_front();
-    env_.send(request.gateway, respond(request, false, "shard metadata older than the gateway's", nullptr));
+    env_.send(request.gateway,
+              respond(request, false, "shard metadata older than the gateway's", nullptr));
   }
   if (!parked_.empty()) env_.set_timer(kParkCheckUs, kParkTimer);
 }
 
 ShardResponse EngineShard::respond(const ShardRequest& request, bool ok, std::string reason,
                                    const Order* order) const {
-  ShardResponse response{.gateway_request_id = request.gateway_request_id, .ok = ok,
-                         .reason = std::move(reason), .shard_version = subscriber_.version()};
+  ShardResponse response{.gateway_request_id = request.gateway_request_id,
+                         .ok = ok,
+                         .reason = std::move(reason),
+                         .shard_version = subscriber_.version()};
   if (order != nullptr) response.order = order->view;
   return response;
 }
@@ -175,22 +187,26 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
   if (instrument == nullptr || moved_away) {
     return respond(request, false, "symbol not matched on this shard", nullptr);
   }
-  if (orders_.contains(request.order_id)) return respond(request, false, "duplicate order id", nullptr);
+  if (orders_.contains(request.order_id))
+    return respond(request, false, "duplicate order id", nullptr);
   OrderBook& book = books_[request.symbol];
   if (request.post_only && book.would_cross(request.side, request.price)) {
     return respond(request, false, "post-only order would cross", nullptr);
   }
   Order& order = orders_[request.order_id];
-  order.view = OrderView{.order_id = request.order_id, .client = request.client,
-                         .clordid = request.clordid, .symbol = request.symbol,
-                         .side = request.side, .status = OrdStatus::new_order,
+  order.view = OrderView{.order_id = request.order_id,
+                         .client = request.client,
+                         .clordid = request.clordid,
+                         .symbol = request.symbol,
+                         .side = request.side,
+                         .status = OrdStatus::new_order,
                          .price = request.type == OrdType::limit ? request.price : 0,
                          .qty = request.qty};
   order.tif = request.type == OrdType::market ? TimeInForce::ioc : request.tif;
   order.post_only = request.post_only;
   order.gateway = request.gateway;
-  const auto limit = request.type == OrdType::limit ? std::optional<Price>(request.price)
-                                                   : std::nullopt;
+  const auto limit =
+      request.type == OrdType::limit ? std::optional<Price>(request.price) : std::nullopt;
   rest_or_expire(order, execute(order, limit, request.qty));
   return respond(request, true, "", &order);
 }
@@ -222,13 +238,19 @@ void EngineShard::rest_or_expire(Order& order, Qty open) {
 
 void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker) {
   order.view.filled += qty;
-  order.view.status = order.view.filled >= order.view.qty ? OrdStatus::filled
-                                                          : OrdStatus::partially_filled;
-  env_.send(order.gateway,
-            Fill{.client = order.view.client, .order_id = order.view.order_id,
-                 .clordid = order.view.clordid, .symbol = order.view.symbol,
-                 .side = order.view.side, .price = price, .qty = qty, .trade_id = trade_id,
-                 .maker = maker, .order_filled = order.view.filled, .order_qty = order.view.qty});
+  order.view.status =
+      order.view.filled >= order.view.qty ? OrdStatus::filled : OrdStatus::partially_filled;
+  env_.send(order.gateway, Fill{.client = order.view.client,
+                                .order_id = order.view.order_id,
+                                .clordid = order.view.clordid,
+                                .symbol = order.view.symbol,
+                                .side = order.view.side,
+                                .price = price,
+                                .qty = qty,
+                                .trade_id = trade_id,
+                                .maker = maker,
+                                .order_filled = order.view.filled,
+                                .order_qty = order.view.qty});
 }
 
 ShardResponse EngineShard::amend(const ShardRequest& request) {

@@ -5,8 +5,8 @@
 // shard whose own metadata is older cannot honour an order or amend under it:
 // it holds it until its metadata catches up, and rejects it explicitly if that
 // takes too long. A new order for a symbol that moved to another shard (the
-// gateway's routing is behind) is passed on to the new owner. Its books and orders are journaled: they survive a
-// crash. Requests queue in arrival order (bounded) and stall there under
+// gateway's routing is behind) is passed on to the new owner. Its books and orders are journaled:
+// they survive a crash. Requests queue in arrival order (bounded) and stall there under
 // engine.apply.delay, so a stall never reorders them.
 #pragma once
 

@@ -7,8 +7,8 @@ namespace ordeal::exchange::points {
 faults::FaultPoint meta_update_delay(
     "meta.update.delay",
     "a replica holds back a metadata update to a subscriber (param: delay ms, default 200)");
-faults::FaultPoint meta_update_drop(
-    "meta.update.drop", "a replica never sends a metadata update to a subscriber");
+faults::FaultPoint meta_update_drop("meta.update.drop",
+                                    "a replica never sends a metadata update to a subscriber");
 faults::FaultPoint meta_update_corrupt(
     "meta.update.corrupt",
     "a metadata update arrives with one field damaged: 1 tick size, 2 lot size, 3 routing "
@@ -27,8 +27,9 @@ faults::FaultPoint gateway_route_stale(
     "gateway.route.stale",
     "the gateway routes a new order by the previous routing table entry of its symbol");
 faults::FaultPoint gateway_ack_delay(
-    "gateway.ack.delay", "the gateway holds back its answer to a client (param: delay ms, "
-                         "default 50)");
+    "gateway.ack.delay",
+    "the gateway holds back its answer to a client (param: delay ms, "
+    "default 50)");
 faults::FaultPoint engine_apply_delay(
     "engine.apply.delay",
     "an engine shard stalls before applying a request (param: stall ms, default 20)");
@@ -38,10 +39,10 @@ faults::FaultPoint engine_shard_crash(
 
 std::span<faults::FaultPoint* const> all() {
   static const std::array<faults::FaultPoint*, 11> points = {
-      &meta_update_delay,  &meta_update_drop,           &meta_update_corrupt,
-      &meta_update_reorder, &meta_replica_stale_read,   &meta_replica_restart,
-      &meta_subscriber_resync_fail, &gateway_route_stale, &gateway_ack_delay,
-      &engine_apply_delay, &engine_shard_crash};
+      &meta_update_delay,           &meta_update_drop,        &meta_update_corrupt,
+      &meta_update_reorder,         &meta_replica_stale_read, &meta_replica_restart,
+      &meta_subscriber_resync_fail, &gateway_route_stale,     &gateway_ack_delay,
+      &engine_apply_delay,          &engine_shard_crash};
   return points;
 }
 

@@ -32,8 +32,10 @@ class FaultPointsTest : public ::testing::Test {
   bool answered(ClientId client, uint64_t id) { return recorder.response(client, id).has_value(); }
   uint64_t all_resyncs() {
     uint64_t total = exchange.gateway().metadata().resyncs();
-    for (int i = 0; i < exchange.shard_count(); ++i) total += exchange.shard(i).metadata().resyncs();
-    for (int i = 1; i < exchange.replica_count(); ++i) total += exchange.replica(i).follower_resyncs();
+    for (int i = 0; i < exchange.shard_count(); ++i)
+      total += exchange.shard(i).metadata().resyncs();
+    for (int i = 1; i < exchange.replica_count(); ++i)
+      total += exchange.replica(i).follower_resyncs();
     return total;
   }
 
@@ -131,10 +133,12 @@ TEST_F(FaultPointsTest, MetaReplicaRestartTakesAReplicaDown) {
   ScopedArm armed("meta.replica.restart", {.max_fires = 1, .param = 500});
   exchange.run_for(60'000);
   int down = 0;
-  for (int i = 0; i < exchange.replica_count(); ++i) down += !exchange.network().up(exchange.replica(i).id());
+  for (int i = 0; i < exchange.replica_count(); ++i)
+    down += !exchange.network().up(exchange.replica(i).id());
   EXPECT_EQ(down, 1);
   exchange.run_for(2'000'000);
-  for (int i = 0; i < exchange.replica_count(); ++i) EXPECT_TRUE(exchange.network().up(exchange.replica(i).id()));
+  for (int i = 0; i < exchange.replica_count(); ++i)
+    EXPECT_TRUE(exchange.network().up(exchange.replica(i).id()));
 }
 
 TEST_F(FaultPointsTest, MetaSubscriberResyncFailIsRetriedUntilItWorks) {

@@ -70,9 +70,15 @@ void Gateway::on_request(NodeId from, const ClientRequest& request) {
     return;
   }
   switch (request.kind) {
-    case RequestKind::place: place(from, request); break;
-    case RequestKind::mass_cancel: mass_cancel(from, request); break;
-    default: modify(from, request); break;
+    case RequestKind::place:
+      place(from, request);
+      break;
+    case RequestKind::mass_cancel:
+      mass_cancel(from, request);
+      break;
+    default:
+      modify(from, request);
+      break;
   }
 }
 
@@ -87,22 +93,25 @@ std::optional<ShardId> Gateway::route(const Instrument& instrument) {
 }
 
 void Gateway::place(NodeId from, const ClientRequest& request) {
-  if (!subscriber_.fresh()) return reply(from, request, Verdict::reject, "metadata unavailable", {});
+  if (!subscriber_.fresh())
+    return reply(from, request, Verdict::reject, "metadata unavailable", {});
   const Instrument* instrument = subscriber_.state().find(request.symbol);
   if (instrument == nullptr) {
     if (defects_.has(Defect::drop_on_cache_miss)) return;  // the defect: no answer at all
     return reply(from, request, Verdict::reject, "unknown symbol", {});
   }
-  const OrderTerms terms{.kind = RequestKind::place, .side = request.side, .type = request.type,
-                         .post_only = request.post_only, .price = request.price,
+  const OrderTerms terms{.kind = RequestKind::place,
+                         .side = request.side,
+                         .type = request.type,
+                         .post_only = request.post_only,
+                         .price = request.price,
                          .qty = request.qty};
   if (auto reason = nonconformance(*instrument, terms)) {
     return reply(from, request, Verdict::reject, std::string(*reason), {});
   }
   OrderKey key{request.client, request.clordid};
   auto existing = orders_.find(key);
-  const bool reuse_allowed = existing != orders_.end() &&
-                             defects_.has(Defect::duplicate_clordid) &&
+  const bool reuse_allowed = existing != orders_.end() && defects_.has(Defect::duplicate_clordid) &&
                              is_final_view(existing->second.view);
   if (existing != orders_.end() && !reuse_allowed) {
     return reply(from, request, Verdict::reject, "duplicate client order id", {});
@@ -115,15 +124,25 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   const OrderId order_id = next_order_id_++;
   KnownOrder& order = orders_[key];
   order = KnownOrder{.order_id = order_id, .shard = *shard};
-  order.view = OrderView{.order_id = order_id, .client = request.client,
-                         .clordid = request.clordid, .symbol = request.symbol,
-                         .side = request.side, .price = request.price, .qty = request.qty};
+  order.view = OrderView{.order_id = order_id,
+                         .client = request.client,
+                         .clordid = request.clordid,
+                         .symbol = request.symbol,
+                         .side = request.side,
+                         .price = request.price,
+                         .qty = request.qty};
   const uint64_t id = track(from, request, 1);
   forward(id, *shard,
-          ShardRequest{.kind = RequestKind::place, .order_id = order_id, .client = request.client,
-                       .clordid = request.clordid, .symbol = request.symbol,
-                       .side = request.side, .type = request.type, .tif = request.tif,
-                       .post_only = request.post_only, .price = request.price,
+          ShardRequest{.kind = RequestKind::place,
+                       .order_id = order_id,
+                       .client = request.client,
+                       .clordid = request.clordid,
+                       .symbol = request.symbol,
+                       .side = request.side,
+                       .type = request.type,
+                       .tif = request.tif,
+                       .post_only = request.post_only,
+                       .price = request.price,
                        .qty = request.qty});
 }
 
@@ -143,8 +162,10 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
     if (instrument == nullptr) {
       return reply(from, request, Verdict::reject, "unknown symbol", order.view);
     }
-    const OrderTerms terms{.kind = RequestKind::amend, .side = order.view.side,
-                           .price = request.price, .qty = request.qty};
+    const OrderTerms terms{.kind = RequestKind::amend,
+                           .side = order.view.side,
+                           .price = request.price,
+                           .qty = request.qty};
     if (auto reason = nonconformance(*instrument, terms)) {
       return reply(from, request, Verdict::reject, std::string(*reason), order.view);
     }
@@ -152,10 +173,14 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
   const uint64_t id = track(from, request, 1);
   if (acks_early(request, order)) answer(pending_.at(id), Verdict::ack, "", order.view);
   forward(id, order.shard,
-          ShardRequest{.kind = request.kind, .order_id = order.order_id,
-                       .client = request.client, .clordid = request.clordid,
-                       .symbol = order.view.symbol, .side = order.view.side,
-                       .price = request.price, .qty = request.qty});
+          ShardRequest{.kind = request.kind,
+                       .order_id = order.order_id,
+                       .client = request.client,
+                       .clordid = request.clordid,
+                       .symbol = order.view.symbol,
+                       .side = order.view.side,
+                       .price = request.price,
+                       .qty = request.qty});
 }
 
 // Defects that answer before the shard has: never with defect `none`.
@@ -172,14 +197,17 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
   const auto shards = static_cast<uint32_t>(config_.shards.size());
   const uint64_t id = track(from, request, shards);
   for (ShardId shard = 0; shard < shards; ++shard) {
-    forward(id, shard, ShardRequest{.kind = RequestKind::mass_cancel, .client = request.client,
-                                    .symbol = request.symbol});
+    forward(
+        id, shard,
+        ShardRequest{
+            .kind = RequestKind::mass_cancel, .client = request.client, .symbol = request.symbol});
   }
 }
 
 uint64_t Gateway::track(NodeId from, const ClientRequest& request, uint32_t shards) {
   const uint64_t id = next_request_id_++;
-  pending_.emplace(id, Pending{.client_node = from, .request = request,
+  pending_.emplace(id, Pending{.client_node = from,
+                               .request = request,
                                .meta_version = subscriber_.version(),
                                .shards_outstanding = shards});
   env_.set_timer(config_.request_timeout_us, id);
@@ -244,8 +272,8 @@ void Gateway::on_fill(const Fill& fill) {
   if (order != orders_.end() && order->second.order_id == fill.order_id) {
     OrderView& view = order->second.view;
     view.filled = std::max(view.filled, fill.order_filled);
-    view.status = fill.order_filled >= fill.order_qty ? OrdStatus::filled
-                                                      : OrdStatus::partially_filled;
+    view.status =
+        fill.order_filled >= fill.order_qty ? OrdStatus::filled : OrdStatus::partially_filled;
   }
   auto client = client_nodes_.find(fill.client);
   if (client != client_nodes_.end()) env_.send(client->second, fill);
@@ -260,14 +288,15 @@ void Gateway::on_order_update(const OrderUpdate& update) {
   if (client != client_nodes_.end()) env_.send(client->second, update);
 }
 
-void Gateway::answer(Pending& pending, Verdict verdict, std::string reason,
-                     const OrderView& view) {
+void Gateway::answer(Pending& pending, Verdict verdict, std::string reason, const OrderView& view) {
   if (pending.answered) return;
   pending.answered = true;
   ClientResponse response{.client = pending.request.client,
                           .request_id = pending.request.request_id,
-                          .kind = pending.request.kind, .verdict = verdict,
-                          .reason = std::move(reason), .order = view,
+                          .kind = pending.request.kind,
+                          .verdict = verdict,
+                          .reason = std::move(reason),
+                          .order = view,
                           .meta_version = pending.meta_version,
                           .cancelled_count = pending.cancelled_count};
   int64_t delay_us = 0;
@@ -279,8 +308,8 @@ void Gateway::answer(Pending& pending, Verdict verdict, std::string reason,
 
 void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
                     std::string reason, const OrderView& view) {
-  Pending pending{.client_node = client_node, .request = request,
-                  .meta_version = subscriber_.version()};
+  Pending pending{
+      .client_node = client_node, .request = request, .meta_version = subscriber_.version()};
   answer(pending, verdict, std::move(reason), view);
 }
 

@@ -71,8 +71,8 @@ class Gateway final : public Node {
   uint64_t track(NodeId from, const ClientRequest& request, uint32_t shards);
   void forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request);
   void answer(Pending& pending, Verdict verdict, std::string reason, const OrderView& view);
-  void reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
-             std::string reason, const OrderView& view);
+  void reply(NodeId client_node, const ClientRequest& request, Verdict verdict, std::string reason,
+             const OrderView& view);
   bool acks_early(const ClientRequest& request, const KnownOrder& order) const;
   std::optional<ShardId> route(const Instrument& instrument);
 

@@ -15,10 +15,10 @@ bool well_formed(const Instrument& record) {
 
 uint64_t checksum(const Instrument& record, MetaVersion version) {
   uint64_t h = mix64(hash_name(record.symbol) ^ version);
-  for (int64_t field : {record.tick_size, record.lot_size, record.min_qty, record.max_qty,
-                        record.min_price, record.max_price, int64_t{record.shard},
-                        static_cast<int64_t>(record.status), int64_t{record.schema},
-                        record.max_notional}) {
+  for (int64_t field :
+       {record.tick_size, record.lot_size, record.min_qty, record.max_qty, record.min_price,
+        record.max_price, int64_t{record.shard}, static_cast<int64_t>(record.status),
+        int64_t{record.schema}, record.max_notional}) {
     h = mix64(h ^ static_cast<uint64_t>(field));
   }
   return h;
@@ -37,9 +37,12 @@ std::optional<std::string_view> status_forbids(const Instrument& record, const O
     return std::nullopt;  // cancelling and asking are allowed in every status
   }
   switch (record.status) {
-    case TradingStatus::open: return std::nullopt;
-    case TradingStatus::halted: return "instrument halted";
-    case TradingStatus::cancel_only: return "instrument is cancel-only";
+    case TradingStatus::open:
+      return std::nullopt;
+    case TradingStatus::halted:
+      return "instrument halted";
+    case TradingStatus::cancel_only:
+      return "instrument is cancel-only";
     case TradingStatus::post_only:
       if (terms.kind == RequestKind::place && !(terms.post_only && terms.type == OrdType::limit)) {
         return "instrument accepts post-only limit orders only";
@@ -50,8 +53,8 @@ std::optional<std::string_view> status_forbids(const Instrument& record, const O
 }
 
 std::optional<std::string_view> price_invalid(const Instrument& record, const OrderTerms& terms) {
-  const bool has_price = terms.kind == RequestKind::amend ? terms.price != 0
-                                                          : terms.type == OrdType::limit;
+  const bool has_price =
+      terms.kind == RequestKind::amend ? terms.price != 0 : terms.type == OrdType::limit;
   if (!has_price) return std::nullopt;
   if (terms.price <= 0) return "price must be positive";
   if (terms.price % record.tick_size != 0) return "price not a multiple of the tick size";
@@ -87,13 +90,19 @@ std::optional<std::string_view> nonconformance(const Instrument& record, const O
 }
 
 bool is_validation_reason(std::string_view reason) {
-  static constexpr std::string_view kReasons[] = {
-      "instrument halted", "instrument is cancel-only",
-      "instrument accepts post-only limit orders only", "unknown trading status",
-      "post-only needs a limit order", "price must be positive",
-      "price not a multiple of the tick size", "price outside the price band",
-      "quantity must be positive", "quantity not a multiple of the lot size",
-      "quantity below the minimum", "quantity above the maximum", "notional above the maximum"};
+  static constexpr std::string_view kReasons[] = {"instrument halted",
+                                                  "instrument is cancel-only",
+                                                  "instrument accepts post-only limit orders only",
+                                                  "unknown trading status",
+                                                  "post-only needs a limit order",
+                                                  "price must be positive",
+                                                  "price not a multiple of the tick size",
+                                                  "price outside the price band",
+                                                  "quantity must be positive",
+                                                  "quantity not a multiple of the lot size",
+                                                  "quantity below the minimum",
+                                                  "quantity above the maximum",
+                                                  "notional above the maximum"};
   for (std::string_view known : kReasons) {
     if (known == reason) return true;
   }
@@ -107,9 +116,9 @@ const Instrument* MetadataState::find(std::string_view symbol) const {
 }
 
 void MetadataState::put(const Instrument& record) {
-  auto it = std::lower_bound(
-      instruments.begin(), instruments.end(), record.symbol,
-      [](const Instrument& i, const std::string& s) { return i.symbol < s; });
+  auto it =
+      std::lower_bound(instruments.begin(), instruments.end(), record.symbol,
+                       [](const Instrument& i, const std::string& s) { return i.symbol < s; });
   if (it != instruments.end() && it->symbol == record.symbol) {
     *it = record;
   } else {

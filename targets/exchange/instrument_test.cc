@@ -6,8 +6,13 @@ namespace ordeal::exchange {
 namespace {
 
 Instrument btc() {
-  return Instrument{.symbol = "BTC-USDT", .tick_size = 10, .lot_size = 2, .min_qty = 2,
-                    .max_qty = 100, .min_price = 1000, .max_price = 2000};
+  return Instrument{.symbol = "BTC-USDT",
+                    .tick_size = 10,
+                    .lot_size = 2,
+                    .min_qty = 2,
+                    .max_qty = 100,
+                    .min_price = 1000,
+                    .max_price = 2000};
 }
 
 OrderTerms limit_buy(Price price, Qty qty) {

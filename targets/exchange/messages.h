@@ -49,10 +49,10 @@ struct ClientResponse {
   uint64_t request_id = 0;
   RequestKind kind = RequestKind::place;
   Verdict verdict = Verdict::reject;
-  std::string reason;             // why rejected or unknown
-  OrderView order;                // the order after the request (place, amend, cancel, status)
-  MetaVersion meta_version = 0;   // the metadata version the request was validated against
-  uint32_t cancelled_count = 0;   // mass-cancel
+  std::string reason;            // why rejected or unknown
+  OrderView order;               // the order after the request (place, amend, cancel, status)
+  MetaVersion meta_version = 0;  // the metadata version the request was validated against
+  uint32_t cancelled_count = 0;  // mass-cancel
 };
 
 // One side of a trade, sent to the owner of that order.

@@ -39,7 +39,7 @@ class MetaSubscriber {
 
   MetaSubscriber(Env& env, SubscriberConfig config, const DefectSet& defects);
 
-  void start();  // subscribe; on node start
+  void start();       // subscribe; on node start
   void lose_state();  // the process died: the in-memory copy is gone
   bool on_message(NodeId from, const Message& message);  // true if it was for us
   bool on_timer(uint64_t timer_id);

@@ -11,7 +11,9 @@ constexpr int64_t kDefaultDelayMs = 200;
 constexpr int64_t kDefaultHoldBackMs = 100;
 constexpr int64_t kDefaultDowntimeMs = 300;
 
-int64_t ms_or(int64_t param, int64_t fallback_ms) { return (param > 0 ? param : fallback_ms) * 1000; }
+int64_t ms_or(int64_t param, int64_t fallback_ms) {
+  return (param > 0 ? param : fallback_ms) * 1000;
+}
 
 // Damages one field of an update in flight, keeping its checksum, the way a
 // bad write or a mistaken configuration push would.
@@ -20,14 +22,24 @@ void corrupt(MetaPublish& publish, const faults::Hit& hit) {
                                   : 1 + static_cast<int>(hit.draw % points::kCorruptFieldCount);
   Instrument& r = publish.record;
   switch (static_cast<points::CorruptField>(field)) {
-    case points::CorruptField::tick_size: r.tick_size = r.tick_size * 10 + 1; break;
-    case points::CorruptField::lot_size: r.lot_size = r.lot_size * 7 + 3; break;
-    case points::CorruptField::shard: r.shard = static_cast<ShardId>(r.shard + 1); break;
+    case points::CorruptField::tick_size:
+      r.tick_size = r.tick_size * 10 + 1;
+      break;
+    case points::CorruptField::lot_size:
+      r.lot_size = r.lot_size * 7 + 3;
+      break;
+    case points::CorruptField::shard:
+      r.shard = static_cast<ShardId>(r.shard + 1);
+      break;
     case points::CorruptField::status:
       r.status = r.status == TradingStatus::open ? TradingStatus::halted : TradingStatus::open;
       break;
-    case points::CorruptField::version: publish.version += 1000; break;
-    case points::CorruptField::price_band: r.min_price = r.max_price / 2; break;
+    case points::CorruptField::version:
+      publish.version += 1000;
+      break;
+    case points::CorruptField::price_band:
+      r.min_price = r.max_price / 2;
+      break;
   }
 }
 }  // namespace
@@ -61,7 +73,7 @@ void MetadataReplica::on_start() {
 }
 
 void MetadataReplica::on_crash() {
-  subscribers_.clear();  // connections die with the process
+  subscribers_.clear();                   // connections die with the process
   if (!leader()) follower_.lose_state();  // followers keep nothing; the leader has its log
 }
 
@@ -129,8 +141,8 @@ void MetadataReplica::on_heartbeat_tick() {
 
 void MetadataReplica::publish(const Instrument& record, MetaVersion version) {
   const Instrument served = as_served(record);
-  const MetaPublish publish{.version = version, .record = served,
-                            .checksum = checksum(served, version)};
+  const MetaPublish publish{
+      .version = version, .record = served, .checksum = checksum(served, version)};
   for (NodeId subscriber : subscribers_) send_publish(subscriber, publish);
 }
 
@@ -144,7 +156,8 @@ void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
     return;
   }
   int64_t delay_us = 0;
-  if (const auto hit = points::meta_update_delay.check()) delay_us = ms_or(hit.param, kDefaultDelayMs);
+  if (const auto hit = points::meta_update_delay.check())
+    delay_us = ms_or(hit.param, kDefaultDelayMs);
   env_.send(to, std::move(copy), delay_us);
 }
 

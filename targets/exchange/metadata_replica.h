@@ -19,7 +19,7 @@ namespace ordeal::exchange {
 struct ReplicaConfig {
   std::vector<NodeId> replicas;  // replicas[0] leads
   int64_t heartbeat_us = 50'000;
-  SubscriberConfig follower;     // how a follower follows the leader
+  SubscriberConfig follower;  // how a follower follows the leader
 };
 
 class MetadataReplica final : public Node {

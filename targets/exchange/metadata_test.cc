@@ -1,9 +1,8 @@
 // Metadata replication, failover, resync and the rolling upgrade, on the
 // simulated network with no faults armed.
-#include "targets/exchange/metadata_replica.h"
-
 #include <gtest/gtest.h>
 
+#include "targets/exchange/metadata_replica.h"
 #include "targets/exchange/test_support.h"
 
 namespace ordeal::exchange {

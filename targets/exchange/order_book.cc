@@ -5,8 +5,8 @@
 namespace ordeal::exchange {
 
 template <typename Levels>
-void OrderBook::take(Levels& levels, std::optional<Price> limit, Qty& qty,
-                     std::vector<Match>& out, bool buy) {
+void OrderBook::take(Levels& levels, std::optional<Price> limit, Qty& qty, std::vector<Match>& out,
+                     bool buy) {
   while (qty > 0 && !levels.empty()) {
     auto level = levels.begin();
     const Price price = level->first;

@@ -32,14 +32,29 @@ MetadataState default_metadata(int shards) {
   ORDEAL_ASSERT(shards > 0);
   MetadataState state{.version = 1};
   const auto shard = [&](int i) { return static_cast<ShardId>(i % shards); };
-  state.put(Instrument{.symbol = "BTC-USDT", .tick_size = 10, .lot_size = 1, .min_qty = 1,
-                       .max_qty = 1000, .min_price = 10'000, .max_price = 100'000,
+  state.put(Instrument{.symbol = "BTC-USDT",
+                       .tick_size = 10,
+                       .lot_size = 1,
+                       .min_qty = 1,
+                       .max_qty = 1000,
+                       .min_price = 10'000,
+                       .max_price = 100'000,
                        .shard = shard(0)});
-  state.put(Instrument{.symbol = "ETH-USDT", .tick_size = 5, .lot_size = 10, .min_qty = 10,
-                       .max_qty = 10'000, .min_price = 1'000, .max_price = 10'000,
+  state.put(Instrument{.symbol = "ETH-USDT",
+                       .tick_size = 5,
+                       .lot_size = 10,
+                       .min_qty = 10,
+                       .max_qty = 10'000,
+                       .min_price = 1'000,
+                       .max_price = 10'000,
                        .shard = shard(1)});
-  state.put(Instrument{.symbol = "SOL-USDT", .tick_size = 1, .lot_size = 100, .min_qty = 100,
-                       .max_qty = 100'000, .min_price = 10, .max_price = 1'000,
+  state.put(Instrument{.symbol = "SOL-USDT",
+                       .tick_size = 1,
+                       .lot_size = 100,
+                       .min_qty = 100,
+                       .max_qty = 100'000,
+                       .min_price = 10,
+                       .max_price = 1'000,
                        .shard = shard(2)});
   return state;
 }
@@ -51,7 +66,8 @@ namespace {
 // deployment.
 std::vector<NodeId> rotated(const std::vector<NodeId>& replicas, size_t home) {
   std::vector<NodeId> order;
-  for (size_t i = 0; i < replicas.size(); ++i) order.push_back(replicas[(home + i) % replicas.size()]);
+  for (size_t i = 0; i < replicas.size(); ++i)
+    order.push_back(replicas[(home + i) % replicas.size()]);
   return order;
 }
 }  // namespace
@@ -60,8 +76,10 @@ SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
   ORDEAL_ASSERT(config_.replicas > 0 && config_.shards > 0 && config_.clients > 0);
   std::vector<NodeId> replica_ids, shard_ids;
-  for (int i = 0; i < config_.replicas; ++i) replica_ids.push_back(net_.reserve(fmt::format("meta-{}", i)));
-  for (int i = 0; i < config_.shards; ++i) shard_ids.push_back(net_.reserve(fmt::format("engine-{}", i)));
+  for (int i = 0; i < config_.replicas; ++i)
+    replica_ids.push_back(net_.reserve(fmt::format("meta-{}", i)));
+  for (int i = 0; i < config_.shards; ++i)
+    shard_ids.push_back(net_.reserve(fmt::format("engine-{}", i)));
   const NodeId gateway_id = net_.reserve("gateway");
   const NodeId admin_id = net_.reserve("admin");
 
@@ -76,11 +94,12 @@ SimExchange::SimExchange(ExchangeConfig config)
     ShardConfig sc{.shard = static_cast<ShardId>(i),
                    .meta = SubscriberConfig{.replicas = rotated(replica_ids, i + 2)},
                    .peers = shard_ids};
-    shards_.push_back(std::make_unique<EngineShard>(net_.env(shard_ids[i]), shard_ids[i], sc,
-                                                    config_.defects));
+    shards_.push_back(
+        std::make_unique<EngineShard>(net_.env(shard_ids[i]), shard_ids[i], sc, config_.defects));
     net_.attach(shard_ids[i], *shards_.back());
   }
-  GatewayConfig gc{.shards = shard_ids, .meta = SubscriberConfig{.replicas = rotated(replica_ids, 1)},
+  GatewayConfig gc{.shards = shard_ids,
+                   .meta = SubscriberConfig{.replicas = rotated(replica_ids, 1)},
                    .request_timeout_us = config_.request_timeout_us};
   gateway_ = std::make_unique<Gateway>(net_.env(gateway_id), gateway_id, gc, config_.defects);
   net_.attach(gateway_id, *gateway_);
@@ -103,7 +122,8 @@ void SimExchange::submit(ClientRequest request) {
 }
 
 void SimExchange::update_metadata(const Instrument& record, uint64_t request_id) {
-  admin_->send(replicas_.front()->id(), MetaUpdateRequest{.request_id = request_id, .record = record});
+  admin_->send(replicas_.front()->id(),
+               MetaUpdateRequest{.request_id = request_id, .record = record});
 }
 
 void SimExchange::rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) {

@@ -40,8 +40,12 @@ class SimNetwork::NodeEnv final : public Env {
   }
   void set_timer(int64_t delay_us, uint64_t timer_id) override {
     ORDEAL_ASSERT(delay_us >= 0);
-    net_.push(Event{.time_us = net_.now_us_ + delay_us, .kind = EventKind::timer, .from = self_,
-                    .to = self_, .epoch = net_.slots_[self_].epoch, .timer_id = timer_id});
+    net_.push(Event{.time_us = net_.now_us_ + delay_us,
+                    .kind = EventKind::timer,
+                    .from = self_,
+                    .to = self_,
+                    .epoch = net_.slots_[self_].epoch,
+                    .timer_id = timer_id});
   }
   Rng& rng() override { return rng_; }
   void crash_self(int64_t down_us) override { net_.crash(self_, down_us); }
@@ -52,8 +56,12 @@ class SimNetwork::NodeEnv final : public Env {
     if (!net_.slots_[self_].up) return;  // a dead process sends nothing
     if (!net_.slots_[to].up) return;     // and nobody listens at a dead one
     const int64_t delay = net_.link_delay(self_, to, extra_delay_us, ordered);
-    net_.push(Event{.time_us = net_.now_us_ + delay, .kind = EventKind::message, .from = self_,
-                    .to = to, .epoch = net_.slots_[to].epoch, .message = std::move(message)});
+    net_.push(Event{.time_us = net_.now_us_ + delay,
+                    .kind = EventKind::message,
+                    .from = self_,
+                    .to = to,
+                    .epoch = net_.slots_[to].epoch,
+                    .message = std::move(message)});
   }
 
   SimNetwork& net_;
@@ -116,7 +124,8 @@ int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, b
   // The latency depends on the link and the send time only, not on how many
   // messages went before: removing one operation while shrinking leaves the
   // timing of unrelated traffic as it was.
-  Rng draw(mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ mix64(static_cast<uint64_t>(now_us_)))));
+  Rng draw(
+      mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ mix64(static_cast<uint64_t>(now_us_)))));
   int64_t arrival = now_us_ + draw.between(config_.latency_min_us, config_.latency_max_us) +
                     std::max<int64_t>(0, extra_delay_us);
   if (ordered) {
@@ -172,15 +181,18 @@ void SimNetwork::crash(NodeId id, int64_t down_us) {
   slot.up = false;
   ++slot.epoch;
   if (slot.node != nullptr) slot.node->on_crash();
-  push(Event{.time_us = now_us_ + std::max<int64_t>(down_us, 0), .kind = EventKind::restart,
-             .to = id, .epoch = slot.epoch});
+  push(Event{.time_us = now_us_ + std::max<int64_t>(down_us, 0),
+             .kind = EventKind::restart,
+             .to = id,
+             .epoch = slot.epoch});
 }
 
 bool SimNetwork::up(NodeId id) const { return slots_.at(id).up; }
 const std::string& SimNetwork::name(NodeId id) const { return slots_.at(id).name; }
 
 void SimNetwork::at(int64_t time_us, std::function<void()> action) {
-  push(Event{.time_us = std::max(time_us, now_us_), .kind = EventKind::action,
+  push(Event{.time_us = std::max(time_us, now_us_),
+             .kind = EventKind::action,
              .action = std::move(action)});
 }
 

@@ -37,15 +37,20 @@ struct Recorder : ExchangeListener {
 
 inline ClientRequest place(ClientId client, uint64_t request_id, std::string clordid, Side side,
                            Price price, Qty qty, std::string symbol = "BTC-USDT") {
-  return ClientRequest{.kind = RequestKind::place, .client = client, .request_id = request_id,
-                       .clordid = std::move(clordid), .symbol = std::move(symbol), .side = side,
-                       .price = price, .qty = qty};
+  return ClientRequest{.kind = RequestKind::place,
+                       .client = client,
+                       .request_id = request_id,
+                       .clordid = std::move(clordid),
+                       .symbol = std::move(symbol),
+                       .side = side,
+                       .price = price,
+                       .qty = qty};
 }
 
 inline ClientRequest about(RequestKind kind, ClientId client, uint64_t request_id,
                            std::string clordid) {
-  return ClientRequest{.kind = kind, .client = client, .request_id = request_id,
-                       .clordid = std::move(clordid)};
+  return ClientRequest{
+      .kind = kind, .client = client, .request_id = request_id, .clordid = std::move(clordid)};
 }
 
 inline ClientRequest amend(ClientId client, uint64_t request_id, std::string clordid, Price price,

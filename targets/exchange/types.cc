@@ -8,42 +8,60 @@ std::string_view to_string(TimeInForce tif) { return tif == TimeInForce::gtc ? "
 
 std::string_view to_string(TradingStatus status) {
   switch (status) {
-    case TradingStatus::open: return "open";
-    case TradingStatus::halted: return "halted";
-    case TradingStatus::cancel_only: return "cancel-only";
-    case TradingStatus::post_only: return "post-only";
+    case TradingStatus::open:
+      return "open";
+    case TradingStatus::halted:
+      return "halted";
+    case TradingStatus::cancel_only:
+      return "cancel-only";
+    case TradingStatus::post_only:
+      return "post-only";
   }
   return "?";
 }
 
 std::string_view to_string(OrdStatus status) {
   switch (status) {
-    case OrdStatus::none: return "none";
-    case OrdStatus::new_order: return "new";
-    case OrdStatus::partially_filled: return "partially-filled";
-    case OrdStatus::filled: return "filled";
-    case OrdStatus::cancelled: return "cancelled";
-    case OrdStatus::rejected: return "rejected";
+    case OrdStatus::none:
+      return "none";
+    case OrdStatus::new_order:
+      return "new";
+    case OrdStatus::partially_filled:
+      return "partially-filled";
+    case OrdStatus::filled:
+      return "filled";
+    case OrdStatus::cancelled:
+      return "cancelled";
+    case OrdStatus::rejected:
+      return "rejected";
   }
   return "?";
 }
 
 std::string_view to_string(RequestKind kind) {
   switch (kind) {
-    case RequestKind::place: return "place";
-    case RequestKind::amend: return "amend";
-    case RequestKind::cancel: return "cancel";
-    case RequestKind::mass_cancel: return "mass-cancel";
-    case RequestKind::status: return "status";
+    case RequestKind::place:
+      return "place";
+    case RequestKind::amend:
+      return "amend";
+    case RequestKind::cancel:
+      return "cancel";
+    case RequestKind::mass_cancel:
+      return "mass-cancel";
+    case RequestKind::status:
+      return "status";
   }
   return "?";
 }
 
 std::string_view to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::ack: return "ack";
-    case Verdict::reject: return "reject";
-    case Verdict::unknown: return "unknown";
+    case Verdict::ack:
+      return "ack";
+    case Verdict::reject:
+      return "reject";
+    case Verdict::unknown:
+      return "unknown";
   }
   return "?";
 }

@@ -46,10 +46,11 @@ inline constexpr std::array kSides = {Side::buy, Side::sell};
 inline constexpr std::array kOrdTypes = {OrdType::limit, OrdType::market};
 inline constexpr std::array kTimesInForce = {TimeInForce::gtc, TimeInForce::ioc};
 inline constexpr std::array kTradingStatuses = {TradingStatus::open, TradingStatus::halted,
-                                                TradingStatus::cancel_only, TradingStatus::post_only};
-inline constexpr std::array kOrdStatuses = {OrdStatus::none, OrdStatus::new_order,
-                                            OrdStatus::partially_filled, OrdStatus::filled,
-                                            OrdStatus::cancelled, OrdStatus::rejected};
+                                                TradingStatus::cancel_only,
+                                                TradingStatus::post_only};
+inline constexpr std::array kOrdStatuses = {
+    OrdStatus::none,   OrdStatus::new_order, OrdStatus::partially_filled,
+    OrdStatus::filled, OrdStatus::cancelled, OrdStatus::rejected};
 inline constexpr std::array kRequestKinds = {RequestKind::place, RequestKind::amend,
                                              RequestKind::cancel, RequestKind::mass_cancel,
                                              RequestKind::status};
