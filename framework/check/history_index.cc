@@ -1,9 +1,36 @@
 #include "framework/check/history_index.h"
 
+#include <array>
+
 namespace ordeal {
+namespace {
+
+enum List : uint8_t { kPlaces, kRequests, kFills, kObservations, kListCount, kNoList };
+
+// Which list of which order an event belongs in, if any.
+List list_of(const Event& e) {
+  using exchange::OrdStatus;
+  using exchange::RequestKind;
+  switch (e.type) {
+    case EventType::invoke:
+      if (e.kind == RequestKind::mass_cancel) return kNoList;
+      return e.kind == RequestKind::place ? kPlaces : kRequests;
+    case EventType::ok:
+      return e.kind != RequestKind::mass_cancel && e.status != OrdStatus::none ? kObservations
+                                                                               : kNoList;
+    case EventType::fill: return kFills;
+    case EventType::update: return kObservations;
+    case EventType::read: return e.status != OrdStatus::none ? kObservations : kNoList;
+    default: return kNoList;
+  }
+}
+
+}  // namespace
 
 HistoryIndex::HistoryIndex(const History& history) : history_(history) {
   const auto& events = history.events();
+  std::vector<std::array<uint32_t, kListCount>> counts;
+  std::vector<uint32_t> event_order(events.size(), kNone);
   for (uint32_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
     if (e.op != 0) {
@@ -12,50 +39,54 @@ HistoryIndex::HistoryIndex(const History& history) : history_(history) {
       if (e.type == EventType::invoke) op.invoke = i;
       if (is_completion(e.type) && op.completion == kNone) op.completion = i;
     }
-    switch (e.type) {
-      case EventType::invoke:
-        if (e.kind == exchange::RequestKind::mass_cancel) {
-          mass_cancels_.push_back(i);
-        } else if (e.kind == exchange::RequestKind::place) {
-          facts({e.client, e.order}).places.push_back(i);
-        } else {
-          facts({e.client, e.order}).requests.push_back(i);
-        }
-        break;
-      case EventType::ok:
-        if (e.kind != exchange::RequestKind::mass_cancel && e.status != exchange::OrdStatus::none) {
-          facts({e.client, e.order}).observations.push_back(i);
-        }
-        break;
-      case EventType::fill:
-        facts({e.client, e.order}).fills.push_back(i);
-        break;
-      case EventType::update:
-        facts({e.client, e.order}).observations.push_back(i);
-        break;
-      case EventType::read: {
-        OrderFacts& f = facts({e.client, e.order});
-        f.final_read = i;
-        if (e.status != exchange::OrdStatus::none) f.observations.push_back(i);
-        break;
-      }
-      case EventType::fault_start:
-      case EventType::fault_stop:
-        faults_.push_back(i);
-        break;
-      case EventType::meta:
-        metadata_.push_back(i);
-        break;
-      default:
-        break;
+    if (e.type == EventType::invoke && e.kind == exchange::RequestKind::mass_cancel) {
+      mass_cancels_.push_back(i);
     }
+    if (e.type == EventType::fault_start || e.type == EventType::fault_stop) faults_.push_back(i);
+    if (e.type == EventType::meta) metadata_.push_back(i);
+    const List list = list_of(e);
+    if (list == kNoList && e.type != EventType::read) continue;
+    const uint32_t id = order_id({e.client, e.order});
+    event_order[i] = id;
+    if (id >= counts.size()) counts.resize(id + 1, {});
+    if (e.type == EventType::read) orders_[id].final_read = i;
+    if (list != kNoList) ++counts[id][list];
+  }
+  // Lay the lists out back to back, then fill them in history order.
+  size_t total = 0;
+  for (const auto& c : counts) total += c[0] + c[1] + c[2] + c[3];
+  lists_.resize(total);
+  std::vector<std::array<uint32_t, kListCount>> next(counts.size());
+  uint32_t offset = 0;
+  for (size_t id = 0; id < counts.size(); ++id) {
+    for (int list = 0; list < kListCount; ++list) {
+      next[id][list] = offset;
+      offset += counts[id][list];
+    }
+  }
+  for (uint32_t i = 0; i < events.size(); ++i) {
+    if (event_order[i] == kNone) continue;
+    const List list = list_of(events[i]);
+    if (list != kNoList) lists_[next[event_order[i]][list]++] = i;
+  }
+  for (size_t id = 0; id < counts.size(); ++id) {
+    OrderFacts& f = orders_[id];
+    const uint32_t* end = lists_.data();
+    auto view = [&](int list) {
+      const uint32_t size = counts[id][list];
+      return std::span<const uint32_t>(end + next[id][list] - size, size);
+    };
+    f.places = view(kPlaces);
+    f.requests = view(kRequests);
+    f.fills = view(kFills);
+    f.observations = view(kObservations);
   }
 }
 
-OrderFacts& HistoryIndex::facts(OrderKey key) {
+uint32_t HistoryIndex::order_id(OrderKey key) {
   auto [it, inserted] = order_of_.try_emplace(key, static_cast<uint32_t>(orders_.size()));
   if (inserted) orders_.push_back(OrderFacts{.key = key});
-  return orders_[it->second];
+  return it->second;
 }
 
 const Operation* HistoryIndex::operation(uint32_t op) const {
