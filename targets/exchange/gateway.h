@@ -32,7 +32,6 @@ class Gateway final : public Node {
   void on_start() override;
 
   const MetaSubscriber& metadata() const { return subscriber_; }
-  size_t pending() const { return pending_.size(); }
 
  private:
   struct OrderKey {

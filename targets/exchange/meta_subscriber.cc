@@ -63,7 +63,6 @@ void MetaSubscriber::on_publish(const MetaPublish& publish) {
     need_resync();
     return;
   }
-  previous_ = state_;
   if (publish.version <= state_.version) {
     if (publish.version == state_.version || !defects_.has(Defect::reorder_applies_older)) return;
     // the defect: a late, older record overwrites the newer one; the version
@@ -71,9 +70,9 @@ void MetaSubscriber::on_publish(const MetaPublish& publish) {
   } else if (publish.version != state_.version + 1) {
     need_resync();  // a gap: an update was dropped or overtaken
     return;
-  } else {
-    state_.version = publish.version;
   }
+  previous_ = state_;  // only when the copy really changes
+  state_.version = std::max(state_.version, publish.version);
   state_.put(publish.record);
   if (on_change_) on_change_(&publish.record);
 }

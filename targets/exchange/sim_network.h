@@ -46,7 +46,6 @@ class SimNetwork {
   // Runs events up to and including `until_us`, at most `events_max` of them.
   // Returns false when the bound stopped it first.
   bool run_until(int64_t until_us, uint64_t events_max = 50'000'000);
-  bool idle() const { return queue_.empty(); }
   uint64_t events_run() const { return events_run_; }
 
   void crash(NodeId id, int64_t down_us);
