@@ -59,56 +59,33 @@ MetadataState default_metadata(int shards) {
   return state;
 }
 
-namespace {
-// Failover order for a subscriber whose home replica is `home`. Homes are
-// spread: the gateway reads from replica 1, shard i from replica 2 + i, so
-// that one replica's trouble reaches some nodes and not others, as in a real
-// deployment.
-std::vector<NodeId> rotated(const std::vector<NodeId>& replicas, size_t home) {
-  std::vector<NodeId> order;
-  for (size_t i = 0; i < replicas.size(); ++i)
-    order.push_back(replicas[(home + i) % replicas.size()]);
-  return order;
-}
-}  // namespace
-
 SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
   ORDEAL_ASSERT(config_.replicas > 0 && config_.shards > 0 && config_.clients > 0);
-  std::vector<NodeId> replica_ids, shard_ids;
-  for (int i = 0; i < config_.replicas; ++i)
-    replica_ids.push_back(net_.reserve(fmt::format("meta-{}", i)));
-  for (int i = 0; i < config_.shards; ++i)
-    shard_ids.push_back(net_.reserve(fmt::format("engine-{}", i)));
-  const NodeId gateway_id = net_.reserve("gateway");
-  const NodeId admin_id = net_.reserve("admin");
-
+  const Layout layout{.replicas = config_.replicas,
+                      .shards = config_.shards,
+                      .clients = config_.clients,
+                      .request_timeout_us = config_.request_timeout_us};
+  for (int id = 0; id < layout.nodes(); ++id) {
+    ORDEAL_ASSERT(net_.reserve(layout.name(static_cast<NodeId>(id))) == id);
+  }
   for (int i = 0; i < config_.replicas; ++i) {
-    ReplicaConfig rc{.replicas = replica_ids,
-                     .follower = SubscriberConfig{.replicas = {replica_ids.front()}}};
-    replicas_.push_back(std::make_unique<MetadataReplica>(net_.env(replica_ids[i]), replica_ids[i],
-                                                          rc, config_.defects, config_.metadata));
-    net_.attach(replica_ids[i], *replicas_.back());
+    replicas_.push_back(
+        make_replica(layout, i, net_.env(layout.replica(i)), config_.defects, config_.metadata));
+    net_.attach(layout.replica(i), *replicas_.back());
   }
   for (int i = 0; i < config_.shards; ++i) {
-    ShardConfig sc{.shard = static_cast<ShardId>(i),
-                   .meta = SubscriberConfig{.replicas = rotated(replica_ids, i + 2)},
-                   .peers = shard_ids};
-    shards_.push_back(
-        std::make_unique<EngineShard>(net_.env(shard_ids[i]), shard_ids[i], sc, config_.defects));
-    net_.attach(shard_ids[i], *shards_.back());
+    shards_.push_back(make_shard(layout, i, net_.env(layout.shard(i)), config_.defects));
+    net_.attach(layout.shard(i), *shards_.back());
   }
-  GatewayConfig gc{.shards = shard_ids,
-                   .meta = SubscriberConfig{.replicas = rotated(replica_ids, 1)},
-                   .request_timeout_us = config_.request_timeout_us};
-  gateway_ = std::make_unique<Gateway>(net_.env(gateway_id), gateway_id, gc, config_.defects);
-  net_.attach(gateway_id, *gateway_);
-  admin_ = std::make_unique<Port>(net_.env(admin_id), admin_id, listener_);
-  net_.attach(admin_id, *admin_);
-  for (int i = 0; i < config_.clients; ++i) {
-    const NodeId id = net_.reserve(fmt::format("client-{}", i + 1));
-    clients_.push_back(std::make_unique<Port>(net_.env(id), id, listener_));
-    net_.attach(id, *clients_.back());
+  gateway_ = make_gateway(layout, net_.env(layout.gateway()), config_.defects);
+  net_.attach(layout.gateway(), *gateway_);
+  admin_ = std::make_unique<Port>(net_.env(layout.admin()), layout.admin(), listener_);
+  net_.attach(layout.admin(), *admin_);
+  for (ClientId id = 1; id <= static_cast<ClientId>(config_.clients); ++id) {
+    clients_.push_back(
+        std::make_unique<Port>(net_.env(layout.client(id)), layout.client(id), listener_));
+    net_.attach(layout.client(id), *clients_.back());
   }
   net_.start();
 }

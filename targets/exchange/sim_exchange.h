@@ -14,10 +14,7 @@
 #include <memory>
 #include <vector>
 
-#include "targets/exchange/defects.h"
-#include "targets/exchange/engine_shard.h"
-#include "targets/exchange/gateway.h"
-#include "targets/exchange/metadata_replica.h"
+#include "targets/exchange/layout.h"
 #include "targets/exchange/sim_network.h"
 
 namespace ordeal::exchange {

@@ -1,0 +1,58 @@
+#include "targets/exchange/layout.h"
+
+#include <fmt/format.h>
+
+namespace ordeal::exchange {
+namespace {
+
+std::vector<NodeId> replica_ids(const Layout& layout) {
+  std::vector<NodeId> ids;
+  for (int i = 0; i < layout.replicas; ++i) ids.push_back(layout.replica(i));
+  return ids;
+}
+
+// Failover order for a subscriber whose home replica is `home`. Homes are
+// spread: the gateway reads from replica 1, shard i from replica 2 + i, so
+// that one replica's trouble reaches some nodes and not others, as in a real
+// deployment.
+std::vector<NodeId> rotated(const Layout& layout, int home) {
+  std::vector<NodeId> order;
+  for (int i = 0; i < layout.replicas; ++i)
+    order.push_back(layout.replica((home + i) % layout.replicas));
+  return order;
+}
+
+}  // namespace
+
+std::string Layout::name(NodeId id) const {
+  if (id < shard(0)) return fmt::format("meta-{}", id);
+  if (id < gateway()) return fmt::format("engine-{}", id - shard(0));
+  if (id == gateway()) return "gateway";
+  if (id == admin()) return "admin";
+  return fmt::format("client-{}", id - admin());
+}
+
+std::unique_ptr<MetadataReplica> make_replica(const Layout& layout, int index, Env& env,
+                                              const DefectSet& defects,
+                                              const MetadataState& initial) {
+  const std::vector<NodeId> ids = replica_ids(layout);
+  ReplicaConfig config{.replicas = ids, .follower = SubscriberConfig{.replicas = {ids.front()}}};
+  return std::make_unique<MetadataReplica>(env, layout.replica(index), config, defects, initial);
+}
+
+std::unique_ptr<EngineShard> make_shard(const Layout& layout, int index, Env& env,
+                                        const DefectSet& defects) {
+  ShardConfig config{.shard = static_cast<ShardId>(index),
+                     .meta = SubscriberConfig{.replicas = rotated(layout, index + 2)}};
+  for (int i = 0; i < layout.shards; ++i) config.peers.push_back(layout.shard(i));
+  return std::make_unique<EngineShard>(env, layout.shard(index), config, defects);
+}
+
+std::unique_ptr<Gateway> make_gateway(const Layout& layout, Env& env, const DefectSet& defects) {
+  GatewayConfig config{.meta = SubscriberConfig{.replicas = rotated(layout, 1)},
+                       .request_timeout_us = layout.request_timeout_us};
+  for (int i = 0; i < layout.shards; ++i) config.shards.push_back(layout.shard(i));
+  return std::make_unique<Gateway>(env, layout.gateway(), config, defects);
+}
+
+}  // namespace ordeal::exchange

@@ -1,0 +1,215 @@
+#include "targets/exchange/wire.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <type_traits>
+
+#include "framework/base/assert.h"
+
+namespace ordeal::exchange::wire {
+namespace {
+
+// Each message's fields, once: the same list serves writing and reading.
+template <typename A>
+void fields(A& a, Instrument& m) {
+  a(m.symbol, m.tick_size, m.lot_size, m.min_qty, m.max_qty, m.min_price, m.max_price, m.status,
+    m.shard, m.schema, m.max_notional);
+}
+template <typename A>
+void fields(A& a, ClientRequest& m) {
+  a(m.kind, m.client, m.request_id, m.clordid, m.symbol, m.side, m.type, m.tif, m.post_only,
+    m.price, m.qty);
+}
+template <typename A>
+void fields(A& a, OrderView& m) {
+  a(m.order_id, m.client, m.clordid, m.symbol, m.side, m.status, m.price, m.qty, m.filled);
+}
+template <typename A>
+void fields(A& a, ClientResponse& m) {
+  a(m.client, m.request_id, m.kind, m.verdict, m.reason, m.order, m.meta_version,
+    m.cancelled_count);
+}
+template <typename A>
+void fields(A& a, Fill& m) {
+  a(m.client, m.order_id, m.clordid, m.symbol, m.side, m.price, m.qty, m.trade_id, m.maker,
+    m.order_filled, m.order_qty);
+}
+template <typename A>
+void fields(A& a, OrderUpdate& m) {
+  a(m.order, m.reason);
+}
+template <typename A>
+void fields(A& a, ShardRequest& m) {
+  a(m.gateway_request_id, m.kind, m.order_id, m.client, m.clordid, m.symbol, m.side, m.type, m.tif,
+    m.post_only, m.price, m.qty, m.meta_version, m.gateway, m.hops);
+}
+template <typename A>
+void fields(A& a, ShardResponse& m) {
+  a(m.gateway_request_id, m.ok, m.reason, m.order, m.shard_version, m.cancelled_count);
+}
+template <typename A>
+void fields(A& a, MetaUpdateRequest& m) {
+  a(m.request_id, m.record);
+}
+template <typename A>
+void fields(A& a, MetaUpdateResult& m) {
+  a(m.request_id, m.ok, m.version, m.reason);
+}
+template <typename A>
+void fields(A& a, MetaPublish& m) {
+  a(m.version, m.record, m.checksum);
+}
+template <typename A>
+void fields(A& a, MetaHeartbeat& m) {
+  a(m.version);
+}
+template <typename A>
+void fields(A& /*a*/, MetaSubscribe& /*m*/) {}
+template <typename A>
+void fields(A& a, MetadataState& m) {
+  a(m.version, m.instruments);
+}
+template <typename A>
+void fields(A& a, MetaSnapshot& m) {
+  a(m.state, m.checksum);
+}
+
+template <typename T>
+constexpr bool kIsScalar = std::is_integral_v<T> || std::is_enum_v<T>;
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+  template <typename... T>
+  void operator()(T&... values) {
+    (put(values), ...);
+  }
+
+ private:
+  template <typename T>
+  void put(T& value) {
+    if constexpr (kIsScalar<T>) {
+      // Little-endian hosts only (x86-64, arm64): the bytes as they are.
+      out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      auto n = static_cast<uint32_t>(value.size());
+      put(n);
+      out_.append(value);
+    } else if constexpr (requires {
+                           value.size();
+                           value.begin();
+                         }) {
+      auto n = static_cast<uint32_t>(value.size());
+      put(n);
+      for (auto& item : value) put(item);
+    } else {
+      fields(*this, value);
+    }
+  }
+  std::string& out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <typename... T>
+  void operator()(T&... values) {
+    (get(values), ...);
+  }
+  bool failed() const { return failed_; }
+  bool at_end() const { return in_.empty(); }
+
+ private:
+  template <typename T>
+  void get(T& value) {
+    if constexpr (kIsScalar<T>) {
+      if (!take(sizeof(T))) return;
+      std::memcpy(&value, taken_.data(), sizeof(T));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      uint32_t n = 0;
+      get(n);
+      if (take(n)) value.assign(taken_);
+    } else if constexpr (requires {
+                           value.size();
+                           value.resize(0);
+                         }) {
+      uint32_t n = 0;
+      get(n);
+      // Every item takes at least one byte: a count beyond that is corrupt.
+      if (failed_ || n > in_.size()) {
+        failed_ = true;
+        return;
+      }
+      value.resize(n);
+      for (auto& item : value) get(item);
+    } else {
+      fields(*this, value);
+    }
+  }
+  bool take(size_t n) {
+    if (failed_ || n > in_.size()) {
+      failed_ = true;
+      return false;
+    }
+    taken_ = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return true;
+  }
+  std::string_view in_;
+  std::string_view taken_;
+  bool failed_ = false;
+};
+
+template <size_t I = 0>
+bool read_alternative(size_t index, Reader& reader, Message& message) {
+  if constexpr (I < std::variant_size_v<Message>) {
+    if (index != I) return read_alternative<I + 1>(index, reader, message);
+    std::variant_alternative_t<I, Message> value;
+    reader(value);
+    message = std::move(value);
+    return true;
+  } else {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::string encode(NodeId from, const Message& message) {
+  std::string out(kLengthBytes, '\0');
+  Writer writer(out);
+  auto type = static_cast<uint8_t>(message.index());
+  writer(from, type);
+  std::visit([&](const auto& m) { writer(const_cast<std::remove_cvref_t<decltype(m)>&>(m)); },
+             message);
+  const auto body = static_cast<uint32_t>(out.size() - kLengthBytes);
+  ORDEAL_ASSERT(body <= kFrameBytesMax, "frame of {} bytes", body);
+  std::memcpy(out.data(), &body, kLengthBytes);
+  return out;
+}
+
+Decoded decode(std::string_view body) {
+  Decoded d;
+  Reader reader(body);
+  uint8_t type = 0;
+  reader(d.from, type);
+  if (reader.failed()) {
+    d.error = "frame too short for its header";
+  } else if (!read_alternative(type, reader, d.message)) {
+    d.error = fmt::format("unknown message type {}", type);
+  } else if (reader.failed()) {
+    d.error = fmt::format("message type {} cut short", type);
+  } else if (!reader.at_end()) {
+    d.error = fmt::format("message type {} has trailing bytes", type);
+  }
+  return d;
+}
+
+uint32_t body_length(const char* prefix) {
+  uint32_t n = 0;
+  std::memcpy(&n, prefix, kLengthBytes);
+  return n;
+}
+
+}  // namespace ordeal::exchange::wire

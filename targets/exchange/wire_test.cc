@@ -1,0 +1,104 @@
+#include "targets/exchange/wire.h"
+
+#include <gtest/gtest.h>
+
+#include "targets/exchange/sim_exchange.h"
+
+namespace ordeal::exchange {
+namespace {
+
+std::string body_of(const std::string& frame) {
+  EXPECT_EQ(wire::body_length(frame.data()), frame.size() - wire::kLengthBytes);
+  return frame.substr(wire::kLengthBytes);
+}
+
+TEST(Wire, EveryMessageTypeRoundTrips) {
+  const Instrument record = default_metadata(2).instruments.front();
+  const OrderView view{.order_id = 9,
+                       .client = 2,
+                       .clordid = "c2-1",
+                       .symbol = "BTC-USDT",
+                       .side = Side::sell,
+                       .status = OrdStatus::partially_filled,
+                       .price = 50'000,
+                       .qty = 7,
+                       .filled = 3};
+  const std::vector<Message> messages = {
+      ClientRequest{.kind = RequestKind::amend,
+                    .client = 3,
+                    .request_id = 1ull << 41,
+                    .clordid = "c3-7",
+                    .symbol = "ETH-USDT",
+                    .side = Side::sell,
+                    .type = OrdType::market,
+                    .tif = TimeInForce::ioc,
+                    .post_only = true,
+                    .price = -5,
+                    .qty = 12},
+      ClientResponse{.client = 2,
+                     .request_id = 4,
+                     .kind = RequestKind::mass_cancel,
+                     .verdict = Verdict::unknown,
+                     .reason = "timeout",
+                     .order = view,
+                     .meta_version = 17,
+                     .cancelled_count = 3},
+      Fill{.client = 2,
+           .order_id = 9,
+           .clordid = "c2-1",
+           .symbol = "BTC-USDT",
+           .price = 50'000,
+           .qty = 2,
+           .trade_id = 77,
+           .maker = true,
+           .order_filled = 3,
+           .order_qty = 7},
+      OrderUpdate{.order = view, .reason = "mass cancel"},
+      ShardRequest{
+          .gateway_request_id = 5, .order_id = 9, .clordid = "c2-1", .gateway = 4, .hops = 2},
+      ShardResponse{.gateway_request_id = 5, .ok = true, .order = view, .shard_version = 3},
+      MetaUpdateRequest{.request_id = 8, .record = record},
+      MetaUpdateResult{.request_id = 8, .ok = false, .version = 4, .reason = "not leader"},
+      MetaPublish{.version = 5, .record = record, .checksum = checksum(record, 5)},
+      MetaHeartbeat{.version = 5},
+      MetaSubscribe{},
+      MetaSnapshot{.state = default_metadata(3), .checksum = 42},
+  };
+  ASSERT_EQ(messages.size(), std::variant_size_v<Message>);
+  for (const Message& m : messages) {
+    const std::string frame = wire::encode(6, m);
+    const wire::Decoded d = wire::decode(body_of(frame));
+    ASSERT_EQ(d.error, "") << "type " << m.index();
+    EXPECT_EQ(d.from, 6);
+    EXPECT_EQ(d.message.index(), m.index());
+    EXPECT_EQ(wire::encode(6, d.message), frame) << "type " << m.index();
+  }
+  const auto snapshot =
+      std::get<MetaSnapshot>(wire::decode(body_of(wire::encode(1, messages.back()))).message);
+  EXPECT_EQ(snapshot.state, default_metadata(3));
+  const auto request =
+      std::get<ClientRequest>(wire::decode(body_of(wire::encode(1, messages[0]))).message);
+  EXPECT_EQ(request.clordid, "c3-7");
+  EXPECT_EQ(request.price, -5);
+  EXPECT_EQ(request.tif, TimeInForce::ioc);
+}
+
+TEST(Wire, DamagedFramesAreErrorsNotCrashes) {
+  const std::string body =
+      body_of(wire::encode(1, MetaSnapshot{.state = default_metadata(2), .checksum = 1}));
+  for (size_t cut = 0; cut < body.size(); ++cut) {
+    EXPECT_NE(wire::decode(std::string_view(body).substr(0, cut)).error, "") << cut;
+  }
+  EXPECT_NE(wire::decode(body + "x").error, "");
+  std::string unknown_type = body;
+  unknown_type[2] = 99;
+  EXPECT_EQ(wire::decode(unknown_type).error, "unknown message type 99");
+  // A count that claims more items than bytes remain is refused before allocating.
+  std::string huge_count = body;
+  huge_count[3 + 8] = '\xff';
+  huge_count[3 + 9] = '\xff';
+  EXPECT_NE(wire::decode(huge_count).error, "");
+}
+
+}  // namespace
+}  // namespace ordeal::exchange
