@@ -1,12 +1,18 @@
 #include "targets/exchange/live_network.h"
 
-#include <atomic>
+// Asio's coroutine headers use std::exchange without including <utility>.
+#include <utility>
+// clang-format off
 #include <boost/asio.hpp>
+// clang-format on
+
+#include <fmt/format.h>
+
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <map>
 #include <optional>
-#include <utility>  // before Asio (see NOTES-deps: GCC 12)
 
 #include "framework/base/assert.h"
 #include "targets/exchange/wire.h"
@@ -17,6 +23,20 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr NodeId kUnknownPeer = 0xffff;
+
+// Binds and listens; an error message or empty.
+std::string open_acceptor(tcp::acceptor& acceptor, const LiveAddress& address) {
+  boost::system::error_code ec;
+  const auto ip = asio::ip::make_address(address.host, ec);
+  if (ec) return fmt::format("bad address {}", address.host);
+  const tcp::endpoint endpoint(ip, address.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) return "";
+  return fmt::format("cannot listen on {}:{}: {}", address.host, address.port, ec.message());
+}
 }  // namespace
 
 class LiveNetwork::Impl {
@@ -55,6 +75,10 @@ class LiveNetwork::Impl {
   void on_frame(const std::shared_ptr<Link>& link);
   void close(const std::shared_ptr<Link>& link);
   void accept(Local& local);
+
+  struct Control;
+  std::string serve_control(const LiveAddress& address, ControlHandler handler);
+  void control_accept(const std::shared_ptr<Control>& control);
 
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
@@ -277,20 +301,9 @@ void LiveNetwork::Impl::set_timer(Local& local, int64_t delay_us, uint64_t timer
 std::string LiveNetwork::Impl::listen(Local& local) {
   auto it = addresses.find(local.id);
   if (it == addresses.end()) return "";
-  boost::system::error_code ec;
-  const auto ip = asio::ip::make_address(it->second.host, ec);
-  if (ec) return "bad address " + it->second.host;
-  tcp::acceptor& acceptor = local.acceptor.emplace(io);
-  const tcp::endpoint endpoint(ip, it->second.port);
-  if (!acceptor.open(endpoint.protocol(), ec) &&
-      !acceptor.set_option(tcp::acceptor::reuse_address(true), ec) &&
-      !acceptor.bind(endpoint, ec) &&
-      !acceptor.listen(asio::socket_base::max_listen_connections, ec)) {
-    accept(local);
-    return "";
-  }
-  return "cannot listen on " + it->second.host + ":" + std::to_string(it->second.port) + ": " +
-         ec.message();
+  std::string error = open_acceptor(local.acceptor.emplace(io), it->second);
+  if (error.empty()) accept(local);
+  return error;
 }
 
 void LiveNetwork::Impl::accept(Local& local) {
@@ -327,6 +340,61 @@ void LiveNetwork::Impl::crash(NodeId id, int64_t down_us) {
     local.up = true;
     local.node->on_start();
   });
+}
+
+struct LiveNetwork::Impl::Control {
+  Control(asio::io_context& io, ControlHandler h)
+      : acceptor(io), handler(std::make_shared<ControlHandler>(std::move(h))) {}
+  tcp::acceptor acceptor;
+  std::shared_ptr<const ControlHandler> handler;
+};
+
+namespace {
+
+// Answers lines on one control connection until it closes.
+struct ControlSession : std::enable_shared_from_this<ControlSession> {
+  ControlSession(tcp::socket s, std::shared_ptr<const LiveNetwork::ControlHandler> h)
+      : socket(std::move(s)), handler(std::move(h)) {}
+  void read() {
+    asio::async_read_until(socket, asio::dynamic_buffer(in, LiveNetwork::kControlLineMax), '\n',
+                           [self = shared_from_this()](const boost::system::error_code& ec,
+                                                       size_t n) { self->on_line(ec, n); });
+  }
+  void on_line(const boost::system::error_code& ec, size_t n) {
+    if (ec) return;  // closed, or a line over the limit: hang up
+    std::string line = in.substr(0, n - 1);
+    in.erase(0, n);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out = (*handler)(line) + "\n";
+    asio::async_write(socket, asio::buffer(out),
+                      [self = shared_from_this()](const boost::system::error_code& error, size_t) {
+                        if (!error) self->read();
+                      });
+  }
+  tcp::socket socket;
+  std::shared_ptr<const LiveNetwork::ControlHandler> handler;
+  std::string in, out;
+};
+}  // namespace
+
+std::string LiveNetwork::Impl::serve_control(const LiveAddress& address, ControlHandler handler) {
+  auto control = std::make_shared<Control>(io, std::move(handler));
+  std::string error = open_acceptor(control->acceptor, address);
+  if (error.empty()) control_accept(control);
+  return error;
+}
+
+void LiveNetwork::Impl::control_accept(const std::shared_ptr<Control>& control) {
+  control->acceptor.async_accept(
+      [this, control](const boost::system::error_code& ec, tcp::socket socket) {
+        if (ec) return;
+        std::make_shared<ControlSession>(std::move(socket), control->handler)->read();
+        control_accept(control);
+      });
+}
+
+std::string LiveNetwork::serve_control(const LiveAddress& address, ControlHandler handler) {
+  return impl_->serve_control(address, std::move(handler));
 }
 
 LiveNetwork::LiveNetwork(uint64_t seed) : impl_(std::make_unique<Impl>(seed)) {}

@@ -74,6 +74,13 @@ class LiveNetwork {
 
   const LiveCounters& counters() const;
 
+  // A line-based control endpoint on this network's thread: each line in
+  // (at most kControlLineMax bytes) gets the handler's answer and a newline.
+  // Returns an error message or empty.
+  static constexpr size_t kControlLineMax = 4096;
+  using ControlHandler = std::function<std::string(const std::string& line)>;
+  std::string serve_control(const LiveAddress& address, ControlHandler handler);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

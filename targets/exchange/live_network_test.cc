@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <thread>
 
+#include "targets/exchange/control_client.h"
 #include "targets/exchange/wire.h"
 
 namespace ordeal::exchange {
@@ -140,6 +141,30 @@ TEST(LiveNetwork, GarbageOnTheWireClosesOnlyThatConnection) {
   client.node.send(5);
   client.wait_for(1);
   EXPECT_EQ(client.node.ids, std::vector<uint64_t>{5});
+}
+
+}  // namespace
+}  // namespace ordeal::exchange
+
+namespace ordeal::exchange {
+namespace {
+
+TEST(LiveNetwork, ControlEndpointAnswersLinesAndTimesOut) {
+  const uint16_t port = free_loopback_port();
+  LiveNetwork net(4);
+  ASSERT_EQ(net.serve_control({"127.0.0.1", port},
+                              [](const std::string& line) { return "echo " + line; }),
+            "");
+  std::thread serving([&] { net.run_for(5'000'000); });
+  const ControlReply reply = control_call({"127.0.0.1", port}, "ping", 2000);
+  EXPECT_TRUE(reply.ok) << reply.text;
+  EXPECT_EQ(reply.text, "echo ping");
+  net.stop();
+  serving.join();
+  // Nobody serves now: a clear error, quickly.
+  const ControlReply refused = control_call({"127.0.0.1", port}, "ping", 2000);
+  EXPECT_FALSE(refused.ok);
+  EXPECT_NE(refused.text.find(std::to_string(port)), std::string::npos) << refused.text;
 }
 
 }  // namespace

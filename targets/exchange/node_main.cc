@@ -1,0 +1,134 @@
+// exchange-node: one node of the reference exchange as a process, for the
+// cluster target. The same node code as in the simulator, over TCP and the
+// real clock. ordeal's cluster launcher starts one per node:
+//
+//   exchange-node --role engine --index 1 --base-port 7100 --seed 7
+//
+// Node k of the layout (layout.h) takes data port base+2k and control port
+// base+2k+1 on the host. Stops cleanly on SIGINT or SIGTERM, and dies with
+// its parent when --parent-pid is given.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "faults/fault_point.h"
+#include "targets/exchange/layout.h"
+#include "targets/exchange/live_network.h"
+#include "targets/exchange/node_control.h"
+#include "targets/exchange/sim_exchange.h"
+
+namespace {
+
+using namespace ordeal::exchange;
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+struct Options {
+  std::string role;
+  int index = 0;
+  Layout layout;
+  std::string host = "127.0.0.1";
+  int base_port = 0;
+  uint64_t seed = 1;
+  std::string defect = "none";
+  int parent_pid = 0;
+};
+
+LiveAddress data_address(const Options& o, NodeId id) {
+  return {o.host, static_cast<uint16_t>(o.base_port + 2 * id)};
+}
+LiveAddress control_address(const Options& o, NodeId id) {
+  return {o.host, static_cast<uint16_t>(o.base_port + 2 * id + 1)};
+}
+
+int serve(const Options& o, const DefectSet& defects) {
+  LiveNetwork net(ordeal::mix64(o.seed ^ static_cast<uint64_t>(o.index) ^
+                                ordeal::hash_name(o.role)));
+  for (int i = 0; i < o.layout.replicas; ++i)
+    net.set_address(o.layout.replica(i), data_address(o, o.layout.replica(i)));
+  for (int i = 0; i < o.layout.shards; ++i)
+    net.set_address(o.layout.shard(i), data_address(o, o.layout.shard(i)));
+  net.set_address(o.layout.gateway(), data_address(o, o.layout.gateway()));
+
+  std::unique_ptr<Node> node;
+  NodeHandle handle;
+  if (o.role == "meta") {
+    auto replica = make_replica(o.layout, o.index, net.env(o.layout.replica(o.index)), defects,
+                                default_metadata(o.layout.shards));
+    handle = {.id = replica->id(), .ready = [] { return true; }, .replica = replica.get()};
+    node = std::move(replica);
+  } else if (o.role == "engine") {
+    auto shard = make_shard(o.layout, o.index, net.env(o.layout.shard(o.index)), defects);
+    handle = {.id = shard->id(), .ready = [s = shard.get()] { return s->metadata().fresh(); }};
+    node = std::move(shard);
+  } else {
+    auto gateway = make_gateway(o.layout, net.env(o.layout.gateway()), defects);
+    handle = {.id = gateway->id(), .ready = [g = gateway.get()] { return g->metadata().fresh(); }};
+    node = std::move(gateway);
+  }
+  handle.name = o.layout.name(handle.id);
+  net.attach(handle.id, *node);
+  std::string error = net.serve_control(control_address(o, handle.id), node_control(net, handle));
+  if (error.empty()) error = net.start();
+  if (!error.empty()) {
+    fmt::print(stderr, "exchange-node {}: {}\n", handle.name, error);
+    return 3;
+  }
+  fmt::print(stderr, "exchange-node {}: serving on {}:{}\n", handle.name, o.host,
+             data_address(o, handle.id).port);
+  while (g_stop == 0) net.run_for(20'000);
+  ordeal::faults::disarm_all();
+  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped)\n",
+             handle.name, net.counters().frames_received, net.counters().frames_sent,
+             net.counters().frames_dropped);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app("One node of ordeal's reference exchange, for the cluster target.",
+               "exchange-node");
+  app.add_option("--role", o.role, "meta, engine or gateway")
+      ->required()
+      ->check(CLI::IsMember({"meta", "engine", "gateway"}));
+  app.add_option("--index", o.index, "which replica or shard (from 0)")->check(CLI::Range(0, 15));
+  app.add_option("--replicas", o.layout.replicas, "metadata replicas")->check(CLI::Range(1, 9));
+  app.add_option("--shards", o.layout.shards, "engine shards")->check(CLI::Range(1, 16));
+  app.add_option("--clients", o.layout.clients, "client ports")->check(CLI::Range(1, 64));
+  app.add_option("--host", o.host, "address every node listens on");
+  app.add_option("--base-port", o.base_port, "node k uses ports base+2k and base+2k+1")
+      ->required()
+      ->check(CLI::Range(1024, 65000));
+  app.add_option("--seed", o.seed, "the node's random stream");
+  app.add_option("--defect", o.defect, "planted defect (ordeal list defects)");
+  app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
+  CLI11_PARSE(app, argc, argv);
+
+  if (o.parent_pid > 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != o.parent_pid) return 0;  // the launcher is already gone
+  }
+  const int count = o.role == "meta" ? o.layout.replicas : o.role == "engine" ? o.layout.shards : 1;
+  if (o.index >= count) {
+    fmt::print(stderr, "exchange-node: --index {} but only {} {} node(s)\n", o.index, count,
+               o.role);
+    return 2;
+  }
+  auto defects = DefectSet::parse(o.defect);
+  if (!defects) {
+    fmt::print(stderr, "exchange-node: unknown defect '{}'\n", o.defect);
+    return 2;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  return serve(o, *defects);
+}
