@@ -1,7 +1,7 @@
 // A case: one generated test. Per-client sequences of operations, metadata
 // changes and the nemesis schedule (fault windows, a rolling upgrade), plus
 // the seed of the simulated network. Plain data: RapidCheck generates and
-// shrinks it (generate.h), the sim runner runs it (sim_runner.h), a repro
+// shrinks it (generate.h), a case run runs it (case_run.h), a repro
 // file pins it (repro.h).
 //
 // Operations refer to earlier orders by index, not by id, so that removing

@@ -7,7 +7,7 @@
 #include "framework/history/history_jsonl.h"
 #include "framework/run/repro.h"
 #include "framework/run/runner.h"
-#include "framework/run/sim_runner.h"
+#include "framework/run/sim_target.h"
 
 namespace ordeal {
 namespace {

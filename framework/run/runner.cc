@@ -12,7 +12,7 @@
 
 #include "framework/base/assert.h"
 #include "framework/run/generate.h"
-#include "framework/run/sim_runner.h"
+#include "framework/run/sim_target.h"
 
 namespace ordeal {
 

@@ -1,12 +1,9 @@
-#include "framework/run/sim_runner.h"
+#include "framework/run/case_run.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
-
-#include "faults/fault_point.h"
-#include "targets/exchange/sim_exchange.h"
 
 namespace ordeal {
 namespace {
@@ -18,6 +15,7 @@ constexpr int64_t kQuietUs = 1'000'000;  // after the nemesis heals, before fina
 constexpr int64_t kStepUs = 10'000;
 constexpr int64_t kCaseUsMax = 600'000'000;  // a case never runs longer than 10 virtual minutes
 constexpr uint64_t kReadBase = uint64_t{1} << 40;
+constexpr int64_t kLeaseMarginMs = 5'000;
 
 // Where an operation's prices and quantities come from: the symbol's
 // original record. Prices sit on a grid of ten ticks, so that they stay valid
@@ -31,20 +29,12 @@ struct Grid {
 
 class CaseRun final : public ExchangeListener {
  public:
-  CaseRun(const Scenario& s, const Case& c, const DefectSet& defects)
-      : s_(s),
-        c_(c),
-        exchange_(ExchangeConfig{.seed = c.seed,
-                                 .defects = defects,
-                                 .replicas = s.replicas,
-                                 .shards = s.shards,
-                                 .clients = static_cast<int>(c.clients.size()),
-                                 .metadata = default_metadata(s.shards)}),
-        clients_(c.clients.size()) {
+  CaseRun(Target& target, const Scenario& s, const Case& c)
+      : s_(s), c_(c), exchange_(target), clients_(c.clients.size()) {
     exchange_.set_listener(this);
     for (const std::string& symbol : s.symbols) grids_.push_back(grid_of(symbol));
   }
-  ~CaseRun() override { faults::disarm_all(); }
+  ~CaseRun() override { exchange_.set_listener(nullptr); }
 
   History run();
 
@@ -80,7 +70,7 @@ class CaseRun final : public ExchangeListener {
 
   const Scenario& s_;
   const Case& c_;
-  SimExchange exchange_;
+  Target& exchange_;
   History h_;
   std::vector<Grid> grids_;
   std::vector<Client> clients_;
@@ -92,7 +82,7 @@ class CaseRun final : public ExchangeListener {
 };
 
 Grid CaseRun::grid_of(const std::string& symbol) const {
-  const Instrument* r = exchange_.config().metadata.find(symbol);
+  const Instrument* r = exchange_.initial_metadata().find(symbol);
   ORDEAL_ASSERT(r != nullptr, "scenario symbol {} unknown", symbol);
   Grid g{.step = r->tick_size * 10, .unit = std::max(r->lot_size, r->min_qty), .record = r};
   g.mid = (r->min_price + r->max_price) / 2 / g.step * g.step;
@@ -100,10 +90,10 @@ Grid CaseRun::grid_of(const std::string& symbol) const {
 }
 
 History CaseRun::run() {
-  exchange_.run_for(kSettleUs);
+  exchange_.run_until(exchange_.now_us() + kSettleUs);
   t0_us_ = exchange_.now_us();
-  for (const Instrument& record : exchange_.config().metadata.instruments) {
-    record_meta(exchange_.config().metadata.version, record);
+  for (const Instrument& record : exchange_.initial_metadata().instruments) {
+    record_meta(exchange_.initial_metadata().version, record);
   }
   schedule_nemesis();
   schedule_metadata();
@@ -111,7 +101,9 @@ History CaseRun::run() {
   auto all_done = [&] {
     return std::all_of(clients_.begin(), clients_.end(), [](const Client& c) { return c.done; });
   };
-  while (!all_done() && exchange_.now_us() - t0_us_ < kCaseUsMax) exchange_.run_for(kStepUs);
+  while (!all_done() && exchange_.now_us() - t0_us_ < kCaseUsMax && exchange_.error().empty()) {
+    exchange_.run_until(exchange_.now_us() + kStepUs);
+  }
   exchange_.run_until(std::max(exchange_.now_us(), nemesis_end_us_) + kQuietUs);
   final_reads();
   return std::move(h_);
@@ -140,16 +132,20 @@ void CaseRun::schedule_nemesis() {
       nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
       const uint64_t seed =
           mix64(c_.seed ^ hash_name(spec.point) ^ static_cast<uint64_t>(start_ms));
-      exchange_.network().at(start_us, [this, &spec, seed] {
-        faults::arm(spec.point,
-                    {.probability = spec.probability, .param = spec.param, .seed = seed});
+      // Leased a little beyond the window: the disarm at its end is what
+      // heals it; the lease only covers a run that died on the way.
+      const int64_t lease_ms = end_ms - start_ms + kLeaseMarginMs;
+      exchange_.at(start_us, [this, &spec, seed, lease_ms] {
+        exchange_.arm(spec.point,
+                      {.probability = spec.probability, .param = spec.param, .seed = seed},
+                      lease_ms);
         h_.append({.time_us = exchange_.now_us(),
                    .number = spec.param,
                    .text = h_.intern(spec.point),
                    .type = EventType::fault_start});
       });
-      exchange_.network().at(end_us, [this, &spec] {
-        faults::disarm(spec.point);
+      exchange_.at(end_us, [this, &spec] {
+        exchange_.disarm(spec.point);
         h_.append({.time_us = exchange_.now_us(),
                    .number = spec.param,
                    .text = h_.intern(spec.point),
@@ -164,7 +160,7 @@ void CaseRun::schedule_nemesis() {
   nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
   exchange_.rolling_upgrade(start_us, s_.upgrade_step_ms * 1000, s_.upgrade_down_ms * 1000);
   for (const bool start : {true, false}) {
-    exchange_.network().at(start ? start_us : end_us, [this, start] {
+    exchange_.at(start ? start_us : end_us, [this, start] {
       h_.append({.time_us = exchange_.now_us(),
                  .number = s_.upgrade_step_ms,
                  .text = h_.intern("rolling-upgrade"),
@@ -176,9 +172,9 @@ void CaseRun::schedule_nemesis() {
 void CaseRun::schedule_metadata() {
   uint64_t request_id = 0;
   for (const MetaChange& change : c_.metadata) {
-    exchange_.network().at(t0_us_ + change.at_ms * 1000, [this, change, id = ++request_id] {
+    exchange_.at(t0_us_ + change.at_ms * 1000, [this, change, id = ++request_id] {
       const Grid& g = grids_[change.symbol];
-      const Instrument* current = exchange_.replica(0).state().find(g.record->symbol);
+      const Instrument* current = exchange_.current_record(g.record->symbol);
       if (current == nullptr) return;
       Instrument record = *current;
       switch (change.kind) {
@@ -212,8 +208,7 @@ void CaseRun::schedule_next(size_t client, int64_t after_us) {
     return;
   }
   const int64_t at_us = t0_us_ + int64_t{c_.clients[client][state.next].at_ms} * 1000;
-  exchange_.network().at(std::max(exchange_.now_us() + after_us, at_us),
-                         [this, client] { send(client); });
+  exchange_.at(std::max(exchange_.now_us() + after_us, at_us), [this, client] { send(client); });
 }
 
 ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
@@ -303,7 +298,7 @@ void CaseRun::send(size_t client) {
   state.outstanding = next_op_;
   const int64_t deadline_us =
       std::max(exchange_.now_us(), nemesis_end_us_) + int64_t{s_.answer_bound_ms} * 1000;
-  exchange_.network().at(deadline_us, [this, client, op_id = next_op_] {
+  exchange_.at(deadline_us, [this, client, op_id = next_op_] {
     if (clients_[client].outstanding == op_id) complete(client, nullptr);
   });
   exchange_.submit(std::move(request));
@@ -425,14 +420,16 @@ void CaseRun::final_reads() {
   auto answered = [&] {
     return std::all_of(reads_.begin(), reads_.end(), [](const Read& r) { return r.answered; });
   };
-  while (!answered() && exchange_.now_us() < until_us) exchange_.run_for(kStepUs);
+  while (!answered() && exchange_.now_us() < until_us && exchange_.error().empty()) {
+    exchange_.run_until(exchange_.now_us() + kStepUs);
+  }
 }
 
 }  // namespace
 
-History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& defects) {
+History run_case(Target& target, const Scenario& scenario, const Case& c) {
   ORDEAL_ASSERT(!c.clients.empty());
-  CaseRun run(scenario, c, defects);
+  CaseRun run(target, scenario, c);
   return run.run();
 }
 

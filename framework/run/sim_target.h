@@ -1,0 +1,24 @@
+// The `inproc` target: the whole reference exchange in this process on the
+// simulated network, one thread, virtual time, every random choice from the
+// case's seed. A fresh exchange per case.
+//
+//   History h = run_sim_case(scenario, c, defects);
+#pragma once
+
+#include <memory>
+
+#include "framework/history/history.h"
+#include "framework/run/case.h"
+#include "framework/run/scenario.h"
+#include "framework/run/target.h"
+#include "targets/exchange/defects.h"
+
+namespace ordeal {
+
+std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
+                                        const exchange::DefectSet& defects);
+
+// make_sim_target + run_case.
+History run_sim_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects);
+
+}  // namespace ordeal
