@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <random>
 
+#include "framework/base/interrupt.h"
 #include "framework/cli/commands.h"
 #include "framework/report/report.h"
 #include "framework/run/runner.h"
+#include "targets/cluster/cluster_target.h"
 
 namespace ordeal::cli {
 namespace {
@@ -52,8 +54,8 @@ int run(const RunArgs& args) {
   }
   const Scenario& scenario = loaded.scenario;
   const std::string target = args.target.empty() ? scenario.target : args.target;
-  if (target != "inproc") {
-    fmt::print(stderr, "ordeal run: --target {}: only inproc is available in this build\n", target);
+  if (target != "inproc" && target != "cluster") {
+    fmt::print(stderr, "ordeal run: --target {}: expected inproc or cluster\n", target);
     return kExitUsage;
   }
   const auto defects = exchange::DefectSet::parse(args.defect);
@@ -73,6 +75,16 @@ int run(const RunArgs& args) {
   options.seed = args.seed ? *args.seed : scenario.seed ? *scenario.seed : drawn_seed();
   if (!args.seed && !scenario.seed) fmt::print(stderr, "ordeal run: seed {}\n", options.seed);
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
+  if (target == "cluster") {
+    options.make_target = [&](const Case& c, std::string& error) {
+      return cluster::make_cluster_target(scenario, c,
+                                          {.node_binary = cluster::default_node_binary(),
+                                           .log_dir = args.out + "/cluster",
+                                           .defect = args.defect},
+                                          error);
+    };
+  }
+  install_interrupt_handler();
   auto console = console_report(isatty(STDERR_FILENO) != 0);
   options.on_progress = [&console](const Progress& p) { console->on_progress(p); };
   const RunOutcome outcome = run_scenario(scenario, options);
@@ -82,15 +94,25 @@ int run(const RunArgs& args) {
       .seed = options.seed,
       .defect = args.defect,
       .out_dir = args.out,
-      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}", args.scenario,
+      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}", args.scenario,
                                options.seed, options.cases, args.defect,
+                               target == "inproc" ? "" : " --target " + target,
                                options.shard_count > 1 ? " --shard " + args.shard : "")};
   if (auto error = write_file_reports(report); !error.empty()) {
     fmt::print(stderr, "ordeal run: {}\n", error);
     return kExitEnvironment;
   }
   console->on_finish(report);
-  return outcome.failed() ? kExitViolation : kExitOk;
+  if (outcome.failed()) return kExitViolation;
+  if (outcome.interrupted) {
+    fmt::print(stderr, "ordeal run: interrupted; faults healed and processes stopped\n");
+    return kExitInterrupted;
+  }
+  if (!outcome.target_error.empty()) {
+    fmt::print(stderr, "ordeal run: target {}: {}\n", target, outcome.target_error);
+    return kExitEnvironment;
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -110,7 +132,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", args.seed, "seed for every random choice")->envname("ORDEAL_SEED");
   cmd->add_option("--cases", args.cases, "number of cases (default: the scenario's)")
       ->check(CLI::Range(1, 100'000'000));
-  cmd->add_option("--target", args.target, "inproc (default)");
+  cmd->add_option("--target", args.target,
+                  "inproc (default: sim mode) or cluster (processes on loopback)");
   cmd->add_option("--defect", args.defect,
                   "planted defect of the reference exchange (default none)");
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");

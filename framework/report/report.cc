@@ -13,7 +13,10 @@
 namespace ordeal {
 namespace {
 
-std::string status_of(const RunReport& r) { return r.outcome.failed() ? "fail" : "pass"; }
+std::string status_of(const RunReport& r) {
+  if (r.outcome.failed()) return "fail";
+  return r.outcome.target_error.empty() && !r.outcome.interrupted ? "pass" : "error";
+}
 
 std::string write_file(const std::string& path, const std::string& content) {
   std::ofstream out(path);

@@ -11,6 +11,8 @@
 #include <iostream>
 
 #include "framework/base/assert.h"
+#include "framework/base/interrupt.h"
+#include "framework/run/case_run.h"
 #include "framework/run/generate.h"
 #include "framework/run/sim_target.h"
 
@@ -26,6 +28,21 @@ CaseVerdict check_case(const Scenario& scenario, const Case& c,
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Runs and checks one case on the run's target. A case whose target failed
+// gets no verdict: its history is incomplete, not evidence.
+CaseVerdict execute(const Scenario& scenario, const Case& c, const RunOptions& options,
+                    std::string& error) {
+  if (!options.make_target) return check_case(scenario, c, options.defects);
+  std::unique_ptr<Target> target = options.make_target(c, error);
+  if (!target) return {};
+  CaseVerdict verdict{.history = run_case(*target, scenario, c)};
+  error = target->error();
+  if (error.empty()) {
+    verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
+  }
+  return verdict;
+}
 
 // RapidCheck's default listener prints progress and, at exit, its own
 // reproduction hint; ordeal reports through its own listeners instead.
@@ -131,16 +148,19 @@ void minimize(const Scenario& scenario, const RunOptions& options, const std::st
   const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(deadline_s));
   auto fails = [&](const Case& c) {
-    if (c.operations() == 0) return false;
-    CaseVerdict verdict = check_case(scenario, c, options.defects);
-    if (!same_failure(verdict.violations, property)) return false;
+    if (c.operations() == 0 || interrupted()) return false;
+    std::string error;
+    CaseVerdict verdict = execute(scenario, c, options, error);
+    if (!error.empty() || !same_failure(verdict.violations, property)) return false;
     outcome.violations = std::move(verdict.violations);
     outcome.history = std::move(verdict.history);
     return true;
   };
   Case smallest = Minimizer(fails, deadline).run(*outcome.failing_case);
   // The outcome must describe exactly the case it reports.
-  CaseVerdict verdict = check_case(scenario, smallest, options.defects);
+  std::string error;
+  CaseVerdict verdict = execute(scenario, smallest, options, error);
+  if (!error.empty()) outcome.target_error = error;
   outcome.violations = std::move(verdict.violations);
   outcome.history = std::move(verdict.history);
   outcome.failing_case = smallest;
@@ -161,6 +181,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   double shrink_deadline_s = 0;
   auto property = [&] {
     const Case c = *generator;
+    if (!outcome.target_error.empty() || interrupted()) return;  // stop starting cases
     const bool shrinking = outcome.original_case.has_value();
     if (shrinking && seconds_since(start) > shrink_deadline_s) return;  // budget spent
     if (!shrinking) {
@@ -171,7 +192,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
       }
       ++outcome.cases_run;
     }
-    CaseVerdict verdict = check_case(scenario, c, options.defects);
+    std::string error;
+    CaseVerdict verdict = execute(scenario, c, options, error);
+    if (!error.empty()) {
+      if (!shrinking) outcome.target_error = error;
+      return;
+    }
     outcome.operations += c.operations();
     outcome.events += verdict.history.size();
     progress = Progress{.cases = outcome.cases_run,
@@ -212,7 +238,8 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   load_rapidcheck_quietly();
   QuietListener listener;
   rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
-  if (outcome.failed() && options.shrink) {
+  outcome.interrupted = interrupted();
+  if (outcome.failed() && options.shrink && !outcome.interrupted) {
     minimize(scenario, options, failed_property, start,
              outcome.first_failure_s + options.shrink_budget_s, outcome);
   }

@@ -16,6 +16,7 @@
 #include "framework/history/history.h"
 #include "framework/run/case.h"
 #include "framework/run/scenario.h"
+#include "framework/run/target.h"
 #include "targets/exchange/defects.h"
 
 namespace ordeal {
@@ -36,6 +37,10 @@ struct Progress {
   bool shrinking = false;
 };
 
+// Makes the target for one case (a fresh exchange per case), or null with
+// `error` set when the target cannot start.
+using TargetFactory = std::function<std::unique_ptr<Target>(const Case& c, std::string& error)>;
+
 struct RunOptions {
   uint64_t seed = 0;
   int cases = 100;
@@ -46,6 +51,7 @@ struct RunOptions {
   bool shrink = true;
   double shrink_budget_s = 30;  // shrinking stops after this long and reports what it has
   std::function<void(const Progress&)> on_progress;
+  TargetFactory make_target;  // empty: the inproc simulator
 };
 
 struct RunOutcome {
@@ -56,6 +62,8 @@ struct RunOutcome {
   double first_failure_s = 0;
   double shrunk_s = 0;
   bool budget_exhausted = false;
+  bool interrupted = false;           // SIGINT or SIGTERM stopped the run
+  std::string target_error;           // the target failed: no verdict on that case
   std::vector<Violation> violations;  // of the failing (shrunk) case
   std::optional<Case> failing_case;   // shrunk unless shrinking was off
   std::optional<Case> original_case;  // as first found

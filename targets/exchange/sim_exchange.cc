@@ -4,30 +4,6 @@
 
 namespace ordeal::exchange {
 
-// A client's (or the administrator's) end of its links: hands what arrives
-// to the listener.
-class SimExchange::Port final : public Node {
- public:
-  Port(Env& env, NodeId self, ExchangeListener*& listener) : Node(env, self), listener_(listener) {}
-  void send(NodeId to, Message message) { env_.send(to, std::move(message)); }
-  void on_timer(uint64_t /*timer_id*/) override {}
-  void on_message(NodeId /*from*/, const Message& message) override {
-    if (listener_ == nullptr) return;
-    if (const auto* response = std::get_if<ClientResponse>(&message)) {
-      listener_->on_response(*response);
-    } else if (const auto* fill = std::get_if<Fill>(&message)) {
-      listener_->on_fill(*fill);
-    } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
-      listener_->on_order_update(*update);
-    } else if (const auto* result = std::get_if<MetaUpdateResult>(&message)) {
-      listener_->on_metadata_result(*result);
-    }
-  }
-
- private:
-  ExchangeListener*& listener_;
-};
-
 MetadataState default_metadata(int shards) {
   ORDEAL_ASSERT(shards > 0);
   MetadataState state{.version = 1};
@@ -80,11 +56,11 @@ SimExchange::SimExchange(ExchangeConfig config)
   }
   gateway_ = make_gateway(layout, net_.env(layout.gateway()), config_.defects);
   net_.attach(layout.gateway(), *gateway_);
-  admin_ = std::make_unique<Port>(net_.env(layout.admin()), layout.admin(), listener_);
+  admin_ = std::make_unique<ClientPort>(net_.env(layout.admin()), layout.admin(), listener_);
   net_.attach(layout.admin(), *admin_);
   for (ClientId id = 1; id <= static_cast<ClientId>(config_.clients); ++id) {
     clients_.push_back(
-        std::make_unique<Port>(net_.env(layout.client(id)), layout.client(id), listener_));
+        std::make_unique<ClientPort>(net_.env(layout.client(id)), layout.client(id), listener_));
     net_.attach(layout.client(id), *clients_.back());
   }
   net_.start();

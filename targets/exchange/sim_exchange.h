@@ -14,20 +14,11 @@
 #include <memory>
 #include <vector>
 
+#include "targets/exchange/client_port.h"
 #include "targets/exchange/layout.h"
 #include "targets/exchange/sim_network.h"
 
 namespace ordeal::exchange {
-
-// What the outside (a test, ordeal's runner) hears from the exchange.
-class ExchangeListener {
- public:
-  virtual ~ExchangeListener() = default;
-  virtual void on_response(const ClientResponse& /*response*/) {}
-  virtual void on_fill(const Fill& /*fill*/) {}
-  virtual void on_order_update(const OrderUpdate& /*update*/) {}
-  virtual void on_metadata_result(const MetaUpdateResult& /*result*/) {}
-};
 
 // Three symbols over the shards: BTC-USDT, ETH-USDT, SOL-USDT.
 MetadataState default_metadata(int shards);
@@ -71,16 +62,14 @@ class SimExchange {
   const ExchangeConfig& config() const { return config_; }
 
  private:
-  class Port;
-
   ExchangeConfig config_;
   SimNetwork net_;
   ExchangeListener* listener_ = nullptr;
   std::vector<std::unique_ptr<MetadataReplica>> replicas_;
   std::vector<std::unique_ptr<EngineShard>> shards_;
   std::unique_ptr<Gateway> gateway_;
-  std::unique_ptr<Port> admin_;
-  std::vector<std::unique_ptr<Port>> clients_;
+  std::unique_ptr<ClientPort> admin_;
+  std::vector<std::unique_ptr<ClientPort>> clients_;
 };
 
 }  // namespace ordeal::exchange
