@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "faults/fault_point.h"
+#include "faults/process_faults.h"
 #include "framework/check/property.h"
 #include "framework/cli/commands.h"
 #include "targets/exchange/defects.h"
@@ -17,6 +18,9 @@ void list_faults() {
   exchange::points::all();  // keeps the exchange's points linked in
   for (const faults::FaultPoint* point : faults::all_points()) {
     fmt::print("{}\t{}\n", point->name(), point->description());
+  }
+  for (const faults::ProcessFaultInfo& fault : faults::kProcessFaults) {
+    fmt::print("{}\t{} (live targets)\n", fault.name, fault.description);
   }
 }
 
@@ -35,7 +39,9 @@ void list_properties() {
 
 void list_targets() {
   fmt::print(
-      "inproc\tthe built-in reference exchange in this process, simulated time (sim mode)\n");
+      "inproc\tthe built-in reference exchange in this process, simulated time (sim mode)\n"
+      "cluster\tthe reference exchange as exchange-node processes on loopback, real time "
+      "(live mode)\n");
 }
 
 }  // namespace

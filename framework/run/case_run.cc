@@ -59,6 +59,7 @@ class CaseRun final : public ExchangeListener {
 
   Grid grid_of(const std::string& symbol) const;
   void schedule_nemesis();
+  void record_fault(const FaultSpec& spec, EventType type);
   void schedule_metadata();
   void schedule_next(size_t client, int64_t after_us);
   void send(size_t client);
@@ -136,20 +137,22 @@ void CaseRun::schedule_nemesis() {
       // heals it; the lease only covers a run that died on the way.
       const int64_t lease_ms = end_ms - start_ms + kLeaseMarginMs;
       exchange_.at(start_us, [this, &spec, seed, lease_ms] {
-        exchange_.arm(spec.point,
-                      {.probability = spec.probability, .param = spec.param, .seed = seed},
-                      lease_ms);
-        h_.append({.time_us = exchange_.now_us(),
-                   .number = spec.param,
-                   .text = h_.intern(spec.point),
-                   .type = EventType::fault_start});
+        if (spec.node.empty()) {
+          exchange_.arm(spec.point,
+                        {.probability = spec.probability, .param = spec.param, .seed = seed},
+                        lease_ms);
+        } else {
+          exchange_.process_fault(spec.point, spec.node, true);
+        }
+        record_fault(spec, EventType::fault_start);
       });
       exchange_.at(end_us, [this, &spec] {
-        exchange_.disarm(spec.point);
-        h_.append({.time_us = exchange_.now_us(),
-                   .number = spec.param,
-                   .text = h_.intern(spec.point),
-                   .type = EventType::fault_stop});
+        if (spec.node.empty()) {
+          exchange_.disarm(spec.point);
+        } else {
+          exchange_.process_fault(spec.point, spec.node, false);
+        }
+        record_fault(spec, EventType::fault_stop);
       });
     }
   }
@@ -167,6 +170,13 @@ void CaseRun::schedule_nemesis() {
                  .type = start ? EventType::fault_start : EventType::fault_stop});
     });
   }
+}
+
+// A process fault is named with its node: "process.pause:engine-1".
+void CaseRun::record_fault(const FaultSpec& spec, EventType type) {
+  const std::string name = spec.node.empty() ? spec.point : spec.point + ":" + spec.node;
+  h_.append(
+      {.time_us = exchange_.now_us(), .number = spec.param, .text = h_.intern(name), .type = type});
 }
 
 void CaseRun::schedule_metadata() {

@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include "faults/fault_point.h"
+#include "faults/process_faults.h"
 #include "targets/exchange/fault_points.h"
+#include "targets/exchange/layout.h"
 #include "targets/exchange/sim_exchange.h"
 
 namespace ordeal {
@@ -172,8 +174,33 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   r.text("point", fault.point);
   r.number("probability", fault.probability, 0.0, 1.0);
   r.number("param", fault.param, int64_t{0}, int64_t{3'600'000});
+  r.text("node", fault.node);
   r.finish();
   if (!error.empty()) return;
+  const int line = static_cast<int>(table.source().begin.line);
+  if (faults::is_process_fault(fault.point)) {
+    if (faults::find_process_fault(fault.point) == nullptr) {
+      error = fmt::format(
+          "{}:{}: nemesis.fault.point: unknown process fault '{}' (see `ordeal "
+          "list faults`)",
+          path, line, fault.point);
+    } else if (fault.node.empty()) {
+      error = fmt::format(
+          "{}:{}: nemesis.fault.node: {} needs the node it acts on (e.g. "
+          "\"meta-1\", \"engine-0\", \"gateway\")",
+          path, line, fault.point);
+    }
+    fault.line = line;
+    if (error.empty()) s.faults.push_back(fault);
+    return;
+  }
+  if (!fault.node.empty()) {
+    error = fmt::format(
+        "{}:{}: nemesis.fault.node: only process faults take a node; fault "
+        "point {} acts wherever its code runs",
+        path, line, fault.point);
+    return;
+  }
   exchange::points::all();  // the exchange's points are the catalogue
   if (faults::find_point(fault.point) == nullptr) {
     error = fmt::format(
@@ -223,6 +250,21 @@ void read_exchange(const toml::table& table, const std::string& path, std::strin
   r.finish();
 }
 
+// A process fault's node must be a node of the scenario's exchange.
+std::string check_process_nodes(const Scenario& s) {
+  const exchange::Layout layout{.replicas = s.replicas, .shards = s.shards};
+  std::vector<std::string> names;
+  for (exchange::NodeId id = 0; id <= layout.gateway(); ++id) names.push_back(layout.name(id));
+  for (const FaultSpec& fault : s.faults) {
+    if (fault.node.empty() || std::find(names.begin(), names.end(), fault.node) != names.end()) {
+      continue;
+    }
+    return fmt::format("{}:{}: nemesis.fault.node: no node '{}' in this exchange (known: {})",
+                       s.path, fault.line, fault.node, fmt::join(names, ", "));
+  }
+  return "";
+}
+
 }  // namespace
 
 ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path) {
@@ -263,10 +305,11 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   if (load.error.empty() && s.symbols.empty()) {
     load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", path);
   }
-  if (load.error.empty() && s.target != "inproc") {
-    load.error = fmt::format("{}: target: '{}' is not available in this build (known: inproc)",
-                             path, s.target);
+  if (load.error.empty() && s.target != "inproc" && s.target != "cluster") {
+    load.error = fmt::format(
+        "{}: target: '{}' is not available in this build (known: inproc, cluster)", path, s.target);
   }
+  if (load.error.empty()) load.error = check_process_nodes(s);
   return load;
 }
 

@@ -29,6 +29,8 @@ struct FaultSpec {
   std::string point;         // a fault point name (ordeal list faults)
   double probability = 1.0;  // chance that each check of the point fires while armed
   int64_t param = 0;         // the point's parameter (0: its default)
+  std::string node;          // process faults: the node they act on ("engine-1")
+  int line = 0;              // where the scenario declares it, for errors found later
 };
 
 struct Scenario {

@@ -44,6 +44,9 @@ class Target {
   virtual void arm(const std::string& point, const faults::ArmSpec& spec, int64_t lease_ms) = 0;
   virtual void disarm(const std::string& point) = 0;
   virtual void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) = 0;
+  // A process fault (faults/process_faults.h) on a node, at its window's
+  // start and end. Targets without processes set error().
+  virtual void process_fault(const std::string& kind, const std::string& node, bool start) = 0;
 
   // Set when the target itself failed (could not start, lost a node's
   // control link): the run stops and ordeal exits 3.

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "framework/base/interrupt.h"
 #include "targets/cluster/process_group.h"
@@ -21,6 +22,7 @@ using namespace exchange;
 
 constexpr int kPortAttemptsMax = 50;
 constexpr int64_t kReadyPollUs = 50'000;
+constexpr int64_t kRestartPollUs = 20'000;
 
 // Whether every port of [base, base + count) can be bound on loopback now.
 bool ports_free(int base, int count) {
@@ -74,6 +76,7 @@ class ClusterTarget final : public Target, private ExchangeListener {
   }
   void disarm(const std::string& point) override { control_all("disarm " + point); }
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
+  void process_fault(const std::string& kind, const std::string& node, bool start) override;
   std::string error() const override { return error_; }
 
  private:
@@ -94,7 +97,10 @@ class ClusterTarget final : public Target, private ExchangeListener {
     return {"127.0.0.1", static_cast<uint16_t>(base_port_ + 2 * id + 1)};
   }
   std::string control(NodeId id, const std::string& line);
+  void command(NodeId id, const std::string& line);
   void control_all(const std::string& line);
+  void back_up(NodeId id);
+  void await_restart(NodeId id, int64_t deadline_us);
   std::string spawn_nodes(uint64_t seed);
   std::string wait_ready();
 
@@ -110,6 +116,8 @@ class ClusterTarget final : public Target, private ExchangeListener {
   std::unique_ptr<ClientPort> admin_;
   std::vector<std::unique_ptr<ClientPort>> clients_;
   std::map<uint64_t, Instrument> pending_meta_;
+  std::set<NodeId> down_;  // paused or killed by the nemesis
+  std::map<NodeId, std::vector<std::string>> deferred_;
   std::string error_;
 };
 
@@ -128,10 +136,38 @@ std::string ClusterTarget::control(NodeId id, const std::string& line) {
   return "";
 }
 
-void ClusterTarget::control_all(const std::string& line) {
-  for (NodeId id : server_nodes()) {
-    if (std::string e = control(id, line); !e.empty() && error_.empty()) error_ = e;
+// A node that is paused or killed cannot answer: what the nemesis asks of it
+// waits until it is back (a restarted node starts with every point disarmed,
+// so the arms still in force reach it then).
+void ClusterTarget::command(NodeId id, const std::string& line) {
+  if (down_.contains(id)) {
+    deferred_[id].push_back(line);
+    return;
   }
+  if (std::string e = control(id, line); !e.empty() && error_.empty()) error_ = e;
+}
+
+void ClusterTarget::control_all(const std::string& line) {
+  for (NodeId id : server_nodes()) command(id, line);
+}
+
+void ClusterTarget::back_up(NodeId id) {
+  down_.erase(id);
+  std::vector<std::string> lines = std::move(deferred_[id]);
+  deferred_.erase(id);
+  for (const std::string& line : lines) command(id, line);
+}
+
+// Polls a restarted node's control endpoint without stalling the clients.
+void ClusterTarget::await_restart(NodeId id, int64_t deadline_us) {
+  if (control_call(control_address(id), "ping", 100).ok) return back_up(id);
+  if (net_.now_us() > deadline_us) {
+    if (error_.empty())
+      error_ = fmt::format("{} did not come back after a restart", layout_.name(id));
+    return;
+  }
+  net_.at(net_.now_us() + kRestartPollUs,
+          [this, id, deadline_us] { await_restart(id, deadline_us); });
 }
 
 void ClusterTarget::rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) {
@@ -139,9 +175,34 @@ void ClusterTarget::rolling_upgrade(int64_t start_us, int64_t step_us, int64_t d
     // Followers first (1, 2, ...), the leader (0) last, as in sim.
     const NodeId replica = layout_.replica((step + 1) % layout_.replicas);
     net_.at(start_us + step * step_us, [this, replica, down_us] {
-      const std::string e = control(replica, fmt::format("upgrade 2 {}", down_us / 1000));
-      if (!e.empty() && error_.empty()) error_ = e;
+      command(replica, fmt::format("upgrade 2 {}", down_us / 1000));
     });
+  }
+}
+
+// The group's children are the server nodes in server_nodes() order.
+void ClusterTarget::process_fault(const std::string& kind, const std::string& node, bool start) {
+  const std::vector<NodeId> ids = server_nodes();
+  int index = -1;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (layout_.name(ids[i]) == node) index = static_cast<int>(i);
+  }
+  bool done = false;
+  if (index < 0) {
+    done = false;
+  } else if (kind == "process.pause") {
+    done = start ? group_.pause(index) : group_.resume(index);
+    if (done && !start) back_up(ids[index]);
+  } else if (kind == "process.kill") {
+    done = start ? group_.kill(index) : group_.respawn(index);
+    if (done && !start) {
+      await_restart(ids[index], net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000);
+    }
+  }
+  if (done && start) down_.insert(ids[index]);
+  if (!done && error_.empty()) {
+    error_ = fmt::format("{} {} of {} failed (is the node alive? logs in {})", kind,
+                         start ? "start" : "end", node, options_.log_dir);
   }
 }
 

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The cluster target end to end, as a user runs it: real exchange-node
+# processes on loopback. Checks verdicts, exit codes, and that no node
+# outlives its run (also when the run is interrupted).
+#   cluster_test.sh ORDEAL SOURCE_DIR WORK_DIR
+set -u
+ordeal=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# Runs ordeal in the background; sets `code` and `pid`.
+run() {
+  timeout 300 "$ordeal" run "$@" >"$work/out.txt" 2>&1 &
+  pid=$!
+  wait "$pid"
+  code=$?
+}
+no_orphans() {
+  if pgrep -f -- "--parent-pid $pid" >/dev/null; then
+    fail "exchange-node processes of run $pid still alive"
+    pkill -9 -f -- "--parent-pid $pid"
+  fi
+}
+
+run "$src/examples/scenarios/cluster-chaos.toml" --cases 3 --seed 7 --out "$work/none"
+[ "$code" = 0 ] || { cat "$work/out.txt"; fail "cluster-chaos with defect none exited $code"; }
+grep -q '"status": "pass"' "$work/none/report.json" || fail "report.json of the passing run"
+[ -s "$work/none/cluster/gateway.log" ] || fail "no gateway log"
+no_orphans
+
+run "$src/examples/scenarios/okx-2023-08-14.toml" --target cluster --defect okx-2023-08-14 \
+  --cases 20 --no-shrink --seed 1 --out "$work/defect"
+[ "$code" = 1 ] || { cat "$work/out.txt"; fail "the incident defect on the cluster exited $code, not 1"; }
+grep -Eq '"property": "no-lost-(cancel|amend|order)"' "$work/defect/report.json" ||
+  fail "the incident defect was not reported as an order-loss violation"
+no_orphans
+
+# SIGINT mid-run: exit 130, every node stopped.
+timeout 300 "$ordeal" run "$src/examples/scenarios/cluster-chaos.toml" --cases 50 --seed 3 \
+  --out "$work/interrupted" >"$work/out.txt" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  pgrep -f -- "--parent-pid $pid" >/dev/null && break
+  sleep 0.1
+done
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+code=$?
+[ "$code" = 130 ] || { cat "$work/out.txt"; fail "interrupted run exited $code, not 130"; }
+no_orphans
+
+"$ordeal" run "$src/examples/scenarios/okx-2023-08-14.toml" --target nowhere >/dev/null 2>&1
+[ $? = 2 ] || fail "an unknown target must exit 2"
+
+[ "$failures" = 0 ] && echo "cluster end to end: all checks passed"
+exit "$failures"
