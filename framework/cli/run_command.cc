@@ -58,6 +58,14 @@ int run(const RunArgs& args) {
     fmt::print(stderr, "ordeal run: --target {}: expected inproc or cluster\n", target);
     return kExitUsage;
   }
+  for (const FaultSpec& fault : scenario.faults) {
+    if (target != "inproc" || fault.node.empty()) continue;
+    fmt::print(stderr,
+               "ordeal run: {}:{}: {} acts on a real process; the inproc simulator has none "
+               "(use --target cluster)\n",
+               scenario.path, fault.line, fault.point);
+    return kExitUsage;
+  }
   const auto defects = exchange::DefectSet::parse(args.defect);
   if (!defects) {
     fmt::print(stderr, "ordeal run: --defect {}: unknown (see `ordeal list defects`)\n",

@@ -54,5 +54,8 @@ no_orphans
 "$ordeal" run "$src/examples/scenarios/okx-2023-08-14.toml" --target nowhere >/dev/null 2>&1
 [ $? = 2 ] || fail "an unknown target must exit 2"
 
+"$ordeal" run "$src/examples/scenarios/cluster-chaos.toml" --target inproc >/dev/null 2>&1
+[ $? = 2 ] || fail "process faults in sim must exit 2"
+
 [ "$failures" = 0 ] && echo "cluster end to end: all checks passed"
 exit "$failures"
