@@ -22,6 +22,8 @@ void list_faults() {
   for (const faults::ProcessFaultInfo& fault : faults::kProcessFaults) {
     fmt::print("{}\t{} (live targets)\n", fault.name, fault.description);
   }
+  fmt::print("hook\ta shell command at the window's start and end, e.g. a rollout script "
+             "(live targets)\n");
 }
 
 void list_defects() {

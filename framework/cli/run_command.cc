@@ -59,9 +59,9 @@ int run(const RunArgs& args) {
     return kExitUsage;
   }
   for (const FaultSpec& fault : scenario.faults) {
-    if (target != "inproc" || fault.node.empty()) continue;
+    if (target != "inproc" || !fault.needs_live_target()) continue;
     fmt::print(stderr,
-               "ordeal run: {}:{}: {} acts on a real process; the inproc simulator has none "
+               "ordeal run: {}:{}: {} acts on real processes; the inproc simulator has none "
                "(use --target cluster)\n",
                scenario.path, fault.line, fault.point);
     return kExitUsage;

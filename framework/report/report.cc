@@ -163,6 +163,13 @@ class ConsoleReport final : public ReportListener {
     const RunOutcome& o = r.outcome;
     fmt::print("ordeal: {} ({}), seed {}, defect {}\n", r.scenario.name, r.scenario.path, r.seed,
                r.defect);
+    if (!o.failed() && status_of(r) == "error") {
+      fmt::print("  ERROR after {} cases, {} without a violation ({:.2f} s): {}\n", o.cases_run,
+                 o.cases_run > 0 ? o.cases_run - 1 : 0, o.wall_s,
+                 o.interrupted ? "interrupted" : o.target_error);
+      fmt::print("  reports: {}/\n", r.out_dir);
+      return {};
+    }
     if (!o.failed()) {
       fmt::print("  PASS: {} cases, {} operations, {} events in {:.2f} s{}\n", o.cases_run,
                  o.operations, o.events, o.wall_s,

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
+
+#include "faults/hook.h"
 
 namespace ordeal {
 namespace {
@@ -16,6 +19,7 @@ constexpr int64_t kStepUs = 10'000;
 constexpr int64_t kCaseUsMax = 600'000'000;  // a case never runs longer than 10 virtual minutes
 constexpr uint64_t kReadBase = uint64_t{1} << 40;
 constexpr int64_t kLeaseMarginMs = 5'000;
+constexpr int64_t kHookPollUs = 20'000;
 
 // Where an operation's prices and quantities come from: the symbol's
 // original record. Prices sit on a grid of ten ticks, so that they stay valid
@@ -37,6 +41,8 @@ class CaseRun final : public ExchangeListener {
   ~CaseRun() override { exchange_.set_listener(nullptr); }
 
   History run();
+  // Why the case could not run as written (a hook failed), or empty.
+  const std::string& error() const { return error_; }
 
   void on_response(const ClientResponse& r) override;
   void on_fill(const Fill& f) override;
@@ -60,6 +66,11 @@ class CaseRun final : public ExchangeListener {
   Grid grid_of(const std::string& symbol) const;
   void schedule_nemesis();
   void record_fault(const FaultSpec& spec, EventType type);
+  void run_hook(const FaultSpec& spec, bool start);
+  void poll_hook(const std::shared_ptr<faults::HookProcess>& hook, const std::string& command,
+                 int64_t deadline_us);
+  void fail(const std::string& error);
+  bool going() const { return error_.empty() && exchange_.error().empty(); }
   void schedule_metadata();
   void schedule_next(size_t client, int64_t after_us);
   void send(size_t client);
@@ -80,6 +91,8 @@ class CaseRun final : public ExchangeListener {
   uint32_t next_op_ = 0;
   int64_t t0_us_ = 0;
   int64_t nemesis_end_us_ = 0;
+  int hooks_running_ = 0;
+  std::string error_;  // the case could not run as written (a hook failed)
 };
 
 Grid CaseRun::grid_of(const std::string& symbol) const {
@@ -102,9 +115,11 @@ History CaseRun::run() {
   auto all_done = [&] {
     return std::all_of(clients_.begin(), clients_.end(), [](const Client& c) { return c.done; });
   };
-  while (!all_done() && exchange_.now_us() - t0_us_ < kCaseUsMax && exchange_.error().empty()) {
+  while (!all_done() && exchange_.now_us() - t0_us_ < kCaseUsMax && going()) {
     exchange_.run_until(exchange_.now_us() + kStepUs);
   }
+  // Hooks still running (a rollout script) finish or time out first.
+  while (hooks_running_ > 0 && going()) exchange_.run_until(exchange_.now_us() + kStepUs);
   exchange_.run_until(std::max(exchange_.now_us(), nemesis_end_us_) + kQuietUs);
   final_reads();
   return std::move(h_);
@@ -136,6 +151,11 @@ void CaseRun::schedule_nemesis() {
       // Leased a little beyond the window: the disarm at its end is what
       // heals it; the lease only covers a run that died on the way.
       const int64_t lease_ms = end_ms - start_ms + kLeaseMarginMs;
+      if (spec.point == faults::kHookFault) {
+        exchange_.at(start_us, [this, &spec] { run_hook(spec, true); });
+        exchange_.at(end_us, [this, &spec] { run_hook(spec, false); });
+        continue;
+      }
       exchange_.at(start_us, [this, &spec, seed, lease_ms] {
         if (spec.node.empty()) {
           exchange_.arm(spec.point,
@@ -170,6 +190,43 @@ void CaseRun::schedule_nemesis() {
                  .type = start ? EventType::fault_start : EventType::fault_stop});
     });
   }
+}
+
+// Runs a hook's command without blocking the clients: polled until it
+// exits or its timeout kills it. A hook that fails stops the case (exit 3):
+// the environment, not the target, went wrong.
+void CaseRun::run_hook(const FaultSpec& spec, bool start) {
+  record_fault(spec, start ? EventType::fault_start : EventType::fault_stop);
+  const std::string& command = start ? spec.start_command : spec.stop_command;
+  if (command.empty()) return;
+  auto hook = std::make_shared<faults::HookProcess>();
+  const std::string dir = exchange_.log_dir();
+  const std::string error = hook->start(command, start ? "start" : "stop",
+                                        dir.empty() ? "/dev/null" : dir + "/hooks.log");
+  if (!error.empty()) return fail(error);
+  ++hooks_running_;
+  poll_hook(hook, command, exchange_.now_us() + int64_t{spec.timeout_ms} * 1000);
+}
+
+void CaseRun::poll_hook(const std::shared_ptr<faults::HookProcess>& hook,
+                        const std::string& command, int64_t deadline_us) {
+  int exit_code = 0;
+  if (hook->finished(exit_code)) {
+    --hooks_running_;
+    if (exit_code != 0) fail(fmt::format("hook `{}` exited with status {}", command, exit_code));
+    return;
+  }
+  if (exchange_.now_us() > deadline_us) {
+    hook->kill();
+    --hooks_running_;
+    return fail(fmt::format("hook `{}` did not finish within its timeout", command));
+  }
+  exchange_.at(exchange_.now_us() + kHookPollUs,
+               [this, hook, command, deadline_us] { poll_hook(hook, command, deadline_us); });
+}
+
+void CaseRun::fail(const std::string& error) {
+  if (error_.empty()) error_ = error;
 }
 
 // A process fault is named with its node: "process.pause:engine-1".
@@ -430,17 +487,19 @@ void CaseRun::final_reads() {
   auto answered = [&] {
     return std::all_of(reads_.begin(), reads_.end(), [](const Read& r) { return r.answered; });
   };
-  while (!answered() && exchange_.now_us() < until_us && exchange_.error().empty()) {
+  while (!answered() && exchange_.now_us() < until_us && going()) {
     exchange_.run_until(exchange_.now_us() + kStepUs);
   }
 }
 
 }  // namespace
 
-History run_case(Target& target, const Scenario& scenario, const Case& c) {
+History run_case(Target& target, const Scenario& scenario, const Case& c, std::string* error) {
   ORDEAL_ASSERT(!c.clients.empty());
   CaseRun run(target, scenario, c);
-  return run.run();
+  History history = run.run();
+  if (error != nullptr) *error = run.error();
+  return history;
 }
 
 }  // namespace ordeal

@@ -12,6 +12,9 @@
 
 namespace ordeal {
 
-History run_case(Target& target, const Scenario& scenario, const Case& c);
+// `error` (if given) is set when the case could not run as written, e.g. a
+// hook command failed; the target's own failures are in target.error().
+History run_case(Target& target, const Scenario& scenario, const Case& c,
+                 std::string* error = nullptr);
 
 }  // namespace ordeal

@@ -36,8 +36,9 @@ CaseVerdict execute(const Scenario& scenario, const Case& c, const RunOptions& o
   if (!options.make_target) return check_case(scenario, c, options.defects);
   std::unique_ptr<Target> target = options.make_target(c, error);
   if (!target) return {};
-  CaseVerdict verdict{.history = run_case(*target, scenario, c)};
-  error = target->error();
+  std::string case_error;
+  CaseVerdict verdict{.history = run_case(*target, scenario, c, &case_error)};
+  error = target->error().empty() ? case_error : target->error();
   if (error.empty()) {
     verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
   }
@@ -180,16 +181,18 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::string failed_property;
   double shrink_deadline_s = 0;
   auto property = [&] {
-    const Case c = *generator;
-    if (!outcome.target_error.empty() || interrupted()) return;  // stop starting cases
+    // Stopping is decided before generating: RapidCheck still calls this for
+    // every remaining case, and generating them all would take long.
+    if (!outcome.target_error.empty() || interrupted()) return;
     const bool shrinking = outcome.original_case.has_value();
     if (shrinking && seconds_since(start) > shrink_deadline_s) return;  // budget spent
+    if (!shrinking && options.time_budget_s > 0 && seconds_since(start) > options.time_budget_s) {
+      outcome.budget_exhausted = true;
+      return;
+    }
+    const Case c = *generator;
     if (!shrinking) {
       if (case_index++ % options.shard_count != static_cast<uint64_t>(options.shard_index)) return;
-      if (options.time_budget_s > 0 && seconds_since(start) > options.time_budget_s) {
-        outcome.budget_exhausted = true;
-        return;
-      }
       ++outcome.cases_run;
     }
     std::string error;

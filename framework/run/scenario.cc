@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "faults/fault_point.h"
+#include "faults/hook.h"
 #include "faults/process_faults.h"
 #include "targets/exchange/fault_points.h"
 #include "targets/exchange/layout.h"
@@ -175,9 +176,27 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   r.number("probability", fault.probability, 0.0, 1.0);
   r.number("param", fault.param, int64_t{0}, int64_t{3'600'000});
   r.text("node", fault.node);
+  r.text("start", fault.start_command);
+  r.text("stop", fault.stop_command);
+  r.number("timeout_ms", fault.timeout_ms, 1, faults::kHookTimeoutMsMax);
   r.finish();
   if (!error.empty()) return;
   const int line = static_cast<int>(table.source().begin.line);
+  fault.line = line;
+  const bool hook = fault.point == faults::kHookFault;
+  if (hook != (!fault.start_command.empty() || !fault.stop_command.empty())) {
+    error = hook ? fmt::format("{}:{}: nemesis.fault: a hook needs a `start` or `stop` command",
+                               path, line)
+                 : fmt::format(
+                       "{}:{}: nemesis.fault: only a hook (point = \"hook\") takes "
+                       "`start` and `stop` commands",
+                       path, line);
+    return;
+  }
+  if (hook) {
+    s.faults.push_back(fault);
+    return;
+  }
   if (faults::is_process_fault(fault.point)) {
     if (faults::find_process_fault(fault.point) == nullptr) {
       error = fmt::format(
@@ -190,7 +209,6 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
           "\"meta-1\", \"engine-0\", \"gateway\")",
           path, line, fault.point);
     }
-    fault.line = line;
     if (error.empty()) s.faults.push_back(fault);
     return;
   }

@@ -26,11 +26,17 @@ struct OperationMix {
 };
 
 struct FaultSpec {
-  std::string point;         // a fault point name (ordeal list faults)
-  double probability = 1.0;  // chance that each check of the point fires while armed
-  int64_t param = 0;         // the point's parameter (0: its default)
-  std::string node;          // process faults: the node they act on ("engine-1")
-  int line = 0;              // where the scenario declares it, for errors found later
+  std::string point;          // a fault point name (ordeal list faults)
+  double probability = 1.0;   // chance that each check of the point fires while armed
+  int64_t param = 0;          // the point's parameter (0: its default)
+  std::string node;           // process faults: the node they act on ("engine-1")
+  std::string start_command;  // hooks: run at the window's start
+  std::string stop_command;   // hooks: run at the window's end
+  int timeout_ms = 60'000;    // hooks: each command is killed after this long
+  int line = 0;               // where the scenario declares it, for errors found later
+
+  // Process faults and hooks act on real processes: live targets only.
+  bool needs_live_target() const { return !node.empty() || point == "hook"; }
 };
 
 struct Scenario {

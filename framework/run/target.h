@@ -48,6 +48,9 @@ class Target {
   // start and end. Targets without processes set error().
   virtual void process_fault(const std::string& kind, const std::string& node, bool start) = 0;
 
+  // Where hooks and nodes write their logs; empty: nowhere.
+  virtual std::string log_dir() const { return ""; }
+
   // Set when the target itself failed (could not start, lost a node's
   // control link): the run stops and ordeal exits 3.
   virtual std::string error() const { return ""; }

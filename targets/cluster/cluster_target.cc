@@ -78,6 +78,7 @@ class ClusterTarget final : public Target, private ExchangeListener {
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
   void process_fault(const std::string& kind, const std::string& node, bool start) override;
   std::string error() const override { return error_; }
+  std::string log_dir() const override { return options_.log_dir; }
 
  private:
   // The records the leader committed for ordeal's changes, so that the next
