@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -204,49 +203,6 @@ std::string html_text(std::string_view text) {
   return out;
 }
 
-}  // namespace
-
-std::string html_report_data(const HtmlPage& page) {
-  const Timeline t = build_timeline(page.history, page.violations);
-  json summary = json::array();
-  for (const auto& [label, value] : page.summary) summary.push_back({label, value});
-  const int64_t end_us = page.history.size() ? page.history.events().back().time_us : 0;
-  const json data = {{"title", page.title},
-                     {"status", page.status},
-                     {"summary", summary},
-                     {"reproduce", page.reproduce},
-                     {"steps", page.steps},
-                     {"steps_note", page.steps_note},
-                     {"violations", violations_json(page)},
-                     {"clients", t.clients},
-                     {"operations", t.operations},
-                     {"operations_total", t.operations_total},
-                     {"marks", t.marks},
-                     {"faults", t.faults},
-                     {"end_us", end_us}};
-  return script_safe(data.dump(-1, ' ', false, json::error_handler_t::replace));
-}
-
-std::string render_html_report(const HtmlPage& page) {
-  const std::string title = html_text(page.title);
-  const std::string data = html_report_data(page);
-  return fill_template(report_assets::page_template(),
-                       {{"@ORDEAL_TITLE@", title},
-                        {"@ORDEAL_STYLE@", report_assets::page_style()},
-                        {"@ORDEAL_CHART_LIBRARY@", report_assets::chart_library()},
-                        {"@ORDEAL_CHART_ANNOTATION@", report_assets::chart_annotation()},
-                        {"@ORDEAL_DATA@", data},
-                        {"@ORDEAL_SCRIPT@", report_assets::page_script()}});
-}
-
-std::string write_html_report(const HtmlPage& page, const std::string& path) {
-  std::ofstream out(path);
-  out << render_html_report(page);
-  return out ? std::string() : fmt::format("{}: cannot write", path);
-}
-
-namespace {
-
 std::vector<std::pair<std::string, std::string>> run_summary(const RunReport& r) {
   const RunOutcome& o = r.outcome;
   std::vector<std::pair<std::string, std::string>> rows = {
@@ -294,6 +250,45 @@ class HtmlReport final : public ReportListener {
 };
 
 }  // namespace
+
+std::string html_report_data(const HtmlPage& page) {
+  const Timeline t = build_timeline(page.history, page.violations);
+  json summary = json::array();
+  for (const auto& [label, value] : page.summary) summary.push_back({label, value});
+  const int64_t end_us = page.history.size() ? page.history.events().back().time_us : 0;
+  const json data = {{"title", page.title},
+                     {"status", page.status},
+                     {"summary", summary},
+                     {"reproduce", page.reproduce},
+                     {"steps", page.steps},
+                     {"steps_note", page.steps_note},
+                     {"violations", violations_json(page)},
+                     {"clients", t.clients},
+                     {"operations", t.operations},
+                     {"operations_total", t.operations_total},
+                     {"marks", t.marks},
+                     {"faults", t.faults},
+                     {"end_us", end_us}};
+  return script_safe(data.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+std::string render_html_report(const HtmlPage& page) {
+  const std::string title = html_text(page.title);
+  const std::string data = html_report_data(page);
+  return fill_template(report_assets::page_template(),
+                       {{"@ORDEAL_TITLE@", title},
+                        {"@ORDEAL_STYLE@", report_assets::page_style()},
+                        {"@ORDEAL_CHART_LIBRARY@", report_assets::chart_library()},
+                        {"@ORDEAL_CHART_ANNOTATION@", report_assets::chart_annotation()},
+                        {"@ORDEAL_DATA@", data},
+                        {"@ORDEAL_SCRIPT@", report_assets::page_script()}});
+}
+
+std::string write_html_report(const HtmlPage& page, const std::string& path) {
+  std::ofstream out(path);
+  out << render_html_report(page);
+  return out ? std::string() : fmt::format("{}: cannot write", path);
+}
 
 std::unique_ptr<ReportListener> html_report() { return std::make_unique<HtmlReport>(); }
 

@@ -1,6 +1,6 @@
 // Reports of a run, each a listener: the console summary, report.json,
-// junit.xml, history.jsonl, report.html and repro.toml are rendered from one RunReport at
-// the end (and the console also draws progress while cases run).
+// junit.xml, history.jsonl, report.html and repro.toml are rendered from one
+// RunReport at the end (and the console also draws progress while cases run).
 //
 //   std::vector<std::unique_ptr<ReportListener>> listeners = standard_reports(out_dir);
 //   for (auto& l : listeners) l->on_finish(report);

@@ -166,7 +166,7 @@
   // A box a little wider than the operation, so its own colour stays visible inside.
   function violationBox(op) {
     const bar = operationBar(op);
-    const pad = endS * 0.004;
+    const pad = endS * 0.006;
     bar.x = [bar.x[0] - pad, bar.x[1] + pad];
     return bar;
   }
@@ -213,7 +213,7 @@
       ...bar,
       label: 'operation in a violation',
       data: data.operations.filter(op => op.violations.length > 0).map(violationBox),
-      backgroundColor: 'rgba(0, 0, 0, 0)',
+      backgroundColor: 'rgba(75, 29, 120, 0.12)',
       borderColor: VIOLATION_COLOR,
       borderWidth: 3,
       borderSkipped: false,
@@ -244,7 +244,9 @@
       Math.max(220, 40 * rows.length + 110) + 'px';
     const shown = data.operations.length;
     const faults = data.faults.length;
-    document.getElementById('timeline-note').textContent =
+    const which = data.steps.length ? 'The failing case: ' :
+      data.reproduce ? 'The last case run: ' : 'The history: ';
+    document.getElementById('timeline-note').textContent = which +
       data.operations_total + ' operations of ' + data.clients.length + ' clients, ' +
       faults + ' fault window' + (faults === 1 ? '' : 's') +
       '. Each bar is an operation from its request to its answer (at least a few pixels wide); ' +
