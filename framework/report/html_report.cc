@@ -145,23 +145,31 @@ json violations_json(const HtmlPage& page) {
   return list;
 }
 
-// JSON inside a <script> element: no "</script>", "<!--" nor "&" may appear
-// literally. They can only be inside JSON strings, where \u escapes mean the same.
-std::string script_safe(std::string text) {
+// Each character that has a replacement in `table` replaced by it.
+std::string replace_chars(std::string_view text,
+                          std::initializer_list<std::pair<char, std::string_view>> table) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '<') {
-      out += "\\u003c";
-    } else if (c == '>') {
-      out += "\\u003e";
-    } else if (c == '&') {
-      out += "\\u0026";
-    } else {
+    const auto it = std::find_if(table.begin(), table.end(),
+                                 [c](const auto& entry) { return entry.first == c; });
+    if (it == table.end()) {
       out.push_back(c);
+    } else {
+      out += it->second;
     }
   }
   return out;
+}
+
+// JSON inside a <script> element: no "</script>", "<!--" nor "&" may appear
+// literally. They can only be inside JSON strings, where \u escapes mean the same.
+std::string script_safe(std::string_view json_text) {
+  return replace_chars(json_text, {{'<', "\\u003c"}, {'>', "\\u003e"}, {'&', "\\u0026"}});
+}
+
+std::string html_text(std::string_view text) {
+  return replace_chars(text, {{'<', "&lt;"}, {'>', "&gt;"}, {'&', "&amp;"}});
 }
 
 // Copies the template with each @ORDEAL_NAME@ marker replaced by its content,
@@ -186,20 +194,6 @@ std::string fill_template(std::string_view page,
   out += page;
   ORDEAL_ASSERT(filled == parts.size(), "report.html has {} markers, expected {}", filled,
                 parts.size());
-  return out;
-}
-
-std::string html_text(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '<') {
-      out += "&lt;";
-    } else if (c == '&') {
-      out += "&amp;";
-    } else {
-      out.push_back(c);
-    }
-  }
   return out;
 }
 

@@ -30,14 +30,19 @@ endfunction()
 
 # Opens DIR/report.html and checks it against DIR/report.json.
 function(check_page dir)
-  # Virtual time lets the page finish without waiting in real time; the
-  # timeout bounds the browser if it hangs anyway.
+  # Virtual time lets the page finish without waiting in real time. `timeout`
+  # bounds the browser if it hangs anyway, and stops it with SIGTERM first so
+  # it can end its own child processes. As root (CI, a chroot) Chromium needs
+  # --no-sandbox; without /dev/shm it needs --disable-dev-shm-usage.
   execute_process(
-    COMMAND ${CHROMIUM} --headless --no-sandbox --disable-gpu --no-first-run
-            --user-data-dir=${WORK}/profile "--host-resolver-rules=MAP * ~NOTFOUND"
-            --virtual-time-budget=10000 --dump-dom file://${dir}/report.html
-    RESULT_VARIABLE rc OUTPUT_VARIABLE dom ERROR_VARIABLE err TIMEOUT 90)
-  if(NOT rc EQUAL 0)
+    COMMAND timeout -k 10 90 ${CHROMIUM} --headless --no-sandbox --disable-gpu
+            --disable-dev-shm-usage --no-first-run --user-data-dir=${WORK}/profile
+            "--host-resolver-rules=MAP * ~NOTFOUND" --virtual-time-budget=10000
+            --dump-dom file://${dir}/report.html
+    RESULT_VARIABLE rc OUTPUT_VARIABLE dom ERROR_VARIABLE err TIMEOUT 120)
+  if(rc EQUAL 124)
+    message(FATAL_ERROR "chromium did not finish ${dir}/report.html within 90 s")
+  elseif(NOT rc EQUAL 0)
     message(FATAL_ERROR "chromium failed on ${dir}/report.html (${rc}):\n${err}")
   endif()
   file(WRITE ${dir}/dom.html "${dom}")

@@ -125,7 +125,7 @@ TEST(HtmlReport, PageInlinesEverythingAndKeepsTextInsideItsScript) {
   EXPECT_EQ(count(html, "<script"), 5u);
   EXPECT_NE(html.find("Chart.js v"), std::string::npos);
   EXPECT_NE(html.find("chartjs-plugin-annotation v"), std::string::npos);
-  EXPECT_NE(html.find("<title>ordeal report: a &lt;b> &amp; @ORDEAL_DATA@</title>"),
+  EXPECT_NE(html.find("<title>ordeal report: a &lt;b&gt; &amp; @ORDEAL_DATA@</title>"),
             std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);  // nothing loaded from the network
   // The data block reads back as the same text.
