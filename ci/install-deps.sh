@@ -13,10 +13,14 @@ packages=(
   # networking, logging, formats, command line
   libboost-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   nlohmann-json3-dev libsimdjson-dev libcli11-dev
+  # report.html: npm fetches its chart library at build time; the browser test
+  nodejs npm chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
+  # A nodejs from another source may bring its own npm (and conflict with Debian's).
+  if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then

@@ -9,6 +9,7 @@
 #include "framework/check/property.h"
 #include "framework/cli/commands.h"
 #include "framework/history/history_jsonl.h"
+#include "framework/report/html_report.h"
 
 namespace ordeal::cli {
 namespace {
@@ -19,6 +20,20 @@ struct CheckArgs {
   std::string out;
   CheckLimits limits;
 };
+
+// report.html from what a history file has: no scenario, seed nor shrunk case.
+std::string write_check_page(const CheckArgs& args, const History& history,
+                             const std::vector<Violation>& violations) {
+  const std::string properties = fmt::format("{}", fmt::join(args.properties, ", "));
+  const HtmlPage page{.title = args.history,
+                      .status = violations.empty() ? "pass" : "fail",
+                      .summary = {{"history", args.history},
+                                  {"events", std::to_string(history.size())},
+                                  {"properties checked", properties.empty() ? "all" : properties}},
+                      .history = history,
+                      .violations = violations};
+  return write_html_report(page, args.out + "/report.html");
+}
 
 int check(const CheckArgs& args) {
   for (const std::string& name : args.properties) {
@@ -49,6 +64,10 @@ int check(const CheckArgs& args) {
                                    {"events", loaded.history.size()},
                                    {"violations", list}};
     std::ofstream(args.out + "/report.json") << report.dump(2) << "\n";
+    if (auto error = write_check_page(args, loaded.history, violations); !error.empty()) {
+      fmt::print(stderr, "ordeal check: {}\n", error);
+      return kExitEnvironment;
+    }
   }
   return violations.empty() ? kExitOk : kExitViolation;
 }
@@ -60,7 +79,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
   static CheckArgs args;
   cmd->add_option("history", args.history, "history file (JSON lines)")->required();
   cmd->add_option("--property", args.properties, "property to check (repeatable; default all)");
-  cmd->add_option("--out", args.out, "write report.json into this folder");
+  cmd->add_option("--out", args.out, "write report.json and report.html into this folder");
   cmd->add_option("--failed-share-max", args.limits.failed_share_max,
                   "bounded-unavailability: largest share of failed orders during faults");
   cmd->add_option("--outage-ms-max", args.limits.outage_ms_max,

@@ -21,7 +21,7 @@ file(MAKE_DIRECTORY ${WORK})
 
 # The incident's defect: found, shrunk, reported, replayable.
 expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --out ${WORK}/fail)
-foreach(f report.json junit.xml history.jsonl repro.toml)
+foreach(f report.json junit.xml history.jsonl report.html repro.toml)
   expect_file(${WORK}/fail/${f})
 endforeach()
 file(READ ${WORK}/fail/report.json report)

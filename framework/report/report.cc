@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "framework/history/history_jsonl.h"
+#include "framework/report/html_report.h"
 #include "framework/run/repro.h"
 
 namespace ordeal {
@@ -236,6 +237,7 @@ std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {
   reports.push_back(std::make_unique<JsonReport>());
   reports.push_back(std::make_unique<JunitReport>());
   reports.push_back(std::make_unique<HistoryReport>());
+  reports.push_back(html_report());
   if (with_repro) reports.push_back(std::make_unique<ReproReport>());
   return reports;
 }

@@ -1,6 +1,6 @@
 // Reports of a run, each a listener: the console summary, report.json,
-// junit.xml, history.jsonl and repro.toml are rendered from one RunReport at
-// the end (and the console also draws progress while cases run).
+// junit.xml, history.jsonl, report.html and repro.toml are rendered from one
+// RunReport at the end (and the console also draws progress while cases run).
 //
 //   std::vector<std::unique_ptr<ReportListener>> listeners = standard_reports(out_dir);
 //   for (auto& l : listeners) l->on_finish(report);
@@ -32,7 +32,7 @@ class ReportListener {
   virtual std::string on_finish(const RunReport& report) = 0;
 };
 
-// report.json, junit.xml, history.jsonl and (on failure) repro.toml.
+// report.json, junit.xml, history.jsonl, report.html and (on failure) repro.toml.
 std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro = true);
 // Writes every file report; the first error, or empty.
 std::string write_file_reports(const RunReport& report, bool with_repro = true);

@@ -1,0 +1,28 @@
+# Fetches report.html's chart library with `npm ci` into the build tree, at
+# the versions package-lock.json pins. When npm cannot fetch, the build stops
+# here with a message that says what is missing and why. Run at build time:
+#   cmake -DNPM=npm -DSOURCE_DIR=framework/report/html -DWORK_DIR=build/... -P npm_ci.cmake
+cmake_minimum_required(VERSION 3.25)
+
+file(MAKE_DIRECTORY "${WORK_DIR}")
+foreach(name package.json package-lock.json)
+  file(COPY_FILE "${SOURCE_DIR}/${name}" "${WORK_DIR}/${name}" ONLY_IF_DIFFERENT)
+endforeach()
+
+# Every wait has a bound: npm's own per-request timeout and retries, and a
+# limit on the whole step.
+execute_process(
+  COMMAND "${NPM}" ci --ignore-scripts --no-audit --no-fund --prefer-offline
+          --fetch-timeout=60000 --fetch-retries=2
+  WORKING_DIRECTORY "${WORK_DIR}"
+  RESULT_VARIABLE npm_result
+  OUTPUT_VARIABLE npm_output
+  ERROR_VARIABLE npm_output
+  TIMEOUT 600)
+if(NOT npm_result EQUAL 0)
+  message(FATAL_ERROR
+    "ordeal: `npm ci` could not fetch the chart library that report.html inlines "
+    "(chart.js and chartjs-plugin-annotation, pinned in ${SOURCE_DIR}/package-lock.json); "
+    "the build needs access to the npm registry (or npm's cache) once. "
+    "npm ended with: ${npm_result}\n${npm_output}")
+endif()
