@@ -35,7 +35,9 @@ std::string resolve(asio::io_context& io, std::string_view field, const std::str
 }  // namespace
 
 Link::Link(asio::io_context& io, ProxyOptions options, uint64_t seed)
-    : io_(io), options_(std::move(options)), acceptor_(io), table_(seed) {}
+    : io_(io), options_(std::move(options)), acceptor_(io), table_(seed) {
+  options_.seed = seed;  // the seed in force, whether given or inherited
+}
 
 Link::~Link() = default;
 
