@@ -2,8 +2,12 @@
 // (never included by headers other parts of ordeal see).
 #pragma once
 
-// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>,
+// so it comes first (and clang-format must not sort it after Boost).
+// clang-format off
+#include <string>
 #include <utility>
+// clang-format on
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -33,6 +37,23 @@ inline awaitable<void> sleep_until(asio::steady_timer& timer,
   error_code ec;
   timer.expires_at(deadline);
   co_await timer.async_wait(into(ec));
+}
+
+// Opens, binds and listens; the first error stops it.
+inline error_code listen_on(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
+  error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  return ec;
+}
+
+// "127.0.0.1:9000" or "[::1]:9000".
+inline std::string host_port_of(const tcp::endpoint& endpoint) {
+  const std::string host = endpoint.address().to_string();
+  const std::string port = std::to_string(endpoint.port());
+  return endpoint.address().is_v6() ? "[" + host + "]:" + port : host + ":" + port;
 }
 
 }  // namespace ordeal::proxy

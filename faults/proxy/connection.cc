@@ -27,8 +27,8 @@ Connection::Connection(std::shared_ptr<Link> link, tcp::socket client, uint64_t 
 Connection::~Connection() = default;
 
 void Connection::start() {
-  asio::co_spawn(client_.get_executor(), [self = shared_from_this()] { return self->run(); },
-                 asio::detached);
+  asio::co_spawn(
+      client_.get_executor(), [self = shared_from_this()] { return self->run(); }, asio::detached);
 }
 
 awaitable<void> Connection::run() {
@@ -44,8 +44,10 @@ awaitable<void> Connection::run() {
   const auto executor = client_.get_executor();
   auto self = shared_from_this();
   for (Pump* pump : {upstream_.get(), downstream_.get()}) {
-    asio::co_spawn(executor, [self, pump] { return pump->read_loop(); }, asio::detached);
-    asio::co_spawn(executor, [self, pump] { return pump->write_loop(); }, asio::detached);
+    asio::co_spawn(
+        executor, [self, pump] { return pump->read_loop(); }, asio::detached);
+    asio::co_spawn(
+        executor, [self, pump] { return pump->write_loop(); }, asio::detached);
   }
   co_await watchdog();
 }
@@ -134,7 +136,8 @@ awaitable<void> Connection::reset_later(uint64_t fault_id, int64_t after_ms) {
 bool Connection::held(Direction direction) const {
   for (uint64_t id : chosen_) {
     const ActiveFault* fault = link_->table().find_id(id);
-    if (fault && fault->spec.kind == FaultKind::half_open && covers(fault->spec.direction, direction))
+    if (fault && fault->spec.kind == FaultKind::half_open &&
+        covers(fault->spec.direction, direction))
       return true;
   }
   return false;

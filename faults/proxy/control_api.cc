@@ -54,19 +54,13 @@ Result<std::string> ControlApi::start(const std::string& address) {
                                   "127.0.0.1 to stay on loopback)",
                                   host_port->host)}};
   const tcp::endpoint endpoint(ip, host_port->port);
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  ec = listen_on(acceptor_, endpoint);
   if (ec)
-    return {.error = {ErrorKind::unavailable,
-                      fmt::format("control API: cannot listen on '{}': {}", address, ec.message())}};
+    return {.error = {ErrorKind::unavailable, fmt::format("control API: cannot listen on '{}': {}",
+                                                          address, ec.message())}};
   started_ = true;
   asio::co_spawn(io_, accept_loop(), asio::detached);
-  const auto bound = acceptor_.local_endpoint();
-  const std::string host = bound.address().to_string();
-  return {.value = bound.address().is_v6() ? fmt::format("[{}]:{}", host, bound.port())
-                                           : fmt::format("{}:{}", host, bound.port())};
+  return {.value = host_port_of(acceptor_.local_endpoint())};
 }
 
 void ControlApi::close() {
@@ -84,8 +78,8 @@ awaitable<void> ControlApi::accept_loop() {
     co_await acceptor_.async_accept(socket, into(ec));
     if (closed_) break;
     if (ec) {
-      co_await sleep_until(backoff, asio::steady_timer::clock_type::now() +
-                                        std::chrono::milliseconds(10));
+      co_await sleep_until(backoff,
+                           asio::steady_timer::clock_type::now() + std::chrono::milliseconds(10));
       continue;
     }
     if (sessions_.size() >= kSessionsMax) continue;  // closed as it goes out of scope
@@ -104,6 +98,14 @@ awaitable<void> ControlApi::serve(tcp::socket socket, uint64_t id) {
     stream.expires_after(kRequestTimeout);
     error_code ec;
     co_await http::async_read(stream, buffer, parser, into(ec));
+    if (ec == http::error::body_limit) {
+      http::response<http::string_body> too_large{http::status::payload_too_large, 11};
+      too_large.set(http::field::content_type, "application/json");
+      too_large.body() = fmt::format(R"({{"error":"body larger than {} bytes"}})", kBodyBytesMax);
+      too_large.prepare_payload();
+      co_await http::async_write(stream, too_large, into(ec));
+      break;
+    }
     if (ec) break;
     const auto& request = parser.get();
     const HttpReply reply = route(proxy_, std::string(request.method_string()),

@@ -93,9 +93,10 @@ TEST_F(ControlApiTest, ServesHttpOnLoopback) {
   const auto port = static_cast<uint16_t>(std::stoi(bound.value.substr(10)));
   LoopbackClient client(port);
   const std::string body = R"({"name":"gw","upstream":")" + upstream_.address() + "\"}";
-  ASSERT_TRUE(client.send("POST /proxies HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                          "application/json\r\nConnection: close\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(
+      client.send("POST /proxies HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                  "application/json\r\nConnection: close\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body));
   const std::string reply = client.receive(1 << 16, milliseconds(2000));
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 201")) << reply;
   EXPECT_NE(reply.find("\"name\":\"gw\""), std::string::npos);

@@ -60,7 +60,8 @@ std::optional<HttpReply> parse_body(std::string_view body, json& out) {
     out = json::parse(body);
     return std::nullopt;
   } catch (const json::parse_error& e) {
-    return error_reply(400, fmt::format("body is not valid JSON (at byte {}): {}", e.byte, e.what()));
+    return error_reply(400,
+                       fmt::format("body is not valid JSON (at byte {}): {}", e.byte, e.what()));
   }
 }
 

@@ -18,16 +18,6 @@ namespace {
 constexpr auto kCallTimeout = std::chrono::seconds(5);
 constexpr size_t kProxiesMax = 256;
 
-bool valid_proxy_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 template <typename T>
 Result<T> not_found(std::string_view proxy) {
   return {.error = {ErrorKind::not_found, fmt::format("no proxy named '{}'", proxy)}};
@@ -89,7 +79,7 @@ FaultProxy::~FaultProxy() = default;
 
 Result<ProxyState> FaultProxy::add_proxy(const ProxyOptions& options) {
   return impl_->call([this, options]() -> Result<ProxyState> {
-    if (!valid_proxy_name(options.name))
+    if (!valid_name(options.name))
       return {.error = {ErrorKind::bad_input,
                         fmt::format("field 'name': '{}' must be 1-64 letters, digits, '-', '_' "
                                     "or '.'",
@@ -163,7 +153,8 @@ Result<Done> FaultProxy::heal_all() {
 }
 
 Result<std::string> FaultProxy::start_control_api(const std::string& address) {
-  return impl_->call([this, address]() -> Result<std::string> { return impl_->api_.start(address); });
+  return impl_->call(
+      [this, address]() -> Result<std::string> { return impl_->api_.start(address); });
 }
 
 }  // namespace ordeal::proxy

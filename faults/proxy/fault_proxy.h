@@ -37,10 +37,10 @@ struct Result {
 struct Done {};
 
 struct ProxyOptions {
-  std::string name;                  // unique; letters, digits, '-', '_', '.'
+  std::string name;                    // unique; letters, digits, '-', '_', '.'
   std::string listen = "127.0.0.1:0";  // host:port; port 0 picks a free one
-  std::string upstream;              // host:port, resolved when the proxy is added
-  uint64_t seed = 0;                 // 0: the FaultProxy's seed
+  std::string upstream;                // host:port, resolved when the proxy is added
+  uint64_t seed = 0;                   // 0: the FaultProxy's seed
   int64_t connect_timeout_ms = 2000;
   int64_t write_timeout_ms = 10'000;  // a peer that takes no bytes this long is cut off
   int64_t connections_max = 1024;     // more are refused (closed at once) and counted

@@ -69,9 +69,8 @@ TEST_F(ProxyTest, PassesBytesBothWaysAndCountsThem) {
   LoopbackClient client(port_);
   ASSERT_TRUE(client.connected());
   round_trip(client, "hello");
-  const ProxyCounters c = counters_once([](const ProxyCounters& now) {
-    return now.bytes_downstream == 5;
-  });
+  const ProxyCounters c =
+      counters_once([](const ProxyCounters& now) { return now.bytes_downstream == 5; });
   EXPECT_EQ(c.connections_accepted, 1u);
   EXPECT_EQ(c.connections_open, 1u);
   EXPECT_EQ(c.bytes_upstream, 5u);
@@ -80,7 +79,9 @@ TEST_F(ProxyTest, PassesBytesBothWaysAndCountsThem) {
 
 TEST_F(ProxyTest, LatencyDelaysAndRemovingItHeals) {
   LoopbackClient client(port_);
-  add({.name = "slow", .kind = FaultKind::latency, .direction = Direction::downstream,
+  add({.name = "slow",
+       .kind = FaultKind::latency,
+       .direction = Direction::downstream,
        .latency_ms = 150});
   EXPECT_GE(round_trip(client, "ping"), milliseconds(150));
   remove("slow");
@@ -89,7 +90,9 @@ TEST_F(ProxyTest, LatencyDelaysAndRemovingItHeals) {
 
 TEST_F(ProxyTest, BandwidthPacesDelivery) {
   LoopbackClient client(port_);
-  add({.name = "narrow", .kind = FaultKind::bandwidth, .direction = Direction::upstream,
+  add({.name = "narrow",
+       .kind = FaultKind::bandwidth,
+       .direction = Direction::upstream,
        .rate_bytes_per_s = 100'000});
   const std::string block(20'000, 'b');
   EXPECT_GE(round_trip(client, block), milliseconds(150));  // 200 ms at that rate
@@ -137,8 +140,11 @@ TEST_F(ProxyTest, ResetSendsRstToOpenAndNewConnections) {
 
 TEST_F(ProxyTest, SlicingDeliversInPiecesIntact) {
   LoopbackClient client(port_);
-  add({.name = "slices", .kind = FaultKind::slicing, .direction = Direction::upstream,
-       .slice_bytes = 10, .slice_delay_us = 20'000});
+  add({.name = "slices",
+       .kind = FaultKind::slicing,
+       .direction = Direction::upstream,
+       .slice_bytes = 10,
+       .slice_delay_us = 20'000});
   const std::string message(60, 's');
   EXPECT_GE(round_trip(client, message), milliseconds(40));
   EXPECT_GE(upstream_.read_sizes().size(), 3u);  // the server saw it arrive in pieces
@@ -146,7 +152,9 @@ TEST_F(ProxyTest, SlicingDeliversInPiecesIntact) {
 
 TEST_F(ProxyTest, CorruptFlipsOneByteAndHeals) {
   LoopbackClient client(port_);
-  add({.name = "flip", .kind = FaultKind::corrupt, .direction = Direction::upstream,
+  add({.name = "flip",
+       .kind = FaultKind::corrupt,
+       .direction = Direction::upstream,
        .max_fires = 1});
   const std::string sent(1000, 'c');
   ASSERT_TRUE(client.send(sent));
@@ -172,8 +180,11 @@ TEST_F(ProxyTest, LeaseExpiryHealsByItself) {
 
 TEST_F(ProxyTest, FixLatencyActsOnlyOnChosenTypes) {
   LoopbackClient client(port_);
-  add({.name = "slow-cancels", .kind = FaultKind::latency, .direction = Direction::upstream,
-       .fix_types = {"F"}, .latency_ms = 300});
+  add({.name = "slow-cancels",
+       .kind = FaultKind::latency,
+       .direction = Direction::upstream,
+       .fix_types = {"F"},
+       .latency_ms = 300});
   EXPECT_LT(round_trip(client, fix_message("D", "o1")), milliseconds(200));
   EXPECT_GE(round_trip(client, fix_message("F", "c1")), milliseconds(300));
   round_trip(client, "not fix at all");
@@ -181,8 +192,11 @@ TEST_F(ProxyTest, FixLatencyActsOnlyOnChosenTypes) {
 
 TEST_F(ProxyTest, FixDropTakesTheFirstAmendEvenWhenSplit) {
   LoopbackClient client(port_);
-  add({.name = "drop-amend", .kind = FaultKind::drop, .direction = Direction::upstream,
-       .max_fires = 1, .fix_types = {"G"}});
+  add({.name = "drop-amend",
+       .kind = FaultKind::drop,
+       .direction = Direction::upstream,
+       .max_fires = 1,
+       .fix_types = {"G"}});
   const std::string first = fix_message("G", "a1");
   for (size_t at = 0; at < first.size(); at += 9) {  // arrives in pieces
     ASSERT_TRUE(client.send(first.substr(at, 9)));
@@ -198,8 +212,10 @@ TEST_F(ProxyTest, SeededCorruptionReplays) {
   auto corrupted = [&](uint64_t seed) {
     FaultProxy hub(seed);
     auto gw = hub.add_proxy({.name = "gw", .upstream = upstream_.address()});
-    EXPECT_TRUE(hub.add_fault("gw", {.kind = FaultKind::corrupt, .direction = Direction::upstream,
-                                     .probability = 0.5, .fix_types = {"D"}}));
+    EXPECT_TRUE(hub.add_fault("gw", {.kind = FaultKind::corrupt,
+                                     .direction = Direction::upstream,
+                                     .probability = 0.5,
+                                     .fix_types = {"D"}}));
     LoopbackClient client(static_cast<uint16_t>(std::stoi(gw.value.listen_address.substr(10))));
     std::string sent;
     for (int i = 0; i < 8; ++i) sent += fix_message("D", "o" + std::to_string(i));

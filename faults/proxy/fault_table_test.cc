@@ -76,8 +76,8 @@ TEST(FaultTable, LeasesDefaultToSixtySecondsAndZeroMeansNone) {
   ActiveFault* forever = nullptr;
   const SteadyTime now{};
   ASSERT_EQ(table.add({.name = "leased", .kind = FaultKind::latency}, now, &leased), "");
-  ASSERT_EQ(table.add({.name = "forever", .kind = FaultKind::latency, .lease_ms = 0}, now, &forever),
-            "");
+  ASSERT_EQ(
+      table.add({.name = "forever", .kind = FaultKind::latency, .lease_ms = 0}, now, &forever), "");
   EXPECT_EQ(leased->expires_at, now + std::chrono::milliseconds(kDefaultLeaseMs));
   EXPECT_FALSE(forever->expires_at.has_value());
 }

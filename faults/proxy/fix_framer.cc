@@ -11,7 +11,9 @@ constexpr std::string_view kBeginMarker = "8=FIX";
 constexpr size_t kTrailerBytes = 7;  // "10=nnn" and SOH
 constexpr size_t kHeaderBytesMax = 64;
 // Split in two literals: "\x0135" would read as one hex escape.
-constexpr std::string_view kMsgTypeTag = "\x01" "35=";
+constexpr std::string_view kMsgTypeTag =
+    "\x01"
+    "35=";
 
 // Where a message could start at or after `from`: "8=FIX", or a tail of the
 // data that may become one once more bytes arrive.
@@ -47,7 +49,8 @@ FixFramer::Scan FixFramer::scan_message(size_t& length, std::string& type) const
   if (!length_field.starts_with("9=")) return Scan::not_fix;
   size_t body_bytes = 0;
   const auto digits = length_field.substr(2);
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), body_bytes);
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), body_bytes);
   if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty())
     return Scan::not_fix;
   const size_t total = length_end + 1 + body_bytes + kTrailerBytes;

@@ -71,7 +71,10 @@ TEST(FixFramer, AWrongTrailerIsNotAMessage) {
 }
 
 TEST(FixFramer, AHugeClaimedLengthIsNotHeld) {
-  const std::string claim = "8=FIX.4.4\x01" "9=99999999\x01" "35=D\x01";
+  const std::string claim =
+      "8=FIX.4.4\x01"
+      "9=99999999\x01"
+      "35=D\x01";
   FixFramer framer;
   std::vector<FixPiece> out;
   framer.feed(claim, out);

@@ -11,12 +11,6 @@ namespace {
 
 using Clock = asio::steady_timer::clock_type;
 
-std::string format_endpoint(const tcp::endpoint& endpoint) {
-  const auto address = endpoint.address();
-  return address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), endpoint.port())
-                         : fmt::format("{}:{}", address.to_string(), endpoint.port());
-}
-
 // Resolves host:port to endpoints; an error naming the field otherwise.
 std::string resolve(asio::io_context& io, std::string_view field, const std::string& text,
                     std::vector<tcp::endpoint>& out) {
@@ -46,14 +40,12 @@ std::string Link::start() {
     return error;
   std::vector<tcp::endpoint> listen;
   if (auto error = resolve(io_, "listen", options_.listen, listen); !error.empty()) return error;
-  error_code ec;
-  acceptor_.open(listen.front().protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(listen.front(), ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return fmt::format("field 'listen': cannot listen on '{}': {}", options_.listen, ec.message());
-  listen_address_ = format_endpoint(acceptor_.local_endpoint());
-  asio::co_spawn(io_, [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
+  const error_code ec = listen_on(acceptor_, listen.front());
+  if (ec)
+    return fmt::format("field 'listen': cannot listen on '{}': {}", options_.listen, ec.message());
+  listen_address_ = host_port_of(acceptor_.local_endpoint());
+  asio::co_spawn(
+      io_, [self = shared_from_this()] { return self->accept_loop(); }, asio::detached);
   return {};
 }
 
@@ -164,7 +156,8 @@ void Link::wake_all() {
 FaultState Link::state_of(const ActiveFault& fault) const {
   FaultState state{.fault = fault.spec, .decisions = fault.decisions, .fired = fault.fired};
   if (fault.expires_at) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(*fault.expires_at - Clock::now());
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(*fault.expires_at - Clock::now());
     state.lease_left_ms = std::max<int64_t>(left.count(), 1);
   }
   return state;

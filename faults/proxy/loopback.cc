@@ -93,7 +93,8 @@ void EchoServer::serve(int fd) {
     if (sink_) continue;
     ssize_t sent = 0;
     while (sent < got && !stop_) {
-      const ssize_t n = send(fd, buffer.data() + sent, static_cast<size_t>(got - sent), MSG_NOSIGNAL);
+      const ssize_t n =
+          send(fd, buffer.data() + sent, static_cast<size_t>(got - sent), MSG_NOSIGNAL);
       if (n <= 0) break;
       sent += n;
     }

@@ -3,9 +3,9 @@
 //
 //   ordeal-proxy --listen 0.0.0.0:9878 --upstream staging-gw:9878 --seed 7
 //   curl -X POST localhost:8474/proxies/main/faults -d '{"kind":"latency","latency_ms":50}'
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <thread>
@@ -37,8 +37,9 @@ int start(FaultProxy& hub, const Flags& flags, const ProxyConfig& config) {
   if (!flags.upstream.empty())
     proxies.push_back({.name = flags.name, .listen = flags.listen, .upstream = flags.upstream});
   if (proxies.empty()) {
-    fmt::print(stderr, "ordeal-proxy: nothing to proxy: give --upstream or a --config with "
-                       "[[proxy]] tables\n");
+    fmt::print(stderr,
+               "ordeal-proxy: nothing to proxy: give --upstream or a --config with "
+               "[[proxy]] tables\n");
     return 2;
   }
   for (const ProxyOptions& options : proxies) {
@@ -69,10 +70,12 @@ int start(FaultProxy& hub, const Flags& flags, const ProxyConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"ordeal-proxy: a TCP fault proxy (latency, bandwidth, slicing, corruption, "
-               "blackhole, FIX message drops, half-open, reset) with an HTTP/JSON control API"};
+  CLI::App app{
+      "ordeal-proxy: a TCP fault proxy (latency, bandwidth, slicing, corruption, "
+      "blackhole, FIX message drops, half-open, reset) with an HTTP/JSON control API"};
   Flags flags;
-  app.add_option("--listen", flags.listen, "address to listen on (host:port)")->capture_default_str();
+  app.add_option("--listen", flags.listen, "address to listen on (host:port)")
+      ->capture_default_str();
   app.add_option("--upstream", flags.upstream, "address to forward to (host:port)");
   app.add_option("--name", flags.name, "name of the proxy given by --listen/--upstream")
       ->capture_default_str();

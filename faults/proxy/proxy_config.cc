@@ -4,10 +4,10 @@
 #include "faults/proxy/proxy_config.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "faults/proxy/proxy_json.h"
 
@@ -61,9 +61,10 @@ std::string read_root(const toml::table& root, const std::string& path, ProxyCon
         if (std::string e = read_proxy(*proxy.as_table(), path, config); !e.empty()) return e;
       }
     } else {
-      return fmt::format("{}: field '{}': unknown or of the wrong type (known: seed = integer, "
-                         "api = \"host:port\", [[proxy]] tables)",
-                         where(path, node), name);
+      return fmt::format(
+          "{}: field '{}': unknown or of the wrong type (known: seed = integer, "
+          "api = \"host:port\", [[proxy]] tables)",
+          where(path, node), name);
     }
   }
   return {};

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace ordeal::proxy {
@@ -32,9 +33,10 @@ std::string check_fix_types(const ProxyFault& f) {
   const bool filterable =
       f.kind == FaultKind::latency || f.kind == FaultKind::corrupt || f.kind == FaultKind::drop;
   if (!f.fix_types.empty() && !filterable)
-    return fmt::format("field 'fix_types': kind '{}' acts on bytes, not FIX messages "
-                       "(only latency, corrupt and drop take fix_types)",
-                       kind_name(f.kind));
+    return fmt::format(
+        "field 'fix_types': kind '{}' acts on bytes, not FIX messages "
+        "(only latency, corrupt and drop take fix_types)",
+        kind_name(f.kind));
   if (f.kind == FaultKind::drop && f.fix_types.empty())
     return "field 'fix_types': kind 'drop' needs the FIX message types to drop "
            "(dropping raw bytes from a stream is what corrupt or blackhole do)";
@@ -101,14 +103,15 @@ std::optional<Direction> parse_direction(std::string_view name) {
   return std::nullopt;
 }
 
+bool valid_name(std::string_view name) {
+  return !name.empty() && name.size() <= kNameLengthMax &&
+         std::all_of(name.begin(), name.end(), name_char);
+}
+
 std::string validate(const ProxyFault& f) {
-  if (f.name.size() > kNameLengthMax)
-    return fmt::format("field 'name': longer than {} characters", kNameLengthMax);
-  for (char c : f.name) {
-    if (!name_char(c))
-      return fmt::format("field 'name': '{}' may only hold letters, digits, '-', '_' and '.'",
-                         f.name);
-  }
+  if (!f.name.empty() && !valid_name(f.name))  // empty: named after its kind
+    return fmt::format("field 'name': '{}' must be 1-{} letters, digits, '-', '_' or '.'", f.name,
+                       kNameLengthMax);
   if (!(f.probability >= 0.0 && f.probability <= 1.0))
     return fmt::format("field 'probability': {} is outside [0, 1]", f.probability);
   if (auto e = check_range("lease_ms", f.lease_ms, 0, int64_t{1} << 40); !e.empty()) return e;

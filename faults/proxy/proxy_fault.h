@@ -45,8 +45,8 @@ struct ProxyFault {
   int64_t lease_ms = kDefaultLeaseMs;  // 0: until removed
   std::vector<std::string> fix_types;  // FIX 35= values; empty: every byte
 
-  int64_t latency_ms = 0;  // latency
-  int64_t jitter_ms = 0;   // latency: uniform in [-jitter_ms, +jitter_ms], never below 0
+  int64_t latency_ms = 0;        // latency
+  int64_t jitter_ms = 0;         // latency: uniform in [-jitter_ms, +jitter_ms], never below 0
   int64_t rate_bytes_per_s = 0;  // bandwidth
   int64_t slice_bytes = 0;       // slicing: average slice size
   int64_t slice_delay_us = 0;    // slicing: pause between slices
@@ -69,6 +69,9 @@ inline bool covers(Direction fault, Direction direction) {
 inline bool connection_scoped(FaultKind kind) {
   return kind == FaultKind::half_open || kind == FaultKind::reset;
 }
+
+// Names of proxies and faults: 1-64 letters, digits, '-', '_' or '.'.
+bool valid_name(std::string_view name);
 
 // Empty when the fault is valid; otherwise a message naming the bad field.
 std::string validate(const ProxyFault& fault);

@@ -94,7 +94,8 @@ std::string enum_field(const char* name, const std::string& text, auto parse, au
 
 std::string kind_choices() {
   std::string out;
-  for (FaultKind kind : all_kinds()) out += fmt::format("{}{}", out.empty() ? "" : ", ", kind_name(kind));
+  for (FaultKind kind : all_kinds())
+    out += fmt::format("{}{}", out.empty() ? "" : ", ", kind_name(kind));
   return out;
 }
 
@@ -103,7 +104,8 @@ std::string kind_choices() {
 std::string fault_from_json(const json& body, ProxyFault& fault) {
   FieldReader reader(body);
   std::string kind, direction = std::string(direction_name(fault.direction));
-  if (reader.ok() && !body.contains("kind")) return "field 'kind': missing (one of " + kind_choices() + ")";
+  if (reader.ok() && !body.contains("kind"))
+    return "field 'kind': missing (one of " + kind_choices() + ")";
   reader.text("name", fault.name);
   reader.text("kind", kind);
   reader.text("direction", direction);

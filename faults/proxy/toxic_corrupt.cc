@@ -2,8 +2,8 @@
 // masks drawn from the decision's seed, so the same traffic and seed corrupt
 // the same bytes. The receiver must reject the garbage (checksum, parse
 // error) rather than act on it.
-#include "framework/base/rng.h"
 #include "faults/proxy/toxic.h"
+#include "framework/base/rng.h"
 
 namespace ordeal::proxy {
 namespace {
@@ -17,7 +17,8 @@ class CorruptToxic final : public Toxic {
     Rng rng(draw);
     // The same position may come up twice; flips are then fewer, never more.
     for (int64_t i = 0; i < corrupt_bytes_; ++i) {
-      const auto at = static_cast<size_t>(rng.between(0, static_cast<int64_t>(segment.bytes.size()) - 1));
+      const auto at =
+          static_cast<size_t>(rng.between(0, static_cast<int64_t>(segment.bytes.size()) - 1));
       const auto mask = static_cast<unsigned char>(rng.between(1, 255));
       segment.bytes[at] = static_cast<char>(static_cast<unsigned char>(segment.bytes[at]) ^ mask);
     }

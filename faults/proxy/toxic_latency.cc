@@ -3,8 +3,8 @@
 // segment also holds back the ones behind it.
 #include <algorithm>
 
-#include "framework/base/rng.h"
 #include "faults/proxy/toxic.h"
+#include "framework/base/rng.h"
 
 namespace ordeal::proxy {
 namespace {

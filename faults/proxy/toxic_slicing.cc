@@ -3,8 +3,8 @@
 // message arrive in pieces: the test of its framing across reads.
 #include <algorithm>
 
-#include "framework/base/rng.h"
 #include "faults/proxy/toxic.h"
+#include "framework/base/rng.h"
 
 namespace ordeal::proxy {
 namespace {
