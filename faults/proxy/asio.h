@@ -5,6 +5,7 @@
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>,
 // so it comes first (and clang-format must not sort it after Boost).
 // clang-format off
+#include <optional>
 #include <string>
 #include <utility>
 // clang-format on
@@ -37,6 +38,20 @@ inline awaitable<void> sleep_until(asio::steady_timer& timer,
   error_code ec;
   timer.expires_at(deadline);
   co_await timer.async_wait(into(ec));
+}
+
+// The next accepted connection, or nothing after an error (out of
+// descriptors, the acceptor closed); an error pauses 10 ms rather than spin.
+inline awaitable<std::optional<tcp::socket>> accept_next(tcp::acceptor& acceptor,
+                                                         asio::steady_timer& backoff) {
+  tcp::socket socket(acceptor.get_executor());
+  error_code ec;
+  co_await acceptor.async_accept(socket, into(ec));
+  if (!ec) co_return std::optional<tcp::socket>(std::move(socket));
+  if (acceptor.is_open())
+    co_await sleep_until(backoff,
+                         asio::steady_timer::clock_type::now() + std::chrono::milliseconds(10));
+  co_return std::nullopt;
 }
 
 // Opens, binds and listens; the first error stops it.

@@ -73,17 +73,11 @@ void ControlApi::close() {
 awaitable<void> ControlApi::accept_loop() {
   asio::steady_timer backoff(io_);
   while (!closed_) {
-    tcp::socket socket(io_);
-    error_code ec;
-    co_await acceptor_.async_accept(socket, into(ec));
+    std::optional<tcp::socket> socket = co_await accept_next(acceptor_, backoff);
     if (closed_) break;
-    if (ec) {
-      co_await sleep_until(backoff,
-                           asio::steady_timer::clock_type::now() + std::chrono::milliseconds(10));
-      continue;
-    }
-    if (sessions_.size() >= kSessionsMax) continue;  // closed as it goes out of scope
-    asio::co_spawn(io_, serve(std::move(socket), next_session_id_++), asio::detached);
+    // Past the bound the socket is closed as it goes out of scope.
+    if (!socket || sessions_.size() >= kSessionsMax) continue;
+    asio::co_spawn(io_, serve(std::move(*socket), next_session_id_++), asio::detached);
   }
 }
 

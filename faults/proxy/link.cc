@@ -52,16 +52,9 @@ std::string Link::start() {
 awaitable<void> Link::accept_loop() {
   asio::steady_timer backoff(io_);
   while (!closed_) {
-    tcp::socket socket(io_);
-    error_code ec;
-    co_await acceptor_.async_accept(socket, into(ec));
+    std::optional<tcp::socket> socket = co_await accept_next(acceptor_, backoff);
     if (closed_) break;
-    if (ec) {
-      // Out of descriptors and the like: pause rather than spin on the error.
-      co_await sleep_until(backoff, Clock::now() + std::chrono::milliseconds(10));
-      continue;
-    }
-    admit(std::move(socket));
+    if (socket) admit(std::move(*socket));
   }
 }
 
