@@ -157,20 +157,20 @@ void CaseRun::schedule_nemesis() {
         continue;
       }
       exchange_.at(start_us, [this, &spec, seed, lease_ms] {
-        if (spec.node.empty()) {
+        if (!spec.needs_live_target()) {
           exchange_.arm(spec.point,
                         {.probability = spec.probability, .param = spec.param, .seed = seed},
                         lease_ms);
         } else {
-          exchange_.process_fault(spec.point, spec.node, true);
+          exchange_.live_fault(spec, true);
         }
         record_fault(spec, EventType::fault_start);
       });
       exchange_.at(end_us, [this, &spec] {
-        if (spec.node.empty()) {
+        if (!spec.needs_live_target()) {
           exchange_.disarm(spec.point);
         } else {
-          exchange_.process_fault(spec.point, spec.node, false);
+          exchange_.live_fault(spec, false);
         }
         record_fault(spec, EventType::fault_stop);
       });
@@ -229,9 +229,11 @@ void CaseRun::fail(const std::string& error) {
   if (error_.empty()) error_ = error;
 }
 
-// A process fault is named with its node: "process.pause:engine-1".
+// A process or network fault is named with where it acts:
+// "process.pause:engine-1", "network.latency:gateway->engine-0".
 void CaseRun::record_fault(const FaultSpec& spec, EventType type) {
-  const std::string name = spec.node.empty() ? spec.point : spec.point + ":" + spec.node;
+  const std::string& where = spec.node.empty() ? spec.link : spec.node;
+  const std::string name = where.empty() ? spec.point : spec.point + ":" + where;
   h_.append(
       {.time_us = exchange_.now_us(), .number = spec.param, .text = h_.intern(name), .type = type});
 }

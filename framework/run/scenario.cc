@@ -10,6 +10,7 @@
 #include "faults/fault_point.h"
 #include "faults/hook.h"
 #include "faults/process_faults.h"
+#include "faults/proxy/proxy_fault.h"
 #include "targets/exchange/fault_points.h"
 #include "targets/exchange/layout.h"
 #include "targets/exchange/sim_exchange.h"
@@ -168,6 +169,28 @@ void read_metadata(const toml::table& table, const std::string& path, std::strin
   r.finish();
 }
 
+// network.<kind> on a link through the fault proxy; every proxy fault kind
+// but FIX message drops, which need FIX traffic on the link.
+std::string check_network_fault(const FaultSpec& fault, const std::string& path) {
+  const std::string_view name =
+      std::string_view(fault.point).substr(fault.point.rfind("network.", 0) == 0 ? 8 : 0);
+  const auto kind = proxy::parse_kind(name);
+  if (fault.point.rfind("network.", 0) != 0 || !kind || *kind == proxy::FaultKind::drop) {
+    return fmt::format(
+        "{}:{}: nemesis.fault.point: '{}' is not a network fault (known: "
+        "network.latency, network.bandwidth, network.slicing, network.corrupt, "
+        "network.blackhole, network.half_open, network.reset)",
+        path, fault.line, fault.point);
+  }
+  if (fault.link.empty()) {
+    return fmt::format(
+        "{}:{}: nemesis.fault.link: {} needs the link it acts on (e.g. "
+        "\"client->gateway\", \"gateway->engine-0\", \"engine-1->meta-2\")",
+        path, fault.line, fault.point);
+  }
+  return "";
+}
+
 void read_fault(const toml::table& table, const std::string& path, std::string& error,
                 Scenario& s) {
   TableReader r(table, "nemesis.fault", path, error);
@@ -176,6 +199,7 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   r.number("probability", fault.probability, 0.0, 1.0);
   r.number("param", fault.param, int64_t{0}, int64_t{3'600'000});
   r.text("node", fault.node);
+  r.text("link", fault.link);
   r.text("start", fault.start_command);
   r.text("stop", fault.stop_command);
   r.number("timeout_ms", fault.timeout_ms, 1, faults::kHookTimeoutMsMax);
@@ -195,6 +219,11 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   }
   if (hook) {
     s.faults.push_back(fault);
+    return;
+  }
+  if (fault.point.rfind("network.", 0) == 0 || !fault.link.empty()) {
+    error = check_network_fault(fault, path);
+    if (error.empty()) s.faults.push_back(fault);
     return;
   }
   if (faults::is_process_fault(fault.point)) {

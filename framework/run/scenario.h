@@ -30,13 +30,15 @@ struct FaultSpec {
   double probability = 1.0;   // chance that each check of the point fires while armed
   int64_t param = 0;          // the point's parameter (0: its default)
   std::string node;           // process faults: the node they act on ("engine-1")
+  std::string link;           // network faults: the link ("gateway->engine-1")
   std::string start_command;  // hooks: run at the window's start
   std::string stop_command;   // hooks: run at the window's end
   int timeout_ms = 60'000;    // hooks: each command is killed after this long
   int line = 0;               // where the scenario declares it, for errors found later
 
-  // Process faults and hooks act on real processes: live targets only.
-  bool needs_live_target() const { return !node.empty() || point == "hook"; }
+  // Process and network faults and hooks act on real processes and sockets:
+  // live targets only.
+  bool needs_live_target() const { return !node.empty() || !link.empty() || point == "hook"; }
 };
 
 struct Scenario {

@@ -40,9 +40,8 @@ class SimTarget final : public Target {
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override {
     exchange_.rolling_upgrade(start_us, step_us, down_us);
   }
-  void process_fault(const std::string& kind, const std::string& /*node*/,
-                     bool /*start*/) override {
-    error_ = kind + " needs real processes: run with --target cluster";
+  void live_fault(const FaultSpec& spec, bool /*start*/) override {
+    error_ = spec.point + " needs real processes: run with --target cluster";
   }
   std::string error() const override { return error_; }
 

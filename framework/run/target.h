@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "faults/fault_point.h"
+#include "framework/run/scenario.h"
 #include "targets/exchange/sim_exchange.h"
 
 namespace ordeal {
@@ -44,9 +45,10 @@ class Target {
   virtual void arm(const std::string& point, const faults::ArmSpec& spec, int64_t lease_ms) = 0;
   virtual void disarm(const std::string& point) = 0;
   virtual void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) = 0;
-  // A process fault (faults/process_faults.h) on a node, at its window's
-  // start and end. Targets without processes set error().
-  virtual void process_fault(const std::string& kind, const std::string& node, bool start) = 0;
+  // A fault on the target's processes or network (process.*, network.*:
+  // spec.needs_live_target()), at its window's start and end. Targets that
+  // cannot do it set error().
+  virtual void live_fault(const FaultSpec& spec, bool start) = 0;
 
   // Where hooks and nodes write their logs; empty: nowhere.
   virtual std::string log_dir() const { return ""; }

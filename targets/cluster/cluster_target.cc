@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "faults/proxy/fault_proxy.h"
 #include "framework/base/interrupt.h"
 #include "targets/cluster/process_group.h"
 #include "targets/exchange/client_port.h"
@@ -37,7 +38,8 @@ bool ports_free(int base, int count) {
 class ClusterTarget final : public Target, private ExchangeListener {
  public:
   ClusterTarget(const Scenario& s, const Case& c, ClusterOptions options)
-      : options_(std::move(options)),
+      : scenario_(s),
+        options_(std::move(options)),
         layout_{.replicas = s.replicas,
                 .shards = s.shards,
                 .clients = static_cast<int>(c.clients.size())},
@@ -46,6 +48,7 @@ class ClusterTarget final : public Target, private ExchangeListener {
   ~ClusterTarget() override {
     net_.stop();
     group_.stop_all();
+    proxy_.reset();
   }
 
   std::string start(uint64_t seed);
@@ -76,7 +79,7 @@ class ClusterTarget final : public Target, private ExchangeListener {
   }
   void disarm(const std::string& point) override { control_all("disarm " + point); }
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
-  void process_fault(const std::string& kind, const std::string& node, bool start) override;
+  void live_fault(const FaultSpec& spec, bool start) override;
   std::string error() const override { return error_; }
   std::string log_dir() const override { return options_.log_dir; }
 
@@ -102,9 +105,14 @@ class ClusterTarget final : public Target, private ExchangeListener {
   void control_all(const std::string& line);
   void back_up(NodeId id);
   void await_restart(NodeId id, int64_t deadline_us);
+  std::string pick_ports(uint64_t seed);
   std::string spawn_nodes(uint64_t seed);
+  std::string start_proxies(uint64_t seed);
+  void process_fault(const std::string& kind, const std::string& node, bool start);
+  void network_fault(const FaultSpec& spec, bool start);
   std::string wait_ready();
 
+  const Scenario& scenario_;
   ClusterOptions options_;
   Layout layout_;
   MetadataState metadata_;
@@ -118,6 +126,10 @@ class ClusterTarget final : public Target, private ExchangeListener {
   std::vector<std::unique_ptr<ClientPort>> clients_;
   std::map<uint64_t, Instrument> pending_meta_;
   std::set<NodeId> down_;  // paused or killed by the nemesis
+  // Links of the scenario's network faults, each through its own proxy:
+  // link ("gateway->engine-1") -> the proxy's listening port.
+  std::unique_ptr<proxy::FaultProxy> proxy_;
+  std::map<std::string, uint16_t> proxied_;
   std::map<NodeId, std::vector<std::string>> deferred_;
   std::string error_;
 };
@@ -181,6 +193,77 @@ void ClusterTarget::rolling_upgrade(int64_t start_us, int64_t step_us, int64_t d
   }
 }
 
+void ClusterTarget::live_fault(const FaultSpec& spec, bool start) {
+  if (!spec.link.empty()) return network_fault(spec, start);
+  process_fault(spec.point, spec.node, start);
+}
+
+// The proxy's name for a link: "gateway->engine-1" -> "gateway-engine-1".
+std::string proxy_name(const std::string& link) {
+  std::string name = link;
+  name.replace(name.find("->"), 2, "-");
+  return name;
+}
+
+// `param` is the kind's main parameter; latency gets a jitter of half of it.
+void ClusterTarget::network_fault(const FaultSpec& spec, bool start) {
+  const std::string fault_name = fmt::format("w{}", spec.line);
+  proxy::Result<proxy::Done> removed;
+  if (!start) {
+    removed = proxy_->remove_fault(proxy_name(spec.link), fault_name);
+    if (!removed && error_.empty()) error_ = "proxy: " + removed.error.message;
+    return;
+  }
+  proxy::ProxyFault f{.name = fault_name,
+                      .kind = *proxy::parse_kind(spec.point.substr(8)),
+                      .probability = spec.probability,
+                      // Until the window's end removes it, and then some, if ordeal dies.
+                      .lease_ms = int64_t{scenario_.nemesis_window_ms} + 10'000};
+  const int64_t p = spec.param;
+  switch (f.kind) {
+    case proxy::FaultKind::latency:
+      f.latency_ms = p > 0 ? p : 100;
+      f.jitter_ms = f.latency_ms / 2;
+      break;
+    case proxy::FaultKind::bandwidth:
+      f.rate_bytes_per_s = p > 0 ? p : 10'000;
+      break;
+    case proxy::FaultKind::slicing:
+      f.slice_bytes = p > 0 ? p : 8;
+      f.slice_delay_us = 1'000;
+      break;
+    case proxy::FaultKind::corrupt:
+      f.corrupt_bytes = p > 0 ? p : 1;
+      break;
+    case proxy::FaultKind::reset:
+      f.reset_after_ms = p;
+      break;
+    default:
+      break;
+  }
+  const auto added = proxy_->add_fault(proxy_name(spec.link), f);
+  if (!added && error_.empty()) error_ = "proxy: " + added.error.message;
+}
+
+std::string ClusterTarget::start_proxies(uint64_t seed) {
+  for (const FaultSpec& spec : scenario_.faults) {
+    if (spec.link.empty() || proxied_.contains(spec.link)) continue;
+    if (!proxy_) proxy_ = std::make_unique<proxy::FaultProxy>(seed);
+    const std::string to = spec.link.substr(spec.link.find("->") + 2);
+    NodeId upstream = 0;
+    for (NodeId id : server_nodes()) {
+      if (layout_.name(id) == to) upstream = id;
+    }
+    const auto added =
+        proxy_->add_proxy({.name = proxy_name(spec.link),
+                           .upstream = fmt::format("127.0.0.1:{}", data_address(upstream).port)});
+    if (!added) return "proxy: " + added.error.message;
+    const std::string& bound = added.value.listen_address;
+    proxied_[spec.link] = static_cast<uint16_t>(std::stoi(bound.substr(bound.rfind(':') + 1)));
+  }
+  return "";
+}
+
 // The group's children are the server nodes in server_nodes() order.
 void ClusterTarget::process_fault(const std::string& kind, const std::string& node, bool start) {
   const std::vector<NodeId> ids = server_nodes();
@@ -207,14 +290,17 @@ void ClusterTarget::process_fault(const std::string& kind, const std::string& no
   }
 }
 
-std::string ClusterTarget::spawn_nodes(uint64_t seed) {
+std::string ClusterTarget::pick_ports(uint64_t seed) {
   const int ports = 2 * (layout_.gateway() + 1);
   Rng rng(seed ^ static_cast<uint64_t>(getpid()));
   for (int attempt = 0; attempt < kPortAttemptsMax && base_port_ == 0; ++attempt) {
     const int base = 20'000 + 2 * static_cast<int>(rng.between(0, 18'999));
     if (ports_free(base, ports)) base_port_ = base;
   }
-  if (base_port_ == 0) return "no free range of loopback ports";
+  return base_port_ == 0 ? "no free range of loopback ports" : "";
+}
+
+std::string ClusterTarget::spawn_nodes(uint64_t seed) {
   std::error_code ec;
   std::filesystem::create_directories(options_.log_dir, ec);
   for (NodeId id : server_nodes()) {
@@ -276,8 +362,13 @@ std::string ClusterTarget::wait_ready() {
 std::string ClusterTarget::start(uint64_t seed) {
   if (access(options_.node_binary.c_str(), X_OK) != 0)
     return fmt::format("cannot run {}", options_.node_binary);
+  if (std::string e = pick_ports(seed); !e.empty()) return e;
+  if (std::string e = start_proxies(seed); !e.empty()) return e;
   if (std::string e = spawn_nodes(seed); !e.empty()) return e;
   for (NodeId id : server_nodes()) net_.set_address(id, data_address(id));
+  if (proxied_.contains("client->gateway")) {
+    net_.set_address(layout_.gateway(), {"127.0.0.1", proxied_.at("client->gateway")});
+  }
   admin_ =
       std::make_unique<ClientPort>(net_.env(layout_.admin()), layout_.admin(), admin_listener_);
   net_.attach(layout_.admin(), *admin_);

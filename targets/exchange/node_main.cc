@@ -7,12 +7,12 @@
 // Node k of the layout (layout.h) takes data port base+2k and control port
 // base+2k+1 on the host. Stops cleanly on SIGINT or SIGTERM, and dies with
 // its parent when --parent-pid is given.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 
@@ -38,6 +38,7 @@ struct Options {
   uint64_t seed = 1;
   std::string defect = "none";
   int parent_pid = 0;
+  std::vector<std::string> peers;  // "engine-1=127.0.0.1:4567": reach that node there instead
 };
 
 LiveAddress data_address(const Options& o, NodeId id) {
@@ -48,13 +49,21 @@ LiveAddress control_address(const Options& o, NodeId id) {
 }
 
 int serve(const Options& o, const DefectSet& defects) {
-  LiveNetwork net(ordeal::mix64(o.seed ^ static_cast<uint64_t>(o.index) ^
-                                ordeal::hash_name(o.role)));
+  LiveNetwork net(
+      ordeal::mix64(o.seed ^ static_cast<uint64_t>(o.index) ^ ordeal::hash_name(o.role)));
   for (int i = 0; i < o.layout.replicas; ++i)
     net.set_address(o.layout.replica(i), data_address(o, o.layout.replica(i)));
   for (int i = 0; i < o.layout.shards; ++i)
     net.set_address(o.layout.shard(i), data_address(o, o.layout.shard(i)));
   net.set_address(o.layout.gateway(), data_address(o, o.layout.gateway()));
+  for (const std::string& peer : o.peers) {
+    const size_t eq = peer.find('='), colon = peer.rfind(':');
+    for (NodeId id = 0; id <= o.layout.gateway(); ++id) {
+      if (o.layout.name(id) != peer.substr(0, eq)) continue;
+      net.set_address(id, {peer.substr(eq + 1, colon - eq - 1),
+                           static_cast<uint16_t>(std::stoi(peer.substr(colon + 1)))});
+    }
+  }
 
   std::unique_ptr<Node> node;
   NodeHandle handle;
@@ -84,8 +93,8 @@ int serve(const Options& o, const DefectSet& defects) {
              data_address(o, handle.id).port);
   while (g_stop == 0) net.run_for(20'000);
   ordeal::faults::disarm_all();
-  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped)\n",
-             handle.name, net.counters().frames_received, net.counters().frames_sent,
+  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped)\n", handle.name,
+             net.counters().frames_received, net.counters().frames_sent,
              net.counters().frames_dropped);
   return 0;
 }
@@ -94,8 +103,7 @@ int serve(const Options& o, const DefectSet& defects) {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app("One node of ordeal's reference exchange, for the cluster target.",
-               "exchange-node");
+  CLI::App app("One node of ordeal's reference exchange, for the cluster target.", "exchange-node");
   app.add_option("--role", o.role, "meta, engine or gateway")
       ->required()
       ->check(CLI::IsMember({"meta", "engine", "gateway"}));
@@ -110,6 +118,17 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "the node's random stream");
   app.add_option("--defect", o.defect, "planted defect (ordeal list defects)");
   app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
+  app.add_option("--peer", o.peers,
+                 "NODE=HOST:PORT: reach that node at another address (a fault proxy)")
+      ->check([](const std::string& peer) -> std::string {
+        const size_t eq = peer.find('='), colon = peer.rfind(':');
+        if (eq == std::string::npos || colon == std::string::npos || colon < eq ||
+            peer.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+            colon + 1 == peer.size()) {
+          return "expected NODE=HOST:PORT, got " + peer;
+        }
+        return "";
+      });
   CLI11_PARSE(app, argc, argv);
 
   if (o.parent_pid > 0) {
