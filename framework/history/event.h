@@ -10,11 +10,10 @@
 #include <optional>
 #include <string_view>
 
+#include "framework/history/string_table.h"
 #include "targets/exchange/types.h"
 
 namespace ordeal {
-
-using Sym = uint32_t;  // an interned string; 0 is the empty string
 
 enum class EventType : uint8_t {
   invoke,       // a client sent a request
