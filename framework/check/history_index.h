@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "framework/base/large_vector.h"
 #include "framework/history/history.h"
 
 namespace ordeal {
@@ -84,7 +85,9 @@ class HistoryIndex {
   uint32_t completion_index_of(uint32_t invoke_index) const;
   std::optional<OrderFacts> order(OrderKey key) const;
   OrderRange orders() const { return OrderRange(*this); }
-  const std::vector<Operation>& operations() const { return operations_; }
+  // The order at `id`, its position in orders().
+  OrderFacts order_at(uint32_t id) const;
+  const LargeVector<Operation>& operations() const { return operations_; }
   // Indices of fault_start/fault_stop and meta events, in order.
   const std::vector<uint32_t>& faults() const { return faults_; }
   const std::vector<uint32_t>& metadata() const { return metadata_; }
@@ -105,15 +108,14 @@ class HistoryIndex {
   void fill_lists();
   uint32_t add_order(OrderKey key);
   uint32_t find_order(OrderKey key) const;
-  OrderFacts order_at(uint32_t id) const;
 
   const History& history_;
-  std::vector<uint32_t> lists_;        // every order's lists, back to back
-  std::vector<Operation> operations_;  // by op id (sparse ids are fine: 0 unused)
-  std::vector<OrderSlot> orders_;
+  LargeVector<uint32_t> lists_;        // every order's lists, back to back
+  LargeVector<Operation> operations_;  // by op id (sparse ids are fine: 0 unused)
+  LargeVector<OrderSlot> orders_;
   // Orders are found by their client order id's Sym: the first client to use
   // an id is found directly, other clients using the same id in a map.
-  std::vector<uint32_t> order_of_sym_;
+  LargeVector<uint32_t> order_of_sym_;
   std::unordered_map<OrderKey, uint32_t, OrderKeyHash> order_of_other_client_;
   std::vector<uint32_t> faults_;
   std::vector<uint32_t> metadata_;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/base/large_vector.h"
 #include "framework/history/event.h"
 #include "framework/history/string_table.h"
 #include "targets/exchange/instrument.h"
@@ -27,14 +28,14 @@ class History {
   uint64_t append(const Event& event);
   uint32_t add_record(const exchange::Instrument& record);
 
-  const std::vector<Event>& events() const { return events_; }
+  const LargeVector<Event>& events() const { return events_; }
   const Event& operator[](size_t index) const { return events_[index]; }
   size_t size() const { return events_.size(); }
   const exchange::Instrument& record(uint32_t index) const { return records_.at(index); }
   void reserve(size_t events) { events_.reserve(events); }
 
  private:
-  std::vector<Event> events_;
+  LargeVector<Event> events_;
   StringTable strings_;
   std::vector<exchange::Instrument> records_;
 };

@@ -30,20 +30,19 @@ StringTable& StringTable::operator=(const StringTable& other) {
 
 Sym StringTable::intern(std::string_view text) {
   if (text.empty()) return 0;
-  const uint64_t hash = hash_of(text);
-  const auto hash_high = static_cast<uint32_t>(hash >> 32);
+  const auto hash = static_cast<uint32_t>(hash_of(text));
   const size_t mask = slots_.size() - 1;
   // Linear probing ends at an empty slot: the table is never full.
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
     if (slot.sym == 0) {
       ORDEAL_ASSERT(texts_.size() < UINT32_MAX, "more than 2^32 distinct strings");
-      slot = Slot{static_cast<Sym>(texts_.size()), hash_high};
+      slot = Slot{static_cast<Sym>(texts_.size()), hash};
       texts_.push_back(store(text));
       if (texts_.size() * 4 > slots_.size() * 3) grow_slots();
       return static_cast<Sym>(texts_.size() - 1);
     }
-    if (slot.hash_high == hash_high && texts_[slot.sym] == text) return slot.sym;
+    if (slot.hash == hash && texts_[slot.sym] == text) return slot.sym;
   }
 }
 
@@ -64,11 +63,11 @@ std::string_view StringTable::store(std::string_view text) {
 }
 
 void StringTable::grow_slots() {
-  std::vector<Slot> slots(slots_.size() * 2);
+  LargeVector<Slot> slots(slots_.size() * 2);
   const size_t mask = slots.size() - 1;
   for (const Slot& old : slots_) {
     if (old.sym == 0) continue;
-    size_t i = hash_of(texts_[old.sym]) & mask;
+    size_t i = old.hash & mask;
     while (slots[i].sym != 0) i = (i + 1) & mask;
     slots[i] = old;
   }

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/base/large_vector.h"
+
 namespace ordeal {
 
 using Sym = uint32_t;  // an interned string; 0 is the empty string
@@ -35,17 +37,19 @@ class StringTable {
  private:
   struct Slot {
     Sym sym = 0;             // 0: empty slot
-    uint32_t hash_high = 0;  // the hash's upper half: most mismatches never touch the text
+    // The hash's lower half: most mismatches never touch the text, and
+    // growing the table needs no hashing (it is never 2^32 slots).
+    uint32_t hash = 0;
   };
 
   std::string_view store(std::string_view text);
   void grow_slots();
 
-  std::vector<std::string_view> texts_;  // by Sym, pointing into chunks_
+  LargeVector<std::string_view> texts_;  // by Sym, pointing into chunks_
   std::vector<std::unique_ptr<char[]>> chunks_;
   char* chunk_next_ = nullptr;  // where the next string goes in the last chunk
   size_t chunk_free_ = 0;       // bytes left there
-  std::vector<Slot> slots_;     // a power of two in size, at most 3/4 full
+  LargeVector<Slot> slots_;     // a power of two in size, at most 3/4 full
 };
 
 }  // namespace ordeal
