@@ -30,7 +30,7 @@ class MetadataConformance final : public Property {
       records_of[h.record(h[meta].record).symbol].push_back(meta);
     }
     if (records_of.empty()) return;  // the target published no metadata: nothing to judge
-    std::vector<uint32_t> chosen;  // reused: most places have one or two versions in force
+    std::vector<uint32_t> chosen;    // reused: most places have one or two versions in force
     for (const OrderFacts& order : c.index.orders()) {
       for (uint32_t place : order.places) {
         auto records = records_of.find(h.text(h[place].symbol));
@@ -54,8 +54,8 @@ class MetadataConformance final : public Property {
     const int64_t to_us =
         (done == kNone ? h[place].time_us : h[done].time_us) + c.limits.metadata_notice_ms * 1000;
     chosen.clear();
-    auto after_start = std::partition_point(records.begin(), records.end(),
-                                            [&](uint32_t meta) { return h[meta].time_us <= from_us; });
+    auto after_start = std::partition_point(
+        records.begin(), records.end(), [&](uint32_t meta) { return h[meta].time_us <= from_us; });
     if (after_start != records.begin()) chosen.push_back(*(after_start - 1));
     for (auto it = after_start; it != records.end() && h[*it].time_us <= to_us; ++it) {
       chosen.push_back(*it);

@@ -195,7 +195,30 @@ Error read_order_flag(value v, std::string_view key, Event& e) {
   return std::nullopt;
 }
 
-Error read_member(Key k, std::string_view key, value v, History& h, Event& e) {
+// The fields that share one place in an Event, read apart: which one the
+// event keeps depends on its type, which may come last on the line.
+struct SharedFields {
+  Sym symbol = 0;
+  Sym text = 0;
+  uint32_t record = 0;
+
+  void store_in(Event& e) const {
+    switch (e.type) {
+      case EventType::invoke:
+      case EventType::fill:
+        e.symbol = symbol;
+        break;
+      case EventType::meta:
+        e.record = record;
+        break;
+      default:
+        e.text = text;
+    }
+  }
+};
+
+Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
+                  SharedFields& shared) {
   int64_t number = 0;
   Error error;
   switch (k) {
@@ -218,10 +241,10 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e) {
     case Key::order:
       return read_sym(v, key, h, e.order);
     case Key::symbol:
-      return read_sym(v, key, h, e.symbol);
+      return read_sym(v, key, h, shared.symbol);
     case Key::reason:
     case Key::fault:
-      return read_sym(v, key, h, e.text);
+      return read_sym(v, key, h, shared.text);
     case Key::side:
       return read_enum(v, key, kSides, e.side);
     case Key::status:
@@ -253,7 +276,7 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e) {
     case Key::record: {
       exchange::Instrument record;
       error = read_record(v, record);
-      if (!error) e.record = h.add_record(record);
+      if (!error) shared.record = h.add_record(record);
       return error;
     }
     case Key::unknown:
@@ -265,16 +288,19 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e) {
 }  // namespace
 
 Error read_event_fields(simdjson::ondemand::object object, History& h, Event& e, bool& has_type) {
+  SharedFields shared;
   for (auto member : object) {
     if (member.error()) return FieldError{"", simdjson::error_message(member.error())};
     auto key = member.unescaped_key();
     if (key.error()) return FieldError{"", simdjson::error_message(key.error())};
     const Key k = key_of(key.value_unsafe());
     has_type |= k == Key::type;
-    if (auto error = read_member(k, key.value_unsafe(), member.value().value_unsafe(), h, e)) {
+    if (auto error =
+            read_member(k, key.value_unsafe(), member.value().value_unsafe(), h, e, shared)) {
       return error;
     }
   }
+  shared.store_in(e);
   return std::nullopt;
 }
 

@@ -36,7 +36,7 @@ class StringTable {
 
  private:
   struct Slot {
-    Sym sym = 0;             // 0: empty slot
+    Sym sym = 0;  // 0: empty slot
     // The hash's lower half: most mismatches never touch the text, and
     // growing the table needs no hashing (it is never 2^32 slots).
     uint32_t hash = 0;
