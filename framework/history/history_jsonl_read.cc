@@ -7,14 +7,18 @@
 // Anything unusual (a JSON error, a bad field, two objects on a line, an
 // object over several lines, time going backwards) stops it at the start of
 // that line, and the slow path parses the rest of the block line by line:
-// it is the one that names the file, line and field of an error, so both
-// paths accept and reject exactly the same files.
+// it is the one that names the file, line and field of an error. The fast
+// path never accepts a line that the slow path would reject.
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "framework/history/event_fields.h"
 #include "framework/history/history_jsonl.h"
