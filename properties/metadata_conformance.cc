@@ -6,6 +6,7 @@
 // completion (plus the notice delay: the history records a commit when the
 // runner hears of it): a change needs time to propagate, and ordeal grants
 // that much.
+#include <algorithm>
 #include <map>
 
 #include "properties/support.h"
@@ -29,32 +30,36 @@ class MetadataConformance final : public Property {
       records_of[h.record(h[meta].record).symbol].push_back(meta);
     }
     if (records_of.empty()) return;  // the target published no metadata: nothing to judge
+    std::vector<uint32_t> chosen;    // reused: most places have one or two versions in force
     for (const OrderFacts& order : c.index.orders()) {
       for (uint32_t place : order.places) {
         auto records = records_of.find(h.text(h[place].symbol));
         if (records == records_of.end()) continue;
-        check_place(c, order, place, in_force(c, records->second, place), out);
+        in_force(c, records->second, place, chosen);
+        check_place(c, order, place, chosen, out);
       }
     }
   }
 
  private:
-  std::vector<uint32_t> in_force(const CheckContext& c, const std::vector<uint32_t>& records,
-                                 uint32_t place) const {
+  // A symbol's records are in history order, so in time order: the versions
+  // in force are the latest one at or before the window's start, then every
+  // one up to its end. A binary search keeps a history with many versions
+  // linear.
+  void in_force(const CheckContext& c, const std::vector<uint32_t>& records, uint32_t place,
+                std::vector<uint32_t>& chosen) const {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(place);
     const int64_t from_us = h[place].time_us - c.limits.metadata_staleness_ms * 1000;
     const int64_t to_us =
         (done == kNone ? h[place].time_us : h[done].time_us) + c.limits.metadata_notice_ms * 1000;
-    std::vector<uint32_t> chosen;
-    for (uint32_t meta : records) {
-      if (h[meta].time_us <= from_us) {
-        chosen.assign(1, meta);  // the latest version already in force at the window's start
-      } else if (h[meta].time_us <= to_us) {
-        chosen.push_back(meta);
-      }
+    chosen.clear();
+    auto after_start = std::partition_point(
+        records.begin(), records.end(), [&](uint32_t meta) { return h[meta].time_us <= from_us; });
+    if (after_start != records.begin()) chosen.push_back(*(after_start - 1));
+    for (auto it = after_start; it != records.end() && h[*it].time_us <= to_us; ++it) {
+      chosen.push_back(*it);
     }
-    return chosen;
   }
 
   static exchange::OrderTerms terms_of(const Event& place) {

@@ -1,7 +1,8 @@
 // trade-conservation: both sides of each trade match (opposite sides, same
 // symbol, quantity and price), a trade has at most two sides, and every fill
 // respects its order's limit price (any price the order had).
-#include <map>
+#include <algorithm>
+#include <span>
 
 #include "properties/support.h"
 
@@ -17,23 +18,41 @@ class TradeConservation final : public Property {
 
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
     const History& h = c.history();
-    std::map<int64_t, std::vector<uint32_t>> sides_of;
+    // Every fill by trade id, then in the order the orders are visited: one
+    // sort of a flat array rather than a map node and a vector per trade.
+    size_t fills = 0;
+    for (const OrderFacts& order : c.index.orders()) fills += order.fills.size();
+    LargeVector<TradeSide> sides;
+    sides.reserve(fills);
     for (const OrderFacts& order : c.index.orders()) {
       for (uint32_t fill : order.fills) {
-        sides_of[h[fill].number].push_back(fill);
+        sides.push_back({h[fill].number, static_cast<uint32_t>(sides.size()), fill});
         check_limit(c, order, fill, out);
       }
     }
-    for (const auto& [trade, sides] : sides_of) check_trade(c, trade, sides, out);
+    std::sort(sides.begin(), sides.end(), [](const TradeSide& a, const TradeSide& b) {
+      return a.trade != b.trade ? a.trade < b.trade : a.seen < b.seen;
+    });
+    for (size_t first = 0, next = 0; first < sides.size(); first = next) {
+      while (next < sides.size() && sides[next].trade == sides[first].trade) ++next;
+      check_trade(c, std::span(sides).subspan(first, next - first), out);
+    }
   }
 
  private:
-  void check_trade(const CheckContext& c, int64_t trade, const std::vector<uint32_t>& sides,
+  struct TradeSide {
+    int64_t trade;
+    uint32_t seen;  // position in the visit, to keep each trade's sides in that order
+    uint32_t fill;
+  };
+
+  void check_trade(const CheckContext& c, std::span<const TradeSide> sides,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
     if (sides.size() == 1) return;  // the other side may be someone ordeal does not see
-    const Event& a = h[sides[0]];
-    const Event& b = h[sides[1]];
+    const int64_t trade = sides[0].trade;
+    const Event& a = h[sides[0].fill];
+    const Event& b = h[sides[1].fill];
     std::string problem;
     if (sides.size() > 2)
       problem = fmt::format("has {} sides", sides.size());
@@ -47,7 +66,13 @@ class TradeConservation final : public Property {
       problem = "is in two different symbols";
     if (problem.empty()) return;
     out.push_back(violation(name(), fmt::format("trade {} {}", trade, problem),
-                            {c.order_name(a), c.order_name(b)}, {sides.begin(), sides.end()}));
+                            {c.order_name(a), c.order_name(b)}, fill_indices(sides)));
+  }
+
+  static std::vector<uint64_t> fill_indices(std::span<const TradeSide> sides) {
+    std::vector<uint64_t> fills;
+    for (const TradeSide& side : sides) fills.push_back(side.fill);
+    return fills;
   }
 
   void check_limit(const CheckContext& c, const OrderFacts& order, uint32_t fill,

@@ -127,6 +127,7 @@ class HistoryBuilder {
       done.type = type;
       done.flag = false;
       done.number = 0;
+      done.text = 0;  // a completion's reason, not its request's symbol
       return done;
     }
     return Event{.time_us = now_us_, .op = op, .type = type};

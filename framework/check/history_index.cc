@@ -1,6 +1,8 @@
 #include "framework/check/history_index.h"
 
-#include <array>
+#include <algorithm>
+
+#include "framework/base/assert.h"
 
 namespace ordeal {
 namespace {
@@ -18,23 +20,34 @@ List list_of(const Event& e) {
     case EventType::ok:
       return e.kind != RequestKind::mass_cancel && e.status != OrdStatus::none ? kObservations
                                                                                : kNoList;
-    case EventType::fill: return kFills;
-    case EventType::update: return kObservations;
-    case EventType::read: return e.status != OrdStatus::none ? kObservations : kNoList;
-    default: return kNoList;
+    case EventType::fill:
+      return kFills;
+    case EventType::update:
+      return kObservations;
+    case EventType::read:
+      return e.status != OrdStatus::none ? kObservations : kNoList;
+    default:
+      return kNoList;
   }
 }
 
 }  // namespace
 
 HistoryIndex::HistoryIndex(const History& history) : history_(history) {
-  const auto& events = history.events();
-  std::vector<std::array<uint32_t, kListCount>> counts;
-  std::vector<uint32_t> event_order(events.size(), kNone);
+  ORDEAL_ASSERT(history.size() < kNone, "a history of 2^32 events or more cannot be indexed");
+  index_operations();
+  count_lists();
+  fill_lists();
+}
+
+void HistoryIndex::index_operations() {
+  const auto& events = history_.events();
+  uint32_t op_max = 0;
+  for (const Event& e : events) op_max = std::max(op_max, e.op);
+  operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
   for (uint32_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
     if (e.op != 0) {
-      if (e.op >= operations_.size()) operations_.resize(e.op + 1);
       Operation& op = operations_[e.op];
       if (e.type == EventType::invoke) op.invoke = i;
       if (is_completion(e.type) && op.completion == kNone) op.completion = i;
@@ -44,49 +57,88 @@ HistoryIndex::HistoryIndex(const History& history) : history_(history) {
     }
     if (e.type == EventType::fault_start || e.type == EventType::fault_stop) faults_.push_back(i);
     if (e.type == EventType::meta) metadata_.push_back(i);
-    const List list = list_of(e);
-    if (list == kNoList && e.type != EventType::read) continue;
-    const uint32_t id = order_id({e.client, e.order});
-    event_order[i] = id;
-    if (id >= counts.size()) counts.resize(id + 1, {});
-    if (e.type == EventType::read) orders_[id].final_read = i;
-    if (list != kNoList) ++counts[id][list];
-  }
-  // Lay the lists out back to back, then fill them in history order.
-  size_t total = 0;
-  for (const auto& c : counts) total += c[0] + c[1] + c[2] + c[3];
-  lists_.resize(total);
-  std::vector<std::array<uint32_t, kListCount>> next(counts.size());
-  uint32_t offset = 0;
-  for (size_t id = 0; id < counts.size(); ++id) {
-    for (int list = 0; list < kListCount; ++list) {
-      next[id][list] = offset;
-      offset += counts[id][list];
-    }
-  }
-  for (uint32_t i = 0; i < events.size(); ++i) {
-    if (event_order[i] == kNone) continue;
-    const List list = list_of(events[i]);
-    if (list != kNoList) lists_[next[event_order[i]][list]++] = i;
-  }
-  for (size_t id = 0; id < counts.size(); ++id) {
-    OrderFacts& f = orders_[id];
-    const uint32_t* end = lists_.data();
-    auto view = [&](int list) {
-      const uint32_t size = counts[id][list];
-      return std::span<const uint32_t>(end + next[id][list] - size, size);
-    };
-    f.places = view(kPlaces);
-    f.requests = view(kRequests);
-    f.fills = view(kFills);
-    f.observations = view(kObservations);
   }
 }
 
-uint32_t HistoryIndex::order_id(OrderKey key) {
-  auto [it, inserted] = order_of_.try_emplace(key, static_cast<uint32_t>(orders_.size()));
-  if (inserted) orders_.push_back(OrderFacts{.key = key});
-  return it->second;
+// Pass one: finds every order and counts its lists, then turns the counts
+// into where each list ends in lists_.
+void HistoryIndex::count_lists() {
+  const auto& events = history_.events();
+  order_of_sym_.assign(history_.string_count(), kNone);
+  orders_.reserve(history_.string_count());  // one order per client order id, usually
+  for (uint32_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    const List list = list_of(e);
+    if (list == kNoList && e.type != EventType::read) continue;
+    OrderSlot& order = orders_[add_order({e.client, e.order})];
+    if (e.type == EventType::read) order.final_read = i;
+    if (list != kNoList) ++order.list_begin[list];
+  }
+  uint32_t end = 0;
+  for (OrderSlot& order : orders_) {
+    for (uint32_t& count_then_end : order.list_begin) {
+      end += count_then_end;
+      count_then_end = end;
+    }
+  }
+  lists_.resize(end);
+}
+
+// Pass two, backwards: each event goes just before the ones after it, so
+// that each list ends up where it starts, in history order.
+void HistoryIndex::fill_lists() {
+  const auto& events = history_.events();
+  for (uint32_t i = static_cast<uint32_t>(events.size()); i-- > 0;) {
+    const Event& e = events[i];
+    const List list = list_of(e);
+    if (list == kNoList) continue;
+    lists_[--orders_[find_order({e.client, e.order})].list_begin[list]] = i;
+  }
+}
+
+uint32_t HistoryIndex::add_order(OrderKey key) {
+  uint32_t& first = order_of_sym_[key.order];
+  if (first != kNone && orders_[first].key.client == key.client) return first;
+  const auto id = static_cast<uint32_t>(orders_.size());
+  if (first == kNone) {
+    first = id;
+  } else {
+    auto [it, added] = order_of_other_client_.try_emplace(key, id);
+    if (!added) return it->second;
+  }
+  orders_.push_back(OrderSlot{.key = key});
+  return id;
+}
+
+uint32_t HistoryIndex::find_order(OrderKey key) const {
+  if (key.order >= order_of_sym_.size()) return kNone;
+  const uint32_t first = order_of_sym_[key.order];
+  if (first == kNone || orders_[first].key.client == key.client) return first;
+  auto it = order_of_other_client_.find(key);
+  return it == order_of_other_client_.end() ? kNone : it->second;
+}
+
+OrderFacts HistoryIndex::order_at(uint32_t id) const {
+  const OrderSlot& order = orders_[id];
+  const uint32_t end = id + 1 < orders_.size() ? orders_[id + 1].list_begin[kPlaces]
+                                               : static_cast<uint32_t>(lists_.size());
+  auto list = [&](int which) {
+    const uint32_t begin = order.list_begin[which];
+    const uint32_t next = which + 1 < kListCount ? order.list_begin[which + 1] : end;
+    return std::span<const uint32_t>(lists_.data() + begin, next - begin);
+  };
+  return OrderFacts{.key = order.key,
+                    .places = list(kPlaces),
+                    .requests = list(kRequests),
+                    .fills = list(kFills),
+                    .observations = list(kObservations),
+                    .final_read = order.final_read};
+}
+
+std::optional<OrderFacts> HistoryIndex::order(OrderKey key) const {
+  const uint32_t id = find_order(key);
+  if (id == kNone) return std::nullopt;
+  return order_at(id);
 }
 
 const Operation* HistoryIndex::operation(uint32_t op) const {
@@ -101,11 +153,6 @@ uint32_t HistoryIndex::completion_index_of(uint32_t invoke_index) const {
 const Event* HistoryIndex::completion_of(uint32_t invoke_index) const {
   const uint32_t index = completion_index_of(invoke_index);
   return index == kNone ? nullptr : &history_[index];
-}
-
-const OrderFacts* HistoryIndex::order(OrderKey key) const {
-  auto it = order_of_.find(key);
-  return it == order_of_.end() ? nullptr : &orders_[it->second];
 }
 
 }  // namespace ordeal

@@ -19,18 +19,6 @@ std::optional<EventType> event_type_from(std::string_view name) {
   return std::nullopt;
 }
 
-History::History() { strings_.emplace_back(); }
-
-Sym History::intern(std::string_view text) {
-  if (text.empty()) return 0;
-  auto it = sym_of_.find(text);
-  if (it != sym_of_.end()) return it->second;
-  const auto sym = static_cast<Sym>(strings_.size());
-  strings_.emplace_back(text);
-  sym_of_.emplace(strings_.back(), sym);
-  return sym;
-}
-
 uint64_t History::append(const Event& event) {
   ORDEAL_ASSERT(events_.empty() || event.time_us >= events_.back().time_us,
                 "history time went backwards: {} after {}", event.time_us, events_.back().time_us);

@@ -86,6 +86,52 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   std::remove(path.c_str());
 }
 
+// A file of several read blocks (over 2 MiB) with blank lines, and one bad
+// line far into it: the error names that line, and every event before it
+// is kept.
+TEST(HistoryJsonl, BadLineDeepInALargeFileNamesItsLine) {
+  const std::string path = temp_path("large-bad.jsonl");
+  constexpr int kLines = 30'000, kBadLine = 21'001;
+  auto error_for = [&](const std::string& bad, size_t& events) {
+    std::ofstream out(path);
+    int line = 0, kept = 0;
+    while (++line <= kLines) {
+      if (line == kBadLine) {
+        out << bad << "\n";
+      } else if (line % 1000 == 0) {
+        out << "  \n";  // blank lines count as lines
+      } else {
+        out << "{\"index\":" << line << ",\"time_us\":" << line
+            << ",\"type\":\"read\",\"client\":1,\"order\":\"order-" << line
+            << "\",\"status\":\"new\",\"price\":50000,\"qty\":1,\"filled\":0}\n";
+        kept += line < kBadLine;
+      }
+    }
+    out.close();
+    const HistoryLoad loaded = read_history_jsonl(path);
+    events = loaded.history.size();
+    EXPECT_EQ(static_cast<int>(events), kept);
+    return loaded.error;
+  };
+  const std::string at_line = path + ":" + std::to_string(kBadLine) + ": ";
+  size_t events = 0;
+  EXPECT_EQ(error_for(R"({"time_us":30000,"type":"read","colour":1})", events),
+            at_line + "colour: unknown field");
+  EXPECT_EQ(error_for(R"({"time_us":1,"type":"read"})", events),
+            at_line + "time_us: goes backwards (1 after 20999)");
+  EXPECT_EQ(error_for(R"({"time_us":30000,"type":"read"} {"time_us":30000,"type":"read"})", events),
+            at_line + "more than one JSON value on the line");
+  EXPECT_EQ(error_for("{\"time_us\":30000,\n\"type\":\"read\"}", events).rfind(at_line, 0), 0u);
+  EXPECT_EQ(
+      error_for(R"({"time_us":30000,"type":"read","order":"unclosed})", events).rfind(at_line, 0),
+      0u);
+  EXPECT_EQ(error_for(R"([1, 2])", events), at_line + "expected a JSON object");
+  std::ofstream(path)
+      << "\n\n{\"time_us\":1,\"type\":\"read\"}\n\n{\"time_us\":1,\"type\":\"rea\"}\n";
+  EXPECT_EQ(read_history_jsonl(path).error, path + ":5: type: unknown event type 'rea'");
+  std::remove(path.c_str());
+}
+
 TEST(History, InternsStrings) {
   History h;
   EXPECT_EQ(h.intern(""), 0u);

@@ -384,7 +384,6 @@ void CaseRun::complete(size_t client, const ClientResponse* r) {
           .op = op,
           .client = invoke.client,
           .order = invoke.order,
-          .symbol = invoke.symbol,
           .type = EventType::info,
           .kind = invoke.kind,
           .side = invoke.side};

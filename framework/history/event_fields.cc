@@ -1,0 +1,307 @@
+#include "framework/history/event_fields.h"
+
+#include <fmt/format.h>
+
+namespace ordeal {
+namespace {
+
+using exchange::kOrdStatuses;
+using exchange::kRequestKinds;
+using exchange::kSides;
+using exchange::kTradingStatuses;
+using simdjson::ondemand::value;
+using Error = std::optional<FieldError>;
+
+enum class Key : uint8_t {
+  index,
+  time_us,
+  type,
+  client,
+  op,
+  f,
+  order,
+  symbol,
+  reason,
+  fault,
+  side,
+  status,
+  price,
+  qty,
+  filled,
+  trade,
+  version,
+  param,
+  count,
+  ord_type,
+  tif,
+  post_only,
+  invalid,
+  answered,
+  maker,
+  record,
+  unknown
+};
+
+// Which field a key names: by length first, since most lengths leave one or
+// two candidates (this runs for every field of every event).
+Key key_of(std::string_view key) {
+  auto pick = [&](std::initializer_list<std::pair<std::string_view, Key>> names) {
+    for (const auto& [name, k] : names) {
+      if (name == key) return k;
+    }
+    return Key::unknown;
+  };
+  switch (key.size()) {
+    case 1:
+      return pick({{"f", Key::f}});
+    case 2:
+      return pick({{"op", Key::op}});
+    case 3:
+      return pick({{"qty", Key::qty}, {"tif", Key::tif}});
+    case 4:
+      return pick({{"type", Key::type}, {"side", Key::side}});
+    case 5:
+      return pick({{"price", Key::price},
+                   {"order", Key::order},
+                   {"index", Key::index},
+                   {"trade", Key::trade},
+                   {"maker", Key::maker},
+                   {"fault", Key::fault},
+                   {"param", Key::param},
+                   {"count", Key::count}});
+    case 6:
+      return pick({{"client", Key::client},
+                   {"status", Key::status},
+                   {"filled", Key::filled},
+                   {"symbol", Key::symbol},
+                   {"reason", Key::reason},
+                   {"record", Key::record}});
+    case 7:
+      return pick(
+          {{"time_us", Key::time_us}, {"version", Key::version}, {"invalid", Key::invalid}});
+    case 8:
+      return pick({{"ord_type", Key::ord_type}, {"answered", Key::answered}});
+    case 9:
+      return pick({{"post_only", Key::post_only}});
+    default:
+      return Key::unknown;
+  }
+}
+
+Error read_int(value v, std::string_view key, int64_t& out) {
+  auto n = v.get_int64();
+  if (n.error()) return FieldError{std::string(key), "expected an integer"};
+  out = n.value_unsafe();
+  return std::nullopt;
+}
+
+Error read_text(value v, std::string_view key, std::string_view& out) {
+  auto s = v.get_string();
+  if (s.error()) return FieldError{std::string(key), "expected a string"};
+  out = s.value_unsafe();
+  return std::nullopt;
+}
+
+Error read_bool(value v, std::string_view key, bool& out) {
+  auto b = v.get_bool();
+  if (b.error()) return FieldError{std::string(key), "expected true or false"};
+  out = b.value_unsafe();
+  return std::nullopt;
+}
+
+template <typename Enum, size_t N>
+Error read_enum(value v, std::string_view key, const std::array<Enum, N>& values, Enum& out) {
+  std::string_view text;
+  if (auto error = read_text(v, key, text)) return error;
+  auto parsed = from_string(text, values);
+  if (!parsed) return FieldError{std::string(key), fmt::format("unknown value '{}'", text)};
+  out = *parsed;
+  return std::nullopt;
+}
+
+// Unknown keys win over a wrong type, as for the event's own fields.
+Error read_record_number(value v, std::string_view key, exchange::Instrument& r) {
+  int64_t number = 0;
+  const Error error = read_int(v, key, number);
+  if (key == "tick_size")
+    r.tick_size = number;
+  else if (key == "lot_size")
+    r.lot_size = number;
+  else if (key == "min_qty")
+    r.min_qty = number;
+  else if (key == "max_qty")
+    r.max_qty = number;
+  else if (key == "min_price")
+    r.min_price = number;
+  else if (key == "max_price")
+    r.max_price = number;
+  else if (key == "shard")
+    r.shard = static_cast<exchange::ShardId>(number);
+  else if (key == "schema")
+    r.schema = static_cast<uint8_t>(number);
+  else if (key == "max_notional")
+    r.max_notional = number;
+  else
+    return FieldError{fmt::format("record.{}", key), "unknown field"};
+  return error;
+}
+
+Error read_record(value v, exchange::Instrument& r) {
+  auto object = v.get_object();
+  if (object.error()) return FieldError{"record", "expected an object"};
+  for (auto member : object.value_unsafe()) {
+    if (member.error()) return FieldError{"record", simdjson::error_message(member.error())};
+    std::string_view key = member.unescaped_key().value_unsafe();
+    value field_value = member.value().value_unsafe();
+    Error error;
+    if (key == "symbol") {
+      std::string_view text;
+      error = read_text(field_value, "record.symbol", text);
+      r.symbol = text;
+    } else if (key == "status") {
+      error = read_enum(field_value, "record.status", kTradingStatuses, r.status);
+    } else {
+      error = read_record_number(field_value, key, r);
+    }
+    if (error) return error;
+  }
+  return std::nullopt;
+}
+
+Error read_type(value v, Event& e) {
+  std::string_view text;
+  if (auto error = read_text(v, "type", text)) return error;
+  auto type = event_type_from(text);
+  if (!type) return FieldError{"type", fmt::format("unknown event type '{}'", text)};
+  e.type = *type;
+  return std::nullopt;
+}
+
+Error read_sym(value v, std::string_view key, History& h, Sym& out) {
+  std::string_view text;
+  if (auto error = read_text(v, key, text)) return error;
+  out = h.intern(text);
+  return std::nullopt;
+}
+
+// ord_type and tif: their non-default values set an order flag.
+Error read_order_flag(value v, std::string_view key, Event& e) {
+  std::string_view text;
+  if (auto error = read_text(v, key, text)) return error;
+  const bool known = text == "limit" || text == "market" || text == "gtc" || text == "ioc";
+  if (!known) return FieldError{std::string(key), fmt::format("unknown value '{}'", text)};
+  if (text == "market") e.number |= kMarketFlag;
+  if (text == "ioc") e.number |= kIocFlag;
+  return std::nullopt;
+}
+
+// The fields that share one place in an Event, read apart: which one the
+// event keeps depends on its type, which may come last on the line.
+struct SharedFields {
+  Sym symbol = 0;
+  Sym text = 0;
+  uint32_t record = 0;
+
+  void store_in(Event& e) const {
+    switch (e.type) {
+      case EventType::invoke:
+      case EventType::fill:
+        e.symbol = symbol;
+        break;
+      case EventType::meta:
+        e.record = record;
+        break;
+      default:
+        e.text = text;
+    }
+  }
+};
+
+Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
+                  SharedFields& shared) {
+  int64_t number = 0;
+  Error error;
+  switch (k) {
+    case Key::index:
+      return read_int(v, key, number);
+    case Key::time_us:
+      return read_int(v, key, e.time_us);
+    case Key::type:
+      return read_type(v, e);
+    case Key::client:
+      error = read_int(v, key, number);
+      e.client = static_cast<int32_t>(number);
+      return error;
+    case Key::op:
+      error = read_int(v, key, number);
+      e.op = static_cast<uint32_t>(number);
+      return error;
+    case Key::f:
+      return read_enum(v, key, kRequestKinds, e.kind);
+    case Key::order:
+      return read_sym(v, key, h, e.order);
+    case Key::symbol:
+      return read_sym(v, key, h, shared.symbol);
+    case Key::reason:
+    case Key::fault:
+      return read_sym(v, key, h, shared.text);
+    case Key::side:
+      return read_enum(v, key, kSides, e.side);
+    case Key::status:
+      return read_enum(v, key, kOrdStatuses, e.status);
+    case Key::price:
+      return read_int(v, key, e.price);
+    case Key::qty:
+      return read_int(v, key, e.qty);
+    case Key::filled:
+      return read_int(v, key, e.filled);
+    case Key::trade:
+    case Key::version:
+    case Key::param:
+    case Key::count:
+      return read_int(v, key, e.number);
+    case Key::ord_type:
+    case Key::tif:
+      return read_order_flag(v, key, e);
+    case Key::post_only: {
+      bool post_only = false;
+      error = read_bool(v, key, post_only);
+      if (post_only) e.number |= kPostOnlyFlag;
+      return error;
+    }
+    case Key::invalid:
+    case Key::answered:
+    case Key::maker:
+      return read_bool(v, key, e.flag);
+    case Key::record: {
+      exchange::Instrument record;
+      error = read_record(v, record);
+      if (!error) shared.record = h.add_record(record);
+      return error;
+    }
+    case Key::unknown:
+      break;
+  }
+  return FieldError{std::string(key), "unknown field"};
+}
+
+}  // namespace
+
+Error read_event_fields(simdjson::ondemand::object object, History& h, Event& e, bool& has_type) {
+  SharedFields shared;
+  for (auto member : object) {
+    if (member.error()) return FieldError{"", simdjson::error_message(member.error())};
+    auto key = member.unescaped_key();
+    if (key.error()) return FieldError{"", simdjson::error_message(key.error())};
+    const Key k = key_of(key.value_unsafe());
+    has_type |= k == Key::type;
+    if (auto error =
+            read_member(k, key.value_unsafe(), member.value().value_unsafe(), h, e, shared)) {
+      return error;
+    }
+  }
+  shared.store_in(e);
+  return std::nullopt;
+}
+
+}  // namespace ordeal

@@ -1,0 +1,77 @@
+#include "framework/history/string_table.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+#include "framework/base/assert.h"
+
+namespace ordeal {
+namespace {
+
+// Strings share chunks of this size; a larger one gets a chunk of its own.
+constexpr size_t kChunkBytes = size_t{64} << 10;
+constexpr size_t kSlotsMin = 64;
+
+uint64_t hash_of(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+}  // namespace
+
+StringTable::StringTable() : texts_(1), slots_(kSlotsMin) {}
+
+StringTable::StringTable(const StringTable& other) : StringTable() {
+  for (size_t sym = 1; sym < other.size(); ++sym) intern(other.text(static_cast<Sym>(sym)));
+}
+
+StringTable& StringTable::operator=(const StringTable& other) {
+  if (this != &other) *this = StringTable(other);
+  return *this;
+}
+
+Sym StringTable::intern(std::string_view text) {
+  if (text.empty()) return 0;
+  const auto hash = static_cast<uint32_t>(hash_of(text));
+  const size_t mask = slots_.size() - 1;
+  // Linear probing ends at an empty slot: the table is never full.
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.sym == 0) {
+      ORDEAL_ASSERT(texts_.size() < UINT32_MAX, "more than 2^32 distinct strings");
+      slot = Slot{static_cast<Sym>(texts_.size()), hash};
+      texts_.push_back(store(text));
+      if (texts_.size() * 4 > slots_.size() * 3) grow_slots();
+      return static_cast<Sym>(texts_.size() - 1);
+    }
+    if (slot.hash == hash && texts_[slot.sym] == text) return slot.sym;
+  }
+}
+
+std::string_view StringTable::store(std::string_view text) {
+  if (chunk_free_ < text.size()) {
+    // The rest of the previous chunk stays unused: less than this string,
+    // or up to a whole chunk when this string is a large one (rare).
+    const size_t bytes = std::max(kChunkBytes, text.size());
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(bytes));
+    chunk_next_ = chunks_.back().get();
+    chunk_free_ = bytes;
+  }
+  std::memcpy(chunk_next_, text.data(), text.size());
+  const std::string_view stored(chunk_next_, text.size());
+  chunk_next_ += text.size();
+  chunk_free_ -= text.size();
+  return stored;
+}
+
+void StringTable::grow_slots() {
+  LargeVector<Slot> slots(slots_.size() * 2);
+  const size_t mask = slots.size() - 1;
+  for (const Slot& old : slots_) {
+    if (old.sym == 0) continue;
+    size_t i = old.hash & mask;
+    while (slots[i].sym != 0) i = (i + 1) & mask;
+    slots[i] = old;
+  }
+  slots_ = std::move(slots);
+}
+
+}  // namespace ordeal

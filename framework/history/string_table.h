@@ -1,0 +1,55 @@
+// The history's interned strings: client order ids, symbols, reasons, fault
+// names. Each distinct string is stored once, in large chunks that never
+// move, and named by a small integer (a Sym); an open-addressing table finds
+// a string's Sym without a node or a std::string per entry, so that a history
+// of millions of orders costs tens of bytes per order id, not a hundred.
+//
+//   StringTable strings;
+//   const Sym a = strings.intern("c1-1");   // 0 is always the empty string
+//   assert(strings.intern("c1-1") == a && strings.text(a) == "c1-1");
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "framework/base/large_vector.h"
+
+namespace ordeal {
+
+using Sym = uint32_t;  // an interned string; 0 is the empty string
+
+class StringTable {
+ public:
+  StringTable();
+  // A copy holds its own chunks, with the same Syms.
+  StringTable(const StringTable& other);
+  StringTable& operator=(const StringTable& other);
+  StringTable(StringTable&&) noexcept = default;  // chunks never move: views stay valid
+  StringTable& operator=(StringTable&&) noexcept = default;
+
+  Sym intern(std::string_view text);
+  std::string_view text(Sym sym) const { return texts_[sym]; }
+  // How many strings there are, the empty one included: every Sym is below it.
+  size_t size() const { return texts_.size(); }
+
+ private:
+  struct Slot {
+    Sym sym = 0;  // 0: empty slot
+    // The hash's lower half: most mismatches never touch the text, and
+    // growing the table needs no hashing (it is never 2^32 slots).
+    uint32_t hash = 0;
+  };
+
+  std::string_view store(std::string_view text);
+  void grow_slots();
+
+  LargeVector<std::string_view> texts_;  // by Sym, pointing into chunks_
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* chunk_next_ = nullptr;  // where the next string goes in the last chunk
+  size_t chunk_free_ = 0;       // bytes left there
+  LargeVector<Slot> slots_;     // a power of two in size, at most 3/4 full
+};
+
+}  // namespace ordeal

@@ -1,0 +1,57 @@
+#include "framework/history/string_table.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ordeal {
+namespace {
+
+TEST(StringTable, GivesEachDistinctStringOneSym) {
+  StringTable strings;
+  EXPECT_EQ(strings.intern(""), 0u);
+  EXPECT_EQ(strings.text(0), "");
+  const Sym a = strings.intern("a");
+  EXPECT_EQ(strings.intern("a"), a);
+  EXPECT_NE(strings.intern("b"), a);
+  EXPECT_EQ(strings.text(a), "a");
+  EXPECT_EQ(strings.size(), 3u);
+}
+
+// Enough strings to grow the table several times and fill many chunks, with
+// one larger than a chunk in the middle: every Sym still reads back its text.
+TEST(StringTable, KeepsEveryStringThroughGrowthAndLargeStrings) {
+  StringTable strings;
+  std::vector<Sym> syms;
+  const std::string large(100'000, 'x');
+  for (int i = 0; i < 50'000; ++i) {
+    syms.push_back(strings.intern(i == 777 ? large : "c" + std::to_string(i)));
+  }
+  for (int i = 0; i < 50'000; ++i) {
+    const std::string expected = i == 777 ? large : "c" + std::to_string(i);
+    ASSERT_EQ(strings.text(syms[i]), expected);
+    ASSERT_EQ(strings.intern(expected), syms[i]);
+  }
+  EXPECT_EQ(strings.size(), 50'001u);
+}
+
+TEST(StringTable, CopiesKeepTheSymsAndTheirOwnText) {
+  auto original = std::make_unique<StringTable>();
+  const Sym a = original->intern("alpha");
+  const Sym b = original->intern("beta");
+  StringTable copy = *original;
+  original.reset();
+  EXPECT_EQ(copy.text(a), "alpha");
+  EXPECT_EQ(copy.text(b), "beta");
+  EXPECT_EQ(copy.intern("beta"), b);
+  StringTable assigned;
+  assigned.intern("other");
+  assigned = copy;
+  EXPECT_EQ(assigned.text(b), "beta");
+  EXPECT_EQ(assigned.size(), copy.size());
+}
+
+}  // namespace
+}  // namespace ordeal
