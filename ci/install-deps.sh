@@ -13,6 +13,8 @@ packages=(
   # networking, logging, formats, command line
   libboost-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   nlohmann-json3-dev libsimdjson-dev libcli11-dev
+  # FIX protocol (gateway acceptor, fix:// target initiator)
+  libquickfix-dev
 )
 
 missing=()

@@ -44,6 +44,10 @@ class Target {
   virtual void arm(const std::string& point, const faults::ArmSpec& spec, int64_t lease_ms) = 0;
   virtual void disarm(const std::string& point) = 0;
   virtual void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) = 0;
+  // False for a target ordeal cannot break or reconfigure (a foreign FIX
+  // gateway): the case then runs without metadata changes and nemesis, and
+  // the history records none.
+  virtual bool nemesis_supported() const { return true; }
 
   // Set when the target itself failed (could not start, lost a node's
   // control link): the run stops and ordeal exits 3.

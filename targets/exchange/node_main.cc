@@ -3,16 +3,17 @@
 // real clock. ordeal's cluster launcher starts one per node:
 //
 //   exchange-node --role engine --index 1 --base-port 7100 --seed 7
+//   exchange-node --role gateway --base-port 7100 --fix-port 9878
 //
 // Node k of the layout (layout.h) takes data port base+2k and control port
 // base+2k+1 on the host. Stops cleanly on SIGINT or SIGTERM, and dies with
 // its parent when --parent-pid is given.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 
@@ -21,6 +22,7 @@
 #include "targets/exchange/live_network.h"
 #include "targets/exchange/node_control.h"
 #include "targets/exchange/sim_exchange.h"
+#include "targets/fix/fix_gateway_port.h"
 
 namespace {
 
@@ -38,6 +40,7 @@ struct Options {
   uint64_t seed = 1;
   std::string defect = "none";
   int parent_pid = 0;
+  ordeal::fix::FixPortConfig fix;  // port 0: no FIX port
 };
 
 LiveAddress data_address(const Options& o, NodeId id) {
@@ -48,8 +51,8 @@ LiveAddress control_address(const Options& o, NodeId id) {
 }
 
 int serve(const Options& o, const DefectSet& defects) {
-  LiveNetwork net(ordeal::mix64(o.seed ^ static_cast<uint64_t>(o.index) ^
-                                ordeal::hash_name(o.role)));
+  LiveNetwork net(
+      ordeal::mix64(o.seed ^ static_cast<uint64_t>(o.index) ^ ordeal::hash_name(o.role)));
   for (int i = 0; i < o.layout.replicas; ++i)
     net.set_address(o.layout.replica(i), data_address(o, o.layout.replica(i)));
   for (int i = 0; i < o.layout.shards; ++i)
@@ -74,18 +77,26 @@ int serve(const Options& o, const DefectSet& defects) {
   }
   handle.name = o.layout.name(handle.id);
   net.attach(handle.id, *node);
+  // The gateway's FIX clients reach it through a port node in this process.
+  std::unique_ptr<ordeal::fix::FixGatewayPort> fix_port;
+  if (o.role == "gateway" && o.fix.port > 0) {
+    fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, o.fix);
+    net.attach(fix_port->id(), *fix_port);
+  }
   std::string error = net.serve_control(control_address(o, handle.id), node_control(net, handle));
   if (error.empty()) error = net.start();
+  if (error.empty() && fix_port) error = fix_port->start();
   if (!error.empty()) {
     fmt::print(stderr, "exchange-node {}: {}\n", handle.name, error);
     return 3;
   }
-  fmt::print(stderr, "exchange-node {}: serving on {}:{}\n", handle.name, o.host,
-             data_address(o, handle.id).port);
+  fmt::print(stderr, "exchange-node {}: serving on {}:{}{}\n", handle.name, o.host,
+             data_address(o, handle.id).port,
+             fix_port ? fmt::format(", FIX 4.4 on port {}", o.fix.port) : "");
   while (g_stop == 0) net.run_for(20'000);
   ordeal::faults::disarm_all();
-  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped)\n",
-             handle.name, net.counters().frames_received, net.counters().frames_sent,
+  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped)\n", handle.name,
+             net.counters().frames_received, net.counters().frames_sent,
              net.counters().frames_dropped);
   return 0;
 }
@@ -94,8 +105,7 @@ int serve(const Options& o, const DefectSet& defects) {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app("One node of ordeal's reference exchange, for the cluster target.",
-               "exchange-node");
+  CLI::App app("One node of ordeal's reference exchange, for the cluster target.", "exchange-node");
   app.add_option("--role", o.role, "meta, engine or gateway")
       ->required()
       ->check(CLI::IsMember({"meta", "engine", "gateway"}));
@@ -109,6 +119,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1024, 65000));
   app.add_option("--seed", o.seed, "the node's random stream");
   app.add_option("--defect", o.defect, "planted defect (ordeal list defects)");
+  app.add_option("--fix-port", o.fix.port, "gateway: also accept FIX 4.4/4.2 on this port")
+      ->check(CLI::Range(1024, 65535));
+  app.add_option("--fix-sender", o.fix.sender, "gateway: its FIX CompID");
+  app.add_option("--fix-target", o.fix.target, "gateway: the FIX client's CompID");
   app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
   CLI11_PARSE(app, argc, argv);
 
