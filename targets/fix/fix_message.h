@@ -30,7 +30,10 @@ struct FixMessage {
     return value == nullptr ? std::string() : *value;
   }
   bool has(int tag) const { return find(tag) != nullptr; }
-  void set(int tag, std::string value) { fields.emplace_back(tag, std::move(value)); }
+  // FIX has no empty values: an empty one is left out.
+  void set(int tag, std::string value) {
+    if (!value.empty()) fields.emplace_back(tag, std::move(value));
+  }
 };
 
 }  // namespace fix
