@@ -6,10 +6,8 @@
 #include <atomic>
 #include <thread>
 
-#include "targets/exchange/layout.h"
-#include "targets/exchange/sim_exchange.h"
 #include "targets/fix/fix_client.h"
-#include "targets/fix/fix_gateway_port.h"
+#include "targets/fix/reference_fix_gateway.h"
 
 namespace ordeal::fix {
 namespace {
@@ -26,44 +24,6 @@ struct Recorder final : ExchangeListener {
   void on_response(const ClientResponse& r) override { responses.push_back(r); }
   void on_fill(const Fill& f) override { fills.push_back(f); }
   void on_order_update(const OrderUpdate& u) override { updates.push_back(u); }
-};
-
-// The whole reference exchange and its FIX port in one network, on its own
-// thread until destroyed.
-class ReferenceGateway {
- public:
-  explicit ReferenceGateway(int fix_port) {
-    const MetadataState metadata = default_metadata(layout_.shards);
-    for (int i = 0; i < layout_.replicas; ++i)
-      add(make_replica(layout_, i, net_.env(layout_.replica(i)), defects_, metadata));
-    for (int i = 0; i < layout_.shards; ++i)
-      add(make_shard(layout_, i, net_.env(layout_.shard(i)), defects_));
-    add(make_gateway(layout_, net_.env(layout_.gateway()), defects_));
-    port_ =
-        std::make_unique<FixGatewayPort>(net_, layout_.gateway(), FixPortConfig{.port = fix_port});
-    net_.attach(port_->id(), *port_);
-    error = net_.start();
-    if (error.empty()) error = port_->start();
-    thread_ = std::thread([this] { net_.run_for(60'000'000); });
-  }
-  ~ReferenceGateway() {
-    net_.post([this] { net_.stop(); });
-    thread_.join();
-    port_.reset();
-  }
-  std::string error;
-
- private:
-  void add(std::unique_ptr<Node> node) {
-    net_.attach(node->id(), *node);
-    nodes_.push_back(std::move(node));
-  }
-  Layout layout_{.replicas = 1, .shards = 2, .clients = 2};
-  DefectSet defects_;
-  LiveNetwork net_{7};
-  std::vector<std::unique_ptr<Node>> nodes_;
-  std::unique_ptr<FixGatewayPort> port_;
-  std::thread thread_;
 };
 
 // ordeal's side: a FIX client on a network the test thread runs.
