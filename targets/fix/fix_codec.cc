@@ -292,12 +292,14 @@ FixReport decode_report(const FixMessage& m) {
   r.order.price = int_field(m, tag::price);
   r.order.qty = int_field(m, tag::order_qty);
   r.order.filled = int_field(m, tag::cum_qty);
+  r.unknown_order = m.get(tag::ord_rej_reason) == "5" || m.get(tag::cxl_rej_reason) == "1";
   r.order.status = status_of(r.ord_status, r.order.filled);
+  // No order behind the report (OrderID NONE, unknown order): no status.
+  if (m.get(tag::order_id) == "NONE" || r.unknown_order) r.order.status = OrdStatus::none;
   r.last_px = int_field(m, tag::last_px);
   r.last_qty = int_field(m, tag::last_qty);
   r.trade_id = id_number(m.has(tag::trade_id) ? m.get(tag::trade_id) : m.get(tag::exec_id));
   r.maker = m.get(tag::aggressor_indicator) == "N";
-  r.unknown_order = m.get(tag::ord_rej_reason) == "5" || m.get(tag::cxl_rej_reason) == "1";
   r.outcome_unknown = m.get(tag::outcome_unknown) == "Y";
   const std::string response = m.get(tag::mass_cancel_response);
   r.mass_cancel_accepted = !response.empty() && response != "0";

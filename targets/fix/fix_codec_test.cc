@@ -106,6 +106,7 @@ TEST(FixCodec, RepliesCarryVerdictAndOrder) {
       reply_for(RequestKind::cancel, Verdict::reject, OrdStatus::none, "unknown order");
   EXPECT_EQ(refused.msg_type, "9");
   EXPECT_TRUE(refused.unknown_order);
+  EXPECT_EQ(refused.order.status, OrdStatus::none);
   EXPECT_EQ(refused.text, "unknown order");
 
   FixReport unknown =
