@@ -148,6 +148,26 @@ TEST(FixEndToEnd, ReferenceGatewayAnswersEveryKind) {
   EXPECT_EQ(c.recorder.updates[0].order.status, OrdStatus::cancelled);
 }
 
+TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {
+  const int port = free_loopback_port();
+  ReferenceGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port, "FIX.4.2");
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  const ClientResponse* r = nullptr;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    r = c.ask(place(1, "c1-1", Side::sell, 60'000, 2));
+    if (r != nullptr && r->verdict == Verdict::ack) break;
+    c.net.run_for(100'000);
+  }
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  r = c.ask(about(RequestKind::status, 1, "c1-1"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  EXPECT_EQ(r->order.qty, 2);
+}
+
 // A FIX gateway that takes new orders, does not support amends or status
 // requests (BusinessMessageReject), and never answers cancels.
 class PartialGateway {
