@@ -13,8 +13,10 @@ packages=(
   # networking, logging, formats, command line
   libboost-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   nlohmann-json3-dev libsimdjson-dev libcli11-dev
-  # report.html: npm fetches its chart library at build time; the browser test
+  # report.html: npm fetches its chart library at build time; chromium renders it in a test
   nodejs npm chromium
+  # FIX protocol (gateway acceptor, fix:// target initiator)
+  libquickfix-dev
 )
 
 missing=()

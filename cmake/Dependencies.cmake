@@ -1,6 +1,7 @@
 # All dependencies come from Debian 12 packages (ci/install-deps.sh).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(FIU REQUIRED IMPORTED_TARGET libfiu)
+pkg_check_modules(QUICKFIX REQUIRED IMPORTED_TARGET quickfix)
 find_package(GTest REQUIRED)
 find_package(rapidcheck CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)

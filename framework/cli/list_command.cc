@@ -42,8 +42,9 @@ void list_properties() {
 void list_targets() {
   fmt::print(
       "inproc\tthe built-in reference exchange in this process, simulated time (sim mode)\n"
-      "cluster\tthe reference exchange as exchange-node processes on loopback, real time "
-      "(live mode)\n");
+      "cluster\tthe reference exchange as processes on loopback, clients over FIX (live mode)\n"
+      "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T\tany FIX 4.2/4.4 order gateway, "
+      "order entry only (live mode)\n");
 }
 
 }  // namespace

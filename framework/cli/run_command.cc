@@ -13,6 +13,7 @@
 #include "framework/report/report.h"
 #include "framework/run/runner.h"
 #include "targets/cluster/cluster_target.h"
+#include "targets/fix/fix_target.h"
 
 namespace ordeal::cli {
 namespace {
@@ -54,8 +55,27 @@ int run(const RunArgs& args) {
   }
   const Scenario& scenario = loaded.scenario;
   const std::string target = args.target.empty() ? scenario.target : args.target;
-  if (target != "inproc" && target != "cluster") {
-    fmt::print(stderr, "ordeal run: --target {}: expected inproc or cluster\n", target);
+  std::optional<fix::FixUri> fix_uri;
+  if (fix::is_fix_uri(target)) {
+    std::string error;
+    fix_uri = fix::parse_fix_uri(target, error);
+    if (!fix_uri) {
+      fmt::print(stderr, "ordeal run: --target {}: {}\n", target, error);
+      return kExitUsage;
+    }
+    if (args.defect != "none") {
+      fmt::print(stderr,
+                 "ordeal run: --defect {}: defects are planted in the reference exchange; "
+                 "meaningless for a fix:// target\n",
+                 args.defect);
+      return kExitUsage;
+    }
+    if (error = fix::check_fix_scenario(scenario); !error.empty()) {
+      fmt::print(stderr, "ordeal run: {}: {}\n", args.scenario, error);
+      return kExitUsage;
+    }
+  } else if (target != "inproc" && target != "cluster") {
+    fmt::print(stderr, "ordeal run: --target {}: expected inproc, cluster or fix://...\n", target);
     return kExitUsage;
   }
   for (const FaultSpec& fault : scenario.faults) {
@@ -91,6 +111,20 @@ int run(const RunArgs& args) {
                                            .defect = args.defect},
                                           error);
     };
+  }
+  if (fix_uri) {
+    // Credentials from the environment only; never printed.
+    const char* username = std::getenv("ORDEAL_FIX_USERNAME");
+    const char* password = std::getenv("ORDEAL_FIX_PASSWORD");
+    const fix::FixTargetOptions fix_options{.username = username ? username : "",
+                                            .password = password ? password : ""};
+    options.make_target = [&scenario, &fix_uri, fix_options](const Case& c, std::string& error) {
+      return fix::make_fix_target(scenario, c, *fix_uri, fix_options, error);
+    };
+    fmt::print(stderr,
+               "ordeal run: {} is a foreign gateway: metadata changes, fault points and rolling "
+               "upgrades are skipped (order entry only)\n",
+               target);
   }
   install_interrupt_handler();
   auto console = console_report(isatty(STDERR_FILENO) != 0);
@@ -141,7 +175,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--cases", args.cases, "number of cases (default: the scenario's)")
       ->check(CLI::Range(1, 100'000'000));
   cmd->add_option("--target", args.target,
-                  "inproc (default: sim mode) or cluster (processes on loopback)");
+                  "inproc (default: sim mode), cluster (processes on loopback) or "
+                  "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T");
   cmd->add_option("--defect", args.defect,
                   "planted defect of the reference exchange (default none)");
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");

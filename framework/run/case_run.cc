@@ -128,6 +128,7 @@ History CaseRun::run() {
 // Fault windows of one point that overlap are merged: a point is armed once.
 void CaseRun::schedule_nemesis() {
   nemesis_end_us_ = t0_us_;
+  if (!exchange_.nemesis_supported()) return;
   for (size_t f = 0; f < s_.faults.size(); ++f) {
     std::vector<std::pair<int64_t, int64_t>> windows;
     for (const FaultWindow& w : c_.faults) {
@@ -239,6 +240,7 @@ void CaseRun::record_fault(const FaultSpec& spec, EventType type) {
 }
 
 void CaseRun::schedule_metadata() {
+  if (!exchange_.nemesis_supported()) return;
   uint64_t request_id = 0;
   for (const MetaChange& change : c_.metadata) {
     exchange_.at(t0_us_ + change.at_ms * 1000, [this, change, id = ++request_id] {

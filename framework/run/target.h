@@ -53,6 +53,11 @@ class Target {
   // Where hooks and nodes write their logs; empty: nowhere.
   virtual std::string log_dir() const { return ""; }
 
+  // False for a target ordeal cannot break or reconfigure (a foreign FIX
+  // gateway): the case then runs without metadata changes and nemesis, and
+  // the history records none.
+  virtual bool nemesis_supported() const { return true; }
+
   // Set when the target itself failed (could not start, lost a node's
   // control link): the run stops and ordeal exits 3.
   virtual std::string error() const { return ""; }

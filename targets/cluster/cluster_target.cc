@@ -15,6 +15,7 @@
 #include "targets/exchange/layout.h"
 #include "targets/exchange/live_network.h"
 #include "targets/exchange/sim_exchange.h"
+#include "targets/fix/fix_client.h"
 
 namespace ordeal::cluster {
 namespace {
@@ -62,9 +63,8 @@ class ClusterTarget final : public Target, private ExchangeListener {
     if (interrupted()) error_ = "interrupted";
     if (error_.empty()) net_.run_until(time_us);
   }
-  void submit(ClientRequest request) override {
-    clients_.at(request.client - 1)->send(layout_.gateway(), std::move(request));
-  }
+  // Clients reach the gateway over FIX 4.4, one session for all of them.
+  void submit(ClientRequest request) override { fix_client_->submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return initial_; }
   const Instrument* current_record(std::string_view symbol) override {
     return metadata_.find(symbol);
@@ -100,6 +100,9 @@ class ClusterTarget final : public Target, private ExchangeListener {
   LiveAddress control_address(NodeId id) const {
     return {"127.0.0.1", static_cast<uint16_t>(base_port_ + 2 * id + 1)};
   }
+  // The gateway's FIX port: the first port after the nodes' data and control ports.
+  int fix_port() const { return base_port_ + 2 * (layout_.gateway() + 1); }
+  std::string connect_clients();
   std::string control(NodeId id, const std::string& line);
   void command(NodeId id, const std::string& line);
   void control_all(const std::string& line);
@@ -123,7 +126,7 @@ class ClusterTarget final : public Target, private ExchangeListener {
   ExchangeListener* listener_ = nullptr;
   ExchangeListener* admin_listener_ = this;
   std::unique_ptr<ClientPort> admin_;
-  std::vector<std::unique_ptr<ClientPort>> clients_;
+  std::unique_ptr<fix::FixClient> fix_client_;
   std::map<uint64_t, Instrument> pending_meta_;
   std::set<NodeId> down_;  // paused or killed by the nemesis
   // Links of the scenario's network faults, each through its own proxy:
@@ -254,9 +257,10 @@ std::string ClusterTarget::start_proxies(uint64_t seed) {
     for (NodeId id : server_nodes()) {
       if (layout_.name(id) == to) upstream = id;
     }
-    const auto added =
-        proxy_->add_proxy({.name = proxy_name(spec.link),
-                           .upstream = fmt::format("127.0.0.1:{}", data_address(upstream).port)});
+    // Clients speak FIX to the gateway's FIX port; nodes reach data ports.
+    const int port = spec.link == "client->gateway" ? fix_port() : data_address(upstream).port;
+    const auto added = proxy_->add_proxy(
+        {.name = proxy_name(spec.link), .upstream = fmt::format("127.0.0.1:{}", port)});
     if (!added) return "proxy: " + added.error.message;
     const std::string& bound = added.value.listen_address;
     proxied_[spec.link] = static_cast<uint16_t>(std::stoi(bound.substr(bound.rfind(':') + 1)));
@@ -291,7 +295,7 @@ void ClusterTarget::process_fault(const std::string& kind, const std::string& no
 }
 
 std::string ClusterTarget::pick_ports(uint64_t seed) {
-  const int ports = 2 * (layout_.gateway() + 1);
+  const int ports = 2 * (layout_.gateway() + 1) + 1;  // + the gateway's FIX port
   Rng rng(seed ^ static_cast<uint64_t>(getpid()));
   for (int attempt = 0; attempt < kPortAttemptsMax && base_port_ == 0; ++attempt) {
     const int base = 20'000 + 2 * static_cast<int>(rng.between(0, 18'999));
@@ -330,6 +334,9 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
                                      options_.defect,
                                      "--parent-pid",
                                      std::to_string(getpid())};
+    if (id == layout_.gateway()) {
+      argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
+    }
     if (group_.spawn(argv, options_.log_dir + "/" + name + ".log") < 0) return group_.error();
   }
   return "";
@@ -366,19 +373,32 @@ std::string ClusterTarget::start(uint64_t seed) {
   if (std::string e = start_proxies(seed); !e.empty()) return e;
   if (std::string e = spawn_nodes(seed); !e.empty()) return e;
   for (NodeId id : server_nodes()) net_.set_address(id, data_address(id));
-  if (proxied_.contains("client->gateway")) {
-    net_.set_address(layout_.gateway(), {"127.0.0.1", proxied_.at("client->gateway")});
-  }
   admin_ =
       std::make_unique<ClientPort>(net_.env(layout_.admin()), layout_.admin(), admin_listener_);
   net_.attach(layout_.admin(), *admin_);
-  for (ClientId id = 1; id <= static_cast<ClientId>(layout_.clients); ++id) {
-    clients_.push_back(
-        std::make_unique<ClientPort>(net_.env(layout_.client(id)), layout_.client(id), listener_));
-    net_.attach(layout_.client(id), *clients_.back());
-  }
   if (std::string e = net_.start(); !e.empty()) return e;
-  return wait_ready();
+  if (std::string e = wait_ready(); !e.empty()) return e;
+  return connect_clients();
+}
+
+std::string ClusterTarget::connect_clients() {
+  fix_client_ = std::make_unique<fix::FixClient>(
+      net_,
+      fix::FixClientConfig{
+          .engine = {.port = proxied_.contains("client->gateway")
+                                 ? proxied_.at("client->gateway")
+                                 : static_cast<uint16_t>(fix_port()),
+                     .sessions = {{"FIX.4.4", "ORDEAL", "EXCHANGE"}}}},
+      listener_);
+  if (std::string e = fix_client_->start(); !e.empty()) return e;
+  const int64_t deadline_us = net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000;
+  while (!fix_client_->logged_on() && net_.now_us() < deadline_us && !interrupted()) {
+    net_.run_until(net_.now_us() + kReadyPollUs);
+  }
+  if (fix_client_->logged_on()) return "";
+  return interrupted() ? "interrupted"
+                       : fmt::format("no FIX logon at the gateway's port {} within {} ms",
+                                     fix_port(), options_.startup_timeout_ms);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The `cluster` target: the reference exchange as real processes on
 // loopback (one exchange-node per replica, shard and gateway), started
 // fresh for each case on free ports, driven over TCP in real time, and
-// stopped when the case ends, fails or is interrupted.
+// stopped when the case ends, fails or is interrupted. ordeal's clients
+// reach the gateway over FIX 4.4 (its --fix-port), as they would any gateway.
 //
 //   std::string error;
 //   auto target = make_cluster_target(scenario, c, options, error);

@@ -3,6 +3,7 @@
 // real clock. ordeal's cluster launcher starts one per node:
 //
 //   exchange-node --role engine --index 1 --base-port 7100 --seed 7
+//   exchange-node --role gateway --base-port 7100 --fix-port 9878
 //
 // Node k of the layout (layout.h) takes data port base+2k and control port
 // base+2k+1 on the host. Stops cleanly on SIGINT or SIGTERM, and dies with
@@ -21,6 +22,7 @@
 #include "targets/exchange/live_network.h"
 #include "targets/exchange/node_control.h"
 #include "targets/exchange/sim_exchange.h"
+#include "targets/fix/fix_gateway_port.h"
 
 namespace {
 
@@ -39,6 +41,7 @@ struct Options {
   std::string defect = "none";
   int parent_pid = 0;
   std::vector<std::string> peers;  // "engine-1=127.0.0.1:4567": reach that node there instead
+  ordeal::fix::FixPortConfig fix;  // port 0: no FIX port
 };
 
 LiveAddress data_address(const Options& o, NodeId id) {
@@ -83,14 +86,22 @@ int serve(const Options& o, const DefectSet& defects) {
   }
   handle.name = o.layout.name(handle.id);
   net.attach(handle.id, *node);
+  // The gateway's FIX clients reach it through a port node in this process.
+  std::unique_ptr<ordeal::fix::FixGatewayPort> fix_port;
+  if (o.role == "gateway" && o.fix.port > 0) {
+    fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, o.fix);
+    net.attach(fix_port->id(), *fix_port);
+  }
   std::string error = net.serve_control(control_address(o, handle.id), node_control(net, handle));
   if (error.empty()) error = net.start();
+  if (error.empty() && fix_port) error = fix_port->start();
   if (!error.empty()) {
     fmt::print(stderr, "exchange-node {}: {}\n", handle.name, error);
     return 3;
   }
-  fmt::print(stderr, "exchange-node {}: serving on {}:{}\n", handle.name, o.host,
-             data_address(o, handle.id).port);
+  fmt::print(stderr, "exchange-node {}: serving on {}:{}{}\n", handle.name, o.host,
+             data_address(o, handle.id).port,
+             fix_port ? fmt::format(", FIX 4.4 on port {}", o.fix.port) : "");
   while (g_stop == 0) net.run_for(20'000);
   ordeal::faults::disarm_all();
   fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped)\n", handle.name,
@@ -117,6 +128,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1024, 65000));
   app.add_option("--seed", o.seed, "the node's random stream");
   app.add_option("--defect", o.defect, "planted defect (ordeal list defects)");
+  app.add_option("--fix-port", o.fix.port, "gateway: also accept FIX 4.4/4.2 on this port")
+      ->check(CLI::Range(1024, 65535));
+  app.add_option("--fix-sender", o.fix.sender, "gateway: its FIX CompID");
+  app.add_option("--fix-target", o.fix.target, "gateway: the FIX client's CompID");
   app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
   app.add_option("--peer", o.peers,
                  "NODE=HOST:PORT: reach that node at another address (a fault proxy)")

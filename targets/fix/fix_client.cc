@@ -1,0 +1,267 @@
+#include "targets/fix/fix_client.h"
+
+#include <vector>
+
+namespace ordeal::fix {
+
+using namespace exchange;
+
+FixClient::FixClient(LiveNetwork& net, FixClientConfig config, ExchangeListener*& listener)
+    : net_(net),
+      config_(std::move(config)),
+      listener_(listener),
+      engine_(config_.engine,
+              FixHandlers{
+                  .on_message =
+                      [this](const std::string&, const FixMessage& m) {
+                        net_.post([this, r = decode_report(m)] { on_report(r); });
+                        return true;
+                      },
+                  .on_session = [this](const std::string&,
+                                       bool up) { net_.post([this, up] { on_session(up); }); },
+              }) {}
+
+FixClient::~FixClient() { engine_.stop(); }
+
+std::string FixClient::start() { return engine_.start(); }
+
+void FixClient::answer(const ClientRequest& request, Verdict verdict, std::string reason,
+                       OrderView view) {
+  view.client = request.client;
+  view.clordid = request.clordid;
+  if (listener_ == nullptr) return;
+  listener_->on_response(ClientResponse{.client = request.client,
+                                        .request_id = request.request_id,
+                                        .kind = request.kind,
+                                        .verdict = verdict,
+                                        .reason = std::move(reason),
+                                        .order = std::move(view)});
+}
+
+// The FIX form of a request, with the key its answer will be matched by.
+// FIX replaces an order's terms whole, so amends restate what they keep.
+FixRequest FixClient::to_fix(const ClientRequest& r, std::string& key) {
+  FixRequest fr{.request = r};
+  const std::string tag = config_.clordid_prefix + r.clordid;
+  const std::string own = fmt::format("{}{}.{}", config_.clordid_prefix, r.client, r.request_id);
+  auto order = orders_.find({r.client, r.clordid});
+  if (r.kind == RequestKind::place) {
+    fr.request.clordid = key = tag;
+    if (order == orders_.end()) orders_.emplace(OrderKey{r.client, r.clordid}, Order{r, tag});
+    by_fix_.try_emplace(tag, OrderKey{r.client, r.clordid});
+    return fr;
+  }
+  if (r.kind == RequestKind::mass_cancel) {
+    fr.clordid = key = "m" + own;
+    return fr;
+  }
+  fr.request.clordid = order == orders_.end() ? tag : order->second.fix_clordid;
+  if (order != orders_.end()) {
+    const ClientRequest& terms = order->second.terms;
+    fr.request.symbol = terms.symbol;
+    fr.request.side = terms.side;
+    fr.request.type = terms.type;
+    fr.request.tif = terms.tif;
+    fr.request.post_only = terms.post_only;
+    if (fr.request.price == 0) fr.request.price = terms.price;
+    if (fr.request.qty == 0) fr.request.qty = terms.qty;
+  }
+  if (r.kind == RequestKind::status) {
+    fr.status_req_id = "s" + own;
+    key = "S:" + fr.status_req_id;
+    return fr;
+  }
+  fr.clordid = key = own;
+  by_fix_.try_emplace(own, OrderKey{r.client, r.clordid});
+  return fr;
+}
+
+void FixClient::submit(ClientRequest request) {
+  prune(net_.now_us());
+  if (!logged_on_) {
+    return answer(request, Verdict::reject, "not connected to the FIX gateway (not sent)");
+  }
+  if (open_.size() >= config_.open_max || orders_.size() >= config_.orders_max) {
+    return answer(request, Verdict::reject, "FIX client full (not sent)");
+  }
+  std::string key;
+  FixRequest fr = to_fix(request, key);
+  const int seq = engine_.send("", encode_request(fr));
+  if (seq == 0)
+    return answer(request, Verdict::reject, "not connected to the FIX gateway (not sent)");
+  ++counters_.sent;
+  if (seq < 0) return answer(request, Verdict::unknown, "the connection broke while sending");
+  open_[key] = Open{.request = std::move(request), .seq = seq};
+  by_seq_[seq] = key;
+  opened_.emplace_back(net_.now_us(), key);
+}
+
+void FixClient::prune(int64_t now_us) {
+  while (!opened_.empty() && opened_.front().first + config_.open_ttl_us < now_us) {
+    auto it = open_.find(opened_.front().second);
+    if (it != open_.end()) {
+      by_seq_.erase(it->second.seq);
+      open_.erase(it);
+    }
+    opened_.pop_front();
+  }
+}
+
+void FixClient::on_session(bool up) {
+  logged_on_ = up;
+  if (up) return;
+  ++counters_.disconnects;
+  std::vector<ClientRequest> lost;
+  for (auto& [key, open] : open_) lost.push_back(std::move(open.request));
+  open_.clear();
+  by_seq_.clear();
+  opened_.clear();
+  for (const ClientRequest& r : lost) answer(r, Verdict::unknown, "disconnected before an answer");
+}
+
+void FixClient::complete(const std::string& key, Verdict verdict, std::string reason,
+                         const FixReport* report) {
+  auto it = open_.find(key);
+  if (it == open_.end()) return;
+  Open open = std::move(it->second);
+  open_.erase(it);
+  by_seq_.erase(open.seq);
+  answer(open.request, verdict, std::move(reason), report != nullptr ? report->order : OrderView{});
+}
+
+void FixClient::on_report(const FixReport& report) {
+  ++counters_.reports;
+  if (report.msg_type == "3" || report.msg_type == "j") {
+    // A reject counts against a request only when it clearly names it.
+    std::string key = report.business_ref_id;
+    if (!open_.contains(key)) {
+      auto seq = by_seq_.find(report.ref_seq_num);
+      key = seq == by_seq_.end() ? "" : seq->second;
+    }
+    const char* what = report.msg_type == "3" ? "session reject" : "business reject";
+    if (open_.contains(key))
+      return complete(key, Verdict::reject, fmt::format("{}: {}", what, report.text), nullptr);
+    ++counters_.unmatched;
+    return;
+  }
+  if (report.msg_type == "9") {
+    if (!open_.contains(report.clordid)) ++counters_.unmatched;
+    return complete(report.clordid, report.outcome_unknown ? Verdict::unknown : Verdict::reject,
+                    report.text, &report);
+  }
+  if (report.msg_type == "r") {
+    const Verdict verdict = report.outcome_unknown        ? Verdict::unknown
+                            : report.mass_cancel_accepted ? Verdict::ack
+                                                          : Verdict::reject;
+    auto it = open_.find(report.clordid);
+    if (it == open_.end()) return void(++counters_.unmatched);
+    const ClientRequest request = it->second.request;
+    open_.erase(it);
+    if (listener_ == nullptr) return;
+    listener_->on_response(ClientResponse{.client = request.client,
+                                          .request_id = request.request_id,
+                                          .kind = request.kind,
+                                          .verdict = verdict,
+                                          .reason = report.text,
+                                          .cancelled_count = report.cancelled_count});
+    return;
+  }
+  if (report.msg_type == "8") return on_execution(report);
+  ++counters_.unmatched;
+}
+
+// The open request an execution report answers, or "".
+std::string FixClient::open_key_for(const FixReport& report) const {
+  if (!report.status_req_id.empty()) {
+    const std::string key = "S:" + report.status_req_id;
+    if (open_.contains(key)) return key;
+  }
+  if (auto it = open_.find(report.clordid); it != open_.end() && answers(it->second, report)) {
+    return report.clordid;
+  }
+  if (!report.is_status()) return "";
+  // FIX 4.2 has no OrdStatusReqID: the oldest status request for that order.
+  for (const auto& [time_us, key] : opened_) {
+    auto it = open_.find(key);
+    if (it != open_.end() && it->second.request.kind == RequestKind::status &&
+        by_fix_.contains(report.clordid) &&
+        by_fix_.at(report.clordid) ==
+            OrderKey{it->second.request.client, it->second.request.clordid}) {
+      return key;
+    }
+  }
+  return "";
+}
+
+// Whether `report` is a final answer to `open` (trades and interim pending
+// reports are not).
+bool FixClient::answers(const Open& open, const FixReport& r) const {
+  if (r.outcome_unknown || r.exec_type == '8') return true;
+  switch (open.request.kind) {
+    case RequestKind::place:
+      return r.exec_type == '0' || r.exec_type == '4' || r.exec_type == 'C';
+    case RequestKind::amend:
+      return r.exec_type == '5';
+    case RequestKind::cancel:
+      return r.exec_type == '4';
+    case RequestKind::status:
+      return r.is_status();
+    default:
+      return false;
+  }
+}
+
+void FixClient::note_terms(const FixReport& r) {
+  auto it = by_fix_.find(r.clordid);
+  if (it == by_fix_.end()) return;
+  auto order = orders_.find(it->second);
+  if (order == orders_.end()) return;
+  if (r.exec_type == '5') order->second.fix_clordid = r.clordid;
+  if (r.order.price > 0) order->second.terms.price = r.order.price;
+  if (r.order.qty > 0) order->second.terms.qty = r.order.qty;
+}
+
+void FixClient::on_execution(const FixReport& report) {
+  if (report.exec_type != '8') note_terms(report);
+  if (const std::string key = open_key_for(report); !key.empty()) {
+    Open& open = open_.at(key);
+    const bool reject = report.exec_type == '8' ||
+                        (open.request.kind == RequestKind::status && report.unknown_order);
+    return complete(key,
+                    report.outcome_unknown ? Verdict::unknown
+                    : reject               ? Verdict::reject
+                                           : Verdict::ack,
+                    report.text, &report);
+  }
+  if (auto it = open_.find(report.clordid); it != open_.end() && report.is_pending()) {
+    it->second.pending_text = report.text;  // interim: the final answer should follow
+    return;
+  }
+  const bool unsolicited = report.is_trade() || report.exec_type == '4' || report.exec_type == 'C';
+  auto owner = by_fix_.find(report.clordid);
+  if (!unsolicited) return void(++counters_.unmatched);
+  if (owner == by_fix_.end() && report.clordid.rfind(config_.clordid_prefix, 0) != 0) {
+    return void(++counters_.foreign);
+  }
+  OrderView view = report.order;
+  view.client = owner == by_fix_.end() ? report.account : owner->second.first;
+  view.clordid = owner == by_fix_.end() ? report.clordid : owner->second.second;
+  if (listener_ == nullptr) return;
+  if (report.is_trade()) {
+    listener_->on_fill(Fill{.client = view.client,
+                            .order_id = view.order_id,
+                            .clordid = view.clordid,
+                            .symbol = view.symbol,
+                            .side = view.side,
+                            .price = report.last_px,
+                            .qty = report.last_qty,
+                            .trade_id = report.trade_id,
+                            .maker = report.maker,
+                            .order_filled = view.filled,
+                            .order_qty = view.qty});
+  } else {
+    listener_->on_order_update(OrderUpdate{.order = view, .reason = report.text});
+  }
+}
+
+}  // namespace ordeal::fix

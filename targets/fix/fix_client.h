@@ -1,0 +1,99 @@
+// ordeal's clients as one FIX initiator session: it sends their requests,
+// matches the gateway's reports to them and hands the exchange's view of
+// each answer, fill and unsolicited cancel to a listener, on the thread of
+// the LiveNetwork it is given (QuickFIX's thread only posts there).
+//
+//   FixClient client(net, {.engine = initiator_config}, listener);
+//   client.start();               // then wait for client.logged_on()
+//   client.submit(request);       // answers arrive at listener->on_response
+//
+// Answers: an ack, a reject (ExecutionReport Rejected, OrderCancelReject, a
+// BusinessMessageReject or session Reject that names the request), or an
+// explicit unknown. A request open when the session drops is answered
+// unknown ("disconnected before an answer"); one sent while logged out is
+// rejected without being sent. Requests the gateway never answers stay open
+// until the case's answer bound records them as unanswered.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+#include "targets/exchange/client_port.h"
+#include "targets/exchange/live_network.h"
+#include "targets/fix/fix_codec.h"
+#include "targets/fix/fix_engine.h"
+
+namespace ordeal::fix {
+
+struct FixClientConfig {
+  FixEngineConfig engine;      // an initiator with one session
+  std::string clordid_prefix;  // makes ClOrdIDs unique across runs on one gateway
+  size_t open_max = 100'000;   // requests awaiting an answer
+  size_t orders_max = 1'000'000;
+  int64_t open_ttl_us = 120'000'000;  // an unanswered request is forgotten after this
+};
+
+struct FixClientCounters {
+  uint64_t sent = 0;
+  uint64_t reports = 0;
+  uint64_t unmatched = 0;  // reports that answered nothing open and were no fill or cancel
+  uint64_t foreign = 0;    // reports about orders not placed by this client (other runs)
+  uint64_t disconnects = 0;
+};
+
+class FixClient {
+ public:
+  FixClient(exchange::LiveNetwork& net, FixClientConfig config,
+            exchange::ExchangeListener*& listener);
+  ~FixClient();
+  FixClient(const FixClient&) = delete;
+  FixClient& operator=(const FixClient&) = delete;
+
+  std::string start();
+  bool logged_on() const { return logged_on_; }
+  void submit(exchange::ClientRequest request);
+  // Drops the connection (tests); QuickFIX reconnects by itself.
+  void disconnect() { engine_.disconnect(""); }
+  const FixClientCounters& counters() const { return counters_; }
+
+ private:
+  using OrderKey = std::pair<exchange::ClientId, std::string>;
+  struct Order {
+    exchange::ClientRequest terms;  // as placed, price and qty kept current
+    std::string fix_clordid;        // the ClOrdID in force
+  };
+  struct Open {
+    exchange::ClientRequest request;
+    int seq = 0;
+    std::string pending_text;
+  };
+
+  FixRequest to_fix(const exchange::ClientRequest& request, std::string& key);
+  void on_session(bool up);
+  void on_report(const FixReport& report);
+  void on_execution(const FixReport& report);
+  bool answers(const Open& open, const FixReport& report) const;
+  void complete(const std::string& key, exchange::Verdict verdict, std::string reason,
+                const FixReport* report);
+  void answer(const exchange::ClientRequest& request, exchange::Verdict verdict, std::string reason,
+              exchange::OrderView view = {});
+  std::string open_key_for(const FixReport& report) const;
+  void note_terms(const FixReport& report);
+  void prune(int64_t now_us);
+
+  exchange::LiveNetwork& net_;
+  FixClientConfig config_;
+  exchange::ExchangeListener*& listener_;
+  FixEngine engine_;
+  bool logged_on_ = false;
+  std::map<OrderKey, Order> orders_;
+  std::unordered_map<std::string, OrderKey> by_fix_;  // every ClOrdID sent -> its order
+  std::unordered_map<std::string, Open> open_;        // by ClOrdID, or "S:" + OrdStatusReqID
+  std::unordered_map<int, std::string> by_seq_;       // MsgSeqNum -> open key
+  std::deque<std::pair<int64_t, std::string>> opened_;
+  FixClientCounters counters_;
+};
+
+}  // namespace ordeal::fix

@@ -1,0 +1,167 @@
+#include "targets/fix/fix_codec.h"
+
+#include <gtest/gtest.h>
+
+namespace ordeal::fix {
+namespace {
+
+using namespace exchange;
+
+FixRequest round_trip(const FixRequest& in) {
+  std::string error;
+  auto out = decode_request(encode_request(in), error);
+  EXPECT_TRUE(out) << error;
+  return out.value_or(FixRequest{});
+}
+
+TEST(FixCodec, RequestsRoundTrip) {
+  const ClientRequest place{.kind = RequestKind::place,
+                            .client = 3,
+                            .clordid = "c3-1",
+                            .symbol = "BTC-USDT",
+                            .side = Side::sell,
+                            .type = OrdType::limit,
+                            .tif = TimeInForce::ioc,
+                            .post_only = true,
+                            .price = 30'000,
+                            .qty = 7};
+  FixRequest p = round_trip({.request = place});
+  EXPECT_EQ(p.request.kind, RequestKind::place);
+  EXPECT_EQ(p.request.client, 3u);
+  EXPECT_EQ(p.request.clordid, "c3-1");
+  EXPECT_EQ(p.request.symbol, "BTC-USDT");
+  EXPECT_EQ(p.request.side, Side::sell);
+  EXPECT_EQ(p.request.tif, TimeInForce::ioc);
+  EXPECT_TRUE(p.request.post_only);
+  EXPECT_EQ(p.request.price, 30'000);
+  EXPECT_EQ(p.request.qty, 7);
+
+  ClientRequest amend = place;
+  amend.kind = RequestKind::amend;
+  amend.qty = 9;
+  FixRequest a = round_trip({.request = amend, .clordid = "3.17"});
+  EXPECT_EQ(a.request.kind, RequestKind::amend);
+  EXPECT_EQ(a.request.clordid, "c3-1");  // the order, from OrigClOrdID
+  EXPECT_EQ(a.clordid, "3.17");          // the request's own ClOrdID
+  EXPECT_EQ(a.request.qty, 9);
+
+  FixRequest s =
+      round_trip({.request = {.kind = RequestKind::status, .client = 3, .clordid = "c3-1"},
+                  .status_req_id = "s3.18"});
+  EXPECT_EQ(s.request.kind, RequestKind::status);
+  EXPECT_EQ(s.status_req_id, "s3.18");
+
+  FixRequest m =
+      round_trip({.request = {.kind = RequestKind::mass_cancel, .client = 3}, .clordid = "m1"});
+  EXPECT_EQ(m.request.kind, RequestKind::mass_cancel);
+  EXPECT_TRUE(m.request.symbol.empty());  // every symbol
+}
+
+TEST(FixCodec, BadRequestsNameTheField) {
+  std::string error;
+  FixMessage m{"D", {{55, "BTC-USDT"}, {11, "x"}}};
+  EXPECT_FALSE(decode_request(m, error));
+  EXPECT_NE(error.find("Account (1)"), std::string::npos) << error;
+  error.clear();
+  EXPECT_FALSE(decode_request(FixMessage{"Z", {}}, error));
+  EXPECT_TRUE(error.empty());  // unsupported: answered by a BusinessMessageReject
+}
+
+FixReport reply_for(RequestKind kind, Verdict verdict, OrdStatus status, std::string reason = "") {
+  FixReply reply{
+      .request = {.request = {.kind = kind, .client = 2, .clordid = "c2-1", .symbol = "ETH-USDT"},
+                  .clordid = "2.9",
+                  .status_req_id = kind == RequestKind::status ? "s2.9" : ""},
+      .response = {.client = 2,
+                   .kind = kind,
+                   .verdict = verdict,
+                   .reason = std::move(reason),
+                   .order = {.order_id = 77,
+                             .symbol = "ETH-USDT",
+                             .status = status,
+                             .price = 500,
+                             .qty = 4,
+                             .filled = 1},
+                   .cancelled_count = 5},
+      .exec_id = "E1"};
+  return decode_report(encode_reply(reply));
+}
+
+TEST(FixCodec, RepliesCarryVerdictAndOrder) {
+  FixReport placed = reply_for(RequestKind::place, Verdict::ack, OrdStatus::partially_filled);
+  EXPECT_EQ(placed.exec_type, '0');
+  EXPECT_EQ(placed.clordid, "c2-1");
+  EXPECT_EQ(placed.order.status, OrdStatus::partially_filled);
+  EXPECT_EQ(placed.order.order_id, 77u);
+  EXPECT_EQ(placed.order.price, 500);
+  EXPECT_EQ(placed.order.qty, 4);
+  EXPECT_EQ(placed.order.filled, 1);
+
+  FixReport amended = reply_for(RequestKind::amend, Verdict::ack, OrdStatus::new_order);
+  EXPECT_EQ(amended.exec_type, '5');
+  EXPECT_EQ(amended.clordid, "2.9");
+  EXPECT_EQ(amended.orig_clordid, "c2-1");
+
+  FixReport refused =
+      reply_for(RequestKind::cancel, Verdict::reject, OrdStatus::none, "unknown order");
+  EXPECT_EQ(refused.msg_type, "9");
+  EXPECT_TRUE(refused.unknown_order);
+  EXPECT_EQ(refused.order.status, OrdStatus::none);
+  EXPECT_EQ(refused.text, "unknown order");
+
+  FixReport unknown =
+      reply_for(RequestKind::cancel, Verdict::unknown, OrdStatus::new_order, "late");
+  EXPECT_TRUE(unknown.outcome_unknown);
+  EXPECT_TRUE(unknown.is_pending());
+
+  FixReport status =
+      reply_for(RequestKind::status, Verdict::reject, OrdStatus::none, "unknown order");
+  EXPECT_TRUE(status.is_status());
+  EXPECT_TRUE(status.unknown_order);
+  EXPECT_EQ(status.status_req_id, "s2.9");
+
+  FixReport mass = reply_for(RequestKind::mass_cancel, Verdict::ack, OrdStatus::none);
+  EXPECT_EQ(mass.msg_type, "r");
+  EXPECT_TRUE(mass.mass_cancel_accepted);
+  EXPECT_EQ(mass.cancelled_count, 5u);
+}
+
+TEST(FixCodec, FillsAndUnsolicitedCancels) {
+  const Fill fill{.client = 1,
+                  .order_id = 9,
+                  .clordid = "c1-1",
+                  .symbol = "BTC-USDT",
+                  .side = Side::buy,
+                  .price = 100,
+                  .qty = 2,
+                  .trade_id = 44,
+                  .maker = true,
+                  .order_filled = 2,
+                  .order_qty = 5};
+  FixReport f = decode_report(encode_fill(fill, "1.3", "E2"));
+  EXPECT_TRUE(f.is_trade());
+  EXPECT_EQ(f.clordid, "1.3");
+  EXPECT_EQ(f.last_px, 100);
+  EXPECT_EQ(f.last_qty, 2);
+  EXPECT_EQ(f.trade_id, 44u);
+  EXPECT_TRUE(f.maker);
+  EXPECT_EQ(f.order.filled, 2);
+  EXPECT_EQ(f.order.qty, 5);
+  EXPECT_EQ(f.order.status, OrdStatus::partially_filled);
+
+  const OrderUpdate update{.order = {.order_id = 9,
+                                     .client = 1,
+                                     .clordid = "c1-1",
+                                     .status = OrdStatus::cancelled,
+                                     .qty = 5,
+                                     .filled = 2},
+                           .reason = "mass-cancel"};
+  FixReport u = decode_report(encode_update(update, "1.3", "E3"));
+  EXPECT_EQ(u.exec_type, '4');
+  EXPECT_EQ(u.order.status, OrdStatus::cancelled);
+  EXPECT_EQ(u.text, "mass-cancel");
+  EXPECT_EQ(u.account, 1u);
+}
+
+}  // namespace
+}  // namespace ordeal::fix

@@ -1,0 +1,259 @@
+// The FIX client against the reference gateway's FIX port, and against
+// minimal FIX gateways that answer some requests badly or never. Loopback
+// only; every wait is bounded.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "targets/fix/fix_client.h"
+#include "targets/fix/reference_fix_gateway.h"
+
+namespace ordeal::fix {
+namespace {
+
+using namespace exchange;
+
+constexpr int64_t kWaitUsMax = 5'000'000;
+
+// Whatever the client hands to ordeal.
+struct Recorder final : ExchangeListener {
+  std::vector<ClientResponse> responses;
+  std::vector<Fill> fills;
+  std::vector<OrderUpdate> updates;
+  void on_response(const ClientResponse& r) override { responses.push_back(r); }
+  void on_fill(const Fill& f) override { fills.push_back(f); }
+  void on_order_update(const OrderUpdate& u) override { updates.push_back(u); }
+};
+
+// ordeal's side: a FIX client on a network the test thread runs.
+struct Client {
+  explicit Client(int port, std::string version = "FIX.4.4")
+      : client(net,
+               FixClientConfig{.engine = {.port = port,
+                                          .sessions = {{version, "ORDEAL", "EXCHANGE"}},
+                                          .heartbeat_s = 5},
+                               .clordid_prefix = "t-"},
+               listener) {
+    listener = &recorder;
+    net.start();
+    client.start();
+  }
+  template <typename Done>
+  bool run_until(Done done) {
+    const int64_t deadline_us = net.now_us() + kWaitUsMax;
+    while (!done() && net.now_us() < deadline_us) net.run_for(5'000);
+    return done();
+  }
+  // Sends a request and waits for its answer.
+  const ClientResponse* ask(ClientRequest r) {
+    r.request_id = ++next_id;
+    client.submit(r);
+    const uint64_t id = r.request_id;
+    auto answered = [&] {
+      for (const auto& response : recorder.responses)
+        if (response.request_id == id) return true;
+      return false;
+    };
+    if (!run_until(answered)) return nullptr;
+    for (const auto& response : recorder.responses)
+      if (response.request_id == id) return &response;
+    return nullptr;
+  }
+  LiveNetwork net{3};
+  Recorder recorder;
+  ExchangeListener* listener = nullptr;
+  FixClient client;
+  uint64_t next_id = 0;
+};
+
+ClientRequest place(ClientId client, std::string clordid, Side side, Price price, Qty qty) {
+  return {.kind = RequestKind::place,
+          .client = client,
+          .clordid = std::move(clordid),
+          .symbol = "BTC-USDT",
+          .side = side,
+          .price = price,
+          .qty = qty};
+}
+ClientRequest about(RequestKind kind, ClientId client, std::string clordid) {
+  return {.kind = kind, .client = client, .clordid = std::move(clordid)};
+}
+
+TEST(FixEndToEnd, ReferenceGatewayAnswersEveryKind) {
+  const int port = free_loopback_port();
+  ReferenceGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  // The gateway accepts orders once its metadata is fresh.
+  const ClientResponse* r = nullptr;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    r = c.ask(place(1, "c1-1", Side::buy, 50'000, 5));
+    if (r != nullptr && r->verdict == Verdict::ack) break;
+    c.net.run_for(100'000);
+  }
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  EXPECT_EQ(r->order.status, OrdStatus::new_order);
+  const std::string first = c.recorder.responses.back().order.clordid;
+
+  ClientRequest amend = about(RequestKind::amend, 1, first);
+  amend.qty = 8;  // price 0: unchanged
+  r = c.ask(amend);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack) << r->reason;
+  EXPECT_EQ(r->order.qty, 8);
+  EXPECT_EQ(r->order.price, 50'000);
+
+  r = c.ask(about(RequestKind::status, 1, first));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  EXPECT_EQ(r->order.qty, 8);
+
+  // A crossing sell by client 2 fills 3 of the (amended) buy: both sides hear of it.
+  r = c.ask(place(2, "c2-1", Side::sell, 50'000, 3));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  ASSERT_TRUE(c.run_until([&] { return c.recorder.fills.size() >= 2; }));
+  for (const Fill& f : c.recorder.fills) {
+    EXPECT_EQ(f.qty, 3);
+    EXPECT_EQ(f.price, 50'000);
+    EXPECT_EQ(f.clordid, f.client == 1 ? "c1-1" : "c2-1");  // ordeal's names, not FIX's
+  }
+
+  r = c.ask(about(RequestKind::cancel, 1, first));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack) << r->reason;
+  EXPECT_EQ(r->order.status, OrdStatus::cancelled);
+  r = c.ask(about(RequestKind::cancel, 1, first));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::reject);
+
+  r = c.ask(about(RequestKind::status, 1, "never-placed"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::reject);
+  EXPECT_EQ(r->reason, "unknown order");
+
+  // A mass cancel ends client 1's resting order with an unsolicited cancel.
+  r = c.ask(place(1, "c1-2", Side::buy, 40'000, 2));
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack);
+  r = c.ask(about(RequestKind::mass_cancel, 1, ""));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  EXPECT_EQ(r->cancelled_count, 1u);
+  ASSERT_TRUE(c.run_until([&] { return !c.recorder.updates.empty(); }));
+  EXPECT_EQ(c.recorder.updates[0].order.clordid, "c1-2");
+  EXPECT_EQ(c.recorder.updates[0].order.status, OrdStatus::cancelled);
+}
+
+TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {
+  const int port = free_loopback_port();
+  ReferenceGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port, "FIX.4.2");
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  const ClientResponse* r = nullptr;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    r = c.ask(place(1, "c1-1", Side::sell, 60'000, 2));
+    if (r != nullptr && r->verdict == Verdict::ack) break;
+    c.net.run_for(100'000);
+  }
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  r = c.ask(about(RequestKind::status, 1, "c1-1"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  EXPECT_EQ(r->order.qty, 2);
+}
+
+// A FIX gateway that takes new orders, does not support amends or status
+// requests (BusinessMessageReject), and never answers cancels.
+class PartialGateway {
+ public:
+  explicit PartialGateway(int port)
+      : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
+                {.on_message = [this](const std::string& session, const FixMessage& m) {
+                  if (m.type == "F") return true;  // swallowed
+                  if (m.type != "D") return false;
+                  FixMessage ack{"8",
+                                 {{tag::order_id, "1"},
+                                  {tag::exec_id, "x"},
+                                  {tag::exec_type, "0"},
+                                  {tag::ord_status, "0"},
+                                  {tag::clordid, m.get(tag::clordid)},
+                                  {tag::symbol, m.get(tag::symbol)},
+                                  {tag::side, "1"},
+                                  {tag::order_qty, m.get(tag::order_qty)},
+                                  {tag::price, m.get(tag::price)},
+                                  {tag::cum_qty, "0"},
+                                  {tag::leaves_qty, m.get(tag::order_qty)},
+                                  {tag::avg_px, "0"}}};
+                  sent_ += engine_.send(session, ack) > 0;
+                  return true;
+                }}) {
+    error = engine_.start();
+  }
+  void disconnect() { engine_.disconnect(""); }
+  std::string error;
+
+ private:
+  FixEngine engine_;
+  std::atomic<int> sent_{0};
+};
+
+TEST(FixEndToEnd, PartialGatewayGivesCleanAnswers) {
+  const int port = free_loopback_port();
+  PartialGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  const ClientResponse* r = c.ask(place(1, "c1-1", Side::buy, 50'000, 5));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+
+  ClientRequest amend = about(RequestKind::amend, 1, "c1-1");
+  amend.qty = 6;
+  r = c.ask(amend);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::reject);
+  EXPECT_NE(r->reason.find("business reject"), std::string::npos) << r->reason;
+
+  r = c.ask(about(RequestKind::status, 1, "c1-1"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::reject);
+
+  // A cancel is never answered: it stays open (the case's answer bound makes
+  // it an unanswered info) until the session drops, which makes it unknown.
+  ClientRequest cancel = about(RequestKind::cancel, 1, "c1-1");
+  cancel.request_id = 100;
+  c.client.submit(cancel);
+  c.net.run_for(300'000);
+  EXPECT_EQ(c.recorder.responses.size(), 3u);
+  gateway.disconnect();
+  ASSERT_TRUE(c.run_until([&] { return c.recorder.responses.size() == 4; }));
+  EXPECT_EQ(c.recorder.responses.back().request_id, 100u);
+  EXPECT_EQ(c.recorder.responses.back().verdict, Verdict::unknown);
+  EXPECT_EQ(c.recorder.responses.back().reason, "disconnected before an answer");
+
+  // While logged out nothing is sent; QuickFIX logs on again by itself and
+  // the sequence numbers carry on.
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  r = c.ask(place(1, "c1-2", Side::buy, 50'000, 5));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  EXPECT_EQ(c.client.counters().disconnects, 1u);
+}
+
+TEST(FixEndToEnd, NoGatewayMeansNotSent) {
+  Client c(free_loopback_port());
+  c.net.run_for(50'000);
+  const ClientResponse* r = c.ask(place(1, "c1-1", Side::buy, 50'000, 5));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::reject);
+  EXPECT_NE(r->reason.find("not sent"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ordeal::fix

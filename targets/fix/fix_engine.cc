@@ -1,0 +1,215 @@
+// The QuickFIX side of FixEngine. Compiled as C++14: QuickFIX 1.15's headers
+// carry dynamic exception specifications, which later standards reject, and
+// the overrides below must repeat them.
+#include "targets/fix/fix_engine.h"
+
+#include <quickfix/Application.h>
+#include <quickfix/Message.h>
+#include <quickfix/MessageStore.h>
+#include <quickfix/Session.h>
+#include <quickfix/SessionSettings.h>
+#include <quickfix/SocketAcceptor.h>
+#include <quickfix/SocketInitiator.h>
+
+#include <map>
+#include <mutex>
+
+namespace ordeal {
+namespace fix {
+namespace {
+
+// Stores that outlive their engine, one per session, for the rest of the
+// process: a later initiator with the same session continues its sequence.
+class KeptStoreFactory : public FIX::MessageStoreFactory {
+ public:
+  FIX::MessageStore* create(const FIX::SessionID& id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_ptr<FIX::MemoryStore>& store = stores_[id.toString()];
+    if (!store) store.reset(new FIX::MemoryStore());
+    return store.get();
+  }
+  void destroy(FIX::MessageStore*) override {}
+
+  static KeptStoreFactory& instance() {
+    static KeptStoreFactory factory;
+    return factory;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<FIX::MemoryStore> > stores_;
+};
+
+FixMessage to_plain(const FIX::Message& message) {
+  FixMessage plain;
+  plain.type = message.getHeader().getField(FIX::FIELD::MsgType);
+  for (FIX::FieldMap::const_iterator it = message.begin(); it != message.end(); ++it) {
+    plain.set(it->getTag(), it->getString());
+  }
+  return plain;
+}
+
+FIX::Message to_quickfix(const FixMessage& plain) {
+  FIX::Message message;
+  message.getHeader().setField(FIX::FIELD::MsgType, plain.type);
+  for (const auto& field : plain.fields) message.setField(field.first, field.second);
+  return message;
+}
+
+const char* yes_no(bool value) { return value ? "Y" : "N"; }
+
+}  // namespace
+
+struct FixEngine::Impl : public FIX::Application {
+  FixEngineConfig config;
+  FixHandlers handlers;
+  FIX::MemoryStoreFactory fresh_stores;
+  std::unique_ptr<FIX::SessionSettings> settings;
+  std::unique_ptr<FIX::Acceptor> acceptor;
+  std::unique_ptr<FIX::Initiator> initiator;
+  std::vector<FIX::SessionID> ids;
+  bool started = false;
+
+  FIX::Session* session(const std::string& key) const {
+    for (const FIX::SessionID& id : ids) {
+      if (key.empty() || id.toString() == key) return FIX::Session::lookupSession(id);
+    }
+    return nullptr;
+  }
+  void build_settings();
+
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID& id) override {
+    if (handlers.on_session) handlers.on_session(id.toString(), true);
+  }
+  void onLogout(const FIX::SessionID& id) override {
+    if (handlers.on_session) handlers.on_session(id.toString(), false);
+  }
+  void toAdmin(FIX::Message& message, const FIX::SessionID&) override {
+    if (message.getHeader().getField(FIX::FIELD::MsgType) != "A") return;
+    if (!config.username.empty()) message.setField(553, config.username);
+    if (!config.password.empty()) message.setField(554, config.password);
+  }
+  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
+  void fromAdmin(const FIX::Message& message,
+                 const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
+                                                 FIX::IncorrectTagValue,
+                                                 FIX::RejectLogon) override {
+    if (message.getHeader().getField(FIX::FIELD::MsgType) != "3") return;
+    if (handlers.on_message) handlers.on_message(id.toString(), to_plain(message));
+  }
+  void fromApp(const FIX::Message& message,
+               const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
+                                               FIX::IncorrectTagValue,
+                                               FIX::UnsupportedMessageType) override {
+    if (!handlers.on_message || !handlers.on_message(id.toString(), to_plain(message))) {
+      throw FIX::UnsupportedMessageType();
+    }
+  }
+};
+
+void FixEngine::Impl::build_settings() {
+  FIX::Dictionary defaults;
+  defaults.setString(FIX::CONNECTION_TYPE, config.acceptor ? "acceptor" : "initiator");
+  defaults.setString(FIX::START_TIME, "00:00:00");
+  defaults.setString(FIX::END_TIME, "00:00:00");
+  defaults.setString(FIX::USE_DATA_DICTIONARY, "N");
+  defaults.setString(FIX::CHECK_LATENCY, "N");
+  defaults.setString(FIX::PERSIST_MESSAGES, "Y");
+  defaults.setString(FIX::SOCKET_NODELAY, "Y");
+  defaults.setString(FIX::RESET_ON_LOGON, yes_no(config.reset_on_logon));
+  defaults.setString(FIX::RESET_ON_LOGOUT, "N");
+  defaults.setString(FIX::RESET_ON_DISCONNECT, "N");
+  defaults.setInt(FIX::HEARTBTINT, config.heartbeat_s);
+  defaults.setInt(FIX::RECONNECT_INTERVAL, config.reconnect_s);
+  if (config.acceptor) {
+    defaults.setInt(FIX::SOCKET_ACCEPT_PORT, config.port);
+    defaults.setString(FIX::SOCKET_REUSE_ADDRESS, "Y");
+  } else {
+    defaults.setString(FIX::SOCKET_CONNECT_HOST, config.host);
+    defaults.setInt(FIX::SOCKET_CONNECT_PORT, config.port);
+  }
+  settings.reset(new FIX::SessionSettings());
+  settings->set(defaults);
+  for (const FixSessionSpec& spec : config.sessions) {
+    const FIX::SessionID id(spec.begin_string, spec.sender, spec.target);
+    settings->set(id, FIX::Dictionary());
+    ids.push_back(id);
+  }
+}
+
+FixEngine::FixEngine(FixEngineConfig config, FixHandlers handlers) : impl_(new Impl()) {
+  impl_->config = std::move(config);
+  impl_->handlers = std::move(handlers);
+}
+
+FixEngine::~FixEngine() { stop(); }
+
+std::string FixEngine::start() {
+  Impl& impl = *impl_;
+  if (impl.started) return "";
+  if (impl.config.sessions.empty()) return "no FIX session configured";
+  try {
+    impl.build_settings();
+    FIX::MessageStoreFactory& stores =
+        impl.config.keep_store && !impl.config.acceptor
+            ? static_cast<FIX::MessageStoreFactory&>(KeptStoreFactory::instance())
+            : impl.fresh_stores;
+    if (impl.config.acceptor) {
+      impl.acceptor.reset(new FIX::SocketAcceptor(impl, stores, *impl.settings));
+      impl.acceptor->start();
+    } else {
+      impl.initiator.reset(new FIX::SocketInitiator(impl, stores, *impl.settings));
+      impl.initiator->start();
+    }
+  } catch (const std::exception& e) {
+    impl.acceptor.reset();
+    impl.initiator.reset();
+    return std::string("FIX engine: ") + e.what();
+  }
+  impl.started = true;
+  return "";
+}
+
+void FixEngine::stop() {
+  Impl& impl = *impl_;
+  if (!impl.started) return;
+  impl.started = false;
+  // Force: no logout handshake to wait for; the counterparty sees a disconnect.
+  if (impl.acceptor) impl.acceptor->stop(true);
+  if (impl.initiator) impl.initiator->stop(true);
+  impl.acceptor.reset();
+  impl.initiator.reset();
+}
+
+int FixEngine::send(const std::string& session, const FixMessage& message) {
+  FIX::Session* s = impl_->started ? impl_->session(session) : nullptr;
+  if (s == nullptr || !s->isLoggedOn()) return 0;
+  FIX::Message out = to_quickfix(message);
+  const bool written = s->send(out);
+  if (!written) return -1;
+  FIX::MsgSeqNum seq;
+  out.getHeader().getFieldIfSet(seq);
+  return seq.getValue() > 0 ? seq.getValue() : -1;
+}
+
+bool FixEngine::logged_on(const std::string& session) const {
+  FIX::Session* s = impl_->started ? impl_->session(session) : nullptr;
+  return s != nullptr && s->isLoggedOn();
+}
+
+void FixEngine::disconnect(const std::string& session) {
+  FIX::Session* s = impl_->started ? impl_->session(session) : nullptr;
+  if (s != nullptr) s->disconnect();
+}
+
+std::vector<std::string> FixEngine::sessions() const {
+  std::vector<std::string> keys;
+  for (const FixSessionSpec& spec : impl_->config.sessions) {
+    keys.push_back(FIX::SessionID(spec.begin_string, spec.sender, spec.target).toString());
+  }
+  return keys;
+}
+
+}  // namespace fix
+}  // namespace ordeal

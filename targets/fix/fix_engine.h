@@ -1,0 +1,83 @@
+// ordeal's handle on the QuickFIX engine: a FIX acceptor (the reference
+// gateway's FIX port) or initiator (ordeal as a FIX client), with sessions
+// built in code, messages kept in memory, no data dictionary and no log
+// files. QuickFIX runs its own thread; the handlers are called on it.
+//
+// QuickFIX's headers are C++14 only, so they stay inside fix_engine.cc and
+// this header is valid C++14 and C++20.
+//
+//   FixEngine engine(config, {.on_message = ..., .on_session = ...});
+//   std::string error = engine.start();
+//   int seq = engine.send("", message);  // > 0: sent with that MsgSeqNum
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "targets/fix/fix_message.h"
+
+namespace ordeal {
+namespace fix {
+
+struct FixSessionSpec {
+  std::string begin_string = "FIX.4.4";
+  std::string sender;  // our SenderCompID
+  std::string target;  // the counterparty's
+};
+
+struct FixEngineConfig {
+  bool acceptor = false;
+  std::string host = "127.0.0.1";  // initiator: where to connect
+  int port = 0;                    // acceptor: where to listen (every interface)
+  std::vector<FixSessionSpec> sessions;
+  std::string username;  // initiator: Logon Username (553), if any
+  std::string password;  // initiator: Logon Password (554), if any; never logged
+  int heartbeat_s = 30;
+  int reconnect_s = 1;
+  bool reset_on_logon = false;  // both sides start from sequence number 1 at every logon
+  // Initiator: the session's sequence numbers and sent messages outlive this
+  // engine (for the rest of the process), so that the next engine with the
+  // same session continues where this one stopped.
+  bool keep_store = false;
+};
+
+// Called on QuickFIX's thread. `session` names the session (several on an
+// acceptor). on_message gets application messages and session-level Rejects
+// (MsgType "3"); it returns false for a message type the application does not
+// support, which QuickFIX answers with a BusinessMessageReject.
+struct FixHandlers {
+  std::function<bool(const std::string& session, const FixMessage& message)> on_message;
+  std::function<void(const std::string& session, bool logged_on)> on_session;
+};
+
+class FixEngine {
+ public:
+  FixEngine(FixEngineConfig config, FixHandlers handlers);
+  ~FixEngine();
+  FixEngine(const FixEngine&) = delete;
+  FixEngine& operator=(const FixEngine&) = delete;
+
+  // Starts QuickFIX's thread. Returns an error message or empty.
+  std::string start();
+  void stop();
+
+  // Sends on `session` (empty: the first). Returns the MsgSeqNum it went out
+  // with; 0 when the session is not logged on (nothing was sent); -1 when
+  // the engine stored it but could not write it (it may be resent after a
+  // reconnect).
+  int send(const std::string& session, const FixMessage& message);
+  bool logged_on(const std::string& session) const;
+  // Drops the connection of `session` (tests: a disconnect mid-run).
+  void disconnect(const std::string& session);
+  // The key of each configured session, as the handlers name them.
+  std::vector<std::string> sessions() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fix
+}  // namespace ordeal

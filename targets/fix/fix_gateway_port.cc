@@ -1,0 +1,122 @@
+#include "targets/fix/fix_gateway_port.h"
+
+namespace ordeal::fix {
+
+using namespace exchange;
+
+FixGatewayPort::FixGatewayPort(LiveNetwork& net, NodeId gateway, FixPortConfig config)
+    : Node(net.env(kNodeId), kNodeId),
+      net_(net),
+      gateway_(gateway),
+      config_(std::move(config)),
+      engine_(
+          FixEngineConfig{
+              .acceptor = true,
+              .port = config_.port,
+              .sessions = {{"FIX.4.4", config_.sender, config_.target},
+                           {"FIX.4.2", config_.sender, config_.target}},
+          },
+          FixHandlers{
+              .on_message = [this](const std::string& session,
+                                   const FixMessage& m) { return on_fix(session, m); },
+              .on_session = nullptr,
+          }) {}
+
+// QuickFIX's thread must be gone before the node it posts to.
+FixGatewayPort::~FixGatewayPort() { engine_.stop(); }
+
+std::string FixGatewayPort::start() { return engine_.start(); }
+
+// On QuickFIX's thread: decode here, act on the network's thread.
+bool FixGatewayPort::on_fix(const std::string& session, const FixMessage& message) {
+  std::string error;
+  std::optional<FixRequest> request = decode_request(message, error);
+  if (!request && error.empty()) return false;  // QuickFIX sends a BusinessMessageReject
+  if (!request) {
+    FixRequest bad;
+    bad.request.kind = RequestKind::place;
+    bad.request.clordid = message.get(tag::clordid);
+    net_.post([this, session, bad, error] { reject(session, bad, error); });
+    return true;
+  }
+  net_.post(
+      [this, session, r = std::move(*request)]() mutable { on_request(session, std::move(r)); });
+  return true;
+}
+
+const std::string& FixGatewayPort::original(ClientId client, const std::string& clordid) const {
+  auto it = first_clordid_.find({client, clordid});
+  return it == first_clordid_.end() ? clordid : it->second;
+}
+
+const std::string& FixGatewayPort::current(ClientId client, const std::string& first) const {
+  auto it = latest_clordid_.find({client, first});
+  return it == latest_clordid_.end() ? first : it->second;
+}
+
+const std::string& FixGatewayPort::session_of(ClientId client) const {
+  static const std::string kFirst;
+  auto it = sessions_.find(client);
+  return it == sessions_.end() ? kFirst : it->second;
+}
+
+void FixGatewayPort::on_request(const std::string& session, FixRequest fr) {
+  const ClientId client = fr.request.client;
+  sessions_[client] = session;
+  if (pending_.size() >= config_.pending_max) return reject(session, fr, "FIX port overloaded");
+  if (first_clordid_.size() >= config_.orders_max) {
+    return reject(session, fr, "FIX port order table full");
+  }
+  ClientRequest request = fr.request;
+  request.request_id = next_request_id_++;
+  if (request.kind == RequestKind::place) {
+    first_clordid_.try_emplace({client, request.clordid}, request.clordid);
+  } else if (request.kind != RequestKind::mass_cancel) {
+    request.clordid = original(client, request.clordid);
+    // A later request may name the order by this request's ClOrdID.
+    if (!fr.clordid.empty()) first_clordid_.try_emplace({client, fr.clordid}, request.clordid);
+  }
+  // The exchange's amend changes only what is non-zero; FIX restates both.
+  pending_.emplace(request.request_id, Pending{session, std::move(fr)});
+  env_.send(gateway_, std::move(request));
+}
+
+void FixGatewayPort::reject(const std::string& session, const FixRequest& request,
+                            std::string reason) {
+  FixReply reply{.request = request,
+                 .response = {.client = request.request.client,
+                              .kind = request.request.kind,
+                              .verdict = Verdict::reject,
+                              .reason = std::move(reason)},
+                 .exec_id = next_exec_id()};
+  engine_.send(session, encode_reply(reply));
+}
+
+void FixGatewayPort::on_response(const ClientResponse& response) {
+  auto it = pending_.find(response.request_id);
+  if (it == pending_.end()) return;
+  Pending pending = std::move(it->second);
+  pending_.erase(it);
+  const ClientRequest& asked = pending.request.request;
+  if (response.kind == RequestKind::amend && response.verdict == Verdict::ack) {
+    latest_clordid_[{asked.client, original(asked.client, asked.clordid)}] =
+        pending.request.clordid;
+  }
+  FixReply reply{.request = pending.request, .response = response, .exec_id = next_exec_id()};
+  engine_.send(pending.session, encode_reply(reply));
+}
+
+void FixGatewayPort::on_message(NodeId /*from*/, const Message& message) {
+  if (const auto* response = std::get_if<ClientResponse>(&message)) {
+    on_response(*response);
+  } else if (const auto* fill = std::get_if<Fill>(&message)) {
+    engine_.send(session_of(fill->client),
+                 encode_fill(*fill, current(fill->client, fill->clordid), next_exec_id()));
+  } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
+    const ClientId client = update->order.client;
+    engine_.send(session_of(client),
+                 encode_update(*update, current(client, update->order.clordid), next_exec_id()));
+  }
+}
+
+}  // namespace ordeal::fix

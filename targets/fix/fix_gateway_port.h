@@ -1,0 +1,77 @@
+// The reference gateway's FIX 4.4 port: a QuickFIX acceptor in the gateway's
+// process that turns FIX requests into the exchange's client requests and
+// the gateway's answers, fills and unsolicited cancels into FIX reports.
+// It is one dial-only node beside the gateway; QuickFIX's thread reaches it
+// only through LiveNetwork::post().
+//
+//   FixGatewayPort port(net, layout.gateway(), {.port = 9878});
+//   net.attach(port.id(), port);
+//   net.start();
+//   std::string error = port.start();
+//
+// FIX gives each amend and cancel a new ClOrdID; the exchange names an order
+// by the ClOrdID it was placed with. The port keeps each order's chain and
+// maps any ClOrdID of it back to the first.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "targets/exchange/live_network.h"
+#include "targets/fix/fix_codec.h"
+#include "targets/fix/fix_engine.h"
+
+namespace ordeal::fix {
+
+struct FixPortConfig {
+  int port = 0;
+  std::string sender = "EXCHANGE";  // the gateway's CompID
+  std::string target = "ORDEAL";    // the client's CompID
+  size_t pending_max = 100'000;     // requests awaiting the gateway's answer
+  size_t orders_max = 1'000'000;    // ClOrdIDs remembered
+};
+
+class FixGatewayPort final : public exchange::Node {
+ public:
+  // The node id a port takes: past every node of the layout.
+  static constexpr exchange::NodeId kNodeId = 60'000;
+
+  FixGatewayPort(exchange::LiveNetwork& net, exchange::NodeId gateway, FixPortConfig config);
+  ~FixGatewayPort() override;
+
+  // Starts accepting FIX sessions (FIX.4.4 and FIX.4.2). Returns an error or empty.
+  std::string start();
+  void on_message(exchange::NodeId from, const exchange::Message& message) override;
+  void on_timer(uint64_t /*timer_id*/) override {}
+
+ private:
+  struct Pending {
+    std::string session;
+    FixRequest request;
+  };
+  using ClientKey = std::pair<exchange::ClientId, std::string>;
+
+  bool on_fix(const std::string& session, const FixMessage& message);
+  void on_request(const std::string& session, FixRequest request);
+  void on_response(const exchange::ClientResponse& response);
+  const std::string& original(exchange::ClientId client, const std::string& clordid) const;
+  const std::string& current(exchange::ClientId client, const std::string& original) const;
+  void reject(const std::string& session, const FixRequest& request, std::string reason);
+  std::string next_exec_id() { return "E" + std::to_string(++exec_count_); }
+  const std::string& session_of(exchange::ClientId client) const;
+
+  exchange::LiveNetwork& net_;
+  exchange::NodeId gateway_;
+  FixPortConfig config_;
+  FixEngine engine_;
+  std::unordered_map<uint64_t, Pending> pending_;
+  std::map<ClientKey, std::string> first_clordid_;   // any ClOrdID -> the order's first
+  std::map<ClientKey, std::string> latest_clordid_;  // first -> the one in force
+  std::unordered_map<exchange::ClientId, std::string> sessions_;
+  uint64_t next_request_id_ = 1;
+  uint64_t exec_count_ = 0;
+};
+
+}  // namespace ordeal::fix
