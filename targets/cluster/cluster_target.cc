@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -25,6 +26,16 @@ using namespace exchange;
 constexpr int kPortAttemptsMax = 50;
 constexpr int64_t kReadyPollUs = 50'000;
 constexpr int64_t kRestartPollUs = 20'000;
+
+constexpr int kPortMin = 10'000;
+
+// The first port the kernel hands out for outgoing connections.
+int ephemeral_port_min() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32'768;
+  range >> low;
+  return low > kPortMin + 1'000 ? low : 32'768;
+}
 
 // Whether every port of [base, base + count) can be bound on loopback now.
 bool ports_free(int base, int count) {
@@ -298,7 +309,10 @@ std::string ClusterTarget::pick_ports(uint64_t seed) {
   const int ports = 2 * (layout_.gateway() + 1) + 1;  // + the gateway's FIX port
   Rng rng(seed ^ static_cast<uint64_t>(getpid()));
   for (int attempt = 0; attempt < kPortAttemptsMax && base_port_ == 0; ++attempt) {
-    const int base = 20'000 + 2 * static_cast<int>(rng.between(0, 18'999));
+    // Below the kernel's ephemeral range, where any outgoing connection on
+    // the machine may take a port between our check and the node's bind.
+    const int span = std::max(2, ephemeral_port_min() - kPortMin - ports);
+    const int base = kPortMin + 2 * static_cast<int>(rng.between(0, span / 2 - 1));
     if (ports_free(base, ports)) base_port_ = base;
   }
   return base_port_ == 0 ? "no free range of loopback ports" : "";
