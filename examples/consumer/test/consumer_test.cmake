@@ -14,7 +14,7 @@ endfunction()
 
 file(MAKE_DIRECTORY ${WORK})
 set(prefix ${WORK}/prefix)
-file(REMOVE_RECURSE ${prefix})
+file(REMOVE_RECURSE ${prefix} ${WORK}/consumer)
 step("cmake --install" 120 ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
 foreach(installed bin/ordeal bin/exchange-node include/framework/run/target.h
                   include/faults/fault_point.h include/targets/exchange/order_book.h
