@@ -41,17 +41,22 @@ const Property* find_property(std::string_view name) {
   return nullptr;
 }
 
+std::vector<const Property*> checked_properties(std::span<const std::string> names) {
+  std::vector<const Property*> checked;
+  for (const Property* property : all_properties()) {
+    if (names.empty() || std::find(names.begin(), names.end(), property->name()) != names.end()) {
+      checked.push_back(property);
+    }
+  }
+  return checked;
+}
+
 std::vector<Violation> check_history(const History& history, std::span<const std::string> names,
                                      const CheckLimits& limits) {
   const HistoryIndex index(history);
   const CheckContext context{index, limits};
   std::vector<Violation> violations;
-  for (const Property* property : all_properties()) {
-    if (!names.empty() && std::find(names.begin(), names.end(), property->name()) == names.end()) {
-      continue;
-    }
-    property->check(context, violations);
-  }
+  for (const Property* property : checked_properties(names)) property->check(context, violations);
   return violations;
 }
 

@@ -68,6 +68,10 @@ struct PropertyRegistrar {
 #define ORDEAL_REGISTER_PROPERTY(Class) \
   static const ::ordeal::detail::PropertyRegistrar<Class> ordeal_registrar_##Class
 
+// The named properties (all of them when `names` is empty), sorted by name;
+// unknown names are left out (scenarios are validated before they get here).
+std::vector<const Property*> checked_properties(std::span<const std::string> names);
+
 // Checks the named properties (all of them when `names` is empty).
 std::vector<Violation> check_history(const History& history, std::span<const std::string> names,
                                      const CheckLimits& limits);

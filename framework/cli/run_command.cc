@@ -6,7 +6,6 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 
 #include "framework/base/interrupt.h"
 #include "framework/cli/commands.h"
@@ -40,11 +39,6 @@ bool parse_shard(const std::string& text, int& index, int& count) {
     return false;
   }
   return count >= 1 && index >= 0 && index < count;
-}
-
-uint64_t drawn_seed() {
-  std::random_device device;
-  return (uint64_t{device()} << 20 ^ device()) & ((uint64_t{1} << 52) - 1);
 }
 
 int run(const RunArgs& args) {
@@ -100,7 +94,7 @@ int run(const RunArgs& args) {
     fmt::print(stderr, "ordeal run: --shard {}: expected I/N with 0 <= I < N\n", args.shard);
     return kExitUsage;
   }
-  options.seed = args.seed ? *args.seed : scenario.seed ? *scenario.seed : drawn_seed();
+  options.seed = args.seed ? *args.seed : scenario.seed ? *scenario.seed : draw_seed();
   if (!args.seed && !scenario.seed) fmt::print(stderr, "ordeal run: seed {}\n", options.seed);
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
   if (target == "cluster") {

@@ -87,13 +87,7 @@ class JsonReport final : public ReportListener {
 class JunitReport final : public ReportListener {
  public:
   std::string on_finish(const RunReport& r) override {
-    std::vector<const Property*> checked;
-    for (const Property* p : all_properties()) {
-      const auto& names = r.scenario.properties;
-      if (names.empty() || std::find(names.begin(), names.end(), p->name()) != names.end()) {
-        checked.push_back(p);
-      }
-    }
+    const std::vector<const Property*> checked = checked_properties(r.scenario.properties);
     size_t failures = 0;
     std::string cases;
     for (const Property* p : checked) {

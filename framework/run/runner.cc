@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <random>
 
 #include "framework/base/assert.h"
 #include "framework/base/interrupt.h"
@@ -249,6 +250,11 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   outcome.wall_s = seconds_since(start);
   if (outcome.failed()) outcome.shrunk_s = outcome.wall_s;
   return outcome;
+}
+
+uint64_t draw_seed() {
+  std::random_device device;
+  return (uint64_t{device()} << 20 ^ device()) & ((uint64_t{1} << 52) - 1);
 }
 
 }  // namespace ordeal

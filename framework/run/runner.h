@@ -74,4 +74,8 @@ struct RunOutcome {
 
 RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options);
 
+// A fresh seed when none is given (52 bits, so that it survives JSON and
+// spreadsheets as a number); the caller prints it, so the run can be repeated.
+uint64_t draw_seed();
+
 }  // namespace ordeal
