@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -41,6 +42,10 @@ bool parse_shard(const std::string& text, int& index, int& count) {
   return count >= 1 && index >= 0 && index < count;
 }
 
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 int run(const RunArgs& args) {
   const ScenarioLoad loaded = load_scenario(args.scenario);
   if (!loaded) {
@@ -62,6 +67,15 @@ int run(const RunArgs& args) {
                  "ordeal run: --defect {}: defects are planted in the reference exchange; "
                  "meaningless for a fix:// target\n",
                  args.defect);
+      return kExitUsage;
+    }
+    if (!is_loopback(fix_uri->host) &&
+        std::find(scenario.allow_hosts.begin(), scenario.allow_hosts.end(), fix_uri->host) ==
+            scenario.allow_hosts.end()) {
+      fmt::print(stderr,
+                 "ordeal run: --target {}: {} is not loopback; ordeal sends orders only to hosts "
+                 "the scenario allows ([live] allow_hosts = [\"{}\"] in {})\n",
+                 target, fix_uri->host, fix_uri->host, args.scenario);
       return kExitUsage;
     }
     if (error = fix::check_fix_scenario(scenario); !error.empty()) {

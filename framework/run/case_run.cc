@@ -74,6 +74,7 @@ class CaseRun final : public ExchangeListener {
   void schedule_metadata();
   void schedule_next(size_t client, int64_t after_us);
   void send(size_t client);
+  bool rate_limited(size_t client);
   ClientRequest request_for(size_t client, const Op& op, bool& invalid);
   void complete(size_t client, const ClientResponse* response);
   void final_reads();
@@ -92,7 +93,8 @@ class CaseRun final : public ExchangeListener {
   int64_t t0_us_ = 0;
   int64_t nemesis_end_us_ = 0;
   int hooks_running_ = 0;
-  std::string error_;  // the case could not run as written (a hook failed)
+  int64_t next_send_us_ = 0;  // max_orders_per_s: the next request's earliest time
+  std::string error_;         // the case could not run as written (a hook failed)
 };
 
 Grid CaseRun::grid_of(const std::string& symbol) const {
@@ -344,7 +346,22 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
   return r;
 }
 
+// With a cap on the order rate (live targets against staging), a request
+// waits for its turn; the cap spaces requests evenly over all clients.
+bool CaseRun::rate_limited(size_t client) {
+  if (s_.max_orders_per_s <= 0) return false;
+  const int64_t gap_us = 1'000'000 / s_.max_orders_per_s;
+  const int64_t now_us = exchange_.now_us();
+  if (now_us < next_send_us_) {
+    exchange_.at(next_send_us_, [this, client] { send(client); });
+    return true;
+  }
+  next_send_us_ = now_us + gap_us;
+  return false;
+}
+
 void CaseRun::send(size_t client) {
+  if (rate_limited(client)) return;
   Client& state = clients_[client];
   const Op& op = c_.clients[client][state.next++];
   ++next_op_;

@@ -289,6 +289,13 @@ void read_properties(const toml::table& table, const std::string& path, std::str
   r.finish();
 }
 
+void read_live(const toml::table& table, const std::string& path, std::string& error, Scenario& s) {
+  TableReader r(table, "live", path, error);
+  r.texts("allow_hosts", s.allow_hosts);
+  r.number("max_orders_per_s", s.max_orders_per_s, 0, 1'000'000);
+  r.finish();
+}
+
 void read_exchange(const toml::table& table, const std::string& path, std::string& error,
                    Scenario& s) {
   TableReader r(table, "exchange", path, error);
@@ -339,6 +346,7 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   if (const toml::table* t = r.table("metadata")) read_metadata(*t, path, load.error, s);
   if (const toml::table* t = r.table("nemesis")) read_nemesis(*t, path, load.error, s);
   if (const toml::table* t = r.table("exchange")) read_exchange(*t, path, load.error, s);
+  if (const toml::table* t = r.table("live")) read_live(*t, path, load.error, s);
   if (const toml::table* t = r.table("properties")) read_properties(*t, path, load.error, s);
   r.finish();
   const exchange::MetadataState known = exchange::default_metadata(1);

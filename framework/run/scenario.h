@@ -72,6 +72,10 @@ struct Scenario {
   int upgrade_step_ms = 400;
   int upgrade_down_ms = 200;
 
+  // live targets: safety against staging
+  std::vector<std::string> allow_hosts;  // non-loopback hosts a live target may name
+  int max_orders_per_s = 0;              // requests per second over all clients; 0: no cap
+
   // the exchange
   int replicas = 3;
   int shards = 2;
