@@ -13,6 +13,9 @@ packages=(
   # networking, logging, formats, command line
   libboost-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   nlohmann-json3-dev libsimdjson-dev libcli11-dev
+  # the nightly pipeline: jq reads report.json in ci/nightly.sh; yaml-cpp
+  # parses the workflow and Job manifest in their test (no Python needed)
+  jq libyaml-cpp-dev
 )
 
 missing=()
