@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Functions shared by ci/nightly.sh (one shard's night) and
 # ci/nightly-merge.sh (all shards' nights together): the results file and the
 # markdown summary rendered from it. Sourced, not run.
@@ -55,15 +56,16 @@ render_summary() {
     }
     END {
       for (i = 1; i <= bugs; i++) count[status[order[i]]]++
-      printf "%d runs: %d passed; %d distinct bugs: %d new, %d still open, %d fixed; %d errors\n\n",
+      printf "runs: %d, passed: %d; bugs: %d (new: %d, still open: %d); fixed: %d; errors: %d\n\n",
         runs, passed, bugs - count["fixed"], count["new"], count["open"], count["fixed"], error_count
       if (bugs > 0) {
-        print "| status | signature | found by | runs | reproduce |"
+        print "| status | signature | found by | runs | reproduce or note |"
         print "| --- | --- | --- | --- | --- |"
         for (i = 1; i <= bugs; i++) {
           id = order[i]
-          printf "| %s | `%s` %s | %s | %d | `%s` |\n", status[id], id, cell(text[id]),
-            cell(where[id]), hits[id], cell(repro[id])
+          how = repro[id] ~ /^ordeal / ? "`" cell(repro[id]) "`" : cell(repro[id])
+          printf "| %s | `%s` %s | %s | %d | %s |\n", status[id], id, cell(text[id]),
+            cell(where[id]), hits[id], how
         }
         print ""
       }
@@ -83,7 +85,7 @@ render_summary() {
 # (mkdir is atomic, so shards sharing one corpus volume never both save), 2
 # if it cannot be written (and leaves nothing half-written behind).
 save_failure() {
-  local corpus=$1 run_dir=$2 id=$3 text=$4 entry="$1/$3"
+  local run_dir=$2 text=$4 entry="$1/$3"
   mkdir "$entry" 2>/dev/null || return 1
   if cp "$run_dir/repro.toml" "$entry/repro.toml.tmp" &&
     printf '%s\n' "$text" >"$entry/signature.txt" &&

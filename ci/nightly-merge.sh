@@ -41,10 +41,10 @@ cat "${@/%//results.tsv}" >"$out/results.tsv"
 # the sweeps found; an entry both fixed by its replay and found again by a
 # sweep comes back with the fresh repro, as on one machine.
 merge_corpus() {
-  local shard step status id scenario seed text detail entry moved=0 added=0 rc
+  local shard step status id scenario seed text moved=0 added=0 rc
   mkdir -p "$corpus"
   for shard in "$@"; do
-    while IFS=$'\t' read -r step status id scenario seed text detail; do
+    while IFS=$'\t' read -r step status id _; do
       [ "$step" = replay ] && [ -d "$corpus/$id" ] || continue
       [ "$status" = fixed ] || [ "$status" = stale ] || continue
       mkdir -p "$corpus/$status"
@@ -53,7 +53,7 @@ merge_corpus() {
     done <"$shard/results.tsv"
   done
   for shard in "$@"; do
-    while IFS=$'\t' read -r step status id scenario seed text detail; do
+    while IFS=$'\t' read -r step status id scenario seed text _; do
       [ "$step" = sweep ] && { [ "$status" = new ] || [ "$status" = known ]; } || continue
       rc=0
       save_failure "$corpus" "$shard/sweep/$scenario-seed$seed" "$id" "$text" || rc=$?

@@ -138,6 +138,7 @@ replay_one() {
   local text scenario seed
   text=$(cat "$corpus/$id/signature.txt" 2>/dev/null || echo "?")
   scenario=$(jq -r '.scenario // "?"' "$corpus/$id/found.json" 2>/dev/null || echo "?")
+  scenario=$(basename "$scenario" .toml)
   seed=$(jq -r '.seed // "?"' "$corpus/$id/found.json" 2>/dev/null || echo "?")
   ordeal_bounded replay "$corpus/$id/repro.toml" --out "$dir" >"$dir.log" 2>&1 || rc=$?
   case $rc in
@@ -183,7 +184,7 @@ sweep_one() {
   ordeal_bounded run "$scenario" --seed "$seed" ${n:+--cases "$n"} --shard "$shard" \
     --defect "$defect" --out "$dir" >"$dir.log" 2>&1 || rc=$?
   echo "sweep $name seed $seed: exit $rc"
-  local reproduce="ordeal run $scenario --seed $seed ${n:+--cases $n} --shard $shard --defect $defect"
+  local reproduce="ordeal run $scenario --seed $seed${n:+ --cases $n} --shard $shard --defect $defect"
   if [ $rc -eq 0 ]; then
     record_result "$results" sweep pass - "$name" "$seed" - "$reproduce"
     return

@@ -63,7 +63,7 @@ class JsonReport final : public ReportListener {
     if (r.outcome.failed()) {
       const FailureSignature s =
           failure_signature(r.scenario, *r.outcome.failing_case, r.outcome.violations);
-      signature = {{"text", s.text}, {"id", s.id}};
+      signature = {{"text", s.text}, {"id", s.id}, {"shape", s.shape}};
       shrunk = {{"operations", r.outcome.failing_case->operations()},
                 {"faults", r.outcome.failing_case->fault_count()},
                 {"metadata_changes", r.outcome.failing_case->metadata.size()},
