@@ -30,7 +30,8 @@ usage: ci/nightly.sh [options]
   --cases N            cases per sim scenario run (NIGHTLY_CASES; default: the scenario's)
   --live-cases N       cases per live (target = "cluster") scenario run
                        (NIGHTLY_LIVE_CASES; default 3: real processes, seconds per case)
-  --scenario FILE      sweep only this scenario (repeatable; NIGHTLY_SCENARIOS,
+  --scenario FILE      sweep only this scenario, a path relative to the repository
+                       (repeatable; NIGHTLY_SCENARIOS,
                        space-separated; default every examples/scenarios/*.toml)
   --defect NAME        plant a defect of the reference exchange (NIGHTLY_DEFECT;
                        default none): to check the pipeline itself

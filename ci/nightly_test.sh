@@ -7,7 +7,7 @@
 #   night 3: the bug "fixed" (its repro edited to run without the defect):
 #            the entry passes, is moved to fixed/, and the night exits 0;
 #   night 4: an entry that no longer loads is moved to stale/, exit 3;
-#   and two shards with a corpus each merge into one corpus and one summary.
+#   and shards with a corpus each merge into one corpus and one summary.
 #
 #   ci/nightly_test.sh ORDEAL_BINARY WORK_DIR
 set -euo pipefail
@@ -59,10 +59,16 @@ grep -q "| open | \`$id\`" "$work/n2/summary.md" || fail "night 2 summary: $(cat
 
 # Night 3: the bug is fixed (the repro runs without the defect): moved aside.
 sed -i 's/^defect = .*/defect = "none"/' "$work/corpus/$id/repro.toml"
+cp -r "$work/corpus" "$work/corpus-before-3"
 night n3 0 --seed 3 --seeds 1 --cases 5 --corpus "$work/corpus"
 [ "$(rows "$work/n3/results.tsv" replay fixed)" -eq 1 ] || fail "night 3: not reported fixed"
 [ "$(entries "$work/corpus")" -eq 0 ] || fail "night 3: the fixed entry is still open"
 ls "$work/corpus/fixed/$id-"*/repro.toml >/dev/null || fail "night 3: the fixed entry was not kept"
+# The merge moves it aside the same way in a corpus the shards only copied.
+bash "$here/ci/nightly-merge.sh" --corpus "$work/corpus-before-3" --out "$work/merged-3" "$work/n3" \
+  >"$work/merge-3.log" 2>&1 || fail "merge of night 3 failed: $(cat "$work/merge-3.log")"
+[ "$(entries "$work/corpus-before-3")" -eq 0 ] || fail "merge: the fixed entry is still open"
+ls "$work/corpus-before-3/fixed/$id-"*/repro.toml >/dev/null || fail "merge: the fixed entry was not kept"
 
 # Night 4: an entry whose repro no longer loads is moved aside, exit 3.
 mkdir -p "$work/corpus/00000000deadbeef"
