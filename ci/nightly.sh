@@ -143,8 +143,14 @@ replay_one() {
   seed=$(jq -r '.seed // "?"' "$corpus/$id/found.json" 2>/dev/null || echo "?")
   ordeal_bounded replay "$corpus/$id/repro.toml" --out "$dir" >"$dir.log" 2>&1 || rc=$?
   case $rc in
-    1) record_result "$results" replay open "$id" "$scenario" "$seed" "$text" \
-      "ordeal replay CORPUS/$id/repro.toml" ;;
+    1)
+      # It may fail another way now (another property or component): say so.
+      local now note=""
+      now=$(jq -r '.signature.text // ""' "$dir/report.json" 2>/dev/null || true)
+      [ "$now" = "$text" ] || note=" (now fails as: $now)"
+      record_result "$results" replay open "$id" "$scenario" "$seed" "$text" \
+        "ordeal replay CORPUS/$id/repro.toml$note"
+      ;;
     0)
       move_aside "$id" fixed
       record_result "$results" replay fixed "$id" "$scenario" "$seed" "$text" \
