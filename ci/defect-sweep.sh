@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sweeps every planted defect of the reference exchange against the shipped
-# scenarios, with default settings, and prints a markdown table: the defect,
+# sim scenarios, with default settings, and prints a markdown table: the defect,
 # the scenario and property that caught it, the seconds to the verdict
 # (detection and shrinking) and the shrunk size. Exits 1 when some defect is
 # caught by no scenario within the time limit.
@@ -11,9 +11,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ordeal=${1:-$here/build/default/bin/ordeal}
 seed=${2:-1}
 seconds_max=${3:-10}
-# The incident's own scenario first, then the others.
+# The incident's own scenario first, then the other sim ones: a live
+# (cluster) scenario takes seconds per case and would spend the whole time
+# limit on every defect it does not catch.
 scenarios=("$here"/examples/scenarios/okx-2023-08-14.toml)
 for f in "$here"/examples/scenarios/*.toml; do
+  grep -Eq '^target[[:space:]]*=[[:space:]]*"cluster"' "$f" && continue
   [ "$f" = "${scenarios[0]}" ] || scenarios+=("$f")
 done
 out=$(mktemp -d)

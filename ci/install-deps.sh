@@ -17,6 +17,9 @@ packages=(
   nodejs npm chromium
   # FIX protocol (gateway acceptor, fix:// target initiator)
   libquickfix-dev
+  # the nightly pipeline: jq reads report.json in ci/nightly.sh; yaml-cpp
+  # parses the workflow and Job manifest in their test (no Python needed)
+  jq libyaml-cpp-dev
 )
 
 missing=()

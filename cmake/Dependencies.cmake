@@ -12,6 +12,7 @@ find_package(Boost 1.74 REQUIRED)  # header-only: Asio and Beast (live transport
 find_package(simdjson CONFIG REQUIRED)
 find_package(tomlplusplus CONFIG REQUIRED)
 find_package(nlohmann_json CONFIG REQUIRED)
+find_package(yaml-cpp CONFIG REQUIRED)  # the nightly pipeline files test
 if(ORDEAL_BUILD_BENCH)
   find_package(benchmark CONFIG REQUIRED)
 endif()

@@ -9,6 +9,7 @@
 
 #include "framework/history/history_jsonl.h"
 #include "framework/report/html_report.h"
+#include "framework/report/signature.h"
 #include "framework/run/repro.h"
 
 namespace ordeal {
@@ -59,7 +60,11 @@ class JsonReport final : public ReportListener {
                             {"events", v.events}});
     }
     nlohmann::json shrunk = nullptr;
+    nlohmann::json signature = nullptr;
     if (r.outcome.failed()) {
+      const FailureSignature s =
+          failure_signature(r.scenario, *r.outcome.failing_case, r.outcome.violations);
+      signature = {{"text", s.text}, {"id", s.id}, {"shape", s.shape}};
       shrunk = {{"operations", r.outcome.failing_case->operations()},
                 {"faults", r.outcome.failing_case->fault_count()},
                 {"metadata_changes", r.outcome.failing_case->metadata.size()},
@@ -78,6 +83,7 @@ class JsonReport final : public ReportListener {
         {"first_failure_s", r.outcome.first_failure_s},
         {"violations", violations},
         {"shrunk", shrunk},
+        {"signature", signature},
         {"repro", r.outcome.failed() ? nlohmann::json("repro.toml") : nlohmann::json(nullptr)},
         {"reproduce", r.reproduce}};
     return write_file(r.out_dir + "/report.json", report.dump(2) + "\n");
