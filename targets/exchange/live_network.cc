@@ -168,12 +168,13 @@ std::shared_ptr<LiveNetwork::Impl::Link> LiveNetwork::Impl::route(Local& from, N
     auto it = from.accepted.find(to);
     return it == from.accepted.end() ? nullptr : it->second.lock();
   }
-  auto& link = from.dialed[to];
-  if (!link || link->closed) {
-    if (now_us() < from.reconnect_at_us) return nullptr;  // the peer was just unreachable
-    link = std::make_shared<Link>(from, to, tcp::socket(io));
-    link->dialed = true;
-  }
+  auto it = from.dialed.find(to);
+  if (it != from.dialed.end() && !it->second->closed) return it->second;
+  // A crash closes every dialed link, so the map holds no empty entries.
+  if (now_us() < from.reconnect_at_us) return nullptr;  // the peer was just unreachable
+  auto link = std::make_shared<Link>(from, to, tcp::socket(io));
+  link->dialed = true;
+  from.dialed[to] = link;
   return link;
 }
 

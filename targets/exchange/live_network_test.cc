@@ -169,3 +169,24 @@ TEST(LiveNetwork, ControlEndpointAnswersLinesAndTimesOut) {
 
 }  // namespace
 }  // namespace ordeal::exchange
+
+namespace ordeal::exchange {
+namespace {
+
+// A send refused during the reconnect back-off, then a crash: the crash
+// closes every dialed link and must find no empty one.
+TEST(LiveNetwork, CrashAfterRefusedSendsDuringBackoff) {
+  const uint16_t port = free_loopback_port();
+  Client client(port);
+  client.node.send(1);
+  client.net.run_for(20'000);  // the connection is refused; back-off starts
+  // Another peer, first contacted within the back-off: refused at once.
+  client.net.set_address(7, {"127.0.0.1", port});
+  client.net.env(kClient).send(7, MetaHeartbeat{});
+  client.net.crash(kClient, 1'000);
+  client.net.run_for(20'000);
+  EXPECT_GE(client.net.counters().frames_dropped, 2u);
+}
+
+}  // namespace
+}  // namespace ordeal::exchange
