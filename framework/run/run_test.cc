@@ -52,6 +52,23 @@ TEST(Run, SameCaseSameHistoryWithFaultsArmed) {
   EXPECT_EQ(render(run_sim_case(s, c, {})), render(run_sim_case(s, c, {})));
 }
 
+TEST(Run, OrderRateCapSpacesRequestsOverAllClients) {
+  Scenario s = shipped("okx-2023-08-14");
+  const Case c = run_scenario(s, {.seed = 4, .cases = 1}).last_case;
+  const auto min_gap_us = [&](const History& h) {
+    int64_t gap = INT64_MAX, last = -1;
+    for (size_t i = 0; i < h.size(); ++i) {
+      if (h[i].type != EventType::invoke) continue;
+      if (last >= 0) gap = std::min(gap, h[i].time_us - last);
+      last = h[i].time_us;
+    }
+    return gap;
+  };
+  EXPECT_LT(min_gap_us(run_sim_case(s, c, {})), 100'000) << "uncapped, clients overlap";
+  s.max_orders_per_s = 10;
+  EXPECT_GE(min_gap_us(run_sim_case(s, c, {})), 100'000);
+}
+
 TEST(Run, IncidentDefectIsFoundAndShrunkToAFewOperations) {
   const Scenario s = shipped("okx-2023-08-14");
   const RunOutcome outcome = run_scenario(
