@@ -17,6 +17,7 @@
 #include "targets/exchange/live_network.h"
 #include "targets/exchange/sim_exchange.h"
 #include "targets/fix/fix_client.h"
+#include "targets/live_target.h"
 
 namespace ordeal::cluster {
 namespace {
@@ -47,16 +48,16 @@ bool ports_free(int base, int count) {
   return true;
 }
 
-class ClusterTarget final : public Target, private ExchangeListener {
+class ClusterTarget final : public LiveTarget, private ExchangeListener {
  public:
   ClusterTarget(const Scenario& s, const Case& c, ClusterOptions options)
-      : scenario_(s),
+      : LiveTarget(c.seed),
+        scenario_(s),
         options_(std::move(options)),
         layout_{.replicas = s.replicas,
                 .shards = s.shards,
                 .clients = static_cast<int>(c.clients.size())},
-        metadata_(default_metadata(s.shards)),
-        net_(c.seed) {}
+        metadata_(default_metadata(s.shards)) {}
   ~ClusterTarget() override {
     net_.stop();
     group_.stop_all();
@@ -65,15 +66,6 @@ class ClusterTarget final : public Target, private ExchangeListener {
 
   std::string start(uint64_t seed);
 
-  void set_listener(ExchangeListener* listener) override { listener_ = listener; }
-  int64_t now_us() const override { return net_.now_us(); }
-  void at(int64_t time_us, std::function<void()> action) override {
-    net_.at(time_us, std::move(action));
-  }
-  void run_until(int64_t time_us) override {
-    if (interrupted()) error_ = "interrupted";
-    if (error_.empty()) net_.run_until(time_us);
-  }
   // Clients reach the gateway over FIX 4.4, one session for all of them.
   void submit(ClientRequest request) override { fix_client_->submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return initial_; }
@@ -91,7 +83,6 @@ class ClusterTarget final : public Target, private ExchangeListener {
   void disarm(const std::string& point) override { control_all("disarm " + point); }
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
   void live_fault(const FaultSpec& spec, bool start) override;
-  std::string error() const override { return error_; }
   std::string log_dir() const override { return options_.log_dir; }
 
  private:
@@ -131,10 +122,8 @@ class ClusterTarget final : public Target, private ExchangeListener {
   Layout layout_;
   MetadataState metadata_;
   MetadataState initial_ = metadata_;
-  LiveNetwork net_;
   ProcessGroup group_;
   int base_port_ = 0;
-  ExchangeListener* listener_ = nullptr;
   ExchangeListener* admin_listener_ = this;
   std::unique_ptr<ClientPort> admin_;
   std::unique_ptr<fix::FixClient> fix_client_;
@@ -145,7 +134,6 @@ class ClusterTarget final : public Target, private ExchangeListener {
   std::unique_ptr<proxy::FaultProxy> proxy_;
   std::map<std::string, uint16_t> proxied_;
   std::map<NodeId, std::vector<std::string>> deferred_;
-  std::string error_;
 };
 
 std::vector<NodeId> ClusterTarget::server_nodes() const {
@@ -398,11 +386,10 @@ std::string ClusterTarget::start(uint64_t seed) {
 std::string ClusterTarget::connect_clients() {
   fix_client_ = std::make_unique<fix::FixClient>(
       net_,
-      fix::FixClientConfig{
-          .engine = {.port = proxied_.contains("client->gateway")
-                                 ? proxied_.at("client->gateway")
-                                 : static_cast<uint16_t>(fix_port()),
-                     .sessions = {{"FIX.4.4", "ORDEAL", "EXCHANGE"}}}},
+      fix::FixClientConfig{.engine = {.port = proxied_.contains("client->gateway")
+                                                  ? proxied_.at("client->gateway")
+                                                  : static_cast<uint16_t>(fix_port()),
+                                      .sessions = {{"FIX.4.4", "ORDEAL", "EXCHANGE"}}}},
       listener_);
   if (std::string e = fix_client_->start(); !e.empty()) return e;
   const int64_t deadline_us = net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000;

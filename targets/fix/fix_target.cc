@@ -7,6 +7,7 @@
 #include "framework/base/interrupt.h"
 #include "targets/exchange/sim_exchange.h"
 #include "targets/fix/fix_client.h"
+#include "targets/live_target.h"
 
 namespace ordeal::fix {
 namespace {
@@ -27,11 +28,11 @@ std::string run_prefix() {
   return "o" + digits + "-";
 }
 
-class FixTarget final : public Target {
+class FixTarget final : public LiveTarget {
  public:
   FixTarget(const Scenario& s, const Case& c, const FixUri& uri, const FixTargetOptions& options)
-      : metadata_(default_metadata(s.shards)),
-        net_(c.seed),
+      : LiveTarget(c.seed),
+        metadata_(default_metadata(s.shards)),
         client_(net_,
                 FixClientConfig{.engine = {.host = uri.host,
                                            .port = uri.port,
@@ -56,15 +57,6 @@ class FixTarget final : public Target {
     return "";
   }
 
-  void set_listener(ExchangeListener* listener) override { listener_ = listener; }
-  int64_t now_us() const override { return net_.now_us(); }
-  void at(int64_t time_us, std::function<void()> action) override {
-    net_.at(time_us, std::move(action));
-  }
-  void run_until(int64_t time_us) override {
-    if (interrupted()) error_ = "interrupted";
-    if (error_.empty()) net_.run_until(time_us);
-  }
   void submit(ClientRequest request) override { client_.submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return metadata_; }
   const Instrument* current_record(std::string_view symbol) override {
@@ -77,14 +69,10 @@ class FixTarget final : public Target {
   void disarm(const std::string&) override {}
   void rolling_upgrade(int64_t, int64_t, int64_t) override {}
   void live_fault(const FaultSpec&, bool) override {}
-  std::string error() const override { return error_; }
 
  private:
   MetadataState metadata_;
-  LiveNetwork net_;
-  ExchangeListener* listener_ = nullptr;
   FixClient client_;
-  std::string error_;
 };
 
 }  // namespace
