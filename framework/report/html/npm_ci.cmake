@@ -11,8 +11,15 @@ endforeach()
 
 # Every wait has a bound: npm's own per-request timeout and retries, and a
 # limit on the whole step.
+# Node trusts its own list of certificate authorities; add the system's, so
+# that a machine whose network needs a local authority (an egress proxy)
+# needs it in one place only: the system store (update-ca-certificates).
+set(ca_env)
+if(EXISTS /etc/ssl/certs/ca-certificates.crt AND NOT DEFINED ENV{NODE_EXTRA_CA_CERTS})
+  set(ca_env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+endif()
 execute_process(
-  COMMAND "${NPM}" ci --ignore-scripts --no-audit --no-fund --prefer-offline
+  COMMAND ${CMAKE_COMMAND} -E env ${ca_env} "${NPM}" ci --ignore-scripts --no-audit --no-fund --prefer-offline
           --fetch-timeout=60000 --fetch-retries=2
   WORKING_DIRECTORY "${WORK_DIR}"
   RESULT_VARIABLE npm_result
