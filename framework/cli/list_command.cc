@@ -6,6 +6,8 @@
 
 #include "faults/fault_point.h"
 #include "faults/process_faults.h"
+#include "faults/proxy/proxy_fault.h"
+#include "framework/base/assert.h"
 #include "framework/check/property.h"
 #include "framework/cli/commands.h"
 #include "targets/exchange/defects.h"
@@ -22,8 +24,23 @@ void list_faults() {
   for (const faults::ProcessFaultInfo& fault : faults::kProcessFaults) {
     fmt::print("{}\t{} (live targets)\n", fault.name, fault.description);
   }
-  fmt::print("hook\ta shell command at the window's start and end, e.g. a rollout script "
-             "(live targets)\n");
+  fmt::print(
+      "hook\ta shell command at the window's start and end, e.g. a rollout script "
+      "(live targets)\n");
+  // FIX message drops are left to the proxy's own API: they need fix_types.
+  static constexpr std::pair<std::string_view, std::string_view> kNetwork[] = {
+      {"latency", "delays the link's bytes (param: ms; jitter half of it)"},
+      {"bandwidth", "caps the link's rate (param: bytes/s)"},
+      {"slicing", "splits writes into small slices (param: bytes)"},
+      {"corrupt", "flips bytes (param: bytes per chunk)"},
+      {"blackhole", "swallows everything; the connection stays open"},
+      {"half_open", "one direction stops delivering until the window ends"},
+      {"reset", "resets the link's connections (param: after ms)"}};
+  for (const auto& [kind, what] : kNetwork) {
+    ORDEAL_ASSERT(proxy::parse_kind(kind).has_value(), "{}", kind);
+    fmt::print("network.{}\t{}, through the fault proxy (live targets; needs `link`)\n", kind,
+               what);
+  }
 }
 
 void list_defects() {
