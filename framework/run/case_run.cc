@@ -428,7 +428,11 @@ void CaseRun::complete(size_t client, const ClientResponse* r) {
 void CaseRun::on_response(const ClientResponse& r) {
   if (r.request_id >= kReadBase) {
     Read& read = reads_.at(r.request_id - kReadBase);
-    if (read.answered || r.verdict == Verdict::unknown) return;  // unknown resolves nothing
+    // Only an answer about the order resolves a read: "unknown order" says
+    // the exchange does not know it; a reject for another reason (metadata
+    // unavailable after an upgrade, say) says nothing about the order.
+    if (read.answered || r.verdict == Verdict::unknown) return;
+    if (r.verdict == Verdict::reject && r.reason != "unknown order") return;
     read.answered = true;
     OrderView view = r.order;
     if (r.verdict != Verdict::ack) view.status = OrdStatus::none;
