@@ -432,7 +432,7 @@ void CaseRun::on_response(const ClientResponse& r) {
     // the exchange does not know it; a reject for another reason (metadata
     // unavailable after an upgrade, say) says nothing about the order.
     if (read.answered || r.verdict == Verdict::unknown) return;
-    if (r.verdict == Verdict::reject && r.reason != "unknown order") return;
+    if (r.verdict == Verdict::reject && r.reason != kUnknownOrder) return;
     read.answered = true;
     OrderView view = r.order;
     if (r.verdict != Verdict::ack) view.status = OrdStatus::none;

@@ -119,8 +119,9 @@ void EngineShard::apply(const ShardRequest& request) {
         break;
       case RequestKind::status: {
         auto it = orders_.find(request.order_id);
-        response = it == orders_.end() ? respond(request, false, "unknown order", nullptr)
-                                       : respond(request, true, "", &it->second);
+        response = it == orders_.end()
+                       ? respond(request, false, std::string(kUnknownOrder), nullptr)
+                       : respond(request, true, "", &it->second);
         break;
       }
     }
@@ -255,7 +256,7 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
 
 ShardResponse EngineShard::amend(const ShardRequest& request) {
   auto it = orders_.find(request.order_id);
-  if (it == orders_.end()) return respond(request, false, "unknown order", nullptr);
+  if (it == orders_.end()) return respond(request, false, std::string(kUnknownOrder), nullptr);
   Order& order = it->second;
   if (!live(order.view)) return respond(request, false, "order is final", &order);
   if (defects_.has(Defect::amend_lost) && request.meta_version < subscriber_.version()) {
@@ -288,7 +289,7 @@ ShardResponse EngineShard::amend(const ShardRequest& request) {
 
 ShardResponse EngineShard::cancel(const ShardRequest& request) {
   auto it = orders_.find(request.order_id);
-  if (it == orders_.end()) return respond(request, false, "unknown order", nullptr);
+  if (it == orders_.end()) return respond(request, false, std::string(kUnknownOrder), nullptr);
   Order& order = it->second;
   if (!live(order.view)) return respond(request, false, "order is final", &order);
   books_[order.view.symbol].remove(order.view.order_id);

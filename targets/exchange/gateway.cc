@@ -149,7 +149,8 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
 // Amend, cancel and status: requests about an order the gateway already knows.
 void Gateway::modify(NodeId from, const ClientRequest& request) {
   auto it = orders_.find(OrderKey{request.client, request.clordid});
-  if (it == orders_.end()) return reply(from, request, Verdict::reject, "unknown order", {});
+  if (it == orders_.end())
+    return reply(from, request, Verdict::reject, std::string(kUnknownOrder), {});
   KnownOrder& order = it->second;
   if (request.kind == RequestKind::status && defects_.has(Defect::state_regress_after_resync)) {
     return reply(from, request, Verdict::ack, "", order.view);  // the defect: from the cache

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "targets/exchange/instrument.h"
@@ -14,6 +15,11 @@
 namespace ordeal::exchange {
 
 // ---- client <-> gateway ---------------------------------------------------
+
+// The reason of a reject whose request names no order the exchange knows.
+// Readers key on it (a final read so answered means the order is unknown),
+// so every site that says it uses this one spelling.
+inline constexpr std::string_view kUnknownOrder = "unknown order";
 
 // One client request. `clordid` names the new order on a place and the target
 // order on amend, cancel and status. On an amend, price or qty 0 = unchanged.

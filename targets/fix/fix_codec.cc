@@ -121,7 +121,7 @@ FixMessage cancel_reject(const FixReply& reply) {
   m.set(tag::ord_status, std::string(1, r.order.order_id == 0 ? '8' : status_code(r.order.status)));
   m.set(tag::account, std::to_string(r.client));
   m.set(tag::cxl_rej_response_to, r.kind == RequestKind::amend ? "2" : "1");
-  m.set(tag::cxl_rej_reason, r.reason == "unknown order" ? "1" : "99");
+  m.set(tag::cxl_rej_reason, r.reason == kUnknownOrder ? "1" : "99");
   if (!r.reason.empty()) m.set(tag::text, r.reason);
   return m;
 }
@@ -238,7 +238,7 @@ FixMessage encode_reply(const FixReply& reply) {
   }
   if (r.kind == RequestKind::amend || r.kind == RequestKind::cancel) return cancel_reject(reply);
   FixMessage m = execution_report(reply, r.kind == RequestKind::status ? 'I' : '8', '8');
-  m.set(tag::ord_rej_reason, r.reason == "unknown order" ? "5" : "99");
+  m.set(tag::ord_rej_reason, r.reason == kUnknownOrder ? "5" : "99");
   return m;
 }
 
