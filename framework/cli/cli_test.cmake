@@ -33,6 +33,16 @@ if(NOT junit MATCHES "<failure message=\"no-lost-")
   message(FATAL_ERROR "junit.xml has no failure:\n${junit}")
 endif()
 expect_exit(1 ${ORDEAL} replay ${WORK}/fail/repro.toml --out ${WORK}/replay)
+# The replay's report names the repro.toml it wrote, and that one fails again;
+# replaying into the repro's own folder keeps the file as it was.
+expect_file(${WORK}/replay/repro.toml)
+expect_exit(1 ${ORDEAL} replay ${WORK}/replay/repro.toml --out ${WORK}/replay2)
+file(READ ${WORK}/fail/repro.toml repro_before)
+expect_exit(1 ${ORDEAL} replay ${WORK}/fail/repro.toml --out ${WORK}/fail)
+file(READ ${WORK}/fail/repro.toml repro_after)
+if(NOT repro_before STREQUAL repro_after)
+  message(FATAL_ERROR "replaying into the repro's folder changed the repro")
+endif()
 expect_exit(1 ${ORDEAL} check ${WORK}/fail/history.jsonl)
 expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl --property trade-conservation)
 

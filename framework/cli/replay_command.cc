@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 
 #include "framework/cli/commands.h"
 #include "framework/report/report.h"
@@ -57,8 +58,11 @@ int replay(const ReplayArgs& args) {
                          .defect = repro.defect,
                          .out_dir = args.out,
                          .reproduce = "ordeal replay " + args.repro};
-  // No repro.toml: the replayed one stays as it is, even in the same folder.
-  if (auto error = write_file_reports(report, /*with_repro=*/false); !error.empty()) {
+  // The output folder gets its own repro.toml (the report names it), unless
+  // that would overwrite the very file being replayed.
+  std::error_code ec;
+  const bool same = std::filesystem::equivalent(args.repro, args.out + "/repro.toml", ec);
+  if (auto error = write_file_reports(report, /*with_repro=*/!same); !error.empty()) {
     fmt::print(stderr, "ordeal replay: {}\n", error);
     return kExitEnvironment;
   }
