@@ -23,6 +23,7 @@
 #include "targets/exchange/node_control.h"
 #include "targets/exchange/sim_exchange.h"
 #include "targets/fix/fix_gateway_port.h"
+#include "targets/fix/listen_address.h"
 
 namespace {
 
@@ -94,6 +95,9 @@ int serve(const Options& o, const DefectSet& defects) {
   }
   std::string error = net.serve_control(control_address(o, handle.id), node_control(net, handle));
   if (error.empty()) error = net.start();
+  // QuickFIX would listen on every interface: keep its port on --host.
+  if (error.empty() && fix_port)
+    error = ordeal::fix::confine_listen_address(static_cast<uint16_t>(o.fix.port), o.host);
   if (error.empty() && fix_port) error = fix_port->start();
   if (!error.empty()) {
     fmt::print(stderr, "exchange-node {}: {}\n", handle.name, error);
