@@ -12,6 +12,16 @@
 
 namespace ordeal::faults {
 
+void close_inherited_fds(std::initializer_list<int> keep) {
+  unsigned first = STDERR_FILENO + 1;
+  for (const int fd : keep) {
+    if (fd < static_cast<int>(first)) continue;
+    if (static_cast<unsigned>(fd) > first) close_range(first, static_cast<unsigned>(fd) - 1, 0);
+    first = static_cast<unsigned>(fd) + 1;
+  }
+  close_range(first, ~0U, 0);
+}
+
 HookProcess::~HookProcess() { kill(); }
 
 std::string HookProcess::start(const std::string& command, const std::string& phase,
@@ -28,6 +38,7 @@ std::string HookProcess::start(const std::string& command, const std::string& ph
     if (getppid() != parent) _exit(127);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
+    close_inherited_fds({});
     putenv(const_cast<char*>(phase_env.c_str()));
     execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
     _exit(127);

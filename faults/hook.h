@@ -10,17 +10,24 @@
 //   timeout_ms = 90000
 //
 // Hooks run on the machine that runs ordeal, through /bin/sh, with
-// ORDEAL_HOOK_PHASE=start|stop in the environment; only live targets take them.
+// ORDEAL_HOOK_PHASE=start|stop in the environment (lease-expired when the
+// lease's guard runs the stop: hook_lease.h); only live targets take them.
 #pragma once
 
 #include <sys/types.h>
 
+#include <initializer_list>
 #include <string>
 
 namespace ordeal::faults {
 
 inline constexpr std::string_view kHookFault = "hook";
 inline constexpr int kHookTimeoutMsMax = 3'600'000;
+
+// In a child after fork: closes every descriptor above stderr except `keep`
+// (ascending), so that a hook or guard holds none of ordeal's sockets and
+// pipes. Async-signal-safe.
+void close_inherited_fds(std::initializer_list<int> keep);
 
 // One running hook command. The destructor kills it if it still runs.
 class HookProcess {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "faults/hook.h"
+#include "faults/hook_lease.h"
 
 namespace ordeal {
 namespace {
@@ -66,7 +67,7 @@ class CaseRun final : public ExchangeListener {
   Grid grid_of(const std::string& symbol) const;
   void schedule_nemesis();
   void record_fault(const FaultSpec& spec, EventType type);
-  void run_hook(const FaultSpec& spec, bool start);
+  void run_hook(const FaultSpec& spec, bool start, int64_t lease_ms);
   void poll_hook(const std::shared_ptr<faults::HookProcess>& hook, const std::string& command,
                  int64_t deadline_us);
   void fail(const std::string& error);
@@ -93,6 +94,8 @@ class CaseRun final : public ExchangeListener {
   int64_t t0_us_ = 0;
   int64_t nemesis_end_us_ = 0;
   int hooks_running_ = 0;
+  // A started hook's stop command, run by a guard if ordeal does not run it.
+  std::map<const FaultSpec*, std::unique_ptr<faults::HookLease>> hook_leases_;
   int64_t next_send_us_ = 0;  // max_orders_per_s: the next request's earliest time
   std::string error_;         // the case could not run as written (a hook failed)
 };
@@ -155,8 +158,8 @@ void CaseRun::schedule_nemesis() {
       // heals it; the lease only covers a run that died on the way.
       const int64_t lease_ms = end_ms - start_ms + kLeaseMarginMs;
       if (spec.point == faults::kHookFault) {
-        exchange_.at(start_us, [this, &spec] { run_hook(spec, true); });
-        exchange_.at(end_us, [this, &spec] { run_hook(spec, false); });
+        exchange_.at(start_us, [this, &spec, lease_ms] { run_hook(spec, true, lease_ms); });
+        exchange_.at(end_us, [this, &spec] { run_hook(spec, false, 0); });
         continue;
       }
       exchange_.at(start_us, [this, &spec, seed, lease_ms] {
@@ -198,14 +201,28 @@ void CaseRun::schedule_nemesis() {
 // Runs a hook's command without blocking the clients: polled until it
 // exits or its timeout kills it. A hook that fails stops the case (exit 3):
 // the environment, not the target, went wrong.
-void CaseRun::run_hook(const FaultSpec& spec, bool start) {
+void CaseRun::run_hook(const FaultSpec& spec, bool start, int64_t lease_ms) {
   record_fault(spec, start ? EventType::fault_start : EventType::fault_stop);
+  const std::string dir = exchange_.log_dir();
+  const std::string log = dir.empty() ? "/dev/null" : dir + "/hooks.log";
+  if (!start) {
+    // ordeal runs the stop itself: the lease's guard stands down.
+    if (auto lease = hook_leases_.find(&spec); lease != hook_leases_.end())
+      lease->second->release();
+  } else if (!spec.stop_command.empty()) {
+    // Leased before the start command runs: a start that hangs and is
+    // killed, or an ordeal killed meanwhile, still gets its stop.
+    auto& lease = hook_leases_[&spec];
+    lease = std::make_unique<faults::HookLease>();
+    if (auto error =
+            lease->arm(spec.stop_command, log, lease_ms + spec.timeout_ms, spec.timeout_ms);
+        !error.empty())
+      return fail(error);
+  }
   const std::string& command = start ? spec.start_command : spec.stop_command;
   if (command.empty()) return;
   auto hook = std::make_shared<faults::HookProcess>();
-  const std::string dir = exchange_.log_dir();
-  const std::string error = hook->start(command, start ? "start" : "stop",
-                                        dir.empty() ? "/dev/null" : dir + "/hooks.log");
+  const std::string error = hook->start(command, start ? "start" : "stop", log);
   if (!error.empty()) return fail(error);
   ++hooks_running_;
   poll_hook(hook, command, exchange_.now_us() + int64_t{spec.timeout_ms} * 1000);
