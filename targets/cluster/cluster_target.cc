@@ -339,6 +339,13 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
     if (id == layout_.gateway()) {
       argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
     }
+    // A faulted link "A->B": node A reaches B through the link's proxy.
+    for (const auto& [link, proxy_port] : proxied_) {
+      const size_t arrow = link.find("->");
+      if (link.substr(0, arrow) != name) continue;
+      argv.insert(argv.end(),
+                  {"--peer", fmt::format("{}=127.0.0.1:{}", link.substr(arrow + 2), proxy_port)});
+    }
     if (group_.spawn(argv, options_.log_dir + "/" + name + ".log") < 0) return group_.error();
   }
   return "";
@@ -359,7 +366,9 @@ std::string ClusterTarget::wait_ready() {
     if (last.empty()) return "";
     for (size_t i = 0; i < group_.size(); ++i) {
       if (!group_.alive(static_cast<int>(i)))
-        return fmt::format("a node exited at start (see the logs in {})", options_.log_dir);
+        return fmt::format("{} exited at start ({}; see the logs in {})",
+                           layout_.name(server_nodes()[i]), group_.ended(static_cast<int>(i)),
+                           options_.log_dir);
     }
     net_.run_until(net_.now_us() + kReadyPollUs);
   }

@@ -36,6 +36,14 @@ grep -Eq '"property": "no-lost-(cancel|amend|order)"' "$work/defect/report.json"
   fail "the incident defect was not reported as an order-loss violation"
 no_orphans
 
+# Faults on links between nodes reach those links (the nodes dial their
+# peer through the proxy), and a corrupted frame is dropped, not obeyed.
+run "$src/targets/cluster/internal-corrupt.toml" --cases 4 --seed 10 --out "$work/corrupt"
+[ "$code" = 0 ] || { cat "$work/out.txt"; fail "internal corruption with defect none exited $code"; }
+bad=$(grep -ho '[0-9]* bad)' "$work/corrupt/cluster/"*.log | awk '{n += $1} END {print n + 0}')
+[ "$bad" -gt 0 ] || fail "no node saw a corrupted frame: the link faults did not act"
+no_orphans
+
 # SIGINT mid-run: exit 130, every node stopped.
 timeout 300 "$ordeal" run "$src/examples/scenarios/cluster-chaos.toml" --cases 50 --seed 3 \
   --out "$work/interrupted" >"$work/out.txt" 2>&1 &

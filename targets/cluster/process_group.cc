@@ -33,10 +33,14 @@ void untrack(pid_t pid) {
   }
 }
 
-// Reaps `pid` if it has exited; true when it is gone.
-bool reaped(pid_t pid) {
+// Reaps `pid` if it has exited; true when it is gone. `ended` says how.
+bool reaped(pid_t pid, std::string* ended = nullptr) {
   int status = 0;
   const pid_t r = waitpid(pid, &status, WNOHANG);
+  if (ended != nullptr && r == pid) {
+    *ended = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
+                               : fmt::format("signal {}", WTERMSIG(status));
+  }
   return r == pid || (r < 0 && errno == ECHILD);
 }
 
@@ -86,7 +90,7 @@ pid_t ProcessGroup::start(const Child& child) {
 }
 
 int ProcessGroup::spawn(const std::vector<std::string>& argv, const std::string& log_path) {
-  Child child{.argv = argv, .log_path = log_path};
+  Child child{.argv = argv, .log_path = log_path, .pid = -1, .ended = {}};
   child.pid = start(child);
   if (child.pid < 0) return -1;
   children_.push_back(std::move(child));
@@ -103,7 +107,7 @@ bool ProcessGroup::respawn(int index) {
 bool ProcessGroup::alive(int index) {
   Child& child = children_.at(index);
   if (child.pid <= 0) return false;
-  if (!reaped(child.pid)) return true;
+  if (!reaped(child.pid, &child.ended)) return true;
   untrack(child.pid);
   child.pid = -1;
   return false;

@@ -34,6 +34,8 @@ class ProcessGroup {
   bool alive(int index);
   pid_t pid(int index) const { return children_.at(index).pid; }
   size_t size() const { return children_.size(); }
+  // How a child that alive() found gone ended: "exit status 3", "signal 11".
+  const std::string& ended(int index) const { return children_.at(index).ended; }
 
   // SIGTERM to every live child (resumed first), SIGKILL to those still
   // alive after grace_ms; every child reaped.
@@ -45,6 +47,7 @@ class ProcessGroup {
     std::vector<std::string> argv;
     std::string log_path;
     pid_t pid = -1;
+    std::string ended;
   };
   pid_t start(const Child& child);
   std::vector<Child> children_;

@@ -216,7 +216,10 @@ void LiveNetwork::Impl::pump(const std::shared_ptr<Link>& link) {
   asio::async_write(link->socket, asio::buffer(link->queue.front().frame),
                     [this, link](const boost::system::error_code& ec, size_t) {
                       link->writing = false;
-                      if (ec) return close(link);
+                      // Closed meanwhile (a bad frame read on the same link):
+                      // close() emptied the queue and counted this frame as
+                      // dropped; its completion may still report success.
+                      if (ec || link->closed) return close(link);
                       link->queue.pop_front();
                       ++counters.frames_sent;
                       pump(link);

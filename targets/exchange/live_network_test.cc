@@ -190,3 +190,69 @@ TEST(LiveNetwork, CrashAfterRefusedSendsDuringBackoff) {
 
 }  // namespace
 }  // namespace ordeal::exchange
+
+namespace ordeal::exchange {
+namespace {
+
+// A peer that reads what it is sent and, after `junk_after_bytes`, answers
+// with a frame whose checksum is wrong: the sender closes the link while
+// its own writes are completing. Serves `rounds` connections, at most 10 s.
+void junk_answering_peer(int listener, int rounds, size_t junk_after_bytes) {
+  timeval timeout{.tv_sec = 10};
+  for (int round = 0; round < rounds; ++round) {
+    const int fd = accept(listener, nullptr, nullptr);
+    if (fd < 0) return;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char buffer[65536];
+    size_t seen = 0;
+    while (seen < junk_after_bytes) {
+      const ssize_t n = read(fd, buffer, sizeof buffer);
+      if (n <= 0) break;
+      seen += static_cast<size_t>(n);
+    }
+    const char junk[] = "\x08\x00\x00\x00junkjunk";
+    (void)!write(fd, junk, sizeof junk - 1);
+    while (read(fd, buffer, sizeof buffer) > 0) {
+    }
+    close(fd);
+  }
+}
+
+// A link closed by a bad incoming frame while a write of it completes: the
+// write's completion must not touch the emptied queue (it did, and the node
+// crashed later in the heap). Every frame is either sent or dropped, once.
+TEST(LiveNetwork, LinkClosedWhileWritingCountsEachFrameOnce) {
+  const uint16_t port = free_loopback_port();
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  const int yes = 1;
+  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{.sin_family = AF_INET, .sin_port = htons(port)};
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 8), 0);
+  constexpr int kRounds = 20;
+  std::thread peer(junk_answering_peer, listener, kRounds, 200'000);
+  Client client(port);
+  uint64_t submitted = 0;
+  const std::string padding(4'000, 'p');
+  for (int round = 0; round < kRounds; ++round) {
+    for (int i = 0; i < 200; ++i, ++submitted) {
+      client.net.env(kClient).send(
+          kServer, ClientRequest{.client = 1, .request_id = submitted, .clordid = padding});
+    }
+    const uint64_t closed_before = client.net.counters().bad_frames;
+    const int64_t deadline_us = client.net.now_us() + 3'000'000;
+    while (client.net.counters().bad_frames == closed_before && client.net.now_us() < deadline_us)
+      client.net.run_for(1'000);
+    client.net.run_for(LiveNetwork::kReconnectUs + 5'000);
+  }
+  shutdown(listener, SHUT_RDWR);
+  close(listener);
+  peer.join();
+  const auto& c = client.net.counters();
+  EXPECT_GE(c.bad_frames, 1u);
+  EXPECT_LE(c.frames_sent + c.frames_dropped, submitted);
+}
+
+}  // namespace
+}  // namespace ordeal::exchange

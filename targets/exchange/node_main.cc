@@ -108,9 +108,9 @@ int serve(const Options& o, const DefectSet& defects) {
              fix_port ? fmt::format(", FIX 4.4 on port {}", o.fix.port) : "");
   while (g_stop == 0) net.run_for(20'000);
   ordeal::faults::disarm_all();
-  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped)\n", handle.name,
-             net.counters().frames_received, net.counters().frames_sent,
-             net.counters().frames_dropped);
+  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped, {} bad)\n",
+             handle.name, net.counters().frames_received, net.counters().frames_sent,
+             net.counters().frames_dropped, net.counters().bad_frames);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/crc.hpp>
 #include <cstring>
 #include <type_traits>
 
@@ -183,14 +184,27 @@ std::string encode(NodeId from, const Message& message) {
   writer(from, type);
   std::visit([&](const auto& m) { writer(const_cast<std::remove_cvref_t<decltype(m)>&>(m)); },
              message);
+  const uint32_t crc = checksum(std::string_view(out).substr(kLengthBytes));
+  writer(crc);
   const auto body = static_cast<uint32_t>(out.size() - kLengthBytes);
   ORDEAL_ASSERT(body <= kFrameBytesMax, "frame of {} bytes", body);
   std::memcpy(out.data(), &body, kLengthBytes);
   return out;
 }
 
-Decoded decode(std::string_view body) {
+Decoded decode(std::string_view frame) {
   Decoded d;
+  if (frame.size() < kChecksumBytes) {
+    d.error = "frame too short for its checksum";
+    return d;
+  }
+  const std::string_view body = frame.substr(0, frame.size() - kChecksumBytes);
+  uint32_t crc = 0;
+  std::memcpy(&crc, frame.data() + body.size(), kChecksumBytes);
+  if (crc != checksum(body)) {
+    d.error = "checksum mismatch (the frame was damaged on the way)";
+    return d;
+  }
   Reader reader(body);
   uint8_t type = 0;
   reader(d.from, type);
@@ -204,6 +218,12 @@ Decoded decode(std::string_view body) {
     d.error = fmt::format("message type {} has trailing bytes", type);
   }
   return d;
+}
+
+uint32_t checksum(std::string_view bytes) {
+  boost::crc_32_type crc;
+  crc.process_bytes(bytes.data(), bytes.size());
+  return crc.checksum();
 }
 
 uint32_t body_length(const char* prefix) {

@@ -7,8 +7,11 @@
 //   if (!d.error.empty()) drop the connection
 //
 // A frame is a little-endian u32 body length, then the body: the sender's
-// node id (u16), the message's type index (u8) and its fields in declaration
-// order (integers little-endian, strings as u32 length + bytes).
+// node id (u16), the message's type index (u8), its fields in declaration
+// order (integers little-endian, strings as u32 length + bytes), and a
+// CRC-32 of all that (u32). The checksum is why a byte corrupted on a link
+// (the fault proxy's `corrupt`, or a faulty middlebox) drops the connection
+// instead of changing a price or a quantity in flight.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +37,10 @@ struct Decoded {
 
 // Decodes one frame body (what follows the length prefix).
 Decoded decode(std::string_view body);
+
+// The CRC-32 a body ends with, over the bytes before it.
+uint32_t checksum(std::string_view bytes);
+inline constexpr size_t kChecksumBytes = 4;
 
 // The body length announced by a frame's first kLengthBytes bytes.
 uint32_t body_length(const char* prefix);

@@ -83,6 +83,14 @@ TEST(Wire, EveryMessageTypeRoundTrips) {
   EXPECT_EQ(request.tif, TimeInForce::ioc);
 }
 
+// A damaged body with its checksum made right again.
+std::string resealed(std::string body) {
+  body.resize(body.size() - wire::kChecksumBytes);
+  const uint32_t crc = wire::checksum(body);
+  body.append(reinterpret_cast<const char*>(&crc), sizeof crc);
+  return body;
+}
+
 TEST(Wire, DamagedFramesAreErrorsNotCrashes) {
   const std::string body =
       body_of(wire::encode(1, MetaSnapshot{.state = default_metadata(2), .checksum = 1}));
@@ -90,14 +98,31 @@ TEST(Wire, DamagedFramesAreErrorsNotCrashes) {
     EXPECT_NE(wire::decode(std::string_view(body).substr(0, cut)).error, "") << cut;
   }
   EXPECT_NE(wire::decode(body + "x").error, "");
+  // Damage that keeps the checksum right (a sender's bug, not the link's)
+  // is still refused by the decoder.
   std::string unknown_type = body;
   unknown_type[2] = 99;
-  EXPECT_EQ(wire::decode(unknown_type).error, "unknown message type 99");
+  EXPECT_EQ(wire::decode(resealed(unknown_type)).error, "unknown message type 99");
   // A count that claims more items than bytes remain is refused before allocating.
   std::string huge_count = body;
   huge_count[3 + 8] = '\xff';
   huge_count[3 + 9] = '\xff';
-  EXPECT_NE(wire::decode(huge_count).error, "");
+  EXPECT_NE(wire::decode(resealed(huge_count)).error, "");
+}
+
+// What the fault proxy's `corrupt` does to a link: any byte XORed with any
+// mask. None of these may decode into a (different) message.
+TEST(Wire, EveryCorruptedByteIsCaughtByTheChecksum) {
+  const std::string body = body_of(wire::encode(
+      3, ClientRequest{.kind = RequestKind::place, .clordid = "c1-2", .price = 54500, .qty = 3}));
+  for (size_t at = 0; at < body.size(); ++at) {
+    for (int mask = 1; mask < 256; ++mask) {
+      std::string damaged = body;
+      damaged[at] = static_cast<char>(damaged[at] ^ mask);
+      ASSERT_NE(wire::decode(damaged).error, "") << "byte " << at << " mask " << mask;
+    }
+  }
+  EXPECT_EQ(wire::decode(body).error, "");
 }
 
 }  // namespace
