@@ -34,7 +34,9 @@ invalid_share = 0.0
 think_ms_max = 100
 [workload.mix]
 place = 80
+amend = 0
 cancel = 10
+mass_cancel = 0
 status = 10
 [metadata]
 changes_max = 0

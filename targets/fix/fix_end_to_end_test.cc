@@ -80,19 +80,25 @@ ClientRequest about(RequestKind kind, ClientId client, std::string clordid) {
   return {.kind = kind, .client = client, .clordid = std::move(clordid)};
 }
 
+// Places an order on the reference gateway, retrying while the gateway's
+// metadata is not fresh yet; the answer, or null.
+const ClientResponse* place_when_ready(Client& c, ClientRequest request) {
+  const ClientResponse* r = nullptr;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    r = c.ask(request);
+    if (r != nullptr && r->verdict == Verdict::ack) break;
+    c.net.run_for(100'000);
+  }
+  return r;
+}
+
 TEST(FixEndToEnd, ReferenceGatewayAnswersEveryKind) {
   const int port = free_loopback_port();
   ReferenceGateway gateway(port);
   ASSERT_EQ(gateway.error, "");
   Client c(port);
   ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
-  // The gateway accepts orders once its metadata is fresh.
-  const ClientResponse* r = nullptr;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    r = c.ask(place(1, "c1-1", Side::buy, 50'000, 5));
-    if (r != nullptr && r->verdict == Verdict::ack) break;
-    c.net.run_for(100'000);
-  }
+  const ClientResponse* r = place_when_ready(c, place(1, "c1-1", Side::buy, 50'000, 5));
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
   EXPECT_EQ(r->order.status, OrdStatus::new_order);
@@ -154,12 +160,7 @@ TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {
   ASSERT_EQ(gateway.error, "");
   Client c(port, "FIX.4.2");
   ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
-  const ClientResponse* r = nullptr;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    r = c.ask(place(1, "c1-1", Side::sell, 60'000, 2));
-    if (r != nullptr && r->verdict == Verdict::ack) break;
-    c.net.run_for(100'000);
-  }
+  const ClientResponse* r = place_when_ready(c, place(1, "c1-1", Side::sell, 60'000, 2));
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
   r = c.ask(about(RequestKind::status, 1, "c1-1"));
@@ -264,18 +265,6 @@ TEST(FixEndToEnd, NoGatewayMeansNotSent) {
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->verdict, Verdict::reject);
   EXPECT_NE(r->reason.find("not sent"), std::string::npos);
-}
-
-// Places an order on the reference gateway, retrying while the gateway's
-// metadata is not fresh yet; the answer, or null.
-const ClientResponse* place_when_ready(Client& c, ClientRequest request) {
-  const ClientResponse* r = nullptr;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    r = c.ask(request);
-    if (r != nullptr && r->verdict == Verdict::ack) break;
-    c.net.run_for(100'000);
-  }
-  return r;
 }
 
 Verdict verdict_of(Client& c, ClientRequest request) {
