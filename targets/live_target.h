@@ -23,8 +23,12 @@ class LiveTarget : public Target {
 
   void set_listener(exchange::ExchangeListener* listener) override { listener_ = listener; }
   int64_t now_us() const override { return net_.now_us(); }
+  // Actions belong to the case that scheduled them: once it ended, they are
+  // dropped unrun (end_case()).
   void at(int64_t time_us, std::function<void()> action) override {
-    net_.at(time_us, std::move(action));
+    net_.at(time_us, [this, generation = case_generation_, action = std::move(action)] {
+      if (generation == case_generation_) action();
+    });
   }
   void run_until(int64_t time_us) override {
     if (interrupted()) error_ = "interrupted";
@@ -33,9 +37,16 @@ class LiveTarget : public Target {
   std::string error() const override { return error_; }
 
  protected:
+  // The case is over (its run returned, also when interrupted): what it
+  // scheduled and has not run yet never runs. A clean-up that serves the
+  // network afterwards must not send the case's next requests, time out its
+  // answers or open its fault windows, on a case run that is gone.
+  void end_case() { ++case_generation_; }
+
   exchange::LiveNetwork net_;
   exchange::ExchangeListener* listener_ = nullptr;
   std::string error_;  // the first failure of the target; the run stops on it
+  uint64_t case_generation_ = 0;
 };
 
 }  // namespace ordeal

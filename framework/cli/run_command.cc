@@ -137,6 +137,12 @@ int run(const RunArgs& args) {
   install_interrupt_handler();
   auto console = console_report(isatty(STDERR_FILENO) != 0);
   options.on_progress = [&console](const Progress& p) { console->on_progress(p); };
+  options.on_clean_up = [](const CaseCleanUp& done) {
+    fmt::print(stderr, "ordeal run: clean-up: {}\n", describe(done));
+    for (const std::string& order : done.unresolved) {
+      fmt::print(stderr, "ordeal run: clean-up: not cancelled: {}\n", order);
+    }
+  };
   const RunOutcome outcome = run_scenario(scenario, options);
   const RunReport report{
       .scenario = scenario,

@@ -71,6 +71,14 @@ class JsonReport final : public ReportListener {
                 {"original_operations", r.outcome.original_case->operations()},
                 {"original_faults", r.outcome.original_case->fault_count()}};
     }
+    nlohmann::json clean_up = nullptr;
+    if (const CaseCleanUp& c = r.outcome.clean_up; c.live) {
+      clean_up = {{"open", c.open},
+                  {"cancelled", c.cancelled},
+                  {"refused", c.refused},
+                  {"unknown", c.unknown},
+                  {"unresolved", c.unresolved}};
+    }
     const nlohmann::json report = {
         {"status", status_of(r)},
         {"scenario", r.scenario.path},
@@ -85,7 +93,8 @@ class JsonReport final : public ReportListener {
         {"shrunk", shrunk},
         {"signature", signature},
         {"repro", r.outcome.failed() ? nlohmann::json("repro.toml") : nlohmann::json(nullptr)},
-        {"reproduce", r.reproduce}};
+        {"reproduce", r.reproduce},
+        {"clean_up", clean_up}};
     return write_file(r.out_dir + "/report.json", report.dump(2) + "\n");
   }
 };
@@ -164,6 +173,7 @@ class ConsoleReport final : public ReportListener {
     const RunOutcome& o = r.outcome;
     fmt::print("ordeal: {} ({}), seed {}, defect {}\n", r.scenario.name, r.scenario.path, r.seed,
                r.defect);
+    if (o.clean_up.live) fmt::print("  clean-up: {}\n", describe(o.clean_up));
     if (!o.failed() && status_of(r) == "error") {
       fmt::print("  ERROR after {} cases, {} without a violation ({:.2f} s): {}\n", o.cases_run,
                  o.cases_run > 0 ? o.cases_run - 1 : 0, o.wall_s,

@@ -30,15 +30,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// After the case and before the target stops (also when the case was
+// interrupted or the target failed): the orders it left open are cancelled.
+void clean_up(Target& target, const Scenario& scenario, const RunOptions& options,
+              CaseCleanUp& total) {
+  if (scenario.clean_up_timeout_ms <= 0) return;
+  const CaseCleanUp done = target.cancel_open_orders(scenario.clean_up_timeout_ms);
+  if (!done.live) return;
+  total.add(done);
+  if (options.on_clean_up) options.on_clean_up(done);
+}
+
 // Runs and checks one case on the run's target. A case whose target failed
 // gets no verdict: its history is incomplete, not evidence.
 CaseVerdict execute(const Scenario& scenario, const Case& c, const RunOptions& options,
-                    std::string& error) {
+                    std::string& error, CaseCleanUp& clean_up_total) {
   if (!options.make_target) return check_case(scenario, c, options.defects);
   std::unique_ptr<Target> target = options.make_target(c, error);
   if (!target) return {};
   std::string case_error;
   CaseVerdict verdict{.history = run_case(*target, scenario, c, &case_error)};
+  clean_up(*target, scenario, options, clean_up_total);
   error = target->error().empty() ? case_error : target->error();
   if (error.empty()) {
     verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
@@ -152,7 +164,7 @@ void minimize(const Scenario& scenario, const RunOptions& options, const std::st
   auto fails = [&](const Case& c) {
     if (c.operations() == 0 || interrupted()) return false;
     std::string error;
-    CaseVerdict verdict = execute(scenario, c, options, error);
+    CaseVerdict verdict = execute(scenario, c, options, error, outcome.clean_up);
     if (!error.empty() || !same_failure(verdict.violations, property)) return false;
     outcome.violations = std::move(verdict.violations);
     outcome.history = std::move(verdict.history);
@@ -161,7 +173,7 @@ void minimize(const Scenario& scenario, const RunOptions& options, const std::st
   Case smallest = Minimizer(fails, deadline).run(*outcome.failing_case);
   // The outcome must describe exactly the case it reports.
   std::string error;
-  CaseVerdict verdict = execute(scenario, smallest, options, error);
+  CaseVerdict verdict = execute(scenario, smallest, options, error, outcome.clean_up);
   if (!error.empty()) outcome.target_error = error;
   outcome.violations = std::move(verdict.violations);
   outcome.history = std::move(verdict.history);
@@ -197,7 +209,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
       ++outcome.cases_run;
     }
     std::string error;
-    CaseVerdict verdict = execute(scenario, c, options, error);
+    CaseVerdict verdict = execute(scenario, c, options, error, outcome.clean_up);
     if (!error.empty()) {
       if (!shrinking) outcome.target_error = error;
       return;

@@ -51,6 +51,8 @@ struct RunOptions {
   bool shrink = true;
   double shrink_budget_s = 30;  // shrinking stops after this long and reports what it has
   std::function<void(const Progress&)> on_progress;
+  // After each live case: what its clean-up cancelled (case_clean_up.h).
+  std::function<void(const CaseCleanUp&)> on_clean_up;
   TargetFactory make_target;  // empty: the inproc simulator
 };
 
@@ -65,6 +67,7 @@ struct RunOutcome {
   bool interrupted = false;           // SIGINT or SIGTERM stopped the run
   std::string target_error;           // the target failed: no verdict on that case
   std::vector<Violation> violations;  // of the failing (shrunk) case
+  CaseCleanUp clean_up;               // every case's clean-up, added up
   std::optional<Case> failing_case;   // shrunk unless shrinking was off
   std::optional<Case> original_case;  // as first found
   Case last_case;                     // the failing case, or the last one run

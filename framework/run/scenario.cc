@@ -293,6 +293,7 @@ void read_live(const toml::table& table, const std::string& path, std::string& e
   TableReader r(table, "live", path, error);
   r.texts("allow_hosts", s.allow_hosts);
   r.number("max_orders_per_s", s.max_orders_per_s, 0, 1'000'000);
+  r.number("clean_up_timeout_ms", s.clean_up_timeout_ms, 0, 60'000);
   r.finish();
 }
 

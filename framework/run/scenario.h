@@ -75,6 +75,7 @@ struct Scenario {
   // live targets: safety against staging
   std::vector<std::string> allow_hosts;  // non-loopback hosts a live target may name
   int max_orders_per_s = 0;              // requests per second over all clients; 0: no cap
+  int clean_up_timeout_ms = 5'000;       // cancelling left-open orders after a case; 0: none
 
   // the exchange
   int replicas = 3;

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "faults/fault_point.h"
+#include "framework/run/case_clean_up.h"
 #include "framework/run/scenario.h"
 #include "targets/exchange/sim_exchange.h"
 
@@ -57,6 +58,12 @@ class Target {
   // gateway): the case then runs without metadata changes and nemesis, and
   // the history records none.
   virtual bool nemesis_supported() const { return true; }
+
+  // After the case (its final reads done, or interrupted) and before the
+  // target stops: cancels every order the case may have left open, waiting
+  // at most `timeout_ms` for the answers. Nothing reaches the listener. A
+  // target that is thrown away whole (the simulator) has nothing to do.
+  virtual CaseCleanUp cancel_open_orders(int /*timeout_ms*/) { return {}; }
 
   // Set when the target itself failed (could not start, lost a node's
   // control link): the run stops and ordeal exits 3.

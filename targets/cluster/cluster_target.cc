@@ -84,6 +84,11 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
   void live_fault(const FaultSpec& spec, bool start) override;
   std::string log_dir() const override { return options_.log_dir; }
+  CaseCleanUp cancel_open_orders(int timeout_ms) override {
+    end_case();
+    if (!fix_client_) return {};
+    return fix_client_->cancel_open_orders(int64_t{timeout_ms} * 1000);
+  }
 
  private:
   // The records the leader committed for ordeal's changes, so that the next
@@ -181,17 +186,15 @@ void ClusterTarget::await_restart(NodeId id, int64_t deadline_us) {
       error_ = fmt::format("{} did not come back after a restart", layout_.name(id));
     return;
   }
-  net_.at(net_.now_us() + kRestartPollUs,
-          [this, id, deadline_us] { await_restart(id, deadline_us); });
+  at(net_.now_us() + kRestartPollUs, [this, id, deadline_us] { await_restart(id, deadline_us); });
 }
 
 void ClusterTarget::rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) {
   for (int step = 0; step < layout_.replicas; ++step) {
     // Followers first (1, 2, ...), the leader (0) last, as in sim.
     const NodeId replica = layout_.replica((step + 1) % layout_.replicas);
-    net_.at(start_us + step * step_us, [this, replica, down_us] {
-      command(replica, fmt::format("upgrade 2 {}", down_us / 1000));
-    });
+    at(start_us + step * step_us,
+       [this, replica, down_us] { command(replica, fmt::format("upgrade 2 {}", down_us / 1000)); });
   }
 }
 

@@ -40,7 +40,7 @@ no_orphans
 # peer through the proxy), and a corrupted frame is dropped, not obeyed.
 run "$src/targets/cluster/internal-corrupt.toml" --cases 4 --seed 10 --out "$work/corrupt"
 [ "$code" = 0 ] || { cat "$work/out.txt"; fail "internal corruption with defect none exited $code"; }
-bad=$(grep -ho '[0-9]* bad)' "$work/corrupt/cluster/"*.log | awk '{n += $1} END {print n + 0}')
+bad=$(grep -ho '[0-9]* bad[,)]' "$work/corrupt/cluster/"*.log | awk '{n += $1} END {print n + 0}')
 [ "$bad" -gt 0 ] || fail "no node saw a corrupted frame: the link faults did not act"
 no_orphans
 

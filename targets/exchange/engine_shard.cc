@@ -322,4 +322,10 @@ const OrderBook* EngineShard::book(const std::string& symbol) const {
   return it == books_.end() ? nullptr : &it->second;
 }
 
+size_t EngineShard::resting_orders() const {
+  size_t resting = 0;
+  for (const auto& [symbol, book] : books_) resting += book.size();
+  return resting;
+}
+
 }  // namespace ordeal::exchange

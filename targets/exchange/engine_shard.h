@@ -42,6 +42,8 @@ class EngineShard final : public Node {
   // What the shard knows of an order; null when nothing. For tests and reads.
   const OrderView* order(OrderId id) const;
   const OrderBook* book(const std::string& symbol) const;
+  // Orders resting in the shard's books (exchange-node logs it when it stops).
+  size_t resting_orders() const;
   const MetaSubscriber& metadata() const { return subscriber_; }
   ShardId shard() const { return config_.shard; }
 

@@ -16,6 +16,8 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <string>
 
 #include "faults/fault_point.h"
 #include "targets/exchange/layout.h"
@@ -71,6 +73,9 @@ int serve(const Options& o, const DefectSet& defects) {
 
   std::unique_ptr<Node> node;
   NodeHandle handle;
+  // What the node says about its state when it stops: an engine, its resting
+  // orders (what a client's clean-up should have cancelled).
+  std::function<std::string()> state_at_stop = [] { return std::string(); };
   if (o.role == "meta") {
     auto replica = make_replica(o.layout, o.index, net.env(o.layout.replica(o.index)), defects,
                                 default_metadata(o.layout.shards));
@@ -79,6 +84,9 @@ int serve(const Options& o, const DefectSet& defects) {
   } else if (o.role == "engine") {
     auto shard = make_shard(o.layout, o.index, net.env(o.layout.shard(o.index)), defects);
     handle = {.id = shard->id(), .ready = [s = shard.get()] { return s->metadata().fresh(); }};
+    state_at_stop = [s = shard.get()] {
+      return fmt::format(", {} resting orders", s->resting_orders());
+    };
     node = std::move(shard);
   } else {
     auto gateway = make_gateway(o.layout, net.env(o.layout.gateway()), defects);
@@ -108,9 +116,9 @@ int serve(const Options& o, const DefectSet& defects) {
              fix_port ? fmt::format(", FIX 4.4 on port {}", o.fix.port) : "");
   while (g_stop == 0) net.run_for(20'000);
   ordeal::faults::disarm_all();
-  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped, {} bad)\n",
+  fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped, {} bad{})\n",
              handle.name, net.counters().frames_received, net.counters().frames_sent,
-             net.counters().frames_dropped, net.counters().bad_frames);
+             net.counters().frames_dropped, net.counters().bad_frames, state_at_stop());
   return 0;
 }
 
@@ -165,7 +173,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "exchange-node: unknown defect '{}'\n", o.defect);
     return 2;
   }
-  std::signal(SIGINT, on_signal);
+  // A launcher that ignores SIGINT for its children (ordeal's cluster target,
+  // so that a Ctrl-C reaches only ordeal, which then cleans up and stops
+  // them in order) keeps it ignored.
+  if (std::signal(SIGINT, SIG_IGN) != SIG_IGN) std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
   return serve(o, *defects);

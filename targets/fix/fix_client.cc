@@ -47,7 +47,9 @@ FixRequest FixClient::to_fix(const ClientRequest& r, std::string& key) {
   auto order = orders_.find({r.client, r.clordid});
   if (r.kind == RequestKind::place) {
     fr.request.clordid = key = tag;
-    if (order == orders_.end()) orders_.emplace(OrderKey{r.client, r.clordid}, Order{r, tag});
+    if (order == orders_.end())
+      order = orders_.emplace(OrderKey{r.client, r.clordid}, Order{r, tag}).first;
+    ++order->second.places;
     by_fix_.try_emplace(tag, OrderKey{r.client, r.clordid});
     return fr;
   }
@@ -109,7 +111,7 @@ void FixClient::prune(int64_t now_us) {
 
 void FixClient::on_session(bool up) {
   logged_on_ = up;
-  if (up) return;
+  if (up) return void(++counters_.logons);
   ++counters_.disconnects;
   std::vector<ClientRequest> lost;
   for (auto& [key, open] : open_) lost.push_back(std::move(open.request));
@@ -131,6 +133,8 @@ void FixClient::complete(const std::string& key, Verdict verdict, std::string re
 
 void FixClient::on_report(const FixReport& report) {
   ++counters_.reports;
+  if (report.msg_type == "8" || report.msg_type == "9") track(report);
+  if (settle_clean_up(report)) return;  // a clean-up's answers stay out of the history
   if (report.msg_type == "3" || report.msg_type == "j") {
     // A reject counts against a request only when it clearly names it.
     std::string key = report.business_ref_id;
@@ -219,6 +223,33 @@ void FixClient::note_terms(const FixReport& r) {
   if (r.exec_type == '5') order->second.fix_clordid = r.clordid;
   if (r.order.price > 0) order->second.terms.price = r.order.price;
   if (r.order.qty > 0) order->second.terms.qty = r.order.qty;
+}
+
+// What a report says about whether one of this client's orders may still be
+// open. Only definite ends make an order final: filled, cancelled (or
+// expired), a placement rejected outright, or "unknown order" for one whose
+// placement was never confirmed. Anything else about the order that shows it
+// live makes it open. Whatever is not final is cancelled at the end.
+void FixClient::track(const FixReport& r) {
+  auto owner = by_fix_.find(r.clordid);
+  if (owner == by_fix_.end()) owner = by_fix_.find(r.orig_clordid);
+  if (owner == by_fix_.end()) return;
+  auto it = orders_.find(owner->second);
+  if (it == orders_.end()) return;
+  Order& order = it->second;
+  if (order.state == OrderState::final || r.is_pending() || r.outcome_unknown) return;
+  const OrdStatus status = r.order.status;
+  const bool ended = status == OrdStatus::filled || status == OrdStatus::cancelled;
+  // With a second placement under the same ClOrdID, a reject may be that one's.
+  const bool never_placed = r.msg_type == "8" && r.exec_type == '8' && order.places == 1 &&
+                            order.state == OrderState::in_doubt;
+  const bool never_arrived = r.unknown_order && order.state == OrderState::in_doubt;
+  if (ended || never_placed || never_arrived) {
+    order.state = OrderState::final;
+  } else if (r.msg_type == "8" &&
+             (status == OrdStatus::new_order || status == OrdStatus::partially_filled)) {
+    order.state = OrderState::open;
+  }
 }
 
 void FixClient::on_execution(const FixReport& report) {

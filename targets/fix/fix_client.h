@@ -13,6 +13,10 @@
 // unknown ("disconnected before an answer"); one sent while logged out is
 // rejected without being sent. Requests the gateway never answers stay open
 // until the case's answer bound records them as unanswered.
+//
+// The client also keeps, for each order it placed, whether it may be open on
+// the gateway; cancel_open_orders() cancels those at the end of a case
+// (fix_clean_up.cc), away from the listener.
 #pragma once
 
 #include <deque>
@@ -20,6 +24,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "framework/run/case_clean_up.h"
 #include "targets/exchange/client_port.h"
 #include "targets/exchange/live_network.h"
 #include "targets/fix/fix_codec.h"
@@ -33,6 +38,7 @@ struct FixClientConfig {
   size_t open_max = 100'000;   // requests awaiting an answer
   size_t orders_max = 1'000'000;
   int64_t open_ttl_us = 120'000'000;  // an unanswered request is forgotten after this
+  size_t clean_up_max = 10'000;       // cancels one clean-up sends at most
 };
 
 struct FixClientCounters {
@@ -41,6 +47,7 @@ struct FixClientCounters {
   uint64_t unmatched = 0;  // reports that answered nothing open and were no fill or cancel
   uint64_t foreign = 0;    // reports about orders not placed by this client (other runs)
   uint64_t disconnects = 0;
+  uint64_t logons = 0;
 };
 
 class FixClient {
@@ -57,12 +64,31 @@ class FixClient {
   // Drops the connection (tests); QuickFIX reconnects by itself.
   void disconnect() { engine_.disconnect(""); }
   const FixClientCounters& counters() const { return counters_; }
+  // Cancels every order that may be open (acknowledged, or placed without an
+  // answer, and not known filled, cancelled or rejected) and waits for the
+  // answers until `timeout_us` has passed. Runs the network itself; the
+  // answers do not reach the listener.
+  CaseCleanUp cancel_open_orders(int64_t timeout_us);
+  // The session's logons, disconnects and sequence recoveries, in words.
+  std::string session_summary() const;
 
  private:
   using OrderKey = std::pair<exchange::ClientId, std::string>;
+  // in_doubt: placed, no answer yet; open: the gateway showed it live;
+  // final: filled, cancelled, or its placement rejected.
+  enum class OrderState : uint8_t { in_doubt, open, final };
   struct Order {
     exchange::ClientRequest terms;  // as placed, price and qty kept current
     std::string fix_clordid;        // the ClOrdID in force
+    OrderState state = OrderState::in_doubt;
+    int places = 0;  // placements sent under this ClOrdID (a reused one is rejected)
+  };
+  enum class CleanUpOutcome : uint8_t { pending, cancelled, refused, unknown };
+  struct CleanUpCancel {
+    std::string order_clordid;  // the order's ClOrdID, as the gateway knows it
+    int seq = 0;
+    CleanUpOutcome outcome = CleanUpOutcome::pending;
+    std::string reason;
   };
   struct Open {
     exchange::ClientRequest request;
@@ -81,6 +107,10 @@ class FixClient {
               exchange::OrderView view = {});
   std::string open_key_for(const FixReport& report) const;
   void note_terms(const FixReport& report);
+  void track(const FixReport& report);
+  bool settle_clean_up(const FixReport& report);
+  void send_clean_up_cancel(const OrderKey& key, const Order& order, CaseCleanUp& done);
+  void wait_for_clean_up(int64_t deadline_us);
   void prune(int64_t now_us);
 
   exchange::LiveNetwork& net_;
@@ -93,6 +123,7 @@ class FixClient {
   std::unordered_map<std::string, Open> open_;        // by ClOrdID, or "S:" + OrdStatusReqID
   std::unordered_map<int, std::string> by_seq_;       // MsgSeqNum -> open key
   std::deque<std::pair<int64_t, std::string>> opened_;
+  std::map<std::string, CleanUpCancel> clean_up_;  // by the cancel's ClOrdID
   FixClientCounters counters_;
 };
 

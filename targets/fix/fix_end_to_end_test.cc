@@ -80,19 +80,25 @@ ClientRequest about(RequestKind kind, ClientId client, std::string clordid) {
   return {.kind = kind, .client = client, .clordid = std::move(clordid)};
 }
 
+// Places an order on the reference gateway, retrying while the gateway's
+// metadata is not fresh yet; the answer, or null.
+const ClientResponse* place_when_ready(Client& c, ClientRequest request) {
+  const ClientResponse* r = nullptr;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    r = c.ask(request);
+    if (r != nullptr && r->verdict == Verdict::ack) break;
+    c.net.run_for(100'000);
+  }
+  return r;
+}
+
 TEST(FixEndToEnd, ReferenceGatewayAnswersEveryKind) {
   const int port = free_loopback_port();
   ReferenceGateway gateway(port);
   ASSERT_EQ(gateway.error, "");
   Client c(port);
   ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
-  // The gateway accepts orders once its metadata is fresh.
-  const ClientResponse* r = nullptr;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    r = c.ask(place(1, "c1-1", Side::buy, 50'000, 5));
-    if (r != nullptr && r->verdict == Verdict::ack) break;
-    c.net.run_for(100'000);
-  }
+  const ClientResponse* r = place_when_ready(c, place(1, "c1-1", Side::buy, 50'000, 5));
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
   EXPECT_EQ(r->order.status, OrdStatus::new_order);
@@ -154,12 +160,7 @@ TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {
   ASSERT_EQ(gateway.error, "");
   Client c(port, "FIX.4.2");
   ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
-  const ClientResponse* r = nullptr;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    r = c.ask(place(1, "c1-1", Side::sell, 60'000, 2));
-    if (r != nullptr && r->verdict == Verdict::ack) break;
-    c.net.run_for(100'000);
-  }
+  const ClientResponse* r = place_when_ready(c, place(1, "c1-1", Side::sell, 60'000, 2));
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
   r = c.ask(about(RequestKind::status, 1, "c1-1"));
@@ -169,30 +170,41 @@ TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {
 }
 
 // A FIX gateway that takes new orders, does not support amends or status
-// requests (BusinessMessageReject), and never answers cancels.
+// requests (BusinessMessageReject), and never answers cancels (or, with
+// `refuse_cancels`, refuses them all).
 class PartialGateway {
  public:
-  explicit PartialGateway(int port)
-      : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
-                {.on_message = [this](const std::string& session, const FixMessage& m) {
-                  if (m.type == "F") return true;  // swallowed
-                  if (m.type != "D") return false;
-                  FixMessage ack{"8",
-                                 {{tag::order_id, "1"},
-                                  {tag::exec_id, "x"},
-                                  {tag::exec_type, "0"},
-                                  {tag::ord_status, "0"},
-                                  {tag::clordid, m.get(tag::clordid)},
-                                  {tag::symbol, m.get(tag::symbol)},
-                                  {tag::side, "1"},
-                                  {tag::order_qty, m.get(tag::order_qty)},
-                                  {tag::price, m.get(tag::price)},
-                                  {tag::cum_qty, "0"},
-                                  {tag::leaves_qty, m.get(tag::order_qty)},
-                                  {tag::avg_px, "0"}}};
-                  sent_ += engine_.send(session, ack) > 0;
-                  return true;
-                }}) {
+  explicit PartialGateway(int port, bool refuse_cancels = false)
+      : engine_(
+            {.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
+            {.on_message = [this, refuse_cancels](const std::string& session, const FixMessage& m) {
+              if (m.type == "F" && refuse_cancels) {
+                engine_.send(session, FixMessage{"9",
+                                                 {{tag::order_id, "1"},
+                                                  {tag::clordid, m.get(tag::clordid)},
+                                                  {tag::orig_clordid, m.get(tag::orig_clordid)},
+                                                  {tag::ord_status, "0"},
+                                                  {tag::cxl_rej_response_to, "1"},
+                                                  {tag::text, "too late to cancel"}}});
+              }
+              if (m.type == "F") return true;  // swallowed, or refused above
+              if (m.type != "D") return false;
+              FixMessage ack{"8",
+                             {{tag::order_id, "1"},
+                              {tag::exec_id, "x"},
+                              {tag::exec_type, "0"},
+                              {tag::ord_status, "0"},
+                              {tag::clordid, m.get(tag::clordid)},
+                              {tag::symbol, m.get(tag::symbol)},
+                              {tag::side, "1"},
+                              {tag::order_qty, m.get(tag::order_qty)},
+                              {tag::price, m.get(tag::price)},
+                              {tag::cum_qty, "0"},
+                              {tag::leaves_qty, m.get(tag::order_qty)},
+                              {tag::avg_px, "0"}}};
+              sent_ += engine_.send(session, ack) > 0;
+              return true;
+            }}) {
     error = engine_.start();
   }
   void disconnect() { engine_.disconnect(""); }
@@ -253,6 +265,85 @@ TEST(FixEndToEnd, NoGatewayMeansNotSent) {
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->verdict, Verdict::reject);
   EXPECT_NE(r->reason.find("not sent"), std::string::npos);
+}
+
+Verdict verdict_of(Client& c, ClientRequest request) {
+  const ClientResponse* r = c.ask(std::move(request));
+  return r == nullptr ? Verdict::unknown : r->verdict;
+}
+
+OrdStatus status_of(Client& c, ClientId client, const std::string& clordid) {
+  const ClientResponse* r = c.ask(about(RequestKind::status, client, clordid));
+  return r == nullptr ? OrdStatus::none : r->order.status;
+}
+
+TEST(FixCleanUp, CancelsEveryOrderLeftOpenAndNothingElse) {
+  const int port = free_loopback_port();
+  ReferenceGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  const ClientResponse* r = place_when_ready(c, place(1, "c1-1", Side::buy, 40'000, 2));
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  // Left open: two resting orders (one amended).
+  ASSERT_EQ(verdict_of(c, place(2, "c2-1", Side::sell, 70'000, 1)), Verdict::ack);
+  ClientRequest amend = about(RequestKind::amend, 1, "c1-1");
+  amend.qty = 3;
+  ASSERT_EQ(verdict_of(c, amend), Verdict::ack);
+  // Final: filled on both sides, cancelled, and rejected at placement.
+  ASSERT_EQ(verdict_of(c, place(1, "c1-2", Side::buy, 50'000, 1)), Verdict::ack);
+  ASSERT_EQ(verdict_of(c, place(2, "c2-2", Side::sell, 50'000, 1)), Verdict::ack);
+  ASSERT_EQ(verdict_of(c, place(1, "c1-3", Side::buy, 41'000, 1)), Verdict::ack);
+  ASSERT_EQ(verdict_of(c, about(RequestKind::cancel, 1, "c1-3")), Verdict::ack);
+  ASSERT_EQ(verdict_of(c, place(2, "c2-3", Side::buy, 41'000, 0)), Verdict::reject);
+  ASSERT_TRUE(c.run_until([&] { return c.recorder.fills.size() >= 2; }));
+  // Without the clean-up, these two stay open on the gateway.
+  EXPECT_EQ(status_of(c, 1, "c1-1"), OrdStatus::new_order);
+  EXPECT_EQ(status_of(c, 2, "c2-1"), OrdStatus::new_order);
+
+  const size_t heard = c.recorder.responses.size() + c.recorder.updates.size();
+  const CaseCleanUp done = c.client.cancel_open_orders(3'000'000);
+  EXPECT_TRUE(done.live);
+  EXPECT_EQ(done.open, 2u);
+  EXPECT_EQ(done.cancelled, 2u);
+  EXPECT_EQ(done.refused, 0u);
+  EXPECT_EQ(done.unknown, 0u);
+  EXPECT_TRUE(done.unresolved.empty());
+  EXPECT_NE(done.session.find("1 logons"), std::string::npos) << done.session;
+  // The clean-up's answers stay away from the listener (and so the history).
+  EXPECT_EQ(c.recorder.responses.size() + c.recorder.updates.size(), heard);
+  EXPECT_EQ(status_of(c, 1, "c1-1"), OrdStatus::cancelled);
+  EXPECT_EQ(status_of(c, 2, "c2-1"), OrdStatus::cancelled);
+  EXPECT_EQ(status_of(c, 1, "c1-2"), OrdStatus::filled);
+  // A second clean-up finds nothing left.
+  EXPECT_EQ(c.client.cancel_open_orders(1'000'000).open, 0u);
+}
+
+TEST(FixCleanUp, CountsRefusedAndUnansweredCancels) {
+  for (const bool refuse : {true, false}) {
+    const int port = free_loopback_port();
+    PartialGateway gateway(port, refuse);
+    ASSERT_EQ(gateway.error, "");
+    Client c(port);
+    ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+    ASSERT_EQ(verdict_of(c, place(1, "c1-1", Side::buy, 50'000, 5)), Verdict::ack);
+    const int64_t start_us = c.net.now_us();
+    const CaseCleanUp done = c.client.cancel_open_orders(500'000);
+    EXPECT_EQ(done.open, 1u);
+    EXPECT_EQ(done.cancelled, 0u);
+    ASSERT_EQ(done.unresolved.size(), 1u);
+    if (refuse) {
+      EXPECT_EQ(done.refused, 1u);
+      EXPECT_EQ(done.unresolved[0], "t-c1-1: too late to cancel");
+      EXPECT_LT(c.net.now_us() - start_us, 500'000);
+    } else {
+      EXPECT_EQ(done.unknown, 1u);
+      EXPECT_EQ(done.unresolved[0], "t-c1-1: no answer within 500 ms");
+      EXPECT_GE(c.net.now_us() - start_us, 500'000);  // waited for the bound, no longer
+      EXPECT_LT(c.net.now_us() - start_us, 1'500'000);
+    }
+  }
 }
 
 }  // namespace

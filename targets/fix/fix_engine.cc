@@ -11,6 +11,7 @@
 #include <quickfix/SocketAcceptor.h>
 #include <quickfix/SocketInitiator.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -69,6 +70,9 @@ struct FixEngine::Impl : public FIX::Application {
   std::unique_ptr<FIX::Initiator> initiator;
   std::vector<FIX::SessionID> ids;
   bool started = false;
+  std::atomic<int> resend_requests_sent{0};
+  std::atomic<int> resend_requests_received{0};
+  std::atomic<int> sequence_resets_received{0};
 
   FIX::Session* session(const std::string& key) const {
     for (const FIX::SessionID& id : ids) {
@@ -86,7 +90,9 @@ struct FixEngine::Impl : public FIX::Application {
     if (handlers.on_session) handlers.on_session(id.toString(), false);
   }
   void toAdmin(FIX::Message& message, const FIX::SessionID&) override {
-    if (message.getHeader().getField(FIX::FIELD::MsgType) != "A") return;
+    const std::string type = message.getHeader().getField(FIX::FIELD::MsgType);
+    if (type == "2") ++resend_requests_sent;
+    if (type != "A") return;
     if (!config.username.empty()) message.setField(553, config.username);
     if (!config.password.empty()) message.setField(554, config.password);
   }
@@ -95,7 +101,10 @@ struct FixEngine::Impl : public FIX::Application {
                  const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
                                                  FIX::IncorrectTagValue,
                                                  FIX::RejectLogon) override {
-    if (message.getHeader().getField(FIX::FIELD::MsgType) != "3") return;
+    const std::string type = message.getHeader().getField(FIX::FIELD::MsgType);
+    if (type == "2") ++resend_requests_received;
+    if (type == "4") ++sequence_resets_received;
+    if (type != "3") return;
     if (handlers.on_message) handlers.on_message(id.toString(), to_plain(message));
   }
   void fromApp(const FIX::Message& message,
@@ -201,6 +210,14 @@ bool FixEngine::logged_on(const std::string& session) const {
 void FixEngine::disconnect(const std::string& session) {
   FIX::Session* s = impl_->started ? impl_->session(session) : nullptr;
   if (s != nullptr) s->disconnect();
+}
+
+FixSessionCounters FixEngine::session_counters() const {
+  FixSessionCounters c;
+  c.resend_requests_sent = impl_->resend_requests_sent.load();
+  c.resend_requests_received = impl_->resend_requests_received.load();
+  c.sequence_resets_received = impl_->sequence_resets_received.load();
+  return c;
 }
 
 std::vector<std::string> FixEngine::sessions() const {

@@ -52,6 +52,13 @@ struct FixHandlers {
   std::function<void(const std::string& session, bool logged_on)> on_session;
 };
 
+// Session-level traffic so far, for reports: how the session recovered.
+struct FixSessionCounters {
+  int resend_requests_sent = 0;      // a gap in the counterparty's sequence numbers
+  int resend_requests_received = 0;  // the counterparty saw a gap in ours
+  int sequence_resets_received = 0;  // SequenceReset (gap fill or reset)
+};
+
 class FixEngine {
  public:
   FixEngine(FixEngineConfig config, FixHandlers handlers);
@@ -71,6 +78,7 @@ class FixEngine {
   bool logged_on(const std::string& session) const;
   // Drops the connection of `session` (tests: a disconnect mid-run).
   void disconnect(const std::string& session);
+  FixSessionCounters session_counters() const;
   // The key of each configured session, as the handlers name them.
   std::vector<std::string> sessions() const;
 

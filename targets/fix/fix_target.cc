@@ -69,6 +69,10 @@ class FixTarget final : public LiveTarget {
   void disarm(const std::string&) override {}
   void rolling_upgrade(int64_t, int64_t, int64_t) override {}
   void live_fault(const FaultSpec&, bool) override {}
+  CaseCleanUp cancel_open_orders(int timeout_ms) override {
+    end_case();
+    return client_.cancel_open_orders(int64_t{timeout_ms} * 1000);
+  }
 
  private:
   MetadataState metadata_;
