@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "framework/base/assert.h"
+#include "targets/exchange/shard_journal.h"
 
 namespace ordeal::exchange::wire {
 namespace {
@@ -73,6 +74,16 @@ void fields(A& a, MetadataState& m) {
 template <typename A>
 void fields(A& a, MetaSnapshot& m) {
   a(m.state, m.checksum);
+}
+
+// An engine shard's journal entries (shard_journal.h) use the same encoding.
+template <typename A>
+void fields(A& a, DurableOrder& m) {
+  a(m.view, m.tif, m.post_only, m.gateway, m.resting_qty, m.requeued);
+}
+template <typename A>
+void fields(A& a, ShardEntry& m) {
+  a(m.next_trade_id, m.orders);
 }
 
 template <typename T>
@@ -205,6 +216,28 @@ Decoded decode(std::string_view body) {
   }
   return d;
 }
+
+}  // namespace ordeal::exchange::wire
+
+namespace ordeal::exchange {
+
+std::string encode_shard_entry(const ShardEntry& entry) {
+  std::string out;
+  wire::Writer writer(out);
+  writer(const_cast<ShardEntry&>(entry));
+  return out;
+}
+
+bool decode_shard_entry(std::string_view bytes, ShardEntry& entry) {
+  wire::Reader reader(bytes);
+  entry = ShardEntry{};
+  reader(entry);
+  return !reader.failed() && reader.at_end();
+}
+
+}  // namespace ordeal::exchange
+
+namespace ordeal::exchange::wire {
 
 uint32_t body_length(const char* prefix) {
   uint32_t n = 0;
