@@ -49,8 +49,7 @@ inline constexpr std::array kProcessFaults = {
 // The process faults the simulator can play too: a restart keeps what a
 // node keeps on disk, and a replica's schema is the node's to change.
 inline bool runs_in_sim(std::string_view name) {
-  return name == "process.restart" || name == "process.mixed_version" ||
-         name == "process.rollback";
+  return name == "process.restart" || name == "process.mixed_version" || name == "process.rollback";
 }
 
 // The process faults that act on metadata replicas only.

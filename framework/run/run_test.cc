@@ -128,7 +128,8 @@ TEST(Run, SimPlaysRestartsAndVersionFaults) {
   const ScenarioLoad loaded = parse_scenario(kSimProcessFaults, "sim-process-faults.toml");
   ASSERT_TRUE(loaded) << loaded.error;
   for (const FaultSpec& f : loaded.scenario.faults) EXPECT_FALSE(f.needs_live_target()) << f.point;
-  const RunOutcome clean = run_scenario(loaded.scenario, {.seed = 11, .cases = 40, .shrink = false});
+  const RunOutcome clean =
+      run_scenario(loaded.scenario, {.seed = 11, .cases = 40, .shrink = false});
   EXPECT_FALSE(clean.failed()) << (clean.failed() ? clean.violations.front().message : "");
   EXPECT_EQ(clean.cases_run, 40u);
   const RunOutcome planted =

@@ -285,12 +285,15 @@ int ClusterTarget::child_index(const std::string& node) const {
 
 void ClusterTarget::process_fault(const FaultSpec& spec, bool start) {
   const int index = child_index(spec.node);
-  bool done = index >= 0;
-  const NodeId id = done ? server_nodes()[index] : 0;
+  if (index < 0) {
+    if (error_.empty()) error_ = fmt::format("{}: no node {}", spec.point, spec.node);
+    return;
+  }
+  const NodeId id = server_nodes()[index];
   // A timer of an earlier window must not act on a later one.
   const uint64_t generation = start ? ++fault_generation_[index] : fault_generation_[index];
-  if (!done) {
-  } else if (spec.point == "process.pause") {
+  bool done = true;
+  if (spec.point == "process.pause") {
     done = start ? group_.pause(index) : group_.resume(index);
     if (done && !start) back_up(id);
   } else if (spec.point == "process.kill") {
@@ -318,8 +321,7 @@ void ClusterTarget::process_fault(const FaultSpec& spec, bool start) {
 bool ClusterTarget::respawn(int index) {
   if (group_.alive(index)) return true;
   if (!group_.respawn(index)) return false;
-  await_restart(server_nodes()[index],
-                net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000);
+  await_restart(server_nodes()[index], net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000);
   return true;
 }
 

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <filesystem>
 #include <fstream>
 
@@ -18,8 +17,8 @@ namespace ordeal::exchange {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::amend;
 using testing::about;
+using testing::amend;
 using testing::place;
 using testing::Recorder;
 
@@ -33,7 +32,9 @@ struct TempDir {
     fs::remove_all(path);
   }
   ~TempDir() { fs::remove_all(path); }
-  std::string shard_log(int i) const { return (path / fmt::format("engine-{}", i) / "shard.log").string(); }
+  std::string shard_log(int i) const {
+    return (path / fmt::format("engine-{}", i) / "shard.log").string();
+  }
   std::string meta_log() const { return (path / "meta-0" / "meta.log").string(); }
   fs::path path;
 };

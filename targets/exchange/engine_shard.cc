@@ -252,16 +252,16 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
   order.view.status =
       order.view.filled >= order.view.qty ? OrdStatus::filled : OrdStatus::partially_filled;
   emit(order.gateway, Fill{.client = order.view.client,
-                                .order_id = order.view.order_id,
-                                .clordid = order.view.clordid,
-                                .symbol = order.view.symbol,
-                                .side = order.view.side,
-                                .price = price,
-                                .qty = qty,
-                                .trade_id = trade_id,
-                                .maker = maker,
-                                .order_filled = order.view.filled,
-                                .order_qty = order.view.qty});
+                           .order_id = order.view.order_id,
+                           .clordid = order.view.clordid,
+                           .symbol = order.view.symbol,
+                           .side = order.view.side,
+                           .price = price,
+                           .qty = qty,
+                           .trade_id = trade_id,
+                           .maker = maker,
+                           .order_filled = order.view.filled,
+                           .order_qty = order.view.qty});
 }
 
 ShardResponse EngineShard::amend(const ShardRequest& request) {
@@ -363,12 +363,13 @@ void EngineShard::persist() {
 }
 
 DurableOrder EngineShard::durable(const Order& order) const {
-  DurableOrder d{.view = order.view, .tif = order.tif, .post_only = order.post_only,
-                 .gateway = order.gateway};
+  DurableOrder d{
+      .view = order.view, .tif = order.tif, .post_only = order.post_only, .gateway = order.gateway};
   if (const OrderBook* b = book(order.view.symbol)) {
     d.resting_qty = b->open_qty(order.view.order_id).value_or(0);
   }
-  d.requeued = std::find(requeued_.begin(), requeued_.end(), order.view.order_id) != requeued_.end();
+  d.requeued =
+      std::find(requeued_.begin(), requeued_.end(), order.view.order_id) != requeued_.end();
   return d;
 }
 

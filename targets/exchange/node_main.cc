@@ -40,7 +40,7 @@ struct Options {
   uint64_t seed = 1;
   std::string defect = "none";
   int parent_pid = 0;
-  std::string state_dir;  // empty: the node keeps its state in memory only
+  std::string state_dir;           // empty: the node keeps its state in memory only
   std::vector<std::string> peers;  // "engine-1=127.0.0.1:4567": reach that node there instead
   ordeal::fix::FixPortConfig fix;  // port 0: no FIX port
 };
@@ -94,7 +94,8 @@ int serve(const Options& o, const DefectSet& defects) {
                recovery.error);
     return 3;
   }
-  if (!recovery.note.empty()) fmt::print(stderr, "exchange-node {}: {}\n", handle.name, recovery.note);
+  if (!recovery.note.empty())
+    fmt::print(stderr, "exchange-node {}: {}\n", handle.name, recovery.note);
   if (recovery.records > 0)
     fmt::print(stderr, "exchange-node {}: restored {} journal records from {}\n", handle.name,
                recovery.records, o.state_dir);

@@ -106,10 +106,11 @@ LogContents RecordLog::open(const std::string& path, RecordLogLimits limits) {
     out.error = fmt::format("cannot create the folder of {}: {}", path, ec.message());
     return out;
   }
-  const uint64_t size = std::filesystem::exists(file, ec) ? std::filesystem::file_size(file, ec) : 0;
+  const uint64_t size =
+      std::filesystem::exists(file, ec) ? std::filesystem::file_size(file, ec) : 0;
   if (size > limits.file_bytes_max) {
-    out.error = fmt::format("{}: {} bytes, more than the bound of {}", path, size,
-                            limits.file_bytes_max);
+    out.error =
+        fmt::format("{}: {} bytes, more than the bound of {}", path, size, limits.file_bytes_max);
     return out;
   }
   std::string data;
@@ -185,7 +186,8 @@ std::string RecordLog::rewrite(const std::vector<std::string>& records) {
   if (fd < 0) return errno_text("cannot create", temp);
   std::string e = write_all(fd, data, temp);
   ::close(fd);
-  if (e.empty() && ::rename(temp.c_str(), path_.c_str()) != 0) e = errno_text("cannot rename", temp);
+  if (e.empty() && ::rename(temp.c_str(), path_.c_str()) != 0)
+    e = errno_text("cannot rename", temp);
   if (!e.empty()) return e;
   const std::filesystem::path file(path_);
   if (file.has_parent_path()) fsync_dir(file.parent_path().string());

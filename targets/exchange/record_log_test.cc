@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <filesystem>
 #include <fstream>
 
@@ -74,8 +73,7 @@ TEST(RecordLog, TornTailIsCutOffAndSaid) {
     ASSERT_EQ(log.append("after"), "");
   }
   RecordLog log;
-  EXPECT_EQ(log.open(dir.file(), no_fsync()).records,
-            (std::vector<std::string>{"kept", "after"}));
+  EXPECT_EQ(log.open(dir.file(), no_fsync()).records, (std::vector<std::string>{"kept", "after"}));
 }
 
 TEST(RecordLog, LastRecordWithBadChecksumIsATornTail) {

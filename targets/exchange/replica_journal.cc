@@ -21,7 +21,9 @@ std::string snapshot_record(const MetadataState& state) {
   return tagged(kSnapshotTag, MetaSnapshot{.state = state, .checksum = checksum(state)});
 }
 
-std::string schema_record(uint8_t schema) { return std::string{kSchemaTag, static_cast<char>(schema)}; }
+std::string schema_record(uint8_t schema) {
+  return std::string{kSchemaTag, static_cast<char>(schema)};
+}
 
 }  // namespace
 
@@ -33,7 +35,8 @@ std::string ReplicaJournal::apply(const std::string& record, MetadataState& stat
   }
   const wire::Decoded d = wire::decode(std::string_view(record).substr(1));
   if (!d.error.empty()) return d.error;
-  if (const auto* snapshot = std::get_if<MetaSnapshot>(&d.message); snapshot && record[0] == kSnapshotTag) {
+  if (const auto* snapshot = std::get_if<MetaSnapshot>(&d.message);
+      snapshot && record[0] == kSnapshotTag) {
     if (checksum(snapshot->state) != snapshot->checksum) return "a snapshot whose checksum fails";
     state = snapshot->state;
     return "";

@@ -15,8 +15,8 @@ Recovery ShardJournal::open(const std::string& path, const JournalLimits& limits
     // The checksum held, so bytes that do not decode were written by another
     // version of the format: nothing to guess from.
     if (!decode_shard_entry(record, entry)) {
-      recovery.error = fmt::format("{}: record {} is not a shard journal entry", path,
-                                   recovery.records + 1);
+      recovery.error =
+          fmt::format("{}: record {} is not a shard journal entry", path, recovery.records + 1);
       return recovery;
     }
     replay(entry);
