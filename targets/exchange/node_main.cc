@@ -52,6 +52,20 @@ LiveAddress control_address(const Options& o, NodeId id) {
   return {o.host, static_cast<uint16_t>(o.base_port + 2 * id + 1)};
 }
 
+// Says what the node found of its state on disk; false when it cannot start.
+bool report_recovery(const std::string& name, const Recovery& recovery, const std::string& dir) {
+  if (!recovery.error.empty()) {
+    fmt::print(stderr, "exchange-node {}: cannot restore its state: {}\n", name, recovery.error);
+    return false;
+  }
+  if (!recovery.note.empty()) fmt::print(stderr, "exchange-node {}: {}\n", name, recovery.note);
+  if (recovery.records > 0) {
+    fmt::print(stderr, "exchange-node {}: restored {} journal records from {}\n", name,
+               recovery.records, dir);
+  }
+  return true;
+}
+
 int serve(const Options& o, const DefectSet& defects) {
   LiveNetwork net(
       ordeal::mix64(o.seed ^ static_cast<uint64_t>(o.index) ^ ordeal::hash_name(o.role)));
@@ -89,16 +103,7 @@ int serve(const Options& o, const DefectSet& defects) {
     node = std::move(gateway);
   }
   handle.name = o.layout.name(handle.id);
-  if (!recovery.error.empty()) {
-    fmt::print(stderr, "exchange-node {}: cannot restore its state: {}\n", handle.name,
-               recovery.error);
-    return 3;
-  }
-  if (!recovery.note.empty())
-    fmt::print(stderr, "exchange-node {}: {}\n", handle.name, recovery.note);
-  if (recovery.records > 0)
-    fmt::print(stderr, "exchange-node {}: restored {} journal records from {}\n", handle.name,
-               recovery.records, o.state_dir);
+  if (!report_recovery(handle.name, recovery, o.state_dir)) return 3;
   net.attach(handle.id, *node);
   // The gateway's FIX clients reach it through a port node in this process.
   std::unique_ptr<ordeal::fix::FixGatewayPort> fix_port;
