@@ -6,12 +6,20 @@
 //   point = "process.pause"
 //   node = "engine-1"
 //
-// They need real processes (`--target cluster`); the simulator refuses them.
+// Most need real processes (`--target cluster`); the simulator refuses
+// them, but plays process.restart and the version faults (runs_in_sim).
 // Each heals when its window ends, and a live target's nodes die with ordeal,
-// so none outlives the run.
+// so none outlives the run. Metadata replicas and engine shards keep their
+// state on disk, so a SIGKILL loses only what was never acknowledged; the
+// gateway keeps its in-flight requests in memory only.
+//
+// The version faults act on one metadata replica (`node = "meta-1"`): the
+// target must survive replicas of two schema versions serving side by side,
+// and a step of an upgrade being taken back.
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace ordeal::faults {
@@ -25,9 +33,34 @@ inline constexpr std::array kProcessFaults = {
     ProcessFaultInfo{"process.pause",
                      "SIGSTOP the node for the window, then SIGCONT: it sees nothing meanwhile"},
     ProcessFaultInfo{"process.kill",
-                     "SIGKILL the node at the window's start, start it afresh at its end "
-                     "(its memory is lost)"},
+                     "SIGKILL the node at the window's start, start it again at its end "
+                     "(from its state on disk)"},
+    ProcessFaultInfo{"process.restart",
+                     "SIGKILL the node at the window's start, start it again param ms later "
+                     "(default 200, at most the window)"},
+    ProcessFaultInfo{"process.mixed_version",
+                     "metadata replica: restart it with schema 2 at the window's start, "
+                     "among replicas of schema 1; back to schema 1 at its end"},
+    ProcessFaultInfo{"process.rollback",
+                     "metadata replica: upgrade it to schema 2 at the window's start, roll it "
+                     "back to schema 1 param ms later (default half the window), under load"},
 };
+
+// The process faults the simulator can play too: a restart keeps what a
+// node keeps on disk, and a replica's schema is the node's to change.
+inline bool runs_in_sim(std::string_view name) {
+  return name == "process.restart" || name == "process.mixed_version" || name == "process.rollback";
+}
+
+// The process faults that act on metadata replicas only.
+inline bool is_version_fault(std::string_view name) {
+  return name == "process.mixed_version" || name == "process.rollback";
+}
+
+// Without a param: how long process.restart keeps the node down, and how
+// long process.rollback runs schema 2 before it is rolled back.
+inline constexpr int64_t kRestartDownMsDefault = 200;
+inline constexpr int64_t kRollbackAfterMsDefault = 300;
 
 inline bool is_process_fault(std::string_view name) { return name.rfind("process.", 0) == 0; }
 

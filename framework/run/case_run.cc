@@ -163,7 +163,7 @@ void CaseRun::schedule_nemesis() {
         continue;
       }
       exchange_.at(start_us, [this, &spec, seed, lease_ms] {
-        if (!spec.needs_live_target()) {
+        if (!spec.acts_on_target()) {
           exchange_.arm(spec.point,
                         {.probability = spec.probability, .param = spec.param, .seed = seed},
                         lease_ms);
@@ -173,7 +173,7 @@ void CaseRun::schedule_nemesis() {
         record_fault(spec, EventType::fault_start);
       });
       exchange_.at(end_us, [this, &spec] {
-        if (!spec.needs_live_target()) {
+        if (!spec.acts_on_target()) {
           exchange_.disarm(spec.point);
         } else {
           exchange_.live_fault(spec, false);

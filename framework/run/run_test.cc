@@ -98,6 +98,48 @@ INSTANTIATE_TEST_SUITE_P(Shipped, NoFalsePositives,
                          ::testing::Values("okx-2023-08-14", "engine-restart",
                                            "metadata-corruption"));
 
+// The process faults the simulator plays: a restart keeps the shard's book
+// (its memory stands for its disk), so defect none passes and the planted
+// restart-loses-orders is caught; replicas go to schema 2 and back.
+const char* const kSimProcessFaults = R"(
+name = "sim-process-faults"
+cases = 40
+[workload]
+clients = 3
+operations_per_client = 15
+symbols = ["BTC-USDT", "ETH-USDT"]
+[nemesis]
+faults_max = 3
+window_ms = 1500
+[[nemesis.fault]]
+point = "process.restart"
+node = "engine-0"
+param = 300
+[[nemesis.fault]]
+point = "process.mixed_version"
+node = "meta-1"
+[[nemesis.fault]]
+point = "process.rollback"
+node = "meta-0"
+param = 400
+)";
+
+TEST(Run, SimPlaysRestartsAndVersionFaults) {
+  const ScenarioLoad loaded = parse_scenario(kSimProcessFaults, "sim-process-faults.toml");
+  ASSERT_TRUE(loaded) << loaded.error;
+  for (const FaultSpec& f : loaded.scenario.faults) EXPECT_FALSE(f.needs_live_target()) << f.point;
+  const RunOutcome clean =
+      run_scenario(loaded.scenario, {.seed = 11, .cases = 40, .shrink = false});
+  EXPECT_FALSE(clean.failed()) << (clean.failed() ? clean.violations.front().message : "");
+  EXPECT_EQ(clean.cases_run, 40u);
+  const RunOutcome planted =
+      run_scenario(loaded.scenario, {.seed = 11,
+                                     .cases = 40,
+                                     .defects = *DefectSet::parse("restart-loses-orders"),
+                                     .shrink = false});
+  EXPECT_TRUE(planted.failed()) << "process.restart in sim restarted nothing";
+}
+
 TEST(Run, ShardsSplitTheCases) {
   const Scenario s = shipped("engine-restart");
   const RunOutcome first =
@@ -141,7 +183,8 @@ bool starts(const std::string& text, const std::string& prefix) {
 }
 
 TEST(Scenario, ShippedScenariosLoad) {
-  for (const char* name : {"okx-2023-08-14", "engine-restart", "metadata-corruption"}) {
+  for (const char* name : {"okx-2023-08-14", "engine-restart", "metadata-corruption",
+                           "cluster-chaos", "cluster-versions"}) {
     const Scenario s = shipped(name);
     EXPECT_EQ(s.name, name);
     EXPECT_FALSE(s.faults.empty());
@@ -171,6 +214,17 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
   EXPECT_PRED2(
       starts, error_of("\n[[nemesis.fault]]\npoint = \"process.kill\"\nnode = \"engine-7\"\n"),
       "s.toml:2: nemesis.fault.node: no node 'engine-7' in this exchange (known: meta-0, ");
+  EXPECT_PRED2(
+      starts,
+      error_of("\n\n[[nemesis.fault]]\npoint = \"process.mixed_version\"\nnode = \"engine-0\"\n"),
+      "s.toml:3: nemesis.fault.node: process.mixed_version acts on a metadata replica (meta-0 "
+      ".. meta-2), not 'engine-0'");
+  EXPECT_PRED2(starts,
+               error_of("[[nemesis.fault]]\npoint = \"process.rollback\"\nnode = \"meta-3\"\n"),
+               "s.toml:1: nemesis.fault.node: no node 'meta-3' in this exchange");
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"process.restart\"\nnode = \"gateway\"\n"), "");
+  EXPECT_PRED2(starts, error_of("[[nemesis.fault]]\npoint = \"process.restart\"\n"),
+               "s.toml:1: nemesis.fault.node: process.restart needs the node it acts on");
   EXPECT_PRED2(starts,
                error_of("[[nemesis.fault]]\npoint = \"process.melt\"\nnode = \"gateway\"\n"),
                "s.toml:1: nemesis.fault.point: unknown process fault 'process.melt'");

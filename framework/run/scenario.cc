@@ -311,6 +311,12 @@ std::string check_process_nodes(const Scenario& s) {
   std::vector<std::string> names;
   for (exchange::NodeId id = 0; id <= layout.gateway(); ++id) names.push_back(layout.name(id));
   for (const FaultSpec& fault : s.faults) {
+    if (faults::is_version_fault(fault.point) && fault.node.rfind("meta-", 0) != 0) {
+      return fmt::format(
+          "{}:{}: nemesis.fault.node: {} acts on a metadata replica (meta-0 .. meta-{}), not "
+          "'{}'",
+          s.path, fault.line, fault.point, s.replicas - 1, fault.node);
+    }
     if (fault.node.empty() || std::find(names.begin(), names.end(), fault.node) != names.end()) {
       continue;
     }

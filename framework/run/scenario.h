@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "faults/process_faults.h"
 #include "framework/check/property.h"
 #include "framework/run/case.h"
 
@@ -36,9 +37,15 @@ struct FaultSpec {
   int timeout_ms = 60'000;    // hooks: each command is killed after this long
   int line = 0;               // where the scenario declares it, for errors found later
 
-  // Process and network faults and hooks act on real processes and sockets:
-  // live targets only.
-  bool needs_live_target() const { return !node.empty() || !link.empty() || point == "hook"; }
+  // A fault the target carries out itself (process.*, network.*), rather
+  // than a fault point the run arms: Target::live_fault.
+  bool acts_on_target() const { return !node.empty() || !link.empty(); }
+  // Network faults, hooks and most process faults act on real processes
+  // and sockets: live targets only. The simulator can restart a node and
+  // change a replica's schema (faults::runs_in_sim).
+  bool needs_live_target() const {
+    return (!node.empty() && !faults::runs_in_sim(point)) || !link.empty() || point == "hook";
+  }
 };
 
 struct Scenario {

@@ -1,5 +1,8 @@
 #include "framework/run/sim_target.h"
 
+#include <map>
+#include <optional>
+
 #include "framework/run/case_run.h"
 
 namespace ordeal {
@@ -15,7 +18,8 @@ class SimTarget final : public Target {
                                  .replicas = s.replicas,
                                  .shards = s.shards,
                                  .clients = static_cast<int>(c.clients.size()),
-                                 .metadata = default_metadata(s.shards)}) {}
+                                 .metadata = default_metadata(s.shards)}),
+        upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {}
   ~SimTarget() override { faults::disarm_all(); }
 
   void set_listener(ExchangeListener* listener) override { exchange_.set_listener(listener); }
@@ -40,15 +44,69 @@ class SimTarget final : public Target {
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override {
     exchange_.rolling_upgrade(start_us, step_us, down_us);
   }
-  void live_fault(const FaultSpec& spec, bool /*start*/) override {
-    error_ = spec.point + " needs real processes: run with --target cluster";
-  }
+  void live_fault(const FaultSpec& spec, bool start) override;
   std::string error() const override { return error_; }
 
  private:
+  std::optional<NodeId> node_id(const std::string& name) const;
+  void version_fault(const FaultSpec& spec, NodeId replica, bool start);
+  void restart_replica(NodeId replica, uint8_t schema);
+
   SimExchange exchange_;
+  int64_t upgrade_down_us_;
+  std::map<NodeId, uint64_t> generation_;  // per node: version-fault windows begun
+  std::map<NodeId, bool> rolled_back_;
   std::string error_;
 };
+
+std::optional<NodeId> SimTarget::node_id(const std::string& name) const {
+  const Layout layout{.replicas = exchange_.replica_count(), .shards = exchange_.shard_count()};
+  for (NodeId id = 0; id <= layout.gateway(); ++id) {
+    if (layout.name(id) == name) return id;
+  }
+  return std::nullopt;
+}
+
+// What the simulator can play of the process faults: a restart (the node's
+// memory stands for its disk) and a replica's schema going up or back.
+void SimTarget::live_fault(const FaultSpec& spec, bool start) {
+  const std::optional<NodeId> id = node_id(spec.node);
+  if (!id || !faults::runs_in_sim(spec.point)) {
+    error_ = spec.point + " needs real processes: run with --target cluster";
+    return;
+  }
+  if (spec.point == "process.restart") {
+    const int64_t down_us = (spec.param > 0 ? spec.param : faults::kRestartDownMsDefault) * 1000;
+    if (start) exchange_.network().crash(*id, down_us);
+    return;
+  }
+  version_fault(spec, *id, start);
+}
+
+void SimTarget::restart_replica(NodeId replica, uint8_t schema) {
+  exchange_.replica(replica).upgrade_on_restart(schema);
+  exchange_.network().crash(replica, upgrade_down_us_);
+}
+
+// process.mixed_version: schema 2 for the window; process.rollback: schema 2,
+// then back to 1 after param ms (or at the window's end).
+void SimTarget::version_fault(const FaultSpec& spec, NodeId replica, bool start) {
+  if (!start) {
+    if (!rolled_back_[replica]) restart_replica(replica, kSchemaV1);
+    rolled_back_[replica] = true;
+    return;
+  }
+  const uint64_t generation = ++generation_[replica];
+  rolled_back_[replica] = false;
+  restart_replica(replica, kSchemaV2);
+  if (spec.point != "process.rollback") return;
+  const int64_t after_us = (spec.param > 0 ? spec.param : faults::kRollbackAfterMsDefault) * 1000;
+  exchange_.network().at(exchange_.now_us() + after_us, [this, replica, generation] {
+    if (generation_[replica] != generation || rolled_back_[replica]) return;
+    rolled_back_[replica] = true;
+    restart_replica(replica, kSchemaV1);
+  });
+}
 
 }  // namespace
 

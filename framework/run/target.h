@@ -47,7 +47,7 @@ class Target {
   virtual void disarm(const std::string& point) = 0;
   virtual void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) = 0;
   // A fault on the target's processes or network (process.*, network.*:
-  // spec.needs_live_target()), at its window's start and end. Targets that
+  // spec.acts_on_target()), at its window's start and end. Targets that
   // cannot do it set error().
   virtual void live_fault(const FaultSpec& spec, bool start) = 0;
 

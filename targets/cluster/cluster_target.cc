@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "faults/process_faults.h"
 #include "faults/proxy/fault_proxy.h"
 #include "framework/base/interrupt.h"
 #include "targets/cluster/process_group.h"
@@ -118,7 +119,11 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   std::string pick_ports(uint64_t seed);
   std::string spawn_nodes(uint64_t seed);
   std::string start_proxies(uint64_t seed);
-  void process_fault(const std::string& kind, const std::string& node, bool start);
+  int child_index(const std::string& node) const;
+  void process_fault(const FaultSpec& spec, bool start);
+  bool respawn(int index);
+  void version_fault(const FaultSpec& spec, NodeId replica, int index, uint64_t generation,
+                     bool start);
   void network_fault(const FaultSpec& spec, bool start);
   std::string wait_ready();
 
@@ -139,6 +144,8 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   std::unique_ptr<proxy::FaultProxy> proxy_;
   std::map<std::string, uint16_t> proxied_;
   std::map<NodeId, std::vector<std::string>> deferred_;
+  std::map<int, uint64_t> fault_generation_;  // per child: windows of process faults begun
+  std::map<int, bool> rolled_back_;           // per child: its version fault was undone
 };
 
 std::vector<NodeId> ClusterTarget::server_nodes() const {
@@ -200,7 +207,7 @@ void ClusterTarget::rolling_upgrade(int64_t start_us, int64_t step_us, int64_t d
 
 void ClusterTarget::live_fault(const FaultSpec& spec, bool start) {
   if (!spec.link.empty()) return network_fault(spec, start);
-  process_fault(spec.point, spec.node, start);
+  process_fault(spec, start);
 }
 
 // The proxy's name for a link: "gateway->engine-1" -> "gateway-engine-1".
@@ -271,28 +278,76 @@ std::string ClusterTarget::start_proxies(uint64_t seed) {
 }
 
 // The group's children are the server nodes in server_nodes() order.
-void ClusterTarget::process_fault(const std::string& kind, const std::string& node, bool start) {
+int ClusterTarget::child_index(const std::string& node) const {
   const std::vector<NodeId> ids = server_nodes();
-  int index = -1;
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (layout_.name(ids[i]) == node) index = static_cast<int>(i);
+    if (layout_.name(ids[i]) == node) return static_cast<int>(i);
   }
-  bool done = false;
+  return -1;
+}
+
+void ClusterTarget::process_fault(const FaultSpec& spec, bool start) {
+  const int index = child_index(spec.node);
   if (index < 0) {
-    done = false;
-  } else if (kind == "process.pause") {
-    done = start ? group_.pause(index) : group_.resume(index);
-    if (done && !start) back_up(ids[index]);
-  } else if (kind == "process.kill") {
-    done = start ? group_.kill(index) : group_.respawn(index);
-    if (done && !start) {
-      await_restart(ids[index], net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000);
-    }
+    if (error_.empty()) error_ = fmt::format("{}: no node {}", spec.point, spec.node);
+    return;
   }
-  if (done && start) down_.insert(ids[index]);
+  const NodeId id = server_nodes()[index];
+  // A timer of an earlier window must not act on a later one.
+  const uint64_t generation = start ? ++fault_generation_[index] : fault_generation_[index];
+  bool done = true;
+  if (spec.point == "process.pause") {
+    done = start ? group_.pause(index) : group_.resume(index);
+    if (done && !start) back_up(id);
+  } else if (spec.point == "process.kill") {
+    done = start ? group_.kill(index) : respawn(index);
+  } else if (spec.point == "process.restart") {
+    done = start ? group_.kill(index) : respawn(index);
+    const int64_t delay_us = (spec.param > 0 ? spec.param : faults::kRestartDownMsDefault) * 1000;
+    if (done && start) {
+      net_.at(net_.now_us() + delay_us, [this, index, generation] {
+        if (fault_generation_[index] == generation) respawn(index);
+      });
+    }
+  } else {
+    version_fault(spec, id, index, generation, start);
+  }
+  if (done && start && spec.point != "process.mixed_version" && spec.point != "process.rollback")
+    down_.insert(id);
   if (!done && error_.empty()) {
-    error_ = fmt::format("{} {} of {} failed (is the node alive? logs in {})", kind,
-                         start ? "start" : "end", node, options_.log_dir);
+    error_ = fmt::format("{} {} of {} failed (is the node alive? logs in {})", spec.point,
+                         start ? "start" : "end", spec.node, options_.log_dir);
+  }
+}
+
+// Starts a killed node again, once: true when it was not killed or came back.
+bool ClusterTarget::respawn(int index) {
+  if (group_.alive(index)) return true;
+  if (!group_.respawn(index)) return false;
+  await_restart(server_nodes()[index], net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000);
+  return true;
+}
+
+// One replica on schema 2 among replicas on schema 1; mixed_version undoes it
+// at the window's end, rollback sooner, while orders still flow.
+void ClusterTarget::version_fault(const FaultSpec& spec, NodeId replica, int index,
+                                  uint64_t generation, bool start) {
+  const int64_t down_ms = scenario_.upgrade_down_ms;
+  if (start) {
+    command(replica, fmt::format("upgrade 2 {}", down_ms));
+    rolled_back_[index] = false;
+  }
+  if (spec.point == "process.rollback" && start) {
+    const int64_t after_us = (spec.param > 0 ? spec.param : faults::kRollbackAfterMsDefault) * 1000;
+    net_.at(net_.now_us() + after_us, [this, replica, index, generation, down_ms] {
+      if (fault_generation_[index] != generation || rolled_back_[index]) return;
+      rolled_back_[index] = true;
+      command(replica, fmt::format("upgrade 1 {}", down_ms));
+    });
+  }
+  if (!start && !rolled_back_[index]) {
+    rolled_back_[index] = true;
+    command(replica, fmt::format("upgrade 1 {}", down_ms));
   }
 }
 
@@ -341,6 +396,11 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
                                      std::to_string(getpid())};
     if (id == layout_.gateway()) {
       argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
+    } else {
+      // Each case starts a fresh cluster: no state from the case before.
+      const std::string state_dir = options_.log_dir + "/" + name;
+      std::filesystem::remove_all(state_dir, ec);
+      argv.insert(argv.end(), {"--state-dir", state_dir});
     }
     // A faulted link "A->B": node A reaches B through the link's proxy.
     for (const auto& [link, proxy_port] : proxied_) {

@@ -29,6 +29,12 @@ grep -q '"status": "pass"' "$work/none/report.json" || fail "report.json of the 
 [ -s "$work/none/cluster/gateway.log" ] || fail "no gateway log"
 no_orphans
 
+# kill -9 and restart of the metadata leader and a shard, a mixed-version
+# replica and a rollback: the nodes' journals keep every acknowledged order.
+run "$src/examples/scenarios/cluster-versions.toml" --cases 2 --seed 5 --out "$work/versions"
+[ "$code" = 0 ] || { cat "$work/out.txt"; fail "cluster-versions with defect none exited $code"; }
+no_orphans
+
 run "$src/examples/scenarios/okx-2023-08-14.toml" --target cluster --defect okx-2023-08-14 \
   --cases 20 --no-shrink --seed 1 --out "$work/defect"
 [ "$code" = 1 ] || { cat "$work/out.txt"; fail "the incident defect on the cluster exited $code, not 1"; }

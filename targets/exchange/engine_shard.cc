@@ -1,5 +1,10 @@
 #include "targets/exchange/engine_shard.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
 #include "targets/exchange/fault_points.h"
 
 namespace ordeal::exchange {
@@ -77,7 +82,7 @@ void EngineShard::drain() {
     resume_without_check_ = false;
     const Inbound next = std::move(inbound_.front());
     inbound_.pop_front();
-    apply(next.request);
+    apply_durably(next.request);
   }
 }
 
@@ -126,7 +131,7 @@ void EngineShard::apply(const ShardRequest& request) {
       }
     }
   }
-  if (!forwarded) env_.send(request.gateway, std::move(response));
+  if (!forwarded) emit(request.gateway, std::move(response));
 }
 
 // Holds a request until the shard's metadata reaches its version; false when
@@ -143,7 +148,7 @@ void EngineShard::unpark() {
   waiting.swap(parked_);
   for (Parked& p : waiting) {
     if (p.request.meta_version <= subscriber_.version()) {
-      apply(p.request);
+      apply_durably(p.request);
     } else {
       parked_.push_back(std::move(p));
     }
@@ -181,7 +186,7 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
     ShardRequest onward = request;
     ++onward.hops;
     onward.meta_version = subscriber_.version();  // the new owner must know this routing too
-    env_.send(config_.peers[instrument->shard], std::move(onward));
+    emit(config_.peers[instrument->shard], std::move(onward));
     forwarded = true;
     return {};
   }
@@ -190,11 +195,14 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
   }
   if (orders_.contains(request.order_id))
     return respond(request, false, "duplicate order id", nullptr);
+  if (journal_ && journal_->nearly_full())
+    return respond(request, false, "shard storage full", nullptr);
   OrderBook& book = books_[request.symbol];
   if (request.post_only && book.would_cross(request.side, request.price)) {
     return respond(request, false, "post-only order would cross", nullptr);
   }
   Order& order = orders_[request.order_id];
+  touch(request.order_id);
   order.view = OrderView{.order_id = request.order_id,
                          .client = request.client,
                          .clordid = request.clordid,
@@ -232,26 +240,28 @@ void EngineShard::rest_or_expire(Order& order, Qty open) {
   if (open <= 0 || !live(order.view)) return;
   if (order.tif == TimeInForce::gtc) {
     books_[order.view.symbol].add(order.view.order_id, order.view.side, order.view.price, open);
+    requeued_.push_back(order.view.order_id);
     return;
   }
   order.view.status = OrdStatus::cancelled;  // the rest of an IOC or market order expires
 }
 
 void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker) {
+  touch(order.view.order_id);
   order.view.filled += qty;
   order.view.status =
       order.view.filled >= order.view.qty ? OrdStatus::filled : OrdStatus::partially_filled;
-  env_.send(order.gateway, Fill{.client = order.view.client,
-                                .order_id = order.view.order_id,
-                                .clordid = order.view.clordid,
-                                .symbol = order.view.symbol,
-                                .side = order.view.side,
-                                .price = price,
-                                .qty = qty,
-                                .trade_id = trade_id,
-                                .maker = maker,
-                                .order_filled = order.view.filled,
-                                .order_qty = order.view.qty});
+  emit(order.gateway, Fill{.client = order.view.client,
+                           .order_id = order.view.order_id,
+                           .clordid = order.view.clordid,
+                           .symbol = order.view.symbol,
+                           .side = order.view.side,
+                           .price = price,
+                           .qty = qty,
+                           .trade_id = trade_id,
+                           .maker = maker,
+                           .order_filled = order.view.filled,
+                           .order_qty = order.view.qty});
 }
 
 ShardResponse EngineShard::amend(const ShardRequest& request) {
@@ -259,6 +269,7 @@ ShardResponse EngineShard::amend(const ShardRequest& request) {
   if (it == orders_.end()) return respond(request, false, std::string(kUnknownOrder), nullptr);
   Order& order = it->second;
   if (!live(order.view)) return respond(request, false, "order is final", &order);
+  touch(order.view.order_id);
   if (defects_.has(Defect::amend_lost) && request.meta_version < subscriber_.version()) {
     return respond(request, true, "", &order);  // the defect: acknowledged, never applied
   }
@@ -294,6 +305,7 @@ ShardResponse EngineShard::cancel(const ShardRequest& request) {
   if (!live(order.view)) return respond(request, false, "order is final", &order);
   books_[order.view.symbol].remove(order.view.order_id);
   order.view.status = OrdStatus::cancelled;
+  touch(order.view.order_id);
   return respond(request, true, "", &order);
 }
 
@@ -304,12 +316,109 @@ ShardResponse EngineShard::mass_cancel(const ShardRequest& request) {
     if (!request.symbol.empty() && order.view.symbol != request.symbol) continue;
     books_[order.view.symbol].remove(id);
     order.view.status = OrdStatus::cancelled;
-    env_.send(order.gateway, OrderUpdate{.order = order.view, .reason = "mass-cancel"});
+    touch(id);
+    emit(order.gateway, OrderUpdate{.order = order.view, .reason = "mass-cancel"});
     ++count;
   }
   ShardResponse response = respond(request, true, "", nullptr);
   response.cancelled_count = count;
   return response;
+}
+
+// Applies one request and, with a journal, writes what it changed before
+// anything it sends leaves: an answer is never ahead of the disk.
+void EngineShard::apply_durably(const ShardRequest& request) {
+  touched_.clear();
+  requeued_.clear();
+  apply(request);
+  if (journal_) persist();
+  touched_.clear();
+  requeued_.clear();
+}
+
+void EngineShard::emit(NodeId to, Message message) {
+  if (!journal_) {
+    env_.send(to, std::move(message));
+    return;
+  }
+  outbox_.emplace_back(to, std::move(message));
+}
+
+void EngineShard::persist() {
+  if (!touched_.empty()) {
+    ShardEntry entry{.next_trade_id = next_trade_id_};
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+    for (OrderId id : touched_) entry.orders.push_back(durable(orders_.at(id)));
+    if (const std::string e = journal_->append(entry, [this] { return snapshot(); }); !e.empty()) {
+      // A shard that cannot keep what it did must not say it did it: stop,
+      // as a database stops on a failed fsync, and let the restart recover.
+      fmt::print(stderr, "engine shard {}: journal write failed, stopping: {}\n", config_.shard, e);
+      std::_Exit(75);
+    }
+  }
+  std::vector<std::pair<NodeId, Message>> out;
+  out.swap(outbox_);
+  for (auto& [to, message] : out) env_.send(to, std::move(message));
+}
+
+DurableOrder EngineShard::durable(const Order& order) const {
+  DurableOrder d{
+      .view = order.view, .tif = order.tif, .post_only = order.post_only, .gateway = order.gateway};
+  if (const OrderBook* b = book(order.view.symbol)) {
+    d.resting_qty = b->open_qty(order.view.order_id).value_or(0);
+  }
+  d.requeued =
+      std::find(requeued_.begin(), requeued_.end(), order.view.order_id) != requeued_.end();
+  return d;
+}
+
+// Every order; resting ones last, in book order, so that adding them back in
+// this order restores each level's time priority.
+ShardEntry EngineShard::snapshot() const {
+  ShardEntry entry{.next_trade_id = next_trade_id_};
+  for (const auto& [id, order] : orders_) {
+    const OrderBook* b = book(order.view.symbol);
+    if (b == nullptr || !b->open_qty(id)) entry.orders.push_back(durable(order));
+  }
+  for (const auto& [symbol, b] : books_) {
+    for (Side side : {Side::buy, Side::sell}) {
+      for (OrderId id : b.queue(side)) {
+        DurableOrder d = durable(orders_.at(id));
+        d.requeued = true;
+        entry.orders.push_back(std::move(d));
+      }
+    }
+  }
+  return entry;
+}
+
+void EngineShard::restore(const ShardEntry& entry) {
+  next_trade_id_ = std::max(next_trade_id_, entry.next_trade_id);
+  for (const DurableOrder& d : entry.orders) {
+    Order& order = orders_[d.view.order_id];
+    order = Order{.view = d.view, .tif = d.tif, .post_only = d.post_only, .gateway = d.gateway};
+    OrderBook& b = books_[d.view.symbol];
+    const OrderId id = d.view.order_id;
+    if (d.resting_qty <= 0) {
+      b.remove(id);
+    } else if (d.requeued || !b.open_qty(id)) {
+      b.remove(id);
+      b.add(id, d.view.side, d.view.price, d.resting_qty);
+    } else {
+      b.reduce(id, d.resting_qty);
+    }
+  }
+}
+
+Recovery EngineShard::attach_journal(const std::string& path, const JournalLimits& limits) {
+  if (defects_.has(Defect::restart_loses_orders)) {
+    return {.note = "defect restart-loses-orders: the shard keeps no journal"};
+  }
+  auto journal = std::make_unique<ShardJournal>();
+  Recovery r = journal->open(path, limits, [this](const ShardEntry& e) { restore(e); });
+  if (r.error.empty()) journal_ = std::move(journal);
+  return r;
 }
 
 const OrderView* EngineShard::order(OrderId id) const {

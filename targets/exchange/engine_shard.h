@@ -5,17 +5,21 @@
 // shard whose own metadata is older cannot honour an order or amend under it:
 // it holds it until its metadata catches up, and rejects it explicitly if that
 // takes too long. A new order for a symbol that moved to another shard (the
-// gateway's routing is behind) is passed on to the new owner. Its books and orders are journaled:
-// they survive a crash. Requests queue in arrival order (bounded) and stall there under
+// gateway's routing is behind) is passed on to the new owner. Its books and orders survive a
+// crash: in the simulator the node's memory stands for its disk; a live node
+// attaches a journal (shard_journal.h) and answers nothing it has not written
+// there first. Requests queue in arrival order (bounded) and stall there under
 // engine.apply.delay, so a stall never reorders them.
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
+#include "targets/exchange/shard_journal.h"
 
 namespace ordeal::exchange {
 
@@ -38,6 +42,10 @@ class EngineShard final : public Node {
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
   void on_crash() override;
+
+  // Live nodes: keeps the shard's state in the journal at `path`, first
+  // rebuilding it from what is there. Call before the node starts.
+  Recovery attach_journal(const std::string& path, const JournalLimits& limits);
 
   // What the shard knows of an order; null when nothing. For tests and reads.
   const OrderView* order(OrderId id) const;
@@ -65,7 +73,14 @@ class EngineShard final : public Node {
   };
 
   void drain();
+  void apply_durably(const ShardRequest& request);
   void apply(const ShardRequest& request);
+  void emit(NodeId to, Message message);
+  void touch(OrderId id) { touched_.push_back(id); }
+  void persist();
+  DurableOrder durable(const Order& order) const;
+  ShardEntry snapshot() const;
+  void restore(const ShardEntry& entry);
   bool park(const ShardRequest& request);
   void unpark();
   void expire_parked();
@@ -90,6 +105,12 @@ class EngineShard final : public Node {
   bool stalled_ = false;
   bool resume_without_check_ = false;
   uint64_t next_trade_id_ = 1;
+  // With a journal: the orders one request changed, and what it would send,
+  // held until the change is on disk.
+  std::unique_ptr<ShardJournal> journal_;
+  std::vector<OrderId> touched_;
+  std::vector<OrderId> requeued_;
+  std::vector<std::pair<NodeId, Message>> outbox_;
 };
 
 }  // namespace ordeal::exchange

@@ -1,6 +1,9 @@
 #include "targets/exchange/metadata_replica.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 #include "targets/exchange/fault_points.h"
 
@@ -57,6 +60,26 @@ MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
   });
 }
 
+Recovery MetadataReplica::attach_journal(const std::string& path, const JournalLimits& limits) {
+  auto journal = std::make_unique<ReplicaJournal>();
+  uint8_t schema = next_schema_;
+  Recovery r = journal->open(path, limits, state_, schema);
+  if (!r.error.empty()) return r;
+  previous_state_ = state_;
+  next_schema_ = schema;
+  journal_ = std::move(journal);
+  return r;
+}
+
+void MetadataReplica::upgrade_on_restart(uint8_t schema) {
+  next_schema_ = schema;
+  if (!journal_) return;
+  if (std::string e = journal_->schema(schema, state_); !e.empty()) {
+    fmt::print(stderr, "metadata replica: journal write failed, stopping: {}\n", e);
+    std::_Exit(75);
+  }
+}
+
 void MetadataReplica::on_start() {
   schema_ = next_schema_;
   env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
@@ -109,7 +132,18 @@ void MetadataReplica::on_update(NodeId from, const MetaUpdateRequest& request) {
   env_.send(from, std::move(result));
 }
 
+// A replica that cannot keep its log must not acknowledge: it stops, as a
+// database stops on a failed fsync, and the restart recovers what was kept.
 void MetadataReplica::commit(const Instrument& record) {
+  if (journal_) {
+    MetadataState after = state_;
+    after.version += 1;
+    after.put(record);
+    if (std::string e = journal_->commit(record, after.version, after); !e.empty()) {
+      fmt::print(stderr, "metadata replica: journal write failed, stopping: {}\n", e);
+      std::_Exit(75);
+    }
+  }
   previous_state_ = state_;
   state_.version += 1;
   state_.put(record);

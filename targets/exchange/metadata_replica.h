@@ -6,13 +6,16 @@
 // leader through a MetaSubscriber and republish to their own subscribers.
 // Every replica sends heartbeats with its version and serves snapshots for
 // resyncs. A rolling upgrade restarts replicas one at a time with schema 2;
-// an upgraded leader migrates its records, as new versions.
+// an upgraded leader migrates its records, as new versions. A live replica
+// keeps its log and schema in a journal (replica_journal.h); in the
+// simulator its memory stands for its disk.
 #pragma once
 
 #include <memory>
 #include <vector>
 
 #include "targets/exchange/meta_subscriber.h"
+#include "targets/exchange/replica_journal.h"
 
 namespace ordeal::exchange {
 
@@ -32,8 +35,12 @@ class MetadataReplica final : public Node {
   void on_start() override;
   void on_crash() override;
 
+  // Live nodes: keeps the log and schema in the journal at `path`, first
+  // restoring them from what is there. Call before the node starts.
+  Recovery attach_journal(const std::string& path, const JournalLimits& limits);
+
   // The schema this replica runs with after its next restart.
-  void upgrade_on_restart(uint8_t schema) { next_schema_ = schema; }
+  void upgrade_on_restart(uint8_t schema);
   uint8_t schema() const { return schema_; }
   uint64_t follower_resyncs() const { return follower_.resyncs(); }
   bool leader() const { return self_ == config_.replicas.front(); }
@@ -56,6 +63,7 @@ class MetadataReplica final : public Node {
   std::vector<NodeId> subscribers_;
   uint8_t schema_ = kSchemaV1;
   uint8_t next_schema_ = kSchemaV1;
+  std::unique_ptr<ReplicaJournal> journal_;
 };
 
 }  // namespace ordeal::exchange

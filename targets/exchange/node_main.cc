@@ -43,6 +43,7 @@ struct Options {
   uint64_t seed = 1;
   std::string defect = "none";
   int parent_pid = 0;
+  std::string state_dir;           // empty: the node keeps its state in memory only
   std::vector<std::string> peers;  // "engine-1=127.0.0.1:4567": reach that node there instead
   ordeal::fix::FixPortConfig fix;  // port 0: no FIX port
 };
@@ -52,6 +53,20 @@ LiveAddress data_address(const Options& o, NodeId id) {
 }
 LiveAddress control_address(const Options& o, NodeId id) {
   return {o.host, static_cast<uint16_t>(o.base_port + 2 * id + 1)};
+}
+
+// Says what the node found of its state on disk; false when it cannot start.
+bool report_recovery(const std::string& name, const Recovery& recovery, const std::string& dir) {
+  if (!recovery.error.empty()) {
+    fmt::print(stderr, "exchange-node {}: cannot restore its state: {}\n", name, recovery.error);
+    return false;
+  }
+  if (!recovery.note.empty()) fmt::print(stderr, "exchange-node {}: {}\n", name, recovery.note);
+  if (recovery.records > 0) {
+    fmt::print(stderr, "exchange-node {}: restored {} journal records from {}\n", name,
+               recovery.records, dir);
+  }
+  return true;
 }
 
 int serve(const Options& o, const DefectSet& defects) {
@@ -76,13 +91,16 @@ int serve(const Options& o, const DefectSet& defects) {
   // What the node says about its state when it stops: an engine, its resting
   // orders (what a client's clean-up should have cancelled).
   std::function<std::string()> state_at_stop = [] { return std::string(); };
+  Recovery recovery;
   if (o.role == "meta") {
     auto replica = make_replica(o.layout, o.index, net.env(o.layout.replica(o.index)), defects,
                                 default_metadata(o.layout.shards));
+    if (!o.state_dir.empty()) recovery = replica->attach_journal(o.state_dir + "/meta.log", {});
     handle = {.id = replica->id(), .ready = [] { return true; }, .replica = replica.get()};
     node = std::move(replica);
   } else if (o.role == "engine") {
     auto shard = make_shard(o.layout, o.index, net.env(o.layout.shard(o.index)), defects);
+    if (!o.state_dir.empty()) recovery = shard->attach_journal(o.state_dir + "/shard.log", {});
     handle = {.id = shard->id(), .ready = [s = shard.get()] { return s->metadata().fresh(); }};
     state_at_stop = [s = shard.get()] {
       return fmt::format(", {} resting orders", s->resting_orders());
@@ -94,6 +112,7 @@ int serve(const Options& o, const DefectSet& defects) {
     node = std::move(gateway);
   }
   handle.name = o.layout.name(handle.id);
+  if (!report_recovery(handle.name, recovery, o.state_dir)) return 3;
   net.attach(handle.id, *node);
   // The gateway's FIX clients reach it through a port node in this process.
   std::unique_ptr<ordeal::fix::FixGatewayPort> fix_port;
@@ -144,6 +163,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1024, 65535));
   app.add_option("--fix-sender", o.fix.sender, "gateway: its FIX CompID");
   app.add_option("--fix-target", o.fix.target, "gateway: the FIX client's CompID");
+  app.add_option("--state-dir", o.state_dir,
+                 "meta and engine: keep the node's state in a journal in this folder, and "
+                 "restore it from there at start");
   app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
   app.add_option("--peer", o.peers,
                  "NODE=HOST:PORT: reach that node at another address (a fault proxy)")

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "framework/base/assert.h"
+#include "targets/exchange/shard_journal.h"
 
 namespace ordeal::exchange::wire {
 namespace {
@@ -74,6 +75,16 @@ void fields(A& a, MetadataState& m) {
 template <typename A>
 void fields(A& a, MetaSnapshot& m) {
   a(m.state, m.checksum);
+}
+
+// An engine shard's journal entries (shard_journal.h) use the same encoding.
+template <typename A>
+void fields(A& a, DurableOrder& m) {
+  a(m.view, m.tif, m.post_only, m.gateway, m.resting_qty, m.requeued);
+}
+template <typename A>
+void fields(A& a, ShardEntry& m) {
+  a(m.next_trade_id, m.orders);
 }
 
 template <typename T>
@@ -225,6 +236,28 @@ uint32_t checksum(std::string_view bytes) {
   crc.process_bytes(bytes.data(), bytes.size());
   return crc.checksum();
 }
+
+}  // namespace ordeal::exchange::wire
+
+namespace ordeal::exchange {
+
+std::string encode_shard_entry(const ShardEntry& entry) {
+  std::string out;
+  wire::Writer writer(out);
+  writer(const_cast<ShardEntry&>(entry));
+  return out;
+}
+
+bool decode_shard_entry(std::string_view bytes, ShardEntry& entry) {
+  wire::Reader reader(bytes);
+  entry = ShardEntry{};
+  reader(entry);
+  return !reader.failed() && reader.at_end();
+}
+
+}  // namespace ordeal::exchange
+
+namespace ordeal::exchange::wire {
 
 uint32_t body_length(const char* prefix) {
   uint32_t n = 0;
