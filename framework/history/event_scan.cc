@@ -15,9 +15,9 @@ using exchange::kTradingStatuses;
 // past it, or fails and leaves the line to the JSON parser.
 class Cursor {
  public:
-  explicit Cursor(std::string_view line) : p_(line.data()), end_(line.data() + line.size()) {}
+  Cursor(const char* line, const char* text_end) : p_(line), end_(text_end) {}
 
-  bool at_end() const { return p_ == end_; }
+  const char* position() const { return p_; }
 
   bool literal(std::string_view bytes) {
     if (static_cast<size_t>(end_ - p_) < bytes.size()) return false;
@@ -219,13 +219,14 @@ bool scan_body(Cursor& c, ScannedLine& s) {
 
 }  // namespace
 
-bool scan_event_line(std::string_view line, ScannedLine& out) {
+const char* scan_event_line(const char* line, const char* text_end, ScannedLine& out) {
   out.event = Event{};
   out.order = {};
   out.shared = {};
   out.record.reset();
-  Cursor c(line);
-  return scan_header(c, out.event) && scan_body(c, out) && c.literal("}") && c.at_end();
+  Cursor c(line, text_end);
+  const bool matched = scan_header(c, out.event) && scan_body(c, out) && c.literal("}\n");
+  return matched ? c.position() : nullptr;
 }
 
 Event ScannedLine::resolve(History& history) const {

@@ -7,8 +7,9 @@
 // as simdjson would.
 //
 //   ScannedLine scanned;
-//   if (scan_event_line(line, scanned)) {       // no side effects until here
+//   if (const char* next = scan_event_line(line, text_end, scanned)) {  // no side effects
 //     history.append(scanned.resolve(history));
+//     line = next;
 //   }
 #pragma once
 
@@ -33,7 +34,10 @@ struct ScannedLine {
   Event resolve(History& history) const;
 };
 
-// Whether `line` (without its newline) is exactly in ordeal's own layout.
-bool scan_event_line(std::string_view line, ScannedLine& out);
+// Whether the line at `line` (text that ends before `text_end`) is exactly
+// in ordeal's own layout, newline included: where the next line starts, or
+// null. It finds the end of the line itself: no value of the layout can
+// hold a newline, so a scan never runs past it.
+const char* scan_event_line(const char* line, const char* text_end, ScannedLine& out);
 
 }  // namespace ordeal

@@ -123,18 +123,18 @@ bool JsonlReader::parse_block(size_t size) {
 size_t JsonlReader::scan_lines(size_t from, size_t size) {
   const char* text = buffer_.data();
   while (from < size) {
-    const char* line = text + from;
-    const size_t end = static_cast<const char*>(std::memchr(line, '\n', size - from)) - text;
-    if (end > from) {  // an empty line holds no event
-      if (!scan_event_line({line, end - from}, scanned_)) return from;
-      if (scanned_.event.time_us < last_time_us_) return from;
+    if (text[from] != '\n') {  // an empty line holds no event
+      const char* next = scan_event_line(text + from, text + size, scanned_);
+      if (next == nullptr || scanned_.event.time_us < last_time_us_) return from;
       const Event event = scanned_.resolve(load_.history);
       last_time_us_ = event.time_us;
       load_.history.append(event);
       ++load_.scanned_lines;
+      from = static_cast<size_t>(next - text);
+    } else {
+      ++from;
     }
     ++lines_done_;
-    from = end + 1;
   }
   return size;
 }
@@ -144,10 +144,8 @@ size_t JsonlReader::scan_lines(size_t from, size_t size) {
 size_t JsonlReader::refused_run_end(size_t from, size_t size) {
   const char* text = buffer_.data();
   for (size_t lines = 0; from < size && lines < kJsonRunLinesMax; ++lines) {
-    const char* line = text + from;
-    const size_t end = static_cast<const char*>(std::memchr(line, '\n', size - from)) - text;
-    if (lines > 0 && end > from && scan_event_line({line, end - from}, scanned_)) break;
-    from = end + 1;
+    if (lines > 0 && scan_event_line(text + from, text + size, scanned_) != nullptr) break;
+    from = static_cast<const char*>(std::memchr(text + from, '\n', size - from)) - text + 1;
   }
   return from;
 }
