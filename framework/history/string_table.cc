@@ -33,7 +33,12 @@ Sym StringTable::intern(std::string_view text) {
   const uint64_t hash_full = hash_of(text);
   const auto hash = static_cast<uint32_t>(hash_full);
   Slot& recent = recent_[(hash_full >> 32) % kRecentSlots];
-  if (recent.sym != 0 && recent.hash == hash && texts_[recent.sym] == text) return recent.sym;
+  // Only a hint, checked against the text: a table moved from keeps its
+  // recent slots but not its strings.
+  if (recent.hash == hash && recent.sym != 0 && recent.sym < texts_.size() &&
+      texts_[recent.sym] == text) {
+    return recent.sym;
+  }
   const Sym sym = intern_new(text, hash);
   recent = Slot{sym, hash};
   return sym;
