@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   const auto start = Clock::now();
   const ordeal::HistoryLoad loaded = ordeal::read_history_jsonl(path);
   const auto read_done = Clock::now();
+  const double read_cpu_s = cpu_s() - cpu_before_s;
   if (!loaded) {
     fmt::print(stderr, "{}\n", loaded.error);
     return 2;
@@ -107,10 +108,14 @@ int main(int argc, char** argv) {
   const double bytes_per_event =
       static_cast<double>(peak_rss_kb() - rss_before_kb) * 1024 / static_cast<double>(written);
   fmt::print(
-      "events {}  read {:.2f} s  read+check {:.2f} s ({:.2f} s CPU)  {:.2f} M events/s "
-      "({:.2f} M per CPU second)  violations {}  peak memory {:.0f} bytes/event\n",
-      written, read_s, total_s, check_cpu_s, static_cast<double>(written) / total_s / 1e6,
-      static_cast<double>(written) / check_cpu_s / 1e6, violations.size(), bytes_per_event);
+      "events {}  read {:.2f} s ({:.2f} s CPU)  read+check {:.2f} s ({:.2f} s CPU)  {:.2f} M "
+      "events/s "
+      "({:.2f} M per CPU second)  violations {}  peak memory {:.0f} bytes/event  "
+      "lines scanned {:.1f}%\n",
+      written, read_s, read_cpu_s, total_s, check_cpu_s,
+      static_cast<double>(written) / total_s / 1e6,
+      static_cast<double>(written) / check_cpu_s / 1e6, violations.size(), bytes_per_event,
+      100.0 * static_cast<double>(loaded.scanned_lines) / static_cast<double>(written));
   if (argc <= 2) std::remove(path.c_str());
   return violations.empty() ? 0 : 1;
 }

@@ -8,6 +8,7 @@
 //   if (!loaded) std::cerr << loaded.error;   // names the file, line and field
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <variant>
@@ -24,12 +25,18 @@ bool write_history_jsonl(const History& history, const std::string& path, std::s
 
 struct HistoryLoad {
   History history;
-  std::string error;  // empty when the file was read completely
+  std::string error;         // empty when the file was read completely
+  size_t scanned_lines = 0;  // lines read by the layout scanner; simdjson read the others
   explicit operator bool() const { return error.empty(); }
 };
 
+// How lines are read: those in the exact layout ordeal writes by a scanner
+// of that layout, any other through simdjson (the default); or every line
+// through simdjson, to compare the two.
+enum class LineScan : uint8_t { layout_first, json_only };
+
 // Reads a whole file. On bad input, `error` names the file, line and field,
 // and `history` holds every event before the bad line.
-HistoryLoad read_history_jsonl(const std::string& path);
+HistoryLoad read_history_jsonl(const std::string& path, LineScan scan = LineScan::layout_first);
 
 }  // namespace ordeal

@@ -1,14 +1,17 @@
-// read_history_jsonl: streams a history file through simdjson in blocks of
-// whole lines, so that memory holds the events, not the text.
+// read_history_jsonl: streams a history file in blocks of whole lines, so
+// that memory holds the events, not the text.
 //
-// Each block goes first through the fast path: one simdjson document stream
-// over the whole block (iterate_many), one event per document. It checks
-// that every document is exactly one line and commits an event only then.
-// Anything unusual (a JSON error, a bad field, two objects on a line, an
-// object over several lines, time going backwards) stops it at the start of
-// that line, and the slow path parses the rest of the block line by line:
-// it is the one that names the file, line and field of an error. The fast
-// path never accepts a line that the slow path would reject.
+// Each line in the exact layout ordeal writes goes through the layout
+// scanner (event_scan.h) straight into an event. From a line the scanner
+// refuses, the run of refused lines after it (a bounded number) goes to
+// simdjson, first through the fast path: one document stream over the run
+// (iterate_many), one event per document. It checks that every document is
+// exactly one line and commits an event only then. Anything unusual (a JSON
+// error, a bad field, two objects on a line, an object over several lines,
+// time going backwards) stops it at the start of that line, and the slow
+// path parses the rest of the run line by line: it is the one that names the
+// file, line and field of an error. Neither the scanner nor the fast path
+// ever accepts a line that the slow path would reject.
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "framework/history/event_fields.h"
+#include "framework/history/event_scan.h"
 #include "framework/history/history_jsonl.h"
 
 namespace ordeal {
@@ -31,18 +35,27 @@ constexpr size_t kBlockBytes = size_t{1} << 20;
 // document cut at a batch's end); lines carried over make a block a little
 // larger than kBlockBytes.
 constexpr size_t kBatchBytes = 2 * kBlockBytes;
+// A line the scanner refuses takes at most this many refused lines after it
+// to simdjson: enough that a file written by another tool goes through
+// simdjson in runs, few enough that one odd line in ordeal's own file costs
+// little.
+constexpr size_t kJsonRunLinesMax = 1024;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 class JsonlReader {
  public:
-  JsonlReader(const std::string& path, FILE* file, HistoryLoad& load)
-      : path_(path), file_(file), load_(load) {}
+  JsonlReader(const std::string& path, FILE* file, HistoryLoad& load, LineScan scan)
+      : path_(path), file_(file), load_(load), scan_(scan) {}
 
   void read_all();
 
  private:
   size_t next_block();
+  bool parse_block(size_t size);
+  size_t scan_lines(size_t from, size_t size);
+  size_t refused_run_end(size_t from, size_t size);
+  bool parse_json(size_t from, size_t size);
   size_t parse_fast(const char* text, size_t size);
   bool parse_slow(const char* text, size_t size, size_t from);
   std::optional<FieldError> parse_line(const char* line, size_t size, size_t capacity,
@@ -55,6 +68,8 @@ class JsonlReader {
   const std::string& path_;
   FILE* file_;
   HistoryLoad& load_;
+  LineScan scan_;
+  ScannedLine scanned_;
   simdjson::ondemand::parser parser_;
   std::vector<char> buffer_;  // a block of text, then simdjson's padding
   size_t text_size_ = 0;      // bytes of text in the buffer
@@ -67,9 +82,7 @@ class JsonlReader {
 void JsonlReader::read_all() {
   while (!end_of_file_) {
     const size_t complete = next_block();
-    const char* text = buffer_.data();
-    const size_t fast = parse_fast(text, complete);
-    if (fast < complete && !parse_slow(text, complete, fast)) return;
+    if (!parse_block(complete)) return;
     kept_ = text_size_ - complete;
     std::memmove(buffer_.data(), buffer_.data() + complete, kept_);
   }
@@ -88,6 +101,60 @@ size_t JsonlReader::next_block() {
   text_size_ = size;
   const void* last = memrchr(buffer_.data(), '\n', size);
   return last == nullptr ? 0 : static_cast<const char*>(last) - buffer_.data() + 1;
+}
+
+// Parses buffer_[0, size) (whole lines); false on an error, with
+// load_.error set.
+bool JsonlReader::parse_block(size_t size) {
+  size_t from = 0;
+  while (from < size) {  // each round takes at least one line
+    if (scan_ == LineScan::layout_first) from = scan_lines(from, size);
+    if (from == size) break;
+    const size_t run_end = scan_ == LineScan::json_only ? size : refused_run_end(from, size);
+    if (!parse_json(from, run_end)) return false;
+    from = run_end;
+  }
+  return true;
+}
+
+// The scanner over the lines from `from`: returns the start of the first
+// line it refuses, or `size`. A line whose time goes backwards is refused
+// too, so that simdjson's slow path reports it.
+size_t JsonlReader::scan_lines(size_t from, size_t size) {
+  const char* text = buffer_.data();
+  while (from < size) {
+    if (text[from] != '\n') {  // an empty line holds no event
+      const char* next = scan_event_line(text + from, text + size, scanned_);
+      if (next == nullptr || scanned_.event.time_us < last_time_us_) return from;
+      const Event event = scanned_.resolve(load_.history);
+      last_time_us_ = event.time_us;
+      load_.history.append(event);
+      ++load_.scanned_lines;
+      from = static_cast<size_t>(next - text);
+    } else {
+      ++from;
+    }
+    ++lines_done_;
+  }
+  return size;
+}
+
+// Where the run of refused lines that starts at `from` ends: at the next
+// line the scanner takes, after kJsonRunLinesMax lines, or at `size`.
+size_t JsonlReader::refused_run_end(size_t from, size_t size) {
+  const char* text = buffer_.data();
+  for (size_t lines = 0; from < size && lines < kJsonRunLinesMax; ++lines) {
+    if (lines > 0 && scan_event_line(text + from, text + size, scanned_) != nullptr) break;
+    from = static_cast<const char*>(std::memchr(text + from, '\n', size - from)) - text + 1;
+  }
+  return from;
+}
+
+// simdjson over buffer_[from, size) (whole lines): the fast path, then the
+// slow one from where it stopped.
+bool JsonlReader::parse_json(size_t from, size_t size) {
+  const size_t fast = from + parse_fast(buffer_.data() + from, size - from);
+  return fast == size || parse_slow(buffer_.data(), size, fast);
 }
 
 // Counts the blank lines before the first document at `start`.
@@ -212,7 +279,7 @@ bool JsonlReader::parse_slow(const char* text, size_t size, size_t from) {
 
 }  // namespace
 
-HistoryLoad read_history_jsonl(const std::string& path) {
+HistoryLoad read_history_jsonl(const std::string& path, LineScan scan) {
   HistoryLoad load;
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "r"), &std::fclose);
   if (!file) {
@@ -228,7 +295,7 @@ HistoryLoad read_history_jsonl(const std::string& path) {
     if (bytes > 0) load.history.reserve(static_cast<size_t>(bytes) / 40 + 16);
     std::rewind(file.get());
   }
-  JsonlReader(path, file.get(), load).read_all();
+  JsonlReader(path, file.get(), load, scan).read_all();
   return load;
 }
 

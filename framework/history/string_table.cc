@@ -30,7 +30,22 @@ StringTable& StringTable::operator=(const StringTable& other) {
 
 Sym StringTable::intern(std::string_view text) {
   if (text.empty()) return 0;
-  const auto hash = static_cast<uint32_t>(hash_of(text));
+  const uint64_t hash_full = hash_of(text);
+  const auto hash = static_cast<uint32_t>(hash_full);
+  Slot& recent = recent_[(hash_full >> 32) % kRecentSlots];
+  // Only a hint, checked against the text: a table moved from keeps its
+  // recent slots but not its strings.
+  if (recent.hash == hash && recent.sym != 0 && recent.sym < texts_.size() &&
+      texts_[recent.sym] == text) {
+    return recent.sym;
+  }
+  const Sym sym = intern_new(text, hash);
+  recent = Slot{sym, hash};
+  return sym;
+}
+
+// The large table: the string's Sym, found or added.
+Sym StringTable::intern_new(std::string_view text, uint32_t hash) {
   const size_t mask = slots_.size() - 1;
   // Linear probing ends at an empty slot: the table is never full.
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
