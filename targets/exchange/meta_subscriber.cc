@@ -1,5 +1,7 @@
 #include "targets/exchange/meta_subscriber.h"
 
+#include <algorithm>
+
 #include "targets/exchange/fault_points.h"
 
 namespace ordeal::exchange {
@@ -11,8 +13,9 @@ MetaSubscriber::MetaSubscriber(Env& env, SubscriberConfig config, const DefectSe
 
 void MetaSubscriber::start() {
   last_heard_us_ = env_.now_us();
+  check_origin_us_ = env_.now_us();
+  check_at_us_ = -1;  // timers died with the process, if it ran before
   subscribe();
-  env_.set_timer(config_.check_interval_us, kTimerBase);
 }
 
 void MetaSubscriber::lose_state() {
@@ -26,6 +29,7 @@ void MetaSubscriber::subscribe() {
   awaiting_snapshot_ = true;
   subscribed_at_us_ = env_.now_us();
   env_.send(replica(), MetaSubscribe{});
+  arm_check();
 }
 
 // Our copy is known to be stale: stop serving from it until a snapshot comes.
@@ -102,10 +106,29 @@ void MetaSubscriber::on_heartbeat(const MetaHeartbeat& heartbeat) {
 }
 
 bool MetaSubscriber::on_timer(uint64_t timer_id) {
-  if (timer_id != kTimerBase) return false;
+  if (timer_id < kTimerBase) return false;
+  if (timer_id != check_timer_id_) return true;  // superseded by an earlier one
+  check_at_us_ = -1;
   check();
-  env_.set_timer(config_.check_interval_us, kTimerBase);
+  arm_check();
   return true;
+}
+
+void MetaSubscriber::arm_check() {
+  // check() acts once now - last_heard_us_ > heartbeat_timeout_us, or while
+  // awaiting a snapshot once now - subscribed_at_us_ > resync_retry_us.
+  int64_t due_us = last_heard_us_ + config_.heartbeat_timeout_us + 1;
+  if (awaiting_snapshot_) {
+    due_us = std::min(due_us, subscribed_at_us_ + config_.resync_retry_us + 1);
+  }
+  const int64_t now_us = env_.now_us();
+  due_us = std::max(due_us, now_us + 1);
+  const int64_t interval_us = config_.check_interval_us;
+  const int64_t ticks = (due_us - check_origin_us_ + interval_us - 1) / interval_us;
+  const int64_t tick_us = check_origin_us_ + ticks * interval_us;
+  if (check_at_us_ >= 0 && check_at_us_ <= tick_us) return;
+  check_at_us_ = tick_us;
+  env_.set_timer(tick_us - now_us, ++check_timer_id_);
 }
 
 void MetaSubscriber::check() {

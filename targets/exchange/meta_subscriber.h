@@ -7,6 +7,13 @@
 // the next replica when needed. While it knows its copy is stale it reports
 // `synced() == false`, and its owner fails closed; the same once no replica
 // has confirmed the copy for a lease (`fresh() == false`).
+//
+// Its checks (silent replica, unanswered subscribe) sit on a grid of
+// check_interval_us from start(), but the timer is set only for the first
+// grid tick at which a check can act, not for every tick: an idle node then
+// costs its heartbeats and nothing else. Since the conditions only become
+// due as time passes or when it subscribes, a check runs at exactly the
+// ticks where checking every interval would have acted.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +68,9 @@ class MetaSubscriber {
   void on_snapshot(const MetaSnapshot& snapshot);
   void on_heartbeat(const MetaHeartbeat& heartbeat);
   void check();
+  // Sets the timer for the first grid tick at which check() can act, unless
+  // one is set for that tick or earlier.
+  void arm_check();
 
   Env& env_;
   SubscriberConfig config_;
@@ -74,6 +84,9 @@ class MetaSubscriber {
   int64_t last_heard_us_ = 0;  // for failover; reset when failing over
   int64_t vouched_us_ = 0;     // when a replica last confirmed the copy is current
   int64_t subscribed_at_us_ = 0;
+  int64_t check_origin_us_ = 0;  // the grid of checks starts here
+  int64_t check_at_us_ = -1;     // when the live check timer fires; -1: none
+  uint64_t check_timer_id_ = kTimerBase;
   uint64_t resyncs_ = 0;
 };
 

@@ -40,12 +40,10 @@ class SimNetwork::NodeEnv final : public Env {
   }
   void set_timer(int64_t delay_us, uint64_t timer_id) override {
     ORDEAL_ASSERT(delay_us >= 0);
-    net_.push(Event{.time_us = net_.now_us_ + delay_us,
-                    .kind = EventKind::timer,
-                    .from = self_,
-                    .to = self_,
-                    .epoch = net_.slots_[self_].epoch,
-                    .timer_id = timer_id});
+    Event& event = net_.push(net_.now_us_ + delay_us, EventKind::timer, self_);
+    event.from = self_;
+    event.epoch = net_.slots_[self_].epoch;
+    event.timer_id = timer_id;
   }
   Rng& rng() override { return rng_; }
   void crash_self(int64_t down_us) override { net_.crash(self_, down_us); }
@@ -56,12 +54,10 @@ class SimNetwork::NodeEnv final : public Env {
     if (!net_.slots_[self_].up) return;  // a dead process sends nothing
     if (!net_.slots_[to].up) return;     // and nobody listens at a dead one
     const int64_t delay = net_.link_delay(self_, to, extra_delay_us, ordered);
-    net_.push(Event{.time_us = net_.now_us_ + delay,
-                    .kind = EventKind::message,
-                    .from = self_,
-                    .to = to,
-                    .epoch = net_.slots_[to].epoch,
-                    .message = std::move(message)});
+    Event& event = net_.push(net_.now_us_ + delay, EventKind::message, to);
+    event.from = self_;
+    event.epoch = net_.slots_[to].epoch;
+    event.message = std::move(message);
   }
 
   SimNetwork& net_;
@@ -105,19 +101,27 @@ void SimNetwork::start() {
   }
 }
 
-void SimNetwork::push(Event event) {
-  event.seq = seq_++;
+// Returns the event's place in the pool for the caller to fill in. A
+// reused place keeps its old message until then: assigning a message over
+// one of the same kind reuses its strings' buffers.
+SimNetwork::Event& SimNetwork::push(int64_t time_us, EventKind kind, NodeId to) {
   uint32_t slot;
   if (free_slots_.empty()) {
+    ORDEAL_ASSERT(pool_.size() < kEventsMax, "more than {} events pending", kEventsMax);
     slot = static_cast<uint32_t>(pool_.size());
-    pool_.push_back(std::move(event));
+    pool_.emplace_back();
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    pool_[slot] = std::move(event);
   }
-  queue_.push_back(Key{pool_[slot].time_us, pool_[slot].seq, slot});
+  Event& event = pool_[slot];
+  event.time_us = time_us;
+  event.seq = seq_++;
+  event.kind = kind;
+  event.to = to;
+  queue_.push_back(Key{time_us, event.seq, slot});
   std::push_heap(queue_.begin(), queue_.end(), [](auto& a, auto& b) { return later(a, b); });
+  return event;
 }
 
 int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered) {
@@ -145,18 +149,22 @@ bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
     std::pop_heap(queue_.begin(), queue_.end(), [](auto& a, auto& b) { return later(a, b); });
     const uint32_t slot = queue_.back().slot;
     queue_.pop_back();
-    Event event = std::move(pool_[slot]);
-    free_slots_.push_back(slot);
+    // Delivered in place: the pool is a deque, so events pushed meanwhile do
+    // not move it; its place is reused only after delivery.
+    Event& event = pool_[slot];
     now_us_ = event.time_us;
     ++events_run_;
     deliver(event);
+    free_slots_.push_back(slot);
   }
   return false;
 }
 
 void SimNetwork::deliver(Event& event) {
   if (event.kind == EventKind::action) {
-    event.action();
+    std::function<void()> action = std::move(event.action);
+    event.action = nullptr;
+    action();
     return;
   }
   Slot& slot = slots_[event.to];
@@ -181,19 +189,14 @@ void SimNetwork::crash(NodeId id, int64_t down_us) {
   slot.up = false;
   ++slot.epoch;
   if (slot.node != nullptr) slot.node->on_crash();
-  push(Event{.time_us = now_us_ + std::max<int64_t>(down_us, 0),
-             .kind = EventKind::restart,
-             .to = id,
-             .epoch = slot.epoch});
+  push(now_us_ + std::max<int64_t>(down_us, 0), EventKind::restart, id).epoch = slot.epoch;
 }
 
 bool SimNetwork::up(NodeId id) const { return slots_.at(id).up; }
 const std::string& SimNetwork::name(NodeId id) const { return slots_.at(id).name; }
 
 void SimNetwork::at(int64_t time_us, std::function<void()> action) {
-  push(Event{.time_us = std::max(time_us, now_us_),
-             .kind = EventKind::action,
-             .action = std::move(action)});
+  push(std::max(time_us, now_us_), EventKind::action, 0).action = std::move(action);
 }
 
 }  // namespace ordeal::exchange

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,6 +23,8 @@
 #include "targets/exchange/transport.h"
 
 namespace ordeal::exchange {
+
+enum class EventKind : uint8_t;
 
 struct SimNetworkConfig {
   int64_t latency_min_us = 50;
@@ -58,9 +61,10 @@ class SimNetwork {
  private:
   class NodeEnv;
   struct Event;
+  static constexpr size_t kEventsMax = 50'000'000;
   struct Slot;
 
-  void push(Event event);
+  Event& push(int64_t time_us, EventKind kind, NodeId to);
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
 
@@ -78,7 +82,7 @@ class SimNetwork {
     uint32_t slot;
   };
   std::vector<Key> queue_;
-  std::vector<Event> pool_;
+  std::deque<Event> pool_;
   std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
   std::array<int64_t, kNodesMax * kNodesMax> link_last_delivery_us_{};
