@@ -4,6 +4,7 @@
 // and sockets. Half the orders are buys and half sells at one price, so
 // every second order trades and both sides get a fill report.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include "targets/fix/fix_client.h"
 #include "targets/fix/reference_fix_gateway.h"
@@ -22,6 +23,15 @@ struct Counter final : ExchangeListener {
   }
   void on_fill(const Fill&) override { ++fills; }
 };
+
+// CPU seconds used by every thread of the process (both FIX engines, both
+// networks): on a shared machine a steadier figure than orders per second.
+double process_cpu_s() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 void BM_FixOrders(benchmark::State& state) {
   const int window = static_cast<int>(state.range(0));
@@ -49,6 +59,7 @@ void BM_FixOrders(benchmark::State& state) {
                    .price = 50'000,
                    .qty = 1});
   };
+  const double cpu_before_s = process_cpu_s();
   for (auto _ : state) {
     const uint64_t batch = 20'000, target = sent + batch;
     const int64_t batch_deadline_us = net.now_us() + kWaitUsMax;
@@ -61,6 +72,8 @@ void BM_FixOrders(benchmark::State& state) {
         send();
     }
   }
+  const double answered = static_cast<double>(counter.acks + counter.others);
+  state.counters["cpu_us_per_order"] = (process_cpu_s() - cpu_before_s) * 1e6 / answered;
   state.counters["orders_per_s"] = benchmark::Counter(
       static_cast<double>(counter.acks + counter.others), benchmark::Counter::kIsRate);
   state.counters["rejected"] = static_cast<double>(counter.others);

@@ -1,9 +1,12 @@
 // What the TCP fault proxy costs on loopback: the round-trip latency it adds
-// (p50, p99) against a direct connection, and its throughput in bytes/s.
+// (p50, p99) against a direct connection, and its throughput in bytes/s
+// with the CPU time every thread of the process spent per GB moved (client,
+// sink and proxy: on a shared machine a steadier figure than bytes/s).
 // Figures, not a test; docs/performance.md has the results.
 //
 //   build/default/bin/proxy_bench [ROUND_TRIPS] [THROUGHPUT_MIB]
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -41,20 +44,35 @@ Percentiles round_trips(uint16_t port, int count) {
   return {samples_us[samples_us.size() / 2], samples_us[samples_us.size() * 99 / 100]};
 }
 
-// Bytes per second from a client to a sink, `total_bytes` in 256 KiB writes.
-double throughput(uint16_t port, const EchoServer& sink, uint64_t total_bytes) {
+struct Throughput {
+  double bytes_per_s = 0;
+  double cpu_s_per_gb = 0;
+};
+
+double process_cpu_s() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// From a client to a sink, `total_bytes` in 256 KiB writes.
+Throughput throughput(uint16_t port, const EchoServer& sink, uint64_t total_bytes) {
   LoopbackClient client(port);
   const std::string block(256 * 1024, 't');
   const uint64_t before = sink.bytes_received();
+  const double cpu_before_s = process_cpu_s();
   const auto start = Clock::now();
   for (uint64_t sent = 0; sent < total_bytes; sent += block.size()) {
-    if (!client.send(block)) return 0;
+    if (!client.send(block)) return {};
   }
   const auto deadline = Clock::now() + std::chrono::seconds(30);
   while (sink.bytes_received() - before < total_bytes && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   const std::chrono::duration<double> took = Clock::now() - start;
-  return static_cast<double>(sink.bytes_received() - before) / took.count();
+  const auto moved = static_cast<double>(sink.bytes_received() - before);
+  return {.bytes_per_s = moved / took.count(),
+          .cpu_s_per_gb = (process_cpu_s() - cpu_before_s) / (moved / 1e9)};
 }
 
 uint16_t port_of(const std::string& address) {
@@ -95,13 +113,16 @@ int main(int argc, char** argv) {
   fmt::print("  added by the proxy (queued path)     {:8.1f} {:8.1f}\n",
              faulted.p50_us - direct.p50_us, faulted.p99_us - direct.p99_us);
 
-  const double direct_bps = throughput(sink.port(), sink, total_bytes);
-  const double proxied_bps = throughput(sink_port, sink, total_bytes);
+  const Throughput direct_flow = throughput(sink.port(), sink, total_bytes);
+  const Throughput proxied_flow = throughput(sink_port, sink, total_bytes);
   hub.add_fault("sink", {.name = "zero", .kind = FaultKind::latency, .lease_ms = 0});
-  const double faulted_bps = throughput(sink_port, sink, total_bytes);
-  fmt::print("throughput, {} MiB in 256 KiB writes (GB/s)\n", total_bytes >> 20);
-  fmt::print("  direct                               {:8.2f}\n", direct_bps / 1e9);
-  fmt::print("  through the proxy, no fault          {:8.2f}\n", proxied_bps / 1e9);
-  fmt::print("  through the proxy, 0 ms latency fault {:7.2f}\n", faulted_bps / 1e9);
+  const Throughput faulted_flow = throughput(sink_port, sink, total_bytes);
+  fmt::print("throughput, {} MiB in 256 KiB writes     GB/s  CPU s/GB\n", total_bytes >> 20);
+  auto print_flow = [](std::string_view what, const Throughput& flow) {
+    fmt::print("  {:<37}{:6.2f} {:9.2f}\n", what, flow.bytes_per_s / 1e9, flow.cpu_s_per_gb);
+  };
+  print_flow("direct", direct_flow);
+  print_flow("through the proxy, no fault", proxied_flow);
+  print_flow("through the proxy, 0 ms latency fault", faulted_flow);
   return 0;
 }

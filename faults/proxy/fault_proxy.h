@@ -54,6 +54,7 @@ struct ProxyCounters {
   uint64_t bytes_upstream = 0;       // delivered to the upstream
   uint64_t bytes_downstream = 0;     // delivered to clients
   uint64_t bytes_dropped = 0;        // swallowed by blackhole or drop
+  uint64_t bytes_spliced = 0;        // of those delivered, moved by splice(2) (no fault active)
   uint64_t faults_fired = 0;
 };
 

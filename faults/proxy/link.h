@@ -15,6 +15,7 @@
 #include "faults/proxy/asio.h"
 #include "faults/proxy/fault_proxy.h"
 #include "faults/proxy/fault_table.h"
+#include "faults/proxy/splice_pipe.h"
 
 namespace ordeal::proxy {
 
@@ -40,6 +41,7 @@ class Link : public std::enable_shared_from_this<Link> {
   ProxyCounters& counters() { return counters_; }
   const ProxyOptions& options() const { return options_; }
   const std::vector<tcp::endpoint>& upstream_endpoints() const { return upstream_; }
+  SplicePipePool& pipes() { return pipes_; }
   void forget(uint64_t connection_id);
 
  private:
@@ -58,6 +60,9 @@ class Link : public std::enable_shared_from_this<Link> {
   FaultTable table_;
   ProxyCounters counters_;
   std::map<uint64_t, std::shared_ptr<Connection>> connections_;
+  // Pipes for the straight path, lent per read: 1 MiB each if the kernel
+  // grants it (its default is 64 KiB), a few kept idle for the next read.
+  SplicePipePool pipes_{1024 * 1024, 8};
   std::map<uint64_t, std::unique_ptr<asio::steady_timer>> leases_;
   uint64_t next_connection_id_ = 1;
   bool closed_ = false;

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,8 @@ namespace ordeal::proxy {
 namespace {
 
 constexpr int kPollMs = 20;
+// A send that makes no progress this long gives up (a stuck peer).
+constexpr timeval kSendTimeout{.tv_sec = 10, .tv_usec = 0};
 constexpr size_t kConnectionsMax = 16;
 
 sockaddr_in loopback(uint16_t port) {
@@ -111,6 +114,7 @@ LoopbackClient::LoopbackClient(uint16_t port) {
     return;
   }
   set_no_delay(fd_);
+  setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &kSendTimeout, sizeof kSendTimeout);
 }
 
 LoopbackClient::~LoopbackClient() {

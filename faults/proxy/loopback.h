@@ -58,6 +58,7 @@ class LoopbackClient {
   LoopbackClient& operator=(const LoopbackClient&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  // False when the connection broke or took nothing for 10 s.
   bool send(std::string_view bytes);
   // Up to `bytes` bytes, waiting at most `timeout`; fewer if time runs out
   // or the stream ends.

@@ -181,6 +181,7 @@ json to_json(const ProxyState& state) {
             {"bytes_upstream", c.bytes_upstream},
             {"bytes_downstream", c.bytes_downstream},
             {"bytes_dropped", c.bytes_dropped},
+            {"bytes_spliced", c.bytes_spliced},
             {"faults_fired", c.faults_fired}}},
           {"faults", faults}};
 }

@@ -54,35 +54,101 @@ bool Pump::queue_full() const {
   return queued_bytes_ >= kQueueBytesMax || queue_.size() >= kQueueItemsMax;
 }
 
+// Splicing needs both sockets non-blocking (Asio's own reads and writes
+// work either way).
+bool Pump::start_splicing() {
+  error_code ec;
+  from_.native_non_blocking(true, ec);
+  if (!ec) to_.native_non_blocking(true, ec);
+  return !ec;
+}
+
+bool Pump::straight() const {
+  return !connection_.link().table().shapes(direction_) && queue_.empty() &&
+         framer_.held_bytes() == 0 && !connection_.held(direction_);
+}
+
 awaitable<void> Pump::read_loop() {
+  const bool can_splice = start_splicing();
   while (!stopped_) {
     if (connection_.held(direction_) || queue_full()) {
       co_await sleep_until(read_wake_, Clock::now() + kRecheck);
       continue;
     }
-    error_code ec;
-    const size_t bytes = co_await from_.async_read_some(asio::buffer(buffer_), into(ec));
-    if (stopped_) break;
-    if (ec == asio::error::eof) break;  // the writer finishes what is queued, then passes it on
-    if (ec) {
-      connection_.close();  // reset or error: the other side learns by the close
-      break;
-    }
-    const FaultTable& table = connection_.link().table();
-    const bool straight = !table.shapes(direction_) && queue_.empty() &&
-                          framer_.held_bytes() == 0 && !connection_.held(direction_);
-    if (straight) {
-      if (!co_await write_through(bytes)) break;
-      continue;
-    }
-    queue_segments(std::string_view(buffer_.data(), bytes));
-    write_wake_.cancel();
+    const bool more =
+        can_splice && straight() ? co_await splice_through() : co_await copy_through();
+    if (!more) break;
   }
   pieces_.clear();
   framer_.flush(pieces_);
   for (FixPiece& piece : pieces_) queue({.bytes = std::move(piece.bytes)});
   reader_done_ = true;
   write_wake_.cancel();
+}
+
+// One straight read through a pipe borrowed for it, delivered before it
+// returns: between calls no bytes wait in a pipe, so the copying path can
+// take over at any read. False when the stream is over.
+awaitable<bool> Pump::splice_through() {
+  SplicePipePool& pipes = connection_.link().pipes();
+  std::unique_ptr<SplicePipe> pipe = pipes.take();
+  if (!pipe) co_return co_await copy_through();  // no pipe to be had now
+  const SpliceStep in = pipe->fill(from_.native_handle());
+  if (in.status == SpliceStep::Status::moved) {
+    const bool more = co_await drain_pipe(*pipe);
+    pipes.give_back(std::move(pipe));
+    co_return more;
+  }
+  pipes.give_back(std::move(pipe));
+  if (in.status == SpliceStep::Status::end_of_stream) co_return false;
+  if (in.status == SpliceStep::Status::failed) {
+    connection_.close();  // reset or error: the other side learns by the close
+    co_return false;
+  }
+  // Asio's readiness wait does not look before it waits, so it comes only
+  // after the socket has said it is empty. Readable, the loop decides again
+  // how to read: a fault may have come meanwhile.
+  error_code ec;
+  co_await from_.async_wait(tcp::socket::wait_read, into(ec));
+  if (ec && !stopped_) connection_.close();
+  co_return !ec && !stopped_;
+}
+
+awaitable<bool> Pump::drain_pipe(SplicePipe& pipe) {
+  write_started_ = Clock::now();
+  while (pipe.held_bytes() > 0 && !stopped_) {
+    const SpliceStep out = pipe.drain(to_.native_handle());
+    if (out.status == SpliceStep::Status::moved) {
+      delivered() += out.bytes;
+      connection_.link().counters().bytes_spliced += out.bytes;
+      continue;
+    }
+    if (out.status == SpliceStep::Status::failed) break;
+    error_code ec;  // the peer's window is full: the watchdog bounds this wait
+    co_await to_.async_wait(tcp::socket::wait_write, into(ec));
+    if (ec) break;
+  }
+  write_started_.reset();
+  if (pipe.held_bytes() == 0 && !stopped_) co_return true;
+  connection_.close();
+  co_return false;
+}
+
+// One read through the proxy's memory: straight through when no fault acts
+// on the direction, else cut into segments for the faults and the writer.
+awaitable<bool> Pump::copy_through() {
+  error_code ec;
+  const size_t bytes = co_await from_.async_read_some(asio::buffer(buffer_), into(ec));
+  if (stopped_) co_return false;
+  if (ec == asio::error::eof) co_return false;  // the writer finishes what is queued
+  if (ec) {
+    connection_.close();  // reset or error: the other side learns by the close
+    co_return false;
+  }
+  if (straight()) co_return co_await write_through(bytes);
+  queue_segments(std::string_view(buffer_.data(), bytes));
+  write_wake_.cancel();
+  co_return true;
 }
 
 awaitable<bool> Pump::write_through(size_t bytes) {

@@ -4,7 +4,11 @@
 // The reader cuts the bytes into segments (whole FIX messages when a fault
 // filters on types) and queues them with their plan (delay, slices, rate);
 // the writer delivers the queue in order. With no fault on the direction the
-// reader writes straight through, which is the fast path.
+// reader writes straight through, which is the fast path: on Linux the bytes
+// then go socket -> pipe -> socket inside the kernel (splice), never through
+// the proxy's memory. Whether a read is straight is decided on the I/O thread
+// just before it, so a fault added mid-connection takes every byte read
+// after it, and one removed hands the stream back once its queue is empty.
 //
 //   Pump up(connection, client_socket, server_socket, Direction::upstream);
 //   co_spawn(ex, up.read_loop(), detached);  co_spawn(ex, up.write_loop(), detached);
@@ -18,6 +22,7 @@
 #include "faults/proxy/asio.h"
 #include "faults/proxy/fix_framer.h"
 #include "faults/proxy/proxy_fault.h"
+#include "faults/proxy/splice_pipe.h"
 #include "faults/proxy/toxic.h"
 
 namespace ordeal::proxy {
@@ -42,6 +47,11 @@ class Pump {
     asio::steady_timer::time_point deliver_at;
   };
 
+  bool start_splicing();
+  bool straight() const;
+  awaitable<bool> splice_through();
+  awaitable<bool> drain_pipe(SplicePipe& pipe);
+  awaitable<bool> copy_through();
   awaitable<bool> write_through(size_t bytes);
   void queue_segments(std::string_view data);
   void queue(Segment segment);

@@ -43,16 +43,16 @@ void FixClient::answer(const ClientRequest& request, Verdict verdict, std::strin
 FixRequest FixClient::to_fix(const ClientRequest& r, std::string& key) {
   FixRequest fr{.request = r};
   const std::string tag = config_.clordid_prefix + r.clordid;
-  const std::string own = fmt::format("{}{}.{}", config_.clordid_prefix, r.client, r.request_id);
-  auto order = orders_.find({r.client, r.clordid});
   if (r.kind == RequestKind::place) {
     fr.request.clordid = key = tag;
-    if (order == orders_.end())
-      order = orders_.emplace(OrderKey{r.client, r.clordid}, Order{r, tag}).first;
-    ++order->second.places;
-    by_fix_.try_emplace(tag, OrderKey{r.client, r.clordid});
+    OrderKey order_key{r.client, r.clordid};
+    by_fix_.try_emplace(tag, order_key);
+    ++orders_.try_emplace(std::move(order_key), Order{r, tag}).first->second.places;
     return fr;
   }
+  // The request's own ClOrdID (amend, cancel, mass-cancel) or OrdStatusReqID.
+  const std::string own = fmt::format("{}{}.{}", config_.clordid_prefix, r.client, r.request_id);
+  auto order = orders_.find({r.client, r.clordid});
   if (r.kind == RequestKind::mass_cancel) {
     fr.clordid = key = "m" + own;
     return fr;

@@ -12,15 +12,31 @@ namespace {
 
 using namespace exchange;
 
+// FIX's UTCTimestamp with milliseconds. The date and time of day are
+// formatted once a second per thread, not once a message.
 std::string now_utc() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}{:02}{:02}-{:02}:{:02}:{:02}.{:03}", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ms.count());
+  thread_local std::time_t formatted_second = -1;
+  thread_local std::string formatted;  // "YYYYMMDD-HH:MM:SS."
+  if (seconds != formatted_second) {
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    formatted = fmt::format("{:04}{:02}{:02}-{:02}:{:02}:{:02}.", utc.tm_year + 1900,
+                            utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    formatted_second = seconds;
+  }
+  return fmt::format("{}{:03}", formatted, ms.count());
+}
+
+// A message of `type` with room for the fields an order's message carries,
+// so that adding them does not reallocate.
+FixMessage message_of(const char* type) {
+  FixMessage m{type, {}};
+  m.fields.reserve(20);
+  return m;
 }
 
 template <typename Int>
@@ -95,7 +111,7 @@ void put_order(FixMessage& m, const OrderView& order, const ClientRequest& reque
 
 FixMessage execution_report(const FixReply& reply, char exec_type, char ord_status) {
   const ClientResponse& r = reply.response;
-  FixMessage m{"8", {}};
+  FixMessage m = message_of("8");
   m.set(tag::exec_id, reply.exec_id);
   m.set(tag::exec_type, std::string(1, exec_type));
   m.set(tag::ord_status, std::string(1, ord_status));
@@ -114,7 +130,7 @@ FixMessage execution_report(const FixReply& reply, char exec_type, char ord_stat
 
 FixMessage cancel_reject(const FixReply& reply) {
   const ClientResponse& r = reply.response;
-  FixMessage m{"9", {}};
+  FixMessage m = message_of("9");
   m.set(tag::order_id, r.order.order_id == 0 ? "NONE" : std::to_string(r.order.order_id));
   m.set(tag::clordid, reply.request.clordid);
   m.set(tag::orig_clordid, reply.request.request.clordid);
@@ -129,7 +145,7 @@ FixMessage cancel_reject(const FixReply& reply) {
 FixMessage mass_cancel_report(const FixReply& reply) {
   const ClientResponse& r = reply.response;
   const char* type = reply.request.request.symbol.empty() ? "7" : "1";
-  FixMessage m{"r", {}};
+  FixMessage m = message_of("r");
   m.set(tag::clordid, reply.request.clordid);
   m.set(tag::order_id, "NONE");
   m.set(tag::mass_cancel_request_type, type);
@@ -160,7 +176,7 @@ char pending_exec_type(RequestKind kind) {
 FixMessage encode_request(const FixRequest& fr) {
   const ClientRequest& r = fr.request;
   static constexpr const char* kTypes[] = {"D", "G", "F", "q", "H"};
-  FixMessage m{kTypes[static_cast<int>(r.kind)], {}};
+  FixMessage m = message_of(kTypes[static_cast<int>(r.kind)]);
   m.set(tag::account, std::to_string(r.client));
   if (r.kind == RequestKind::place) {
     m.set(tag::clordid, r.clordid);
@@ -243,7 +259,7 @@ FixMessage encode_reply(const FixReply& reply) {
 }
 
 FixMessage encode_fill(const Fill& f, const std::string& clordid, const std::string& exec_id) {
-  FixMessage m{"8", {}};
+  FixMessage m = message_of("8");
   m.set(tag::order_id, std::to_string(f.order_id));
   m.set(tag::clordid, clordid);
   m.set(tag::exec_id, exec_id);

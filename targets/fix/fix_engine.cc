@@ -44,6 +44,7 @@ class KeptStoreFactory : public FIX::MessageStoreFactory {
 FixMessage to_plain(const FIX::Message& message) {
   FixMessage plain;
   plain.type = message.getHeader().getField(FIX::FIELD::MsgType);
+  plain.fields.reserve(20);
   for (FIX::FieldMap::const_iterator it = message.begin(); it != message.end(); ++it) {
     plain.set(it->getTag(), it->getString());
   }
