@@ -22,7 +22,8 @@ void list_faults() {
     fmt::print("{}\t{}\n", point->name(), point->description());
   }
   for (const faults::ProcessFaultInfo& fault : faults::kProcessFaults) {
-    fmt::print("{}\t{} (live targets)\n", fault.name, fault.description);
+    fmt::print("{}\t{} ({})\n", fault.name, fault.description,
+               faults::runs_in_sim(fault.name) ? "live targets and sim" : "live targets");
   }
   fmt::print(
       "hook\ta shell command at the window's start and end, e.g. a rollout script "
