@@ -70,6 +70,18 @@ class ProxyTest : public ::testing::Test {
     return c;
   }
 
+  // With a one-shot corrupt fault named "flip" armed: 1000 bytes come back
+  // with exactly one changed; once the fault is removed they come back whole.
+  void expect_one_flip_then_healed(LoopbackClient& client, char fill) {
+    const std::string sent(1000, fill);
+    ASSERT_TRUE(client.send(sent));
+    const std::string back = client.receive(sent.size(), milliseconds(1000));
+    ASSERT_EQ(back.size(), sent.size());
+    EXPECT_EQ(differing_bytes(sent, back), 1);
+    remove("flip");
+    round_trip(client, sent);
+  }
+
   // Sends `bytes` and times how long their echo takes to come back whole.
   static Clock::duration round_trip(LoopbackClient& client, const std::string& bytes,
                                     milliseconds timeout = milliseconds(2000)) {
@@ -145,13 +157,7 @@ TEST_F(ProxyTest, AFaultAddedWhileIdleTakesTheNextBytes) {
   LoopbackClient client(port_);
   round_trip(client, "warm");
   add({.name = "flip", .kind = FaultKind::corrupt, .max_fires = 1});
-  const std::string sent(1000, 'i');
-  ASSERT_TRUE(client.send(sent));
-  const std::string back = client.receive(sent.size(), milliseconds(1000));
-  ASSERT_EQ(back.size(), sent.size());
-  EXPECT_EQ(differing_bytes(sent, back), 1);
-  remove("flip");
-  round_trip(client, sent);
+  expect_one_flip_then_healed(client, 'i');
 }
 
 TEST_F(ProxyTest, LatencyDelaysAndRemovingItHeals) {
@@ -233,13 +239,7 @@ TEST_F(ProxyTest, CorruptFlipsOneByteAndHeals) {
        .kind = FaultKind::corrupt,
        .direction = Direction::upstream,
        .max_fires = 1});
-  const std::string sent(1000, 'c');
-  ASSERT_TRUE(client.send(sent));
-  const std::string back = client.receive(sent.size(), milliseconds(1000));
-  ASSERT_EQ(back.size(), sent.size());
-  EXPECT_EQ(differing_bytes(sent, back), 1);
-  remove("flip");
-  round_trip(client, sent);
+  expect_one_flip_then_healed(client, 'c');
 }
 
 TEST_F(ProxyTest, LeaseExpiryHealsByItself) {
