@@ -14,25 +14,22 @@
 #include <sstream>
 #include <thread>
 
+#include "framework/base/test_dir.h"
+
 namespace ordeal::faults {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Files {
-  Files() {
-    dir = fs::temp_directory_path() /
-          ("ordeal-lease-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(dir);
-  }
-  ~Files() { fs::remove_all(dir); }
+struct Files : TestDir {
+  Files() : TestDir("lease") { fs::create_directories(path); }
   // The stop command: appends its phase to a marker file.
   std::string stop() const {
-    return "echo \"$ORDEAL_HOOK_PHASE\" >> " + (dir / "stopped").string();
+    return "echo \"$ORDEAL_HOOK_PHASE\" >> " + (path / "stopped").string();
   }
-  std::string log() const { return (dir / "hooks.log").string(); }
+  std::string log() const { return (path / "hooks.log").string(); }
   std::string marker() const {
-    std::ifstream in(dir / "stopped");
+    std::ifstream in(path / "stopped");
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
@@ -43,8 +40,6 @@ struct Files {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return !marker().empty();
   }
-  fs::path dir;
-  static inline int counter = 0;
 };
 
 TEST(HookLease, ReleasedLeaseNeverRunsTheStop) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "framework/base/test_dir.h"
 #include "targets/exchange/replica_journal.h"
 #include "targets/exchange/test_support.h"
 
@@ -22,21 +23,12 @@ using testing::amend;
 using testing::place;
 using testing::Recorder;
 
-struct TempDir {
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = fmt::format("ordeal-durable-{}-{}-{}", getpid(), info->name(),
-                                   info->value_param() ? info->value_param() : "");
-    std::replace(name.begin(), name.end(), '/', '_');
-    path = fs::temp_directory_path() / name;
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
+struct TempDir : TestDir {
+  TempDir() : TestDir("durable") {}
   std::string shard_log(int i) const {
     return (path / fmt::format("engine-{}", i) / "shard.log").string();
   }
   std::string meta_log() const { return (path / "meta-0" / "meta.log").string(); }
-  fs::path path;
 };
 
 void attach_all(SimExchange& exchange, const TempDir& dir, const JournalLimits& limits) {

@@ -11,21 +11,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "framework/base/test_dir.h"
+
 namespace ordeal::exchange {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  TempDir() {
-    path = fs::temp_directory_path() /
-           fmt::format("ordeal-record-log-{}-{}", getpid(),
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
+struct TempDir : TestDir {
+  TempDir() : TestDir("record-log") {}
   std::string file() const { return (path / "node" / "state.log").string(); }
-  fs::path path;
 };
 
 RecordLogLimits no_fsync() { return {.fsync = false}; }
