@@ -65,6 +65,9 @@ class LiveNetwork::Impl {
   void crash(NodeId id, int64_t down_us);
   std::string listen(Local& local);
 
+  void send_locally(Local& from, Local& dest, Message message, int64_t extra_delay_us,
+                    bool ordered);
+  void release_held(Local& from, Local& dest);
   void deliver_locally(Local* dest, NodeId from, Message message);
   void drain_local_deliveries();
   std::shared_ptr<Link> route(Local& from, NodeId to);
@@ -135,6 +138,21 @@ struct LiveNetwork::Impl::Local final : Env {
   std::map<NodeId, std::weak_ptr<Link>> accepted;  // back to nodes without one
   std::vector<std::weak_ptr<Link>> inbound;        // to close on a crash
   int64_t reconnect_at_us = 0;
+  // Ordered messages to a node of this process that wait behind a delayed
+  // one, per destination: the in-process counterpart of a link's queue.
+  struct Held {
+    explicit Held(asio::io_context& io) : timer(io) {}
+    std::deque<std::pair<int64_t, Message>> queue;  // (ready_us, message)
+    asio::steady_timer timer;
+    // Returns how many messages were lost.
+    size_t drop() {
+      const size_t count = queue.size();
+      queue.clear();
+      timer.cancel();
+      return count;
+    }
+  };
+  std::map<NodeId, std::unique_ptr<Held>> held;
 };
 
 // One TCP connection of a local node: dialed to a peer's address, or
@@ -162,12 +180,7 @@ void LiveNetwork::Impl::send(Local& from, NodeId to, Message message, int64_t ex
                              bool ordered) {
   if (!from.up) return;
   if (auto it = locals.find(to); it != locals.end()) {
-    Local* dest = it->second.get();
-    if (extra_delay_us <= 0) return deliver_locally(dest, from.id, std::move(message));
-    at(now_us() + extra_delay_us, [dest, id = from.id, m = std::move(message)] {
-      if (dest->up) dest->node->on_message(id, m);
-    });
-    return;
+    return send_locally(from, *it->second, std::move(message), extra_delay_us, ordered);
   }
   std::shared_ptr<Link> link = route(from, to);
   if (!link) {
@@ -175,6 +188,43 @@ void LiveNetwork::Impl::send(Local& from, NodeId to, Message message, int64_t ex
     return;
   }
   enqueue(link, wire::encode(from.id, message), now_us() + extra_delay_us, ordered);
+}
+
+void LiveNetwork::Impl::send_locally(Local& from, Local& dest, Message message,
+                                     int64_t extra_delay_us, bool ordered) {
+  if (!ordered) {
+    if (extra_delay_us <= 0) return deliver_locally(&dest, from.id, std::move(message));
+    at(now_us() + extra_delay_us,
+       [this, d = &dest, id = from.id, m = std::move(message)] { deliver_locally(d, id, m); });
+    return;
+  }
+  std::unique_ptr<Local::Held>& held = from.held[dest.id];
+  // The common case: nothing delayed ahead of it on this pair.
+  if (extra_delay_us <= 0 && (!held || held->queue.empty())) {
+    return deliver_locally(&dest, from.id, std::move(message));
+  }
+  if (!held) held = std::make_unique<Local::Held>(io);
+  if (held->queue.size() >= kLinkFramesMax) {
+    ++counters.frames_dropped;
+    return;
+  }
+  // Released from the front only, so a later message never overtakes it.
+  held->queue.emplace_back(now_us() + std::max<int64_t>(extra_delay_us, 0), std::move(message));
+  release_held(from, dest);
+}
+
+void LiveNetwork::Impl::release_held(Local& from, Local& dest) {
+  Local::Held& held = *from.held.at(dest.id);
+  while (!held.queue.empty() && held.queue.front().first <= now_us()) {
+    deliver_locally(&dest, from.id, std::move(held.queue.front().second));
+    held.queue.pop_front();
+  }
+  if (held.queue.empty()) return;
+  // Setting the expiry cancels the previous wait: one wait per pair.
+  held.timer.expires_at(time_point(held.queue.front().first));
+  held.timer.async_wait([this, &from, &dest](const boost::system::error_code& ec) {
+    if (!ec) release_held(from, dest);
+  });
 }
 
 void LiveNetwork::Impl::deliver_locally(Local* dest, NodeId from, Message message) {
@@ -376,6 +426,12 @@ void LiveNetwork::Impl::crash(NodeId id, int64_t down_us) {
   local.dialed.clear();
   local.accepted.clear();
   local.inbound.clear();
+  // Like the frames of a closed link: what it had not yet sent is lost.
+  for (auto& [peer, held] : local.held) counters.frames_dropped += held->drop();
+  for (auto& [other_id, other] : locals) {
+    auto it = other->held.find(id);
+    if (it != other->held.end()) counters.frames_dropped += it->second->drop();
+  }
   local.node->on_crash();
   at(now_us() + down_us, [this, &local] {
     const std::string error = listen(local);

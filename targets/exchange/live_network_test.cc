@@ -119,6 +119,45 @@ TEST(LiveNetwork, TimersFireAndDieWithACrash) {
   EXPECT_EQ(node.timers, std::vector<uint64_t>{7});
 }
 
+// Both nodes in one process, as in a test harness: no sockets between them.
+struct InProcess {
+  InProcess() : net(4), echo(net.env(kServer), kServer), node(net.env(kClient), kClient) {
+    net.attach(kServer, echo);
+    net.attach(kClient, node);
+    EXPECT_EQ(net.start(), "");
+  }
+  // Serves until `count` answers arrived, at most 2 s.
+  void wait_for(size_t count) {
+    const int64_t deadline_us = net.now_us() + 2'000'000;
+    while (node.ids.size() < count && net.now_us() < deadline_us) net.run_for(2'000);
+  }
+  LiveNetwork net;
+  Echo echo;
+  Collector node;
+};
+
+TEST(LiveNetwork, DelayedMessageInProcessHoldsBackTheOnesAfterIt) {
+  InProcess pair;
+  pair.node.send(1, 30'000);
+  pair.node.send(2);
+  pair.node.send(3);
+  pair.wait_for(3);
+  EXPECT_EQ(pair.node.ids, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+TEST(LiveNetwork, CrashLosesWhatTheNodeHeldBackInProcess) {
+  InProcess pair;
+  pair.node.send(1, 30'000);
+  pair.node.send(2);
+  pair.net.crash(kClient, 10'000);
+  pair.net.run_for(60'000);
+  pair.node.send(3);
+  pair.wait_for(1);
+  pair.net.run_for(40'000);
+  EXPECT_EQ(pair.node.ids, std::vector<uint64_t>{3});
+  EXPECT_EQ(pair.net.counters().frames_dropped, 2u);
+}
+
 TEST(LiveNetwork, GarbageOnTheWireClosesOnlyThatConnection) {
   const uint16_t port = free_loopback_port();
   Server server(port);
