@@ -4,7 +4,7 @@
 // cancelled or rejected, then waits a bounded time for the answers. None of
 // it enters the case's history; the console and report.json show it.
 //
-//   CaseCleanUp done = target.cancel_open_orders(5'000);
+//   CaseCleanUp done = target.cancel_open_orders({.timeout_ms = 5'000});
 //   if (done.live) fmt::print(stderr, "{}\n", describe(done));
 #pragma once
 
@@ -13,6 +13,12 @@
 #include <vector>
 
 namespace ordeal {
+
+// How the clean-up may act: the scenario's bounds.
+struct CleanUpLimits {
+  int timeout_ms = 5'000;    // waiting for the session, then for the answers
+  int max_orders_per_s = 0;  // the scenario's rate cap, which cancels obey too; 0: none
+};
 
 struct CaseCleanUp {
   static constexpr size_t kUnresolvedMax = 20;

@@ -35,7 +35,8 @@ using Clock = std::chrono::steady_clock;
 void clean_up(Target& target, const Scenario& scenario, const RunOptions& options,
               CaseCleanUp& total) {
   if (scenario.clean_up_timeout_ms <= 0) return;
-  const CaseCleanUp done = target.cancel_open_orders(scenario.clean_up_timeout_ms);
+  const CaseCleanUp done = target.cancel_open_orders(
+      {.timeout_ms = scenario.clean_up_timeout_ms, .max_orders_per_s = scenario.max_orders_per_s});
   if (!done.live) return;
   total.add(done);
   if (options.on_clean_up) options.on_clean_up(done);

@@ -60,10 +60,11 @@ class Target {
   virtual bool nemesis_supported() const { return true; }
 
   // After the case (its final reads done, or interrupted) and before the
-  // target stops: cancels every order the case may have left open, waiting
-  // at most `timeout_ms` for the answers. Nothing reaches the listener. A
-  // target that is thrown away whole (the simulator) has nothing to do.
-  virtual CaseCleanUp cancel_open_orders(int /*timeout_ms*/) { return {}; }
+  // target stops: cancels every order the case may have left open, no
+  // faster than the rate cap, waiting at most `timeout_ms` for the answers.
+  // Nothing reaches the listener. A target that is thrown away whole (the
+  // simulator) has nothing to do.
+  virtual CaseCleanUp cancel_open_orders(const CleanUpLimits& /*limits*/) { return {}; }
 
   // Set when the target itself failed (could not start, lost a node's
   // control link): the run stops and ordeal exits 3.

@@ -85,10 +85,10 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
   void live_fault(const FaultSpec& spec, bool start) override;
   std::string log_dir() const override { return options_.log_dir; }
-  CaseCleanUp cancel_open_orders(int timeout_ms) override {
+  CaseCleanUp cancel_open_orders(const CleanUpLimits& limits) override {
     end_case();
     if (!fix_client_) return {};
-    return fix_client_->cancel_open_orders(int64_t{timeout_ms} * 1000);
+    return fix_client_->cancel_open_orders(limits);
   }
 
  private:

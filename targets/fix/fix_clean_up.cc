@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "framework/base/interrupt.h"
 #include "targets/fix/fix_client.h"
 
 namespace ordeal::fix {
@@ -28,19 +29,30 @@ std::string FixClient::session_summary() const {
       s.sequence_resets_received);
 }
 
-CaseCleanUp FixClient::cancel_open_orders(int64_t timeout_us) {
+// A second interrupt gives up waiting: what was not answered stays unknown.
+CaseCleanUp FixClient::cancel_open_orders(const CleanUpLimits& limits) {
   CaseCleanUp done{.live = true};
-  const int64_t deadline_us = net_.now_us() + timeout_us;
+  const int64_t timeout_us = int64_t{limits.timeout_ms} * 1000;
+  const int64_t logon_deadline_us = net_.now_us() + timeout_us;
   // A session that dropped comes back by itself (QuickFIX logs on again).
   auto may_be_open = [](const auto& entry) { return entry.second.state != OrderState::final; };
   const bool any_open = std::any_of(orders_.begin(), orders_.end(), may_be_open);
-  while (any_open && !logged_on_ && net_.now_us() < deadline_us) net_.run_for(kCleanUpPollUs);
+  while (any_open && !logged_on_ && net_.now_us() < logon_deadline_us && !interrupted_twice()) {
+    net_.run_for(kCleanUpPollUs);
+  }
+  // The rate cap binds cancels too: a staging gateway's limit does not
+  // know they are clean-up. So sending may take open / rate seconds, and
+  // the wait for the answers counts from the last one sent.
+  const int64_t gap_us = limits.max_orders_per_s > 0 ? 1'000'000 / limits.max_orders_per_s : 0;
+  int64_t send_at_us = net_.now_us();
   for (const auto& [key, order] : orders_) {
     if (order.state == OrderState::final) continue;
     ++done.open;
+    pace_clean_up(send_at_us);
     send_clean_up_cancel(key, order, done);
+    send_at_us = net_.now_us() + gap_us;
   }
-  wait_for_clean_up(deadline_us);
+  wait_for_clean_up(net_.now_us() + timeout_us);
   for (const auto& [cancel_clordid, cancel] : clean_up_) {
     switch (cancel.outcome) {
       case CleanUpOutcome::cancelled:
@@ -71,6 +83,7 @@ void FixClient::send_clean_up_cancel(const OrderKey& key, const Order& order, Ca
     done.note_unresolved(fmt::format("{}: {} (not sent)", order.fix_clordid, why));
   };
   if (clean_up_.size() >= config_.clean_up_max) return not_sent("over the clean-up's bound");
+  if (interrupted_twice()) return not_sent("interrupted again");
   if (!logged_on_) return not_sent("not connected to the FIX gateway");
   ClientRequest request = order.terms;
   request.kind = RequestKind::cancel;
@@ -90,7 +103,16 @@ void FixClient::wait_for_clean_up(int64_t deadline_us) {
     }
     return false;
   };
-  while (pending() && net_.now_us() < deadline_us) net_.run_for(kCleanUpPollUs);
+  while (pending() && net_.now_us() < deadline_us && !interrupted_twice()) {
+    net_.run_for(kCleanUpPollUs);
+  }
+}
+
+// Serves the session (answers keep arriving) until a cancel may be sent.
+void FixClient::pace_clean_up(int64_t send_at_us) {
+  while (net_.now_us() < send_at_us && !interrupted_twice()) {
+    net_.run_for(std::min<int64_t>(send_at_us - net_.now_us(), kCleanUpPollUs));
+  }
 }
 
 // Whether `r` answers one of the clean-up's cancels (then it is consumed

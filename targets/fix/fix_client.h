@@ -65,10 +65,10 @@ class FixClient {
   void disconnect() { engine_.disconnect(""); }
   const FixClientCounters& counters() const { return counters_; }
   // Cancels every order that may be open (acknowledged, or placed without an
-  // answer, and not known filled, cancelled or rejected) and waits for the
-  // answers until `timeout_us` has passed. Runs the network itself; the
-  // answers do not reach the listener.
-  CaseCleanUp cancel_open_orders(int64_t timeout_us);
+  // answer, and not known filled, cancelled or rejected), no faster than
+  // the rate cap, and waits for the answers at most the timeout after the
+  // last. Runs the network itself; the answers do not reach the listener.
+  CaseCleanUp cancel_open_orders(const CleanUpLimits& limits);
   // The session's logons, disconnects and sequence recoveries, in words.
   std::string session_summary() const;
 
@@ -111,6 +111,7 @@ class FixClient {
   bool settle_clean_up(const FixReport& report);
   void send_clean_up_cancel(const OrderKey& key, const Order& order, CaseCleanUp& done);
   void wait_for_clean_up(int64_t deadline_us);
+  void pace_clean_up(int64_t send_at_us);
   void prune(int64_t now_us);
 
   exchange::LiveNetwork& net_;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "framework/base/interrupt.h"
 #include "targets/fix/fix_client.h"
 #include "targets/fix/reference_fix_gateway.h"
 
@@ -303,7 +304,7 @@ TEST(FixCleanUp, CancelsEveryOrderLeftOpenAndNothingElse) {
   EXPECT_EQ(status_of(c, 2, "c2-1"), OrdStatus::new_order);
 
   const size_t heard = c.recorder.responses.size() + c.recorder.updates.size();
-  const CaseCleanUp done = c.client.cancel_open_orders(3'000'000);
+  const CaseCleanUp done = c.client.cancel_open_orders({.timeout_ms = 3'000});
   EXPECT_TRUE(done.live);
   EXPECT_EQ(done.open, 2u);
   EXPECT_EQ(done.cancelled, 2u);
@@ -317,7 +318,7 @@ TEST(FixCleanUp, CancelsEveryOrderLeftOpenAndNothingElse) {
   EXPECT_EQ(status_of(c, 2, "c2-1"), OrdStatus::cancelled);
   EXPECT_EQ(status_of(c, 1, "c1-2"), OrdStatus::filled);
   // A second clean-up finds nothing left.
-  EXPECT_EQ(c.client.cancel_open_orders(1'000'000).open, 0u);
+  EXPECT_EQ(c.client.cancel_open_orders({.timeout_ms = 1'000}).open, 0u);
 }
 
 TEST(FixCleanUp, CountsRefusedAndUnansweredCancels) {
@@ -329,7 +330,7 @@ TEST(FixCleanUp, CountsRefusedAndUnansweredCancels) {
     ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
     ASSERT_EQ(verdict_of(c, place(1, "c1-1", Side::buy, 50'000, 5)), Verdict::ack);
     const int64_t start_us = c.net.now_us();
-    const CaseCleanUp done = c.client.cancel_open_orders(500'000);
+    const CaseCleanUp done = c.client.cancel_open_orders({.timeout_ms = 500});
     EXPECT_EQ(done.open, 1u);
     EXPECT_EQ(done.cancelled, 0u);
     ASSERT_EQ(done.unresolved.size(), 1u);
@@ -344,6 +345,43 @@ TEST(FixCleanUp, CountsRefusedAndUnansweredCancels) {
       EXPECT_LT(c.net.now_us() - start_us, 1'500'000);
     }
   }
+}
+
+// The scenario's rate cap holds for the cancels: three at 10 per second
+// leave at least 100 ms apart.
+TEST(FixCleanUp, CancelsObeyTheRateCap) {
+  const int port = free_loopback_port();
+  PartialGateway gateway(port, /*refuse=*/true);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  for (const char* clordid : {"c1-1", "c1-2", "c1-3"}) {
+    ASSERT_EQ(verdict_of(c, place(1, clordid, Side::buy, 50'000, 5)), Verdict::ack);
+  }
+  const int64_t start_us = c.net.now_us();
+  const CaseCleanUp done =
+      c.client.cancel_open_orders({.timeout_ms = 2'000, .max_orders_per_s = 10});
+  EXPECT_EQ(done.open, 3u);
+  EXPECT_EQ(done.refused, 3u);
+  EXPECT_GE(c.net.now_us() - start_us, 200'000);
+}
+
+// A second Ctrl-C: nothing more is sent or waited for; the orders are unknown.
+TEST(FixCleanUp, SecondInterruptStopsWaiting) {
+  const int port = free_loopback_port();
+  PartialGateway gateway(port, /*refuse=*/false);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  ASSERT_EQ(verdict_of(c, place(1, "c1-1", Side::buy, 50'000, 5)), Verdict::ack);
+  g_interrupted = 2;
+  const int64_t start_us = c.net.now_us();
+  const CaseCleanUp done = c.client.cancel_open_orders({.timeout_ms = 5'000});
+  g_interrupted = 0;
+  EXPECT_EQ(done.unknown, 1u);
+  ASSERT_EQ(done.unresolved.size(), 1u);
+  EXPECT_EQ(done.unresolved[0], "t-c1-1: interrupted again (not sent)");
+  EXPECT_LT(c.net.now_us() - start_us, 5'000'000);
 }
 
 }  // namespace

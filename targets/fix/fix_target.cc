@@ -69,9 +69,9 @@ class FixTarget final : public LiveTarget {
   void disarm(const std::string&) override {}
   void rolling_upgrade(int64_t, int64_t, int64_t) override {}
   void live_fault(const FaultSpec&, bool) override {}
-  CaseCleanUp cancel_open_orders(int timeout_ms) override {
+  CaseCleanUp cancel_open_orders(const CleanUpLimits& limits) override {
     end_case();
-    return client_.cancel_open_orders(int64_t{timeout_ms} * 1000);
+    return client_.cancel_open_orders(limits);
   }
 
  private:
