@@ -115,16 +115,32 @@ void FixClient::pace_clean_up(int64_t send_at_us) {
   }
 }
 
+// The cancel `r` answers: by its ClOrdID; a reject by the reference or
+// sequence number it names; and, as some gateways do, a Canceled report or
+// a cancel reject that names the order's own ClOrdID instead of the cancel's.
+std::map<std::string, FixClient::CleanUpCancel>::iterator FixClient::find_clean_up(
+    const FixReport& r) {
+  const bool session_level = r.msg_type == "3" || r.msg_type == "j";
+  auto it = clean_up_.find(session_level ? r.business_ref_id : r.clordid);
+  if (it != clean_up_.end()) return it;
+  if (session_level) {
+    return std::find_if(clean_up_.begin(), clean_up_.end(),
+                        [&](const auto& entry) { return entry.second.seq == r.ref_seq_num; });
+  }
+  const bool about_a_cancel = (r.msg_type == "8" && r.exec_type == '4') || r.msg_type == "9";
+  if (!about_a_cancel) return clean_up_.end();
+  return std::find_if(clean_up_.begin(), clean_up_.end(), [&](const auto& entry) {
+    const std::string& order = entry.second.order_clordid;
+    return order == r.clordid || (!r.orig_clordid.empty() && order == r.orig_clordid);
+  });
+}
+
 // Whether `r` answers one of the clean-up's cancels (then it is consumed
 // here). ER Canceled: done; OrderCancelReject, or a reject that names the
 // cancel: refused; an explicit unknown: unknown. Pending reports are interim.
 bool FixClient::settle_clean_up(const FixReport& r) {
   if (clean_up_.empty()) return false;
-  auto it = clean_up_.find(r.msg_type == "3" || r.msg_type == "j" ? r.business_ref_id : r.clordid);
-  if (it == clean_up_.end() && (r.msg_type == "3" || r.msg_type == "j")) {
-    it = std::find_if(clean_up_.begin(), clean_up_.end(),
-                      [&](const auto& entry) { return entry.second.seq == r.ref_seq_num; });
-  }
+  const auto it = find_clean_up(r);
   if (it == clean_up_.end()) return false;
   CleanUpCancel& cancel = it->second;
   if (cancel.outcome != CleanUpOutcome::pending) return true;

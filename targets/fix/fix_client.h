@@ -109,6 +109,7 @@ class FixClient {
   void note_terms(const FixReport& report);
   void track(const FixReport& report);
   bool settle_clean_up(const FixReport& report);
+  std::map<std::string, CleanUpCancel>::iterator find_clean_up(const FixReport& report);
   void send_clean_up_cancel(const OrderKey& key, const Order& order, CaseCleanUp& done);
   void wait_for_clean_up(int64_t deadline_us);
   void pace_clean_up(int64_t send_at_us);

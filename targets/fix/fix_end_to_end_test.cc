@@ -175,37 +175,39 @@ TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {
 // `refuse_cancels`, refuses them all).
 class PartialGateway {
  public:
-  explicit PartialGateway(int port, bool refuse_cancels = false)
-      : engine_(
-            {.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
-            {.on_message = [this, refuse_cancels](const std::string& session, const FixMessage& m) {
-              if (m.type == "F" && refuse_cancels) {
-                engine_.send(session, FixMessage{"9",
-                                                 {{tag::order_id, "1"},
-                                                  {tag::clordid, m.get(tag::clordid)},
-                                                  {tag::orig_clordid, m.get(tag::orig_clordid)},
-                                                  {tag::ord_status, "0"},
-                                                  {tag::cxl_rej_response_to, "1"},
-                                                  {tag::text, "too late to cancel"}}});
-              }
-              if (m.type == "F") return true;  // swallowed, or refused above
-              if (m.type != "D") return false;
-              FixMessage ack{"8",
-                             {{tag::order_id, "1"},
-                              {tag::exec_id, "x"},
-                              {tag::exec_type, "0"},
-                              {tag::ord_status, "0"},
-                              {tag::clordid, m.get(tag::clordid)},
-                              {tag::symbol, m.get(tag::symbol)},
-                              {tag::side, "1"},
-                              {tag::order_qty, m.get(tag::order_qty)},
-                              {tag::price, m.get(tag::price)},
-                              {tag::cum_qty, "0"},
-                              {tag::leaves_qty, m.get(tag::order_qty)},
-                              {tag::avg_px, "0"}}};
-              sent_ += engine_.send(session, ack) > 0;
-              return true;
-            }}) {
+  // `name_the_order`: the reject carries the order's ClOrdID, not the cancel's.
+  explicit PartialGateway(int port, bool refuse_cancels = false, bool name_the_order = false)
+      : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
+                {.on_message = [this, refuse_cancels, name_the_order](const std::string& session,
+                                                                      const FixMessage& m) {
+                  if (m.type == "F" && refuse_cancels) {
+                    const int named = name_the_order ? tag::orig_clordid : tag::clordid;
+                    engine_.send(session, FixMessage{"9",
+                                                     {{tag::order_id, "1"},
+                                                      {tag::clordid, m.get(named)},
+                                                      {tag::orig_clordid, m.get(tag::orig_clordid)},
+                                                      {tag::ord_status, "0"},
+                                                      {tag::cxl_rej_response_to, "1"},
+                                                      {tag::text, "too late to cancel"}}});
+                  }
+                  if (m.type == "F") return true;  // swallowed, or refused above
+                  if (m.type != "D") return false;
+                  FixMessage ack{"8",
+                                 {{tag::order_id, "1"},
+                                  {tag::exec_id, "x"},
+                                  {tag::exec_type, "0"},
+                                  {tag::ord_status, "0"},
+                                  {tag::clordid, m.get(tag::clordid)},
+                                  {tag::symbol, m.get(tag::symbol)},
+                                  {tag::side, "1"},
+                                  {tag::order_qty, m.get(tag::order_qty)},
+                                  {tag::price, m.get(tag::price)},
+                                  {tag::cum_qty, "0"},
+                                  {tag::leaves_qty, m.get(tag::order_qty)},
+                                  {tag::avg_px, "0"}}};
+                  sent_ += engine_.send(session, ack) > 0;
+                  return true;
+                }}) {
     error = engine_.start();
   }
   void disconnect() { engine_.disconnect(""); }
@@ -364,6 +366,19 @@ TEST(FixCleanUp, CancelsObeyTheRateCap) {
   EXPECT_EQ(done.open, 3u);
   EXPECT_EQ(done.refused, 3u);
   EXPECT_GE(c.net.now_us() - start_us, 200'000);
+}
+
+// Some gateways answer under the order's ClOrdID: still the cancel's answer.
+TEST(FixCleanUp, RejectNamingTheOrderAnswersTheCancel) {
+  const int port = free_loopback_port();
+  PartialGateway gateway(port, /*refuse_cancels=*/true, /*name_the_order=*/true);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  ASSERT_EQ(verdict_of(c, place(1, "c1-1", Side::buy, 50'000, 5)), Verdict::ack);
+  const CaseCleanUp done = c.client.cancel_open_orders({.timeout_ms = 2'000});
+  EXPECT_EQ(done.refused, 1u);
+  EXPECT_EQ(done.unknown, 0u);
 }
 
 // A second Ctrl-C: nothing more is sent or waited for; the orders are unknown.
