@@ -2,8 +2,12 @@
 // (including unknown outcomes) it must pass.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "framework/base/test_dir.h"
 #include "framework/check/history_builder.h"
 #include "framework/check/property.h"
+#include "framework/history/history_jsonl.h"
 
 namespace ordeal {
 namespace {
@@ -246,6 +250,27 @@ TEST(EveryRequestAnswered, PassesRejectsAndExplicitUnknowns) {
   auto unknown = b.at(3).place(1, "b", Side::buy, 50'000, 1);
   b.at(4).info(unknown, /*answered=*/true);
   EXPECT_TRUE(check("every-request-answered", b).empty());
+}
+
+// Another tool's numbering: op ids near 2^32 and far apart. The checker
+// pairs them all the same and still sees the one never answered.
+TEST(EveryRequestAnswered, PairsSparseOpIdsFromAnotherTool) {
+  TestDir dir("sparse-ops");
+  std::filesystem::create_directories(dir.path);
+  const std::string path = (dir.path / "history.jsonl").string();
+  std::ofstream(path)
+      << R"({"time_us":1,"type":"invoke","client":1,"op":4000000000,"f":"place","order":"a","symbol":"BTC-USDT","side":"buy","price":50000,"qty":1})"
+      << "\n"
+      << R"({"time_us":2,"type":"fail","client":1,"op":4000000000,"f":"place","order":"a","reason":"no"})"
+      << "\n"
+      << R"({"time_us":3,"type":"invoke","client":1,"op":7,"f":"place","order":"b","symbol":"BTC-USDT","side":"buy","price":50000,"qty":1})"
+      << "\n";
+  const HistoryLoad loaded = read_history_jsonl(path);
+  ASSERT_TRUE(loaded) << loaded.error;
+  const std::vector<std::string> names = {"every-request-answered"};
+  const std::vector<Violation> found = check_history(loaded.history, names, CheckLimits{});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].events, std::vector<uint64_t>{2});
 }
 
 // ---- bounded-unavailability ---------------------------------------------------

@@ -40,15 +40,28 @@ HistoryIndex::HistoryIndex(const History& history) : history_(history) {
   fill_lists();
 }
 
+// Direct indexing wastes at most this many slots per event; beyond it
+// (ids like 10^9 from another tool) a sorted list of the ids maps them.
+constexpr size_t kDirectSlotsPerEvent = 4;
+
 void HistoryIndex::index_operations() {
   const auto& events = history_.events();
   uint32_t op_max = 0;
   for (const Event& e : events) op_max = std::max(op_max, e.op);
-  operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
+  if (op_max / kDirectSlotsPerEvent > events.size()) {
+    for (const Event& e : events) {
+      if (e.op != 0) sparse_ids_.push_back(e.op);
+    }
+    std::sort(sparse_ids_.begin(), sparse_ids_.end());
+    sparse_ids_.erase(std::unique(sparse_ids_.begin(), sparse_ids_.end()), sparse_ids_.end());
+    operations_.resize(sparse_ids_.size() + 1);
+  } else {
+    operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
+  }
   for (uint32_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
     if (e.op != 0) {
-      Operation& op = operations_[e.op];
+      Operation& op = operations_[slot_of(e.op)];
       if (e.type == EventType::invoke) op.invoke = i;
       if (is_completion(e.type) && op.completion == kNone) op.completion = i;
     }
@@ -141,8 +154,16 @@ std::optional<OrderFacts> HistoryIndex::order(OrderKey key) const {
   return order_at(id);
 }
 
+uint32_t HistoryIndex::slot_of(uint32_t op) const {
+  if (sparse_ids_.empty()) return op;
+  const auto it = std::lower_bound(sparse_ids_.begin(), sparse_ids_.end(), op);
+  if (it == sparse_ids_.end() || *it != op) return kNone;
+  return static_cast<uint32_t>(it - sparse_ids_.begin()) + 1;
+}
+
 const Operation* HistoryIndex::operation(uint32_t op) const {
-  return op < operations_.size() ? &operations_[op] : nullptr;
+  const uint32_t slot = op == 0 ? 0 : slot_of(op);
+  return slot < operations_.size() ? &operations_[slot] : nullptr;
 }
 
 uint32_t HistoryIndex::completion_index_of(uint32_t invoke_index) const {

@@ -110,8 +110,12 @@ class HistoryIndex {
   uint32_t find_order(OrderKey key) const;
 
   const History& history_;
-  LargeVector<uint32_t> lists_;        // every order's lists, back to back
-  LargeVector<Operation> operations_;  // by op id (sparse ids are fine: 0 unused)
+  LargeVector<uint32_t> lists_;  // every order's lists, back to back
+  // By op id, 0 unused; when the ids are far sparser than the events
+  // (another tool's numbering), by the id's place in sparse_ids_ instead.
+  LargeVector<Operation> operations_;
+  std::vector<uint32_t> sparse_ids_;  // sorted distinct op ids; empty: direct
+  uint32_t slot_of(uint32_t op) const;
   LargeVector<OrderSlot> orders_;
   // Orders are found by their client order id's Sym: the first client to use
   // an id is found directly, other clients using the same id in a map.

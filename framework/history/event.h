@@ -33,6 +33,11 @@ enum class EventType : uint8_t {
 std::string_view to_string(EventType type);
 std::optional<EventType> event_type_from(std::string_view name);
 
+// The ranges a history file's "op" and "client" may hold (UINT32_MAX is
+// the checker's "none").
+inline constexpr int64_t kOpMax = int64_t{UINT32_MAX} - 1;
+inline constexpr int64_t kClientMin = INT32_MIN, kClientMax = INT32_MAX;
+
 struct Event {
   int64_t time_us = 0;
   int64_t price = 0;

@@ -95,6 +95,16 @@ Error read_int(value v, std::string_view key, int64_t& out) {
   return std::nullopt;
 }
 
+// Ids are stored narrower than JSON's integers: out of range is an error,
+// not a silent wrap onto another id.
+Error read_int_in(value v, std::string_view key, int64_t lo, int64_t hi, int64_t& out) {
+  if (Error error = read_int(v, key, out)) return error;
+  if (out < lo || out > hi) {
+    return FieldError{std::string(key), fmt::format("expected an integer from {} to {}", lo, hi)};
+  }
+  return std::nullopt;
+}
+
 Error read_text(value v, std::string_view key, std::string_view& out) {
   auto s = v.get_string();
   if (s.error()) return FieldError{std::string(key), "expected a string"};
@@ -229,11 +239,11 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::type:
       return read_type(v, e);
     case Key::client:
-      error = read_int(v, key, number);
+      error = read_int_in(v, key, kClientMin, kClientMax, number);
       e.client = static_cast<int32_t>(number);
       return error;
     case Key::op:
-      error = read_int(v, key, number);
+      error = read_int_in(v, key, 0, kOpMax, number);
       e.op = static_cast<uint32_t>(number);
       return error;
     case Key::f:

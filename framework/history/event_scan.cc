@@ -104,11 +104,11 @@ bool scan_header(Cursor& c, Event& e) {
   if (!parsed) return false;
   e.type = *parsed;
   if (c.literal(R"(,"client":)")) {
-    if (!c.integer(number)) return false;
-    e.client = static_cast<int32_t>(number);  // as simdjson's path narrows it
+    if (!c.integer(number) || number < kClientMin || number > kClientMax) return false;
+    e.client = static_cast<int32_t>(number);
   }
   if (c.literal(R"(,"op":)")) {
-    if (!c.integer(number)) return false;
+    if (!c.integer(number) || number < 0 || number > kOpMax) return false;
     e.op = static_cast<uint32_t>(number);
   }
   return true;

@@ -81,6 +81,12 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
             path + ":2: time_us: goes backwards (4 after 5)");
   EXPECT_NE(error_for("{\"time_us\":1,\"type\":\"read\"\n").find(path + ":1:"), std::string::npos);
+  // Wider than the checker's ids: an error, not a wrap onto another id.
+  EXPECT_EQ(error_for("{\"index\":0,\"time_us\":1,\"type\":\"invoke\",\"client\":1,"
+                      "\"op\":4294967296,\"f\":\"place\",\"order\":\"a\"}\n"),
+            path + ":1: op: expected an integer from 0 to 4294967294");
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"read\",\"client\":2147483648}\n"),
+            path + ":1: client: expected an integer from -2147483648 to 2147483647");
   EXPECT_NE(read_history_jsonl(temp_path("missing.jsonl")).error.find("cannot read"),
             std::string::npos);
   std::remove(path.c_str());
