@@ -119,7 +119,7 @@ struct Repetition {
 };
 
 // A fault that selects every byte but changes nothing: the queued path.
-constexpr ProxyFault kZeroFault{.name = "zero", .kind = FaultKind::latency, .lease_ms = 0};
+const ProxyFault kZeroFault{.name = "zero", .kind = FaultKind::latency, .lease_ms = 0};
 
 std::optional<Repetition> repeat_once(FaultProxy& hub, int index, int count, uint64_t bytes) {
   EchoServer echo;

@@ -67,9 +67,9 @@ bool SplicePipe::open(size_t capacity_bytes) {
   write_fd_ = fds[1];
   // The kernel may refuse a big pipe (over fs.pipe-max-size for a user
   // without CAP_SYS_RESOURCE, or past the user's pipe memory): then half as
-  // big, and so on down to the default 64 KiB, which always works. Each size
-  // kept is worth it: on loopback the proxy's thread spends about twice the
-  // CPU per GB through a 64 KiB pipe as through a 1 MiB one.
+  // big, and so on down to the 64 KiB a pipe starts with. Each size kept is
+  // worth it: on loopback the proxy's thread spends about twice the CPU per
+  // GB through a 64 KiB pipe as through a 1 MiB one.
   for (size_t ask = std::min(capacity_bytes, kPipeBytesMax); ask > kDefaultPipeBytes; ask /= 2) {
     if (fcntl(write_fd_, F_SETPIPE_SZ, static_cast<int>(ask)) >= 0) break;
   }

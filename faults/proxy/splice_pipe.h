@@ -42,8 +42,8 @@ class SplicePipe {
 
   // Opens the pipe and asks for `capacity_bytes` of room (at most 1 GiB);
   // refused, it takes the largest power-of-two share of that the kernel
-  // grants, at worst the default 64 KiB. False when splicing is not possible
-  // here.
+  // grants, at worst what the pipe was created with (64 KiB unless the
+  // user's pipe memory is spent). False when splicing is not possible here.
   bool open(size_t capacity_bytes);
   bool is_open() const { return read_fd_ >= 0; }
   // Moves what `from_fd` has, at most the pipe's free room, into the pipe.
