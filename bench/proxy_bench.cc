@@ -1,15 +1,25 @@
 // What the TCP fault proxy costs on loopback: the round-trip latency it adds
 // (p50, p99) against a direct connection, and its throughput in bytes/s
-// with the CPU time every thread of the process spent per GB moved (client,
-// sink and proxy: on a shared machine a steadier figure than bytes/s).
-// Figures, not a test; docs/performance.md has the results.
+// against a direct connection's, with the CPU time spent per GB moved: by
+// every thread of the process (client, sink and proxy) and by the proxy's
+// own I/O thread alone. Figures, not a test; docs/performance.md has the
+// results.
 //
-//   build/default/bin/proxy_bench [ROUND_TRIPS] [THROUGHPUT_MIB]
+//   build/default/bin/proxy_bench [ROUND_TRIPS] [THROUGHPUT_MIB] [REPEATS]
+//
+// Each repetition measures direct, through the proxy and through the proxy
+// with a 0 ms fault back to back, on fresh servers and proxies, so a change
+// in the machine's load hits all three alike; the summary gives medians and
+// the median of each repetition's proxy/direct ratio.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +31,8 @@ namespace {
 
 using namespace ordeal::proxy;
 using Clock = std::chrono::steady_clock;
+
+constexpr int kRepeatsMax = 20;
 
 struct Percentiles {
   double p50_us = 0;
@@ -44,11 +56,6 @@ Percentiles round_trips(uint16_t port, int count) {
   return {samples_us[samples_us.size() / 2], samples_us[samples_us.size() * 99 / 100]};
 }
 
-struct Throughput {
-  double bytes_per_s = 0;
-  double cpu_s_per_gb = 0;
-};
-
 double process_cpu_s() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -56,12 +63,36 @@ double process_cpu_s() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// The proxy's I/O thread names itself "ordeal-proxy"; its CPU time comes
+// from the scheduler's per-thread account (nanoseconds). 0 where there is
+// no /proc.
+double proxy_thread_cpu_s() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
+    std::string name;
+    std::getline(std::ifstream(task.path() / "comm"), name);
+    if (name != "ordeal-proxy") continue;
+    double on_cpu_ns = 0;
+    std::ifstream(task.path() / "schedstat") >> on_cpu_ns;
+    return on_cpu_ns / 1e9;
+  }
+  return 0;
+}
+
+struct Throughput {
+  double bytes_per_s = 0;
+  double cpu_s_per_gb = 0;        // every thread of the process
+  double proxy_cpu_s_per_gb = 0;  // the proxy's I/O thread alone
+};
+
 // From a client to a sink, `total_bytes` in 256 KiB writes.
 Throughput throughput(uint16_t port, const EchoServer& sink, uint64_t total_bytes) {
   LoopbackClient client(port);
   const std::string block(256 * 1024, 't');
   const uint64_t before = sink.bytes_received();
   const double cpu_before_s = process_cpu_s();
+  const double proxy_before_s = proxy_thread_cpu_s();
   const auto start = Clock::now();
   for (uint64_t sent = 0; sent < total_bytes; sent += block.size()) {
     if (!client.send(block)) return {};
@@ -70,13 +101,106 @@ Throughput throughput(uint16_t port, const EchoServer& sink, uint64_t total_byte
   while (sink.bytes_received() - before < total_bytes && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   const std::chrono::duration<double> took = Clock::now() - start;
-  const auto moved = static_cast<double>(sink.bytes_received() - before);
-  return {.bytes_per_s = moved / took.count(),
-          .cpu_s_per_gb = (process_cpu_s() - cpu_before_s) / (moved / 1e9)};
+  const double moved_gb = static_cast<double>(sink.bytes_received() - before) / 1e9;
+  return {.bytes_per_s = moved_gb * 1e9 / took.count(),
+          .cpu_s_per_gb = (process_cpu_s() - cpu_before_s) / moved_gb,
+          .proxy_cpu_s_per_gb = (proxy_thread_cpu_s() - proxy_before_s) / moved_gb};
 }
 
 uint16_t port_of(const std::string& address) {
   return static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+}
+
+// What one repetition measured: [0] direct, [1] through the proxy, [2] with
+// a 0 ms latency fault (every byte through the fault table and the queue).
+struct Repetition {
+  Percentiles latency[3];
+  Throughput flow[3];
+};
+
+// A fault that selects every byte but changes nothing: the queued path.
+const ProxyFault kZeroFault{.name = "zero", .kind = FaultKind::latency, .lease_ms = 0};
+
+std::optional<Repetition> repeat_once(FaultProxy& hub, int index, int count, uint64_t bytes) {
+  EchoServer echo;
+  EchoServer sink(/*sink=*/true);
+  const std::string echo_name = fmt::format("echo-{}", index);
+  const std::string sink_name = fmt::format("sink-{}", index);
+  const auto echo_proxy = hub.add_proxy({.name = echo_name, .upstream = echo.address()});
+  const auto sink_proxy = hub.add_proxy({.name = sink_name, .upstream = sink.address()});
+  if (!echo_proxy || !sink_proxy) return std::nullopt;
+  const uint16_t echo_port = port_of(echo_proxy.value.listen_address);
+  const uint16_t sink_port = port_of(sink_proxy.value.listen_address);
+  Repetition r;
+  if (count > 0) {
+    r.latency[0] = round_trips(echo.port(), count);
+    r.latency[1] = round_trips(echo_port, count);
+    hub.add_fault(echo_name, kZeroFault);
+    r.latency[2] = round_trips(echo_port, count);
+  }
+  if (bytes > 0) {
+    r.flow[0] = throughput(sink.port(), sink, bytes);
+    r.flow[1] = throughput(sink_port, sink, bytes);
+    hub.add_fault(sink_name, kZeroFault);
+    r.flow[2] = throughput(sink_port, sink, bytes);
+  }
+  hub.remove_proxy(echo_name);
+  hub.remove_proxy(sink_name);
+  return r;
+}
+
+template <typename F>
+double median_of(const std::vector<Repetition>& runs, F figure) {
+  std::vector<double> values;
+  for (const Repetition& r : runs) values.push_back(figure(r));
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+constexpr const char* kPathNames[3] = {"direct", "through the proxy, no fault",
+                                       "through the proxy, 0 ms latency fault"};
+
+void print_latency(const std::vector<Repetition>& runs, int count) {
+  fmt::print("round trip of 64 bytes, {} samples, median of {} (us)   p50      p99\n", count,
+             runs.size());
+  for (int path = 0; path < 3; ++path) {
+    fmt::print("  {:<44}{:8.1f} {:8.1f}\n", kPathNames[path],
+               median_of(runs, [&](const Repetition& r) { return r.latency[path].p50_us; }),
+               median_of(runs, [&](const Repetition& r) { return r.latency[path].p99_us; }));
+  }
+  for (int path = 1; path < 3; ++path) {
+    auto added = [&](const Repetition& r) { return r.latency[path].p50_us - r.latency[0].p50_us; };
+    fmt::print("  added p50, {:<33}{:8.1f}\n", kPathNames[path], median_of(runs, added));
+  }
+}
+
+void print_throughput(const std::vector<Repetition>& runs, uint64_t bytes) {
+  fmt::print("throughput, {} MiB in 256 KiB writes            GB/s  CPU s/GB  proxy thread s/GB\n",
+             bytes >> 20);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    for (int path = 0; path < 3; ++path) {
+      const Throughput& f = runs[i].flow[path];
+      fmt::print("  #{} {:<41}{:6.2f} {:9.2f} {:9.2f}\n", i + 1, kPathNames[path],
+                 f.bytes_per_s / 1e9, f.cpu_s_per_gb, f.proxy_cpu_s_per_gb);
+    }
+  }
+  for (int path = 0; path < 3; ++path) {
+    auto field = [&](auto member) {
+      return median_of(runs, [&](const Repetition& r) { return r.flow[path].*member; });
+    };
+    fmt::print("  median {:<38}{:6.2f} {:9.2f} {:9.2f}\n", kPathNames[path],
+               field(&Throughput::bytes_per_s) / 1e9, field(&Throughput::cpu_s_per_gb),
+               field(&Throughput::proxy_cpu_s_per_gb));
+  }
+  auto ratio = [](const Repetition& r) { return r.flow[1].bytes_per_s / r.flow[0].bytes_per_s; };
+  fmt::print("  proxy/direct bytes/s, median of the repetitions' ratios: {:.2f}\n",
+             median_of(runs, ratio));
+}
+
+void print_load(std::string_view when) {
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) == 3)
+    fmt::print("load average {}: {:.2f} {:.2f} {:.2f}\n", when, load[0], load[1], load[2]);
 }
 
 }  // namespace
@@ -84,45 +208,20 @@ uint16_t port_of(const std::string& address) {
 int main(int argc, char** argv) {
   const int count = argc > 1 ? std::stoi(argv[1]) : 20'000;
   const uint64_t total_bytes = (argc > 2 ? std::stoull(argv[2]) : 2048) * 1024 * 1024;
-  EchoServer echo;
-  EchoServer sink(/*sink=*/true);
+  const int repeats = std::clamp(argc > 3 ? std::stoi(argv[3]) : 3, 1, kRepeatsMax);
   FaultProxy hub(1);
-  const auto echo_proxy = hub.add_proxy({.name = "echo", .upstream = echo.address()});
-  const auto sink_proxy = hub.add_proxy({.name = "sink", .upstream = sink.address()});
-  if (!echo_proxy || !sink_proxy) {
-    fmt::print(stderr, "proxy_bench: cannot start the proxies\n");
-    return 3;
+  std::vector<Repetition> runs;
+  print_load("before");
+  for (int i = 0; i < repeats; ++i) {
+    const auto run = repeat_once(hub, i, count, total_bytes);
+    if (!run) {
+      fmt::print(stderr, "proxy_bench: cannot start the proxies\n");
+      return 3;
+    }
+    runs.push_back(*run);
   }
-  const uint16_t echo_port = port_of(echo_proxy.value.listen_address);
-  const uint16_t sink_port = port_of(sink_proxy.value.listen_address);
-
-  const Percentiles direct = round_trips(echo.port(), count);
-  const Percentiles proxied = round_trips(echo_port, count);
-  // A fault that selects every byte but changes nothing: the queued path.
-  hub.add_fault("echo", {.name = "zero", .kind = FaultKind::latency, .lease_ms = 0});
-  const Percentiles faulted = round_trips(echo_port, count);
-  fmt::print("round trip of 64 bytes, {} samples (us)     p50      p99\n", count);
-  fmt::print("  direct                               {:8.1f} {:8.1f}\n", direct.p50_us,
-             direct.p99_us);
-  fmt::print("  through the proxy, no fault          {:8.1f} {:8.1f}\n", proxied.p50_us,
-             proxied.p99_us);
-  fmt::print("  through the proxy, 0 ms latency fault {:7.1f} {:8.1f}\n", faulted.p50_us,
-             faulted.p99_us);
-  fmt::print("  added by the proxy (no fault)        {:8.1f} {:8.1f}\n",
-             proxied.p50_us - direct.p50_us, proxied.p99_us - direct.p99_us);
-  fmt::print("  added by the proxy (queued path)     {:8.1f} {:8.1f}\n",
-             faulted.p50_us - direct.p50_us, faulted.p99_us - direct.p99_us);
-
-  const Throughput direct_flow = throughput(sink.port(), sink, total_bytes);
-  const Throughput proxied_flow = throughput(sink_port, sink, total_bytes);
-  hub.add_fault("sink", {.name = "zero", .kind = FaultKind::latency, .lease_ms = 0});
-  const Throughput faulted_flow = throughput(sink_port, sink, total_bytes);
-  fmt::print("throughput, {} MiB in 256 KiB writes     GB/s  CPU s/GB\n", total_bytes >> 20);
-  auto print_flow = [](std::string_view what, const Throughput& flow) {
-    fmt::print("  {:<37}{:6.2f} {:9.2f}\n", what, flow.bytes_per_s / 1e9, flow.cpu_s_per_gb);
-  };
-  print_flow("direct", direct_flow);
-  print_flow("through the proxy, no fault", proxied_flow);
-  print_flow("through the proxy, 0 ms latency fault", faulted_flow);
+  print_load("after");
+  if (count > 0) print_latency(runs, count);
+  if (total_bytes > 0) print_throughput(runs, total_bytes);
   return 0;
 }

@@ -40,8 +40,10 @@ class SplicePipe {
   SplicePipe(const SplicePipe&) = delete;
   SplicePipe& operator=(const SplicePipe&) = delete;
 
-  // Opens the pipe and asks for `capacity_bytes` of room (the kernel may
-  // give less). False when splicing is not possible here.
+  // Opens the pipe and asks for `capacity_bytes` of room (at most 1 GiB);
+  // refused, it takes the largest power-of-two share of that the kernel
+  // grants, at worst what the pipe was created with (64 KiB unless the
+  // user's pipe memory is spent). False when splicing is not possible here.
   bool open(size_t capacity_bytes);
   bool is_open() const { return read_fd_ >= 0; }
   // Moves what `from_fd` has, at most the pipe's free room, into the pipe.
@@ -50,6 +52,8 @@ class SplicePipe {
   SpliceStep drain(int to_fd);
   // Bytes read from the source and not yet written to the destination.
   size_t held_bytes() const { return held_bytes_; }
+  // What the kernel granted: the most one fill can move.
+  size_t capacity_bytes() const { return capacity_bytes_; }
 
  private:
   int read_fd_ = -1;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
 #include <string>
 
 namespace ordeal::proxy {
@@ -118,6 +119,19 @@ TEST(SplicePipe, AClosedDestinationIsAnErrorNotASignal) {
   EXPECT_EQ(out.status, Status::failed);
   EXPECT_EQ(out.error_number, EPIPE);
   EXPECT_EQ(pipe.held_bytes(), 5u);  // nothing was taken
+}
+
+// Asked for more than fs.pipe-max-size, a user without CAP_SYS_RESOURCE is
+// refused; the pipe then takes the largest size it may have rather than
+// staying at the default 64 KiB (which costs the proxy twice the CPU).
+TEST(SplicePipe, ABigRequestGetsAtLeastTheSystemsMaximum) {
+  size_t max_bytes = 0;
+  std::ifstream("/proc/sys/fs/pipe-max-size") >> max_bytes;
+  if (max_bytes <= 64 * 1024 || max_bytes > 64 * 1024 * 1024) GTEST_SKIP() << max_bytes;
+  SplicePipe pipe;
+  ASSERT_TRUE(pipe.open(4 * max_bytes));
+  EXPECT_GE(pipe.capacity_bytes(), max_bytes);
+  EXPECT_LE(pipe.capacity_bytes(), 4 * max_bytes);
 }
 
 TEST(SplicePipePool, LendsEmptyPipesAndKeepsAFewIdle) {
