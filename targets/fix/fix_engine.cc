@@ -5,41 +5,18 @@
 
 #include <quickfix/Application.h>
 #include <quickfix/Message.h>
-#include <quickfix/MessageStore.h>
 #include <quickfix/Session.h>
+#include <quickfix/SessionFactory.h>
 #include <quickfix/SessionSettings.h>
-#include <quickfix/SocketAcceptor.h>
-#include <quickfix/SocketInitiator.h>
 
 #include <atomic>
-#include <map>
-#include <mutex>
+
+#include "targets/fix/fix_sockets.h"
+#include "targets/fix/fix_store.h"
 
 namespace ordeal {
 namespace fix {
 namespace {
-
-// Stores that outlive their engine, one per session, for the rest of the
-// process: a later initiator with the same session continues its sequence.
-class KeptStoreFactory : public FIX::MessageStoreFactory {
- public:
-  FIX::MessageStore* create(const FIX::SessionID& id) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::unique_ptr<FIX::MemoryStore>& store = stores_[id.toString()];
-    if (!store) store.reset(new FIX::MemoryStore());
-    return store.get();
-  }
-  void destroy(FIX::MessageStore*) override {}
-
-  static KeptStoreFactory& instance() {
-    static KeptStoreFactory factory;
-    return factory;
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<FIX::MemoryStore> > stores_;
-};
 
 FixMessage to_plain(const FIX::Message& message) {
   FixMessage plain;
@@ -65,23 +42,26 @@ const char* yes_no(bool value) { return value ? "Y" : "N"; }
 struct FixEngine::Impl : public FIX::Application {
   FixEngineConfig config;
   FixHandlers handlers;
-  FIX::MemoryStoreFactory fresh_stores;
   std::unique_ptr<FIX::SessionSettings> settings;
-  std::unique_ptr<FIX::Acceptor> acceptor;
-  std::unique_ptr<FIX::Initiator> initiator;
+  std::unique_ptr<RecentStoreFactory> stores;
+  std::unique_ptr<FIX::SessionFactory> factory;
   std::vector<FIX::SessionID> ids;
+  std::vector<FIX::Session*> live;  // one per id, while started
+  std::unique_ptr<FixSockets> sockets;
   bool started = false;
   std::atomic<int> resend_requests_sent{0};
   std::atomic<int> resend_requests_received{0};
   std::atomic<int> sequence_resets_received{0};
 
   FIX::Session* session(const std::string& key) const {
-    for (const FIX::SessionID& id : ids) {
-      if (key.empty() || id.toString() == key) return FIX::Session::lookupSession(id);
+    for (size_t i = 0; i < live.size(); ++i) {
+      if (key.empty() || ids[i].toString() == key) return live[i];
     }
     return nullptr;
   }
   void build_settings();
+  void create_sessions();
+  void destroy_sessions();
 
   void onCreate(const FIX::SessionID&) override {}
   void onLogon(const FIX::SessionID& id) override {
@@ -126,19 +106,11 @@ void FixEngine::Impl::build_settings() {
   defaults.setString(FIX::USE_DATA_DICTIONARY, "N");
   defaults.setString(FIX::CHECK_LATENCY, "N");
   defaults.setString(FIX::PERSIST_MESSAGES, "Y");
-  defaults.setString(FIX::SOCKET_NODELAY, "Y");
   defaults.setString(FIX::RESET_ON_LOGON, yes_no(config.reset_on_logon));
   defaults.setString(FIX::RESET_ON_LOGOUT, "N");
   defaults.setString(FIX::RESET_ON_DISCONNECT, "N");
   defaults.setInt(FIX::HEARTBTINT, config.heartbeat_s);
   defaults.setInt(FIX::RECONNECT_INTERVAL, config.reconnect_s);
-  if (config.acceptor) {
-    defaults.setInt(FIX::SOCKET_ACCEPT_PORT, config.port);
-    defaults.setString(FIX::SOCKET_REUSE_ADDRESS, "Y");
-  } else {
-    defaults.setString(FIX::SOCKET_CONNECT_HOST, config.host);
-    defaults.setInt(FIX::SOCKET_CONNECT_PORT, config.port);
-  }
   settings.reset(new FIX::SessionSettings());
   settings->set(defaults);
   for (const FixSessionSpec& spec : config.sessions) {
@@ -155,41 +127,58 @@ FixEngine::FixEngine(FixEngineConfig config, FixHandlers handlers) : impl_(new I
 
 FixEngine::~FixEngine() { stop(); }
 
+// QuickFIX's sessions over ordeal's socket layer (fix_sockets.h) rather
+// than QuickFIX's own SocketAcceptor/SocketInitiator, which write each
+// message with a select and a send of its own.
+void FixEngine::Impl::create_sessions() {
+  stores.reset(
+      new RecentStoreFactory(config.resend_messages_max, config.keep_store && !config.acceptor));
+  factory.reset(new FIX::SessionFactory(*this, *stores, nullptr));
+  for (const FIX::SessionID& id : ids) live.push_back(factory->create(id, settings->get(id)));
+  FixSocketsConfig sockets_config;
+  sockets_config.acceptor = config.acceptor;
+  sockets_config.host = config.host;
+  sockets_config.port = config.port;
+  sockets_config.reconnect_s = config.reconnect_s;
+  sockets.reset(new FixSockets(sockets_config, live));
+}
+
+void FixEngine::Impl::destroy_sessions() {
+  if (sockets) sockets->stop();  // no session is used past this
+  sockets.reset();
+  for (FIX::Session* s : live) factory->destroy(s);
+  live.clear();
+  factory.reset();
+  stores.reset();
+}
+
 std::string FixEngine::start() {
   Impl& impl = *impl_;
   if (impl.started) return "";
   if (impl.config.sessions.empty()) return "no FIX session configured";
+  std::string error;
   try {
+    impl.ids.clear();
     impl.build_settings();
-    FIX::MessageStoreFactory& stores =
-        impl.config.keep_store && !impl.config.acceptor
-            ? static_cast<FIX::MessageStoreFactory&>(KeptStoreFactory::instance())
-            : impl.fresh_stores;
-    if (impl.config.acceptor) {
-      impl.acceptor.reset(new FIX::SocketAcceptor(impl, stores, *impl.settings));
-      impl.acceptor->start();
-    } else {
-      impl.initiator.reset(new FIX::SocketInitiator(impl, stores, *impl.settings));
-      impl.initiator->start();
-    }
+    impl.create_sessions();
+    error = impl.sockets->start();
   } catch (const std::exception& e) {
-    impl.acceptor.reset();
-    impl.initiator.reset();
-    return std::string("FIX engine: ") + e.what();
+    error = std::string("FIX engine: ") + e.what();
+  }
+  if (!error.empty()) {
+    impl.destroy_sessions();
+    return error;
   }
   impl.started = true;
   return "";
 }
 
+// Forced: no logout handshake to wait for; the counterparty sees a disconnect.
 void FixEngine::stop() {
   Impl& impl = *impl_;
   if (!impl.started) return;
   impl.started = false;
-  // Force: no logout handshake to wait for; the counterparty sees a disconnect.
-  if (impl.acceptor) impl.acceptor->stop(true);
-  if (impl.initiator) impl.initiator->stop(true);
-  impl.acceptor.reset();
-  impl.initiator.reset();
+  impl.destroy_sessions();
 }
 
 int FixEngine::send(const std::string& session, const FixMessage& message) {

@@ -1,7 +1,8 @@
 // ordeal's handle on the QuickFIX engine: a FIX acceptor (the reference
 // gateway's FIX port) or initiator (ordeal as a FIX client), with sessions
-// built in code, messages kept in memory, no data dictionary and no log
-// files. QuickFIX runs its own thread; the handlers are called on it.
+// built in code, the most recent messages kept in memory, no data
+// dictionary and no log files, over ordeal's own sockets (fix_sockets.h).
+// The engine runs a thread of its own; the handlers are called on it.
 //
 // QuickFIX's headers are C++14 only, so they stay inside fix_engine.cc and
 // this header is valid C++14 and C++20.
@@ -41,6 +42,9 @@ struct FixEngineConfig {
   // engine (for the rest of the process), so that the next engine with the
   // same session continues where this one stopped.
   bool keep_store = false;
+  // Sent messages kept per session for resends; a ResendRequest for older
+  // ones is answered with a gap fill (fix_store.h).
+  size_t resend_messages_max = 100000;
 };
 
 // Called on QuickFIX's thread. `session` names the session (several on an
