@@ -25,7 +25,6 @@
 #include "targets/exchange/node_control.h"
 #include "targets/exchange/sim_exchange.h"
 #include "targets/fix/fix_gateway_port.h"
-#include "targets/fix/listen_address.h"
 
 namespace {
 
@@ -117,14 +116,13 @@ int serve(const Options& o, const DefectSet& defects) {
   // The gateway's FIX clients reach it through a port node in this process.
   std::unique_ptr<ordeal::fix::FixGatewayPort> fix_port;
   if (o.role == "gateway" && o.fix.port > 0) {
-    fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, o.fix);
+    ordeal::fix::FixPortConfig fix = o.fix;
+    fix.host = o.host;  // the FIX port listens where the node does, never on every interface
+    fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, fix);
     net.attach(fix_port->id(), *fix_port);
   }
   std::string error = net.serve_control(control_address(o, handle.id), node_control(net, handle));
   if (error.empty()) error = net.start();
-  // QuickFIX would listen on every interface: keep its port on --host.
-  if (error.empty() && fix_port)
-    error = ordeal::fix::confine_listen_address(static_cast<uint16_t>(o.fix.port), o.host);
   if (error.empty() && fix_port) error = fix_port->start();
   if (!error.empty()) {
     fmt::print(stderr, "exchange-node {}: {}\n", handle.name, error);

@@ -30,8 +30,8 @@ struct FixSessionSpec {
 
 struct FixEngineConfig {
   bool acceptor = false;
-  std::string host = "127.0.0.1";  // initiator: where to connect
-  int port = 0;                    // acceptor: where to listen (every interface)
+  std::string host = "127.0.0.1";  // initiator: where to connect; acceptor: where to listen
+  int port = 0;
   std::vector<FixSessionSpec> sessions;
   std::string username;  // initiator: Logon Username (553), if any
   std::string password;  // initiator: Logon Password (554), if any; never logged

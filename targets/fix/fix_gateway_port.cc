@@ -12,6 +12,7 @@ FixGatewayPort::FixGatewayPort(LiveNetwork& net, NodeId gateway, FixPortConfig c
       engine_(
           FixEngineConfig{
               .acceptor = true,
+              .host = config_.host,
               .port = config_.port,
               .sessions = {{"FIX.4.4", config_.sender, config_.target},
                            {"FIX.4.2", config_.sender, config_.target}},

@@ -26,6 +26,7 @@
 namespace ordeal::fix {
 
 struct FixPortConfig {
+  std::string host = "127.0.0.1";  // the address it listens on (IPv4 or IPv6)
   int port = 0;
   std::string sender = "EXCHANGE";  // the gateway's CompID
   std::string target = "ORDEAL";    // the client's CompID

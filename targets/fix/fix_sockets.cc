@@ -132,12 +132,17 @@ struct FixSockets::Impl::Connection : FIX::Responder, std::enable_shared_from_th
 
 std::string FixSockets::Impl::listen() {
   ErrorCode ec;
-  const tcp::endpoint endpoint(asio::ip::address_v4::any(), static_cast<uint16_t>(config.port));
+  const asio::ip::address address = asio::ip::make_address(config.host, ec);
+  if (ec) return "FIX acceptor: '" + config.host + "' is not an IP address";
+  const tcp::endpoint endpoint(address, static_cast<uint16_t>(config.port));
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return "FIX acceptor on port " + std::to_string(config.port) + ": " + ec.message();
+  if (ec) {
+    return "FIX acceptor on " + config.host + " port " + std::to_string(config.port) + ": " +
+           ec.message();
+  }
   accept();
   return "";
 }

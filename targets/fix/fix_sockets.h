@@ -7,9 +7,9 @@
 // bytes are cut into messages (fix_frame.h) and handed to Session::next on
 // the socket thread, where QuickFIX calls the application.
 //
-// An acceptor listens on every IPv4 interface (listen_address.h confines
-// that in exchange-node) and binds each connection to the session its
-// Logon names; an initiator connects each session, and again every
+// An acceptor listens on `host` only (a reference exchange started for a
+// test must not be reachable from the network) and binds each connection
+// to the session its Logon names; an initiator connects each session, and again every
 // `reconnect_s` after it drops. Every second each connected session gets
 // Session::next() for heartbeats, test requests and logon timeouts.
 //
@@ -33,7 +33,7 @@ namespace fix {
 
 struct FixSocketsConfig {
   bool acceptor = false;
-  std::string host = "127.0.0.1";  // initiator: where to connect
+  std::string host = "127.0.0.1";  // initiator: where to connect; acceptor: where to listen
   int port = 0;                    // acceptor: where to listen; initiator: where to connect
   int reconnect_s = 1;
   int connect_timeout_s = 5;
