@@ -43,7 +43,7 @@ TEST(Generate, ValuesStayWithinTheWorkload) {
         EXPECT_LT(op.symbol, s.symbols.size());
         EXPECT_LE(std::abs(op.price_steps), s.price_steps_max);
         EXPECT_TRUE(op.lots >= 1 && op.lots <= s.lots_max) << op.lots;
-        if (i > 0) EXPECT_LE(client[i - 1].at_ms, op.at_ms);
+        EXPECT_LE(i > 0 ? client[i - 1].at_ms : 0, op.at_ms);
         places += op.kind == exchange::RequestKind::place;
         invalid += op.invalid != Invalid::none;
         ++ops;
