@@ -2,6 +2,11 @@
 
 #include <rapidcheck.h>
 
+#include <array>
+
+#include "framework/base/rng.h"
+#include "framework/run/seeded_list.h"
+
 namespace ordeal {
 namespace {
 
@@ -10,150 +15,176 @@ using exchange::RequestKind;
 using exchange::Side;
 using exchange::TimeInForce;
 
-// RapidCheck scales ranges with the test's "size", which grows from 0 over
-// the first cases: at size 0 every draw is the minimum. Values of a case are
-// drawn at full size instead; shrinking still moves them towards the minimum.
-constexpr int kFullSize = 100;
+// Each list of a case (one client's operations, the metadata changes, the
+// fault windows) is one RapidCheck draw seeding an Rng (seeded_list.h): a
+// case costs a handful of draws instead of about a thousand. The fields keep
+// the distributions they had when each was its own draw, and shrinking
+// still moves each towards its simplest value.
 
-template <typename T>
-rc::Gen<T> uniform(T min, T max_exclusive) {
-  return rc::gen::resize(kFullSize, rc::gen::inRange<T>(min, max_exclusive));
-}
-
-// Picks by weight; shrinks towards the first choice, so list the simplest first.
-template <typename T>
-rc::Gen<T> weighted(std::vector<std::pair<int, T>> choices) {
-  std::erase_if(choices, [](const auto& c) { return c.first <= 0; });
+// An index into `weights`, picked with probability proportional to its
+// weight; weights are not all zero.
+template <size_t N>
+size_t pick_weighted(Rng& rng, const std::array<int, N>& weights) {
   int total = 0;
-  for (const auto& choice : choices) total += choice.first;
-  return rc::gen::map(uniform(0, total), [choices](int pick) {
-    for (const auto& [weight, value] : choices) {
-      if (pick < weight) return value;
-      pick -= weight;
-    }
-    return choices.back().second;
-  });
+  for (const int weight : weights) total += weight;
+  ORDEAL_ASSERT(total > 0);
+  auto pick = static_cast<int>(rng.between(0, total - 1));
+  for (size_t i = 0; i < N; ++i) {
+    if (pick < weights[i]) return i;
+    pick -= weights[i];
+  }
+  return N - 1;
 }
 
-rc::Gen<Invalid> invalid_kind(double share) {
-  const int invalid = static_cast<int>(share * 1000 / 6);
-  return weighted<Invalid>({{1000 - 6 * invalid, Invalid::none},
-                            {invalid, Invalid::off_tick},
-                            {invalid, Invalid::zero_qty},
-                            {invalid, Invalid::huge_qty},
-                            {invalid, Invalid::unknown_symbol},
-                            {invalid, Invalid::unknown_order},
-                            {invalid, Invalid::reused_clordid}});
-}
+constexpr std::array kKinds = {RequestKind::place, RequestKind::amend, RequestKind::cancel,
+                               RequestKind::mass_cancel, RequestKind::status};
 
-// Every generator below is built once per scenario and captures only small
-// values: a case draws hundreds of values, and building a generator (or
-// copying the scenario) per draw cost more than the draws themselves. The
-// draws, their order and their ranges are what they were, so a seed gives
-// the same cases.
-rc::Gen<Op> op_generator(const Scenario& s) {
-  const OperationMix& m = s.mix;
-  const auto kind = weighted<RequestKind>({{m.place, RequestKind::place},
-                                           {m.amend, RequestKind::amend},
-                                           {m.cancel, RequestKind::cancel},
-                                           {m.mass_cancel, RequestKind::mass_cancel},
-                                           {m.status, RequestKind::status}});
-  const auto target = uniform<uint16_t>(0, 64);
-  const auto symbol = uniform<uint8_t>(0, static_cast<uint8_t>(s.symbols.size()));
-  const auto side = weighted<Side>({{1, Side::buy}, {1, Side::sell}});
-  const auto type = weighted<OrdType>({{9, OrdType::limit}, {1, OrdType::market}});
-  const auto tif = weighted<TimeInForce>({{8, TimeInForce::gtc}, {2, TimeInForce::ioc}});
-  const auto post_only = weighted<bool>({{9, false}, {1, true}});
-  const auto price_steps = uniform<int16_t>(static_cast<int16_t>(-s.price_steps_max),
-                                            static_cast<int16_t>(s.price_steps_max + 1));
-  const auto lots = uniform<int16_t>(1, static_cast<int16_t>(s.lots_max + 1));
-  const auto invalid = invalid_kind(s.invalid_share);
-  const auto think_ms = uniform<int32_t>(0, s.think_ms_max + 1);
-  return rc::gen::exec([=] {
+// What an operation is drawn from: the scenario's workload, in small numbers.
+struct OpShape {
+  std::array<int, kKinds.size()> kind_weights{};
+  std::array<int, kInvalids.size()> invalid_weights{};
+  int symbols = 1;
+  int price_steps_max = 0;
+  int lots_max = 1;
+  int think_ms_max = 0;
+
+  explicit OpShape(const Scenario& s)
+      : kind_weights{s.mix.place, s.mix.amend, s.mix.cancel, s.mix.mass_cancel, s.mix.status},
+        symbols(static_cast<int>(s.symbols.size())),
+        price_steps_max(s.price_steps_max),
+        lots_max(s.lots_max),
+        think_ms_max(s.think_ms_max) {
+    // Per mille: the invalid share spread evenly over the six invalid kinds.
+    const int invalid = static_cast<int>(s.invalid_share * 1000 / 6);
+    invalid_weights.fill(invalid);
+    invalid_weights[0] = 1000 - 6 * invalid;
+  }
+
+  Op operator()(Rng& rng) const {
     Op op;
-    op.kind = *kind;
-    op.target = *target;
-    op.symbol = *symbol;
-    op.side = *side;
-    op.type = *type;
-    op.tif = *tif;
-    op.post_only = *post_only;
-    op.price_steps = *price_steps;
-    op.lots = *lots;
-    op.invalid = *invalid;
-    op.at_ms = *think_ms;  // a think time until made absolute
+    op.kind = kKinds[pick_weighted(rng, kind_weights)];
+    op.target = static_cast<uint16_t>(rng.between(0, 63));
+    op.symbol = static_cast<uint8_t>(rng.between(0, symbols - 1));
+    op.side = rng.between(0, 1) == 0 ? Side::buy : Side::sell;
+    op.type = rng.between(0, 9) < 9 ? OrdType::limit : OrdType::market;
+    op.tif = rng.between(0, 9) < 8 ? TimeInForce::gtc : TimeInForce::ioc;
+    op.post_only = rng.between(0, 9) == 9;
+    op.price_steps = static_cast<int16_t>(rng.between(-price_steps_max, price_steps_max));
+    op.lots = static_cast<int16_t>(rng.between(1, lots_max));
+    op.invalid = kInvalids[pick_weighted(rng, invalid_weights)];
+    op.at_ms = static_cast<int32_t>(rng.between(0, think_ms_max));  // made absolute later
     return op;
-  });
+  }
+};
+
+// One field at a time, in the order the fields are drawn.
+rc::Seq<Op> simpler_ops(const Op& op) {
+  return rc::seq::concat(
+      field_to(op, &Op::kind, RequestKind::place), field_towards(op, &Op::target, uint16_t{0}),
+      field_towards(op, &Op::symbol, uint8_t{0}), field_to(op, &Op::side, Side::buy),
+      field_to(op, &Op::type, OrdType::limit), field_to(op, &Op::tif, TimeInForce::gtc),
+      field_to(op, &Op::post_only, false), field_towards(op, &Op::price_steps, int16_t{0}),
+      field_towards(op, &Op::lots, int16_t{1}), field_to(op, &Op::invalid, Invalid::none),
+      field_towards(op, &Op::at_ms, 0));
 }
 
-rc::Gen<MetaChange> meta_change_generator(const Scenario& s) {
-  const auto at_ms = uniform<int32_t>(0, s.nemesis_window_ms);
-  const auto symbol = uniform<uint8_t>(0, static_cast<uint8_t>(s.symbols.size()));
-  const std::vector<MetaChangeKind> kinds = s.metadata_kinds;
-  const auto kind_index = uniform<size_t>(0, kinds.size());
-  const auto tick = weighted<int>({{1, 1}, {1, 2}, {1, 5}});
-  const auto band = uniform(1, s.price_steps_max + 2);
-  const auto status = uniform(0, 4);
-  const auto max_qty = uniform(1, s.lots_max + 1);
-  return rc::gen::exec([=] {
+// The simplest value of a metadata change of each kind.
+int32_t simplest_value(MetaChangeKind kind) { return kind == MetaChangeKind::status ? 0 : 1; }
+
+struct MetaChangeShape {
+  std::vector<MetaChangeKind> kinds;
+  int symbols = 1;
+  int window_ms = 1;
+  int price_steps_max = 0;
+  int lots_max = 1;
+
+  MetaChange operator()(Rng& rng) const {
     MetaChange change;
-    change.at_ms = *at_ms;
-    change.symbol = *symbol;
-    change.kind = kinds[*kind_index];
+    change.at_ms = static_cast<int32_t>(rng.between(0, window_ms - 1));
+    change.symbol = static_cast<uint8_t>(rng.between(0, symbols - 1));
+    change.kind =
+        kinds[static_cast<size_t>(rng.between(0, static_cast<int64_t>(kinds.size()) - 1))];
+    static constexpr std::array kTickMultipliers = {1, 2, 5};  // keep prices on the grid
     switch (change.kind) {
       case MetaChangeKind::tick:
-        change.value = *tick;
+        change.value = kTickMultipliers[static_cast<size_t>(rng.between(0, 2))];
         break;
       case MetaChangeKind::band:
-        change.value = *band;
+        change.value = static_cast<int32_t>(rng.between(1, price_steps_max + 1));
         break;
       case MetaChangeKind::status:
-        change.value = *status;
+        change.value = static_cast<int32_t>(rng.between(0, 3));
         break;
       case MetaChangeKind::move:
         change.value = 1;
         break;
       case MetaChangeKind::max_qty:
-        change.value = *max_qty;
+        change.value = static_cast<int32_t>(rng.between(1, lots_max));
         break;
     }
     return change;
-  });
-}
+  }
 
-rc::Gen<FaultWindow> fault_window_generator(const Scenario& s) {
-  const auto fault = uniform<uint8_t>(0, static_cast<uint8_t>(s.faults.size()));
-  const auto start_ms = uniform<int32_t>(0, s.nemesis_window_ms);
-  const auto duration_ms = uniform<int32_t>(1, s.nemesis_window_ms + 1);
-  return rc::gen::exec([=] {
-    FaultWindow window;
-    window.fault = *fault;
-    window.start_ms = *start_ms;
-    window.duration_ms = *duration_ms;
-    return window;
-  });
+  // A simpler kind takes that kind's simplest value: values mean different
+  // things for different kinds.
+  rc::Seq<MetaChange> simpler(const MetaChange& change) const {
+    MetaChange first_kind = change;
+    first_kind.kind = kinds.front();
+    first_kind.value = simplest_value(first_kind.kind);
+    return rc::seq::concat(
+        field_towards(change, &MetaChange::at_ms, 0),
+        field_towards(change, &MetaChange::symbol, uint8_t{0}),
+        change.kind == first_kind.kind ? rc::Seq<MetaChange>() : rc::seq::just(first_kind),
+        field_to(change, &MetaChange::value, simplest_value(change.kind)));
+  }
+};
+
+struct FaultWindowShape {
+  int faults = 1;
+  int window_ms = 1;
+
+  FaultWindow operator()(Rng& rng) const {
+    return FaultWindow{.fault = static_cast<uint8_t>(rng.between(0, faults - 1)),
+                       .start_ms = static_cast<int32_t>(rng.between(0, window_ms - 1)),
+                       .duration_ms = static_cast<int32_t>(rng.between(1, window_ms))};
+  }
+};
+
+rc::Seq<FaultWindow> simpler_windows(const FaultWindow& w) {
+  return rc::seq::concat(field_towards(w, &FaultWindow::fault, uint8_t{0}),
+                         field_towards(w, &FaultWindow::start_ms, 0),
+                         field_towards(w, &FaultWindow::duration_ms, 1));
 }
 
 }  // namespace
 
 rc::Gen<Case> case_generator(const Scenario& s) {
   const int clients = s.clients;
-  const auto ops = rc::gen::resize(s.operations_per_client,
-                                   rc::gen::container<std::vector<Op>>(op_generator(s)));
-  const bool metadata = !s.metadata_kinds.empty();
-  const auto changes =
-      rc::gen::resize(s.metadata_changes_max,
-                      rc::gen::container<std::vector<MetaChange>>(meta_change_generator(s)));
+  const auto ops = seeded_list<Op>(s.operations_per_client, OpShape(s), &simpler_ops);
+  const bool metadata = !s.metadata_kinds.empty() && !s.symbols.empty();
+  const MetaChangeShape change_shape{.kinds = s.metadata_kinds,
+                                     .symbols = static_cast<int>(s.symbols.size()),
+                                     .window_ms = s.nemesis_window_ms,
+                                     .price_steps_max = s.price_steps_max,
+                                     .lots_max = s.lots_max};
+  const auto changes = seeded_list<MetaChange>(
+      metadata ? s.metadata_changes_max : 0, change_shape,
+      [change_shape](const MetaChange& c) { return change_shape.simpler(c); });
   const bool faults = !s.faults.empty();
-  const auto windows = rc::gen::resize(
-      s.faults_max, rc::gen::container<std::vector<FaultWindow>>(fault_window_generator(s)));
+  const auto windows =
+      seeded_list<FaultWindow>(faults ? s.faults_max : 0,
+                               FaultWindowShape{.faults = static_cast<int>(s.faults.size()),
+                                                .window_ms = s.nemesis_window_ms},
+                               &simpler_windows);
   const bool upgrade = s.upgrade;
-  const auto upgrade_start_ms = uniform<int32_t>(0, s.nemesis_window_ms / 2 + 1);
+  const auto upgrade_start_ms =
+      rc::gen::resize(100, rc::gen::inRange<int32_t>(0, s.nemesis_window_ms / 2 + 1));
   return rc::gen::exec([=] {
     Case c;
     // The seed stays as drawn while shrinking, so that shrinking works on the
     // workload and the nemesis rather than on the network's timing.
     c.seed = *rc::gen::noShrink(rc::gen::arbitrary<uint64_t>());
+    c.clients.reserve(static_cast<size_t>(clients));
     for (int i = 0; i < clients; ++i) {
       auto client_ops = *ops;
       int32_t at_ms = 0;

@@ -1,7 +1,9 @@
 // RapidCheck generators for cases, from a scenario's workload, metadata and
 // nemesis settings. Each case arms a random subset of the scenario's faults
-// (swarm testing). Shrinking removes operations, metadata changes and fault
-// windows, and simplifies what remains. Include <rapidcheck.h> to use it.
+// (swarm testing). Each list (a client's operations, the metadata changes,
+// the fault windows) is one RapidCheck draw (seeded_list.h). Shrinking removes
+// operations, metadata changes and fault windows, and simplifies what remains.
+// Include <rapidcheck.h> to use it.
 #pragma once
 
 #include "framework/run/case.h"

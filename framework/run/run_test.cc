@@ -206,6 +206,9 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
             "properties`)");
   EXPECT_PRED2(starts, error_of("[workload]\nsymbols = [\"DOGE-USDT\"]\n"),
                "s.toml: workload.symbols: unknown symbol 'DOGE-USDT'");
+  EXPECT_EQ(
+      error_of("[workload.mix]\nplace = 0\namend = 0\ncancel = 0\nmass_cancel = 0\nstatus = 0\n"),
+      "s.toml:1: workload.mix: at least one weight must be above 0");
   EXPECT_NE(error_of("name = \n").find("s.toml:1:"), std::string::npos);
   EXPECT_NE(error_of("target = \"mainframe\"\n").find("target: 'mainframe'"), std::string::npos);
   EXPECT_EQ(error_of("target = \"cluster\"\n"), "");

@@ -134,6 +134,10 @@ void read_mix(const toml::table& table, const std::string& path, std::string& er
   r.number("mass_cancel", mix.mass_cancel, 0, 1000);
   r.number("status", mix.status, 0, 1000);
   r.finish();
+  if (error.empty() && mix.place + mix.amend + mix.cancel + mix.mass_cancel + mix.status == 0) {
+    error = fmt::format("{}:{}: workload.mix: at least one weight must be above 0", path,
+                        table.source().begin.line);
+  }
 }
 
 void read_workload(const toml::table& table, const std::string& path, std::string& error,
