@@ -43,6 +43,12 @@ class Collector final : public Node {
   std::vector<uint64_t> timers;
 };
 
+// Serves until `count` answers arrived, at most 5 s.
+void serve_until_answered(LiveNetwork& net, const Collector& node, size_t count) {
+  const int64_t deadline_us = net.now_us() + 5'000'000;
+  while (node.ids.size() < count && net.now_us() < deadline_us) net.run_for(2'000);
+}
+
 // A server network on its own thread, serving until stopped (at most 20 s).
 struct Server {
   explicit Server(uint16_t port) : net(1), echo(net.env(kServer), kServer) {
@@ -67,11 +73,7 @@ struct Client {
     net.attach(kClient, node);
     EXPECT_EQ(net.start(), "");
   }
-  // Serves until `count` answers arrived, at most 5 s.
-  void wait_for(size_t count) {
-    const int64_t deadline_us = net.now_us() + 5'000'000;
-    while (node.ids.size() < count && net.now_us() < deadline_us) net.run_for(2'000);
-  }
+  void wait_for(size_t count) { serve_until_answered(net, node, count); }
   LiveNetwork net;
   Collector node;
 };
@@ -126,11 +128,7 @@ struct InProcess {
     net.attach(kClient, node);
     EXPECT_EQ(net.start(), "");
   }
-  // Serves until `count` answers arrived, at most 2 s.
-  void wait_for(size_t count) {
-    const int64_t deadline_us = net.now_us() + 2'000'000;
-    while (node.ids.size() < count && net.now_us() < deadline_us) net.run_for(2'000);
-  }
+  void wait_for(size_t count) { serve_until_answered(net, node, count); }
   LiveNetwork net;
   Echo echo;
   Collector node;
