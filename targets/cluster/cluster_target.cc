@@ -394,14 +394,11 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
                                      options_.defect,
                                      "--parent-pid",
                                      std::to_string(getpid())};
-    if (id == layout_.gateway()) {
-      argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
-    } else {
-      // Each case starts a fresh cluster: no state from the case before.
-      const std::string state_dir = options_.log_dir + "/" + name;
-      std::filesystem::remove_all(state_dir, ec);
-      argv.insert(argv.end(), {"--state-dir", state_dir});
-    }
+    if (id == layout_.gateway()) argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
+    // Each case starts a fresh cluster: no state from the case before.
+    const std::string state_dir = options_.log_dir + "/" + name;
+    std::filesystem::remove_all(state_dir, ec);
+    argv.insert(argv.end(), {"--state-dir", state_dir});
     // A faulted link "A->B": node A reaches B through the link's proxy.
     for (const auto& [link, proxy_port] : proxied_) {
       const size_t arrow = link.find("->");

@@ -108,6 +108,7 @@ int serve(const Options& o, const DefectSet& defects) {
     node = std::move(shard);
   } else {
     auto gateway = make_gateway(o.layout, net.env(o.layout.gateway()), defects);
+    if (!o.state_dir.empty()) recovery = gateway->attach_journal(o.state_dir + "/gateway.log", {});
     handle = {.id = gateway->id(), .ready = [g = gateway.get()] { return g->metadata().fresh(); }};
     node = std::move(gateway);
   }
@@ -164,8 +165,8 @@ int main(int argc, char** argv) {
   app.add_option("--fix-sender", o.fix.sender, "gateway: its FIX CompID");
   app.add_option("--fix-target", o.fix.target, "gateway: the FIX client's CompID");
   app.add_option("--state-dir", o.state_dir,
-                 "meta and engine: keep the node's state in a journal in this folder, and "
-                 "restore it from there at start");
+                 "keep the node's state in a journal in this folder, and restore it from "
+                 "there at start");
   app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
   app.add_option("--peer", o.peers,
                  "NODE=HOST:PORT: reach that node at another address (a fault proxy)")
