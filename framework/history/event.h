@@ -36,7 +36,7 @@ std::optional<EventType> event_type_from(std::string_view name);
 struct Event {
   int64_t time_us = 0;
   int64_t price = 0;
-  int64_t qty = 0;
+  int64_t qty = 0;  // meta: the schema the committing replica runs (0: not said)
   int64_t filled = 0;
   // invoke: order flags; fill: trade id; meta: version; fault: param;
   // mass-cancel ok: orders cancelled

@@ -96,7 +96,7 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   // change starts from what is in force.
   void on_metadata_result(const MetaUpdateResult& r) override {
     if (auto it = pending_meta_.find(r.request_id); it != pending_meta_.end()) {
-      if (r.ok) metadata_.put(it->second);
+      if (r.ok) metadata_.put(r.record.symbol.empty() ? it->second : r.record);
       pending_meta_.erase(it);
     }
     if (listener_ != nullptr) listener_->on_metadata_result(r);

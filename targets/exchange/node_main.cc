@@ -118,7 +118,14 @@ int serve(const Options& o, const DefectSet& defects) {
   // The gateway's FIX clients reach it through a port node in this process.
   std::unique_ptr<ordeal::fix::FixGatewayPort> fix_port;
   if (o.role == "gateway" && o.fix.port > 0) {
-    fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, o.fix);
+    ordeal::fix::FixPortConfig fix = o.fix;
+    if (!o.state_dir.empty()) fix.store_dir = o.state_dir + "/fix";
+    fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, fix);
+    if (!o.state_dir.empty() &&
+        !report_recovery(handle.name, fix_port->attach_journal(o.state_dir + "/clordids.log"),
+                         o.state_dir)) {
+      return 3;
+    }
     net.attach(fix_port->id(), *fix_port);
   }
   std::string error = net.serve_control(control_address(o, handle.id), node_control(net, handle));

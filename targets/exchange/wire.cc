@@ -57,7 +57,7 @@ void fields(A& a, MetaUpdateRequest& m) {
 }
 template <typename A>
 void fields(A& a, MetaUpdateResult& m) {
-  a(m.request_id, m.ok, m.version, m.reason);
+  a(m.request_id, m.ok, m.version, m.reason, m.record, m.schema);
 }
 template <typename A>
 void fields(A& a, MetaPublish& m) {

@@ -4,6 +4,7 @@
 #include "targets/fix/fix_engine.h"
 
 #include <quickfix/Application.h>
+#include <quickfix/FileStore.h>
 #include <quickfix/Message.h>
 #include <quickfix/MessageStore.h>
 #include <quickfix/Session.h>
@@ -66,6 +67,7 @@ struct FixEngine::Impl : public FIX::Application {
   FixEngineConfig config;
   FixHandlers handlers;
   FIX::MemoryStoreFactory fresh_stores;
+  std::unique_ptr<FIX::FileStoreFactory> file_stores;
   std::unique_ptr<FIX::SessionSettings> settings;
   std::unique_ptr<FIX::Acceptor> acceptor;
   std::unique_ptr<FIX::Initiator> initiator;
@@ -161,8 +163,11 @@ std::string FixEngine::start() {
   if (impl.config.sessions.empty()) return "no FIX session configured";
   try {
     impl.build_settings();
+    if (!impl.config.store_dir.empty())
+      impl.file_stores.reset(new FIX::FileStoreFactory(impl.config.store_dir));
     FIX::MessageStoreFactory& stores =
-        impl.config.keep_store && !impl.config.acceptor
+        impl.file_stores ? static_cast<FIX::MessageStoreFactory&>(*impl.file_stores)
+        : impl.config.keep_store && !impl.config.acceptor
             ? static_cast<FIX::MessageStoreFactory&>(KeptStoreFactory::instance())
             : impl.fresh_stores;
     if (impl.config.acceptor) {

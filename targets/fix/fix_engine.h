@@ -41,6 +41,10 @@ struct FixEngineConfig {
   // engine (for the rest of the process), so that the next engine with the
   // same session continues where this one stopped.
   bool keep_store = false;
+  // Non-empty: the sessions' sequence numbers and sent messages live in
+  // files in this folder (QuickFIX's FileStore), so that a process killed
+  // and started again continues its sessions (the gateway's state dir).
+  std::string store_dir;
 };
 
 // Called on QuickFIX's thread. `session` names the session (several on an
