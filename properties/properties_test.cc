@@ -41,8 +41,7 @@ TEST(Properties, AllTwelveAreRegistered) {
   for (const char* name :
        {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
         "order-state-machine", "metadata-conformance", "every-request-answered",
-        "bounded-unavailability", "trade-conservation", "clordid-idempotence",
-        "no-newer-schema"}) {
+        "bounded-unavailability", "trade-conservation", "clordid-idempotence", "no-newer-schema"}) {
     ASSERT_NE(find_property(name), nullptr) << name;
     EXPECT_FALSE(find_property(name)->description().empty());
   }
@@ -237,7 +236,7 @@ using exchange::in_schema;
 TEST(NoNewerSchema, CatchesASchema2RecordCommittedByASchema1Replica) {
   HistoryBuilder b;
   b.at(0).meta(1, btc());
-  b.at(1000).meta(2, in_schema(btc(), 2), 2);   // upgraded: the migration
+  b.at(1000).meta(2, in_schema(btc(), 2), 2);    // upgraded: the migration
   b.at(2000).meta(3, in_schema(btc(20), 2), 1);  // rolled back, still schema 2
   const std::vector<Violation> found = check("no-newer-schema", b);
   ASSERT_EQ(found.size(), 1u);

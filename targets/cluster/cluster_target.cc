@@ -394,7 +394,8 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
                                      options_.defect,
                                      "--parent-pid",
                                      std::to_string(getpid())};
-    if (id == layout_.gateway()) argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
+    if (id == layout_.gateway())
+      argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
     // Each case starts a fresh cluster: no state from the case before.
     const std::string state_dir = options_.log_dir + "/" + name;
     std::filesystem::remove_all(state_dir, ec);

@@ -23,8 +23,8 @@ void ClientSessions::disconnect() {
   }
 }
 
-void ClientSessions::answer(ClientId client, uint64_t request_id, RequestKind kind,
-                            Verdict verdict, std::string reason) {
+void ClientSessions::answer(ClientId client, uint64_t request_id, RequestKind kind, Verdict verdict,
+                            std::string reason) {
   if (listener_ == nullptr) return;
   listener_->on_response(ClientResponse{.client = client,
                                         .request_id = request_id,

@@ -21,8 +21,7 @@ void Gateway::begin_incarnation() {
   next_request_id_ = (boot_ << kIdShift) + 1;
   if (journal_) {
     const GatewayEntry entry{.boot = boot_};
-    if (const std::string e = journal_->append(entry, [this] { return snapshot(); });
-        !e.empty()) {
+    if (const std::string e = journal_->append(entry, [this] { return snapshot(); }); !e.empty()) {
       fmt::print(stderr, "gateway: journal write failed, stopping: {}\n", e);
       std::_Exit(75);
     }
@@ -65,10 +64,8 @@ void Gateway::restore(const GatewayEntry& entry) {
   boot_ = std::max(boot_, entry.boot);
   for (const GatewayOrder& o : entry.orders) {
     KnownOrder& order = orders_[OrderKey{o.placed.client, o.placed.clordid}];
-    order = KnownOrder{.order_id = o.placed.order_id,
-                       .shard = o.shard,
-                       .view = o.placed,
-                       .view_at_ack = o.placed};
+    order = KnownOrder{
+        .order_id = o.placed.order_id, .shard = o.shard, .view = o.placed, .view_at_ack = o.placed};
     next_order_id_ = std::max(next_order_id_, o.placed.order_id + 1);
   }
 }

@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "targets/exchange/messages.h"
 #include "targets/exchange/entry_journal.h"
+#include "targets/exchange/messages.h"
 
 namespace ordeal::exchange {
 

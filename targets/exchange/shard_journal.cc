@@ -14,8 +14,7 @@ Recovery ShardJournal::open(const std::string& path, const JournalLimits& limits
 
 std::string ShardJournal::append(const ShardEntry& entry,
                                  const std::function<ShardEntry()>& snapshot) {
-  return journal_.append(encode_shard_entry(entry),
-                         [&] { return encode_shard_entry(snapshot()); });
+  return journal_.append(encode_shard_entry(entry), [&] { return encode_shard_entry(snapshot()); });
 }
 
 }  // namespace ordeal::exchange

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "targets/exchange/messages.h"
 #include "targets/exchange/entry_journal.h"
+#include "targets/exchange/messages.h"
 
 namespace ordeal::exchange {
 

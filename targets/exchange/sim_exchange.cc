@@ -59,8 +59,8 @@ SimExchange::SimExchange(ExchangeConfig config)
   admin_ = std::make_unique<ClientPort>(net_.env(layout.admin()), layout.admin(), listener_);
   net_.attach(layout.admin(), *admin_);
   for (ClientId id = 1; id <= static_cast<ClientId>(config_.clients); ++id) {
-    clients_.push_back(
-        std::make_unique<ClientPort>(net_.env(layout.client(id)), layout.client(id), client_listener_));
+    clients_.push_back(std::make_unique<ClientPort>(net_.env(layout.client(id)), layout.client(id),
+                                                    client_listener_));
     net_.attach(layout.client(id), *clients_.back());
   }
   net_.start();

@@ -105,8 +105,9 @@ void FixGatewayPort::on_message(NodeId /*from*/, const Message& message) {
                  encode_fill(*fill, chains_.current(fill->client, fill->clordid), next_exec_id()));
   } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
     const ClientId client = update->order.client;
-    engine_.send(session_of(client),
-                 encode_update(*update, chains_.current(client, update->order.clordid), next_exec_id()));
+    engine_.send(
+        session_of(client),
+        encode_update(*update, chains_.current(client, update->order.clordid), next_exec_id()));
   }
 }
 
