@@ -9,9 +9,9 @@
 // Most need real processes (`--target cluster`); the simulator refuses
 // them, but plays process.restart and the version faults (runs_in_sim).
 // Each heals when its window ends, and a live target's nodes die with ordeal,
-// so none outlives the run. Metadata replicas and engine shards keep their
-// state on disk, so a SIGKILL loses only what was never acknowledged; the
-// gateway keeps its in-flight requests in memory only.
+// so none outlives the run. Every node keeps its state on disk, so a SIGKILL
+// loses only what was never acknowledged: the gateway's requests in flight,
+// which its clients see end unknown when their session drops.
 //
 // The version faults act on one metadata replica (`node = "meta-1"`): the
 // target must survive replicas of two schema versions serving side by side,

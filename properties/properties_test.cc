@@ -41,11 +41,11 @@ HistoryBuilder with_resting_order() {
   return b;
 }
 
-TEST(Properties, AllElevenAreRegistered) {
+TEST(Properties, AllTwelveAreRegistered) {
   for (const char* name :
        {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
         "order-state-machine", "metadata-conformance", "every-request-answered",
-        "bounded-unavailability", "trade-conservation", "clordid-idempotence"}) {
+        "bounded-unavailability", "trade-conservation", "clordid-idempotence", "no-newer-schema"}) {
     ASSERT_NE(find_property(name), nullptr) << name;
     EXPECT_FALSE(find_property(name)->description().empty());
   }
@@ -231,6 +231,29 @@ TEST(MetadataConformance, PassesOrdersUnderAVersionStillPropagating) {
   auto bad = b.at(1600).place(1, "p", Side::buy, 50'005, 1);
   b.at(1601).fail(bad, "price not a multiple of the tick size");
   EXPECT_TRUE(check("metadata-conformance", b).empty());
+}
+
+// ---- no-newer-schema ---------------------------------------------------------
+
+using exchange::in_schema;
+
+TEST(NoNewerSchema, CatchesASchema2RecordCommittedByASchema1Replica) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc());
+  b.at(1000).meta(2, in_schema(btc(), 2), 2);    // upgraded: the migration
+  b.at(2000).meta(3, in_schema(btc(20), 2), 1);  // rolled back, still schema 2
+  const std::vector<Violation> found = check("no-newer-schema", b);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].message.find("version 3"), std::string::npos) << found[0].message;
+}
+
+TEST(NoNewerSchema, PassesARollbackThatMigratedBackAndUnsaidSchemas) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc());
+  b.at(1000).meta(2, in_schema(btc(), 2), 2);
+  b.at(2000).meta(3, in_schema(btc(20), 1), 1);  // migrated back to schema 1
+  b.at(3000).meta(4, in_schema(btc(30), 2));     // the target did not say
+  EXPECT_TRUE(check("no-newer-schema", b).empty());
 }
 
 // ---- every-request-answered ---------------------------------------------------

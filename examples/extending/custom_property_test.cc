@@ -25,14 +25,14 @@ HistoryBuilder with_filled_order() {
   return b;
 }
 
-TEST(CustomProperty, IsRegisteredBesideTheElevenOfOrdeal) {
-  for (const char* name :
-       {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
-        "order-state-machine", "metadata-conformance", "every-request-answered",
-        "bounded-unavailability", "trade-conservation", "clordid-idempotence", kProperty}) {
+TEST(CustomProperty, IsRegisteredBesideTheTwelveOfOrdeal) {
+  for (const char* name : {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill",
+                           "no-phantom", "order-state-machine", "metadata-conformance",
+                           "every-request-answered", "bounded-unavailability", "trade-conservation",
+                           "clordid-idempotence", "no-newer-schema", kProperty}) {
     EXPECT_NE(ordeal::find_property(name), nullptr) << name;
   }
-  EXPECT_EQ(ordeal::all_properties().size(), 12u);
+  EXPECT_EQ(ordeal::all_properties().size(), 13u);
 }
 
 TEST(CustomProperty, CatchesAnAcceptedCancelOfAFilledOrder) {

@@ -102,8 +102,10 @@ class HistoryBuilder {
                .text = h_.intern(name),
                .type = start ? EventType::fault_start : EventType::fault_stop});
   }
-  void meta(int64_t version, const exchange::Instrument& record) {
+  // replica_schema: the schema the committing replica runs (0: not said).
+  void meta(int64_t version, const exchange::Instrument& record, int64_t replica_schema = 0) {
     h_.append({.time_us = now_us_,
+               .qty = replica_schema,
                .number = version,
                .record = h_.add_record(record),
                .type = EventType::meta});

@@ -80,6 +80,6 @@ expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-prop
 expect_exit(0 ${ORDEAL} list properties)
 string(REGEX MATCHALL "\n" lines "${last_out}")
 list(LENGTH lines count)
-if(count LESS 11)
-  message(FATAL_ERROR "expected 11 properties, got ${count}")
+if(count LESS 12)
+  message(FATAL_ERROR "expected 12 properties, got ${count}")
 endif()

@@ -41,7 +41,7 @@ inline constexpr int64_t kClientMin = INT32_MIN, kClientMax = INT32_MAX;
 struct Event {
   int64_t time_us = 0;
   int64_t price = 0;
-  int64_t qty = 0;
+  int64_t qty = 0;  // meta: the schema the committing replica runs (0: not said)
   int64_t filled = 0;
   // invoke: order flags; fill: trade id; meta: version; fault: param;
   // mass-cancel ok: orders cancelled

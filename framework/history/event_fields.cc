@@ -39,6 +39,7 @@ enum class Key : uint8_t {
   answered,
   maker,
   record,
+  replica_schema,
   unknown
 };
 
@@ -83,6 +84,8 @@ Key key_of(std::string_view key) {
       return pick({{"ord_type", Key::ord_type}, {"answered", Key::answered}});
     case 9:
       return pick({{"post_only", Key::post_only}});
+    case 14:
+      return pick({{"replica_schema", Key::replica_schema}});
     default:
       return Key::unknown;
   }
@@ -262,6 +265,7 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::price:
       return read_int(v, key, e.price);
     case Key::qty:
+    case Key::replica_schema:
       return read_int(v, key, e.qty);
     case Key::filled:
       return read_int(v, key, e.filled);

@@ -212,7 +212,8 @@ bool scan_body(Cursor& c, ScannedLine& s) {
              c.integer_field(R"(,"param":)", s.event.number);
     case EventType::meta:
       return c.integer_field(R"(,"version":)", s.event.number) &&
-             scan_record(c, s.record.emplace());
+             scan_record(c, s.record.emplace()) &&
+             (!c.literal(R"(,"replica_schema":)") || c.integer(s.event.qty));
   }
   return false;
 }

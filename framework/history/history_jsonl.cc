@@ -120,6 +120,7 @@ std::string event_json(const History& h, size_t index) {
     case EventType::meta:
       field(out, "version", e.number);
       record_field(out, h.record(e.record));
+      if (e.qty != 0) field(out, "replica_schema", e.qty);
       break;
   }
   out += "}\n";

@@ -79,7 +79,7 @@ class CaseRun final : public ExchangeListener {
   ClientRequest request_for(size_t client, const Op& op, bool& invalid);
   void complete(size_t client, const ClientResponse* response);
   void final_reads();
-  void record_meta(MetaVersion version, const Instrument& record);
+  void record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema = 0);
   Event order_event(EventType type, ClientId client, const OrderView& view);
 
   const Scenario& s_;
@@ -503,12 +503,14 @@ void CaseRun::on_order_update(const OrderUpdate& u) {
 void CaseRun::on_metadata_result(const MetaUpdateResult& r) {
   auto it = pending_meta_.find(r.request_id);
   if (it == pending_meta_.end()) return;
-  if (r.ok) record_meta(r.version, it->second);
+  // The record as the leader committed it (in its schema), when it says so.
+  if (r.ok) record_meta(r.version, r.record.symbol.empty() ? it->second : r.record, r.schema);
   pending_meta_.erase(it);
 }
 
-void CaseRun::record_meta(MetaVersion version, const Instrument& record) {
+void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema) {
   h_.append({.time_us = exchange_.now_us(),
+             .qty = replica_schema,
              .number = static_cast<int64_t>(version),
              .record = h_.add_record(record),
              .type = EventType::meta});

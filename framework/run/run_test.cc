@@ -96,7 +96,27 @@ TEST_P(NoFalsePositives, ShippedScenarioPassesWithDefectNone) {
 
 INSTANTIATE_TEST_SUITE_P(Shipped, NoFalsePositives,
                          ::testing::Values("okx-2023-08-14", "engine-restart",
-                                           "metadata-corruption"));
+                                           "metadata-corruption", "restart-rollback"));
+
+// The restart-rollback scenario catches the two defects it is there for: a
+// gateway that forgets its orders across a restart, and a rollback that
+// leaves the old version serving the new schema.
+TEST(Run, RestartRollbackCatchesItsDefects) {
+  const Scenario s = shipped("restart-rollback");
+  for (const char* defect : {"gateway-forgets-orders", "rollback-keeps-migrated"}) {
+    const RunOutcome outcome = run_scenario(
+        s, {.seed = 1, .cases = s.cases, .defects = *DefectSet::parse(defect), .shrink = false});
+    ASSERT_TRUE(outcome.failed()) << defect;
+    const std::string& property = outcome.violations.front().property;
+    if (std::string_view(defect) == "rollback-keeps-migrated") {
+      EXPECT_EQ(property, "no-newer-schema");
+    } else {
+      EXPECT_TRUE(property == "no-lost-order" || property == "no-lost-cancel" ||
+                  property == "no-lost-amend")
+          << property;
+    }
+  }
+}
 
 // The process faults the simulator plays: a restart keeps the shard's book
 // (its memory stands for its disk), so defect none passes and the planted

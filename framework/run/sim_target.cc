@@ -77,7 +77,7 @@ void SimTarget::live_fault(const FaultSpec& spec, bool start) {
   }
   if (spec.point == "process.restart") {
     const int64_t down_us = (spec.param > 0 ? spec.param : faults::kRestartDownMsDefault) * 1000;
-    if (start) exchange_.network().crash(*id, down_us);
+    if (start) exchange_.crash(*id, down_us);
     return;
   }
   version_fault(spec, *id, start);

@@ -96,7 +96,7 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   // change starts from what is in force.
   void on_metadata_result(const MetaUpdateResult& r) override {
     if (auto it = pending_meta_.find(r.request_id); it != pending_meta_.end()) {
-      if (r.ok) metadata_.put(it->second);
+      if (r.ok) metadata_.put(r.record.symbol.empty() ? it->second : r.record);
       pending_meta_.erase(it);
     }
     if (listener_ != nullptr) listener_->on_metadata_result(r);
@@ -394,14 +394,12 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
                                      options_.defect,
                                      "--parent-pid",
                                      std::to_string(getpid())};
-    if (id == layout_.gateway()) {
+    if (id == layout_.gateway())
       argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
-    } else {
-      // Each case starts a fresh cluster: no state from the case before.
-      const std::string state_dir = options_.log_dir + "/" + name;
-      std::filesystem::remove_all(state_dir, ec);
-      argv.insert(argv.end(), {"--state-dir", state_dir});
-    }
+    // Each case starts a fresh cluster: no state from the case before.
+    const std::string state_dir = options_.log_dir + "/" + name;
+    std::filesystem::remove_all(state_dir, ec);
+    argv.insert(argv.end(), {"--state-dir", state_dir});
     // A faulted link "A->B": node A reaches B through the link's proxy.
     for (const auto& [link, proxy_port] : proxied_) {
       const size_t arrow = link.find("->");

@@ -57,6 +57,16 @@ constexpr std::array<DefectInfo, static_cast<size_t>(Defect::count)> kDefects = 
      "a subscriber applies a metadata update that arrives late, older than its version, over "
      "the newer record and keeps its version number, so the older record stays in force",
      "meta.update.reorder with metadata updates"},
+    {Defect::gateway_forgets_orders, "gateway-forgets-orders",
+     "the gateway keeps no journal: restarted, it numbers orders from the start again and no "
+     "longer knows the orders placed before, so their status, amends and cancels find nothing "
+     "(a core component restart, 2023-07-05 class)",
+     "process.restart or process.kill of the gateway while orders rest"},
+    {Defect::rollback_keeps_migrated, "rollback-keeps-migrated",
+     "a metadata replica rolled back to schema 1 keeps the records its upgrade migrated to "
+     "schema 2 and serves and commits them as they are: the old version serves the new "
+     "schema (an upgrade step taken back, 2023-08-14 class)",
+     "process.rollback of the metadata leader, then metadata changes"},
 }};
 
 }  // namespace

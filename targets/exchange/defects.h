@@ -29,6 +29,8 @@ enum class Defect : uint8_t {
   state_regress_after_resync,
   mass_cancel_partial,
   reorder_applies_older,
+  gateway_forgets_orders,
+  rollback_keeps_migrated,
   count
 };
 

@@ -26,7 +26,10 @@ Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& d
   subscriber_.set_on_change([this](const Instrument* record) { on_metadata_change(record); });
 }
 
-void Gateway::on_start() { subscriber_.start(); }
+void Gateway::on_start() {
+  begin_incarnation();
+  subscriber_.start();
+}
 
 void Gateway::on_message(NodeId from, const Message& message) {
   if (subscriber_.on_message(from, message)) return;
@@ -116,7 +119,7 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   if (existing != orders_.end() && !reuse_allowed) {
     return reply(from, request, Verdict::reject, "duplicate client order id", {});
   }
-  if (orders_.size() >= config_.orders_max) {
+  if (orders_.size() >= config_.orders_max || (journal_ && journal_->nearly_full())) {
     return reply(from, request, Verdict::reject, "gateway order table full", {});
   }
   const auto shard = route(*instrument);
@@ -131,6 +134,7 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
                          .side = request.side,
                          .price = request.price,
                          .qty = request.qty};
+  keep(order);  // before any shard can hold it
   const uint64_t id = track(from, request, 1);
   forward(id, *shard,
           ShardRequest{.kind = RequestKind::place,
@@ -245,7 +249,10 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
     order->second.view = response.order;
     if (request.kind == RequestKind::place) {
       order->second.view_at_ack = response.order;
-      if (responder) order->second.shard = *responder;  // a forwarded order lives there
+      if (responder && *responder != order->second.shard) {
+        order->second.shard = *responder;  // a forwarded order lives there
+        keep(order->second);
+      }
     }
   }
   if (order != orders_.end() && request.kind == RequestKind::place && !response.ok) {

@@ -5,12 +5,18 @@
 //
 // It never acknowledges what a shard has not confirmed; when its metadata is
 // known to be stale it rejects orders and amends ("metadata unavailable").
+// A live gateway writes each order to a journal (gateway_journal.h) before
+// it sends it to a shard, so that after a SIGKILL it hands out no order id
+// twice and still knows the orders placed before; in the simulator a crash
+// keeps the same (gateway_durable.cc).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "targets/exchange/gateway_journal.h"
 #include "targets/exchange/meta_subscriber.h"
 
 namespace ordeal::exchange {
@@ -30,8 +36,15 @@ class Gateway final : public Node {
   void on_message(NodeId from, const Message& message) override;
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
+  void on_crash() override;
+
+  // Live nodes: keeps the orders in the journal at `path`, first restoring
+  // them from what is there. Call before the node starts.
+  Recovery attach_journal(const std::string& path, const JournalLimits& limits);
 
   const MetaSubscriber& metadata() const { return subscriber_; }
+  // The orders the gateway knows (exchange-node logs it when it starts).
+  size_t known_orders() const { return orders_.size(); }
 
  private:
   struct OrderKey {
@@ -74,6 +87,11 @@ class Gateway final : public Node {
              const OrderView& view);
   bool acks_early(const ClientRequest& request, const KnownOrder& order) const;
   std::optional<ShardId> route(const Instrument& instrument);
+  // gateway_durable.cc: what survives a restart.
+  void begin_incarnation();
+  void keep(const KnownOrder& order);
+  GatewayEntry snapshot() const;
+  void restore(const GatewayEntry& entry);
 
   GatewayConfig config_;
   const DefectSet& defects_;
@@ -85,7 +103,11 @@ class Gateway final : public Node {
   std::unordered_map<std::string, ShardId> previous_routing_;
   std::vector<MetaVersion> shard_versions_;  // last version each shard reported
   OrderId next_order_id_ = 1;
+  // Request ids start afresh in each incarnation (boot), so an answer meant
+  // for a request of an earlier one never matches a request of this one.
+  uint64_t boot_ = 0;
   uint64_t next_request_id_ = 1;
+  std::unique_ptr<GatewayJournal> journal_;
 };
 
 }  // namespace ordeal::exchange

@@ -29,6 +29,16 @@ Instrument migrate_to_v2(Instrument record) {
   return record;
 }
 
+Instrument migrate_to_v1(Instrument record) {
+  record.schema = kSchemaV1;
+  record.max_notional = 0;
+  return record;
+}
+
+Instrument in_schema(Instrument record, uint8_t schema) {
+  return schema == kSchemaV2 ? migrate_to_v2(std::move(record)) : migrate_to_v1(std::move(record));
+}
+
 namespace {
 
 std::optional<std::string_view> status_forbids(const Instrument& record, const OrderTerms& terms) {

@@ -16,8 +16,10 @@
 
 namespace ordeal::exchange {
 
-// Schema 1 is the original record; schema 2 adds max_notional. An upgraded
-// replica migrates records to schema 2; nodes on either schema read both.
+// Schema 1 is the original record; schema 2 adds max_notional. A replica
+// holds and serves records of the schema it runs: an upgraded one migrates
+// them to schema 2, a rolled-back one back to schema 1 (which drops
+// max_notional: the old software has no such limit). Subscribers read both.
 inline constexpr uint8_t kSchemaV1 = 1;
 inline constexpr uint8_t kSchemaV2 = 2;
 
@@ -42,6 +44,9 @@ struct Instrument {
 bool well_formed(const Instrument& record);
 uint64_t checksum(const Instrument& record, MetaVersion version);
 Instrument migrate_to_v2(Instrument record);
+Instrument migrate_to_v1(Instrument record);
+// The record as a replica running `schema` holds it.
+Instrument in_schema(Instrument record, uint8_t schema);
 
 // The fields of a client request that validation looks at.
 struct OrderTerms {

@@ -124,6 +124,8 @@ struct MetaUpdateResult {
   bool ok = false;
   MetaVersion version = 0;
   std::string reason;
+  Instrument record;   // as committed (ok), in the leader's schema
+  uint8_t schema = 0;  // the schema the leader runs
 };
 
 // One record at one version; version - 1 is the version it follows.

@@ -51,6 +51,7 @@ MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
                                  const DefectSet& defects, MetadataState initial)
     : Node(env, self),
       config_(std::move(config)),
+      defects_(defects),
       state_(std::move(initial)),
       previous_state_(state_),
       follower_(env, config_.follower, defects) {
@@ -87,12 +88,19 @@ void MetadataReplica::on_start() {
     follower_.start();
     return;
   }
-  if (schema_ != kSchemaV2) return;
-  // An upgraded leader migrates every v1 record: each migration is an update.
+  // An upgraded (or rolled-back) leader migrates every record of the other
+  // schema: each migration is an update.
   const std::vector<Instrument> records = state_.instruments;
   for (const Instrument& record : records) {
-    if (record.schema == kSchemaV1) commit(migrate_to_v2(record));
+    if (const Instrument kept = held(record); kept != record) commit(kept);
   }
+}
+
+Instrument MetadataReplica::held(const Instrument& record) const {
+  if (schema_ == kSchemaV1 && defects_.has(Defect::rollback_keeps_migrated)) {
+    return record;  // the defect: the old version keeps what the upgrade migrated
+  }
+  return in_schema(record, schema_);
 }
 
 void MetadataReplica::on_crash() {
@@ -125,10 +133,12 @@ void MetadataReplica::on_update(NodeId from, const MetaUpdateRequest& request) {
   } else if (!well_formed(request.record)) {
     result.reason = "malformed instrument record";
   } else {
-    commit(request.record);
+    result.record = held(request.record);
+    commit(result.record);
     result.ok = true;
   }
   result.version = state().version;
+  result.schema = schema_;
   env_.send(from, std::move(result));
 }
 
@@ -195,10 +205,8 @@ void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
   env_.send(to, std::move(copy), delay_us);
 }
 
-// An upgraded replica serves schema 2 records, whatever it received.
-Instrument MetadataReplica::as_served(Instrument record) const {
-  return schema_ == kSchemaV2 ? migrate_to_v2(std::move(record)) : record;
-}
+// A replica serves records of its own schema, whatever it received.
+Instrument MetadataReplica::as_served(Instrument record) const { return held(record); }
 
 MetaSnapshot MetadataReplica::snapshot_of(const MetadataState& state) const {
   MetaSnapshot snapshot{.state = state};

@@ -6,7 +6,9 @@
 // leader through a MetaSubscriber and republish to their own subscribers.
 // Every replica sends heartbeats with its version and serves snapshots for
 // resyncs. A rolling upgrade restarts replicas one at a time with schema 2;
-// an upgraded leader migrates its records, as new versions. A live replica
+// an upgraded leader migrates its records, as new versions, and a leader
+// rolled back to schema 1 migrates them back the same way: a replica holds,
+// commits and serves only records of the schema it runs. A live replica
 // keeps its log and schema in a journal (replica_journal.h); in the
 // simulator its memory stands for its disk.
 #pragma once
@@ -56,7 +58,11 @@ class MetadataReplica final : public Node {
   Instrument as_served(Instrument record) const;
   MetaSnapshot snapshot_of(const MetadataState& state) const;
 
+  // Whether the replica keeps this record as it is at its schema.
+  Instrument held(const Instrument& record) const;
+
   ReplicaConfig config_;
+  const DefectSet& defects_;
   MetadataState state_;           // the leader's durable log, applied
   MetadataState previous_state_;  // one version back: what a stale read serves
   MetaSubscriber follower_;

@@ -97,6 +97,47 @@ TEST_F(MetadataTest, RollingUpgradeMigratesToSchemaTwoAndOrdersStillWork) {
   EXPECT_EQ(recorder.response(1, 1)->verdict, Verdict::ack);
 }
 
+// The leader upgraded to schema 2 (its records migrated), then rolled back
+// to schema 1, then a change committed.
+void upgrade_then_roll_back(SimExchange& x, Recorder& rec) {
+  x.set_listener(&rec);
+  x.run_for(testing::kSettleUs);
+  x.replica(0).upgrade_on_restart(kSchemaV2);
+  x.crash(x.replica(0).id(), 100'000);
+  x.run_for(testing::kSettleUs);
+  x.replica(0).upgrade_on_restart(kSchemaV1);
+  x.crash(x.replica(0).id(), 100'000);
+  x.run_for(testing::kSettleUs);
+  Instrument btc = *x.replica(0).state().find("BTC-USDT");
+  btc.tick_size = 20;
+  x.update_metadata(btc, 1);
+  x.run_for(testing::kSettleUs);
+}
+
+TEST(MetadataRollback, MigratesRecordsBackToSchemaOne) {
+  SimExchange x(testing::quiet_config(22));
+  Recorder rec;
+  upgrade_then_roll_back(x, rec);
+  for (const Instrument& record : x.replica(0).state().instruments) {
+    EXPECT_EQ(record.schema, kSchemaV1) << record.symbol;
+  }
+  EXPECT_EQ(x.gateway().metadata().state(), x.replica(0).state());
+  ASSERT_EQ(rec.metadata_results.size(), 1u);
+  EXPECT_EQ(rec.metadata_results[0].schema, kSchemaV1);
+  EXPECT_EQ(rec.metadata_results[0].record.schema, kSchemaV1);
+  EXPECT_EQ(rec.metadata_results[0].record.tick_size, 20);
+}
+
+TEST(MetadataRollback, DefectKeepsServingSchemaTwo) {
+  SimExchange x(testing::quiet_config(22, *DefectSet::parse("rollback-keeps-migrated")));
+  Recorder rec;
+  upgrade_then_roll_back(x, rec);
+  EXPECT_EQ(x.replica(0).schema(), kSchemaV1);
+  EXPECT_EQ(x.gateway().metadata().state().find("ETH-USDT")->schema, kSchemaV2);
+  ASSERT_EQ(rec.metadata_results.size(), 1u);
+  EXPECT_EQ(rec.metadata_results[0].record.schema, kSchemaV2);  // what no-newer-schema catches
+}
+
 TEST_F(MetadataTest, UpdateWhileLeaderIsDownGetsNoCommit) {
   exchange.network().crash(exchange.replica(0).id(), 300'000);
   Instrument updated = btc();

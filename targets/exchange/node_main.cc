@@ -107,6 +107,7 @@ int serve(const Options& o, const DefectSet& defects) {
     node = std::move(shard);
   } else {
     auto gateway = make_gateway(o.layout, net.env(o.layout.gateway()), defects);
+    if (!o.state_dir.empty()) recovery = gateway->attach_journal(o.state_dir + "/gateway.log", {});
     handle = {.id = gateway->id(), .ready = [g = gateway.get()] { return g->metadata().fresh(); }};
     node = std::move(gateway);
   }
@@ -118,7 +119,13 @@ int serve(const Options& o, const DefectSet& defects) {
   if (o.role == "gateway" && o.fix.port > 0) {
     ordeal::fix::FixPortConfig fix = o.fix;
     fix.host = o.host;  // the FIX port listens where the node does, never on every interface
+    if (!o.state_dir.empty()) fix.store_dir = o.state_dir + "/fix";
     fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, fix);
+    if (!o.state_dir.empty() &&
+        !report_recovery(handle.name + " FIX port",
+                         fix_port->attach_journal(o.state_dir + "/clordids.log"), o.state_dir)) {
+      return 3;
+    }
     net.attach(fix_port->id(), *fix_port);
   }
   std::string error = net.serve_control(control_address(o, handle.id), node_control(net, handle));
@@ -162,8 +169,8 @@ int main(int argc, char** argv) {
   app.add_option("--fix-sender", o.fix.sender, "gateway: its FIX CompID");
   app.add_option("--fix-target", o.fix.target, "gateway: the FIX client's CompID");
   app.add_option("--state-dir", o.state_dir,
-                 "meta and engine: keep the node's state in a journal in this folder, and "
-                 "restore it from there at start");
+                 "keep the node's state in a journal in this folder, and restore it from "
+                 "there at start");
   app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
   app.add_option("--peer", o.peers,
                  "NODE=HOST:PORT: reach that node at another address (a fault proxy)")

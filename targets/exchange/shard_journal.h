@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "targets/exchange/entry_journal.h"
 #include "targets/exchange/messages.h"
-#include "targets/exchange/record_log.h"
 
 namespace ordeal::exchange {
 
@@ -38,17 +38,6 @@ struct ShardEntry {
   std::vector<DurableOrder> orders;
 };
 
-struct JournalLimits {
-  RecordLogLimits log;
-  uint64_t compact_bytes = 1ull << 20;  // past this the journal becomes one snapshot
-};
-
-struct Recovery {
-  std::string note;   // what was recovered deliberately (a torn tail cut off)
-  std::string error;  // the state on disk cannot be trusted: do not start
-  size_t records = 0;
-};
-
 class ShardJournal {
  public:
   // Reads the journal, handing each entry to `replay` in order.
@@ -59,11 +48,10 @@ class ShardJournal {
   std::string append(const ShardEntry& entry, const std::function<ShardEntry()>& snapshot);
   // True when a snapshot would no longer leave room to grow: the shard then
   // refuses new orders instead of failing to keep them.
-  bool nearly_full() const;
+  bool nearly_full() const { return journal_.nearly_full(); }
 
  private:
-  RecordLog log_;
-  JournalLimits limits_;
+  EntryJournal journal_{"shard journal"};
 };
 
 std::string encode_shard_entry(const ShardEntry& entry);

@@ -59,8 +59,8 @@ SimExchange::SimExchange(ExchangeConfig config)
   admin_ = std::make_unique<ClientPort>(net_.env(layout.admin()), layout.admin(), listener_);
   net_.attach(layout.admin(), *admin_);
   for (ClientId id = 1; id <= static_cast<ClientId>(config_.clients); ++id) {
-    clients_.push_back(
-        std::make_unique<ClientPort>(net_.env(layout.client(id)), layout.client(id), listener_));
+    clients_.push_back(std::make_unique<ClientPort>(net_.env(layout.client(id)), layout.client(id),
+                                                    client_listener_));
     net_.attach(layout.client(id), *clients_.back());
   }
   net_.start();
@@ -71,7 +71,14 @@ SimExchange::~SimExchange() = default;
 void SimExchange::submit(ClientRequest request) {
   ORDEAL_ASSERT(request.client >= 1 && request.client <= clients_.size(), "no client {}",
                 request.client);
+  if (!sessions_.sending(request, net_.up(gateway_->id()))) return;
   clients_[request.client - 1]->send(gateway_->id(), std::move(request));
+}
+
+void SimExchange::crash(NodeId node, int64_t down_us) {
+  if (!net_.up(node)) return;
+  net_.crash(node, down_us);
+  if (node == gateway_->id()) sessions_.disconnect();
 }
 
 void SimExchange::update_metadata(const Instrument& record, uint64_t request_id) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "targets/exchange/client_port.h"
+#include "targets/exchange/client_sessions.h"
 #include "targets/exchange/layout.h"
 #include "targets/exchange/sim_network.h"
 
@@ -48,6 +49,9 @@ class SimExchange {
   // Restarts every replica in turn with schema 2, followers first, the leader
   // last: one every step_us from start_us, each down for down_us.
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us);
+  // The node's process dies now and starts again after down_us (what it
+  // keeps: its on_crash()). The gateway's death ends its clients' sessions.
+  void crash(NodeId node, int64_t down_us);
 
   bool run_until(int64_t until_us) { return net_.run_until(until_us); }
   bool run_for(int64_t duration_us) { return net_.run_until(net_.now_us() + duration_us); }
@@ -65,6 +69,8 @@ class SimExchange {
   ExchangeConfig config_;
   SimNetwork net_;
   ExchangeListener* listener_ = nullptr;
+  ClientSessions sessions_{listener_};
+  ExchangeListener* client_listener_ = &sessions_;  // what the client ports report to
   std::vector<std::unique_ptr<MetadataReplica>> replicas_;
   std::vector<std::unique_ptr<EngineShard>> shards_;
   std::unique_ptr<Gateway> gateway_;

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "framework/base/assert.h"
+#include "targets/exchange/gateway_journal.h"
 #include "targets/exchange/shard_journal.h"
 
 namespace ordeal::exchange::wire {
@@ -56,7 +57,7 @@ void fields(A& a, MetaUpdateRequest& m) {
 }
 template <typename A>
 void fields(A& a, MetaUpdateResult& m) {
-  a(m.request_id, m.ok, m.version, m.reason);
+  a(m.request_id, m.ok, m.version, m.reason, m.record, m.schema);
 }
 template <typename A>
 void fields(A& a, MetaPublish& m) {
@@ -85,6 +86,15 @@ void fields(A& a, DurableOrder& m) {
 template <typename A>
 void fields(A& a, ShardEntry& m) {
   a(m.next_trade_id, m.orders);
+}
+// And the gateway's (gateway_journal.h).
+template <typename A>
+void fields(A& a, GatewayOrder& m) {
+  a(m.placed, m.shard);
+}
+template <typename A>
+void fields(A& a, GatewayEntry& m) {
+  a(m.boot, m.orders);
 }
 
 template <typename T>
@@ -173,6 +183,22 @@ class Reader {
   bool failed_ = false;
 };
 
+// A journal entry: its fields alone, no frame.
+template <typename T>
+std::string encode_whole(const T& value) {
+  std::string out;
+  Writer writer(out);
+  writer(const_cast<T&>(value));
+  return out;
+}
+template <typename T>
+bool decode_whole(std::string_view bytes, T& value) {
+  Reader reader(bytes);
+  value = T{};
+  reader(value);
+  return !reader.failed() && reader.at_end();
+}
+
 template <size_t I = 0>
 bool read_alternative(size_t index, Reader& reader, Message& message) {
   if constexpr (I < std::variant_size_v<Message>) {
@@ -241,18 +267,16 @@ uint32_t checksum(std::string_view bytes) {
 
 namespace ordeal::exchange {
 
-std::string encode_shard_entry(const ShardEntry& entry) {
-  std::string out;
-  wire::Writer writer(out);
-  writer(const_cast<ShardEntry&>(entry));
-  return out;
-}
+std::string encode_shard_entry(const ShardEntry& entry) { return wire::encode_whole(entry); }
 
 bool decode_shard_entry(std::string_view bytes, ShardEntry& entry) {
-  wire::Reader reader(bytes);
-  entry = ShardEntry{};
-  reader(entry);
-  return !reader.failed() && reader.at_end();
+  return wire::decode_whole(bytes, entry);
+}
+
+std::string encode_gateway_entry(const GatewayEntry& entry) { return wire::encode_whole(entry); }
+
+bool decode_gateway_entry(std::string_view bytes, GatewayEntry& entry) {
+  return wire::decode_whole(bytes, entry);
 }
 
 }  // namespace ordeal::exchange

@@ -4,6 +4,7 @@
 #include "targets/fix/fix_engine.h"
 
 #include <quickfix/Application.h>
+#include <quickfix/FileStore.h>
 #include <quickfix/Message.h>
 #include <quickfix/Session.h>
 #include <quickfix/SessionFactory.h>
@@ -43,7 +44,7 @@ struct FixEngine::Impl : public FIX::Application {
   FixEngineConfig config;
   FixHandlers handlers;
   std::unique_ptr<FIX::SessionSettings> settings;
-  std::unique_ptr<RecentStoreFactory> stores;
+  std::unique_ptr<FIX::MessageStoreFactory> stores;
   std::unique_ptr<FIX::SessionFactory> factory;
   std::vector<FIX::SessionID> ids;
   std::vector<FIX::Session*> live;  // one per id, while started
@@ -131,8 +132,14 @@ FixEngine::~FixEngine() { stop(); }
 // than QuickFIX's own SocketAcceptor/SocketInitiator, which write each
 // message with a select and a send of its own.
 void FixEngine::Impl::create_sessions() {
-  stores.reset(
-      new RecentStoreFactory(config.resend_messages_max, config.keep_store && !config.acceptor));
+  // With a store folder (the gateway's state dir), sequence numbers and
+  // sent messages survive a kill -9, so clients can log on again after it.
+  if (!config.store_dir.empty()) {
+    stores.reset(new FIX::FileStoreFactory(config.store_dir));
+  } else {
+    stores.reset(
+        new RecentStoreFactory(config.resend_messages_max, config.keep_store && !config.acceptor));
+  }
   factory.reset(new FIX::SessionFactory(*this, *stores, nullptr));
   for (const FIX::SessionID& id : ids) live.push_back(factory->create(id, settings->get(id)));
   FixSocketsConfig sockets_config;

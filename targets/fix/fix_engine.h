@@ -45,6 +45,10 @@ struct FixEngineConfig {
   // Sent messages kept per session for resends; a ResendRequest for older
   // ones is answered with a gap fill (fix_store.h).
   size_t resend_messages_max = 100000;
+  // Non-empty: the sessions' sequence numbers and sent messages live in
+  // files in this folder (QuickFIX's FileStore), so that a process killed
+  // and started again continues its sessions (the gateway's state dir).
+  std::string store_dir;
 };
 
 // Called on QuickFIX's thread. `session` names the session (several on an

@@ -16,6 +16,7 @@ FixGatewayPort::FixGatewayPort(LiveNetwork& net, NodeId gateway, FixPortConfig c
               .port = config_.port,
               .sessions = {{"FIX.4.4", config_.sender, config_.target},
                            {"FIX.4.2", config_.sender, config_.target}},
+              .store_dir = config_.store_dir,
           },
           FixHandlers{
               .on_message = [this](const std::string& session,
@@ -45,16 +46,6 @@ bool FixGatewayPort::on_fix(const std::string& session, const FixMessage& messag
   return true;
 }
 
-const std::string& FixGatewayPort::original(ClientId client, const std::string& clordid) const {
-  auto it = first_clordid_.find({client, clordid});
-  return it == first_clordid_.end() ? clordid : it->second;
-}
-
-const std::string& FixGatewayPort::current(ClientId client, const std::string& first) const {
-  auto it = latest_clordid_.find({client, first});
-  return it == latest_clordid_.end() ? first : it->second;
-}
-
 const std::string& FixGatewayPort::session_of(ClientId client) const {
   static const std::string kFirst;
   auto it = sessions_.find(client);
@@ -65,17 +56,17 @@ void FixGatewayPort::on_request(const std::string& session, FixRequest fr) {
   const ClientId client = fr.request.client;
   sessions_[client] = session;
   if (pending_.size() >= config_.pending_max) return reject(session, fr, "FIX port overloaded");
-  if (first_clordid_.size() >= config_.orders_max) {
+  if (chains_.size() >= config_.orders_max) {
     return reject(session, fr, "FIX port order table full");
   }
   ClientRequest request = fr.request;
   request.request_id = next_request_id_++;
   if (request.kind == RequestKind::place) {
-    first_clordid_.try_emplace({client, request.clordid}, request.clordid);
+    chains_.named(client, request.clordid, request.clordid);
   } else if (request.kind != RequestKind::mass_cancel) {
-    request.clordid = original(client, request.clordid);
+    request.clordid = chains_.original(client, request.clordid);
     // A later request may name the order by this request's ClOrdID.
-    if (!fr.clordid.empty()) first_clordid_.try_emplace({client, fr.clordid}, request.clordid);
+    if (!fr.clordid.empty()) chains_.named(client, fr.clordid, request.clordid);
   }
   // The exchange's amend changes only what is non-zero; FIX restates both.
   pending_.emplace(request.request_id, Pending{session, std::move(fr)});
@@ -100,8 +91,8 @@ void FixGatewayPort::on_response(const ClientResponse& response) {
   pending_.erase(it);
   const ClientRequest& asked = pending.request.request;
   if (response.kind == RequestKind::amend && response.verdict == Verdict::ack) {
-    latest_clordid_[{asked.client, original(asked.client, asked.clordid)}] =
-        pending.request.clordid;
+    chains_.amended(asked.client, chains_.original(asked.client, asked.clordid),
+                    pending.request.clordid);
   }
   FixReply reply{.request = pending.request, .response = response, .exec_id = next_exec_id()};
   engine_.send(pending.session, encode_reply(reply));
@@ -112,11 +103,12 @@ void FixGatewayPort::on_message(NodeId /*from*/, const Message& message) {
     on_response(*response);
   } else if (const auto* fill = std::get_if<Fill>(&message)) {
     engine_.send(session_of(fill->client),
-                 encode_fill(*fill, current(fill->client, fill->clordid), next_exec_id()));
+                 encode_fill(*fill, chains_.current(fill->client, fill->clordid), next_exec_id()));
   } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
     const ClientId client = update->order.client;
-    engine_.send(session_of(client),
-                 encode_update(*update, current(client, update->order.clordid), next_exec_id()));
+    engine_.send(
+        session_of(client),
+        encode_update(*update, chains_.current(client, update->order.clordid), next_exec_id()));
   }
 }
 

@@ -11,7 +11,8 @@
 //
 // FIX gives each amend and cancel a new ClOrdID; the exchange names an order
 // by the ClOrdID it was placed with. The port keeps each order's chain and
-// maps any ClOrdID of it back to the first.
+// maps any ClOrdID of it back to the first (clordid_chains.h), on disk when
+// the gateway keeps its state there.
 #pragma once
 
 #include <map>
@@ -20,6 +21,7 @@
 #include <unordered_map>
 
 #include "targets/exchange/live_network.h"
+#include "targets/fix/clordid_chains.h"
 #include "targets/fix/fix_codec.h"
 #include "targets/fix/fix_engine.h"
 
@@ -32,6 +34,7 @@ struct FixPortConfig {
   std::string target = "ORDEAL";    // the client's CompID
   size_t pending_max = 100'000;     // requests awaiting the gateway's answer
   size_t orders_max = 1'000'000;    // ClOrdIDs remembered
+  std::string store_dir;            // non-empty: FIX sessions survive a restart (fix_engine.h)
 };
 
 class FixGatewayPort final : public exchange::Node {
@@ -44,6 +47,10 @@ class FixGatewayPort final : public exchange::Node {
 
   // Starts accepting FIX sessions (FIX.4.4 and FIX.4.2). Returns an error or empty.
   std::string start();
+  // Keeps the ClOrdID chains in a journal at `path` (restoring them first).
+  exchange::Recovery attach_journal(const std::string& path) {
+    return chains_.attach_journal(path, {});
+  }
   void on_message(exchange::NodeId from, const exchange::Message& message) override;
   void on_timer(uint64_t /*timer_id*/) override {}
 
@@ -52,13 +59,10 @@ class FixGatewayPort final : public exchange::Node {
     std::string session;
     FixRequest request;
   };
-  using ClientKey = std::pair<exchange::ClientId, std::string>;
 
   bool on_fix(const std::string& session, const FixMessage& message);
   void on_request(const std::string& session, FixRequest request);
   void on_response(const exchange::ClientResponse& response);
-  const std::string& original(exchange::ClientId client, const std::string& clordid) const;
-  const std::string& current(exchange::ClientId client, const std::string& original) const;
   void reject(const std::string& session, const FixRequest& request, std::string reason);
   std::string next_exec_id() { return "E" + std::to_string(++exec_count_); }
   const std::string& session_of(exchange::ClientId client) const;
@@ -68,8 +72,7 @@ class FixGatewayPort final : public exchange::Node {
   FixPortConfig config_;
   FixEngine engine_;
   std::unordered_map<uint64_t, Pending> pending_;
-  std::map<ClientKey, std::string> first_clordid_;   // any ClOrdID -> the order's first
-  std::map<ClientKey, std::string> latest_clordid_;  // first -> the one in force
+  ClOrdIdChains chains_;
   std::unordered_map<exchange::ClientId, std::string> sessions_;
   uint64_t next_request_id_ = 1;
   uint64_t exec_count_ = 0;

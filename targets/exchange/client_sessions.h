@@ -1,0 +1,46 @@
+// The clients' sessions with the gateway in the simulator, as a FIX client
+// sees them in live mode: when the gateway's process dies, every request in
+// flight ends unknown ("disconnected before an answer"), and a request sent
+// while it is down is rejected without being sent. An answer that comes
+// after its request was ended so is dropped: one completion per request.
+//
+//   ClientSessions sessions(listener);          // the owner's listener pointer
+//   ExchangeListener* port_listener = &sessions; // what the client ports report to
+//   if (sessions.sending(request, gateway_up)) port.send(gateway, request);
+//   sessions.disconnect();                       // the gateway crashed
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "targets/exchange/client_port.h"
+
+namespace ordeal::exchange {
+
+class ClientSessions final : public ExchangeListener {
+ public:
+  static constexpr size_t kInFlightMax = 1'000'000;
+
+  explicit ClientSessions(ExchangeListener*& listener) : listener_(listener) {}
+
+  // True when the request may go; false when the gateway is down, and the
+  // request was answered here.
+  bool sending(const ClientRequest& request, bool gateway_up);
+  // The gateway died: every request in flight ends unknown.
+  void disconnect();
+
+  void on_response(const ClientResponse& response) override;
+  void on_fill(const Fill& fill) override;
+  void on_order_update(const OrderUpdate& update) override;
+
+ private:
+  void answer(ClientId client, uint64_t request_id, RequestKind kind, Verdict verdict,
+              std::string reason);
+
+  ExchangeListener*& listener_;
+  std::map<std::pair<ClientId, uint64_t>, RequestKind> in_flight_;  // -> what was asked
+};
+
+}  // namespace ordeal::exchange
