@@ -225,7 +225,8 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
 Qty EngineShard::execute(Order& taker, std::optional<Price> limit, Qty open) {
   if (open <= 0) return 0;
   OrderBook& book = books_[taker.view.symbol];
-  for (const Match& match : book.match(taker.view.side, limit, open)) {
+  book.match(taker.view.side, limit, open, matches_);
+  for (const Match& match : matches_) {
     const uint64_t trade_id = next_trade_id_++;
     auto maker = orders_.find(match.maker);
     ORDEAL_ASSERT(maker != orders_.end(), "book holds unknown order {}", match.maker);
@@ -419,6 +420,21 @@ Recovery EngineShard::attach_journal(const std::string& path, const JournalLimit
   Recovery r = journal->open(path, limits, [this](const ShardEntry& e) { restore(e); });
   if (r.error.empty()) journal_ = std::move(journal);
   return r;
+}
+
+void EngineShard::copy_state_from(const EngineShard& other) {
+  ORDEAL_ASSERT(!journal_ && !other.journal_, "a journaled shard keeps its state on disk");
+  subscriber_.copy_state_from(other.subscriber_);
+  orders_ = other.orders_;
+  books_ = other.books_;
+  inbound_ = other.inbound_;
+  parked_ = other.parked_;
+  stalled_ = other.stalled_;
+  resume_without_check_ = other.resume_without_check_;
+  next_trade_id_ = other.next_trade_id_;
+  touched_ = other.touched_;
+  requeued_ = other.requeued_;
+  outbox_ = other.outbox_;
 }
 
 const OrderView* EngineShard::order(OrderId id) const {

@@ -27,9 +27,19 @@ struct Match {
 
 class OrderBook {
  public:
+  OrderBook() = default;
+  // A copy rebuilds the index, whose places point into the book's own levels.
+  OrderBook(const OrderBook& other);
+  OrderBook& operator=(const OrderBook& other);
+  OrderBook(OrderBook&&) = default;
+  OrderBook& operator=(OrderBook&&) = default;
+  ~OrderBook() = default;
+
   // Takes liquidity for an incoming order on `side` up to `limit` (nullopt: a
   // market order takes any price), at most `qty`; makers in price-time order.
   std::vector<Match> match(Side side, std::optional<Price> limit, Qty qty);
+  // The same into `out` (cleared first), reusing its memory.
+  void match(Side side, std::optional<Price> limit, Qty qty, std::vector<Match>& out);
   bool would_cross(Side side, Price price) const;
 
   // Rests an order at the back of its price level.
