@@ -14,6 +14,7 @@ namespace {
 
 using namespace exchange;
 
+constexpr int64_t kSettleUs = 300'000;   // metadata syncs before the case starts
 constexpr int64_t kQuietUs = 1'000'000;  // after the nemesis heals, before final reads
 constexpr int64_t kStepUs = 10'000;
 constexpr int64_t kCaseUsMax = 600'000'000;  // a case never runs longer than 10 virtual minutes
@@ -108,7 +109,7 @@ Grid CaseRun::grid_of(const std::string& symbol) const {
 }
 
 History CaseRun::run() {
-  exchange_.settle();
+  exchange_.run_until(exchange_.now_us() + kSettleUs);
   t0_us_ = exchange_.now_us();
   for (const Instrument& record : exchange_.initial_metadata().instruments) {
     record_meta(exchange_.initial_metadata().version, record);

@@ -27,7 +27,6 @@ class RejectingReads final : public Target, private ExchangeListener {
     inner_->at(time_us, std::move(action));
   }
   void run_until(int64_t time_us) override { inner_->run_until(time_us); }
-  void settle() override { inner_->settle(); }
   void submit(ClientRequest request) override { inner_->submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return inner_->initial_metadata(); }
   const Instrument* current_record(std::string_view symbol) override {

@@ -4,7 +4,6 @@
 #include <optional>
 
 #include "framework/run/case_run.h"
-#include "targets/exchange/settled_pool.h"
 
 namespace ordeal {
 namespace {
@@ -14,41 +13,36 @@ using namespace exchange;
 class SimTarget final : public Target {
  public:
   SimTarget(const Scenario& s, const Case& c, const DefectSet& defects)
-      : exchange_(SettledPool::take(ExchangeConfig{.seed = c.seed,
-                                                   .defects = defects,
-                                                   .replicas = s.replicas,
-                                                   .shards = s.shards,
-                                                   .clients = static_cast<int>(c.clients.size()),
-                                                   .metadata = default_metadata(s.shards)},
-                                    kSettleUs)),
+      : exchange_(ExchangeConfig{.seed = c.seed,
+                                 .defects = defects,
+                                 .replicas = s.replicas,
+                                 .shards = s.shards,
+                                 .clients = static_cast<int>(c.clients.size()),
+                                 .metadata = default_metadata(s.shards)}),
         upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {}
-  ~SimTarget() override {
-    faults::disarm_all();
-    SettledPool::give_back(std::move(exchange_));
-  }
+  ~SimTarget() override { faults::disarm_all(); }
 
-  void set_listener(ExchangeListener* listener) override { exchange_->set_listener(listener); }
-  int64_t now_us() const override { return exchange_->now_us(); }
+  void set_listener(ExchangeListener* listener) override { exchange_.set_listener(listener); }
+  int64_t now_us() const override { return exchange_.now_us(); }
   void at(int64_t time_us, std::function<void()> action) override {
-    exchange_->network().at(time_us, std::move(action));
+    exchange_.network().at(time_us, std::move(action));
   }
-  void run_until(int64_t time_us) override { exchange_->run_until(time_us); }
-  void settle() override {}  // it starts settled
-  void submit(ClientRequest request) override { exchange_->submit(std::move(request)); }
-  const MetadataState& initial_metadata() const override { return exchange_->config().metadata; }
+  void run_until(int64_t time_us) override { exchange_.run_until(time_us); }
+  void submit(ClientRequest request) override { exchange_.submit(std::move(request)); }
+  const MetadataState& initial_metadata() const override { return exchange_.config().metadata; }
   // The leader's record: what a change made now would be based on.
   const Instrument* current_record(std::string_view symbol) override {
-    return exchange_->replica(0).state().find(symbol);
+    return exchange_.replica(0).state().find(symbol);
   }
   void update_metadata(const Instrument& record, uint64_t request_id) override {
-    exchange_->update_metadata(record, request_id);
+    exchange_.update_metadata(record, request_id);
   }
   void arm(const std::string& point, const faults::ArmSpec& spec, int64_t /*lease_ms*/) override {
     faults::arm(point, spec);
   }
   void disarm(const std::string& point) override { faults::disarm(point); }
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override {
-    exchange_->rolling_upgrade(start_us, step_us, down_us);
+    exchange_.rolling_upgrade(start_us, step_us, down_us);
   }
   void live_fault(const FaultSpec& spec, bool start) override;
   std::string error() const override { return error_; }
@@ -58,7 +52,7 @@ class SimTarget final : public Target {
   void version_fault(const FaultSpec& spec, NodeId replica, bool start);
   void restart_replica(NodeId replica, uint8_t schema);
 
-  std::unique_ptr<SimExchange> exchange_;
+  SimExchange exchange_;
   int64_t upgrade_down_us_;
   std::map<NodeId, uint64_t> generation_;  // per node: version-fault windows begun
   std::map<NodeId, bool> rolled_back_;
@@ -66,7 +60,7 @@ class SimTarget final : public Target {
 };
 
 std::optional<NodeId> SimTarget::node_id(const std::string& name) const {
-  const Layout layout{.replicas = exchange_->replica_count(), .shards = exchange_->shard_count()};
+  const Layout layout{.replicas = exchange_.replica_count(), .shards = exchange_.shard_count()};
   for (NodeId id = 0; id <= layout.gateway(); ++id) {
     if (layout.name(id) == name) return id;
   }
@@ -83,15 +77,15 @@ void SimTarget::live_fault(const FaultSpec& spec, bool start) {
   }
   if (spec.point == "process.restart") {
     const int64_t down_us = (spec.param > 0 ? spec.param : faults::kRestartDownMsDefault) * 1000;
-    if (start) exchange_->network().crash(*id, down_us);
+    if (start) exchange_.network().crash(*id, down_us);
     return;
   }
   version_fault(spec, *id, start);
 }
 
 void SimTarget::restart_replica(NodeId replica, uint8_t schema) {
-  exchange_->replica(replica).upgrade_on_restart(schema);
-  exchange_->network().crash(replica, upgrade_down_us_);
+  exchange_.replica(replica).upgrade_on_restart(schema);
+  exchange_.network().crash(replica, upgrade_down_us_);
 }
 
 // process.mixed_version: schema 2 for the window; process.rollback: schema 2,
@@ -107,7 +101,7 @@ void SimTarget::version_fault(const FaultSpec& spec, NodeId replica, bool start)
   restart_replica(replica, kSchemaV2);
   if (spec.point != "process.rollback") return;
   const int64_t after_us = (spec.param > 0 ? spec.param : faults::kRollbackAfterMsDefault) * 1000;
-  exchange_->network().at(exchange_->now_us() + after_us, [this, replica, generation] {
+  exchange_.network().at(exchange_.now_us() + after_us, [this, replica, generation] {
     if (generation_[replica] != generation || rolled_back_[replica]) return;
     rolled_back_[replica] = true;
     restart_replica(replica, kSchemaV1);

@@ -1,7 +1,6 @@
 // The `inproc` target: the whole reference exchange in this process on the
 // simulated network, one thread, virtual time, every random choice from the
-// case's seed. Every case starts from the exchange as it stands after
-// kSettleUs of settling, settled once per shape and copied (settled_pool.h).
+// case's seed. A fresh exchange per case.
 //
 //   History h = run_sim_case(scenario, c, defects);
 #pragma once

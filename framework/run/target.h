@@ -21,9 +21,6 @@
 
 namespace ordeal {
 
-// How long a case lets the target's metadata settle before it starts.
-inline constexpr int64_t kSettleUs = 300'000;
-
 class Target {
  public:
   virtual ~Target() = default;
@@ -35,9 +32,6 @@ class Target {
   virtual void at(int64_t time_us, std::function<void()> action) = 0;
   // Lets the target work until `time_us`: virtual time jumps, real time passes.
   virtual void run_until(int64_t time_us) = 0;
-  // Before a case: lets the target's metadata settle for kSettleUs. A target
-  // that starts settled (the simulator) has nothing left to do.
-  virtual void settle() { run_until(now_us() + kSettleUs); }
 
   // Sends a request from its client (ids 1..clients).
   virtual void submit(exchange::ClientRequest request) = 0;
