@@ -422,21 +422,6 @@ Recovery EngineShard::attach_journal(const std::string& path, const JournalLimit
   return r;
 }
 
-void EngineShard::copy_state_from(const EngineShard& other) {
-  ORDEAL_ASSERT(!journal_ && !other.journal_, "a journaled shard keeps its state on disk");
-  subscriber_.copy_state_from(other.subscriber_);
-  orders_ = other.orders_;
-  books_ = other.books_;
-  inbound_ = other.inbound_;
-  parked_ = other.parked_;
-  stalled_ = other.stalled_;
-  resume_without_check_ = other.resume_without_check_;
-  next_trade_id_ = other.next_trade_id_;
-  touched_ = other.touched_;
-  requeued_ = other.requeued_;
-  outbox_ = other.outbox_;
-}
-
 const OrderView* EngineShard::order(OrderId id) const {
   auto it = orders_.find(id);
   return it == orders_.end() ? nullptr : &it->second.view;

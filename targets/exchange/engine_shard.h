@@ -47,11 +47,6 @@ class EngineShard final : public Node {
   // rebuilding it from what is there. Call before the node starts.
   Recovery attach_journal(const std::string& path, const JournalLimits& limits);
 
-  // Sim only (the settled pool): takes over every piece of the state of
-  // `other`, the same node of another exchange of the same shape; the wiring
-  // (env, config, defects, callbacks) stays.
-  void copy_state_from(const EngineShard& other);
-
   // What the shard knows of an order; null when nothing. For tests and reads.
   const OrderView* order(OrderId id) const;
   const OrderBook* book(const std::string& symbol) const;

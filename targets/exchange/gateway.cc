@@ -26,18 +26,6 @@ Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& d
   subscriber_.set_on_change([this](const Instrument* record) { on_metadata_change(record); });
 }
 
-void Gateway::copy_state_from(const Gateway& other) {
-  subscriber_.copy_state_from(other.subscriber_);
-  orders_ = other.orders_;
-  pending_ = other.pending_;
-  client_nodes_ = other.client_nodes_;
-  routing_ = other.routing_;
-  previous_routing_ = other.previous_routing_;
-  shard_versions_ = other.shard_versions_;
-  next_order_id_ = other.next_order_id_;
-  next_request_id_ = other.next_request_id_;
-}
-
 void Gateway::on_start() { subscriber_.start(); }
 
 void Gateway::on_message(NodeId from, const Message& message) {

@@ -34,10 +34,6 @@ class Gateway final : public Node {
   void on_start() override;
 
   const MetaSubscriber& metadata() const { return subscriber_; }
-  // Sim only (the settled pool): takes over every piece of the state of
-  // `other`, the same node of another exchange of the same shape; the wiring
-  // (env, config, defects, callbacks) stays.
-  void copy_state_from(const Gateway& other);
 
  private:
   struct OrderKey {

@@ -18,21 +18,6 @@ void MetaSubscriber::start() {
   subscribe();
 }
 
-void MetaSubscriber::copy_state_from(const MetaSubscriber& other) {
-  state_ = other.state_;
-  previous_ = other.previous_;
-  current_ = other.current_;
-  synced_ = other.synced_;
-  awaiting_snapshot_ = other.awaiting_snapshot_;
-  last_heard_us_ = other.last_heard_us_;
-  vouched_us_ = other.vouched_us_;
-  subscribed_at_us_ = other.subscribed_at_us_;
-  check_origin_us_ = other.check_origin_us_;
-  check_at_us_ = other.check_at_us_;
-  check_timer_id_ = other.check_timer_id_;
-  resyncs_ = other.resyncs_;
-}
-
 void MetaSubscriber::lose_state() {
   state_ = MetadataState{};
   previous_ = MetadataState{};

@@ -51,10 +51,6 @@ class MetaSubscriber {
   bool on_message(NodeId from, const Message& message);  // true if it was for us
   bool on_timer(uint64_t timer_id);
   void set_on_change(OnChange on_change) { on_change_ = std::move(on_change); }
-  // Sim only (the settled pool): takes over every piece of the state of
-  // `other`, the same node of another exchange of the same shape; the wiring
-  // (env, config, defects, callbacks) stays.
-  void copy_state_from(const MetaSubscriber& other);
 
   bool synced() const { return synced_; }
   bool fresh() const { return synced_ && env_.now_us() - vouched_us_ <= config_.lease_us; }

@@ -71,16 +71,6 @@ Recovery MetadataReplica::attach_journal(const std::string& path, const JournalL
   return r;
 }
 
-void MetadataReplica::copy_state_from(const MetadataReplica& other) {
-  ORDEAL_ASSERT(!journal_ && !other.journal_, "a journaled replica keeps its state on disk");
-  state_ = other.state_;
-  previous_state_ = other.previous_state_;
-  follower_.copy_state_from(other.follower_);
-  subscribers_ = other.subscribers_;
-  schema_ = other.schema_;
-  next_schema_ = other.next_schema_;
-}
-
 void MetadataReplica::upgrade_on_restart(uint8_t schema) {
   next_schema_ = schema;
   if (!journal_) return;

@@ -39,11 +39,6 @@ class MetadataReplica final : public Node {
   // restoring them from what is there. Call before the node starts.
   Recovery attach_journal(const std::string& path, const JournalLimits& limits);
 
-  // Sim only (the settled pool): takes over every piece of the state of
-  // `other`, the same node of another exchange of the same shape; the wiring
-  // (env, config, defects, callbacks) stays.
-  void copy_state_from(const MetadataReplica& other);
-
   // The schema this replica runs with after its next restart.
   void upgrade_on_restart(uint8_t schema);
   uint8_t schema() const { return schema_; }

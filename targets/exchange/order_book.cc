@@ -27,23 +27,6 @@ void OrderBook::take(Levels& levels, std::optional<Price> limit, Qty& qty, std::
   }
 }
 
-OrderBook::OrderBook(const OrderBook& other) { *this = other; }
-
-OrderBook& OrderBook::operator=(const OrderBook& other) {
-  if (this == &other) return *this;
-  bids_.clear();
-  asks_.clear();
-  index_.clear();
-  auto copy = [this](const auto& levels, Side side) {
-    for (const auto& [price, level] : levels) {
-      for (const Entry& entry : level) add(entry.id, side, price, entry.open_qty);
-    }
-  };
-  copy(other.bids_, Side::buy);
-  copy(other.asks_, Side::sell);
-  return *this;
-}
-
 std::vector<Match> OrderBook::match(Side side, std::optional<Price> limit, Qty qty) {
   std::vector<Match> out;
   match(side, limit, qty, out);

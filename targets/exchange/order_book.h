@@ -27,14 +27,6 @@ struct Match {
 
 class OrderBook {
  public:
-  OrderBook() = default;
-  // A copy rebuilds the index, whose places point into the book's own levels.
-  OrderBook(const OrderBook& other);
-  OrderBook& operator=(const OrderBook& other);
-  OrderBook(OrderBook&&) = default;
-  OrderBook& operator=(OrderBook&&) = default;
-  ~OrderBook() = default;
-
   // Takes liquidity for an incoming order on `side` up to `limit` (nullopt: a
   // market order takes any price), at most `qty`; makers in price-time order.
   std::vector<Match> match(Side side, std::optional<Price> limit, Qty qty);

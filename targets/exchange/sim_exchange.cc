@@ -68,21 +68,6 @@ SimExchange::SimExchange(ExchangeConfig config)
 
 SimExchange::~SimExchange() = default;
 
-void SimExchange::restore(const SimExchange& other) {
-  ORDEAL_ASSERT(replicas_.size() == other.replicas_.size() &&
-                shards_.size() == other.shards_.size() && clients_.size() == other.clients_.size());
-  net_.restore(other.net_);
-  for (size_t i = 0; i < replicas_.size(); ++i) replicas_[i]->copy_state_from(*other.replicas_[i]);
-  for (size_t i = 0; i < shards_.size(); ++i) shards_[i]->copy_state_from(*other.shards_[i]);
-  gateway_->copy_state_from(*other.gateway_);
-  config_.seed = other.config_.seed;  // the client ports and the admin keep no state
-}
-
-void SimExchange::reseed(uint64_t seed) {
-  config_.seed = seed;
-  net_.reseed(seed);
-}
-
 void SimExchange::submit(ClientRequest request) {
   ORDEAL_ASSERT(request.client >= 1 && request.client <= clients_.size(), "no client {}",
                 request.client);

@@ -49,13 +49,6 @@ class SimExchange {
   // last: one every step_us from start_us, each down for down_us.
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us);
 
-  // Puts this exchange in the state of `other`, of the same shape: every
-  // node's memory, the messages and timers in flight, the clock (see
-  // settled_pool.h). The listener stays.
-  void restore(const SimExchange& other);
-  // Message delays from now on come from `seed` (SimNetwork::reseed).
-  void reseed(uint64_t seed);
-
   bool run_until(int64_t until_us) { return net_.run_until(until_us); }
   bool run_for(int64_t duration_us) { return net_.run_until(net_.now_us() + duration_us); }
   int64_t now_us() const { return net_.now_us(); }

@@ -46,7 +46,6 @@ class SimNetwork::NodeEnv final : public Env {
     event.timer_id = timer_id;
   }
   Rng& rng() override { return rng_; }
-  void reseed(Rng rng) { rng_ = rng; }
   void crash_self(int64_t down_us) override { net_.crash(self_, down_us); }
 
  private:
@@ -195,33 +194,6 @@ void SimNetwork::crash(NodeId id, int64_t down_us) {
 
 bool SimNetwork::up(NodeId id) const { return slots_.at(id).up; }
 const std::string& SimNetwork::name(NodeId id) const { return slots_.at(id).name; }
-
-void SimNetwork::restore(const SimNetwork& other) {
-  ORDEAL_ASSERT(slots_.size() == other.slots_.size(), "restore from a network of {} nodes",
-                other.slots_.size());
-  for (const Key& key : other.queue_) {
-    ORDEAL_ASSERT(other.pool_[key.slot].kind != EventKind::action, "cannot copy a pending action");
-  }
-  config_ = other.config_;
-  now_us_ = other.now_us_;
-  seq_ = other.seq_;
-  events_run_ = other.events_run_;
-  queue_ = other.queue_;
-  pool_ = other.pool_;
-  free_slots_ = other.free_slots_;
-  for (size_t id = 0; id < slots_.size(); ++id) {
-    slots_[id].up = other.slots_[id].up;
-    slots_[id].epoch = other.slots_[id].epoch;
-  }
-  link_last_delivery_us_ = other.link_last_delivery_us_;
-}
-
-// The same draws as reserve() made, node by node.
-void SimNetwork::reseed(uint64_t seed) {
-  seed_ = seed;
-  rng_ = Rng(seed);
-  for (size_t id = 0; id < slots_.size(); ++id) slots_[id].env->reseed(rng_.fork(id));
-}
 
 void SimNetwork::at(int64_t time_us, std::function<void()> action) {
   push(std::max(time_us, now_us_), EventKind::action, 0).action = std::move(action);

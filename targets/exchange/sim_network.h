@@ -58,15 +58,6 @@ class SimNetwork {
   // Schedules a callback from outside the nodes (a test, the nemesis).
   void at(int64_t time_us, std::function<void()> action);
 
-  // Puts the network in `other`'s state (the same nodes): the clock, the
-  // messages and timers in flight, the links, which nodes are up. The nodes'
-  // own memory is theirs to copy (SimExchange::restore). `other` must have no
-  // action pending: its callback could point anywhere.
-  void restore(const SimNetwork& other);
-  // From now on, delays and the nodes' random streams come from `seed`, as
-  // if the network had been built with it.
-  void reseed(uint64_t seed);
-
  private:
   class NodeEnv;
   struct Event;
