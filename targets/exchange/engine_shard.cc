@@ -225,7 +225,8 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
 Qty EngineShard::execute(Order& taker, std::optional<Price> limit, Qty open) {
   if (open <= 0) return 0;
   OrderBook& book = books_[taker.view.symbol];
-  for (const Match& match : book.match(taker.view.side, limit, open)) {
+  book.match(taker.view.side, limit, open, matches_);
+  for (const Match& match : matches_) {
     const uint64_t trade_id = next_trade_id_++;
     auto maker = orders_.find(match.maker);
     ORDEAL_ASSERT(maker != orders_.end(), "book holds unknown order {}", match.maker);

@@ -111,6 +111,7 @@ class EngineShard final : public Node {
   std::vector<OrderId> touched_;
   std::vector<OrderId> requeued_;
   std::vector<std::pair<NodeId, Message>> outbox_;
+  std::vector<Match> matches_;  // execute()'s, kept for its memory
 };
 
 }  // namespace ordeal::exchange

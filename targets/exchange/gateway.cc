@@ -11,8 +11,8 @@ constexpr int64_t kDefaultAckDelayMs = 50;
 bool is_final_view(const OrderView& view) { return is_final(view.status); }
 }  // namespace
 
-size_t Gateway::OrderKeyHash::operator()(const OrderKey& key) const {
-  return std::hash<std::string>{}(key.clordid) ^ (size_t{key.client} * 0x9e3779b97f4a7c15ULL);
+size_t Gateway::OrderKeyHash::operator()(const OrderKeyView& key) const {
+  return std::hash<std::string_view>{}(key.clordid) ^ (size_t{key.client} * 0x9e3779b97f4a7c15ULL);
 }
 
 Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& defects)
@@ -152,7 +152,7 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
 
 // Amend, cancel and status: requests about an order the gateway already knows.
 void Gateway::modify(NodeId from, const ClientRequest& request) {
-  auto it = orders_.find(OrderKey{request.client, request.clordid});
+  auto it = orders_.find(OrderKeyView{request.client, request.clordid});
   if (it == orders_.end())
     return reply(from, request, Verdict::reject, std::string(kUnknownOrder), {});
   KnownOrder& order = it->second;
@@ -176,7 +176,7 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
     }
   }
   const uint64_t id = track(from, request, 1);
-  if (acks_early(request, order)) answer(pending_.at(id), Verdict::ack, "", order.view);
+  if (acks_early(request, order)) answer(*pending_.find(id), Verdict::ack, "", order.view);
   forward(id, order.shard,
           ShardRequest{.kind = request.kind,
                        .order_id = order.order_id,
@@ -233,18 +233,18 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
     shard_versions_[shard] = response.shard_version;
     responder = static_cast<ShardId>(shard);
   }
-  auto it = pending_.find(response.gateway_request_id);
-  if (it == pending_.end()) return;  // answered as unknown already
-  Pending& pending = it->second;
+  Pending* found = pending_.find(response.gateway_request_id);
+  if (found == nullptr) return;  // answered as unknown already
+  Pending& pending = *found;
   const ClientRequest& request = pending.request;
   if (request.kind == RequestKind::mass_cancel) {
     pending.cancelled_count += response.cancelled_count;
     if (--pending.shards_outstanding > 0) return;
     answer(pending, Verdict::ack, "", {});
-    pending_.erase(it);
+    pending_.erase(response.gateway_request_id);
     return;
   }
-  auto order = orders_.find(OrderKey{request.client, request.clordid});
+  auto order = orders_.find(OrderKeyView{request.client, request.clordid});
   if (order != orders_.end() && response.order.order_id == order->second.order_id) {
     order->second.view = response.order;
     if (request.kind == RequestKind::place) {
@@ -259,24 +259,24 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
     order->second.view.status = OrdStatus::rejected;
   }
   answer(pending, response.ok ? Verdict::ack : Verdict::reject, response.reason, response.order);
-  pending_.erase(it);
+  pending_.erase(response.gateway_request_id);
 }
 
 void Gateway::on_timeout(uint64_t gateway_request_id) {
-  auto it = pending_.find(gateway_request_id);
-  if (it == pending_.end()) return;
-  Pending& pending = it->second;
+  Pending* found = pending_.find(gateway_request_id);
+  if (found == nullptr) return;
+  Pending& pending = *found;
   if (pending.request.kind == RequestKind::mass_cancel &&
       defects_.has(Defect::mass_cancel_partial)) {
     answer(pending, Verdict::ack, "", {});  // the defect: unconfirmed shards count as done
   } else {
     answer(pending, Verdict::unknown, "no answer from the engine shard in time", {});
   }
-  pending_.erase(it);
+  pending_.erase(gateway_request_id);
 }
 
 void Gateway::on_fill(const Fill& fill) {
-  auto order = orders_.find(OrderKey{fill.client, fill.clordid});
+  auto order = orders_.find(OrderKeyView{fill.client, fill.clordid});
   if (order != orders_.end() && order->second.order_id == fill.order_id) {
     OrderView& view = order->second.view;
     view.filled = std::max(view.filled, fill.order_filled);
@@ -288,7 +288,7 @@ void Gateway::on_fill(const Fill& fill) {
 }
 
 void Gateway::on_order_update(const OrderUpdate& update) {
-  auto order = orders_.find(OrderKey{update.order.client, update.order.clordid});
+  auto order = orders_.find(OrderKeyView{update.order.client, update.order.clordid});
   if (order != orders_.end() && order->second.order_id == update.order.order_id) {
     order->second.view = update.order;
   }

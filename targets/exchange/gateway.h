@@ -13,11 +13,13 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "targets/exchange/gateway_journal.h"
 #include "targets/exchange/meta_subscriber.h"
+#include "targets/exchange/seq_table.h"
 
 namespace ordeal::exchange {
 
@@ -52,8 +54,24 @@ class Gateway final : public Node {
     std::string clordid;
     bool operator==(const OrderKey&) const = default;
   };
+  // Looks an order up by a request's fields without copying them.
+  struct OrderKeyView {
+    ClientId client;
+    std::string_view clordid;
+  };
   struct OrderKeyHash {
-    size_t operator()(const OrderKey& key) const;
+    using is_transparent = void;
+    size_t operator()(const OrderKey& key) const {
+      return (*this)(OrderKeyView{key.client, key.clordid});
+    }
+    size_t operator()(const OrderKeyView& key) const;
+  };
+  struct OrderKeyEqual {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return a.client == b.client && a.clordid == b.clordid;
+    }
   };
   struct KnownOrder {
     OrderId order_id = 0;
@@ -96,8 +114,8 @@ class Gateway final : public Node {
   GatewayConfig config_;
   const DefectSet& defects_;
   MetaSubscriber subscriber_;
-  std::unordered_map<OrderKey, KnownOrder, OrderKeyHash> orders_;
-  std::unordered_map<uint64_t, Pending> pending_;
+  std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual> orders_;
+  SeqTable<Pending> pending_;  // by gateway request id
   std::unordered_map<ClientId, NodeId> client_nodes_;
   std::unordered_map<std::string, ShardId> routing_;
   std::unordered_map<std::string, ShardId> previous_routing_;

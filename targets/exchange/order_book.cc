@@ -28,14 +28,19 @@ void OrderBook::take(Levels& levels, std::optional<Price> limit, Qty& qty, std::
 }
 
 std::vector<Match> OrderBook::match(Side side, std::optional<Price> limit, Qty qty) {
-  ORDEAL_ASSERT(qty > 0);
   std::vector<Match> out;
+  match(side, limit, qty, out);
+  return out;
+}
+
+void OrderBook::match(Side side, std::optional<Price> limit, Qty qty, std::vector<Match>& out) {
+  ORDEAL_ASSERT(qty > 0);
+  out.clear();
   if (side == Side::buy) {
     take(asks_, limit, qty, out, true);
   } else {
     take(bids_, limit, qty, out, false);
   }
-  return out;
 }
 
 bool OrderBook::would_cross(Side side, Price price) const {

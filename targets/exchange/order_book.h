@@ -30,6 +30,8 @@ class OrderBook {
   // Takes liquidity for an incoming order on `side` up to `limit` (nullopt: a
   // market order takes any price), at most `qty`; makers in price-time order.
   std::vector<Match> match(Side side, std::optional<Price> limit, Qty qty);
+  // The same into `out` (cleared first), reusing its memory.
+  void match(Side side, std::optional<Price> limit, Qty qty, std::vector<Match>& out);
   bool would_cross(Side side, Price price) const;
 
   // Rests an order at the back of its price level.

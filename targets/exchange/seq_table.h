@@ -1,0 +1,82 @@
+// A table of entries keyed by ids handed out in increasing order, each
+// entry short-lived: the gateway's requests waiting for a shard. Entries
+// sit in a ring in id order, so a lookup is an index, not a hash, and the
+// places of finished entries are reused instead of freed and allocated.
+//
+//   SeqTable<Pending> pending;
+//   pending.emplace(id, Pending{...});
+//   if (Pending* p = pending.find(id)) { ...; pending.erase(id); }
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "framework/base/assert.h"
+
+namespace ordeal::exchange {
+
+template <typename T>
+class SeqTable {
+ public:
+  // `id` must be above every id added before (gaps are allowed, and cost
+  // one place each).
+  T& emplace(uint64_t id, T value) {
+    if (span_ == 0) base_ = id;
+    ORDEAL_ASSERT(id >= base_ + span_, "id {} not above the last", id);
+    while (base_ + span_ <= id) {  // the skipped ids, then id itself
+      if (span_ == ring_.size()) grow();
+      at(span_++).live = false;
+    }
+    Slot& slot = at(span_ - 1);
+    slot.value = std::move(value);
+    slot.live = true;
+    ++live_;
+    return slot.value;
+  }
+
+  T* find(uint64_t id) {
+    if (id < base_ || id - base_ >= span_) return nullptr;
+    Slot& slot = at(id - base_);
+    return slot.live ? &slot.value : nullptr;
+  }
+
+  void erase(uint64_t id) {
+    if (find(id) == nullptr) return;
+    at(id - base_).live = false;
+    --live_;
+    // Places free up from the oldest end only: the ring spans the ids from
+    // the oldest live entry to the newest.
+    while (span_ > 0 && !at(0).live) {
+      head_ = (head_ + 1) & (ring_.size() - 1);
+      ++base_;
+      --span_;
+    }
+  }
+
+  size_t size() const { return live_; }
+
+ private:
+  struct Slot {
+    T value{};
+    bool live = false;
+  };
+
+  Slot& at(uint64_t offset) { return ring_[(head_ + offset) & (ring_.size() - 1)]; }
+
+  // Doubles the ring (a power of two), keeping the entries in id order.
+  void grow() {
+    std::vector<Slot> bigger(ring_.empty() ? 16 : ring_.size() * 2);
+    for (uint64_t i = 0; i < span_; ++i) bigger[i] = std::move(at(i));
+    ring_ = std::move(bigger);
+    head_ = 0;
+  }
+
+  std::vector<Slot> ring_;
+  uint64_t head_ = 0;  // where the entry for base_ sits
+  uint64_t base_ = 0;  // the oldest id still spanned
+  uint64_t span_ = 0;  // ids spanned, from base_
+  size_t live_ = 0;
+};
+
+}  // namespace ordeal::exchange
