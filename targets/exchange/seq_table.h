@@ -24,6 +24,8 @@ class SeqTable {
   T& emplace(uint64_t id, T value) {
     if (span_ == 0) base_ = id;
     ORDEAL_ASSERT(id >= base_ + span_, "id {} not above the last", id);
+    // A jump in the ids (a new numbering after a restart) needs clear() first.
+    ORDEAL_ASSERT(id - base_ < kSpanMax, "id {} is {} past the oldest live one", id, id - base_);
     while (base_ + span_ <= id) {  // the skipped ids, then id itself
       if (span_ == ring_.size()) grow();
       at(span_++).live = false;
@@ -55,6 +57,15 @@ class SeqTable {
   }
 
   size_t size() const { return live_; }
+
+  // Forgets every entry; the next id may be anything.
+  void clear() {
+    for (uint64_t i = 0; i < span_; ++i) at(i) = Slot{};
+    head_ = base_ = span_ = 0;
+    live_ = 0;
+  }
+
+  static constexpr uint64_t kSpanMax = uint64_t{1} << 24;
 
  private:
   struct Slot {

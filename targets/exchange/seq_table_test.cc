@@ -29,6 +29,17 @@ TEST(SeqTable, FindsWhatWasAddedUntilErased) {
   EXPECT_EQ(*table.find(9), "nine");
 }
 
+// A restart numbers requests afresh, far past the old ones.
+TEST(SeqTable, ClearAllowsANewNumbering) {
+  SeqTable<std::string> table;
+  table.emplace(5, "five");
+  table.clear();
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(table.find(5), nullptr);
+  table.emplace(uint64_t{1} << 40, "after the restart");
+  EXPECT_EQ(*table.find(uint64_t{1} << 40), "after the restart");
+}
+
 // Against a std::map under random adds and erases, through many wraps and
 // growths of the ring.
 TEST(SeqTable, AgreesWithAMap) {
