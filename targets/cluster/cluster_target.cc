@@ -296,13 +296,18 @@ void ClusterTarget::process_fault(const FaultSpec& spec, bool start) {
   // A timer of an earlier window must not act on a later one.
   const uint64_t generation = start ? ++fault_generation_[index] : fault_generation_[index];
   bool done = true;
+  // Two process faults' windows on one node may overlap (a kill during a
+  // restart's down time): pausing or killing a node the nemesis already
+  // killed is a no-op, not a failure; its own window brings it back.
+  const bool killed = down_.contains(id) && !group_.alive(index);
   if (spec.point == "process.pause") {
+    if (killed) return;
     done = start ? group_.pause(index) : group_.resume(index);
     if (done && !start) back_up(id);
   } else if (spec.point == "process.kill") {
-    done = start ? group_.kill(index) : respawn(index);
+    done = start ? killed || group_.kill(index) : respawn(index);
   } else if (spec.point == "process.restart") {
-    done = start ? group_.kill(index) : respawn(index);
+    done = start ? killed || group_.kill(index) : respawn(index);
     const int64_t delay_us = (spec.param > 0 ? spec.param : faults::kRestartDownMsDefault) * 1000;
     if (done && start) {
       net_.at(net_.now_us() + delay_us, [this, index, generation] {
