@@ -218,6 +218,18 @@ class PartialGateway {
   std::atomic<int> sent_{0};
 };
 
+// ordeal's FIX client and a PartialGateway on a free port.
+struct PartialSession {
+  explicit PartialSession(bool refuse_cancels, bool name_the_order = false)
+      : gateway(port, refuse_cancels, name_the_order), c(port) {}
+  bool logged_on() {
+    return c.run_until([&] { return c.client.logged_on(); });
+  }
+  const int port = free_loopback_port();
+  PartialGateway gateway;
+  Client c;
+};
+
 TEST(FixEndToEnd, PartialGatewayGivesCleanAnswers) {
   const int port = free_loopback_port();
   PartialGateway gateway(port);
@@ -325,11 +337,10 @@ TEST(FixCleanUp, CancelsEveryOrderLeftOpenAndNothingElse) {
 
 TEST(FixCleanUp, CountsRefusedAndUnansweredCancels) {
   for (const bool refuse : {true, false}) {
-    const int port = free_loopback_port();
-    PartialGateway gateway(port, refuse);
-    ASSERT_EQ(gateway.error, "");
-    Client c(port);
-    ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+    PartialSession s(refuse);
+    ASSERT_EQ(s.gateway.error, "");
+    ASSERT_TRUE(s.logged_on());
+    Client& c = s.c;
     ASSERT_EQ(verdict_of(c, place(1, "c1-1", Side::buy, 50'000, 5)), Verdict::ack);
     const int64_t start_us = c.net.now_us();
     const CaseCleanUp done = c.client.cancel_open_orders({.timeout_ms = 500});
@@ -352,11 +363,10 @@ TEST(FixCleanUp, CountsRefusedAndUnansweredCancels) {
 // The scenario's rate cap holds for the cancels: three at 10 per second
 // leave at least 100 ms apart.
 TEST(FixCleanUp, CancelsObeyTheRateCap) {
-  const int port = free_loopback_port();
-  PartialGateway gateway(port, /*refuse=*/true);
-  ASSERT_EQ(gateway.error, "");
-  Client c(port);
-  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  PartialSession s(/*refuse=*/true);
+  ASSERT_EQ(s.gateway.error, "");
+  ASSERT_TRUE(s.logged_on());
+  Client& c = s.c;
   for (const char* clordid : {"c1-1", "c1-2", "c1-3"}) {
     ASSERT_EQ(verdict_of(c, place(1, clordid, Side::buy, 50'000, 5)), Verdict::ack);
   }
@@ -370,11 +380,10 @@ TEST(FixCleanUp, CancelsObeyTheRateCap) {
 
 // Some gateways answer under the order's ClOrdID: still the cancel's answer.
 TEST(FixCleanUp, RejectNamingTheOrderAnswersTheCancel) {
-  const int port = free_loopback_port();
-  PartialGateway gateway(port, /*refuse_cancels=*/true, /*name_the_order=*/true);
-  ASSERT_EQ(gateway.error, "");
-  Client c(port);
-  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  PartialSession s(/*refuse_cancels=*/true, /*name_the_order=*/true);
+  ASSERT_EQ(s.gateway.error, "");
+  ASSERT_TRUE(s.logged_on());
+  Client& c = s.c;
   ASSERT_EQ(verdict_of(c, place(1, "c1-1", Side::buy, 50'000, 5)), Verdict::ack);
   const CaseCleanUp done = c.client.cancel_open_orders({.timeout_ms = 2'000});
   EXPECT_EQ(done.refused, 1u);
@@ -383,11 +392,10 @@ TEST(FixCleanUp, RejectNamingTheOrderAnswersTheCancel) {
 
 // A second Ctrl-C: nothing more is sent or waited for; the orders are unknown.
 TEST(FixCleanUp, SecondInterruptStopsWaiting) {
-  const int port = free_loopback_port();
-  PartialGateway gateway(port, /*refuse=*/false);
-  ASSERT_EQ(gateway.error, "");
-  Client c(port);
-  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  PartialSession s(/*refuse=*/false);
+  ASSERT_EQ(s.gateway.error, "");
+  ASSERT_TRUE(s.logged_on());
+  Client& c = s.c;
   ASSERT_EQ(verdict_of(c, place(1, "c1-1", Side::buy, 50'000, 5)), Verdict::ack);
   g_interrupted = 2;
   const int64_t start_us = c.net.now_us();
