@@ -27,6 +27,15 @@ struct Match {
 
 class OrderBook {
  public:
+  // Not copyable: the index holds iterators into the levels, which a
+  // member-wise copy would leave pointing into the source. A move keeps
+  // them valid (list nodes stay where they are).
+  OrderBook() = default;
+  OrderBook(const OrderBook&) = delete;
+  OrderBook& operator=(const OrderBook&) = delete;
+  OrderBook(OrderBook&&) noexcept = default;
+  OrderBook& operator=(OrderBook&&) noexcept = default;
+
   // Takes liquidity for an incoming order on `side` up to `limit` (nullopt: a
   // market order takes any price), at most `qty`; makers in price-time order.
   std::vector<Match> match(Side side, std::optional<Price> limit, Qty qty);

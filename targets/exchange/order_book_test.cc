@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 namespace ordeal::exchange {
 namespace {
 
@@ -75,6 +77,27 @@ TEST(OrderBook, RemoveUnknownIsFalseAndEmptyLevelsVanish) {
   book.add(1, Side::buy, 100, 1);
   EXPECT_TRUE(book.remove(1));
   EXPECT_FALSE(book.best_bid().has_value());
+}
+
+// A copy would share the source's level iterators; only moves are allowed,
+// and a moved-to book still finds, reduces and removes its orders.
+static_assert(!std::is_copy_constructible_v<OrderBook>);
+static_assert(!std::is_copy_assignable_v<OrderBook>);
+
+TEST(OrderBook, MovedBookKeepsItsIndex) {
+  OrderBook source;
+  source.add(1, Side::sell, 100, 5);
+  source.add(2, Side::sell, 100, 4);
+  OrderBook book = std::move(source);
+  EXPECT_TRUE(book.reduce(1, 2));
+  EXPECT_TRUE(book.remove(2));
+  OrderBook assigned;
+  assigned = std::move(book);
+  const auto matches = assigned.match(Side::buy, 100, 5);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].maker, 1u);
+  EXPECT_EQ(matches[0].qty, 2);
+  EXPECT_EQ(assigned.size(), 0u);
 }
 
 }  // namespace
