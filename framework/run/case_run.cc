@@ -103,7 +103,8 @@ class CaseRun final : public ExchangeListener {
   // Answer deadlines of the operations in the order they were sent, which
   // is deadline order (now, or the nemesis' end, plus a constant). One
   // action, set for the earliest, serves them all. Entries leave once due
-  // or answered, so it holds at most the operations of one answer bound.
+  // (or answered, from the front), so it holds only deadlines still ahead:
+  // bounded by the case's operations.
   std::deque<Deadline> deadlines_;
   bool deadline_armed_ = false;
   uint32_t next_op_ = 0;
