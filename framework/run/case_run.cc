@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -63,6 +64,12 @@ class CaseRun final : public ExchangeListener {
     std::string clordid;
     bool answered = false;
   };
+  // When an operation ends `info` ("no answer in time") if still unanswered.
+  struct Deadline {
+    int64_t at_us;
+    uint32_t client;
+    uint32_t op;
+  };
 
   Grid grid_of(const std::string& symbol) const;
   void schedule_nemesis();
@@ -78,6 +85,9 @@ class CaseRun final : public ExchangeListener {
   bool rate_limited(size_t client);
   ClientRequest request_for(size_t client, const Op& op, bool& invalid);
   void complete(size_t client, const ClientResponse* response);
+  void watch(size_t client, int64_t deadline_us);
+  void expire_due();
+  void arm_deadline();
   void final_reads();
   void record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema = 0);
   Event order_event(EventType type, ClientId client, const OrderView& view);
@@ -90,6 +100,13 @@ class CaseRun final : public ExchangeListener {
   std::vector<Client> clients_;
   std::vector<Read> reads_;
   std::map<uint64_t, Instrument> pending_meta_;
+  // Answer deadlines of the operations in the order they were sent, which
+  // is deadline order (now, or the nemesis' end, plus a constant). One
+  // action, set for the earliest, serves them all. Entries leave once due
+  // (or answered, from the front), so it holds only deadlines still ahead:
+  // bounded by the case's operations.
+  std::deque<Deadline> deadlines_;
+  bool deadline_armed_ = false;
   uint32_t next_op_ = 0;
   int64_t t0_us_ = 0;
   int64_t nemesis_end_us_ = 0;
@@ -401,16 +418,41 @@ void CaseRun::send(size_t client) {
                                   .side = request.side,
                                   .flag = invalid});
   state.outstanding = next_op_;
-  const int64_t deadline_us =
-      std::max(exchange_.now_us(), nemesis_end_us_) + int64_t{s_.answer_bound_ms} * 1000;
-  // Two 32-bit numbers and `this`: small enough for std::function to keep
-  // in place, without an allocation per operation.
-  auto no_answer = [this, client = static_cast<uint32_t>(client), op_id = next_op_] {
-    if (clients_[client].outstanding == op_id) complete(client, nullptr);
-  };
-  static_assert(sizeof(no_answer) <= 2 * sizeof(void*));
-  exchange_.at(deadline_us, no_answer);
+  watch(client, std::max(exchange_.now_us(), nemesis_end_us_) + int64_t{s_.answer_bound_ms} * 1000);
   exchange_.submit(std::move(request));
+}
+
+void CaseRun::watch(size_t client, int64_t deadline_us) {
+  ORDEAL_ASSERT(deadlines_.empty() || deadlines_.back().at_us <= deadline_us);
+  deadlines_.push_back({deadline_us, static_cast<uint32_t>(client), next_op_});
+  arm_deadline();
+}
+
+// Operations whose deadline is now end `info`, before anything else at this
+// time is recorded: as when each had its own action, set when it was sent,
+// so that an answer arriving exactly at the deadline is too late. Answered
+// operations leave from the front on the way.
+void CaseRun::expire_due() {
+  const int64_t now_us = exchange_.now_us();
+  while (!deadlines_.empty()) {
+    const Deadline d = deadlines_.front();
+    const bool open = clients_[d.client].outstanding == d.op;
+    if (open && d.at_us > now_us) return;
+    deadlines_.pop_front();
+    if (open) complete(d.client, nullptr);
+  }
+}
+
+// An action already set fires no later than the earliest open deadline;
+// firing, it sets the next one.
+void CaseRun::arm_deadline() {
+  if (deadline_armed_ || deadlines_.empty()) return;
+  deadline_armed_ = true;
+  exchange_.at(deadlines_.front().at_us, [this] {
+    deadline_armed_ = false;
+    expire_due();
+    arm_deadline();
+  });
 }
 
 // Records the completion of a client's outstanding operation (null: it was
@@ -447,6 +489,7 @@ void CaseRun::complete(size_t client, const ClientResponse* r) {
 }
 
 void CaseRun::on_response(const ClientResponse& r) {
+  expire_due();
   if (r.request_id >= kReadBase) {
     Read& read = reads_.at(r.request_id - kReadBase);
     // Only an answer about the order resolves a read: "unknown order" says
@@ -478,6 +521,7 @@ Event CaseRun::order_event(EventType type, ClientId client, const OrderView& vie
 }
 
 void CaseRun::on_fill(const Fill& f) {
+  expire_due();
   h_.append({.time_us = exchange_.now_us(),
              .price = f.price,
              .qty = f.qty,
@@ -492,6 +536,7 @@ void CaseRun::on_fill(const Fill& f) {
 }
 
 void CaseRun::on_order_update(const OrderUpdate& u) {
+  expire_due();
   Event e = order_event(EventType::update, u.order.client, u.order);
   e.text = h_.intern(u.reason);
   h_.append(e);

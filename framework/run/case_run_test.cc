@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
+#include <map>
+
 #include "framework/run/runner.h"
 #include "framework/run/sim_target.h"
 
@@ -13,12 +16,11 @@ namespace {
 
 using namespace exchange;
 
-// Forwards everything to the in-process exchange; answers to status
-// requests come back as rejects with `reason` (unless it is empty).
-class RejectingReads final : public Target, private ExchangeListener {
+// Forwards everything to the in-process exchange; a test target overrides
+// what it changes.
+class Forwarding : public Target, protected ExchangeListener {
  public:
-  RejectingReads(std::unique_ptr<Target> inner, std::string reason)
-      : inner_(std::move(inner)), reason_(std::move(reason)) {
+  explicit Forwarding(std::unique_ptr<Target> inner) : inner_(std::move(inner)) {
     inner_->set_listener(this);
   }
   void set_listener(ExchangeListener* listener) override { listener_ = listener; }
@@ -44,18 +46,9 @@ class RejectingReads final : public Target, private ExchangeListener {
   }
   void live_fault(const FaultSpec& spec, bool start) override { inner_->live_fault(spec, start); }
 
-  int reads_rewritten = 0;
-
- private:
+ protected:
   void on_response(const ClientResponse& r) override {
-    if (listener_ == nullptr) return;
-    if (r.kind != RequestKind::status || reason_.empty()) return listener_->on_response(r);
-    ++reads_rewritten;
-    ClientResponse rejected = r;
-    rejected.verdict = Verdict::reject;
-    rejected.reason = reason_;
-    rejected.order = OrderView{};
-    listener_->on_response(rejected);
+    if (listener_ != nullptr) listener_->on_response(r);
   }
   void on_fill(const Fill& f) override {
     if (listener_ != nullptr) listener_->on_fill(f);
@@ -68,8 +61,30 @@ class RejectingReads final : public Target, private ExchangeListener {
   }
 
   std::unique_ptr<Target> inner_;
-  std::string reason_;
   ExchangeListener* listener_ = nullptr;
+};
+
+// Answers to status requests come back as rejects with `reason` (unless it
+// is empty), as a troubled gateway would give them.
+class RejectingReads final : public Forwarding {
+ public:
+  RejectingReads(std::unique_ptr<Target> inner, std::string reason)
+      : Forwarding(std::move(inner)), reason_(std::move(reason)) {}
+
+  int reads_rewritten = 0;
+
+ private:
+  void on_response(const ClientResponse& r) override {
+    if (r.kind != RequestKind::status || reason_.empty()) return Forwarding::on_response(r);
+    ++reads_rewritten;
+    ClientResponse rejected = r;
+    rejected.verdict = Verdict::reject;
+    rejected.reason = reason_;
+    rejected.order = OrderView{};
+    Forwarding::on_response(rejected);
+  }
+
+  std::string reason_;
 };
 
 Scenario quiet_scenario() {
@@ -137,6 +152,133 @@ TEST(FinalReads, ARejectForAnotherReasonResolvesNothing) {
   EXPECT_EQ(reads.rewritten, 2);
   EXPECT_EQ(reads.events, 0);
   EXPECT_TRUE(reads.violations.empty());
+}
+
+// Holds back every answer to one client's operations (not final reads):
+// delivered `offset_us` from the operation's answer deadline, or never.
+class HeldAnswers final : public Forwarding {
+ public:
+  static constexpr int64_t kNever = INT64_MAX;
+  HeldAnswers(std::unique_ptr<Target> inner, ClientId client, int64_t bound_us, int64_t offset_us)
+      : Forwarding(std::move(inner)), client_(client), bound_us_(bound_us), offset_us_(offset_us) {}
+
+  void submit(ClientRequest request) override {
+    if (request.client == client_) sent_us_[request.request_id] = now_us();
+    Forwarding::submit(std::move(request));
+  }
+
+ private:
+  void on_response(const ClientResponse& r) override {
+    const auto sent = sent_us_.find(r.request_id);
+    if (r.client != client_ || sent == sent_us_.end()) return Forwarding::on_response(r);
+    if (offset_us_ == kNever) return;
+    at(sent->second + bound_us_ + offset_us_, [this, r] { Forwarding::on_response(r); });
+  }
+
+  ClientId client_;
+  int64_t bound_us_;
+  int64_t offset_us_;
+  std::map<uint64_t, int64_t> sent_us_;
+};
+
+constexpr int64_t kBoundUs = 3'000'000;  // the scenario's answer_bound_ms
+
+Scenario two_client_scenario() {
+  const ScenarioLoad loaded = parse_scenario(R"(
+name = "deadlines"
+[workload]
+clients = 2
+symbols = ["BTC-USDT"]
+[properties]
+answer_bound_ms = 3000
+)",
+                                             "deadlines.toml");
+  EXPECT_TRUE(loaded) << loaded.error;
+  return loaded.scenario;
+}
+
+// Client 1 sends one order at once; client 2 two, from 5 ms on, each
+// after the last completed.
+Case three_orders() {
+  Case c{.seed = 12};
+  c.clients = {{Op{.price_steps = -5, .lots = 1, .at_ms = 0}},
+               {Op{.price_steps = -4, .lots = 1, .at_ms = 5},
+                Op{.price_steps = -3, .lots = 1, .at_ms = 10}}};
+  return c;
+}
+
+struct Completion {
+  int64_t invoked_us = 0;
+  int64_t completed_us = 0;
+  EventType type = EventType::invoke;
+  std::string reason;
+};
+
+// The completions of `client`'s operations, in order.
+std::vector<Completion> completions_of(const History& h, int32_t client) {
+  std::map<uint32_t, int64_t> invoked_us;
+  std::vector<Completion> out;
+  for (size_t i = 0; i < h.size(); ++i) {
+    const Event& e = h[i];
+    if (e.client != client || e.op == 0) continue;
+    if (e.type == EventType::invoke) {
+      invoked_us[e.op] = e.time_us;
+      continue;
+    }
+    out.push_back({invoked_us.at(e.op), e.time_us, e.type, std::string(h.text(e.text))});
+  }
+  return out;
+}
+
+std::vector<Completion> run_held(ClientId client, int64_t offset_us) {
+  const Scenario s = two_client_scenario();
+  const Case c = three_orders();
+  HeldAnswers target(make_sim_target(s, c, {}), client, kBoundUs, offset_us);
+  return completions_of(run_case(target, s, c), static_cast<int32_t>(client));
+}
+
+// Every operation of a client whose answers never come ends `info` exactly
+// at its deadline, the second one too (the deadline is set again).
+TEST(AnswerDeadlines, UnansweredOperationsEndExactlyAtTheirDeadlines) {
+  const std::vector<Completion> done = run_held(2, HeldAnswers::kNever);
+  ASSERT_EQ(done.size(), 2u);
+  for (const Completion& c : done) {
+    EXPECT_EQ(c.type, EventType::info);
+    EXPECT_EQ(c.reason, "no answer in time");
+    EXPECT_EQ(c.completed_us, c.invoked_us + kBoundUs);
+  }
+}
+
+TEST(AnswerDeadlines, AnAnswerJustBeforeTheDeadlineCounts) {
+  const std::vector<Completion> done = run_held(2, -1);
+  ASSERT_EQ(done.size(), 2u);
+  for (const Completion& c : done) {
+    EXPECT_EQ(c.type, EventType::ok);
+    EXPECT_EQ(c.completed_us, c.invoked_us + kBoundUs - 1);
+  }
+}
+
+// At the deadline itself the deadline wins, even when the answer was
+// scheduled before the deadline's turn came (client 1's deadline came first).
+TEST(AnswerDeadlines, AnAnswerAtTheDeadlineIsTooLate) {
+  const std::vector<Completion> done = run_held(2, 0);
+  ASSERT_EQ(done.size(), 2u);
+  for (const Completion& c : done) {
+    EXPECT_EQ(c.type, EventType::info);
+    EXPECT_EQ(c.reason, "no answer in time");
+    EXPECT_EQ(c.completed_us, c.invoked_us + kBoundUs);
+  }
+}
+
+// The client whose answers come at once is not held up by the other's.
+TEST(AnswerDeadlines, PromptAnswersAreNotDelayed) {
+  const Scenario s = two_client_scenario();
+  const Case c = three_orders();
+  HeldAnswers target(make_sim_target(s, c, {}), 2, kBoundUs, HeldAnswers::kNever);
+  const std::vector<Completion> prompt = completions_of(run_case(target, s, c), 1);
+  ASSERT_EQ(prompt.size(), 1u);
+  EXPECT_EQ(prompt[0].type, EventType::ok);
+  EXPECT_LT(prompt[0].completed_us, prompt[0].invoked_us + 10'000);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 namespace ordeal::exchange {
 namespace {
 constexpr int64_t kDefaultAckDelayMs = 50;
+// The gateway's one timer of its own (the subscriber's ids are far above).
+constexpr uint64_t kTimeoutTimer = 1;
 
 bool is_final_view(const OrderView& view) { return is_final(view.status); }
 }  // namespace
@@ -32,6 +34,11 @@ void Gateway::on_start() {
 }
 
 void Gateway::on_message(NodeId from, const Message& message) {
+  // A request whose deadline is now expires before anything else happens
+  // at this time, as it did when each request had its own timer, set
+  // before its answer could be scheduled: a shard's answer that arrives
+  // exactly at the deadline is too late.
+  expire_due();
   if (subscriber_.on_message(from, message)) return;
   if (const auto* request = std::get_if<ClientRequest>(&message)) {
     on_request(from, *request);
@@ -46,7 +53,10 @@ void Gateway::on_message(NodeId from, const Message& message) {
 
 void Gateway::on_timer(uint64_t timer_id) {
   if (subscriber_.on_timer(timer_id)) return;
-  on_timeout(timer_id);
+  if (timer_id != kTimeoutTimer) return;
+  timeout_armed_us_ = -1;
+  expire_due();
+  arm_timeout();
 }
 
 void Gateway::on_metadata_change(const Instrument* record) {
@@ -214,8 +224,9 @@ uint64_t Gateway::track(NodeId from, const ClientRequest& request, uint32_t shar
   pending_.emplace(id, Pending{.client_node = from,
                                .request = request,
                                .meta_version = subscriber_.version(),
+                               .deadline_us = env_.now_us() + config_.request_timeout_us,
                                .shards_outstanding = shards});
-  env_.set_timer(config_.request_timeout_us, id);
+  arm_timeout();
   return id;
 }
 
@@ -260,6 +271,28 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
   }
   answer(pending, response.ok ? Verdict::ack : Verdict::reject, response.reason, response.order);
   pending_.erase(response.gateway_request_id);
+}
+
+// Pending requests sit in id order, which is deadline order: the due ones
+// are at the oldest end.
+void Gateway::expire_due() {
+  const int64_t now_us = env_.now_us();
+  for (const Pending* oldest = pending_.oldest();
+       oldest != nullptr && oldest->deadline_us <= now_us; oldest = pending_.oldest()) {
+    on_timeout(pending_.oldest_id());  // erases it: each turn removes one entry
+  }
+}
+
+// A timer already set fires no later than the oldest deadline (later
+// requests only add later deadlines), so it is left; when it fires it sets
+// the next one. It may fire with nothing due, when the request it was set
+// for was answered: then it is set again for the new oldest.
+void Gateway::arm_timeout() {
+  if (timeout_armed_us_ >= 0) return;
+  const Pending* oldest = pending_.oldest();
+  if (oldest == nullptr) return;
+  timeout_armed_us_ = oldest->deadline_us;
+  env_.set_timer(std::max<int64_t>(oldest->deadline_us - env_.now_us(), 0), kTimeoutTimer);
 }
 
 void Gateway::on_timeout(uint64_t gateway_request_id) {

@@ -83,6 +83,7 @@ class Gateway final : public Node {
     NodeId client_node = 0;
     ClientRequest request;
     MetaVersion meta_version = 0;
+    int64_t deadline_us = 0;  // answered `unknown` then, if no shard answered
     uint32_t shards_outstanding = 0;
     uint32_t cancelled_count = 0;
     bool answered = false;
@@ -92,6 +93,11 @@ class Gateway final : public Node {
   void on_shard_response(NodeId from, const ShardResponse& response);
   void on_fill(const Fill& fill);
   void on_order_update(const OrderUpdate& update);
+  // Request timeouts: the timeout is one constant, so deadlines come in
+  // request id order and one timer, set for the oldest pending request's
+  // deadline, serves them all (not one timer per request).
+  void expire_due();
+  void arm_timeout();
   void on_timeout(uint64_t gateway_request_id);
   void on_metadata_change(const Instrument* record);
 
@@ -115,7 +121,8 @@ class Gateway final : public Node {
   const DefectSet& defects_;
   MetaSubscriber subscriber_;
   std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual> orders_;
-  SeqTable<Pending> pending_;  // by gateway request id
+  SeqTable<Pending> pending_;      // by gateway request id
+  int64_t timeout_armed_us_ = -1;  // when the armed timeout timer fires; -1: none
   std::unordered_map<ClientId, NodeId> client_nodes_;
   std::unordered_map<std::string, ShardId> routing_;
   std::unordered_map<std::string, ShardId> previous_routing_;

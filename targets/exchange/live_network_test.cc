@@ -156,6 +156,21 @@ TEST(LiveNetwork, CrashLosesWhatTheNodeHeldBackInProcess) {
   EXPECT_EQ(pair.net.counters().frames_dropped, 2u);
 }
 
+// Sends in process without a delay leave the pair nothing held back: a
+// crash then has nothing to drop, and the node comes back.
+TEST(LiveNetwork, CrashAfterUndelayedSendsInProcess) {
+  InProcess pair;
+  pair.node.send(1);
+  pair.wait_for(1);
+  pair.net.crash(kServer, 10'000);
+  pair.net.crash(kClient, 10'000);
+  pair.net.run_for(40'000);
+  pair.node.send(2);
+  pair.wait_for(2);
+  EXPECT_EQ(pair.node.ids, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(pair.net.counters().frames_dropped, 0u);
+}
+
 TEST(LiveNetwork, GarbageOnTheWireClosesOnlyThatConnection) {
   const uint16_t port = free_loopback_port();
   Server server(port);

@@ -6,6 +6,7 @@
 //   SeqTable<Pending> pending;
 //   pending.emplace(id, Pending{...});
 //   if (Pending* p = pending.find(id)) { ...; pending.erase(id); }
+//   if (Pending* first = pending.oldest()) { ...; pending.erase(pending.oldest_id()); }
 #pragma once
 
 #include <cstdint>
@@ -57,6 +58,11 @@ class SeqTable {
   }
 
   size_t size() const { return live_; }
+
+  // The live entry with the lowest id, or null: the oldest end of the ring
+  // is always live (erase frees places from there).
+  T* oldest() { return span_ == 0 ? nullptr : &at(0).value; }
+  uint64_t oldest_id() const { return base_; }
 
   // Forgets every entry; the next id may be anything.
   void clear() {

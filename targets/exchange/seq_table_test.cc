@@ -60,6 +60,12 @@ TEST(SeqTable, AgreesWithAMap) {
       model.erase(it);
     }
     ASSERT_EQ(table.size(), model.size());
+    // The oldest entry is the map's first (request timeouts expire from there).
+    ASSERT_EQ(table.oldest() != nullptr, !model.empty());
+    if (!model.empty()) {
+      ASSERT_EQ(table.oldest_id(), model.begin()->first);
+      ASSERT_EQ(*table.oldest(), model.begin()->second);
+    }
     const uint64_t probe = static_cast<uint64_t>(rng.between(0, next_id + 1));
     const auto found = model.find(probe);
     uint64_t* got = table.find(probe);

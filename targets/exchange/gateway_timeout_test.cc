@@ -1,0 +1,208 @@
+// The gateway's request timeouts, driven by hand: one timer serves every
+// pending request, and each still ends `unknown` exactly at its deadline,
+// also after a restart and when its answer comes just before or at it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "targets/exchange/gateway.h"
+
+namespace ordeal::exchange {
+namespace {
+
+constexpr NodeId kGateway = 0, kShard = 1, kReplica = 2, kClient = 3;
+constexpr int64_t kTimeoutUs = 400'000;  // GatewayConfig's default
+
+// An Env whose clock and timers the test moves; it keeps what is sent.
+class ScriptedEnv final : public Env {
+ public:
+  struct Sent {
+    NodeId to;
+    int64_t at_us;
+    Message message;
+  };
+  struct Timer {
+    int64_t at_us;
+    uint64_t seq;
+    uint64_t id;
+  };
+
+  int64_t now_us() const override { return now_us_; }
+  void send(NodeId to, Message message, int64_t extra_delay_us) override {
+    sent.push_back({to, now_us_ + extra_delay_us, std::move(message)});
+  }
+  void send_unordered(NodeId to, Message message, int64_t extra_delay_us) override {
+    send(to, std::move(message), extra_delay_us);
+  }
+  void set_timer(int64_t delay_us, uint64_t timer_id) override {
+    ASSERT_GE(delay_us, 0);
+    timers.push_back({now_us_ + delay_us, next_seq_++, timer_id});
+  }
+  Rng& rng() override { return rng_; }
+  void crash_self(int64_t /*down_us*/) override { ADD_FAILURE() << "the gateway crashed itself"; }
+
+  // Moves the clock without running timers: what happens next comes first
+  // among the events of that time.
+  void advance(int64_t time_us) { now_us_ = std::max(now_us_, time_us); }
+  // Runs the timers due up to `until_us`, in time order, then stops there.
+  void run_until(Node& node, int64_t until_us) {
+    for (int fired = 0; fired < 10'000; ++fired) {
+      auto first = std::min_element(timers.begin(), timers.end(), [](auto& a, auto& b) {
+        return a.at_us != b.at_us ? a.at_us < b.at_us : a.seq < b.seq;
+      });
+      if (first == timers.end() || first->at_us > until_us) break;
+      const Timer timer = *first;
+      timers.erase(first);
+      now_us_ = timer.at_us;
+      node.on_timer(timer.id);
+    }
+    advance(until_us);
+  }
+  // The process dies and starts again: its timers die with it.
+  void restart(Node& node) {
+    timers.clear();
+    node.on_crash();
+    node.on_start();
+  }
+  // The gateway's own timers waiting now (not its metadata subscriber's).
+  size_t request_timers() const {
+    return std::count_if(timers.begin(), timers.end(),
+                         [](const Timer& t) { return t.id < MetaSubscriber::kTimerBase; });
+  }
+
+  std::vector<Sent> sent;
+  std::vector<Timer> timers;
+
+ private:
+  int64_t now_us_ = 1'000;
+  uint64_t next_seq_ = 0;
+  Rng rng_{7};
+};
+
+struct Answer {
+  uint64_t request_id;
+  Verdict verdict;
+  int64_t at_us;
+};
+
+class GatewayTimeoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override { gateway.on_start(); }
+
+  // A mass-cancel needs no metadata, so it reaches the shard at once.
+  // Returns the gateway's id for it, as the shard sees it.
+  uint64_t request(uint64_t request_id) {
+    gateway.on_message(
+        kClient,
+        ClientRequest{.kind = RequestKind::mass_cancel, .client = 1, .request_id = request_id});
+    for (auto it = env.sent.rbegin(); it != env.sent.rend(); ++it) {
+      if (const auto* r = std::get_if<ShardRequest>(&it->message)) return r->gateway_request_id;
+    }
+    ADD_FAILURE() << "request " << request_id << " was not forwarded";
+    return 0;
+  }
+  void shard_answers(uint64_t gateway_request_id) {
+    gateway.on_message(kShard, ShardResponse{.gateway_request_id = gateway_request_id, .ok = true});
+  }
+  std::vector<Answer> answers() const {
+    std::vector<Answer> out;
+    for (const auto& s : env.sent) {
+      if (const auto* r = std::get_if<ClientResponse>(&s.message))
+        out.push_back({r->request_id, r->verdict, s.at_us});
+    }
+    return out;
+  }
+
+  ScriptedEnv env;
+  DefectSet defects;
+  Gateway gateway{env, kGateway,
+                  GatewayConfig{.shards = {kShard}, .meta = {.replicas = {kReplica}}}, defects};
+};
+
+TEST_F(GatewayTimeoutTest, ExpiresExactlyAtTheDeadline) {
+  const int64_t deadline_us = env.now_us() + kTimeoutUs;
+  request(1);
+  env.run_until(gateway, deadline_us - 1);
+  EXPECT_TRUE(answers().empty());
+  env.run_until(gateway, deadline_us);
+  const auto got = answers();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].verdict, Verdict::unknown);
+  EXPECT_EQ(got[0].at_us, deadline_us);
+}
+
+// One timer waits at a time, however many requests are pending; each
+// request still expires at its own deadline (the timer is set again).
+TEST_F(GatewayTimeoutTest, OneTimerServesManyRequestsEachAtItsDeadline) {
+  const std::vector<int64_t> gaps_us = {0, 1, 99'999, 250'000, 150'000, 0, 7};
+  std::vector<int64_t> deadlines_us;
+  for (size_t i = 0; i < gaps_us.size(); ++i) {
+    env.run_until(gateway, env.now_us() + gaps_us[i]);
+    deadlines_us.push_back(env.now_us() + kTimeoutUs);
+    request(i + 1);
+    EXPECT_LE(env.request_timers(), 1u);
+  }
+  env.run_until(gateway, deadlines_us.back() + kTimeoutUs);
+  const auto got = answers();
+  ASSERT_EQ(got.size(), gaps_us.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].request_id, i + 1);
+    EXPECT_EQ(got[i].verdict, Verdict::unknown);
+    EXPECT_EQ(got[i].at_us, deadlines_us[i]) << "request " << i + 1;
+  }
+  EXPECT_EQ(env.request_timers(), 0u);  // nothing pending, nothing set
+}
+
+// The timer was set for the first request; answered, it leaves the
+// timer to fire with nothing due, and the second still expires on time.
+TEST_F(GatewayTimeoutTest, AnAnswerJustBeforeTheDeadlineCountsAndTheNextStillExpires) {
+  const int64_t first_deadline_us = env.now_us() + kTimeoutUs;
+  const uint64_t first = request(1);
+  env.run_until(gateway, env.now_us() + 10'000);
+  const int64_t second_deadline_us = env.now_us() + kTimeoutUs;
+  request(2);
+  env.run_until(gateway, first_deadline_us - 1);
+  shard_answers(first);
+  env.run_until(gateway, second_deadline_us);
+  const auto got = answers();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].request_id, 1u);
+  EXPECT_EQ(got[0].verdict, Verdict::ack);
+  EXPECT_EQ(got[0].at_us, first_deadline_us - 1);
+  EXPECT_EQ(got[1].request_id, 2u);
+  EXPECT_EQ(got[1].verdict, Verdict::unknown);
+  EXPECT_EQ(got[1].at_us, second_deadline_us);
+}
+
+// An answer that arrives at the deadline, before the timer's turn, is too
+// late: the deadline comes first, as when each request had its own timer.
+TEST_F(GatewayTimeoutTest, AnAnswerAtTheDeadlineIsTooLate) {
+  const int64_t deadline_us = env.now_us() + kTimeoutUs;
+  const uint64_t id = request(1);
+  env.advance(deadline_us);
+  shard_answers(id);
+  env.run_until(gateway, deadline_us + kTimeoutUs);
+  const auto got = answers();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].verdict, Verdict::unknown);
+  EXPECT_EQ(got[0].at_us, deadline_us);
+}
+
+// Requests in flight die with the process (their clients' sessions drop);
+// the restarted gateway sets its timer again for its new requests.
+TEST_F(GatewayTimeoutTest, ARestartedGatewayTimesOutItsNewRequests) {
+  request(1);
+  env.run_until(gateway, env.now_us() + 100'000);
+  env.restart(gateway);
+  const int64_t deadline_us = env.now_us() + kTimeoutUs;
+  request(2);
+  env.run_until(gateway, deadline_us + kTimeoutUs);
+  const auto got = answers();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].request_id, 2u);
+  EXPECT_EQ(got[0].verdict, Verdict::unknown);
+  EXPECT_EQ(got[0].at_us, deadline_us);
+}
+
+}  // namespace
+}  // namespace ordeal::exchange
