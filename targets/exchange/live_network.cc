@@ -427,10 +427,13 @@ void LiveNetwork::Impl::crash(NodeId id, int64_t down_us) {
   local.accepted.clear();
   local.inbound.clear();
   // Like the frames of a closed link: what it had not yet sent is lost.
-  for (auto& [peer, held] : local.held) counters.frames_dropped += held->drop();
+  // send_locally leaves an empty slot for a pair that never held anything.
+  for (auto& [peer, held] : local.held) {
+    if (held) counters.frames_dropped += held->drop();
+  }
   for (auto& [other_id, other] : locals) {
     auto it = other->held.find(id);
-    if (it != other->held.end()) counters.frames_dropped += it->second->drop();
+    if (it != other->held.end() && it->second) counters.frames_dropped += it->second->drop();
   }
   local.node->on_crash();
   at(now_us() + down_us, [this, &local] {

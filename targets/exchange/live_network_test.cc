@@ -156,6 +156,21 @@ TEST(LiveNetwork, CrashLosesWhatTheNodeHeldBackInProcess) {
   EXPECT_EQ(pair.net.counters().frames_dropped, 2u);
 }
 
+// Nodes of one process that only ever sent without a delay held nothing:
+// a crash of either (the gateway beside its FIX port) loses nothing.
+TEST(LiveNetwork, CrashOfANodeThatHeldNothingInProcess) {
+  InProcess pair;
+  pair.node.send(1);
+  pair.wait_for(1);
+  pair.net.crash(kServer, 10'000);  // the echo answered without a delay too
+  pair.net.crash(kClient, 10'000);
+  pair.net.run_for(30'000);
+  pair.node.send(2);
+  pair.wait_for(2);
+  EXPECT_EQ(pair.node.ids, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(pair.net.counters().frames_dropped, 0u);
+}
+
 TEST(LiveNetwork, GarbageOnTheWireClosesOnlyThatConnection) {
   const uint16_t port = free_loopback_port();
   Server server(port);
