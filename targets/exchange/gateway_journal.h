@@ -29,6 +29,7 @@ namespace ordeal::exchange {
 struct GatewayOrder {
   OrderView placed;  // the terms as placed; status new
   ShardId shard = 0;
+  NodeId client_node = 0;  // where it was placed from: where its fills go after a restart
 };
 
 // One record: a start of the gateway (boot > 0), or orders placed or moved
