@@ -99,10 +99,15 @@ TEST_P(GatewayRestart, KnowsOrdersPlacedBeforeOnlyWithItsJournal) {
   }
 }
 
+INSTANTIATE_TEST_SUITE_P(Journal, GatewayRestart, ::testing::Bool(),
+                         [](const auto& p) { return p.param ? "kept" : "none"; });
+
+// Only with a journal: without one the gateway has forgotten the order.
+class GatewayRestartWithJournal : public GatewayRestart {};
+
 // A client that has sent nothing since the restart still hears of its
 // order's fill: the journal says where the order came from.
-TEST_P(GatewayRestart, FillsReachAClientNotHeardFromSinceTheRestart) {
-  if (!GetParam()) GTEST_SKIP() << "without a journal the gateway forgot the order";
+TEST_P(GatewayRestartWithJournal, FillsReachAClientNotHeardFromSinceTheRestart) {
   SimExchange b(testing::quiet_config(3));
   Recorder rec;
   b.set_listener(&rec);
@@ -115,8 +120,8 @@ TEST_P(GatewayRestart, FillsReachAClientNotHeardFromSinceTheRestart) {
   EXPECT_EQ(rec.filled_qty(1, "o1"), 2) << "client 1's fill was dropped";
 }
 
-INSTANTIATE_TEST_SUITE_P(Journal, GatewayRestart, ::testing::Bool(),
-                         [](const auto& p) { return p.param ? "kept" : "none"; });
+INSTANTIATE_TEST_SUITE_P(Journal, GatewayRestartWithJournal, ::testing::Values(true),
+                         [](const auto&) { return "kept"; });
 
 // In the simulator a gateway restart keeps what the journal would hold.
 void restart_in_sim(const DefectSet& defects, Recorder& rec) {
