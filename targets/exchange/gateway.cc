@@ -136,7 +136,7 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   if (!shard) return reply(from, request, Verdict::reject, "no such engine shard", {});
   const OrderId order_id = next_order_id_++;
   KnownOrder& order = orders_[key];
-  order = KnownOrder{.order_id = order_id, .shard = *shard};
+  order = KnownOrder{.order_id = order_id, .shard = *shard, .client_node = from};
   order.view = OrderView{.order_id = order_id,
                          .client = request.client,
                          .clordid = request.clordid,
@@ -310,23 +310,31 @@ void Gateway::on_timeout(uint64_t gateway_request_id) {
 
 void Gateway::on_fill(const Fill& fill) {
   auto order = orders_.find(OrderKeyView{fill.client, fill.clordid});
-  if (order != orders_.end() && order->second.order_id == fill.order_id) {
+  const bool known = order != orders_.end() && order->second.order_id == fill.order_id;
+  if (known) {
     OrderView& view = order->second.view;
     view.filled = std::max(view.filled, fill.order_filled);
     view.status =
         fill.order_filled >= fill.order_qty ? OrdStatus::filled : OrdStatus::partially_filled;
   }
-  auto client = client_nodes_.find(fill.client);
-  if (client != client_nodes_.end()) env_.send(client->second, fill);
+  tell_client(fill.client, known ? &order->second : nullptr, fill);
 }
 
 void Gateway::on_order_update(const OrderUpdate& update) {
   auto order = orders_.find(OrderKeyView{update.order.client, update.order.clordid});
-  if (order != orders_.end() && order->second.order_id == update.order.order_id) {
-    order->second.view = update.order;
-  }
-  auto client = client_nodes_.find(update.order.client);
-  if (client != client_nodes_.end()) env_.send(client->second, update);
+  const bool known = order != orders_.end() && order->second.order_id == update.order.order_id;
+  if (known) order->second.view = update.order;
+  tell_client(update.order.client, known ? &order->second : nullptr, update);
+}
+
+// A fill or unsolicited update goes where the client was last heard from;
+// after a restart, before it has sent anything, where its order came from
+// (a FIX port keeps it for the client's next logon), so that it is not lost.
+void Gateway::tell_client(ClientId client, const KnownOrder* order, Message message) {
+  auto heard = client_nodes_.find(client);
+  if (heard != client_nodes_.end()) return env_.send(heard->second, std::move(message));
+  if (order != nullptr && order->client_node != 0)
+    env_.send(order->client_node, std::move(message));
 }
 
 void Gateway::answer(Pending& pending, Verdict verdict, std::string reason, const OrderView& view) {

@@ -76,6 +76,9 @@ class Gateway final : public Node {
   struct KnownOrder {
     OrderId order_id = 0;
     ShardId shard = 0;
+    // Where the order was placed from: its fills and unsolicited updates go
+    // there until the client is heard from again, also after a restart.
+    NodeId client_node = 0;
     OrderView view;         // the latest the gateway heard
     OrderView view_at_ack;  // as acknowledged (what a defective resync rolls back to)
   };
@@ -98,6 +101,7 @@ class Gateway final : public Node {
   // deadline, serves them all (not one timer per request).
   void expire_due();
   void arm_timeout();
+  void tell_client(ClientId client, const KnownOrder* order, Message message);
   void on_timeout(uint64_t gateway_request_id);
   void on_metadata_change(const Instrument* record);
 

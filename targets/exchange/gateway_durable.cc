@@ -45,7 +45,9 @@ void Gateway::on_crash() {
 // database stops on a failed fsync, and its restart recovers what was kept.
 void Gateway::keep(const KnownOrder& order) {
   if (!journal_) return;
-  const GatewayEntry entry{.orders = {GatewayOrder{.placed = order.view, .shard = order.shard}}};
+  const GatewayEntry entry{
+      .orders = {GatewayOrder{
+          .placed = order.view, .shard = order.shard, .client_node = order.client_node}}};
   if (const std::string e = journal_->append(entry, [this] { return snapshot(); }); !e.empty()) {
     fmt::print(stderr, "gateway: journal write failed, stopping: {}\n", e);
     std::_Exit(75);
@@ -56,7 +58,8 @@ GatewayEntry Gateway::snapshot() const {
   GatewayEntry entry{.boot = boot_};
   entry.orders.reserve(orders_.size());
   for (const auto& [key, order] : orders_) {
-    entry.orders.push_back(GatewayOrder{.placed = order.view, .shard = order.shard});
+    entry.orders.push_back(
+        GatewayOrder{.placed = order.view, .shard = order.shard, .client_node = order.client_node});
   }
   return entry;
 }
@@ -65,8 +68,11 @@ void Gateway::restore(const GatewayEntry& entry) {
   boot_ = std::max(boot_, entry.boot);
   for (const GatewayOrder& o : entry.orders) {
     KnownOrder& order = orders_[OrderKey{o.placed.client, o.placed.clordid}];
-    order = KnownOrder{
-        .order_id = o.placed.order_id, .shard = o.shard, .view = o.placed, .view_at_ack = o.placed};
+    order = KnownOrder{.order_id = o.placed.order_id,
+                       .shard = o.shard,
+                       .client_node = o.client_node,
+                       .view = o.placed,
+                       .view_at_ack = o.placed};
     next_order_id_ = std::max(next_order_id_, o.placed.order_id + 1);
   }
 }

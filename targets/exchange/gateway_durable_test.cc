@@ -102,6 +102,27 @@ TEST_P(GatewayRestart, KnowsOrdersPlacedBeforeOnlyWithItsJournal) {
 INSTANTIATE_TEST_SUITE_P(Journal, GatewayRestart, ::testing::Bool(),
                          [](const auto& p) { return p.param ? "kept" : "none"; });
 
+// Only with a journal: without one the gateway has forgotten the order.
+class GatewayRestartWithJournal : public GatewayRestart {};
+
+// A client that has sent nothing since the restart still hears of its
+// order's fill: the journal says where the order came from.
+TEST_P(GatewayRestartWithJournal, FillsReachAClientNotHeardFromSinceTheRestart) {
+  SimExchange b(testing::quiet_config(3));
+  Recorder rec;
+  b.set_listener(&rec);
+  b.run_for(testing::kSettleUs);
+  attach(b, files_, true);
+  b.submit(place(2, 1, "x1", Side::sell, 20'000, 2));  // crosses client 1's o1
+  b.run_for(testing::kSettleUs);
+  ASSERT_EQ(verdict_of(rec, 2, 1), Verdict::ack);
+  EXPECT_EQ(rec.filled_qty(2, "x1"), 2);
+  EXPECT_EQ(rec.filled_qty(1, "o1"), 2) << "client 1's fill was dropped";
+}
+
+INSTANTIATE_TEST_SUITE_P(Journal, GatewayRestartWithJournal, ::testing::Values(true),
+                         [](const auto&) { return "kept"; });
+
 // In the simulator a gateway restart keeps what the journal would hold.
 void restart_in_sim(const DefectSet& defects, Recorder& rec) {
   SimExchange x(testing::quiet_config(4, defects));
@@ -131,6 +152,25 @@ TEST(GatewayRestartInSim, KeepsOrdersAndEndsRequestsInFlight) {
   size_t answers_to_o2 = 0;
   for (const ClientResponse& r : rec.responses) answers_to_o2 += r.client == 2;
   EXPECT_EQ(answers_to_o2, 1u);  // one completion, even if the shard's answer comes later
+}
+
+// A fill after a restart reaches a client before its next request, as it
+// reaches a FIX client when it logs on again.
+TEST(GatewayRestartInSim, FillsReachAClientNotHeardFromSinceTheRestart) {
+  SimExchange x(testing::quiet_config(4));
+  Recorder rec;
+  x.set_listener(&rec);
+  x.run_for(testing::kSettleUs);
+  x.submit(place(1, 1, "o1", Side::buy, 20'000, 2));
+  x.run_for(testing::kSettleUs);
+  ASSERT_EQ(verdict_of(rec, 1, 1), Verdict::ack);
+  x.crash(x.gateway().id(), 100'000);
+  x.run_for(testing::kSettleUs);
+  x.submit(place(2, 2, "x1", Side::sell, 20'000, 2));
+  x.run_for(testing::kSettleUs);
+  ASSERT_EQ(verdict_of(rec, 2, 2), Verdict::ack) << rec.response(2, 2)->reason;
+  EXPECT_EQ(rec.filled_qty(2, "x1"), 2);
+  EXPECT_EQ(rec.filled_qty(1, "o1"), 2) << "client 1's fill was dropped";
 }
 
 TEST(GatewayRestartInSim, DefectForgetsOrders) {

@@ -1,6 +1,7 @@
 // The gateway's durable state: each start of the gateway (its incarnation)
 // and every order it placed (the client's order id, the exchange order id it
-// gave, the shard that holds it, the terms as placed), written before the
+// gave, the shard that holds it, the terms as placed, the node it came
+// from, where its fills go after a restart), written before the
 // order goes to a shard, so that a gateway killed with SIGKILL starts again
 // knowing every order a shard may hold: it never hands out an order id twice,
 // and it still routes amends, cancels and status requests of the orders
@@ -29,6 +30,7 @@ namespace ordeal::exchange {
 struct GatewayOrder {
   OrderView placed;  // the terms as placed; status new
   ShardId shard = 0;
+  NodeId client_node = 0;  // where it was placed from: where its fills go after a restart
 };
 
 // One record: a start of the gateway (boot > 0), or orders placed or moved

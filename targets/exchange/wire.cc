@@ -90,7 +90,7 @@ void fields(A& a, ShardEntry& m) {
 // And the gateway's (gateway_journal.h).
 template <typename A>
 void fields(A& a, GatewayOrder& m) {
-  a(m.placed, m.shard);
+  a(m.placed, m.shard, m.client_node);
 }
 template <typename A>
 void fields(A& a, GatewayEntry& m) {

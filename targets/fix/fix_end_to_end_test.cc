@@ -29,11 +29,12 @@ struct Recorder final : ExchangeListener {
 
 // ordeal's side: a FIX client on a network the test thread runs.
 struct Client {
-  explicit Client(int port, std::string version = "FIX.4.4")
+  explicit Client(int port, std::string version = "FIX.4.4", int reconnect_s = 1)
       : client(net,
                FixClientConfig{.engine = {.port = port,
                                           .sessions = {{version, "ORDEAL", "EXCHANGE"}},
-                                          .heartbeat_s = 5},
+                                          .heartbeat_s = 5,
+                                          .reconnect_s = reconnect_s},
                                .clordid_prefix = "t-"},
                listener) {
     listener = &recorder;
@@ -153,6 +154,54 @@ TEST(FixEndToEnd, ReferenceGatewayAnswersEveryKind) {
   ASSERT_TRUE(c.run_until([&] { return !c.recorder.updates.empty(); }));
   EXPECT_EQ(c.recorder.updates[0].order.clordid, "c1-2");
   EXPECT_EQ(c.recorder.updates[0].order.status, OrdStatus::cancelled);
+}
+
+// A fill that happens while the client's session is logged out reaches it
+// when it logs on again, without a request of its own: the gateway keeps
+// the report in the session and resends it over the gap.
+TEST(FixEndToEnd, FillWhileLoggedOutArrivesAtTheNextLogon) {
+  const int port = free_loopback_port();
+  ReferenceGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client away(port, "FIX.4.4", /*reconnect_s=*/3);
+  Client other(port, "FIX.4.2");
+  ASSERT_TRUE(away.run_until([&] { return away.client.logged_on(); }));
+  ASSERT_TRUE(other.run_until([&] { return other.client.logged_on(); }));
+  const ClientResponse* r = place_when_ready(away, place(1, "a-1", Side::buy, 50'000, 2));
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  away.client.disconnect();
+  ASSERT_TRUE(away.run_until([&] { return !away.client.logged_on(); }));
+  r = other.ask(place(2, "b-1", Side::sell, 50'000, 2));
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  ASSERT_TRUE(other.run_until([&] { return !other.recorder.fills.empty(); }));
+  EXPECT_EQ(away.client.counters().logons, 1u) << "logged on again before the fill";
+  ASSERT_TRUE(away.run_until([&] { return !away.recorder.fills.empty(); }));
+  EXPECT_EQ(away.client.counters().logons, 2u);
+  EXPECT_EQ(away.recorder.fills[0].clordid, "a-1");
+  EXPECT_EQ(away.recorder.fills[0].qty, 2);
+}
+
+// After the gateway restarts, a fill of an order placed before reaches the
+// client although the client has sent nothing about it since.
+TEST(FixEndToEnd, FillAfterAGatewayRestartReachesTheClient) {
+  const int port = free_loopback_port();
+  ReferenceGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  const ClientResponse* r = place_when_ready(c, place(1, "c1-1", Side::buy, 50'000, 2));
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  gateway.crash_gateway(100'000);
+  c.net.run_for(200'000);
+  r = place_when_ready(c, place(2, "c2-1", Side::sell, 50'000, 2));
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+  ASSERT_TRUE(c.run_until([&] { return c.recorder.fills.size() >= 2; }))
+      << c.recorder.fills.size() << " fills";
+  for (const Fill& f : c.recorder.fills) EXPECT_EQ(f.clordid, f.client == 1 ? "c1-1" : "c2-1");
 }
 
 TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {

@@ -4,7 +4,6 @@
 #include "targets/fix/fix_engine.h"
 
 #include <quickfix/Application.h>
-#include <quickfix/FileStore.h>
 #include <quickfix/Message.h>
 #include <quickfix/Session.h>
 #include <quickfix/SessionFactory.h>
@@ -12,6 +11,7 @@
 
 #include <atomic>
 
+#include "targets/fix/fix_durable_store.h"
 #include "targets/fix/fix_sockets.h"
 #include "targets/fix/fix_store.h"
 
@@ -48,29 +48,45 @@ struct FixEngine::Impl : public FIX::Application {
   std::unique_ptr<FIX::SessionFactory> factory;
   std::vector<FIX::SessionID> ids;
   std::vector<FIX::Session*> live;  // one per id, while started
+  // Whether each session is logged on, as onLogon/onLogout said: other
+  // threads read this, not the session's own flags, which QuickFIX's thread
+  // writes without a lock.
+  std::unique_ptr<std::atomic<bool>[]> up;
   std::unique_ptr<FixSockets> sockets;
   bool started = false;
   std::atomic<int> resend_requests_sent{0};
   std::atomic<int> resend_requests_received{0};
   std::atomic<int> sequence_resets_received{0};
 
-  FIX::Session* session(const std::string& key) const {
+  // The index of the session `key` names (empty: the first), or -1.
+  int index(const std::string& key) const {
     for (size_t i = 0; i < live.size(); ++i) {
-      if (key.empty() || ids[i].toString() == key) return live[i];
+      if (key.empty() || ids[i].toString() == key) return static_cast<int>(i);
     }
-    return nullptr;
+    return -1;
+  }
+  int index(const FIX::SessionID& id) const {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] == id) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  FIX::Session* session(const std::string& key) const {
+    const int i = index(key);
+    return i < 0 ? nullptr : live[static_cast<size_t>(i)];
+  }
+  void note_logon(const FIX::SessionID& id, bool logged_on) {
+    const int i = index(id);
+    if (i >= 0) up[static_cast<size_t>(i)] = logged_on;
+    if (handlers.on_session) handlers.on_session(id.toString(), logged_on);
   }
   void build_settings();
   void create_sessions();
   void destroy_sessions();
 
   void onCreate(const FIX::SessionID&) override {}
-  void onLogon(const FIX::SessionID& id) override {
-    if (handlers.on_session) handlers.on_session(id.toString(), true);
-  }
-  void onLogout(const FIX::SessionID& id) override {
-    if (handlers.on_session) handlers.on_session(id.toString(), false);
-  }
+  void onLogon(const FIX::SessionID& id) override { note_logon(id, true); }
+  void onLogout(const FIX::SessionID& id) override { note_logon(id, false); }
   void toAdmin(FIX::Message& message, const FIX::SessionID&) override {
     const std::string type = message.getHeader().getField(FIX::FIELD::MsgType);
     if (type == "2") ++resend_requests_sent;
@@ -133,14 +149,17 @@ FixEngine::~FixEngine() { stop(); }
 // message with a select and a send of its own.
 void FixEngine::Impl::create_sessions() {
   // With a store folder (the gateway's state dir), sequence numbers and
-  // sent messages survive a kill -9, so clients can log on again after it.
+  // the last messages sent survive a kill -9, so clients can log on again
+  // after it.
   if (!config.store_dir.empty()) {
-    stores.reset(new FIX::FileStoreFactory(config.store_dir));
+    stores.reset(new DurableStoreFactory(config.store_dir, config.resend_messages_max));
   } else {
     stores.reset(
         new RecentStoreFactory(config.resend_messages_max, config.keep_store && !config.acceptor));
   }
   factory.reset(new FIX::SessionFactory(*this, *stores, nullptr));
+  up.reset(new std::atomic<bool>[ids.size()]);
+  for (size_t i = 0; i < ids.size(); ++i) up[i] = false;
   for (const FIX::SessionID& id : ids) live.push_back(factory->create(id, settings->get(id)));
   FixSocketsConfig sockets_config;
   sockets_config.acceptor = config.acceptor;
@@ -188,20 +207,39 @@ void FixEngine::stop() {
   impl.destroy_sessions();
 }
 
-int FixEngine::send(const std::string& session, const FixMessage& message) {
-  FIX::Session* s = impl_->started ? impl_->session(session) : nullptr;
-  if (s == nullptr || !s->isLoggedOn()) return 0;
+namespace {
+
+// Sends through the session, which stores every message it numbers, logged
+// on or not; the MsgSeqNum it took, 0 when it took none.
+int send_through(FIX::Session& session, const FixMessage& message, bool& written) {
   FIX::Message out = to_quickfix(message);
-  const bool written = s->send(out);
-  if (!written) return -1;
+  written = session.send(out);
   FIX::MsgSeqNum seq;
   out.getHeader().getFieldIfSet(seq);
-  return seq.getValue() > 0 ? seq.getValue() : -1;
+  return seq.getValue();
+}
+
+}  // namespace
+
+int FixEngine::send(const std::string& session, const FixMessage& message) {
+  if (!logged_on(session)) return 0;
+  FIX::Session* s = impl_->session(session);
+  bool written = false;
+  const int seq = send_through(*s, message, written);
+  return written && seq > 0 ? seq : -1;
+}
+
+int FixEngine::send_or_keep(const std::string& session, const FixMessage& message) {
+  FIX::Session* s = impl_->started ? impl_->session(session) : nullptr;
+  if (s == nullptr) return -1;
+  bool written = false;
+  const int seq = send_through(*s, message, written);
+  return seq > 0 ? seq : -1;
 }
 
 bool FixEngine::logged_on(const std::string& session) const {
-  FIX::Session* s = impl_->started ? impl_->session(session) : nullptr;
-  return s != nullptr && s->isLoggedOn();
+  const int i = impl_->started ? impl_->index(session) : -1;
+  return i >= 0 && impl_->up[static_cast<size_t>(i)];
 }
 
 void FixEngine::disconnect(const std::string& session) {

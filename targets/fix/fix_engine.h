@@ -45,9 +45,10 @@ struct FixEngineConfig {
   // Sent messages kept per session for resends; a ResendRequest for older
   // ones is answered with a gap fill (fix_store.h).
   size_t resend_messages_max = 100000;
-  // Non-empty: the sessions' sequence numbers and sent messages live in
-  // files in this folder (QuickFIX's FileStore), so that a process killed
-  // and started again continues its sessions (the gateway's state dir).
+  // Non-empty: the sessions' sequence numbers and the last
+  // resend_messages_max messages sent live in files in this folder
+  // (fix_durable_store.h), so that a process killed and started again
+  // continues its sessions (the gateway's state dir).
   std::string store_dir;
 };
 
@@ -83,6 +84,11 @@ class FixEngine {
   // the engine stored it but could not write it (it may be resent after a
   // reconnect).
   int send(const std::string& session, const FixMessage& message);
+  // The same, but a session that is logged out keeps the message: it takes
+  // the next MsgSeqNum and goes out again when the counterparty logs on and
+  // asks for the gap (ResendRequest), as a gateway does with reports for a
+  // client that is away. Returns that MsgSeqNum; -1 when nothing was kept.
+  int send_or_keep(const std::string& session, const FixMessage& message);
   bool logged_on(const std::string& session) const;
   // Drops the connection of `session` (tests: a disconnect mid-run).
   void disconnect(const std::string& session);

@@ -81,7 +81,7 @@ void FixGatewayPort::reject(const std::string& session, const FixRequest& reques
                               .verdict = Verdict::reject,
                               .reason = std::move(reason)},
                  .exec_id = next_exec_id()};
-  engine_.send(session, encode_reply(reply));
+  engine_.send_or_keep(session, encode_reply(reply));
 }
 
 void FixGatewayPort::on_response(const ClientResponse& response) {
@@ -95,18 +95,19 @@ void FixGatewayPort::on_response(const ClientResponse& response) {
                     pending.request.clordid);
   }
   FixReply reply{.request = pending.request, .response = response, .exec_id = next_exec_id()};
-  engine_.send(pending.session, encode_reply(reply));
+  engine_.send_or_keep(pending.session, encode_reply(reply));
 }
 
 void FixGatewayPort::on_message(NodeId /*from*/, const Message& message) {
   if (const auto* response = std::get_if<ClientResponse>(&message)) {
     on_response(*response);
   } else if (const auto* fill = std::get_if<Fill>(&message)) {
-    engine_.send(session_of(fill->client),
-                 encode_fill(*fill, chains_.current(fill->client, fill->clordid), next_exec_id()));
+    engine_.send_or_keep(
+        session_of(fill->client),
+        encode_fill(*fill, chains_.current(fill->client, fill->clordid), next_exec_id()));
   } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
     const ClientId client = update->order.client;
-    engine_.send(
+    engine_.send_or_keep(
         session_of(client),
         encode_update(*update, chains_.current(client, update->order.clordid), next_exec_id()));
   }

@@ -13,6 +13,11 @@
 // by the ClOrdID it was placed with. The port keeps each order's chain and
 // maps any ClOrdID of it back to the first (clordid_chains.h), on disk when
 // the gateway keeps its state there.
+//
+// Reports for a client whose session is logged out (a disconnect, or a
+// restart of the gateway before the client logs on again) are kept in the
+// session and reach the client when it logs on: it sees the gap in the
+// sequence numbers and asks for them (ResendRequest).
 #pragma once
 
 #include <map>

@@ -7,11 +7,15 @@ RecentMessageStore::RecentMessageStore(size_t messages_max)
     : messages_max_(messages_max > 0 ? messages_max : 1) {}
 
 // QuickFIX stores each message it sends under the next sequence number, so
-// they arrive in order; anything else (a sequence reset by hand) starts the
-// kept run again.
+// they arrive in order. A number already kept replaces it and what follows
+// (a process killed after storing a message but before counting it sends
+// the next one under the same number); anything else (a sequence reset by
+// hand) starts the kept run again.
 bool RecentMessageStore::set(int seq, const std::string& message) throw(FIX::IOException) {
   const int next_seq = first_seq_ + static_cast<int>(messages_.size());
-  if (seq != next_seq) {
+  if (seq >= first_seq_ && seq < next_seq) {
+    messages_.resize(static_cast<size_t>(seq - first_seq_));
+  } else if (seq != next_seq) {
     messages_.clear();
     first_seq_ = seq;
   }

@@ -43,6 +43,13 @@ class RecentMessageStore : public FIX::MessageStore {
   void refresh() throw(FIX::IOException) override {}
 
   size_t size() const { return messages_.size(); }
+  size_t messages_max() const { return messages_max_; }
+  // The kept messages, oldest first, and the sequence number of the first.
+  const std::deque<std::string>& kept() const { return messages_; }
+  int first_seq() const { return first_seq_; }
+
+ protected:
+  void set_creation_time(const FIX::UtcTimeStamp& time) { creation_time_ = time; }
 
  private:
   const size_t messages_max_;

@@ -35,6 +35,11 @@ class ReferenceGateway {
     thread_.join();
     port_.reset();
   }
+  // Kills the gateway node in place; it starts again after down_us with
+  // what a restart keeps (its orders). The FIX port and its sessions stay.
+  void crash_gateway(int64_t down_us) {
+    net_.post([this, down_us] { net_.crash(layout_.gateway(), down_us); });
+  }
   std::string error;
 
  private:
