@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "targets/exchange/event_queue.h"
 #include "targets/exchange/transport.h"
 
 namespace ordeal::exchange {
@@ -64,7 +65,9 @@ class SimNetwork {
   static constexpr size_t kEventsMax = 50'000'000;
   struct Slot;
 
-  Event& push(int64_t time_us, EventKind kind, NodeId to);
+  Event& push(int64_t time_us, EventKind kind, NodeId to, uint32_t lane);
+  uint32_t link_lane(NodeId from, NodeId to);
+  uint32_t delay_lane(int64_t delay_us);
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
 
@@ -74,17 +77,23 @@ class SimNetwork {
   int64_t now_us_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_run_ = 0;
-  // Events wait in a pool; the heap orders small keys into it by (time, seq),
-  // so heap moves never touch the (large) messages.
-  struct Key {
-    int64_t time_us;
-    uint64_t seq;
-    uint32_t slot;
-  };
-  std::vector<Key> queue_;
+  // Events wait in a pool; the queue orders small keys into it by (time,
+  // seq), so queue moves never touch the (large) messages. The queue's lanes
+  // are the ordered links (arrivals never go down on one) and the constant
+  // delays of timers and actions (now + delay never goes down).
+  EventQueue queue_{kEventsMax};
   std::deque<Event> pool_;
   std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
+  std::array<uint16_t, kNodesMax * kNodesMax> link_lanes_{};
+  // A few delays own a lane each, found by a hash of the delay; a delay whose
+  // place is taken by another with events pending goes to the heap alone.
+  struct DelayLane {
+    int64_t delay_us = -1;
+    uint32_t lane = EventQueue::kNoLane;
+  };
+  static constexpr size_t kDelayLanes = 64;
+  std::array<DelayLane, kDelayLanes> delay_lanes_{};
   std::array<int64_t, kNodesMax * kNodesMax> link_last_delivery_us_{};
 };
 

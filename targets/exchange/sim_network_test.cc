@@ -1,8 +1,10 @@
 #include "targets/exchange/sim_network.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <string>
 
 namespace ordeal::exchange {
 namespace {
@@ -101,6 +103,70 @@ TEST(SimNetwork, CrashLosesMessagesAndTimersThenRestarts) {
   pair.a->send(pair.b_id, 3);
   pair.net.run_until(400'000);
   EXPECT_EQ(values(*pair.b), (std::vector<MetaVersion>{3}));
+}
+
+// Writes what reaches it into one log shared by all nodes and actions.
+class Recorder final : public Node {
+ public:
+  Recorder(Env& env, NodeId self, std::vector<std::string>& log) : Node(env, self), log_(log) {}
+  void on_message(NodeId, const Message& message) override {
+    log_.push_back(fmt::format("msg{}", std::get<MetaHeartbeat>(message).version));
+  }
+  void on_timer(uint64_t timer_id) override { log_.push_back(fmt::format("timer{}", timer_id)); }
+  Env& env() { return env_; }
+
+ private:
+  std::vector<std::string>& log_;
+};
+
+// Messages on a link, timers of one delay, actions and unordered messages
+// wait in different places; at equal times they still run in the order they
+// were scheduled.
+TEST(SimNetwork, EqualTimesRunInOrderOfScheduling) {
+  SimNetwork net(9, {.latency_min_us = 100, .latency_max_us = 100});
+  std::vector<std::string> log;
+  const NodeId a_id = net.reserve("a"), b_id = net.reserve("b");
+  Recorder a(net.env(a_id), a_id, log), b(net.env(b_id), b_id, log);
+  net.attach(a_id, a);
+  net.attach(b_id, b);
+  net.start();
+  std::vector<std::string> expected;
+  for (int round = 0; round < 3; ++round) {
+    const int64_t at_us = net.now_us() + 100;
+    b.env().set_timer(100, round);
+    a.env().send(b_id, MetaHeartbeat{static_cast<MetaVersion>(round)});
+    net.at(at_us, [&log, round] { log.push_back(fmt::format("action{}", round)); });
+    a.env().send_unordered(b_id, MetaHeartbeat{static_cast<MetaVersion>(10 + round)}, 0);
+    b.env().set_timer(100, 10 + round);
+    for (auto name : {"timer{}", "msg{}", "action{}", "msg1{}", "timer1{}"}) {
+      expected.push_back(fmt::format(fmt::runtime(name), round));
+    }
+    net.run_until(at_us - 1);
+    EXPECT_EQ(log.size(), expected.size() - 5);
+    net.run_until(at_us);
+    EXPECT_EQ(log, expected);
+  }
+}
+
+// A crash makes the events already queued for the node (many on one link and
+// of one timer delay) come to nothing, and what follows the restart arrives.
+TEST(SimNetwork, CrashVoidsQueuedLaneEvents) {
+  Pair pair(8);
+  for (MetaVersion v = 0; v < 100; ++v) pair.a->send(pair.b_id, v, 5'000);
+  for (uint64_t id = 0; id < 20; ++id) pair.b->timer(2'000, id);
+  pair.net.run_until(1'000);
+  pair.net.crash(pair.b_id, 10'000);
+  pair.net.run_until(50'000);
+  EXPECT_TRUE(pair.net.up(pair.b_id));
+  EXPECT_TRUE(pair.b->arrivals.empty());
+  EXPECT_TRUE(pair.b->timers.empty());
+  for (MetaVersion v = 100; v < 110; ++v) pair.a->send(pair.b_id, v);
+  pair.b->timer(2'000, 99);
+  pair.net.run_until(100'000);
+  std::vector<MetaVersion> expected(10);
+  std::iota(expected.begin(), expected.end(), 100);
+  EXPECT_EQ(values(*pair.b), expected);
+  EXPECT_EQ(pair.b->timers, (std::vector<uint64_t>{99}));
 }
 
 TEST(SimNetwork, EventBoundStopsRun) {
