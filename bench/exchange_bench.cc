@@ -1,13 +1,18 @@
 // The raw reference exchange in process: orders per second through gateway
 // and engine shard on the simulated network, with no framework around it.
-// It is the baseline for the framework's overhead. Also the cost of a fault
+// It is the baseline for the framework's overhead: a dense stream of
+// orders, and the incident scenario's pace. Also the cost of a fault
 // point check, disarmed (the gate) and armed (libfiu behind it).
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "faults/fault_point.h"
+#include "framework/base/rng.h"
 #include "targets/exchange/fault_points.h"
 #include "targets/exchange/sim_exchange.h"
 
@@ -73,6 +78,78 @@ void BM_ExchangeOrders(benchmark::State& state) {
   state.counters["sim_events"] = static_cast<double>(sim_events);
 }
 BENCHMARK(BM_ExchangeOrders)->Unit(benchmark::kMillisecond);
+
+// The exchange at the incident scenario's pace, with no framework: the
+// baseline the engine's own work is compared with. Per case a fresh
+// exchange (4 clients, 3 replicas, 2 shards) settles for 300 ms; each
+// client sends 0-20 requests (40 a case on average, as the scenario's
+// cases) with think times of 0-150 ms: places around one price (60%),
+// cancels of its earlier orders (30%) and status requests (10%); then the
+// nemesis window's 1.5 s and the 1 s quiet period pass, and a status read
+// of every order follows. What it leaves out is the framework's part
+// (generation, history, properties) and the faults and metadata changes.
+constexpr int kPacedCases = 100;
+
+ClientRequest paced_request(ordeal::Rng& rng, ClientId client, int index) {
+  const std::string own = fmt::format("c{}-{}", client, index);
+  const int64_t roll = rng.between(0, 9);
+  if (roll >= 6 && index > 0) {
+    const auto kind = roll == 9 ? RequestKind::status : RequestKind::cancel;
+    return {.kind = kind,
+            .client = client,
+            .clordid = fmt::format("c{}-{}", client, rng.between(0, index - 1))};
+  }
+  return {.kind = RequestKind::place,
+          .client = client,
+          .clordid = own,
+          .symbol = "BTC-USDT",
+          .side = rng.between(0, 1) == 0 ? Side::buy : Side::sell,
+          .price = 50'000 + 10 * rng.between(-5, 5),
+          .qty = rng.between(1, 4)};
+}
+
+// Returns the client requests sent, final reads not counted.
+uint64_t run_paced_case(uint64_t seed, CountAcks& count) {
+  SimExchange exchange({.seed = seed, .clients = 4});
+  exchange.run_for(300'000);
+  exchange.set_listener(&count);
+  ordeal::Rng rng(seed);
+  const int64_t start_us = exchange.now_us();
+  uint64_t request_id = 0, sent = 0;
+  std::vector<std::pair<ClientId, int>> placed;
+  for (ClientId client = 1; client <= 4; ++client) {
+    int64_t at_us = start_us;
+    const int requests = static_cast<int>(rng.between(0, 20));
+    for (int i = 0; i < requests; ++i, ++sent) {
+      at_us += rng.between(0, 150'000);
+      ClientRequest request = paced_request(rng, client, i);
+      request.request_id = ++request_id;
+      if (request.kind == RequestKind::place) placed.emplace_back(client, i);
+      exchange.network().at(at_us, [&exchange, request] { exchange.submit(request); });
+    }
+  }
+  exchange.run_until(start_us + 2'500'000);
+  for (const auto& [client, index] : placed) {
+    exchange.submit({.kind = RequestKind::status,
+                     .client = client,
+                     .request_id = ++request_id,
+                     .clordid = fmt::format("c{}-{}", client, index)});
+  }
+  exchange.run_for(100'000);
+  return sent;
+}
+
+void BM_ExchangeScenarioPace(benchmark::State& state) {
+  uint64_t requests = 0, seed = 1;
+  CountAcks count;
+  for (auto _ : state) {
+    for (int i = 0; i < kPacedCases; ++i) requests += run_paced_case(seed++, count);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(requests));
+  // Accepted answers, final reads included: the requests did reach the book.
+  state.counters["acked"] = static_cast<double>(count.answered);
+}
+BENCHMARK(BM_ExchangeScenarioPace)->Unit(benchmark::kMillisecond);
 
 void BM_FaultPointDisarmed(benchmark::State& state) {
   ordeal::faults::disarm_all();
