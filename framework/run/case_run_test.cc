@@ -87,16 +87,20 @@ class RejectingReads final : public Forwarding {
   std::string reason_;
 };
 
+Scenario parsed(const char* toml, const char* file) {
+  const ScenarioLoad loaded = parse_scenario(toml, file);
+  EXPECT_TRUE(loaded) << loaded.error;
+  return loaded.scenario;
+}
+
 Scenario quiet_scenario() {
-  const ScenarioLoad loaded = parse_scenario(R"(
+  return parsed(R"(
 name = "final-reads"
 [workload]
 clients = 1
 symbols = ["BTC-USDT"]
 )",
-                                             "final-reads.toml");
-  EXPECT_TRUE(loaded) << loaded.error;
-  return loaded.scenario;
+                "final-reads.toml");
 }
 
 // Two resting buys, far below the mid price: both are open at the end.
@@ -184,7 +188,7 @@ class HeldAnswers final : public Forwarding {
 constexpr int64_t kBoundUs = 3'000'000;  // the scenario's answer_bound_ms
 
 Scenario two_client_scenario() {
-  const ScenarioLoad loaded = parse_scenario(R"(
+  return parsed(R"(
 name = "deadlines"
 [workload]
 clients = 2
@@ -192,9 +196,7 @@ symbols = ["BTC-USDT"]
 [properties]
 answer_bound_ms = 3000
 )",
-                                             "deadlines.toml");
-  EXPECT_TRUE(loaded) << loaded.error;
-  return loaded.scenario;
+                "deadlines.toml");
 }
 
 // Client 1 sends one order at once; client 2 two, from 5 ms on, each
@@ -239,14 +241,17 @@ std::vector<Completion> run_held(ClientId client, int64_t offset_us) {
 
 // Every operation of a client whose answers never come ends `info` exactly
 // at its deadline, the second one too (the deadline is set again).
-TEST(AnswerDeadlines, UnansweredOperationsEndExactlyAtTheirDeadlines) {
-  const std::vector<Completion> done = run_held(2, HeldAnswers::kNever);
+void expect_both_ended_at_their_deadlines(const std::vector<Completion>& done) {
   ASSERT_EQ(done.size(), 2u);
   for (const Completion& c : done) {
     EXPECT_EQ(c.type, EventType::info);
     EXPECT_EQ(c.reason, "no answer in time");
     EXPECT_EQ(c.completed_us, c.invoked_us + kBoundUs);
   }
+}
+
+TEST(AnswerDeadlines, UnansweredOperationsEndExactlyAtTheirDeadlines) {
+  expect_both_ended_at_their_deadlines(run_held(2, HeldAnswers::kNever));
 }
 
 TEST(AnswerDeadlines, AnAnswerJustBeforeTheDeadlineCounts) {
@@ -261,13 +266,7 @@ TEST(AnswerDeadlines, AnAnswerJustBeforeTheDeadlineCounts) {
 // At the deadline itself the deadline wins, even when the answer was
 // scheduled before the deadline's turn came (client 1's deadline came first).
 TEST(AnswerDeadlines, AnAnswerAtTheDeadlineIsTooLate) {
-  const std::vector<Completion> done = run_held(2, 0);
-  ASSERT_EQ(done.size(), 2u);
-  for (const Completion& c : done) {
-    EXPECT_EQ(c.type, EventType::info);
-    EXPECT_EQ(c.reason, "no answer in time");
-    EXPECT_EQ(c.completed_us, c.invoked_us + kBoundUs);
-  }
+  expect_both_ended_at_their_deadlines(run_held(2, 0));
 }
 
 // The client whose answers come at once is not held up by the other's.
