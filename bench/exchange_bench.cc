@@ -90,18 +90,22 @@ BENCHMARK(BM_ExchangeOrders)->Unit(benchmark::kMillisecond);
 // (generation, history, properties) and the faults and metadata changes.
 constexpr int kPacedCases = 100;
 
+// The client order id of a client's index-th request.
+std::string paced_clordid(ClientId client, int64_t index) {
+  return fmt::format("c{}-{}", client, index);
+}
+
 ClientRequest paced_request(ordeal::Rng& rng, ClientId client, int index) {
-  const std::string own = fmt::format("c{}-{}", client, index);
   const int64_t roll = rng.between(0, 9);
   if (roll >= 6 && index > 0) {
     const auto kind = roll == 9 ? RequestKind::status : RequestKind::cancel;
     return {.kind = kind,
             .client = client,
-            .clordid = fmt::format("c{}-{}", client, rng.between(0, index - 1))};
+            .clordid = paced_clordid(client, rng.between(0, index - 1))};
   }
   return {.kind = RequestKind::place,
           .client = client,
-          .clordid = own,
+          .clordid = paced_clordid(client, index),
           .symbol = "BTC-USDT",
           .side = rng.between(0, 1) == 0 ? Side::buy : Side::sell,
           .price = 50'000 + 10 * rng.between(-5, 5),
@@ -133,7 +137,7 @@ uint64_t run_paced_case(uint64_t seed, CountAcks& count) {
     exchange.submit({.kind = RequestKind::status,
                      .client = client,
                      .request_id = ++request_id,
-                     .clordid = fmt::format("c{}-{}", client, index)});
+                     .clordid = paced_clordid(client, index)});
   }
   exchange.run_for(100'000);
   return sent;
