@@ -32,6 +32,7 @@ Sym StringTable::intern(std::string_view text) {
   if (text.empty()) return 0;
   const uint64_t hash_full = hash_of(text);
   const auto hash = static_cast<uint32_t>(hash_full);
+  if (recent_ == nullptr) return intern_new(text, hash);
   Slot& recent = recent_[(hash_full >> 32) % kRecentSlots];
   // Only a hint, checked against the text: a table moved from keeps its
   // recent slots but not its strings.
@@ -87,6 +88,9 @@ void StringTable::grow_slots() {
     slots[i] = old;
   }
   slots_ = std::move(slots);
+  if (recent_ == nullptr && slots_.size() >= kRecentFromSlots) {
+    recent_ = std::make_unique<Slot[]>(kRecentSlots);
+  }
 }
 
 }  // namespace ordeal

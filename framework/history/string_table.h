@@ -9,7 +9,6 @@
 //   assert(strings.intern("c1-1") == a && strings.text(a) == "c1-1");
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -44,6 +43,7 @@ class StringTable {
   };
 
   static constexpr size_t kRecentSlots = 1024;
+  static constexpr size_t kRecentFromSlots = 8192;
 
   Sym intern_new(std::string_view text, uint32_t hash);
   std::string_view store(std::string_view text);
@@ -57,7 +57,9 @@ class StringTable {
   // The strings met lately, by other bits of their hash: a client order id
   // comes back a few events after it was first seen, and here it is found
   // without a cache miss in the large table (a tenth of reading a history).
-  std::array<Slot, kRecentSlots> recent_{};
+  // Made once the large table outgrows the caches: a case's small table
+  // gains nothing from it, and would pay for clearing and moving it.
+  std::unique_ptr<Slot[]> recent_;
 };
 
 }  // namespace ordeal
