@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <map>
 #include <memory>
@@ -22,6 +23,19 @@ constexpr int64_t kCaseUsMax = 600'000'000;  // a case never runs longer than 10
 constexpr uint64_t kReadBase = uint64_t{1} << 40;
 constexpr int64_t kLeaseMarginMs = 5'000;
 constexpr int64_t kHookPollUs = 20'000;
+
+// "PREFIX" A "-" B: a client order id. Formatted by hand: one is made per
+// operation, and fmt::format cost more than the rest of sending it.
+std::string order_id(std::string_view prefix, uint64_t a, uint64_t b) {
+  constexpr size_t kPrefixMax = 16, kDigitsMax = 20;  // 2^64 has 20 digits
+  ORDEAL_ASSERT(prefix.size() <= kPrefixMax);
+  char text[kPrefixMax + 2 * kDigitsMax + 1];
+  char* end = std::copy(prefix.begin(), prefix.end(), text);
+  end = std::to_chars(end, end + kDigitsMax, a).ptr;
+  *end = '-';
+  end = std::to_chars(end + 1, end + 1 + kDigitsMax, b).ptr;
+  return std::string(text, end);
+}
 
 // Where an operation's prices and quantities come from: the symbol's
 // original record. Prices sit on a grid of ten ticks, so that they stay valid
@@ -78,7 +92,7 @@ class CaseRun final : public ExchangeListener {
   void poll_hook(const std::shared_ptr<faults::HookProcess>& hook, const std::string& command,
                  int64_t deadline_us);
   void fail(const std::string& error);
-  bool going() const { return error_.empty() && exchange_.error().empty(); }
+  bool going() const { return error_.empty() && !exchange_.failed(); }
   void schedule_metadata();
   void schedule_next(size_t client, int64_t after_us);
   void send(size_t client);
@@ -335,7 +349,7 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
   invalid = op.invalid != Invalid::none;
   if (op.kind == RequestKind::place) {
     if (op.type == OrdType::market) r.price = 0;
-    r.clordid = fmt::format("c{}-{}", id, state.placed.size() + 1);
+    r.clordid = order_id("c", id, state.placed.size() + 1);
     switch (op.invalid) {
       case Invalid::off_tick:
         r.price = g.record->tick_size > 1 ? g.mid + g.record->tick_size / 2
@@ -370,8 +384,8 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
   }
   r.symbol.clear();
   invalid = op.invalid == Invalid::unknown_order || state.placed.empty();
-  r.clordid = invalid ? fmt::format("never-{}-{}", id, next_op_)
-                      : state.placed[op.target % state.placed.size()];
+  r.clordid =
+      invalid ? order_id("never-", id, next_op_) : state.placed[op.target % state.placed.size()];
   if (op.kind == RequestKind::amend) {
     if (op.price_steps % 2 != 0) r.price = 0;  // some amends change only the quantity
   } else {

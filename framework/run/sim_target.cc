@@ -46,6 +46,7 @@ class SimTarget final : public Target {
   }
   void live_fault(const FaultSpec& spec, bool start) override;
   std::string error() const override { return error_; }
+  bool failed() const override { return !error_.empty(); }
 
  private:
   std::optional<NodeId> node_id(const std::string& name) const;

@@ -69,6 +69,9 @@ class Target {
   // Set when the target itself failed (could not start, lost a node's
   // control link): the run stops and ordeal exits 3.
   virtual std::string error() const { return ""; }
+  // Whether error() is set. A case run asks at every step: a target that
+  // holds its error can answer without copying it.
+  virtual bool failed() const { return !error().empty(); }
 };
 
 }  // namespace ordeal
