@@ -1,10 +1,11 @@
 #include "framework/history/string_table.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
-#include <functional>
 
 #include "framework/base/assert.h"
+#include "framework/base/rng.h"
 
 namespace ordeal {
 namespace {
@@ -13,7 +14,24 @@ namespace {
 constexpr size_t kChunkBytes = size_t{64} << 10;
 constexpr size_t kSlotsMin = 64;
 
-uint64_t hash_of(std::string_view text) { return std::hash<std::string_view>{}(text); }
+// Eight bytes at a time, then a full mix: most strings here are order ids
+// and symbols of a dozen bytes, for which the standard library's hash (an
+// out-of-line call) cost more than the rest of interning. Only slots depend
+// on it: a Sym is the string's rank of first appearance, whatever the hash.
+uint64_t hash_of(std::string_view text) {
+  constexpr uint64_t kMultiplier = 0xbf58476d1ce4e5b9ULL;
+  uint64_t h = text.size();
+  const char* at = text.data();
+  size_t left = text.size();
+  for (; left >= 8; at += 8, left -= 8) {
+    uint64_t word;
+    std::memcpy(&word, at, 8);
+    h = std::rotl((h ^ word) * kMultiplier, 29);
+  }
+  uint64_t tail = 0;
+  for (size_t i = 0; i < left; ++i) tail |= uint64_t{static_cast<unsigned char>(at[i])} << (8 * i);
+  return mix64(h ^ tail);
+}
 
 }  // namespace
 

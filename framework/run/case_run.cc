@@ -45,6 +45,7 @@ struct Grid {
   Price step = 0;
   Qty unit = 0;
   const Instrument* record = nullptr;
+  Sym symbol = 0;  // the record's symbol in the case's history, once interned
 };
 
 class CaseRun final : public ExchangeListener {
@@ -53,6 +54,8 @@ class CaseRun final : public ExchangeListener {
       : s_(s), c_(c), exchange_(target), clients_(c.clients.size()) {
     exchange_.set_listener(this);
     for (const std::string& symbol : s.symbols) grids_.push_back(grid_of(symbol));
+    // At most one order id per operation: the list never moves its strings.
+    for (size_t i = 0; i < clients_.size(); ++i) clients_[i].placed.reserve(c.clients[i].size());
   }
   ~CaseRun() override { exchange_.set_listener(nullptr); }
 
@@ -96,6 +99,7 @@ class CaseRun final : public ExchangeListener {
   void schedule_metadata();
   void schedule_next(size_t client, int64_t after_us);
   void send(size_t client);
+  Sym intern_symbol(const Op& op, const std::string& symbol);
   bool rate_limited(size_t client);
   ClientRequest request_for(size_t client, const Op& op, bool& invalid);
   void complete(size_t client, const ClientResponse* response);
@@ -426,7 +430,7 @@ void CaseRun::send(size_t client) {
                                   .op = next_op_,
                                   .client = static_cast<int32_t>(request.client),
                                   .order = h_.intern(request.clordid),
-                                  .symbol = h_.intern(request.symbol),
+                                  .symbol = intern_symbol(op, request.symbol),
                                   .type = EventType::invoke,
                                   .kind = request.kind,
                                   .side = request.side,
@@ -434,6 +438,15 @@ void CaseRun::send(size_t client) {
   state.outstanding = next_op_;
   watch(client, std::max(exchange_.now_us(), nemesis_end_us_) + int64_t{s_.answer_bound_ms} * 1000);
   exchange_.submit(std::move(request));
+}
+
+// Most requests name their grid's symbol: its Sym is kept rather than
+// hashed again for every operation.
+Sym CaseRun::intern_symbol(const Op& op, const std::string& symbol) {
+  Grid& g = grids_[op.symbol % grids_.size()];
+  if (symbol != g.record->symbol) return h_.intern(symbol);
+  if (g.symbol == 0) g.symbol = h_.intern(symbol);
+  return g.symbol;
 }
 
 void CaseRun::watch(size_t client, int64_t deadline_us) {
