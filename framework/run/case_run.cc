@@ -23,6 +23,7 @@ constexpr int64_t kCaseUsMax = 600'000'000;  // a case never runs longer than 10
 constexpr uint64_t kReadBase = uint64_t{1} << 40;
 constexpr int64_t kLeaseMarginMs = 5'000;
 constexpr int64_t kHookPollUs = 20'000;
+constexpr size_t kEventsReservedMin = 64;  // metadata records, faults
 
 // "PREFIX" A "-" B: a client order id. Formatted by hand: one is made per
 // operation, and fmt::format cost more than the rest of sending it.
@@ -56,6 +57,9 @@ class CaseRun final : public ExchangeListener {
     for (const std::string& symbol : s.symbols) grids_.push_back(grid_of(symbol));
     // At most one order id per operation: the list never moves its strings.
     for (size_t i = 0; i < clients_.size(); ++i) clients_[i].placed.reserve(c.clients[i].size());
+    // About three events an operation (invocation, completion, a fill or a
+    // read), so that the history seldom moves while it grows.
+    h_.reserve(c.operations() * 3 + kEventsReservedMin);
   }
   ~CaseRun() override { exchange_.set_listener(nullptr); }
 
@@ -108,7 +112,9 @@ class CaseRun final : public ExchangeListener {
   void arm_deadline();
   void final_reads();
   void record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema = 0);
-  Event order_event(EventType type, ClientId client, const OrderView& view);
+  // An event about the order `view` describes, recorded under `clordid`.
+  Event order_event(EventType type, ClientId client, const OrderView& view,
+                    std::string_view clordid);
 
   const Scenario& s_;
   const Case& c_;
@@ -525,10 +531,9 @@ void CaseRun::on_response(const ClientResponse& r) {
     if (read.answered || r.verdict == Verdict::unknown) return;
     if (r.verdict == Verdict::reject && r.reason != kUnknownOrder) return;
     read.answered = true;
-    OrderView view = r.order;
-    if (r.verdict != Verdict::ack) view.status = OrdStatus::none;
-    view.clordid = read.clordid;
-    h_.append(order_event(EventType::read, read.client, view));
+    Event e = order_event(EventType::read, read.client, r.order, read.clordid);
+    if (r.verdict != Verdict::ack) e.status = OrdStatus::none;
+    h_.append(e);
     return;
   }
   const size_t client = r.client - 1;
@@ -536,13 +541,14 @@ void CaseRun::on_response(const ClientResponse& r) {
     complete(client, &r);
 }
 
-Event CaseRun::order_event(EventType type, ClientId client, const OrderView& view) {
+Event CaseRun::order_event(EventType type, ClientId client, const OrderView& view,
+                           std::string_view clordid) {
   return Event{.time_us = exchange_.now_us(),
                .price = view.price,
                .qty = view.qty,
                .filled = view.filled,
                .client = static_cast<int32_t>(client),
-               .order = h_.intern(view.clordid),
+               .order = h_.intern(clordid),
                .type = type,
                .status = view.status};
 }
@@ -564,7 +570,7 @@ void CaseRun::on_fill(const Fill& f) {
 
 void CaseRun::on_order_update(const OrderUpdate& u) {
   expire_due();
-  Event e = order_event(EventType::update, u.order.client, u.order);
+  Event e = order_event(EventType::update, u.order.client, u.order, u.order.clordid);
   e.text = h_.intern(u.reason);
   h_.append(e);
 }

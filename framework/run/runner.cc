@@ -204,7 +204,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
       outcome.budget_exhausted = true;
       return;
     }
-    const Case c = *generator;
+    Case c = *generator;
     if (!shrinking) {
       if (case_index++ % options.shard_count != static_cast<uint64_t>(options.shard_index)) return;
       ++outcome.cases_run;
@@ -240,7 +240,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
       outcome.violations = std::move(verdict.violations);
     }
     if (failed || !outcome.failing_case) {
-      outcome.last_case = c;
+      outcome.last_case = std::move(c);  // not used below
       outcome.history = std::move(verdict.history);
     }
     if (options.on_progress) options.on_progress(progress);
