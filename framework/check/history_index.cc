@@ -89,10 +89,11 @@ void HistoryIndex::count_lists() {
   }
   uint32_t end = 0;
   for (OrderSlot& order : orders_) {
-    for (uint32_t& count_then_end : order.list_begin) {
-      end += count_then_end;
-      count_then_end = end;
+    for (int list = 0; list < kListCount; ++list) {
+      end += order.list_begin[list];
+      order.list_begin[list] = end;  // pass two moves it back to the list's start
     }
+    order.list_begin[kListCount] = end;
   }
   lists_.resize(end);
 }
@@ -133,12 +134,9 @@ uint32_t HistoryIndex::find_order(OrderKey key) const {
 
 OrderFacts HistoryIndex::order_at(uint32_t id) const {
   const OrderSlot& order = orders_[id];
-  const uint32_t end = id + 1 < orders_.size() ? orders_[id + 1].list_begin[kPlaces]
-                                               : static_cast<uint32_t>(lists_.size());
   auto list = [&](int which) {
     const uint32_t begin = order.list_begin[which];
-    const uint32_t next = which + 1 < kListCount ? order.list_begin[which + 1] : end;
-    return std::span<const uint32_t>(lists_.data() + begin, next - begin);
+    return std::span<const uint32_t>(lists_.data() + begin, order.list_begin[which + 1] - begin);
   };
   return OrderFacts{.key = order.key,
                     .places = list(kPlaces),

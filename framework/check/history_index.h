@@ -2,7 +2,7 @@
 // each operation's invocation and completion, and each order's requests,
 // fills, observed states and final read. Built in two passes (count, then
 // fill) into one array of event indices, so that it costs about 4 bytes per
-// event plus about 30 bytes per order, and time linear in the events.
+// event plus about 35 bytes per order, and time linear in the events.
 //
 //   const HistoryIndex index(history);
 //   for (const OrderFacts& order : index.orders()) {
@@ -96,10 +96,11 @@ class HistoryIndex {
 
  private:
   // An order as stored: where each of its lists starts in lists_ (each list
-  // ends where the next one starts).
+  // ends where the next one starts), and where its last list ends, so that
+  // reading an order (every property reads every order) looks at no other.
   struct OrderSlot {
     OrderKey key;
-    uint32_t list_begin[4] = {0, 0, 0, 0};
+    uint32_t list_begin[5] = {0, 0, 0, 0, 0};
     uint32_t final_read = kNone;
   };
 
