@@ -73,6 +73,7 @@ class EngineShard final : public Node {
   };
 
   void drain();
+  bool may_apply();
   void apply_durably(const ShardRequest& request);
   void apply(const ShardRequest& request);
   void emit(NodeId to, Message message);
@@ -86,7 +87,9 @@ class EngineShard final : public Node {
   void expire_parked();
   ShardResponse respond(const ShardRequest& request, bool ok, std::string reason,
                         const Order* order) const;
-  std::optional<std::string> version_problem(const ShardRequest& request) const;
+  std::optional<std::string_view> version_problem(const ShardRequest& request) const;
+  // The answer to a request of each kind (status answered here).
+  ShardResponse dispatch(const ShardRequest& request, bool& forwarded);
   ShardResponse place(const ShardRequest& request, bool& forwarded);
   ShardResponse amend(const ShardRequest& request);
   ShardResponse cancel(const ShardRequest& request);
