@@ -122,8 +122,7 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   if (auto reason = nonconformance(*instrument, terms)) {
     return reply(from, request, Verdict::reject, *reason, {});
   }
-  OrderKey key{request.client, request.clordid};
-  auto existing = orders_.find(key);
+  auto existing = orders_.find(OrderKeyView{request.client, request.clordid});
   const bool reuse_allowed = existing != orders_.end() && defects_.has(Defect::duplicate_clordid) &&
                              is_final_view(existing->second.view);
   if (existing != orders_.end() && !reuse_allowed) {
@@ -135,7 +134,10 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   const auto shard = route(*instrument);
   if (!shard) return reply(from, request, Verdict::reject, "no such engine shard", {});
   const OrderId order_id = next_order_id_++;
-  KnownOrder& order = orders_[key];
+  // The entry found above is the one a reused id overwrites: no second lookup.
+  KnownOrder& order = existing != orders_.end()
+                          ? existing->second
+                          : orders_[OrderKey{request.client, request.clordid}];
   order = KnownOrder{.order_id = order_id, .shard = *shard, .client_node = from};
   order.view = OrderView{.order_id = order_id,
                          .client = request.client,
