@@ -1,6 +1,7 @@
 #include "targets/exchange/meta_subscriber.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "targets/exchange/fault_points.h"
 
@@ -88,7 +89,9 @@ void MetaSubscriber::on_snapshot(const MetaSnapshot& snapshot) {
   if (checksum(snapshot.state) != snapshot.checksum) return;
   if (snapshot.state.version < state_.version) return;  // a stale read: retried
   awaiting_snapshot_ = false;
-  previous_ = state_;
+  // The copy becomes the previous one by a swap, and the snapshot is copied
+  // into the buffer that held the previous: one copy instead of two.
+  std::swap(previous_, state_);
   state_ = snapshot.state;
   synced_ = true;
   vouched_us_ = env_.now_us();
