@@ -231,15 +231,14 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
   order.gateway = request.gateway;
   const auto limit =
       request.type == OrdType::limit ? std::optional<Price>(request.price) : std::nullopt;
-  rest_or_expire(order, execute(order, limit, request.qty));
+  rest_or_expire(order, book, execute(order, book, limit, request.qty));
   return respond(request, true, "", &order);
 }
 
 // Takes up to `open` of liquidity for `taker`, reporting both sides of every
 // trade; returns what is left open.
-Qty EngineShard::execute(Order& taker, std::optional<Price> limit, Qty open) {
+Qty EngineShard::execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open) {
   if (open <= 0) return 0;
-  OrderBook& book = books_[taker.view.symbol];
   book.match(taker.view.side, limit, open, matches_);
   for (const Match& match : matches_) {
     const uint64_t trade_id = next_trade_id_++;
@@ -252,10 +251,10 @@ Qty EngineShard::execute(Order& taker, std::optional<Price> limit, Qty open) {
   return open;
 }
 
-void EngineShard::rest_or_expire(Order& order, Qty open) {
+void EngineShard::rest_or_expire(Order& order, OrderBook& book, Qty open) {
   if (open <= 0 || !live(order.view)) return;
   if (order.tif == TimeInForce::gtc) {
-    books_[order.view.symbol].add(order.view.order_id, order.view.side, order.view.price, open);
+    book.add(order.view.order_id, order.view.side, order.view.price, open);
     requeued_.push_back(order.view.order_id);
     return;
   }
@@ -309,7 +308,7 @@ ShardResponse EngineShard::amend(const ShardRequest& request) {
     book.reduce(order.view.order_id, open);
   } else {
     book.remove(order.view.order_id);
-    rest_or_expire(order, execute(order, price, open));
+    rest_or_expire(order, book, execute(order, book, price, open));
   }
   return respond(request, true, "", &order);
 }

@@ -94,8 +94,9 @@ class EngineShard final : public Node {
   ShardResponse amend(const ShardRequest& request);
   ShardResponse cancel(const ShardRequest& request);
   ShardResponse mass_cancel(const ShardRequest& request);
-  Qty execute(Order& taker, std::optional<Price> limit, Qty open);
-  void rest_or_expire(Order& order, Qty open);
+  // Both take the order's book, which the caller has looked up already.
+  Qty execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open);
+  void rest_or_expire(Order& order, OrderBook& book, Qty open);
   void fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker);
 
   ShardConfig config_;
