@@ -351,14 +351,6 @@ void EngineShard::apply_durably(const ShardRequest& request) {
   requeued_.clear();
 }
 
-void EngineShard::emit(NodeId to, Message message) {
-  if (!journal_) {
-    env_.send(to, std::move(message));
-    return;
-  }
-  outbox_.emplace_back(to, std::move(message));
-}
-
 void EngineShard::persist() {
   if (!touched_.empty()) {
     ShardEntry entry{.next_trade_id = next_trade_id_};

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
@@ -76,7 +77,14 @@ class EngineShard final : public Node {
   bool may_apply();
   void apply_durably(const ShardRequest& request);
   void apply(const ShardRequest& request);
-  void emit(NodeId to, Message message);
+  // Sends now, or with a journal holds it until the change is on disk. It
+  // takes the message kind itself, so that the Message the transport takes
+  // is made from it directly, not moved from another Message.
+  template <typename M>
+  void emit(NodeId to, M&& message) {
+    if (!journal_) return env_.send(to, std::forward<M>(message));
+    outbox_.emplace_back(to, std::forward<M>(message));
+  }
   void touch(OrderId id) { touched_.push_back(id); }
   void persist();
   DurableOrder durable(const Order& order) const;

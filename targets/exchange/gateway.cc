@@ -358,22 +358,22 @@ void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict ve
 
 void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,
                           Verdict verdict, std::string_view reason, const OrderView& view) {
-  // Filled in inside the message: no response built aside and moved in.
-  Message message{std::in_place_type<ClientResponse>};
-  ClientResponse& response = std::get<ClientResponse>(message);
-  response.client = asker.client;
-  response.request_id = asker.request_id;
-  response.kind = asker.kind;
-  response.verdict = verdict;
-  response.reason = reason;
-  response.order = view;
-  response.meta_version = meta_version;
-  response.cancelled_count = cancelled_count;
   int64_t delay_us = 0;
   if (const auto hit = points::gateway_ack_delay.check()) {
     delay_us = (hit.param > 0 ? hit.param : kDefaultAckDelayMs) * 1000;
   }
-  env_.send(asker.client_node, std::move(message), delay_us);
+  // Built as the argument: the message is made from it by one move, with no
+  // variant-to-variant move on the way.
+  env_.send(asker.client_node,
+            ClientResponse{.client = asker.client,
+                           .request_id = asker.request_id,
+                           .kind = asker.kind,
+                           .verdict = verdict,
+                           .reason = std::string(reason),
+                           .order = view,
+                           .meta_version = meta_version,
+                           .cancelled_count = cancelled_count},
+            delay_us);
 }
 
 }  // namespace ordeal::exchange
