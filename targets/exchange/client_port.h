@@ -6,6 +6,8 @@
 //   port.send(layout.gateway(), request);
 #pragma once
 
+#include <utility>
+
 #include "targets/exchange/transport.h"
 
 namespace ordeal::exchange {
@@ -25,7 +27,12 @@ class ClientPort final : public Node {
   // `listener` is read at each delivery, so the owner may change it.
   ClientPort(Env& env, NodeId self, ExchangeListener*& listener)
       : Node(env, self), listener_(listener) {}
-  void send(NodeId to, Message message) { env_.send(to, std::move(message)); }
+  // Takes the message kind itself (a ClientRequest, ...), so that the
+  // transport's Message is made from it directly, not moved from another.
+  template <typename M>
+  void send(NodeId to, M&& message) {
+    env_.send(to, std::forward<M>(message));
+  }
   void on_timer(uint64_t /*timer_id*/) override {}
   void on_message(NodeId /*from*/, const Message& message) override {
     if (listener_ == nullptr) return;

@@ -1,8 +1,19 @@
 #include "targets/exchange/client_sessions.h"
 
+#include <algorithm>
+
 #include "framework/base/assert.h"
 
 namespace ordeal::exchange {
+
+std::vector<ClientSessions::InFlight>::iterator ClientSessions::place_of(ClientId client,
+                                                                         uint64_t request_id) {
+  return std::lower_bound(in_flight_.begin(), in_flight_.end(), InFlight{client, request_id},
+                          [](const InFlight& a, const InFlight& b) {
+                            return a.client != b.client ? a.client < b.client
+                                                        : a.request_id < b.request_id;
+                          });
+}
 
 bool ClientSessions::sending(const ClientRequest& request, bool gateway_up) {
   if (!gateway_up) {
@@ -11,15 +22,22 @@ bool ClientSessions::sending(const ClientRequest& request, bool gateway_up) {
     return false;
   }
   ORDEAL_ASSERT(in_flight_.size() < kInFlightMax, "{} requests in flight", in_flight_.size());
-  in_flight_[{request.client, request.request_id}] = request.kind;
+  auto at = place_of(request.client, request.request_id);
+  if (at != in_flight_.end() && at->client == request.client &&
+      at->request_id == request.request_id) {
+    at->kind = request.kind;  // a repeated request id: the latest ask counts
+  } else {
+    in_flight_.insert(at, InFlight{request.client, request.request_id, request.kind});
+  }
   return true;
 }
 
 void ClientSessions::disconnect() {
-  const auto lost = std::move(in_flight_);
+  const std::vector<InFlight> lost = std::move(in_flight_);
   in_flight_.clear();
-  for (const auto& [request, kind] : lost) {
-    answer(request.first, request.second, kind, Verdict::unknown, "disconnected before an answer");
+  for (const InFlight& request : lost) {
+    answer(request.client, request.request_id, request.kind, Verdict::unknown,
+           "disconnected before an answer");
   }
 }
 
@@ -34,7 +52,12 @@ void ClientSessions::answer(ClientId client, uint64_t request_id, RequestKind ki
 }
 
 void ClientSessions::on_response(const ClientResponse& response) {
-  if (in_flight_.erase({response.client, response.request_id}) == 0) return;
+  auto at = place_of(response.client, response.request_id);
+  if (at == in_flight_.end() || at->client != response.client ||
+      at->request_id != response.request_id) {
+    return;  // ended already (disconnected): one completion per request
+  }
+  in_flight_.erase(at);
   if (listener_ != nullptr) listener_->on_response(response);
 }
 

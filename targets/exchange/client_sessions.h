@@ -11,9 +11,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
-#include <utility>
+#include <vector>
 
 #include "targets/exchange/client_port.h"
 
@@ -36,11 +35,21 @@ class ClientSessions final : public ExchangeListener {
   void on_order_update(const OrderUpdate& update) override;
 
  private:
+  struct InFlight {
+    ClientId client = 0;
+    uint64_t request_id = 0;
+    RequestKind kind = RequestKind::place;  // what was asked
+  };
+
   void answer(ClientId client, uint64_t request_id, RequestKind kind, Verdict verdict,
               std::string reason);
+  // Where the request sits in in_flight_, or would.
+  std::vector<InFlight>::iterator place_of(ClientId client, uint64_t request_id);
 
   ExchangeListener*& listener_;
-  std::map<std::pair<ClientId, uint64_t>, RequestKind> in_flight_;  // -> what was asked
+  // Sorted by (client, request id); a handful at a time, so a sorted vector
+  // whose memory is reused beats a tree that allocates per request.
+  std::vector<InFlight> in_flight_;
 };
 
 }  // namespace ordeal::exchange

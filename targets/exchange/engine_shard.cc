@@ -50,6 +50,16 @@ void EngineShard::on_message(NodeId from, const Message& message) {
     env_.send(from, respond(*request, false, "shard overloaded", nullptr));
     return;
   }
+  // Nothing queued ahead of it (the usual case): it is applied from the
+  // message itself, with no copy into the queue and back out.
+  if (inbound_.empty() && !stalled_) {
+    if (may_apply()) {
+      apply_durably(*request);
+    } else if (stalled_) {
+      inbound_.push_back(Inbound{from, *request});  // waits for the resume timer
+    }
+    return;
+  }
   inbound_.push_back(Inbound{from, *request});
   if (!stalled_) drain();
 }
@@ -68,25 +78,34 @@ void EngineShard::on_timer(uint64_t timer_id) {
 
 void EngineShard::drain() {
   while (!inbound_.empty() && !stalled_) {
-    if (!resume_without_check_) {
-      if (const auto hit = points::engine_shard_crash.check()) {
-        env_.crash_self((hit.param > 0 ? hit.param : kDefaultDowntimeMs) * 1000);
-        return;
-      }
-      if (const auto hit = points::engine_apply_delay.check()) {
-        stalled_ = true;
-        env_.set_timer((hit.param > 0 ? hit.param : kDefaultStallMs) * 1000, kResumeTimer);
-        return;
-      }
-    }
-    resume_without_check_ = false;
+    if (!may_apply()) return;
     const Inbound next = std::move(inbound_.front());
     inbound_.pop_front();
     apply_durably(next.request);
   }
 }
 
-std::optional<std::string> EngineShard::version_problem(const ShardRequest& request) const {
+// The fault points in front of every apply: false when the shard crashed
+// (its queue is gone) or stalled (the request waits for the resume timer).
+// The first request after a stall has passed them already.
+bool EngineShard::may_apply() {
+  if (resume_without_check_) {
+    resume_without_check_ = false;
+    return true;
+  }
+  if (const auto hit = points::engine_shard_crash.check()) {
+    env_.crash_self((hit.param > 0 ? hit.param : kDefaultDowntimeMs) * 1000);
+    return false;
+  }
+  if (const auto hit = points::engine_apply_delay.check()) {
+    stalled_ = true;
+    env_.set_timer((hit.param > 0 ? hit.param : kDefaultStallMs) * 1000, kResumeTimer);
+    return false;
+  }
+  return true;
+}
+
+std::optional<std::string_view> EngineShard::version_problem(const ShardRequest& request) const {
   if (!subscriber_.fresh()) return "metadata unavailable on the shard";
   if (request.meta_version > subscriber_.version()) {
     return "shard metadata older than the gateway's";
@@ -104,34 +123,29 @@ void EngineShard::apply(const ShardRequest& request) {
       request.kind == RequestKind::place || request.kind == RequestKind::amend;
   if (metadata_bound && subscriber_.fresh() && newer_than_shard && park(request)) return;
   const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
-  ShardResponse response;
   bool forwarded = false;
-  if (problem) {
-    response = respond(request, false, *problem, nullptr);
-  } else {
-    switch (request.kind) {
-      case RequestKind::place:
-        response = place(request, forwarded);
-        break;
-      case RequestKind::amend:
-        response = amend(request);
-        break;
-      case RequestKind::cancel:
-        response = cancel(request);
-        break;
-      case RequestKind::mass_cancel:
-        response = mass_cancel(request);
-        break;
-      case RequestKind::status: {
-        auto it = orders_.find(request.order_id);
-        response = it == orders_.end()
-                       ? respond(request, false, std::string(kUnknownOrder), nullptr)
-                       : respond(request, true, "", &it->second);
-        break;
-      }
-    }
-  }
+  // Built in place by one call, not default-built and then assigned.
+  ShardResponse response = problem ? respond(request, false, std::string(*problem), nullptr)
+                                   : dispatch(request, forwarded);
   if (!forwarded) emit(request.gateway, std::move(response));
+}
+
+ShardResponse EngineShard::dispatch(const ShardRequest& request, bool& forwarded) {
+  switch (request.kind) {
+    case RequestKind::place:
+      return place(request, forwarded);
+    case RequestKind::amend:
+      return amend(request);
+    case RequestKind::cancel:
+      return cancel(request);
+    case RequestKind::mass_cancel:
+      return mass_cancel(request);
+    case RequestKind::status:
+      break;
+  }
+  auto it = orders_.find(request.order_id);
+  return it == orders_.end() ? respond(request, false, std::string(kUnknownOrder), nullptr)
+                             : respond(request, true, "", &it->second);
 }
 
 // Holds a request until the shard's metadata reaches its version; false when
@@ -144,6 +158,7 @@ bool EngineShard::park(const ShardRequest& request) {
 }
 
 void EngineShard::unpark() {
+  if (parked_.empty()) return;  // the usual case: no deque to build
   std::deque<Parked> waiting;
   waiting.swap(parked_);
   for (Parked& p : waiting) {
@@ -216,15 +231,14 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
   order.gateway = request.gateway;
   const auto limit =
       request.type == OrdType::limit ? std::optional<Price>(request.price) : std::nullopt;
-  rest_or_expire(order, execute(order, limit, request.qty));
+  rest_or_expire(order, book, execute(order, book, limit, request.qty));
   return respond(request, true, "", &order);
 }
 
 // Takes up to `open` of liquidity for `taker`, reporting both sides of every
 // trade; returns what is left open.
-Qty EngineShard::execute(Order& taker, std::optional<Price> limit, Qty open) {
+Qty EngineShard::execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open) {
   if (open <= 0) return 0;
-  OrderBook& book = books_[taker.view.symbol];
   book.match(taker.view.side, limit, open, matches_);
   for (const Match& match : matches_) {
     const uint64_t trade_id = next_trade_id_++;
@@ -237,10 +251,10 @@ Qty EngineShard::execute(Order& taker, std::optional<Price> limit, Qty open) {
   return open;
 }
 
-void EngineShard::rest_or_expire(Order& order, Qty open) {
+void EngineShard::rest_or_expire(Order& order, OrderBook& book, Qty open) {
   if (open <= 0 || !live(order.view)) return;
   if (order.tif == TimeInForce::gtc) {
-    books_[order.view.symbol].add(order.view.order_id, order.view.side, order.view.price, open);
+    book.add(order.view.order_id, order.view.side, order.view.price, open);
     requeued_.push_back(order.view.order_id);
     return;
   }
@@ -294,7 +308,7 @@ ShardResponse EngineShard::amend(const ShardRequest& request) {
     book.reduce(order.view.order_id, open);
   } else {
     book.remove(order.view.order_id);
-    rest_or_expire(order, execute(order, price, open));
+    rest_or_expire(order, book, execute(order, book, price, open));
   }
   return respond(request, true, "", &order);
 }
@@ -335,14 +349,6 @@ void EngineShard::apply_durably(const ShardRequest& request) {
   if (journal_) persist();
   touched_.clear();
   requeued_.clear();
-}
-
-void EngineShard::emit(NodeId to, Message message) {
-  if (!journal_) {
-    env_.send(to, std::move(message));
-    return;
-  }
-  outbox_.emplace_back(to, std::move(message));
 }
 
 void EngineShard::persist() {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
@@ -73,9 +74,17 @@ class EngineShard final : public Node {
   };
 
   void drain();
+  bool may_apply();
   void apply_durably(const ShardRequest& request);
   void apply(const ShardRequest& request);
-  void emit(NodeId to, Message message);
+  // Sends now, or with a journal holds it until the change is on disk. It
+  // takes the message kind itself, so that the Message the transport takes
+  // is made from it directly, not moved from another Message.
+  template <typename M>
+  void emit(NodeId to, M&& message) {
+    if (!journal_) return env_.send(to, std::forward<M>(message));
+    outbox_.emplace_back(to, std::forward<M>(message));
+  }
   void touch(OrderId id) { touched_.push_back(id); }
   void persist();
   DurableOrder durable(const Order& order) const;
@@ -86,13 +95,16 @@ class EngineShard final : public Node {
   void expire_parked();
   ShardResponse respond(const ShardRequest& request, bool ok, std::string reason,
                         const Order* order) const;
-  std::optional<std::string> version_problem(const ShardRequest& request) const;
+  std::optional<std::string_view> version_problem(const ShardRequest& request) const;
+  // The answer to a request of each kind (status answered here).
+  ShardResponse dispatch(const ShardRequest& request, bool& forwarded);
   ShardResponse place(const ShardRequest& request, bool& forwarded);
   ShardResponse amend(const ShardRequest& request);
   ShardResponse cancel(const ShardRequest& request);
   ShardResponse mass_cancel(const ShardRequest& request);
-  Qty execute(Order& taker, std::optional<Price> limit, Qty open);
-  void rest_or_expire(Order& order, Qty open);
+  // Both take the order's book, which the caller has looked up already.
+  Qty execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open);
+  void rest_or_expire(Order& order, OrderBook& book, Qty open);
   void fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker);
 
   ShardConfig config_;

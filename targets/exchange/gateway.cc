@@ -120,10 +120,9 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
                          .price = request.price,
                          .qty = request.qty};
   if (auto reason = nonconformance(*instrument, terms)) {
-    return reply(from, request, Verdict::reject, std::string(*reason), {});
+    return reply(from, request, Verdict::reject, *reason, {});
   }
-  OrderKey key{request.client, request.clordid};
-  auto existing = orders_.find(key);
+  auto existing = orders_.find(OrderKeyView{request.client, request.clordid});
   const bool reuse_allowed = existing != orders_.end() && defects_.has(Defect::duplicate_clordid) &&
                              is_final_view(existing->second.view);
   if (existing != orders_.end() && !reuse_allowed) {
@@ -135,7 +134,10 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   const auto shard = route(*instrument);
   if (!shard) return reply(from, request, Verdict::reject, "no such engine shard", {});
   const OrderId order_id = next_order_id_++;
-  KnownOrder& order = orders_[key];
+  // The entry found above is the one a reused id overwrites: no second lookup.
+  KnownOrder& order = existing != orders_.end()
+                          ? existing->second
+                          : orders_[OrderKey{request.client, request.clordid}];
   order = KnownOrder{.order_id = order_id, .shard = *shard, .client_node = from};
   order.view = OrderView{.order_id = order_id,
                          .client = request.client,
@@ -163,8 +165,7 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
 // Amend, cancel and status: requests about an order the gateway already knows.
 void Gateway::modify(NodeId from, const ClientRequest& request) {
   auto it = orders_.find(OrderKeyView{request.client, request.clordid});
-  if (it == orders_.end())
-    return reply(from, request, Verdict::reject, std::string(kUnknownOrder), {});
+  if (it == orders_.end()) return reply(from, request, Verdict::reject, kUnknownOrder, {});
   KnownOrder& order = it->second;
   if (request.kind == RequestKind::status && defects_.has(Defect::state_regress_after_resync)) {
     return reply(from, request, Verdict::ack, "", order.view);  // the defect: from the cache
@@ -182,7 +183,7 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
                            .price = request.price,
                            .qty = request.qty};
     if (auto reason = nonconformance(*instrument, terms)) {
-      return reply(from, request, Verdict::reject, std::string(*reason), order.view);
+      return reply(from, request, Verdict::reject, *reason, order.view);
     }
   }
   const uint64_t id = track(from, request, 1);
@@ -221,8 +222,11 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
 
 uint64_t Gateway::track(NodeId from, const ClientRequest& request, uint32_t shards) {
   const uint64_t id = next_request_id_++;
-  pending_.emplace(id, Pending{.client_node = from,
-                               .request = request,
+  pending_.emplace(id, Pending{.asker = {.client_node = from,
+                                         .client = request.client,
+                                         .request_id = request.request_id,
+                                         .kind = request.kind},
+                               .clordid = request.clordid,
                                .meta_version = subscriber_.version(),
                                .deadline_us = env_.now_us() + config_.request_timeout_us,
                                .shards_outstanding = shards});
@@ -247,18 +251,18 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
   Pending* found = pending_.find(response.gateway_request_id);
   if (found == nullptr) return;  // answered as unknown already
   Pending& pending = *found;
-  const ClientRequest& request = pending.request;
-  if (request.kind == RequestKind::mass_cancel) {
+  const RequestKind kind = pending.asker.kind;
+  if (kind == RequestKind::mass_cancel) {
     pending.cancelled_count += response.cancelled_count;
     if (--pending.shards_outstanding > 0) return;
     answer(pending, Verdict::ack, "", {});
     pending_.erase(response.gateway_request_id);
     return;
   }
-  auto order = orders_.find(OrderKeyView{request.client, request.clordid});
+  auto order = orders_.find(OrderKeyView{pending.asker.client, pending.clordid});
   if (order != orders_.end() && response.order.order_id == order->second.order_id) {
     order->second.view = response.order;
-    if (request.kind == RequestKind::place) {
+    if (kind == RequestKind::place) {
       order->second.view_at_ack = response.order;
       if (responder && *responder != order->second.shard) {
         order->second.shard = *responder;  // a forwarded order lives there
@@ -266,7 +270,7 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
       }
     }
   }
-  if (order != orders_.end() && request.kind == RequestKind::place && !response.ok) {
+  if (order != orders_.end() && kind == RequestKind::place && !response.ok) {
     order->second.view.status = OrdStatus::rejected;
   }
   answer(pending, response.ok ? Verdict::ack : Verdict::reject, response.reason, response.order);
@@ -299,8 +303,7 @@ void Gateway::on_timeout(uint64_t gateway_request_id) {
   Pending* found = pending_.find(gateway_request_id);
   if (found == nullptr) return;
   Pending& pending = *found;
-  if (pending.request.kind == RequestKind::mass_cancel &&
-      defects_.has(Defect::mass_cancel_partial)) {
+  if (pending.asker.kind == RequestKind::mass_cancel && defects_.has(Defect::mass_cancel_partial)) {
     answer(pending, Verdict::ack, "", {});  // the defect: unconfirmed shards count as done
   } else {
     answer(pending, Verdict::unknown, "no answer from the engine shard in time", {});
@@ -337,29 +340,40 @@ void Gateway::tell_client(ClientId client, const KnownOrder* order, Message mess
     env_.send(order->client_node, std::move(message));
 }
 
-void Gateway::answer(Pending& pending, Verdict verdict, std::string reason, const OrderView& view) {
+void Gateway::answer(Pending& pending, Verdict verdict, std::string_view reason,
+                     const OrderView& view) {
   if (pending.answered) return;
   pending.answered = true;
-  ClientResponse response{.client = pending.request.client,
-                          .request_id = pending.request.request_id,
-                          .kind = pending.request.kind,
-                          .verdict = verdict,
-                          .reason = std::move(reason),
-                          .order = view,
-                          .meta_version = pending.meta_version,
-                          .cancelled_count = pending.cancelled_count};
+  send_answer(pending.asker, pending.meta_version, pending.cancelled_count, verdict, reason, view);
+}
+
+void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
+                    std::string_view reason, const OrderView& view) {
+  const Asker asker{.client_node = client_node,
+                    .client = request.client,
+                    .request_id = request.request_id,
+                    .kind = request.kind};
+  send_answer(asker, subscriber_.version(), 0, verdict, reason, view);
+}
+
+void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,
+                          Verdict verdict, std::string_view reason, const OrderView& view) {
   int64_t delay_us = 0;
   if (const auto hit = points::gateway_ack_delay.check()) {
     delay_us = (hit.param > 0 ? hit.param : kDefaultAckDelayMs) * 1000;
   }
-  env_.send(pending.client_node, std::move(response), delay_us);
-}
-
-void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
-                    std::string reason, const OrderView& view) {
-  Pending pending{
-      .client_node = client_node, .request = request, .meta_version = subscriber_.version()};
-  answer(pending, verdict, std::move(reason), view);
+  // Built as the argument: the message is made from it by one move, with no
+  // variant-to-variant move on the way.
+  env_.send(asker.client_node,
+            ClientResponse{.client = asker.client,
+                           .request_id = asker.request_id,
+                           .kind = asker.kind,
+                           .verdict = verdict,
+                           .reason = std::string(reason),
+                           .order = view,
+                           .meta_version = meta_version,
+                           .cancelled_count = cancelled_count},
+            delay_us);
 }
 
 }  // namespace ordeal::exchange

@@ -82,9 +82,16 @@ class Gateway final : public Node {
     OrderView view;         // the latest the gateway heard
     OrderView view_at_ack;  // as acknowledged (what a defective resync rolls back to)
   };
-  struct Pending {
+  // Who asked what: all that an answer needs of its request.
+  struct Asker {
     NodeId client_node = 0;
-    ClientRequest request;
+    ClientId client = 0;
+    uint64_t request_id = 0;
+    RequestKind kind = RequestKind::place;
+  };
+  struct Pending {
+    Asker asker;
+    std::string clordid;  // the order it is about (none on a mass-cancel)
     MetaVersion meta_version = 0;
     int64_t deadline_us = 0;  // answered `unknown` then, if no shard answered
     uint32_t shards_outstanding = 0;
@@ -110,9 +117,12 @@ class Gateway final : public Node {
   void mass_cancel(NodeId from, const ClientRequest& request);
   uint64_t track(NodeId from, const ClientRequest& request, uint32_t shards);
   void forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request);
-  void answer(Pending& pending, Verdict verdict, std::string reason, const OrderView& view);
-  void reply(NodeId client_node, const ClientRequest& request, Verdict verdict, std::string reason,
-             const OrderView& view);
+  void answer(Pending& pending, Verdict verdict, std::string_view reason, const OrderView& view);
+  // Answers a request that no shard is asked about.
+  void reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
+             std::string_view reason, const OrderView& view);
+  void send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,
+                   Verdict verdict, std::string_view reason, const OrderView& view);
   bool acks_early(const ClientRequest& request, const KnownOrder& order) const;
   std::optional<ShardId> route(const Instrument& instrument);
   // gateway_durable.cc: what survives a restart.

@@ -1,6 +1,6 @@
 #include "targets/exchange/layout.h"
 
-#include <fmt/format.h>
+#include <string>
 
 namespace ordeal::exchange {
 namespace {
@@ -24,12 +24,14 @@ std::vector<NodeId> rotated(const Layout& layout, int home) {
 
 }  // namespace
 
+// Built by concatenation, not fmt::format: every simulated case names
+// every node once, and the names fit the small-string buffer.
 std::string Layout::name(NodeId id) const {
-  if (id < shard(0)) return fmt::format("meta-{}", id);
-  if (id < gateway()) return fmt::format("engine-{}", id - shard(0));
+  if (id < shard(0)) return "meta-" + std::to_string(id);
+  if (id < gateway()) return "engine-" + std::to_string(id - shard(0));
   if (id == gateway()) return "gateway";
   if (id == admin()) return "admin";
-  return fmt::format("client-{}", id - admin());
+  return "client-" + std::to_string(id - admin());
 }
 
 std::unique_ptr<MetadataReplica> make_replica(const Layout& layout, int index, Env& env,

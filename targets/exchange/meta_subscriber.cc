@@ -1,6 +1,7 @@
 #include "targets/exchange/meta_subscriber.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "targets/exchange/fault_points.h"
 
@@ -40,16 +41,17 @@ void MetaSubscriber::need_resync() {
 }
 
 bool MetaSubscriber::on_message(NodeId from, const Message& message) {
+  // Heartbeats first: they are most of what a subscriber receives.
+  if (const auto* heartbeat = std::get_if<MetaHeartbeat>(&message)) {
+    if (from == replica()) on_heartbeat(*heartbeat);
+    return true;
+  }
   if (const auto* publish = std::get_if<MetaPublish>(&message)) {
     if (from == replica()) on_publish(*publish);
     return true;
   }
   if (const auto* snapshot = std::get_if<MetaSnapshot>(&message)) {
     if (from == replica() && awaiting_snapshot_) on_snapshot(*snapshot);
-    return true;
-  }
-  if (const auto* heartbeat = std::get_if<MetaHeartbeat>(&message)) {
-    if (from == replica()) on_heartbeat(*heartbeat);
     return true;
   }
   return false;
@@ -87,7 +89,9 @@ void MetaSubscriber::on_snapshot(const MetaSnapshot& snapshot) {
   if (checksum(snapshot.state) != snapshot.checksum) return;
   if (snapshot.state.version < state_.version) return;  // a stale read: retried
   awaiting_snapshot_ = false;
-  previous_ = state_;
+  // The copy becomes the previous one by a swap, and the snapshot is copied
+  // into the buffer that held the previous: one copy instead of two.
+  std::swap(previous_, state_);
   state_ = snapshot.state;
   synced_ = true;
   vouched_us_ = env_.now_us();
@@ -95,14 +99,15 @@ void MetaSubscriber::on_snapshot(const MetaSnapshot& snapshot) {
 }
 
 void MetaSubscriber::on_heartbeat(const MetaHeartbeat& heartbeat) {
-  last_heard_us_ = env_.now_us();
+  const int64_t now_us = env_.now_us();
+  last_heard_us_ = now_us;
   // Links are FIFO, so an update sent before this heartbeat has arrived: a
   // newer version here means an update was lost or overtaken.
   if (heartbeat.version > state_.version) {
     if (!awaiting_snapshot_) need_resync();
     return;
   }
-  vouched_us_ = env_.now_us();
+  vouched_us_ = now_us;
 }
 
 bool MetaSubscriber::on_timer(uint64_t timer_id) {

@@ -97,10 +97,13 @@ void MetadataReplica::on_start() {
 }
 
 Instrument MetadataReplica::held(const Instrument& record) const {
-  if (schema_ == kSchemaV1 && defects_.has(Defect::rollback_keeps_migrated)) {
-    return record;  // the defect: the old version keeps what the upgrade migrated
-  }
+  if (keeps_any_schema()) return record;
   return in_schema(record, schema_);
+}
+
+bool MetadataReplica::keeps_any_schema() const {
+  // the defect: the old version keeps what the upgrade migrated
+  return schema_ == kSchemaV1 && defects_.has(Defect::rollback_keeps_migrated);
 }
 
 void MetadataReplica::on_crash() {
@@ -178,7 +181,8 @@ void MetadataReplica::on_heartbeat_tick() {
   // A follower cut off from the leader stops vouching for its copy: its
   // subscribers then fail over to a replica that can.
   if (leader() || follower_.fresh()) {
-    for (NodeId subscriber : subscribers_) env_.send(subscriber, MetaHeartbeat{state().version});
+    const MetaVersion version = state().version;
+    for (NodeId subscriber : subscribers_) env_.send(subscriber, MetaHeartbeat{version});
   }
   env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
 }
@@ -208,9 +212,15 @@ void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
 // A replica serves records of its own schema, whatever it received.
 Instrument MetadataReplica::as_served(Instrument record) const { return held(record); }
 
+// Each record is converted where it lies in the copy (moved through the
+// schema conversion, not copied).
 MetaSnapshot MetadataReplica::snapshot_of(const MetadataState& state) const {
   MetaSnapshot snapshot{.state = state};
-  for (Instrument& record : snapshot.state.instruments) record = as_served(std::move(record));
+  if (!keeps_any_schema()) {
+    for (Instrument& record : snapshot.state.instruments) {
+      record = in_schema(std::move(record), schema_);
+    }
+  }
   snapshot.checksum = checksum(snapshot.state);
   return snapshot;
 }

@@ -60,6 +60,8 @@ class MetadataReplica final : public Node {
 
   // Whether the replica keeps this record as it is at its schema.
   Instrument held(const Instrument& record) const;
+  // Whether it keeps every record as it came, of either schema.
+  bool keeps_any_schema() const;
 
   ReplicaConfig config_;
   const DefectSet& defects_;
