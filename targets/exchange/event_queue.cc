@@ -1,7 +1,5 @@
 #include "targets/exchange/event_queue.h"
 
-#include <algorithm>
-
 #include "framework/base/assert.h"
 
 namespace ordeal::exchange {
@@ -17,73 +15,50 @@ bool before(const EventQueue::Key& a, const EventQueue::Key& b) {
 
 }  // namespace
 
-uint32_t EventQueue::add_lane() {
-  ORDEAL_ASSERT(lanes_.size() + 1 < kLanesMax, "more than {} lanes", kLanesMax);
-  lanes_.emplace_back();
-  return static_cast<uint32_t>(lanes_.size());
-}
-
-void EventQueue::push(Key key, uint32_t lane) {
-  ORDEAL_ASSERT(size_ < events_max_, "more than {} events pending", events_max_);
+void EventQueue::push(const Key& key) {
+  ORDEAL_ASSERT(heap_.size() < events_max_, "more than {} events pending", events_max_);
   ORDEAL_ASSERT(key.time_us >= 0);
-  ++size_;
-  key.lane = lane;
-  if (lane == kNoLane) {
-    heads_insert(key);
-    return;
+  heap_.push_back(key);
+  sift_up(heap_.size() - 1, key);
+}
+
+EventQueue::Key EventQueue::pop() {
+  ORDEAL_ASSERT(!heap_.empty());
+  const Key earliest = heap_.front();
+  const Key last = heap_.back();
+  heap_.pop_back();
+  const size_t size = heap_.size();
+  if (size == 0) return earliest;
+  // The last key is due late, so rather than comparing it on the way down,
+  // move the hole to a leaf along the earlier child (one comparison a level,
+  // taken without a branch) and let the key climb from there, which it
+  // seldom does.
+  size_t hole = 0;
+  size_t right = 2;
+  while (right < size) {
+    const size_t child = right - static_cast<size_t>(before(heap_[right - 1], heap_[right]));
+    heap_[hole] = heap_[child];
+    hole = child;
+    right = 2 * hole + 2;
   }
-  Lane& ring = lanes_[lane - 1];
-  // Only the head of a lane waits in the heap, which is right only while
-  // the lane is in order.
-  ORDEAL_ASSERT(ring.size == 0 || !before(key, ring.back()), "lane {} out of order", lane);
-  lane_append(ring, key);
-  if (ring.size == 1) heads_insert(key);
-}
-
-uint32_t EventQueue::pop() {
-  ORDEAL_ASSERT(!heads_.empty());
-  const Key top = heads_.back();
-  --size_;
-  if (top.lane != kNoLane) {
-    Lane& ring = lanes_[top.lane - 1];
-    ring.head = (ring.head + 1) & static_cast<uint32_t>(ring.ring.size() - 1);
-    --ring.size;
-    if (ring.size > 0) {
-      replace_earliest(ring.front());
-      return top.slot;
-    }
+  if (right == size) {  // a lone left child
+    heap_[hole] = heap_[right - 1];
+    hole = right - 1;
   }
-  heads_pop();
-  return top.slot;
+  sift_up(hole, last);
+  return earliest;
 }
 
-void EventQueue::lane_append(Lane& lane, const Key& key) {
-  if (lane.size == lane.ring.size()) {
-    // Full: unroll into one twice as large, head first.
-    std::vector<Key> grown(lane.ring.empty() ? 8 : lane.ring.size() * 2);
-    for (uint32_t i = 0; i < lane.size; ++i) {
-      grown[i] = lane.ring[(lane.head + i) & (lane.ring.size() - 1)];
-    }
-    lane.ring = std::move(grown);
-    lane.head = 0;
+// Moves the parents due after `key` down one level each, then puts `key`
+// into the hole they leave.
+void EventQueue::sift_up(size_t hole, const Key& key) {
+  while (hole > 0) {
+    const size_t parent = (hole - 1) / 2;
+    if (!before(key, heap_[parent])) break;
+    heap_[hole] = heap_[parent];
+    hole = parent;
   }
-  lane.ring[(lane.head + lane.size) & (lane.ring.size() - 1)] = key;
-  ++lane.size;
+  heap_[hole] = key;
 }
-
-// The heads are sorted latest first, so the earliest leaves from the back
-// and a new key moves only the keys due before it.
-void EventQueue::heads_insert(const Key& key) {
-  auto at = std::partition_point(heads_.begin(), heads_.end(),
-                                 [&](const Key& pending) { return before(key, pending); });
-  heads_.insert(at, key);
-}
-
-void EventQueue::replace_earliest(const Key& key) {
-  heads_.pop_back();
-  heads_insert(key);
-}
-
-void EventQueue::heads_pop() { heads_.pop_back(); }
 
 }  // namespace ordeal::exchange
