@@ -1,25 +1,11 @@
 #include "targets/exchange/event_queue.h"
 
-#include "framework/base/assert.h"
+#include <algorithm>
 
 namespace ordeal::exchange {
-namespace {
 
-// One 128-bit comparison instead of two branches: times are never negative.
-bool before(const EventQueue::Key& a, const EventQueue::Key& b) {
-  __extension__ using U128 = unsigned __int128;
-  const U128 ka = U128{static_cast<uint64_t>(a.time_us)} << 64 | a.seq;
-  const U128 kb = U128{static_cast<uint64_t>(b.time_us)} << 64 | b.seq;
-  return ka < kb;
-}
-
-}  // namespace
-
-void EventQueue::push(const Key& key) {
-  ORDEAL_ASSERT(heap_.size() < events_max_, "more than {} events pending", events_max_);
-  ORDEAL_ASSERT(key.time_us >= 0);
-  heap_.push_back(key);
-  sift_up(heap_.size() - 1, key);
+EventQueue::EventQueue(size_t events_max) : events_max_(events_max) {
+  heap_.reserve(std::min(events_max, kKeysReserved));
 }
 
 EventQueue::Key EventQueue::pop() {
@@ -47,18 +33,6 @@ EventQueue::Key EventQueue::pop() {
   }
   sift_up(hole, last);
   return earliest;
-}
-
-// Moves the parents due after `key` down one level each, then puts `key`
-// into the hole they leave.
-void EventQueue::sift_up(size_t hole, const Key& key) {
-  while (hole > 0) {
-    const size_t parent = (hole - 1) / 2;
-    if (!before(key, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
-    hole = parent;
-  }
-  heap_[hole] = key;
 }
 
 }  // namespace ordeal::exchange

@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "framework/base/assert.h"
+
 namespace ordeal::exchange {
 
 class EventQueue {
@@ -26,9 +28,18 @@ class EventQueue {
     uint32_t slot = 0;  // where the caller keeps the event
   };
 
-  explicit EventQueue(size_t events_max) : events_max_(events_max) {}
+  // Room for a few dozen keys is taken at once, which is what the simulator
+  // holds at a time, so that a short run does not grow the heap step by step.
+  explicit EventQueue(size_t events_max);
 
-  void push(const Key& key);
+  // Inline: the simulator pushes once per event, and the new key is mostly
+  // due after its parent, so the call would cost as much as the work.
+  void push(const Key& key) {
+    ORDEAL_ASSERT(heap_.size() < events_max_, "more than {} events pending", events_max_);
+    ORDEAL_ASSERT(key.time_us >= 0);
+    heap_.push_back(key);
+    sift_up(heap_.size() - 1, key);
+  }
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
   const Key& top() const { return heap_.front(); }
@@ -36,7 +47,27 @@ class EventQueue {
   Key pop();
 
  private:
-  void sift_up(size_t hole, const Key& key);
+  static constexpr size_t kKeysReserved = 64;
+
+  // One 128-bit comparison instead of two branches: times are never negative.
+  static bool before(const Key& a, const Key& b) {
+    __extension__ using U128 = unsigned __int128;
+    const U128 ka = U128{static_cast<uint64_t>(a.time_us)} << 64 | a.seq;
+    const U128 kb = U128{static_cast<uint64_t>(b.time_us)} << 64 | b.seq;
+    return ka < kb;
+  }
+
+  // Moves the parents due after `key` down one level each, then puts `key`
+  // into the hole they leave.
+  void sift_up(size_t hole, const Key& key) {
+    while (hole > 0) {
+      const size_t parent = (hole - 1) / 2;
+      if (!before(key, heap_[parent])) break;
+      heap_[hole] = heap_[parent];
+      hole = parent;
+    }
+    heap_[hole] = key;
+  }
 
   size_t events_max_;
   std::vector<Key> heap_;  // heap_[i] is due no later than its children 2i+1, 2i+2

@@ -71,6 +71,11 @@ class SimNetwork::NodeEnv final : public Env {
 SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
     : seed_(seed), rng_(seed), config_(config) {
   ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
+  // A network lives for one short case: taking the usual room at once saves
+  // growing these step by step every time.
+  pool_.reserve(kPoolReserved);
+  free_slots_.reserve(kPoolReserved);
+  slots_.reserve(kSlotsReserved);
 }
 
 SimNetwork::~SimNetwork() = default;
@@ -117,19 +122,12 @@ SimNetwork::Event& SimNetwork::push(int64_t time_us, EventKind kind, NodeId to) 
   return event;
 }
 
-uint64_t SimNetwork::mixed_now() {
-  if (mixed_at_us_ != now_us_) {
-    mixed_now_ = mix64(static_cast<uint64_t>(now_us_));
-    mixed_at_us_ = now_us_;
-  }
-  return mixed_now_;
-}
-
 int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered) {
   // The latency depends on the link and the send time only, not on how many
   // messages went before: removing one operation while shrinking leaves the
   // timing of unrelated traffic as it was.
-  Rng draw(mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ mixed_now())));
+  Rng draw(
+      mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ mix64(static_cast<uint64_t>(now_us_)))));
   int64_t arrival = now_us_ + draw.between(config_.latency_min_us, config_.latency_max_us) +
                     std::max<int64_t>(0, extra_delay_us);
   if (ordered) {

@@ -61,12 +61,13 @@ class SimNetwork {
   class NodeEnv;
   struct Event;
   static constexpr size_t kEventsMax = 50'000'000;
+  static constexpr size_t kPoolReserved = 64;
+  static constexpr size_t kSlotsReserved = 16;
   struct Slot;
 
   Event& push(int64_t time_us, EventKind kind, NodeId to);
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
-  uint64_t mixed_now();
 
   uint64_t seed_;
   Rng rng_;  // forks the nodes' own streams
@@ -74,10 +75,6 @@ class SimNetwork {
   int64_t now_us_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_run_ = 0;
-  // mix64(now_us_), kept for the several sends of one event; mixed_at_us_
-  // is the time it was computed for (-1: never).
-  int64_t mixed_at_us_ = -1;
-  uint64_t mixed_now_ = 0;
   // Events wait in a pool, each in a place of its own that never moves (an
   // event is delivered in place while others are pushed); the queue orders
   // small keys into it by (time, seq), so queue moves never touch the
