@@ -1,10 +1,12 @@
 // The simulator's queue of pending events, in order of (time, sequence).
 //
-// A binary min-heap of small keys; the events themselves wait elsewhere, in
+// A 4-ary min-heap of small keys; the events themselves wait elsewhere, in
 // the slot a key names. Only a few dozen events are pending at once in the
-// simulator and most new ones are due after nearly all others, so a push
-// rarely climbs, and a pop walks the hole down to a leaf along the earlier
-// child (one comparison a level) before settling the last key into it.
+// simulator, so the heap is two or three levels deep, and most new events
+// are due after nearly all others, so a push rarely climbs. A pop walks the
+// hole down to a leaf along the earliest child, then settles the last key
+// into it. Never-due padding keys after the real ones let every node be
+// read as four children, without a branch for a short last group.
 //
 //   EventQueue queue(1'000'000);
 //   queue.push({.time_us = 10, .seq = 0, .slot = 3});
@@ -14,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "framework/base/assert.h"
@@ -35,19 +38,28 @@ class EventQueue {
   // Inline: the simulator pushes once per event, and the new key is mostly
   // due after its parent, so the call would cost as much as the work.
   void push(const Key& key) {
-    ORDEAL_ASSERT(heap_.size() < events_max_, "more than {} events pending", events_max_);
-    ORDEAL_ASSERT(key.time_us >= 0);
-    heap_.push_back(key);
-    sift_up(heap_.size() - 1, key);
+    ORDEAL_ASSERT(size_ < events_max_, "more than {} events pending", events_max_);
+    ORDEAL_ASSERT(key.time_us >= 0 && key.time_us < never().time_us);
+    if (size_ + kPadding >= heap_.size()) grow();
+    sift_up(size_, key);
+    ++size_;
   }
-  bool empty() const { return heap_.empty(); }
-  size_t size() const { return heap_.size(); }
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
   const Key& top() const { return heap_.front(); }
   // Removes the earliest event and returns its key.
   Key pop();
 
  private:
   static constexpr size_t kKeysReserved = 64;
+  // A node's children are 4i+1..4i+4: a node with one real child may have
+  // three more places after the last real key, which hold never().
+  static constexpr size_t kPadding = 3;
+  // Due after every real key (their times are below its time).
+  static constexpr Key never() {
+    return {.time_us = std::numeric_limits<int64_t>::max(),
+            .seq = std::numeric_limits<uint64_t>::max()};
+  }
 
   // One 128-bit comparison instead of two branches: times are never negative.
   static bool before(const Key& a, const Key& b) {
@@ -61,16 +73,19 @@ class EventQueue {
   // into the hole they leave.
   void sift_up(size_t hole, const Key& key) {
     while (hole > 0) {
-      const size_t parent = (hole - 1) / 2;
+      const size_t parent = (hole - 1) / 4;
       if (!before(key, heap_[parent])) break;
       heap_[hole] = heap_[parent];
       hole = parent;
     }
     heap_[hole] = key;
   }
+  size_t earliest_child(size_t first) const;
+  void grow();
 
   size_t events_max_;
-  std::vector<Key> heap_;  // heap_[i] is due no later than its children 2i+1, 2i+2
+  size_t size_ = 0;  // real keys: heap_[0, size_); never() after them
+  std::vector<Key> heap_;
 };
 
 }  // namespace ordeal::exchange
