@@ -63,6 +63,17 @@ TEST(EventQueue, LargeQueueLeavesInOrder) {
   for (uint64_t seed = 1; seed <= 5; ++seed) check_random_mix(seed, 3000, 0.1);
 }
 
+// Every fill level, so that the last group of children is short in every
+// way (one to four real keys), and keys pushed latest first climb all the way.
+TEST(EventQueue, DrainsInOrderFromEverySize) {
+  for (uint32_t count = 1; count <= 40; ++count) {
+    EventQueue queue(100);
+    for (uint32_t i = count; i-- > 0;) queue.push({.time_us = i, .seq = i, .slot = i});
+    for (uint32_t i = 0; i < count; ++i) ASSERT_EQ(queue.pop().slot, i) << "of " << count;
+    EXPECT_TRUE(queue.empty());
+  }
+}
+
 TEST(EventQueue, EqualTimesLeaveInOrderOfSeq) {
   EventQueue queue(100);
   // Pushed in an order unlike their seqs, all at one time but one earlier.
