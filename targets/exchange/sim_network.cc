@@ -20,9 +20,6 @@ struct SimNetwork::Event {
 
 struct SimNetwork::Slot {
   std::string name;
-  // When the last ordered message to each node (by id) arrives; grown on
-  // the first ordered send to a node past its end.
-  std::vector<int64_t> last_delivery_us;
   std::unique_ptr<NodeEnv> env;
   Node* node = nullptr;
   bool up = true;
@@ -76,6 +73,7 @@ SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
   pool_.reserve(kPoolReserved);
   free_slots_.reserve(kPoolReserved);
   slots_.reserve(kSlotsReserved);
+  link_last_delivery_us_.reserve(kSlotsReserved * kNodesMax);
 }
 
 SimNetwork::~SimNetwork() = default;
@@ -87,6 +85,7 @@ NodeId SimNetwork::reserve(std::string name) {
   slot.name = std::move(name);
   slot.env = std::make_unique<NodeEnv>(*this, id, rng_.fork(id));
   slots_.push_back(std::move(slot));
+  link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
   return id;
 }
 
@@ -131,9 +130,7 @@ int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, b
   int64_t arrival = now_us_ + draw.between(config_.latency_min_us, config_.latency_max_us) +
                     std::max<int64_t>(0, extra_delay_us);
   if (ordered) {
-    std::vector<int64_t>& link_last_us = slots_[from].last_delivery_us;
-    if (to >= link_last_us.size()) link_last_us.resize(slots_.size(), 0);
-    int64_t& last = link_last_us[to];
+    int64_t& last = link_last_delivery_us_[from * kNodesMax + to];
     arrival = std::max(arrival, last);
     last = arrival;
   }

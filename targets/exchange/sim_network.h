@@ -84,6 +84,9 @@ class SimNetwork {
   std::vector<std::unique_ptr<Event>> pool_;
   std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
+  // When the last ordered message on each link arrives, a row of kNodesMax
+  // per node reserved (row: the sender), added as nodes are reserved.
+  std::vector<int64_t> link_last_delivery_us_;
 };
 
 }  // namespace ordeal::exchange
