@@ -2,88 +2,43 @@
 
 #include <algorithm>
 
-#include "framework/base/assert.h"
-
 namespace ordeal::exchange {
-namespace {
 
-// One 128-bit comparison instead of two branches: times are never negative.
-bool before(const EventQueue::Key& a, const EventQueue::Key& b) {
-  __extension__ using U128 = unsigned __int128;
-  const U128 ka = U128{static_cast<uint64_t>(a.time_us)} << 64 | a.seq;
-  const U128 kb = U128{static_cast<uint64_t>(b.time_us)} << 64 | b.seq;
-  return ka < kb;
+EventQueue::EventQueue(size_t events_max) : events_max_(events_max) {
+  heap_.assign(std::min(events_max, kKeysReserved) + kPadding, never());
 }
 
-}  // namespace
-
-uint32_t EventQueue::add_lane() {
-  ORDEAL_ASSERT(lanes_.size() + 1 < kLanesMax, "more than {} lanes", kLanesMax);
-  lanes_.emplace_back();
-  return static_cast<uint32_t>(lanes_.size());
+// The earliest of heap_[first, first + 4), picked in two rounds of two
+// without a branch; padding keys are never picked while one is real.
+inline size_t EventQueue::earliest_child(size_t first) const {
+  const size_t a = first + static_cast<size_t>(before(heap_[first + 1], heap_[first]));
+  const size_t b = first + 2 + static_cast<size_t>(before(heap_[first + 3], heap_[first + 2]));
+  return before(heap_[b], heap_[a]) ? b : a;
 }
 
-void EventQueue::push(Key key, uint32_t lane) {
-  ORDEAL_ASSERT(size_ < events_max_, "more than {} events pending", events_max_);
-  ORDEAL_ASSERT(key.time_us >= 0);
-  ++size_;
-  key.lane = lane;
-  if (lane == kNoLane) {
-    heads_insert(key);
-    return;
-  }
-  Lane& ring = lanes_[lane - 1];
-  // Only the head of a lane waits in the heap, which is right only while
-  // the lane is in order.
-  ORDEAL_ASSERT(ring.size == 0 || !before(key, ring.back()), "lane {} out of order", lane);
-  lane_append(ring, key);
-  if (ring.size == 1) heads_insert(key);
-}
-
-uint32_t EventQueue::pop() {
-  ORDEAL_ASSERT(!heads_.empty());
-  const Key top = heads_.back();
+EventQueue::Key EventQueue::pop() {
+  ORDEAL_ASSERT(size_ > 0);
+  const Key earliest = heap_.front();
   --size_;
-  if (top.lane != kNoLane) {
-    Lane& ring = lanes_[top.lane - 1];
-    ring.head = (ring.head + 1) & static_cast<uint32_t>(ring.ring.size() - 1);
-    --ring.size;
-    if (ring.size > 0) {
-      replace_earliest(ring.front());
-      return top.slot;
-    }
+  const Key last = heap_[size_];
+  heap_[size_] = never();
+  if (size_ == 0) return earliest;
+  // The last key is due late, so rather than comparing it on the way down,
+  // move the hole to a leaf along the earliest child and let the key climb
+  // from there, which it seldom does.
+  size_t hole = 0;
+  for (size_t first = 1; first < size_; first = 4 * hole + 1) {
+    const size_t child = earliest_child(first);
+    heap_[hole] = heap_[child];
+    hole = child;
   }
-  heads_pop();
-  return top.slot;
+  sift_up(hole, last);
+  return earliest;
 }
 
-void EventQueue::lane_append(Lane& lane, const Key& key) {
-  if (lane.size == lane.ring.size()) {
-    // Full: unroll into one twice as large, head first.
-    std::vector<Key> grown(lane.ring.empty() ? 8 : lane.ring.size() * 2);
-    for (uint32_t i = 0; i < lane.size; ++i) {
-      grown[i] = lane.ring[(lane.head + i) & (lane.ring.size() - 1)];
-    }
-    lane.ring = std::move(grown);
-    lane.head = 0;
-  }
-  lane.ring[(lane.head + lane.size) & (lane.ring.size() - 1)] = key;
-  ++lane.size;
+// Doubles the room, the new places padding.
+void EventQueue::grow() {
+  heap_.resize(std::min(heap_.size() * 2, events_max_ + kPadding), never());
 }
-
-// The heads are sorted latest first, so the earliest leaves from the back
-// and a new key moves only the keys due before it.
-void EventQueue::heads_insert(const Key& key) {
-  auto at = std::partition_point(heads_.begin(), heads_.end(),
-                                 [&](const Key& pending) { return before(key, pending); });
-  heads_.insert(at, key);
-}
-
-void EventQueue::replace_earliest(const Key& key) {
-  heads_.pop_back();
-  heads_insert(key);
-}
-
-void EventQueue::heads_pop() { heads_.pop_back(); }
 
 }  // namespace ordeal::exchange

@@ -1,23 +1,25 @@
 // The simulator's queue of pending events, in order of (time, sequence).
 //
-// Most events come in streams whose times never go down: the messages of one
-// FIFO link, the timers a node sets with one constant delay. Such a stream
-// goes into a lane, a FIFO ring, and only its head waits among the heads, an
-// array sorted latest first; an event of no stream waits there alone. A push
-// onto a busy lane touches no head, the earliest event leaves from the
-// array's back, and a new head moves only the heads due before it. The order
-// is exactly that of one priority queue over all events.
+// A 4-ary min-heap of small keys; the events themselves wait elsewhere, in
+// the slot a key names. Only a few dozen events are pending at once in the
+// simulator, so the heap is two or three levels deep, and most new events
+// are due after nearly all others, so a push rarely climbs. A pop walks the
+// hole down to a leaf along the earliest child, then settles the last key
+// into it. Never-due padding keys after the real ones let every node be
+// read as four children, without a branch for a short last group.
 //
 //   EventQueue queue(1'000'000);
-//   const uint32_t lane = queue.add_lane();
-//   queue.push({.time_us = 10, .seq = 0, .slot = 3}, lane);
-//   queue.push({.time_us = 5, .seq = 1, .slot = 4}, EventQueue::kNoLane);
-//   uint32_t slot = queue.pop();  // 4, then 3
+//   queue.push({.time_us = 10, .seq = 0, .slot = 3});
+//   queue.push({.time_us = 5, .seq = 1, .slot = 4});
+//   uint32_t slot = queue.pop().slot;  // 4, then 3
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
+
+#include "framework/base/assert.h"
 
 namespace ordeal::exchange {
 
@@ -27,43 +29,63 @@ class EventQueue {
     int64_t time_us = 0;
     uint64_t seq = 0;   // unique; breaks ties of time in order of scheduling
     uint32_t slot = 0;  // where the caller keeps the event
-    uint32_t lane = 0;  // set by push
   };
-  static constexpr uint32_t kNoLane = 0;
-  static constexpr size_t kLanesMax = 1 << 16;
 
-  explicit EventQueue(size_t events_max) : events_max_(events_max) {}
+  // Room for a few dozen keys is taken at once, which is what the simulator
+  // holds at a time, so that a short run does not grow the heap step by step.
+  explicit EventQueue(size_t events_max);
 
-  // A new empty lane; its events must be pushed in order of (time, seq).
-  uint32_t add_lane();
-  bool lane_empty(uint32_t lane) const { return lanes_[lane - 1].size == 0; }
-
-  void push(Key key, uint32_t lane);
-  bool empty() const { return heads_.empty(); }
+  // Inline: the simulator pushes once per event, and the new key is mostly
+  // due after its parent, so the call would cost as much as the work.
+  void push(const Key& key) {
+    ORDEAL_ASSERT(size_ < events_max_, "more than {} events pending", events_max_);
+    ORDEAL_ASSERT(key.time_us >= 0 && key.time_us < never().time_us);
+    if (size_ + kPadding >= heap_.size()) grow();
+    sift_up(size_, key);
+    ++size_;
+  }
+  bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
-  const Key& top() const { return heads_.back(); }
-  // Removes the earliest event and returns its slot.
-  uint32_t pop();
+  const Key& top() const { return heap_.front(); }
+  // Removes the earliest event and returns its key.
+  Key pop();
 
  private:
-  // A ring of keys; its capacity is a power of two, grown by doubling.
-  struct Lane {
-    std::vector<Key> ring;
-    uint32_t head = 0;
-    uint32_t size = 0;
-    const Key& front() const { return ring[head]; }
-    const Key& back() const { return ring[(head + size - 1) & (ring.size() - 1)]; }
-  };
+  static constexpr size_t kKeysReserved = 64;
+  // A node's children are 4i+1..4i+4: a node with one real child may have
+  // three more places after the last real key, which hold never().
+  static constexpr size_t kPadding = 3;
+  // Due after every real key (their times are below its time).
+  static constexpr Key never() {
+    return {.time_us = std::numeric_limits<int64_t>::max(),
+            .seq = std::numeric_limits<uint64_t>::max()};
+  }
 
-  void lane_append(Lane& lane, const Key& key);
-  void heads_insert(const Key& key);
-  void replace_earliest(const Key& key);
-  void heads_pop();
+  // One 128-bit comparison instead of two branches: times are never negative.
+  static bool before(const Key& a, const Key& b) {
+    __extension__ using U128 = unsigned __int128;
+    const U128 ka = U128{static_cast<uint64_t>(a.time_us)} << 64 | a.seq;
+    const U128 kb = U128{static_cast<uint64_t>(b.time_us)} << 64 | b.seq;
+    return ka < kb;
+  }
+
+  // Moves the parents due after `key` down one level each, then puts `key`
+  // into the hole they leave.
+  void sift_up(size_t hole, const Key& key) {
+    while (hole > 0) {
+      const size_t parent = (hole - 1) / 4;
+      if (!before(key, heap_[parent])) break;
+      heap_[hole] = heap_[parent];
+      hole = parent;
+    }
+    heap_[hole] = key;
+  }
+  size_t earliest_child(size_t first) const;
+  void grow();
 
   size_t events_max_;
-  size_t size_ = 0;
-  std::vector<Key> heads_;
-  std::vector<Lane> lanes_;
+  size_t size_ = 0;  // real keys: heap_[0, size_); never() after them
+  std::vector<Key> heap_;
 };
 
 }  // namespace ordeal::exchange

@@ -17,40 +17,36 @@ bool earlier(const Key& a, const Key& b) {
   return std::tie(a.time_us, a.seq) < std::tie(b.time_us, b.seq);
 }
 
-// Pushes events of several lanes (each in order) and loose ones, popping now
-// and then, and checks every pop against the earliest key still pending.
-void check_random_mix(uint64_t seed, int lanes_count, int events_count) {
+// Pushes events with times from a small range (so equal times are common)
+// and pops now and then, checking every pop against the earliest key still
+// pending. `pop_chance` sets how large the queue grows.
+void check_random_mix(uint64_t seed, int events_count, double pop_chance) {
   Rng rng(seed);
   EventQueue queue(100'000);
-  std::vector<uint32_t> lanes;
-  std::vector<int64_t> lane_last_us;
-  for (int i = 0; i < lanes_count; ++i) {
-    lanes.push_back(queue.add_lane());
-    lane_last_us.push_back(0);
-  }
   std::vector<Key> pending;  // the reference
   uint64_t seq = 0;
+  int64_t now_us = 0;
   // False on the first wrong pop, so that a broken queue ends the test.
   auto pop_and_check = [&] {
     auto earliest = std::min_element(pending.begin(), pending.end(), earlier);
-    const uint32_t expected = earliest->slot;
+    const Key expected = *earliest;
     pending.erase(earliest);
-    const uint32_t slot = queue.pop();
-    EXPECT_EQ(slot, expected);
-    return slot == expected;
+    EXPECT_EQ(queue.top().slot, expected.slot);
+    const Key got = queue.pop();
+    EXPECT_EQ(got.slot, expected.slot);
+    EXPECT_EQ(got.time_us, expected.time_us);
+    EXPECT_EQ(got.seq, expected.seq);
+    now_us = got.time_us;
+    return got.slot == expected.slot;
   };
   for (int n = 0; n < events_count; ++n) {
-    const int pick = static_cast<int>(rng.between(-1, lanes_count - 1));
-    Key key{.time_us = rng.between(0, 300), .seq = seq++, .slot = static_cast<uint32_t>(n)};
-    uint32_t lane = EventQueue::kNoLane;
-    if (pick >= 0) {  // a lane's times never go down; equal times are common
-      key.time_us = lane_last_us[pick] += rng.between(0, 1);
-      lane = lanes[pick];
-    }
-    queue.push(key, lane);
+    // Like the simulator: nothing is scheduled before the present.
+    const Key key{
+        .time_us = now_us + rng.between(0, 40), .seq = seq++, .slot = static_cast<uint32_t>(n)};
+    queue.push(key);
     pending.push_back(key);
     ASSERT_EQ(queue.size(), pending.size());
-    if (rng.chance(0.45) && !pop_and_check()) return;
+    if (rng.chance(pop_chance) && !pop_and_check()) return;
   }
   while (!pending.empty()) {
     if (!pop_and_check()) return;
@@ -59,56 +55,58 @@ void check_random_mix(uint64_t seed, int lanes_count, int events_count) {
   EXPECT_TRUE(queue.empty());
 }
 
-TEST(EventQueue, LanesAndLooseEventsLeaveInOrderOfTimeThenSeq) {
-  for (uint64_t seed = 1; seed <= 20; ++seed) check_random_mix(seed, 5, 2000);
+TEST(EventQueue, EventsLeaveInOrderOfTimeThenSeq) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) check_random_mix(seed, 2000, 0.45);
 }
 
-TEST(EventQueue, OneLaneGrowsAndWrapsAround) {
-  EventQueue queue(100'000);
-  const uint32_t lane = queue.add_lane();
-  uint64_t seq = 0;
-  uint32_t next_out = 0;
-  // Keep between 5 and 55 events in the lane, so that its ring grows and wraps.
-  for (uint32_t n = 0; n < 1000; ++n) {
-    queue.push({.time_us = n / 3, .seq = seq++, .slot = n}, lane);
-    if (n % 50 == 0) {
-      while (queue.size() > 5) ASSERT_EQ(queue.pop(), next_out++);
-    }
+TEST(EventQueue, LargeQueueLeavesInOrder) {
+  for (uint64_t seed = 1; seed <= 5; ++seed) check_random_mix(seed, 3000, 0.1);
+}
+
+// Every fill level, so that the last group of children is short in every
+// way (one to four real keys), and keys pushed latest first climb all the way.
+TEST(EventQueue, DrainsInOrderFromEverySize) {
+  for (uint32_t count = 1; count <= 40; ++count) {
+    EventQueue queue(100);
+    for (uint32_t i = count; i-- > 0;) queue.push({.time_us = i, .seq = i, .slot = i});
+    for (uint32_t i = 0; i < count; ++i) ASSERT_EQ(queue.pop().slot, i) << "of " << count;
+    EXPECT_TRUE(queue.empty());
   }
-  while (!queue.empty()) ASSERT_EQ(queue.pop(), next_out++);
-  EXPECT_EQ(next_out, 1000u);
 }
 
-TEST(EventQueue, EmptiedLaneTakesEventsAgain) {
-  EventQueue queue(10);
-  const uint32_t lane = queue.add_lane();
-  queue.push({.time_us = 5, .seq = 0, .slot = 1}, lane);
-  EXPECT_FALSE(queue.lane_empty(lane));
-  EXPECT_EQ(queue.pop(), 1u);
-  EXPECT_TRUE(queue.lane_empty(lane));
-  queue.push({.time_us = 7, .seq = 1, .slot = 2}, lane);
-  queue.push({.time_us = 6, .seq = 2, .slot = 3}, EventQueue::kNoLane);
-  EXPECT_EQ(queue.pop(), 3u);
-  EXPECT_EQ(queue.pop(), 2u);
+TEST(EventQueue, EqualTimesLeaveInOrderOfSeq) {
+  EventQueue queue(100);
+  // Pushed in an order unlike their seqs, all at one time but one earlier.
+  const uint64_t seqs[] = {7, 3, 9, 1, 8, 2, 6, 0, 5, 4};
+  for (uint64_t seq : seqs) {
+    queue.push({.time_us = 50, .seq = seq, .slot = static_cast<uint32_t>(100 + seq)});
+  }
+  queue.push({.time_us = 49, .seq = 10, .slot = 1});
+  EXPECT_EQ(queue.pop().slot, 1u);
+  for (uint32_t seq = 0; seq < 10; ++seq) EXPECT_EQ(queue.pop().slot, 100 + seq);
+  EXPECT_TRUE(queue.empty());
 }
 
-TEST(EventQueueDeathTest, LaneOutOfOrderAsserts) {
+TEST(EventQueue, EmptiedQueueTakesEventsAgain) {
   EventQueue queue(10);
-  const uint32_t lane = queue.add_lane();
-  queue.push({.time_us = 5, .seq = 0, .slot = 0}, lane);
-  EXPECT_DEATH(queue.push({.time_us = 4, .seq = 1, .slot = 1}, lane), "out of order");
+  queue.push({.time_us = 5, .seq = 0, .slot = 1});
+  EXPECT_EQ(queue.pop().slot, 1u);
+  EXPECT_TRUE(queue.empty());
+  queue.push({.time_us = 7, .seq = 1, .slot = 2});
+  queue.push({.time_us = 6, .seq = 2, .slot = 3});
+  EXPECT_EQ(queue.top().time_us, 6);
+  EXPECT_EQ(queue.pop().slot, 3u);
+  EXPECT_EQ(queue.pop().slot, 2u);
 }
 
 TEST(EventQueueDeathTest, BoundOnPendingEventsAsserts) {
   EventQueue queue(3);
-  const uint32_t lane = queue.add_lane();
-  queue.push({.time_us = 1, .seq = 0, .slot = 0}, lane);
-  queue.push({.time_us = 1, .seq = 1, .slot = 1}, EventQueue::kNoLane);
-  queue.push({.time_us = 2, .seq = 2, .slot = 2}, lane);
-  EXPECT_DEATH(queue.push({.time_us = 3, .seq = 3, .slot = 3}, EventQueue::kNoLane),
-               "more than 3 events pending");
+  queue.push({.time_us = 1, .seq = 0, .slot = 0});
+  queue.push({.time_us = 1, .seq = 1, .slot = 1});
+  queue.push({.time_us = 2, .seq = 2, .slot = 2});
+  EXPECT_DEATH(queue.push({.time_us = 3, .seq = 3, .slot = 3}), "more than 3 events pending");
   queue.pop();  // a place is free again
-  queue.push({.time_us = 3, .seq = 3, .slot = 3}, EventQueue::kNoLane);
+  queue.push({.time_us = 3, .seq = 3, .slot = 3});
   EXPECT_EQ(queue.size(), 3u);
 }
 

@@ -7,9 +7,8 @@ namespace ordeal::exchange {
 
 enum class EventKind : uint8_t { message, timer, restart, action };
 
+// What happens when an event comes due; its time and seq are in its key.
 struct SimNetwork::Event {
-  int64_t time_us = 0;
-  uint64_t seq = 0;
   EventKind kind = EventKind::message;
   NodeId from = 0;
   NodeId to = 0;
@@ -40,8 +39,7 @@ class SimNetwork::NodeEnv final : public Env {
   }
   void set_timer(int64_t delay_us, uint64_t timer_id) override {
     ORDEAL_ASSERT(delay_us >= 0);
-    Event& event =
-        net_.push(net_.now_us_ + delay_us, EventKind::timer, self_, net_.delay_lane(delay_us));
+    Event& event = net_.push(net_.now_us_ + delay_us, EventKind::timer, self_);
     event.from = self_;
     event.epoch = net_.slots_[self_].epoch;
     event.timer_id = timer_id;
@@ -56,8 +54,7 @@ class SimNetwork::NodeEnv final : public Env {
     if (!net_.slots_[self_].up) return;  // a dead process sends nothing
     if (!net_.slots_[to].up) return;     // and nobody listens at a dead one
     const int64_t delay = net_.link_delay(self_, to, extra_delay_us, ordered);
-    const uint32_t lane = ordered ? net_.link_lane(self_, to) : EventQueue::kNoLane;
-    Event& event = net_.push(net_.now_us_ + delay, EventKind::message, to, lane);
+    Event& event = net_.push(net_.now_us_ + delay, EventKind::message, to);
     event.from = self_;
     event.epoch = net_.slots_[to].epoch;
     event.message = std::move(message);
@@ -71,6 +68,12 @@ class SimNetwork::NodeEnv final : public Env {
 SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
     : seed_(seed), rng_(seed), config_(config) {
   ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
+  // A network lives for one short case: taking the usual room at once saves
+  // growing these step by step every time.
+  pool_.reserve(kPoolReserved);
+  free_slots_.reserve(kPoolReserved);
+  slots_.reserve(kSlotsReserved);
+  link_last_delivery_us_.reserve(kSlotsReserved * kNodesMax);
 }
 
 SimNetwork::~SimNetwork() = default;
@@ -82,6 +85,7 @@ NodeId SimNetwork::reserve(std::string name) {
   slot.name = std::move(name);
   slot.env = std::make_unique<NodeEnv>(*this, id, rng_.fork(id));
   slots_.push_back(std::move(slot));
+  link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
   return id;
 }
 
@@ -101,37 +105,20 @@ void SimNetwork::start() {
 // Returns the event's place in the pool for the caller to fill in. A
 // reused place keeps its old message until then: assigning a message over
 // one of the same kind reuses its strings' buffers.
-SimNetwork::Event& SimNetwork::push(int64_t time_us, EventKind kind, NodeId to, uint32_t lane) {
+SimNetwork::Event& SimNetwork::push(int64_t time_us, EventKind kind, NodeId to) {
   uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<uint32_t>(pool_.size());
-    pool_.emplace_back();
+    pool_.push_back(std::make_unique<Event>());
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  Event& event = pool_[slot];
-  event.time_us = time_us;
-  event.seq = seq_++;
+  Event& event = *pool_[slot];
   event.kind = kind;
   event.to = to;
-  queue_.push({.time_us = time_us, .seq = event.seq, .slot = slot}, lane);
+  queue_.push({.time_us = time_us, .seq = seq_++, .slot = slot});
   return event;
-}
-
-uint32_t SimNetwork::link_lane(NodeId from, NodeId to) {
-  uint16_t& lane = link_lanes_[from * kNodesMax + to];
-  if (lane == EventQueue::kNoLane) lane = static_cast<uint16_t>(queue_.add_lane());
-  return lane;
-}
-
-uint32_t SimNetwork::delay_lane(int64_t delay_us) {
-  DelayLane& place = delay_lanes_[mix64(static_cast<uint64_t>(delay_us)) % kDelayLanes];
-  if (place.delay_us == delay_us) return place.lane;
-  if (place.lane == EventQueue::kNoLane) place.lane = queue_.add_lane();
-  if (!queue_.lane_empty(place.lane)) return EventQueue::kNoLane;
-  place.delay_us = delay_us;
-  return place.lane;
 }
 
 int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered) {
@@ -156,14 +143,13 @@ bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
       now_us_ = std::max(now_us_, until_us);
       return true;
     }
-    const uint32_t slot = queue_.pop();
-    // Delivered in place: the pool is a deque, so events pushed meanwhile do
-    // not move it; its place is reused only after delivery.
-    Event& event = pool_[slot];
-    now_us_ = event.time_us;
+    const EventQueue::Key key = queue_.pop();
+    // Delivered in place: events pushed meanwhile do not move it, and its
+    // place is reused only after delivery.
+    now_us_ = key.time_us;
     ++events_run_;
-    deliver(event);
-    free_slots_.push_back(slot);
+    deliver(*pool_[key.slot]);
+    free_slots_.push_back(key.slot);
   }
   return false;
 }
@@ -198,7 +184,7 @@ void SimNetwork::crash(NodeId id, int64_t down_us) {
   ++slot.epoch;
   if (slot.node != nullptr) slot.node->on_crash();
   const int64_t at_us = now_us_ + std::max<int64_t>(down_us, 0);
-  push(at_us, EventKind::restart, id, EventQueue::kNoLane).epoch = slot.epoch;
+  push(at_us, EventKind::restart, id).epoch = slot.epoch;
 }
 
 bool SimNetwork::up(NodeId id) const { return slots_.at(id).up; }
@@ -206,7 +192,7 @@ const std::string& SimNetwork::name(NodeId id) const { return slots_.at(id).name
 
 void SimNetwork::at(int64_t time_us, std::function<void()> action) {
   const int64_t at_us = std::max(time_us, now_us_);
-  push(at_us, EventKind::action, 0, delay_lane(at_us - now_us_)).action = std::move(action);
+  push(at_us, EventKind::action, 0).action = std::move(action);
 }
 
 }  // namespace ordeal::exchange

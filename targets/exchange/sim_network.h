@@ -12,9 +12,7 @@
 //   net.run_until(1'000'000);
 #pragma once
 
-#include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -63,11 +61,11 @@ class SimNetwork {
   class NodeEnv;
   struct Event;
   static constexpr size_t kEventsMax = 50'000'000;
+  static constexpr size_t kPoolReserved = 64;
+  static constexpr size_t kSlotsReserved = 16;
   struct Slot;
 
-  Event& push(int64_t time_us, EventKind kind, NodeId to, uint32_t lane);
-  uint32_t link_lane(NodeId from, NodeId to);
-  uint32_t delay_lane(int64_t delay_us);
+  Event& push(int64_t time_us, EventKind kind, NodeId to);
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
 
@@ -77,24 +75,18 @@ class SimNetwork {
   int64_t now_us_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_run_ = 0;
-  // Events wait in a pool; the queue orders small keys into it by (time,
-  // seq), so queue moves never touch the (large) messages. The queue's lanes
-  // are the ordered links (arrivals never go down on one) and the constant
-  // delays of timers and actions (now + delay never goes down).
+  // Events wait in a pool, each in a place of its own that never moves (an
+  // event is delivered in place while others are pushed); the queue orders
+  // small keys into it by (time, seq), so queue moves never touch the
+  // (large) messages. Only a few dozen are pending at once, so the pool stays
+  // small and its places are reused.
   EventQueue queue_{kEventsMax};
-  std::deque<Event> pool_;
+  std::vector<std::unique_ptr<Event>> pool_;
   std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
-  std::array<uint16_t, kNodesMax * kNodesMax> link_lanes_{};
-  // A few delays own a lane each, found by a hash of the delay; a delay whose
-  // place is taken by another with events pending goes to the heap alone.
-  struct DelayLane {
-    int64_t delay_us = -1;
-    uint32_t lane = EventQueue::kNoLane;
-  };
-  static constexpr size_t kDelayLanes = 64;
-  std::array<DelayLane, kDelayLanes> delay_lanes_{};
-  std::array<int64_t, kNodesMax * kNodesMax> link_last_delivery_us_{};
+  // When the last ordered message on each link arrives, a row of kNodesMax
+  // per node reserved (row: the sender), added as nodes are reserved.
+  std::vector<int64_t> link_last_delivery_us_;
 };
 
 }  // namespace ordeal::exchange

@@ -169,6 +169,33 @@ TEST(SimNetwork, CrashVoidsQueuedLaneEvents) {
   EXPECT_EQ(pair.b->timers, (std::vector<uint64_t>{99}));
 }
 
+// A node reserved after traffic began (as a test probe is) still gets FIFO
+// links, both ways. The sends are spread over time, so that without the
+// link's order a later message with a shorter delay would overtake.
+TEST(SimNetwork, NodeReservedLaterHasFifoLinks) {
+  Pair pair(4);
+  for (MetaVersion v = 0; v < 20; ++v) pair.a->send(pair.b_id, v);
+  pair.net.run_until(500);
+  const NodeId c_id = pair.net.reserve("c");
+  Probe c(pair.net.env(c_id), c_id);
+  pair.net.attach(c_id, c);
+  for (MetaVersion v = 20; v < 120; ++v) {
+    pair.a->send(c_id, v);
+    c.send(pair.b_id, v);
+    pair.net.run_until(pair.net.now_us() + 7);
+  }
+  pair.net.run_until(1'000'000);
+  std::vector<MetaVersion> from_a, from_c, expected_a(20), expected_c(100);
+  for (const auto& arrival : pair.b->arrivals) {
+    (arrival.from == c_id ? from_c : from_a).push_back(arrival.value);
+  }
+  std::iota(expected_a.begin(), expected_a.end(), 0);
+  std::iota(expected_c.begin(), expected_c.end(), 20);
+  EXPECT_EQ(from_a, expected_a);
+  EXPECT_EQ(from_c, expected_c);
+  EXPECT_EQ(values(c), expected_c);
+}
+
 TEST(SimNetwork, EventBoundStopsRun) {
   Pair pair(1);
   for (MetaVersion v = 0; v < 10; ++v) pair.a->send(pair.b_id, v);
