@@ -16,6 +16,9 @@ namespace {
 
 using exchange::Instrument;
 
+// Marks a Sym whose records were not looked up yet.
+const std::vector<uint32_t> kUnresolved;
+
 class MetadataConformance final : public Property {
  public:
   std::string_view name() const override { return "metadata-conformance"; }
@@ -30,12 +33,19 @@ class MetadataConformance final : public Property {
       records_of[h.record(h[meta].record).symbol].push_back(meta);
     }
     if (records_of.empty()) return;  // the target published no metadata: nothing to judge
-    std::vector<uint32_t> chosen;    // reused: most places have one or two versions in force
+    // A symbol's records by the Sym that names it, looked up once per Sym:
+    // thousands of places name a handful of symbols.
+    std::vector<const std::vector<uint32_t>*> records_of_sym(h.string_count(), &kUnresolved);
+    std::vector<uint32_t> chosen;  // reused: most places have one or two versions in force
     for (const OrderFacts& order : c.index.orders()) {
       for (uint32_t place : order.places) {
-        auto records = records_of.find(h.text(h[place].symbol));
-        if (records == records_of.end()) continue;
-        in_force(c, records->second, place, chosen);
+        const std::vector<uint32_t>*& records = records_of_sym[h[place].symbol];
+        if (records == &kUnresolved) {
+          auto found = records_of.find(h.text(h[place].symbol));
+          records = found == records_of.end() ? nullptr : &found->second;
+        }
+        if (records == nullptr) continue;
+        in_force(c, *records, place, chosen);
         check_place(c, order, place, chosen, out);
       }
     }
