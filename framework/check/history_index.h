@@ -108,7 +108,9 @@ class HistoryIndex {
   void count_lists();
   void fill_lists();
   uint32_t add_order(OrderKey key);
+  uint32_t add_order_uncommon(OrderKey key);
   uint32_t find_order(OrderKey key) const;
+  uint32_t find_order_of_other_client(OrderKey key) const;
 
   const History& history_;
   LargeVector<uint32_t> lists_;  // every order's lists, back to back
