@@ -356,7 +356,6 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
   ClientRequest r{.kind = op.kind,
                   .client = id,
                   .request_id = next_op_,
-                  .symbol = g.record->symbol,
                   .side = op.side,
                   .type = op.type,
                   .tif = op.tif,
@@ -366,6 +365,7 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
   invalid = op.invalid != Invalid::none;
   if (op.kind == RequestKind::place) {
     if (op.type == OrdType::market) r.price = 0;
+    r.symbol = g.record->symbol;
     r.clordid = order_id("c", id, state.placed.size() + 1);
     switch (op.invalid) {
       case Invalid::off_tick:
@@ -395,15 +395,14 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
         break;
     }
     const bool reused = op.invalid == Invalid::reused_clordid && invalid;
-    if (!reused) state.placed.push_back(Placed{.clordid = r.clordid});
+    if (!reused) state.placed.emplace_back().clordid = r.clordid;
     return r;
   }
   if (op.kind == RequestKind::mass_cancel) {
-    if (op.side == Side::buy) r.symbol.clear();  // every symbol
+    if (op.side != Side::buy) r.symbol = g.record->symbol;  // a buy: every symbol
     invalid = false;
     return r;
   }
-  r.symbol.clear();
   invalid = op.invalid == Invalid::unknown_order || state.placed.empty();
   if (invalid) {
     r.clordid = order_id("never-", id, next_op_);
