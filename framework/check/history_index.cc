@@ -7,7 +7,8 @@
 namespace ordeal {
 namespace {
 
-enum List : uint8_t { kPlaces, kRequests, kFills, kObservations, kListCount, kNoList };
+using List = HistoryIndex::List;
+using enum HistoryIndex::List;
 
 // Which list of which order an event belongs in, if any. Inlined: both
 // passes ask it of every event.
@@ -143,20 +144,6 @@ uint32_t HistoryIndex::find_order(OrderKey key) const {
 uint32_t HistoryIndex::find_order_of_other_client(OrderKey key) const {
   auto it = order_of_other_client_.find(key);
   return it == order_of_other_client_.end() ? kNone : it->second;
-}
-
-OrderFacts HistoryIndex::order_at(uint32_t id) const {
-  const OrderSlot& order = orders_[id];
-  auto list = [&](int which) {
-    const uint32_t begin = order.list_begin[which];
-    return std::span<const uint32_t>(lists_.data() + begin, order.list_begin[which + 1] - begin);
-  };
-  return OrderFacts{.key = order.key,
-                    .places = list(kPlaces),
-                    .requests = list(kRequests),
-                    .fills = list(kFills),
-                    .observations = list(kObservations),
-                    .final_read = order.final_read};
 }
 
 std::optional<OrderFacts> HistoryIndex::order(OrderKey key) const {
