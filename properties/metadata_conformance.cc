@@ -7,6 +7,7 @@
 // runner hears of it): a change needs time to propagate, and ordeal grants
 // that much.
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "properties/support.h"
@@ -15,6 +16,40 @@ namespace ordeal::properties {
 namespace {
 
 using exchange::Instrument;
+
+using Records = std::vector<uint32_t>;  // a symbol's meta events, in history order
+
+// The records a place's symbol names, by the symbol's Sym, remembered in a
+// few slots: thousands of places name a handful of symbols, and comparing
+// their names cost more than the rest of the check. Its size does not
+// depend on the history's, so a long history costs no memory more.
+class RecordsBySym {
+ public:
+  explicit RecordsBySym(const std::map<std::string_view, Records>& records_of)
+      : records_of_(records_of) {}
+
+  // Null when no record names the symbol.
+  const Records* find(const History& h, Sym symbol) {
+    Slot& slot = slots_[symbol % kSlots];
+    if (!slot.filled || slot.symbol != symbol) {
+      auto found = records_of_.find(h.text(symbol));
+      slot = {.symbol = symbol,
+              .filled = true,
+              .records = found == records_of_.end() ? nullptr : &found->second};
+    }
+    return slot.records;
+  }
+
+ private:
+  static constexpr size_t kSlots = 16;
+  struct Slot {
+    Sym symbol = 0;
+    bool filled = false;
+    const Records* records = nullptr;
+  };
+  const std::map<std::string_view, Records>& records_of_;
+  std::array<Slot, kSlots> slots_{};
+};
 
 class MetadataConformance final : public Property {
  public:
@@ -25,17 +60,18 @@ class MetadataConformance final : public Property {
 
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
     const History& h = c.history();
-    std::map<std::string_view, std::vector<uint32_t>> records_of;
+    std::map<std::string_view, Records> records_of;
     for (uint32_t meta : c.index.metadata()) {
       records_of[h.record(h[meta].record).symbol].push_back(meta);
     }
     if (records_of.empty()) return;  // the target published no metadata: nothing to judge
-    std::vector<uint32_t> chosen;    // reused: most places have one or two versions in force
+    RecordsBySym records_by_sym(records_of);
+    std::vector<uint32_t> chosen;  // reused: most places have one or two versions in force
     for (const OrderFacts& order : c.index.orders()) {
       for (uint32_t place : order.places) {
-        auto records = records_of.find(h.text(h[place].symbol));
-        if (records == records_of.end()) continue;
-        in_force(c, records->second, place, chosen);
+        const Records* records = records_by_sym.find(h, h[place].symbol);
+        if (records == nullptr) continue;
+        in_force(c, *records, place, chosen);
         check_place(c, order, place, chosen, out);
       }
     }

@@ -2,7 +2,9 @@
 // cancelled, and no fill of it happens after the cancel was accepted. An
 // accepted mass-cancel does the same for every order of that client (and
 // symbol) that was accepted before the mass-cancel was sent.
-#include <unordered_map>
+#include <algorithm>
+#include <compare>
+#include <span>
 
 #include "properties/support.h"
 
@@ -27,20 +29,32 @@ class NoLostCancel final : public Property {
       }
     }
     if (c.index.mass_cancels().empty()) return;
-    // A mass-cancel concerns its client's orders only: grouping them once
-    // keeps many mass-cancels over many orders from taking their product.
-    std::unordered_map<int32_t, std::vector<uint32_t>> orders_of_client;
+    // A mass-cancel concerns its client's orders only: sorting them by
+    // client once (one array, in order of appearance within a client) keeps
+    // many mass-cancels over many orders from taking their product.
+    std::vector<ClientOrder> orders_by_client;
+    orders_by_client.reserve(c.index.orders().size());
     uint32_t id = 0;
-    for (const OrderFacts& order : c.index.orders()) {
-      orders_of_client[order.key.client].push_back(id++);
-    }
+    for (const OrderFacts& order : c.index.orders())
+      orders_by_client.push_back({order.key.client, id++});
+    std::sort(orders_by_client.begin(), orders_by_client.end());
     for (uint32_t mass : c.index.mass_cancels()) {
-      auto orders = orders_of_client.find(c.history()[mass].client);
-      if (orders != orders_of_client.end()) check_mass_cancel(c, mass, orders->second, out);
+      const ClientOrder first{c.history()[mass].client, 0};
+      const ClientOrder last{c.history()[mass].client, kNone};
+      check_mass_cancel(c, mass,
+                        {std::lower_bound(orders_by_client.begin(), orders_by_client.end(), first),
+                         std::upper_bound(orders_by_client.begin(), orders_by_client.end(), last)},
+                        out);
     }
   }
 
  private:
+  struct ClientOrder {
+    int32_t client;
+    uint32_t id;  // the order's place in the index's orders()
+    auto operator<=>(const ClientOrder&) const = default;
+  };
+
   // The order must not fill after `accepted` and must read as final at the end.
   void check_honoured(const CheckContext& c, const OrderFacts& order, uint32_t accepted,
                       std::string_view what, std::vector<Violation>& out) const {
@@ -69,13 +83,13 @@ class NoLostCancel final : public Property {
         {c.order_name(order.key)}, {accepted, order.final_read}));
   }
 
-  void check_mass_cancel(const CheckContext& c, uint32_t mass, const std::vector<uint32_t>& orders,
+  void check_mass_cancel(const CheckContext& c, uint32_t mass, std::span<const ClientOrder> orders,
                          std::vector<Violation>& out) const {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(mass);
     if (done == kNone || h[done].type != EventType::ok) return;
-    for (uint32_t id : orders) {
-      const OrderFacts order = c.index.order_at(id);
+    for (const ClientOrder& of_client : orders) {
+      const OrderFacts order = c.index.order_at(of_client.id);
       const uint32_t place = accepted_place(c, order);
       if (place == kNone || c.index.completion_index_of(place) > mass) continue;
       if (h[mass].symbol != 0 && h[place].symbol != h[mass].symbol) continue;

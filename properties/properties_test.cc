@@ -80,6 +80,25 @@ TEST(NoLostCancel, CatchesAMassCancelThatLeftAnOrderOpen) {
   EXPECT_EQ(check("no-lost-cancel", b).size(), 1u);
 }
 
+// Clients 1 and 2 use the same order id: the mass-cancel of client 1 holds
+// for its own two orders only, whichever order they appear in.
+TEST(NoLostCancel, HoldsAMassCancelToItsOwnClientsOrdersOnly) {
+  auto b = with_resting_order();
+  auto other = b.at(2).place(2, "o1", Side::sell, 60'000, 1);
+  b.at(2).ok(other, OrdStatus::new_order);
+  auto second = b.at(2).place(1, "o2", Side::sell, 60'000, 1);
+  b.at(2).ok(second, OrdStatus::new_order);
+  auto mass = b.at(3).request(RequestKind::mass_cancel, 1, "");
+  b.at(4).ok(mass, OrdStatus::none);
+  b.at(9).read(2, "o1", OrdStatus::new_order);
+  b.at(9).read(1, "o2", OrdStatus::new_order);
+  b.at(9).read(1, "o1", OrdStatus::new_order);
+  auto v = check("no-lost-cancel", b);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o1"});
+  EXPECT_EQ(v[1].orders, std::vector<std::string>{"1/o2"});
+}
+
 TEST(NoLostCancel, PassesHonouredCancelsAndUnknownOutcomes) {
   auto b = with_resting_order();
   auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");

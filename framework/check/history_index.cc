@@ -7,10 +7,12 @@
 namespace ordeal {
 namespace {
 
-enum List : uint8_t { kPlaces, kRequests, kFills, kObservations, kListCount, kNoList };
+using List = HistoryIndex::List;
+using enum HistoryIndex::List;
 
-// Which list of which order an event belongs in, if any.
-List list_of(const Event& e) {
+// Which list of which order an event belongs in, if any. Inlined: both
+// passes ask it of every event.
+[[gnu::always_inline]] inline List list_of(const Event& e) {
   using exchange::OrdStatus;
   using exchange::RequestKind;
   switch (e.type) {
@@ -110,9 +112,17 @@ void HistoryIndex::fill_lists() {
   }
 }
 
+// The common case, an order id met again for its first client, stays small
+// enough to be inlined in the passes; the rest is add_order_uncommon().
 uint32_t HistoryIndex::add_order(OrderKey key) {
-  uint32_t& first = order_of_sym_[key.order];
+  const uint32_t first = order_of_sym_[key.order];
   if (first != kNone && orders_[first].key.client == key.client) return first;
+  return add_order_uncommon(key);
+}
+
+// A new order id, or one another client used first.
+uint32_t HistoryIndex::add_order_uncommon(OrderKey key) {
+  uint32_t& first = order_of_sym_[key.order];
   const auto id = static_cast<uint32_t>(orders_.size());
   if (first == kNone) {
     first = id;
@@ -128,22 +138,12 @@ uint32_t HistoryIndex::find_order(OrderKey key) const {
   if (key.order >= order_of_sym_.size()) return kNone;
   const uint32_t first = order_of_sym_[key.order];
   if (first == kNone || orders_[first].key.client == key.client) return first;
-  auto it = order_of_other_client_.find(key);
-  return it == order_of_other_client_.end() ? kNone : it->second;
+  return find_order_of_other_client(key);
 }
 
-OrderFacts HistoryIndex::order_at(uint32_t id) const {
-  const OrderSlot& order = orders_[id];
-  auto list = [&](int which) {
-    const uint32_t begin = order.list_begin[which];
-    return std::span<const uint32_t>(lists_.data() + begin, order.list_begin[which + 1] - begin);
-  };
-  return OrderFacts{.key = order.key,
-                    .places = list(kPlaces),
-                    .requests = list(kRequests),
-                    .fills = list(kFills),
-                    .observations = list(kObservations),
-                    .final_read = order.final_read};
+uint32_t HistoryIndex::find_order_of_other_client(OrderKey key) const {
+  auto it = order_of_other_client_.find(key);
+  return it == order_of_other_client_.end() ? kNone : it->second;
 }
 
 std::optional<OrderFacts> HistoryIndex::order(OrderKey key) const {

@@ -76,6 +76,9 @@ class HistoryIndex {
     const HistoryIndex& index_;
   };
 
+  // An order's lists, in the order they are stored.
+  enum List : uint8_t { kPlaces, kRequests, kFills, kObservations, kListCount, kNoList };
+
   explicit HistoryIndex(const History& history);
 
   const History& history() const { return history_; }
@@ -108,7 +111,9 @@ class HistoryIndex {
   void count_lists();
   void fill_lists();
   uint32_t add_order(OrderKey key);
+  uint32_t add_order_uncommon(OrderKey key);
   uint32_t find_order(OrderKey key) const;
+  uint32_t find_order_of_other_client(OrderKey key) const;
 
   const History& history_;
   LargeVector<uint32_t> lists_;  // every order's lists, back to back
@@ -126,5 +131,21 @@ class HistoryIndex {
   std::vector<uint32_t> metadata_;
   std::vector<uint32_t> mass_cancels_;
 };
+
+// Inlined where properties walk the orders (each property walks all of
+// them), so that the lists a property does not read are not made.
+inline OrderFacts HistoryIndex::order_at(uint32_t id) const {
+  const OrderSlot& order = orders_[id];
+  auto list = [&](int which) {
+    const uint32_t begin = order.list_begin[which];
+    return std::span<const uint32_t>(lists_.data() + begin, order.list_begin[which + 1] - begin);
+  };
+  return OrderFacts{.key = order.key,
+                    .places = list(kPlaces),
+                    .requests = list(kRequests),
+                    .fills = list(kFills),
+                    .observations = list(kObservations),
+                    .final_read = order.final_read};
+}
 
 }  // namespace ordeal

@@ -19,11 +19,9 @@ std::optional<EventType> event_type_from(std::string_view name) {
   return std::nullopt;
 }
 
-uint64_t History::append(const Event& event) {
-  ORDEAL_ASSERT(events_.empty() || event.time_us >= events_.back().time_us,
-                "history time went backwards: {} after {}", event.time_us, events_.back().time_us);
-  events_.push_back(event);
-  return events_.size() - 1;
+void History::time_went_backwards(int64_t time_us) const {
+  ORDEAL_ASSERT(time_us >= events_.back().time_us, "history time went backwards: {} after {}",
+                time_us, events_.back().time_us);
 }
 
 uint32_t History::add_record(const exchange::Instrument& record) {

@@ -25,7 +25,14 @@ class History {
   size_t string_count() const { return strings_.size(); }
 
   // Appends and returns the event's index. Events are never changed after.
-  uint64_t append(const Event& event);
+  // Inline: a case appends a few events per operation.
+  uint64_t append(const Event& event) {
+    if (!events_.empty() && event.time_us < events_.back().time_us) [[unlikely]] {
+      time_went_backwards(event.time_us);
+    }
+    events_.push_back(event);
+    return events_.size() - 1;
+  }
   uint32_t add_record(const exchange::Instrument& record);
 
   const LargeVector<Event>& events() const { return events_; }
@@ -35,6 +42,9 @@ class History {
   void reserve(size_t events) { events_.reserve(events); }
 
  private:
+  // Aborts: a history's time never goes backwards.
+  void time_went_backwards(int64_t time_us) const;
+
   LargeVector<Event> events_;
   StringTable strings_;
   std::vector<exchange::Instrument> records_;

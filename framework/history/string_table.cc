@@ -10,8 +10,14 @@
 namespace ordeal {
 namespace {
 
-// Strings share chunks of this size; a larger one gets a chunk of its own.
-constexpr size_t kChunkBytes = size_t{64} << 10;
+// Strings share chunks that double from the smallest size to the largest;
+// a string larger than that gets a chunk of its own. A case's history holds
+// well under a kilobyte of text: a first chunk of the largest size was most
+// of what interning cost it (the allocator sorts its free lists when a block
+// that large comes back), while a long history reaches the largest size
+// after a few chunks.
+constexpr size_t kChunkBytesMin = 512;
+constexpr size_t kChunkBytesMax = size_t{64} << 10;
 constexpr size_t kSlotsMin = 64;
 
 // Eight bytes at a time, then a full mix: most strings here are order ids
@@ -84,7 +90,8 @@ std::string_view StringTable::store(std::string_view text) {
   if (chunk_free_ < text.size()) {
     // The rest of the previous chunk stays unused: less than this string,
     // or up to a whole chunk when this string is a large one (rare).
-    const size_t bytes = std::max(kChunkBytes, text.size());
+    chunk_bytes_ = chunks_.empty() ? kChunkBytesMin : std::min(kChunkBytesMax, chunk_bytes_ * 2);
+    const size_t bytes = std::max(chunk_bytes_, text.size());
     chunks_.push_back(std::make_unique_for_overwrite<char[]>(bytes));
     chunk_next_ = chunks_.back().get();
     chunk_free_ = bytes;

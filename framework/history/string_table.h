@@ -53,6 +53,7 @@ class StringTable {
   std::vector<std::unique_ptr<char[]>> chunks_;
   char* chunk_next_ = nullptr;  // where the next string goes in the last chunk
   size_t chunk_free_ = 0;       // bytes left there
+  size_t chunk_bytes_ = 0;      // the size of the last shared chunk
   LargeVector<Slot> slots_;     // a power of two in size, at most 3/4 full
   // The strings met lately, by other bits of their hash: a client order id
   // comes back a few events after it was first seen, and here it is found

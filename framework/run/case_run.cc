@@ -73,16 +73,22 @@ class CaseRun final : public ExchangeListener {
   void on_metadata_result(const MetaUpdateResult& r) override;
 
  private:
+  // An order id a client created, with its Sym in the history once its
+  // place was recorded: the requests that name it later need no hashing.
+  struct Placed {
+    std::string clordid;
+    Sym order = 0;
+  };
   struct Client {
     size_t next = 0;
     uint32_t outstanding = 0;
     uint64_t invoke_index = 0;
-    std::vector<std::string> placed;
+    std::vector<Placed> placed;
     bool done = false;
   };
   struct Read {
     ClientId client;
-    std::string clordid;
+    const Placed* order;  // the clients' lists no longer grow when reads are made
     bool answered = false;
   };
   // When an operation ends `info` ("no answer in time") if still unanswered.
@@ -105,16 +111,15 @@ class CaseRun final : public ExchangeListener {
   void send(size_t client);
   Sym intern_symbol(const Op& op, const std::string& symbol);
   bool rate_limited(size_t client);
-  ClientRequest request_for(size_t client, const Op& op, bool& invalid);
+  ClientRequest request_for(size_t client, const Op& op, bool& invalid, Sym& order);
   void complete(size_t client, const ClientResponse* response);
   void watch(size_t client, int64_t deadline_us);
   void expire_due();
   void arm_deadline();
   void final_reads();
   void record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema = 0);
-  // An event about the order `view` describes, recorded under `clordid`.
-  Event order_event(EventType type, ClientId client, const OrderView& view,
-                    std::string_view clordid);
+  // An event about the order `view` describes, recorded under `order`.
+  Event order_event(EventType type, ClientId client, const OrderView& view, Sym order);
 
   const Scenario& s_;
   const Case& c_;
@@ -342,14 +347,15 @@ void CaseRun::schedule_next(size_t client, int64_t after_us) {
   exchange_.at(std::max(exchange_.now_us() + after_us, at_us), [this, client] { send(client); });
 }
 
-ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
+// `order` is set to the request's order id's Sym when the history has it
+// already, else to 0.
+ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, Sym& order) {
   Client& state = clients_[client];
   const Grid& g = grids_[op.symbol % grids_.size()];
   const auto id = static_cast<ClientId>(client + 1);
   ClientRequest r{.kind = op.kind,
                   .client = id,
                   .request_id = next_op_,
-                  .symbol = g.record->symbol,
                   .side = op.side,
                   .type = op.type,
                   .tif = op.tif,
@@ -359,6 +365,7 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
   invalid = op.invalid != Invalid::none;
   if (op.kind == RequestKind::place) {
     if (op.type == OrdType::market) r.price = 0;
+    r.symbol = g.record->symbol;
     r.clordid = order_id("c", id, state.placed.size() + 1);
     switch (op.invalid) {
       case Invalid::off_tick:
@@ -377,25 +384,33 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid) {
         break;
       case Invalid::reused_clordid:
         invalid = !state.placed.empty();
-        if (invalid) r.clordid = state.placed[op.target % state.placed.size()];
+        if (invalid) {
+          const Placed& reused = state.placed[op.target % state.placed.size()];
+          r.clordid = reused.clordid;
+          order = reused.order;
+        }
         break;
       default:
         invalid = false;
         break;
     }
     const bool reused = op.invalid == Invalid::reused_clordid && invalid;
-    if (!reused) state.placed.push_back(r.clordid);
+    if (!reused) state.placed.emplace_back().clordid = r.clordid;
     return r;
   }
   if (op.kind == RequestKind::mass_cancel) {
-    if (op.side == Side::buy) r.symbol.clear();  // every symbol
+    if (op.side != Side::buy) r.symbol = g.record->symbol;  // a buy: every symbol
     invalid = false;
     return r;
   }
-  r.symbol.clear();
   invalid = op.invalid == Invalid::unknown_order || state.placed.empty();
-  r.clordid =
-      invalid ? order_id("never-", id, next_op_) : state.placed[op.target % state.placed.size()];
+  if (invalid) {
+    r.clordid = order_id("never-", id, next_op_);
+  } else {
+    const Placed& named = state.placed[op.target % state.placed.size()];
+    r.clordid = named.clordid;
+    order = named.order;
+  }
   if (op.kind == RequestKind::amend) {
     if (op.price_steps % 2 != 0) r.price = 0;  // some amends change only the quantity
   } else {
@@ -424,7 +439,11 @@ void CaseRun::send(size_t client) {
   const Op& op = c_.clients[client][state.next++];
   ++next_op_;
   bool invalid = false;
-  ClientRequest request = request_for(client, op, invalid);
+  Sym order = 0;
+  ClientRequest request = request_for(client, op, invalid, order);
+  if (order == 0) order = h_.intern(request.clordid);
+  // A new order id: later requests naming it reuse its Sym.
+  if (!state.placed.empty() && state.placed.back().order == 0) state.placed.back().order = order;
   int64_t flags = 0;
   if (request.type == OrdType::market) flags |= kMarketFlag;
   if (request.tif == TimeInForce::ioc) flags |= kIocFlag;
@@ -435,7 +454,7 @@ void CaseRun::send(size_t client) {
                                   .number = request.kind == RequestKind::place ? flags : 0,
                                   .op = next_op_,
                                   .client = static_cast<int32_t>(request.client),
-                                  .order = h_.intern(request.clordid),
+                                  .order = order,
                                   .symbol = intern_symbol(op, request.symbol),
                                   .type = EventType::invoke,
                                   .kind = request.kind,
@@ -531,7 +550,7 @@ void CaseRun::on_response(const ClientResponse& r) {
     if (read.answered || r.verdict == Verdict::unknown) return;
     if (r.verdict == Verdict::reject && r.reason != kUnknownOrder) return;
     read.answered = true;
-    Event e = order_event(EventType::read, read.client, r.order, read.clordid);
+    Event e = order_event(EventType::read, read.client, r.order, read.order->order);
     if (r.verdict != Verdict::ack) e.status = OrdStatus::none;
     h_.append(e);
     return;
@@ -541,14 +560,13 @@ void CaseRun::on_response(const ClientResponse& r) {
     complete(client, &r);
 }
 
-Event CaseRun::order_event(EventType type, ClientId client, const OrderView& view,
-                           std::string_view clordid) {
+Event CaseRun::order_event(EventType type, ClientId client, const OrderView& view, Sym order) {
   return Event{.time_us = exchange_.now_us(),
                .price = view.price,
                .qty = view.qty,
                .filled = view.filled,
                .client = static_cast<int32_t>(client),
-               .order = h_.intern(clordid),
+               .order = order,
                .type = type,
                .status = view.status};
 }
@@ -570,7 +588,7 @@ void CaseRun::on_fill(const Fill& f) {
 
 void CaseRun::on_order_update(const OrderUpdate& u) {
   expire_due();
-  Event e = order_event(EventType::update, u.order.client, u.order, u.order.clordid);
+  Event e = order_event(EventType::update, u.order.client, u.order, h_.intern(u.order.clordid));
   e.text = h_.intern(u.reason);
   h_.append(e);
 }
@@ -597,15 +615,15 @@ void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t
 // The status of every order any client placed, once everything healed.
 void CaseRun::final_reads() {
   for (size_t client = 0; client < clients_.size(); ++client) {
-    for (const std::string& clordid : clients_[client].placed) {
-      reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .clordid = clordid});
+    for (const Placed& order : clients_[client].placed) {
+      reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .order = &order});
     }
   }
   for (size_t i = 0; i < reads_.size(); ++i) {
     exchange_.submit(ClientRequest{.kind = RequestKind::status,
                                    .client = reads_[i].client,
                                    .request_id = kReadBase + i,
-                                   .clordid = reads_[i].clordid});
+                                   .clordid = reads_[i].order->clordid});
   }
   // Until every read is answered, at most the answer bound.
   const int64_t until_us = exchange_.now_us() + int64_t{s_.answer_bound_ms} * 1000;

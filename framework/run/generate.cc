@@ -21,48 +21,61 @@ using exchange::TimeInForce;
 // the distributions they had when each was its own draw, and shrinking
 // still moves each towards its simplest value.
 
-// An index into `weights`, picked with probability proportional to its
-// weight; weights are not all zero.
+// Weights to pick an index by, with their sum taken once: a case picks
+// twice per operation.
 template <size_t N>
-size_t pick_weighted(Rng& rng, const std::array<int, N>& weights) {
+struct Weights {
+  std::array<int, N> weights{};
   int total = 0;
-  for (const int weight : weights) total += weight;
-  ORDEAL_ASSERT(total > 0);
-  auto pick = static_cast<int>(rng.between(0, total - 1));
-  for (size_t i = 0; i < N; ++i) {
-    if (pick < weights[i]) return i;
-    pick -= weights[i];
+
+  explicit Weights(const std::array<int, N>& w) : weights(w) {
+    for (const int weight : weights) total += weight;
   }
-  return N - 1;
-}
+
+  // An index, picked with probability proportional to its weight.
+  size_t pick(Rng& rng) const {
+    ORDEAL_ASSERT(total > 0);
+    auto pick = static_cast<int>(rng.between(0, total - 1));
+    for (size_t i = 0; i < N; ++i) {
+      if (pick < weights[i]) return i;
+      pick -= weights[i];
+    }
+    return N - 1;
+  }
+};
 
 constexpr std::array kKinds = {RequestKind::place, RequestKind::amend, RequestKind::cancel,
                                RequestKind::mass_cancel, RequestKind::status};
 
 // What an operation is drawn from: the scenario's workload, in small numbers.
 struct OpShape {
-  std::array<int, kKinds.size()> kind_weights{};
-  std::array<int, kInvalids.size()> invalid_weights{};
+  Weights<kKinds.size()> kind_weights;
+  Weights<kInvalids.size()> invalid_weights;
   int symbols = 1;
   int price_steps_max = 0;
   int lots_max = 1;
   int think_ms_max = 0;
 
   explicit OpShape(const Scenario& s)
-      : kind_weights{s.mix.place, s.mix.amend, s.mix.cancel, s.mix.mass_cancel, s.mix.status},
+      : kind_weights({s.mix.place, s.mix.amend, s.mix.cancel, s.mix.mass_cancel, s.mix.status}),
+        invalid_weights(invalid_per_mille(s.invalid_share)),
         symbols(static_cast<int>(s.symbols.size())),
         price_steps_max(s.price_steps_max),
         lots_max(s.lots_max),
-        think_ms_max(s.think_ms_max) {
-    // Per mille: the invalid share spread evenly over the six invalid kinds.
-    const int invalid = static_cast<int>(s.invalid_share * 1000 / 6);
-    invalid_weights.fill(invalid);
-    invalid_weights[0] = 1000 - 6 * invalid;
+        think_ms_max(s.think_ms_max) {}
+
+  // Per mille: the invalid share spread evenly over the six invalid kinds.
+  static std::array<int, kInvalids.size()> invalid_per_mille(double invalid_share) {
+    std::array<int, kInvalids.size()> weights{};
+    const int invalid = static_cast<int>(invalid_share * 1000 / 6);
+    weights.fill(invalid);
+    weights[0] = 1000 - 6 * invalid;
+    return weights;
   }
 
   Op operator()(Rng& rng) const {
     Op op;
-    op.kind = kKinds[pick_weighted(rng, kind_weights)];
+    op.kind = kKinds[kind_weights.pick(rng)];
     op.target = static_cast<uint16_t>(rng.between(0, 63));
     op.symbol = static_cast<uint8_t>(rng.between(0, symbols - 1));
     op.side = rng.between(0, 1) == 0 ? Side::buy : Side::sell;
@@ -71,7 +84,7 @@ struct OpShape {
     op.post_only = rng.between(0, 9) == 9;
     op.price_steps = static_cast<int16_t>(rng.between(-price_steps_max, price_steps_max));
     op.lots = static_cast<int16_t>(rng.between(1, lots_max));
-    op.invalid = kInvalids[pick_weighted(rng, invalid_weights)];
+    op.invalid = kInvalids[invalid_weights.pick(rng)];
     op.at_ms = static_cast<int32_t>(rng.between(0, think_ms_max));  // made absolute later
     return op;
   }
