@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
 namespace ordeal::exchange {
 
 MetadataState default_metadata(int shards) {
@@ -37,6 +39,29 @@ MetadataState default_metadata(int shards) {
 
 SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
+  build();
+}
+
+SimExchange::~SimExchange() = default;
+
+// The nodes are built anew (what they hold is a case's state), the network
+// keeps its memory; what is left is what the constructor leaves.
+void SimExchange::reset(ExchangeConfig config) {
+  // In the order the destructor takes them.
+  clients_.clear();
+  admin_.reset();
+  gateway_.reset();
+  shards_.clear();
+  replicas_.clear();
+  listener_ = nullptr;
+  std::destroy_at(&sessions_);
+  std::construct_at(&sessions_, listener_);
+  config_ = std::move(config);
+  net_.reset(config_.seed, config_.network);
+  build();
+}
+
+void SimExchange::build() {
   ORDEAL_ASSERT(config_.replicas > 0 && config_.shards > 0 && config_.clients > 0);
   const Layout layout{.replicas = config_.replicas,
                       .shards = config_.shards,
@@ -65,8 +90,6 @@ SimExchange::SimExchange(ExchangeConfig config)
   }
   net_.start();
 }
-
-SimExchange::~SimExchange() = default;
 
 void SimExchange::submit(ClientRequest request) {
   ORDEAL_ASSERT(request.client >= 1 && request.client <= clients_.size(), "no client {}",

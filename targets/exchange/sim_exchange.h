@@ -39,6 +39,13 @@ class SimExchange {
  public:
   explicit SimExchange(ExchangeConfig config);
   ~SimExchange();
+  SimExchange(const SimExchange&) = delete;
+  SimExchange& operator=(const SimExchange&) = delete;
+
+  // Makes this exchange what SimExchange(config) would build, keeping
+  // memory that a run of many cases would otherwise allocate per case. A
+  // case run after reset() has the same history as on a new exchange.
+  void reset(ExchangeConfig config);
 
   void set_listener(ExchangeListener* listener) { listener_ = listener; }
   // Sends a request from its client's port (client ids 1..clients).
@@ -66,6 +73,8 @@ class SimExchange {
   const ExchangeConfig& config() const { return config_; }
 
  private:
+  void build();  // the nodes, on a network with none
+
   ExchangeConfig config_;
   SimNetwork net_;
   ExchangeListener* listener_ = nullptr;
