@@ -1,6 +1,7 @@
 #include "targets/exchange/sim_network.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <memory>
 
@@ -86,7 +87,10 @@ NodeId SimNetwork::reserve(std::string name) {
   slot.name = std::move(name);
   slot.env = reuse_env(id, rng_.fork(id));
   slots_.push_back(std::move(slot));
-  link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
+  // After reset() the rows are there already, zeroed.
+  if (link_last_delivery_us_.size() < slots_.size() * kNodesMax) {
+    link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
+  }
   return id;
 }
 
@@ -206,9 +210,12 @@ void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
   for (size_t slot = pool_.size(); slot > 0; --slot) {
     free_slots_.push_back(static_cast<uint32_t>(slot - 1));
   }
+  // Only links between the nodes there were can have been written.
+  for (size_t from = 0; from < slots_.size(); ++from) {
+    std::memset(&link_last_delivery_us_[from * kNodesMax], 0, slots_.size() * sizeof(int64_t));
+  }
   for (Slot& slot : slots_) spare_envs_.push_back(std::move(slot.env));
   slots_.clear();
-  link_last_delivery_us_.clear();
   seed_ = seed;
   rng_ = Rng(seed);
   config_ = config;

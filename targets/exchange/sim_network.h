@@ -92,7 +92,8 @@ class SimNetwork {
   std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
   // When the last ordered message on each link arrives, a row of kNodesMax
-  // per node reserved (row: the sender), added as nodes are reserved.
+  // per node reserved (row: the sender), added as nodes are reserved (rows
+  // from before a reset() stay, zeroed).
   std::vector<int64_t> link_last_delivery_us_;
   // Environments of the nodes before the last reset(), for reserve() to
   // reuse; every member above is restored by reset().
