@@ -128,13 +128,18 @@ std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
 
 History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& defects) {
   // One exchange per thread, reset for each case: a run of many cases then
-  // builds the network's event pool and queue once, not once per case.
+  // builds the network's event pool and queue once, not once per case. Only
+  // this function builds it, always with exchange_config(), so an exchange
+  // of the same replicas, shards and defects differs only in seed and clients.
   thread_local std::unique_ptr<SimExchange> reused;
-  ExchangeConfig config = exchange_config(scenario, c, defects);
-  if (reused) {
-    reused->reset(std::move(config));
+  const auto clients = static_cast<int>(c.clients.size());
+  if (!reused) {
+    reused = std::make_unique<SimExchange>(exchange_config(scenario, c, defects));
+  } else if (reused->config().replicas == scenario.replicas &&
+             reused->config().shards == scenario.shards && reused->config().defects == defects) {
+    reused->reset(c.seed, clients);
   } else {
-    reused = std::make_unique<SimExchange>(std::move(config));
+    reused->reset(exchange_config(scenario, c, defects));
   }
   SimTarget target(scenario, *reused);
   return run_case(target, scenario, c);

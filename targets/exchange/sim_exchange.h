@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "targets/exchange/client_port.h"
@@ -46,6 +47,8 @@ class SimExchange {
   // memory that a run of many cases would otherwise allocate per case. A
   // case run after reset() has the same history as on a new exchange.
   void reset(ExchangeConfig config);
+  // The same for a configuration that differs only in seed and clients.
+  void reset(uint64_t seed, int clients);
 
   void set_listener(ExchangeListener* listener) { listener_ = listener; }
   // Sends a request from its client's port (client ids 1..clients).
@@ -74,6 +77,7 @@ class SimExchange {
 
  private:
   void build();  // the nodes, on a network with none
+  void drop_nodes();
 
   ExchangeConfig config_;
   SimNetwork net_;
@@ -85,6 +89,7 @@ class SimExchange {
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<ClientPort> admin_;
   std::vector<std::unique_ptr<ClientPort>> clients_;
+  std::vector<std::string> node_names_;  // by node id, as far as built
 };
 
 }  // namespace ordeal::exchange

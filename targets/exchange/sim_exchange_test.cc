@@ -94,5 +94,18 @@ TEST(SimExchange, ResetGivesTheExchangeThatANewOneWouldBe) {
   }
 }
 
+// A reset that keeps the configuration but the seed and the clients.
+TEST(SimExchange, ResetForAnotherSeedGivesTheExchangeThatANewOneWouldBe) {
+  SimExchange fresh({.seed = 12, .clients = 4});
+  const Log expected = drive(fresh);
+  SimExchange reused({.seed = 11, .clients = 3});
+  const Log before = drive(reused);
+  ASSERT_NE(before.lines, expected.lines);
+  reused.reset(12, 4);
+  EXPECT_EQ(drive(reused).lines, expected.lines);
+  reused.reset(11, 3);
+  EXPECT_EQ(drive(reused).lines, before.lines);
+}
+
 }  // namespace
 }  // namespace ordeal::exchange
