@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "framework/base/assert.h"
 #include "framework/run/case_run.h"
 
 namespace ordeal {
@@ -118,6 +119,22 @@ void SimTarget::version_fault(const FaultSpec& spec, NodeId replica, bool start)
   });
 }
 
+// Marks the thread's exchange in use for a case: a case run inside another
+// would reset the exchange under the outer one.
+class OneAtATime {
+ public:
+  explicit OneAtATime(bool& running) : running_(running) {
+    ORDEAL_ASSERT(!running_, "run_sim_case called from within a case");
+    running_ = true;
+  }
+  ~OneAtATime() { running_ = false; }
+  OneAtATime(const OneAtATime&) = delete;
+  OneAtATime& operator=(const OneAtATime&) = delete;
+
+ private:
+  bool& running_;
+};
+
 }  // namespace
 
 std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
@@ -132,6 +149,8 @@ History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& d
   // this function builds it, always with exchange_config(), so an exchange
   // of the same replicas, shards and defects differs only in seed and clients.
   thread_local std::unique_ptr<SimExchange> reused;
+  thread_local bool running = false;
+  const OneAtATime one_case(running);
   const auto clients = static_cast<int>(c.clients.size());
   if (!reused) {
     reused = std::make_unique<SimExchange>(exchange_config(scenario, c, defects));
