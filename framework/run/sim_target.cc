@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "framework/base/assert.h"
 #include "framework/run/case_run.h"
 
 namespace ordeal {
@@ -10,16 +11,24 @@ namespace {
 
 using namespace exchange;
 
+ExchangeConfig exchange_config(const Scenario& s, const Case& c, const DefectSet& defects) {
+  return ExchangeConfig{.seed = c.seed,
+                        .defects = defects,
+                        .replicas = s.replicas,
+                        .shards = s.shards,
+                        .clients = static_cast<int>(c.clients.size()),
+                        .metadata = default_metadata(s.shards)};
+}
+
 class SimTarget final : public Target {
  public:
-  SimTarget(const Scenario& s, const Case& c, const DefectSet& defects)
-      : exchange_(ExchangeConfig{.seed = c.seed,
-                                 .defects = defects,
-                                 .replicas = s.replicas,
-                                 .shards = s.shards,
-                                 .clients = static_cast<int>(c.clients.size()),
-                                 .metadata = default_metadata(s.shards)}),
+  // On an exchange of its own, or on one that the caller reset for the case.
+  SimTarget(const Scenario& s, std::unique_ptr<SimExchange> own)
+      : own_(std::move(own)),
+        exchange_(*own_),
         upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {}
+  SimTarget(const Scenario& s, SimExchange& exchange)
+      : exchange_(exchange), upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {}
   ~SimTarget() override { faults::disarm_all(); }
 
   void set_listener(ExchangeListener* listener) override { exchange_.set_listener(listener); }
@@ -53,7 +62,8 @@ class SimTarget final : public Target {
   void version_fault(const FaultSpec& spec, NodeId replica, bool start);
   void restart_replica(NodeId replica, uint8_t schema);
 
-  SimExchange exchange_;
+  std::unique_ptr<SimExchange> own_;
+  SimExchange& exchange_;
   int64_t upgrade_down_us_;
   std::map<NodeId, uint64_t> generation_;  // per node: version-fault windows begun
   std::map<NodeId, bool> rolled_back_;
@@ -109,15 +119,48 @@ void SimTarget::version_fault(const FaultSpec& spec, NodeId replica, bool start)
   });
 }
 
+// Marks the thread's exchange in use for a case: a case run inside another
+// would reset the exchange under the outer one.
+class OneAtATime {
+ public:
+  explicit OneAtATime(bool& running) : running_(running) {
+    ORDEAL_ASSERT(!running_, "run_sim_case called from within a case");
+    running_ = true;
+  }
+  ~OneAtATime() { running_ = false; }
+  OneAtATime(const OneAtATime&) = delete;
+  OneAtATime& operator=(const OneAtATime&) = delete;
+
+ private:
+  bool& running_;
+};
+
 }  // namespace
 
 std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
                                         const DefectSet& defects) {
-  return std::make_unique<SimTarget>(scenario, c, defects);
+  return std::make_unique<SimTarget>(
+      scenario, std::make_unique<SimExchange>(exchange_config(scenario, c, defects)));
 }
 
 History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& defects) {
-  SimTarget target(scenario, c, defects);
+  // One exchange per thread, reset for each case: a run of many cases then
+  // builds the network's event pool and queue once, not once per case. Only
+  // this function builds it, always with exchange_config(), so an exchange
+  // of the same replicas, shards and defects differs only in seed and clients.
+  thread_local std::unique_ptr<SimExchange> reused;
+  thread_local bool running = false;
+  const OneAtATime one_case(running);
+  const auto clients = static_cast<int>(c.clients.size());
+  if (!reused) {
+    reused = std::make_unique<SimExchange>(exchange_config(scenario, c, defects));
+  } else if (reused->config().replicas == scenario.replicas &&
+             reused->config().shards == scenario.shards && reused->config().defects == defects) {
+    reused->reset(c.seed, clients);
+  } else {
+    reused->reset(exchange_config(scenario, c, defects));
+  }
+  SimTarget target(scenario, *reused);
   return run_case(target, scenario, c);
 }
 

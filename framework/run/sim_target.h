@@ -1,6 +1,7 @@
 // The `inproc` target: the whole reference exchange in this process on the
 // simulated network, one thread, virtual time, every random choice from the
-// case's seed. A fresh exchange per case.
+// case's seed. Each case starts on an exchange as newly built: run_sim_case
+// resets one exchange per thread, which is the same but cheaper.
 //
 //   History h = run_sim_case(scenario, c, defects);
 #pragma once
@@ -18,7 +19,7 @@ namespace ordeal {
 std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
                                         const exchange::DefectSet& defects);
 
-// make_sim_target + run_case.
+// make_sim_target + run_case, on this thread's reused exchange.
 History run_sim_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects);
 
 }  // namespace ordeal

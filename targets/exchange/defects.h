@@ -55,6 +55,7 @@ class DefectSet {
     return *this;
   }
   bool empty() const { return bits_.none(); }
+  bool operator==(const DefectSet&) const = default;
 
  private:
   std::bitset<static_cast<size_t>(Defect::count)> bits_;

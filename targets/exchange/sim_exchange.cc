@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
 namespace ordeal::exchange {
 
 MetadataState default_metadata(int shards) {
@@ -37,13 +39,53 @@ MetadataState default_metadata(int shards) {
 
 SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
+  build();
+}
+
+SimExchange::~SimExchange() = default;
+
+// The nodes are built anew (what they hold is a case's state), the network
+// keeps its memory; what is left is what the constructor leaves.
+void SimExchange::reset(ExchangeConfig config) {
+  drop_nodes();
+  config_ = std::move(config);
+  node_names_.clear();  // the layout may change
+  net_.reset(config_.seed, config_.network);
+  build();
+}
+
+void SimExchange::reset(uint64_t seed, int clients) {
+  drop_nodes();
+  config_.seed = seed;
+  config_.clients = clients;
+  net_.reset(config_.seed, config_.network);
+  build();
+}
+
+void SimExchange::drop_nodes() {
+  // In the order the destructor takes them.
+  clients_.clear();
+  admin_.reset();
+  gateway_.reset();
+  shards_.clear();
+  replicas_.clear();
+  listener_ = nullptr;
+  std::destroy_at(&sessions_);
+  std::construct_at(&sessions_, listener_);
+}
+
+void SimExchange::build() {
   ORDEAL_ASSERT(config_.replicas > 0 && config_.shards > 0 && config_.clients > 0);
   const Layout layout{.replicas = config_.replicas,
                       .shards = config_.shards,
                       .clients = config_.clients,
                       .request_timeout_us = config_.request_timeout_us};
+  // Names depend on the layout only, so a reset for another seed keeps them.
+  for (auto id = static_cast<NodeId>(node_names_.size()); id < layout.nodes(); ++id) {
+    node_names_.push_back(layout.name(id));
+  }
   for (int id = 0; id < layout.nodes(); ++id) {
-    ORDEAL_ASSERT(net_.reserve(layout.name(static_cast<NodeId>(id))) == id);
+    ORDEAL_ASSERT(net_.reserve(node_names_[id]) == id);
   }
   for (int i = 0; i < config_.replicas; ++i) {
     replicas_.push_back(
@@ -65,8 +107,6 @@ SimExchange::SimExchange(ExchangeConfig config)
   }
   net_.start();
 }
-
-SimExchange::~SimExchange() = default;
 
 void SimExchange::submit(ClientRequest request) {
   ORDEAL_ASSERT(request.client >= 1 && request.client <= clients_.size(), "no client {}",

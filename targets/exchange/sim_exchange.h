@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "targets/exchange/client_port.h"
@@ -39,6 +40,15 @@ class SimExchange {
  public:
   explicit SimExchange(ExchangeConfig config);
   ~SimExchange();
+  SimExchange(const SimExchange&) = delete;
+  SimExchange& operator=(const SimExchange&) = delete;
+
+  // Makes this exchange what SimExchange(config) would build, keeping
+  // memory that a run of many cases would otherwise allocate per case. A
+  // case run after reset() has the same history as on a new exchange.
+  void reset(ExchangeConfig config);
+  // The same for a configuration that differs only in seed and clients.
+  void reset(uint64_t seed, int clients);
 
   void set_listener(ExchangeListener* listener) { listener_ = listener; }
   // Sends a request from its client's port (client ids 1..clients).
@@ -66,6 +76,9 @@ class SimExchange {
   const ExchangeConfig& config() const { return config_; }
 
  private:
+  void build();  // the nodes, on a network with none
+  void drop_nodes();
+
   ExchangeConfig config_;
   SimNetwork net_;
   ExchangeListener* listener_ = nullptr;
@@ -76,6 +89,7 @@ class SimExchange {
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<ClientPort> admin_;
   std::vector<std::unique_ptr<ClientPort>> clients_;
+  std::vector<std::string> node_names_;  // by node id, as far as built
 };
 
 }  // namespace ordeal::exchange

@@ -1,7 +1,9 @@
 #include "targets/exchange/sim_network.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
+#include <memory>
 
 namespace ordeal::exchange {
 
@@ -83,9 +85,12 @@ NodeId SimNetwork::reserve(std::string name) {
   const auto id = static_cast<NodeId>(slots_.size());
   Slot slot;
   slot.name = std::move(name);
-  slot.env = std::make_unique<NodeEnv>(*this, id, rng_.fork(id));
+  slot.env = reuse_env(id, rng_.fork(id));
   slots_.push_back(std::move(slot));
-  link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
+  // After reset() the rows are there already, zeroed.
+  if (link_last_delivery_us_.size() < slots_.size() * kNodesMax) {
+    link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
+  }
   return id;
 }
 
@@ -193,6 +198,39 @@ const std::string& SimNetwork::name(NodeId id) const { return slots_.at(id).name
 void SimNetwork::at(int64_t time_us, std::function<void()> action) {
   const int64_t at_us = std::max(time_us, now_us_);
   push(at_us, EventKind::action, 0).action = std::move(action);
+}
+
+// What reset() keeps: nothing of a case's timing or randomness, only memory.
+void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
+  ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
+  // Pending actions may hold pointers into the case that is ending.
+  while (!queue_.empty()) pool_[queue_.pop().slot]->action = nullptr;
+  // Places are handed out from 0 up again, as a fresh pool's would be.
+  free_slots_.clear();
+  for (size_t slot = pool_.size(); slot > 0; --slot) {
+    free_slots_.push_back(static_cast<uint32_t>(slot - 1));
+  }
+  // Only links between the nodes there were can have been written.
+  for (size_t from = 0; from < slots_.size(); ++from) {
+    std::memset(&link_last_delivery_us_[from * kNodesMax], 0, slots_.size() * sizeof(int64_t));
+  }
+  for (Slot& slot : slots_) spare_envs_.push_back(std::move(slot.env));
+  slots_.clear();
+  seed_ = seed;
+  rng_ = Rng(seed);
+  config_ = config;
+  now_us_ = 0;
+  seq_ = 0;
+  events_run_ = 0;
+}
+
+// A node environment as new, in the memory of one from before reset().
+std::unique_ptr<SimNetwork::NodeEnv> SimNetwork::reuse_env(NodeId id, Rng rng) {
+  if (spare_envs_.empty()) return std::make_unique<NodeEnv>(*this, id, rng);
+  NodeEnv* place = spare_envs_.back().release();
+  spare_envs_.pop_back();
+  std::destroy_at(place);
+  return std::unique_ptr<NodeEnv>(std::construct_at(place, *this, id, rng));
 }
 
 }  // namespace ordeal::exchange

@@ -39,6 +39,12 @@ class SimNetwork {
   SimNetwork(const SimNetwork&) = delete;
   SimNetwork& operator=(const SimNetwork&) = delete;
 
+  // Back to the state of SimNetwork(seed, config), no node reserved, but
+  // keeping the memory of the event pool, the queue and the node
+  // environments, so that a run of many cases builds them once
+  // (the end of sim_network.cc). Pending events are dropped unrun.
+  void reset(uint64_t seed, SimNetworkConfig config);
+
   NodeId reserve(std::string name);
   Env& env(NodeId id);
   void attach(NodeId id, Node& node);
@@ -68,6 +74,7 @@ class SimNetwork {
   Event& push(int64_t time_us, EventKind kind, NodeId to);
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
+  std::unique_ptr<NodeEnv> reuse_env(NodeId id, Rng rng);
 
   uint64_t seed_;
   Rng rng_;  // forks the nodes' own streams
@@ -85,8 +92,12 @@ class SimNetwork {
   std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
   // When the last ordered message on each link arrives, a row of kNodesMax
-  // per node reserved (row: the sender), added as nodes are reserved.
+  // per node reserved (row: the sender), added as nodes are reserved (rows
+  // from before a reset() stay, zeroed).
   std::vector<int64_t> link_last_delivery_us_;
+  // Environments of the nodes before the last reset(), for reserve() to
+  // reuse; every member above is restored by reset().
+  std::vector<std::unique_ptr<NodeEnv>> spare_envs_;
 };
 
 }  // namespace ordeal::exchange

@@ -1,0 +1,99 @@
+// The inproc target's reused exchange: run_sim_case resets one exchange per
+// thread for each case, and a case's history must not depend on the cases
+// that ran on it before (shrinking and `ordeal replay` rerun single cases).
+#include "framework/run/sim_target.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "framework/history/history_jsonl.h"
+#include "framework/run/case_run.h"
+#include "framework/run/runner.h"
+
+namespace ordeal {
+namespace {
+
+using exchange::DefectSet;
+
+Scenario shipped(const std::string& name) {
+  const std::string path = std::string(ORDEAL_SOURCE_DIR) + "/examples/scenarios/" + name + ".toml";
+  ScenarioLoad loaded = load_scenario(path);
+  EXPECT_TRUE(loaded) << loaded.error;
+  return loaded.scenario;
+}
+
+std::string render(const History& h) {
+  std::string all;
+  for (size_t i = 0; i < h.size(); ++i) all += event_json(h, i);
+  return all;
+}
+
+// The same case on an exchange built for it alone.
+History on_new_exchange(const Scenario& s, const Case& c, const DefectSet& defects) {
+  std::unique_ptr<Target> target = make_sim_target(s, c, defects);
+  return run_case(*target, s, c);
+}
+
+struct CaseRun {
+  Scenario scenario;
+  DefectSet defects;
+  Case c;
+  std::string expected;  // its history on a new exchange
+};
+
+std::vector<CaseRun> runs_of(const std::string& scenario, const std::string& defect) {
+  std::vector<CaseRun> runs;
+  const Scenario s = shipped(scenario);
+  const DefectSet defects = *DefectSet::parse(defect);
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    const Case c = run_scenario(s, {.seed = seed, .cases = 2, .defects = defects}).last_case;
+    runs.push_back({s, defects, c, render(on_new_exchange(s, c, defects))});
+  }
+  return runs;
+}
+
+// Cases that end in different states (faults, restarts, upgrades, defects,
+// client counts), each run right after another one on the reused exchange.
+TEST(SimTarget, ReusedExchangeGivesEachCaseTheHistoryOfANewOne) {
+  std::vector<CaseRun> runs;
+  for (const auto& [scenario, defect] :
+       std::vector<std::pair<std::string, std::string>>{{"okx-2023-08-14", "okx-2023-08-14"},
+                                                        {"okx-2023-08-14", "none"},
+                                                        {"engine-restart", "none"},
+                                                        {"restart-rollback", "none"},
+                                                        {"metadata-corruption", "none"}}) {
+    for (CaseRun& run : runs_of(scenario, defect)) runs.push_back(std::move(run));
+  }
+  std::set<size_t> client_counts;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const CaseRun& run = runs[i];
+    client_counts.insert(run.c.clients.size());
+    ASSERT_GT(run.c.operations(), 0u) << "run " << i;
+    EXPECT_EQ(render(run_sim_case(run.scenario, run.c, run.defects)), run.expected)
+        << "run " << i << " (cases are numbered in the order they ran)";
+  }
+  EXPECT_EQ(runs.size(), 15u);
+  EXPECT_GT(client_counts.size(), 1u) << "the cases should differ in their number of clients";
+}
+
+// The same case twice in a row, and after a case of another scenario.
+TEST(SimTarget, RepeatedCaseOnReusedExchangeKeepsItsHistory) {
+  const Scenario a = shipped("restart-rollback");
+  const Scenario b = shipped("okx-2023-08-14");
+  const DefectSet defects = *DefectSet::parse("okx-2023-08-14");
+  const Case case_a = run_scenario(a, {.seed = 5, .cases = 1}).last_case;
+  const Case case_b = run_scenario(b, {.seed = 5, .cases = 1, .defects = defects}).last_case;
+  const std::string expected = render(on_new_exchange(b, case_b, defects));
+  ASSERT_GT(case_b.operations(), 0u);
+  EXPECT_EQ(render(run_sim_case(b, case_b, defects)), expected);
+  EXPECT_EQ(render(run_sim_case(b, case_b, defects)), expected);
+  run_sim_case(a, case_a, {});
+  EXPECT_EQ(render(run_sim_case(b, case_b, defects)), expected);
+}
+
+}  // namespace
+}  // namespace ordeal
