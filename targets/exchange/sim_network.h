@@ -72,6 +72,9 @@ class SimNetwork {
   uint64_t seed_;
   Rng rng_;  // forks the nodes' own streams
   SimNetworkConfig config_;
+  // mix64(now_us_), kept for the messages sent at the same time.
+  int64_t now_mixed_at_us_ = -1;
+  uint64_t now_mixed_ = 0;
   int64_t now_us_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_run_ = 0;
