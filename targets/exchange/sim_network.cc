@@ -61,7 +61,10 @@ class SimNetwork::NodeEnv final : public Env {
 };
 
 SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
-    : seed_(seed), rng_(seed), config_(config) {
+    : seed_(seed),
+      rng_(seed),
+      config_(config),
+      latency_span_(static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1) {
   ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
   // A network lives for one short case: taking the usual room at once saves
   // growing these step by step every time.
@@ -125,8 +128,10 @@ int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, b
     now_mixed_at_us_ = now_us_;
     now_mixed_ = mix64(static_cast<uint64_t>(now_us_));
   }
-  Rng draw(mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ now_mixed_)));
-  int64_t arrival = now_us_ + draw.between(config_.latency_min_us, config_.latency_max_us) +
+  // Rng(x).next() is mix64(x): the draw of Rng(...).between(min, max).
+  const uint64_t draw = mix64(mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ now_mixed_)));
+  int64_t arrival = now_us_ + config_.latency_min_us +
+                    static_cast<int64_t>(latency_span_.remainder(draw)) +
                     std::max<int64_t>(0, extra_delay_us);
   if (ordered) {
     int64_t& last = link_last_delivery_us_[from * kNodesMax + to];

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "targets/exchange/event_queue.h"
+#include "targets/exchange/exact_divisor.h"
 #include "targets/exchange/transport.h"
 
 namespace ordeal::exchange {
@@ -72,6 +73,7 @@ class SimNetwork {
   uint64_t seed_;
   Rng rng_;  // forks the nodes' own streams
   SimNetworkConfig config_;
+  ExactDivisor latency_span_;  // latency_max_us - latency_min_us + 1
   // mix64(now_us_), kept for the messages sent at the same time.
   int64_t now_mixed_at_us_ = -1;
   uint64_t now_mixed_ = 0;
