@@ -39,7 +39,22 @@ class EventQueue {
   // holds at a time, so that a short run does not grow the array step by step.
   explicit EventQueue(size_t events_max);
 
-  void push(const Key& key);
+  // Inline: the simulator pushes once per event.
+  void push(const Key& key) {
+    if (keys_.size() >= events_max_ || key.time_us < 0 || key.seq >= kSeqsMax ||
+        key.slot >= kSlotsMax) [[unlikely]] {
+      reject(key);
+    }
+    const Packed packed = pack(key);
+    // Shifts the keys due before it up by one, from the back, until a later
+    // key (or the front) is reached: a new message passes the few messages
+    // due sooner, not the timers due far later. Keys are unique.
+    size_t place = keys_.size();
+    keys_.push_back(packed);
+    Packed* keys = keys_.data();
+    for (; place > 0 && keys[place - 1] < packed; --place) keys[place] = keys[place - 1];
+    keys[place] = packed;
+  }
   bool empty() const { return keys_.empty(); }
   size_t size() const { return keys_.size(); }
   Key top() const {
@@ -59,6 +74,8 @@ class EventQueue {
   // Ordered as (time, seq) in one comparison: times are never negative.
   __extension__ using Packed = unsigned __int128;
   static constexpr size_t kKeysReserved = 64;
+
+  [[noreturn, gnu::noinline, gnu::cold]] void reject(const Key& key) const;
 
   static Packed pack(const Key& key) {
     return Packed{static_cast<uint64_t>(key.time_us)} << 64 | key.seq << kSlotBits | key.slot;
