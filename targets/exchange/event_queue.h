@@ -1,12 +1,13 @@
 // The simulator's queue of pending events, in order of (time, sequence).
 //
-// A 4-ary min-heap of small keys; the events themselves wait elsewhere, in
-// the slot a key names. Only a few dozen events are pending at once in the
-// simulator, so the heap is two or three levels deep, and most new events
-// are due after nearly all others, so a push rarely climbs. A pop walks the
-// hole down to a leaf along the earliest child, then settles the last key
-// into it. Never-due padding keys after the real ones let every node be
-// read as four children, without a branch for a short last group.
+// Keys sorted latest first in one array, so the earliest is popped off the
+// end; a push shifts the keys due before it up by one, from the back. The
+// events themselves wait elsewhere, in the slot a key names. The simulator
+// holds a few dozen events at a time (10 to 40 in the shipped scenarios, a
+// new message passing about 8 of them), where this costs less than half of
+// what a 4-ary heap did (callgrind, docs/performance.md); a push is linear
+// in the pending count, so a simulation with thousands of events pending at
+// once would want a heap again.
 //
 //   EventQueue queue(1'000'000);
 //   queue.push({.time_us = 10, .seq = 0, .slot = 3});
@@ -16,7 +17,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <vector>
 
 #include "framework/base/assert.h"
@@ -30,62 +30,65 @@ class EventQueue {
     uint64_t seq = 0;   // unique; breaks ties of time in order of scheduling
     uint32_t slot = 0;  // where the caller keeps the event
   };
+  // Both go into the low half of one 128-bit word, seq above slot.
+  static constexpr int kSlotBits = 26;
+  static constexpr uint32_t kSlotsMax = uint32_t{1} << kSlotBits;
+  static constexpr uint64_t kSeqsMax = uint64_t{1} << (64 - kSlotBits);
 
   // Room for a few dozen keys is taken at once, which is what the simulator
-  // holds at a time, so that a short run does not grow the heap step by step.
+  // holds at a time, so that a short run does not grow the array step by step.
   explicit EventQueue(size_t events_max);
 
-  // Inline: the simulator pushes once per event, and the new key is mostly
-  // due after its parent, so the call would cost as much as the work.
+  // Inline: the simulator pushes once per event.
   void push(const Key& key) {
-    ORDEAL_ASSERT(size_ < events_max_, "more than {} events pending", events_max_);
-    ORDEAL_ASSERT(key.time_us >= 0 && key.time_us < never().time_us);
-    if (size_ + kPadding >= heap_.size()) grow();
-    sift_up(size_, key);
-    ++size_;
+    if (keys_.size() >= events_max_ || key.time_us < 0 || key.seq >= kSeqsMax ||
+        key.slot >= kSlotsMax) [[unlikely]] {
+      reject(key);
+    }
+    const Packed packed = pack(key);
+    // Shifts the keys due before it up by one, from the back, until a later
+    // key (or the front) is reached: a new message passes the few messages
+    // due sooner, not the timers due far later. Keys are unique.
+    size_t place = keys_.size();
+    keys_.push_back(packed);
+    Packed* keys = keys_.data();
+    for (; place > 0 && keys[place - 1] < packed; --place) keys[place] = keys[place - 1];
+    keys[place] = packed;
   }
-  bool empty() const { return size_ == 0; }
-  size_t size() const { return size_; }
-  const Key& top() const { return heap_.front(); }
-  // Removes the earliest event and returns its key.
-  Key pop();
+  bool empty() const { return keys_.empty(); }
+  size_t size() const { return keys_.size(); }
+  Key top() const {
+    ORDEAL_ASSERT(!keys_.empty());
+    return unpack(keys_.back());
+  }
+  // Removes the earliest event and returns its key. Inline: the simulator
+  // pops once per event, and the call would cost as much as the work.
+  Key pop() {
+    ORDEAL_ASSERT(!keys_.empty());
+    const Packed earliest = keys_.back();
+    keys_.pop_back();
+    return unpack(earliest);
+  }
 
  private:
+  // Ordered as (time, seq) in one comparison: times are never negative.
+  __extension__ using Packed = unsigned __int128;
   static constexpr size_t kKeysReserved = 64;
-  // A node's children are 4i+1..4i+4: a node with one real child may have
-  // three more places after the last real key, which hold never().
-  static constexpr size_t kPadding = 3;
-  // Due after every real key (their times are below its time).
-  static constexpr Key never() {
-    return {.time_us = std::numeric_limits<int64_t>::max(),
-            .seq = std::numeric_limits<uint64_t>::max()};
-  }
 
-  // One 128-bit comparison instead of two branches: times are never negative.
-  static bool before(const Key& a, const Key& b) {
-    __extension__ using U128 = unsigned __int128;
-    const U128 ka = U128{static_cast<uint64_t>(a.time_us)} << 64 | a.seq;
-    const U128 kb = U128{static_cast<uint64_t>(b.time_us)} << 64 | b.seq;
-    return ka < kb;
-  }
+  [[noreturn, gnu::noinline, gnu::cold]] void reject(const Key& key) const;
 
-  // Moves the parents due after `key` down one level each, then puts `key`
-  // into the hole they leave.
-  void sift_up(size_t hole, const Key& key) {
-    while (hole > 0) {
-      const size_t parent = (hole - 1) / 4;
-      if (!before(key, heap_[parent])) break;
-      heap_[hole] = heap_[parent];
-      hole = parent;
-    }
-    heap_[hole] = key;
+  static Packed pack(const Key& key) {
+    return Packed{static_cast<uint64_t>(key.time_us)} << 64 | key.seq << kSlotBits | key.slot;
   }
-  size_t earliest_child(size_t first) const;
-  void grow();
+  static Key unpack(Packed packed) {
+    const auto low = static_cast<uint64_t>(packed);
+    return {.time_us = static_cast<int64_t>(packed >> 64),
+            .seq = low >> kSlotBits,
+            .slot = static_cast<uint32_t>(low & (kSlotsMax - 1))};
+  }
 
   size_t events_max_;
-  size_t size_ = 0;  // real keys: heap_[0, size_); never() after them
-  std::vector<Key> heap_;
+  std::vector<Packed> keys_;  // latest first: the earliest is at the back
 };
 
 }  // namespace ordeal::exchange

@@ -63,8 +63,8 @@ TEST(EventQueue, LargeQueueLeavesInOrder) {
   for (uint64_t seed = 1; seed <= 5; ++seed) check_random_mix(seed, 3000, 0.1);
 }
 
-// Every fill level, so that the last group of children is short in every
-// way (one to four real keys), and keys pushed latest first climb all the way.
+// Every fill level, with keys pushed latest first, so that every push goes
+// to the back and every pop takes the back.
 TEST(EventQueue, DrainsInOrderFromEverySize) {
   for (uint32_t count = 1; count <= 40; ++count) {
     EventQueue queue(100);
@@ -108,6 +108,17 @@ TEST(EventQueueDeathTest, BoundOnPendingEventsAsserts) {
   queue.pop();  // a place is free again
   queue.push({.time_us = 3, .seq = 3, .slot = 3});
   EXPECT_EQ(queue.size(), 3u);
+}
+
+// Seq and slot share one word: values past their bits would mix up keys.
+TEST(EventQueueDeathTest, SlotOrSeqOutOfRangeAsserts) {
+  EventQueue queue(10);
+  EXPECT_DEATH(queue.push({.time_us = 1, .seq = 0, .slot = EventQueue::kSlotsMax}), "out of range");
+  EXPECT_DEATH(queue.push({.time_us = 1, .seq = EventQueue::kSeqsMax, .slot = 0}), "out of range");
+  queue.push({.time_us = 1, .seq = EventQueue::kSeqsMax - 1, .slot = EventQueue::kSlotsMax - 1});
+  const EventQueue::Key key = queue.pop();
+  EXPECT_EQ(key.seq, EventQueue::kSeqsMax - 1);
+  EXPECT_EQ(key.slot, EventQueue::kSlotsMax - 1);
 }
 
 }  // namespace

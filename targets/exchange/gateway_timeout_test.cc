@@ -28,11 +28,8 @@ class ScriptedEnv final : public Env {
   };
 
   int64_t now_us() const override { return now_us_; }
-  void send(NodeId to, Message message, int64_t extra_delay_us) override {
-    sent.push_back({to, now_us_ + extra_delay_us, std::move(message)});
-  }
-  void send_unordered(NodeId to, Message message, int64_t extra_delay_us) override {
-    send(to, std::move(message), extra_delay_us);
+  Message* outbox(NodeId to, int64_t extra_delay_us, bool /*ordered*/) override {
+    return &sent.emplace_back(Sent{to, now_us_ + extra_delay_us, {}}).message;
   }
   void set_timer(int64_t delay_us, uint64_t timer_id) override {
     ASSERT_GE(delay_us, 0);

@@ -112,11 +112,16 @@ struct LiveNetwork::Impl::Local final : Env {
       : net(network), id(node_id), stream(network.rng.fork(node_id)) {}
 
   int64_t now_us() const override { return net.now_us(); }
-  void send(NodeId to, Message message, int64_t extra_delay_us) override {
-    net.send(*this, to, std::move(message), extra_delay_us, true);
+  // The message waits in `outgoing` just until Env has written it.
+  Message* outbox(NodeId to, int64_t extra_delay_us, bool ordered) override {
+    outgoing.to = to;
+    outgoing.extra_delay_us = extra_delay_us;
+    outgoing.ordered = ordered;
+    return &outgoing.message;
   }
-  void send_unordered(NodeId to, Message message, int64_t extra_delay_us) override {
-    net.send(*this, to, std::move(message), extra_delay_us, false);
+  void outbox_written() override {
+    net.send(*this, outgoing.to, std::move(outgoing.message), outgoing.extra_delay_us,
+             outgoing.ordered);
   }
   void set_timer(int64_t delay_us, uint64_t timer_id) override {
     net.set_timer(*this, delay_us, timer_id);
@@ -130,6 +135,12 @@ struct LiveNetwork::Impl::Local final : Env {
   Impl& net;
   const NodeId id;
   Rng stream;
+  struct Outgoing {
+    NodeId to = 0;
+    int64_t extra_delay_us = 0;
+    bool ordered = true;
+    Message message;
+  } outgoing;
   Node* node = nullptr;
   uint64_t epoch = 0;  // a crash ends everything of the previous life
   bool up = true;

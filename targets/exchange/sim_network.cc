@@ -33,12 +33,6 @@ class SimNetwork::NodeEnv final : public Env {
  public:
   NodeEnv(SimNetwork& net, NodeId self, Rng rng) : net_(net), self_(self), rng_(rng) {}
   int64_t now_us() const override { return net_.now_us_; }
-  void send(NodeId to, Message message, int64_t extra_delay_us) override {
-    send_impl(to, std::move(message), extra_delay_us, true);
-  }
-  void send_unordered(NodeId to, Message message, int64_t extra_delay_us) override {
-    send_impl(to, std::move(message), extra_delay_us, false);
-  }
   void set_timer(int64_t delay_us, uint64_t timer_id) override {
     ORDEAL_ASSERT(delay_us >= 0);
     Event& event = net_.push(net_.now_us_ + delay_us, EventKind::timer, self_);
@@ -50,16 +44,17 @@ class SimNetwork::NodeEnv final : public Env {
   void crash_self(int64_t down_us) override { net_.crash(self_, down_us); }
 
  private:
-  // Takes the message by reference: one move less on the way into the pool.
-  void send_impl(NodeId to, Message&& message, int64_t extra_delay_us, bool ordered) {
+  // The message is written into its event's place in the pool, after the
+  // event is queued: nothing runs in between.
+  Message* outbox(NodeId to, int64_t extra_delay_us, bool ordered) override {
     ORDEAL_ASSERT(to < net_.slots_.size(), "send to unknown node {}", to);
-    if (!net_.slots_[self_].up) return;  // a dead process sends nothing
-    if (!net_.slots_[to].up) return;     // and nobody listens at a dead one
+    if (!net_.slots_[self_].up) return nullptr;  // a dead process sends nothing
+    if (!net_.slots_[to].up) return nullptr;     // and nobody listens at a dead one
     const int64_t delay = net_.link_delay(self_, to, extra_delay_us, ordered);
     Event& event = net_.push(net_.now_us_ + delay, EventKind::message, to);
     event.from = self_;
     event.epoch = net_.slots_[to].epoch;
-    event.message = std::move(message);
+    return &event.message;
   }
 
   SimNetwork& net_;
@@ -68,7 +63,10 @@ class SimNetwork::NodeEnv final : public Env {
 };
 
 SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
-    : seed_(seed), rng_(seed), config_(config) {
+    : seed_(seed),
+      rng_(seed),
+      config_(config),
+      latency_span_(static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1) {
   ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
   // A network lives for one short case: taking the usual room at once saves
   // growing these step by step every time.
@@ -129,10 +127,16 @@ SimNetwork::Event& SimNetwork::push(int64_t time_us, EventKind kind, NodeId to) 
 int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered) {
   // The latency depends on the link and the send time only, not on how many
   // messages went before: removing one operation while shrinking leaves the
-  // timing of unrelated traffic as it was.
-  Rng draw(
-      mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ mix64(static_cast<uint64_t>(now_us_)))));
-  int64_t arrival = now_us_ + draw.between(config_.latency_min_us, config_.latency_max_us) +
+  // timing of unrelated traffic as it was. Messages often leave together (a
+  // heartbeat to every subscriber), so the mix of the time is kept.
+  if (now_mixed_at_us_ != now_us_) {
+    now_mixed_at_us_ = now_us_;
+    now_mixed_ = mix64(static_cast<uint64_t>(now_us_));
+  }
+  // Rng(x).next() is mix64(x): the draw of Rng(...).between(min, max).
+  const uint64_t draw = mix64(mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ now_mixed_)));
+  int64_t arrival = now_us_ + config_.latency_min_us +
+                    static_cast<int64_t>(latency_span_.remainder(draw)) +
                     std::max<int64_t>(0, extra_delay_us);
   if (ordered) {
     int64_t& last = link_last_delivery_us_[from * kNodesMax + to];
@@ -219,6 +223,8 @@ void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
   seed_ = seed;
   rng_ = Rng(seed);
   config_ = config;
+  latency_span_ =
+      ExactDivisor(static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1);
   now_us_ = 0;
   seq_ = 0;
   events_run_ = 0;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "targets/exchange/event_queue.h"
+#include "targets/exchange/exact_divisor.h"
 #include "targets/exchange/transport.h"
 
 namespace ordeal::exchange {
@@ -79,6 +80,10 @@ class SimNetwork {
   uint64_t seed_;
   Rng rng_;  // forks the nodes' own streams
   SimNetworkConfig config_;
+  ExactDivisor latency_span_;  // latency_max_us - latency_min_us + 1
+  // mix64(now_us_), kept for the messages sent at the same time.
+  int64_t now_mixed_at_us_ = -1;
+  uint64_t now_mixed_ = 0;
   int64_t now_us_ = 0;
   uint64_t seq_ = 0;
   uint64_t events_run_ = 0;

@@ -203,5 +203,34 @@ TEST(SimNetwork, EventBoundStopsRun) {
   EXPECT_EQ(pair.b->arrivals.size(), 4u);
 }
 
+// A network reset to other latencies draws them as a new one would: the
+// span of the draw goes with the configuration.
+TEST(SimNetwork, ResetTakesTheNewLatencies) {
+  const SimNetworkConfig narrow{.latency_min_us = 5, .latency_max_us = 20};
+  auto arrivals = [](SimNetwork& net) {
+    const NodeId a_id = net.reserve("a");
+    const NodeId b_id = net.reserve("b");
+    Probe a(net.env(a_id), a_id);
+    Probe b(net.env(b_id), b_id);
+    net.attach(a_id, a);
+    net.attach(b_id, b);
+    net.start();
+    // Sent at different times, so each draws its own latency.
+    for (MetaVersion v = 0; v < 30; ++v) {
+      a.send_unordered(b_id, v, 0);
+      net.run_until(static_cast<int64_t>(v + 1) * 2'000);
+    }
+    std::vector<int64_t> at;
+    for (const auto& arrival : b.arrivals) at.push_back(arrival.at_us);
+    return at;
+  };
+  SimNetwork fresh(7, narrow);
+  const std::vector<int64_t> expected = arrivals(fresh);
+  SimNetwork reused(7, {.latency_min_us = 10, .latency_max_us = 1000});
+  ASSERT_NE(arrivals(reused), expected);
+  reused.reset(7, narrow);
+  EXPECT_EQ(arrivals(reused), expected);
+}
+
 }  // namespace
 }  // namespace ordeal::exchange

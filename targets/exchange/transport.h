@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "framework/base/rng.h"
 #include "targets/exchange/messages.h"
@@ -19,14 +20,39 @@ class Env {
   virtual int64_t now_us() const = 0;
   // Links are FIFO, like TCP: a message never overtakes an earlier one on the
   // same link. `extra_delay_us` holds this message (and so those after it) back.
-  virtual void send(NodeId to, Message message, int64_t extra_delay_us = 0) = 0;
+  // Takes the message kind itself (a MetaHeartbeat, ...) or a Message: it is
+  // written once, straight into the place the transport keeps it.
+  template <typename M>
+  void send(NodeId to, M&& message, int64_t extra_delay_us = 0) {
+    post(to, std::forward<M>(message), extra_delay_us, true);
+  }
   // Delivered outside the link's order: it may overtake or be overtaken.
-  virtual void send_unordered(NodeId to, Message message, int64_t extra_delay_us) = 0;
+  template <typename M>
+  void send_unordered(NodeId to, M&& message, int64_t extra_delay_us) {
+    post(to, std::forward<M>(message), extra_delay_us, false);
+  }
   // Calls the node's on_timer(timer_id) after delay_us; timers die with a crash.
   virtual void set_timer(int64_t delay_us, uint64_t timer_id) = 0;
   virtual Rng& rng() = 0;
   // The node's process dies now and starts again after down_us.
   virtual void crash_self(int64_t down_us) = 0;
+
+ protected:
+  // Where a message to `to` is to be written, or nullptr when it is lost
+  // anyway (a dead sender or receiver), so that it is not even written.
+  virtual Message* outbox(NodeId to, int64_t extra_delay_us, bool ordered) = 0;
+  // The message is in the outbox: a transport that did not send it there
+  // and then sends it now.
+  virtual void outbox_written() {}
+
+ private:
+  template <typename M>
+  void post(NodeId to, M&& message, int64_t extra_delay_us, bool ordered) {
+    Message* place = outbox(to, extra_delay_us, ordered);
+    if (place == nullptr) return;
+    *place = std::forward<M>(message);
+    outbox_written();
+  }
 };
 
 class Node {
