@@ -1,13 +1,15 @@
 // The simulator's queue of pending events, in order of (time, sequence).
 //
-// Keys sorted latest first in one array, so the earliest is popped off the
-// end; a push shifts the keys due before it up by one, from the back. The
-// events themselves wait elsewhere, in the slot a key names. The simulator
-// holds a few dozen events at a time (10 to 40 in the shipped scenarios, a
-// new message passing about 8 of them), where this costs less than half of
-// what a 4-ary heap did (callgrind, docs/performance.md); a push is linear
-// in the pending count, so a simulation with thousands of events pending at
-// once would want a heap again.
+// While few are pending, keys sorted latest first in one array, so the
+// earliest is popped off the end; a push shifts the keys due before it up by
+// one, from the back. The simulator holds a few dozen events at a time (10
+// to 40 in the shipped scenarios, a new message passing about 8 of them),
+// where this costs less than half of what a heap does (callgrind,
+// docs/performance.md). A push is linear in the pending count, though, so a
+// burst (a thousand orders sent at once) turns the array into a binary heap,
+// and it is sorted again once the burst has drained; the two limits apart
+// keep it from switching back and forth. Keys are unique, so both give the
+// same order. The events themselves wait elsewhere, in the slot a key names.
 //
 //   EventQueue queue(1'000'000);
 //   queue.push({.time_us = 10, .seq = 0, .slot = 3});
@@ -46,6 +48,10 @@ class EventQueue {
       reject(key);
     }
     const Packed packed = pack(key);
+    if (heap_ || keys_.size() >= kSortedMax) [[unlikely]] {
+      push_heap(packed);
+      return;
+    }
     // Shifts the keys due before it up by one, from the back, until a later
     // key (or the front) is reached: a new message passes the few messages
     // due sooner, not the timers due far later. Keys are unique.
@@ -59,23 +65,33 @@ class EventQueue {
   size_t size() const { return keys_.size(); }
   Key top() const {
     ORDEAL_ASSERT(!keys_.empty());
-    return unpack(keys_.back());
+    return unpack(heap_ ? keys_.front() : keys_.back());
   }
   // Removes the earliest event and returns its key. Inline: the simulator
   // pops once per event, and the call would cost as much as the work.
   Key pop() {
     ORDEAL_ASSERT(!keys_.empty());
+    if (heap_) [[unlikely]]
+      return unpack(pop_heap());
     const Packed earliest = keys_.back();
     keys_.pop_back();
     return unpack(earliest);
   }
+  // Whether a burst has made it a heap (for tests).
+  bool heap() const { return heap_; }
 
  private:
   // Ordered as (time, seq) in one comparison: times are never negative.
   __extension__ using Packed = unsigned __int128;
   static constexpr size_t kKeysReserved = 64;
+  // A heap from this many pending on, sorted again at kSortedMin.
+  static constexpr size_t kSortedMax = 128;
+  static constexpr size_t kSortedMin = 32;
 
   [[noreturn, gnu::noinline, gnu::cold]] void reject(const Key& key) const;
+  // The heap side, out of line: only bursts take it.
+  void push_heap(Packed packed);
+  Packed pop_heap();
 
   static Packed pack(const Key& key) {
     return Packed{static_cast<uint64_t>(key.time_us)} << 64 | key.seq << kSlotBits | key.slot;
@@ -88,7 +104,10 @@ class EventQueue {
   }
 
   size_t events_max_;
-  std::vector<Packed> keys_;  // latest first: the earliest is at the back
+  // Sorted latest first (the earliest at the back), or a min-heap (the
+  // earliest at the front) while heap_.
+  std::vector<Packed> keys_;
+  bool heap_ = false;
 };
 
 }  // namespace ordeal::exchange

@@ -74,6 +74,38 @@ TEST(EventQueue, DrainsInOrderFromEverySize) {
   }
 }
 
+// A burst makes the queue a heap and draining sorts it again; keys pushed
+// while it is a heap, and around both switches, still leave in order.
+TEST(EventQueue, BurstsSwitchToAHeapAndBack) {
+  EventQueue queue(100'000);
+  uint64_t seq = 0;
+  auto push = [&](int64_t time_us) {
+    queue.push({.time_us = time_us, .seq = seq, .slot = static_cast<uint32_t>(seq)});
+    ++seq;
+  };
+  Key last{.time_us = -1};
+  auto pop_in_order = [&] {
+    const Key key = queue.pop();
+    EXPECT_TRUE(earlier(last, key));
+    last = key;
+  };
+  for (int round = 0; round < 3; ++round) {
+    const int64_t now_us = last.time_us + 1;
+    for (int i = 0; i < 1000; ++i) push(now_us + (i * 7919) % 500);
+    EXPECT_TRUE(queue.heap());
+    for (int i = 0; i < 990; ++i) {
+      pop_in_order();
+      if (i % 3 == 0) push(last.time_us + 250);  // later than most still pending
+    }
+    EXPECT_TRUE(queue.heap());  // 340 pending
+    while (queue.size() > 32) pop_in_order();
+    EXPECT_FALSE(queue.heap());
+    for (int i = 0; i < 10; ++i) push(last.time_us + 1 + i % 4);  // sorted again
+    while (queue.size() > 20) pop_in_order();
+  }
+  while (!queue.empty()) pop_in_order();
+}
+
 TEST(EventQueue, EqualTimesLeaveInOrderOfSeq) {
   EventQueue queue(100);
   // Pushed in an order unlike their seqs, all at one time but one earlier.
