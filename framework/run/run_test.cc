@@ -7,28 +7,13 @@
 #include "framework/history/history_jsonl.h"
 #include "framework/run/repro.h"
 #include "framework/run/runner.h"
+#include "framework/run/shipped_scenarios.h"
 #include "framework/run/sim_target.h"
 
 namespace ordeal {
 namespace {
 
 using exchange::DefectSet;
-
-std::string scenario_path(const std::string& name) {
-  return std::string(ORDEAL_SOURCE_DIR) + "/examples/scenarios/" + name + ".toml";
-}
-
-Scenario shipped(const std::string& name) {
-  ScenarioLoad loaded = load_scenario(scenario_path(name));
-  EXPECT_TRUE(loaded) << loaded.error;
-  return loaded.scenario;
-}
-
-std::string render(const History& h) {
-  std::string all;
-  for (size_t i = 0; i < h.size(); ++i) all += event_json(h, i);
-  return all;
-}
 
 TEST(Run, SameSeedSameHistoryByteForByte) {
   const Scenario s = shipped("okx-2023-08-14");

@@ -13,24 +13,12 @@
 #include "framework/history/history_jsonl.h"
 #include "framework/run/case_run.h"
 #include "framework/run/runner.h"
+#include "framework/run/shipped_scenarios.h"
 
 namespace ordeal {
 namespace {
 
 using exchange::DefectSet;
-
-Scenario shipped(const std::string& name) {
-  const std::string path = std::string(ORDEAL_SOURCE_DIR) + "/examples/scenarios/" + name + ".toml";
-  ScenarioLoad loaded = load_scenario(path);
-  EXPECT_TRUE(loaded) << loaded.error;
-  return loaded.scenario;
-}
-
-std::string render(const History& h) {
-  std::string all;
-  for (size_t i = 0; i < h.size(); ++i) all += event_json(h, i);
-  return all;
-}
 
 // The same case on an exchange built for it alone.
 History on_new_exchange(const Scenario& s, const Case& c, const DefectSet& defects) {
