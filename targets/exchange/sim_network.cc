@@ -63,11 +63,7 @@ class SimNetwork::NodeEnv final : public Env {
 };
 
 SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
-    : seed_(seed),
-      rng_(seed),
-      config_(config),
-      latency_span_(static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1) {
-  ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
+    : seed_(seed), rng_(seed), config_(config), latency_span_(latency_span(config)) {
   // A network lives for one short case: taking the usual room at once saves
   // growing these step by step every time.
   pool_.reserve(kPoolReserved);
@@ -206,7 +202,7 @@ void SimNetwork::at(int64_t time_us, std::function<void()> action) {
 
 // What reset() keeps: nothing of a case's timing or randomness, only memory.
 void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
-  ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
+  latency_span_ = latency_span(config);
   // Pending actions may hold pointers into the case that is ending.
   while (!queue_.empty()) pool_[queue_.pop().slot]->action = nullptr;
   // Places are handed out from 0 up again, as a fresh pool's would be.
@@ -223,11 +219,14 @@ void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
   seed_ = seed;
   rng_ = Rng(seed);
   config_ = config;
-  latency_span_ =
-      ExactDivisor(static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1);
   now_us_ = 0;
   seq_ = 0;
   events_run_ = 0;
+}
+
+ExactDivisor SimNetwork::latency_span(const SimNetworkConfig& config) {
+  ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
+  return ExactDivisor(static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1);
 }
 
 // A node environment as new, in the memory of one from before reset().

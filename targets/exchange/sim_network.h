@@ -76,6 +76,8 @@ class SimNetwork {
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
   std::unique_ptr<NodeEnv> reuse_env(NodeId id, Rng rng);
+  // What the draw of a latency takes its remainder by; checks the config.
+  static ExactDivisor latency_span(const SimNetworkConfig& config);
 
   uint64_t seed_;
   Rng rng_;  // forks the nodes' own streams
