@@ -138,9 +138,10 @@ class OneAtATime {
 }  // namespace
 
 std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
-                                        const DefectSet& defects) {
-  return std::make_unique<SimTarget>(
-      scenario, std::make_unique<SimExchange>(exchange_config(scenario, c, defects)));
+                                        const DefectSet& defects, bool absorb_heartbeats) {
+  ExchangeConfig config = exchange_config(scenario, c, defects);
+  config.network.absorb_heartbeats = absorb_heartbeats;
+  return std::make_unique<SimTarget>(scenario, std::make_unique<SimExchange>(std::move(config)));
 }
 
 History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& defects) {

@@ -16,8 +16,10 @@
 
 namespace ordeal {
 
+// absorb_heartbeats: SimNetworkConfig's; off only to compare.
 std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
-                                        const exchange::DefectSet& defects);
+                                        const exchange::DefectSet& defects,
+                                        bool absorb_heartbeats = true);
 
 // make_sim_target + run_case, on this thread's reused exchange.
 History run_sim_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects);

@@ -43,6 +43,9 @@ class EngineShard final : public Node {
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
   void on_crash() override;
+  bool absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) override {
+    return subscriber_.absorb(from, heartbeat, at);
+  }
 
   // Live nodes: keeps the shard's state in the journal at `path`, first
   // rebuilding it from what is there. Call before the node starts.

@@ -51,6 +51,16 @@ void Gateway::on_message(NodeId from, const Message& message) {
   }
 }
 
+// A heartbeat also expires the requests due at its arrival (on_message):
+// it can be absorbed only if none can be due by then. A request sent from
+// now on is due a full timeout later.
+bool Gateway::absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) {
+  if (at.time_us >= env_.now_us() + config_.request_timeout_us) return false;
+  const Pending* oldest = pending_.oldest();
+  if (oldest != nullptr && oldest->deadline_us <= at.time_us) return false;
+  return subscriber_.absorb(from, heartbeat, at);
+}
+
 void Gateway::on_timer(uint64_t timer_id) {
   if (subscriber_.on_timer(timer_id)) return;
   if (timer_id != kTimeoutTimer) return;

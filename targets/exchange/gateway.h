@@ -39,6 +39,7 @@ class Gateway final : public Node {
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
   void on_crash() override;
+  bool absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) override;
 
   // Live nodes: keeps the orders in the journal at `path`, first restoring
   // them from what is there. Call before the node starts.

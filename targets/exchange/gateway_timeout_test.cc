@@ -185,6 +185,22 @@ TEST_F(GatewayTimeoutTest, AnAnswerAtTheDeadlineIsTooLate) {
   EXPECT_EQ(got[0].at_us, deadline_us);
 }
 
+// A heartbeat's arrival is also a moment when requests due expire, so the
+// gateway takes one early (Node::absorb) only if no request can be due by
+// its arrival: neither one pending nor one sent from now on.
+TEST_F(GatewayTimeoutTest, AbsorbsAHeartbeatOnlyIfNoRequestCanBeDueByItsArrival) {
+  const auto at = [](int64_t time_us) { return Moment{time_us, 0}; };
+  EXPECT_TRUE(gateway.absorb(kReplica, MetaHeartbeat{0}, at(env.now_us() + 1'000)));
+  EXPECT_FALSE(gateway.absorb(kReplica, MetaHeartbeat{0}, at(env.now_us() + kTimeoutUs)));
+  EXPECT_FALSE(gateway.absorb(kReplica, MetaHeartbeat{1}, at(env.now_us() + 1'000)))
+      << "a newer version is news: it must come as a message";
+  const int64_t deadline_us = env.now_us() + kTimeoutUs;
+  request(1);
+  env.run_until(gateway, deadline_us - 1'000);
+  EXPECT_TRUE(gateway.absorb(kReplica, MetaHeartbeat{0}, at(deadline_us - 1)));
+  EXPECT_FALSE(gateway.absorb(kReplica, MetaHeartbeat{0}, at(deadline_us)));
+}
+
 // Requests in flight die with the process (their clients' sessions drop);
 // the restarted gateway sets its timer again for its new requests.
 TEST_F(GatewayTimeoutTest, ARestartedGatewayTimesOutItsNewRequests) {

@@ -1,6 +1,7 @@
 #include "targets/exchange/meta_subscriber.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "targets/exchange/fault_points.h"
@@ -13,6 +14,7 @@ MetaSubscriber::MetaSubscriber(Env& env, SubscriberConfig config, const DefectSe
 }
 
 void MetaSubscriber::start() {
+  absorbed_.clear();  // heartbeats to the process before: lost with it
   last_heard_us_ = env_.now_us();
   check_origin_us_ = env_.now_us();
   check_at_us_ = -1;  // timers died with the process, if it ran before
@@ -20,6 +22,7 @@ void MetaSubscriber::start() {
 }
 
 void MetaSubscriber::lose_state() {
+  absorbed_.clear();
   state_ = MetadataState{};
   previous_ = MetadataState{};
   synced_ = false;
@@ -41,6 +44,7 @@ void MetaSubscriber::need_resync() {
 }
 
 bool MetaSubscriber::on_message(NodeId from, const Message& message) {
+  catch_up();
   // Heartbeats first: they are most of what a subscriber receives.
   if (const auto* heartbeat = std::get_if<MetaHeartbeat>(&message)) {
     if (from == replica()) on_heartbeat(*heartbeat);
@@ -112,11 +116,46 @@ void MetaSubscriber::on_heartbeat(const MetaHeartbeat& heartbeat) {
 
 bool MetaSubscriber::on_timer(uint64_t timer_id) {
   if (timer_id < kTimerBase) return false;
+  catch_up();
   if (timer_id != check_timer_id_) return true;  // superseded by an earlier one
   check_at_us_ = -1;
   check();
   arm_check();
   return true;
+}
+
+bool MetaSubscriber::absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) {
+  if (heartbeat.version > state_.version || absorbed_.size() >= kAbsorbedMax) return false;
+  // Heartbeats from different replicas may arrive in another order than sent.
+  auto place = absorbed_.end();
+  while (place != absorbed_.begin() && at < std::prev(place)->at) --place;
+  absorbed_.insert(place, {at, from});
+  return true;
+}
+
+// What on_heartbeat does with a heartbeat that brings no news. The replica
+// is the one at its arrival: a failover changes it only in on_timer, which
+// catches up first.
+void MetaSubscriber::catch_up() {
+  if (absorbed_.empty()) return;
+  const Moment now = env_.moment();
+  auto arrived = absorbed_.begin();
+  for (; arrived != absorbed_.end() && arrived->at < now; ++arrived) {
+    if (arrived->from != replica()) continue;
+    last_heard_us_ = arrived->at.time_us;
+    vouched_us_ = arrived->at.time_us;
+  }
+  absorbed_.erase(absorbed_.begin(), arrived);
+}
+
+int64_t MetaSubscriber::vouched_now_us() const {
+  int64_t vouched_us = vouched_us_;
+  const Moment now = env_.moment();
+  for (const Absorbed& a : absorbed_) {
+    if (!(a.at < now)) break;
+    if (a.from == replica()) vouched_us = a.at.time_us;
+  }
+  return vouched_us;
 }
 
 void MetaSubscriber::arm_check() {

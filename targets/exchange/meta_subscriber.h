@@ -50,10 +50,16 @@ class MetaSubscriber {
   void lose_state();  // the process died: the in-memory copy is gone
   bool on_message(NodeId from, const Message& message);  // true if it was for us
   bool on_timer(uint64_t timer_id);
+  // Takes a heartbeat due to arrive `at` now, for Node::absorb, when it
+  // brings no news: its version is one the copy has already, and versions
+  // only grow while the process lives. Such a heartbeat only says when the
+  // replica was last heard from; it is applied in its turn, before anything
+  // that looks at that (here, on the owner's behalf or in fresh()).
+  bool absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at);
   void set_on_change(OnChange on_change) { on_change_ = std::move(on_change); }
 
   bool synced() const { return synced_; }
-  bool fresh() const { return synced_ && env_.now_us() - vouched_us_ <= config_.lease_us; }
+  bool fresh() const { return synced_ && env_.now_us() - vouched_now_us() <= config_.lease_us; }
   const MetadataState& state() const { return state_; }
   // The copy before the last change: what a stale read of it would return.
   const MetadataState& previous_state() const { return previous_; }
@@ -68,6 +74,10 @@ class MetaSubscriber {
   void on_snapshot(const MetaSnapshot& snapshot);
   void on_heartbeat(const MetaHeartbeat& heartbeat);
   void check();
+  // Applies the absorbed heartbeats whose arrival has come, in order.
+  void catch_up();
+  // vouched_us_ as it is once the heartbeats that have arrived are applied.
+  int64_t vouched_now_us() const;
   // Sets the timer for the first grid tick at which check() can act, unless
   // one is set for that tick or earlier.
   void arm_check();
@@ -88,6 +98,15 @@ class MetaSubscriber {
   int64_t check_at_us_ = -1;     // when the live check timer fires; -1: none
   uint64_t check_timer_id_ = kTimerBase;
   uint64_t resyncs_ = 0;
+  // Absorbed heartbeats not yet applied, in order of arrival. Each link
+  // delivers in order and a replica sends one per interval, so a handful at
+  // most are on their way; past the bound they come as messages.
+  struct Absorbed {
+    Moment at;
+    NodeId from = 0;
+  };
+  static constexpr size_t kAbsorbedMax = 16;
+  std::vector<Absorbed> absorbed_;
 };
 
 }  // namespace ordeal::exchange

@@ -36,6 +36,10 @@ class MetadataReplica final : public Node {
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
   void on_crash() override;
+  // A follower's heartbeats are its follower's; the leader follows no one.
+  bool absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) override {
+    return !leader() && follower_.absorb(from, heartbeat, at);
+  }
 
   // Live nodes: keeps the log and schema in the journal at `path`, first
   // restoring them from what is there. Call before the node starts.

@@ -40,6 +40,7 @@ class SimNetwork::NodeEnv final : public Env {
     event.epoch = net_.slots_[self_].epoch;
     event.timer_id = timer_id;
   }
+  Moment moment() const override { return {net_.now_us_, net_.now_seq_}; }
   Rng& rng() override { return rng_; }
   void crash_self(int64_t down_us) override { net_.crash(self_, down_us); }
 
@@ -47,14 +48,37 @@ class SimNetwork::NodeEnv final : public Env {
   // The message is written into its event's place in the pool, after the
   // event is queued: nothing runs in between.
   Message* outbox(NodeId to, int64_t extra_delay_us, bool ordered) override {
+    if (!deliverable(to)) return nullptr;
+    return &enqueue(to, net_.link_delay(self_, to, extra_delay_us, ordered));
+  }
+
+  // The receiver takes the heartbeat now if it can; otherwise it is sent as
+  // any message is. The arrival is drawn and its place in the order taken
+  // either way, so that nothing else changes when a heartbeat is absorbed.
+  bool hand_over(NodeId to, const MetaHeartbeat& heartbeat) override {
+    if (!deliverable(to)) return true;
+    Node* receiver = net_.slots_[to].node;
+    if (receiver == nullptr || !net_.config_.absorb_heartbeats) return false;
+    const int64_t delay = net_.link_delay(self_, to, 0, true);
+    if (receiver->absorb(self_, heartbeat, {net_.now_us_ + delay, net_.seq_})) {
+      ++net_.seq_;
+      return true;
+    }
+    enqueue(to, delay) = heartbeat;
+    return true;
+  }
+
+  bool deliverable(NodeId to) const {
     ORDEAL_ASSERT(to < net_.slots_.size(), "send to unknown node {}", to);
-    if (!net_.slots_[self_].up) return nullptr;  // a dead process sends nothing
-    if (!net_.slots_[to].up) return nullptr;     // and nobody listens at a dead one
-    const int64_t delay = net_.link_delay(self_, to, extra_delay_us, ordered);
-    Event& event = net_.push(net_.now_us_ + delay, EventKind::message, to);
+    // A dead process sends nothing, and nobody listens at a dead one.
+    return net_.slots_[self_].up && net_.slots_[to].up;
+  }
+
+  Message& enqueue(NodeId to, int64_t delay_us) {
+    Event& event = net_.push(net_.now_us_ + delay_us, EventKind::message, to);
     event.from = self_;
     event.epoch = net_.slots_[to].epoch;
-    return &event.message;
+    return event.message;
   }
 
   SimNetwork& net_;
@@ -146,16 +170,19 @@ bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
   for (uint64_t n = 0; n < events_max; ++n) {
     if (queue_.empty() || queue_.top().time_us > until_us) {
       now_us_ = std::max(now_us_, until_us);
+      now_seq_ = kBetweenEvents;
       return true;
     }
     const EventQueue::Key key = queue_.pop();
     // Delivered in place: events pushed meanwhile do not move it, and its
     // place is reused only after delivery.
     now_us_ = key.time_us;
+    now_seq_ = key.seq;
     ++events_run_;
     deliver(*pool_[key.slot]);
     free_slots_.push_back(key.slot);
   }
+  now_seq_ = kBetweenEvents;
   return false;
 }
 
@@ -220,6 +247,7 @@ void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
   rng_ = Rng(seed);
   config_ = config;
   now_us_ = 0;
+  now_seq_ = kBetweenEvents;
   seq_ = 0;
   events_run_ = 0;
 }

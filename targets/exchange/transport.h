@@ -6,7 +6,10 @@
 // sockets and the real clock. Node code never knows which.
 #pragma once
 
+#include <compare>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "framework/base/rng.h"
@@ -14,10 +17,20 @@
 
 namespace ordeal::exchange {
 
+// A point in the order events happen: a time, and among the events of that
+// time, the order they were scheduled in.
+struct Moment {
+  int64_t time_us = 0;
+  uint64_t seq = 0;
+  friend auto operator<=>(const Moment&, const Moment&) = default;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
   virtual int64_t now_us() const = 0;
+  // Now, as a Moment: the event running, or after every event due by now.
+  virtual Moment moment() const { return {now_us(), std::numeric_limits<uint64_t>::max()}; }
   // Links are FIFO, like TCP: a message never overtakes an earlier one on the
   // same link. `extra_delay_us` holds this message (and so those after it) back.
   // Takes the message kind itself (a MetaHeartbeat, ...) or a Message: it is
@@ -44,10 +57,17 @@ class Env {
   // The message is in the outbox: a transport that did not send it there
   // and then sends it now.
   virtual void outbox_written() {}
+  // A transport that can give a heartbeat to its receiver at once, to be
+  // applied when its arrival has come (Node::absorb), does it here and
+  // returns true; the heartbeat is then not sent as a message.
+  virtual bool hand_over(NodeId /*to*/, const MetaHeartbeat& /*heartbeat*/) { return false; }
 
  private:
   template <typename M>
   void post(NodeId to, M&& message, int64_t extra_delay_us, bool ordered) {
+    if constexpr (std::is_same_v<std::remove_cvref_t<M>, MetaHeartbeat>) {
+      if (extra_delay_us == 0 && ordered && hand_over(to, message)) return;
+    }
     Message* place = outbox(to, extra_delay_us, ordered);
     if (place == nullptr) return;
     *place = std::forward<M>(message);
@@ -68,6 +88,15 @@ class Node {
   virtual void on_start() {}
   // The process died: drop what a real process would lose.
   virtual void on_crash() {}
+  // A heartbeat due to arrive `at`, offered when it is sent. A node that
+  // takes it (returns true) promises that handling it at `at` would change
+  // nothing but its own state, and applies it before anything that happens
+  // after `at` can see that state; it then never comes as a message. The
+  // simulator offers heartbeats so that the idle traffic of the metadata
+  // service costs no events.
+  virtual bool absorb(NodeId /*from*/, const MetaHeartbeat& /*heartbeat*/, Moment /*at*/) {
+    return false;
+  }
 
   NodeId id() const { return self_; }
 

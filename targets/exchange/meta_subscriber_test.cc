@@ -1,0 +1,100 @@
+// Heartbeats absorbed by a metadata subscriber (Node::absorb): taken only
+// when they bring no news, counted from their arrival on, in their turn.
+#include "targets/exchange/meta_subscriber.h"
+
+#include <gtest/gtest.h>
+
+namespace ordeal::exchange {
+namespace {
+
+constexpr NodeId kHome = 1, kOther = 2;
+constexpr int64_t kLeaseUs = 400'000;  // SubscriberConfig's default
+
+// An Env whose moment the test sets; what is sent is dropped.
+class MomentEnv final : public Env {
+ public:
+  int64_t now_us() const override { return now_.time_us; }
+  Moment moment() const override { return now_; }
+  void set_timer(int64_t /*delay_us*/, uint64_t /*timer_id*/) override {}
+  Rng& rng() override { return rng_; }
+  void crash_self(int64_t /*down_us*/) override { ADD_FAILURE() << "crashed itself"; }
+  Message* outbox(NodeId /*to*/, int64_t /*extra_delay_us*/, bool /*ordered*/) override {
+    return &sent_;
+  }
+
+  Moment now_{1'000, 0};
+
+ private:
+  Message sent_;
+  Rng rng_{3};
+};
+
+class AbsorbTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    subscriber.start();
+    MetadataState state;
+    state.version = 4;
+    subscriber.on_message(kHome, MetaSnapshot{state, checksum(state)});
+    ASSERT_TRUE(subscriber.fresh());  // vouched at 1,000 us
+  }
+  bool fresh_at(int64_t time_us, uint64_t seq = 0) {
+    env.now_ = {time_us, seq};
+    return subscriber.fresh();
+  }
+
+  MomentEnv env;
+  DefectSet defects;
+  MetaSubscriber subscriber{env, SubscriberConfig{.replicas = {kHome, kOther}}, defects};
+};
+
+TEST_F(AbsorbTest, TakesOnlyHeartbeatsWithoutNews) {
+  EXPECT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {2'000, 0}));
+  EXPECT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{3}, {3'000, 0}));
+  EXPECT_FALSE(subscriber.absorb(kHome, MetaHeartbeat{5}, {4'000, 0}))
+      << "a newer version means a lost update: the heartbeat must come as a message";
+}
+
+// Without the heartbeat the copy would go stale after 401,000 us.
+TEST_F(AbsorbTest, AHeartbeatCountsFromItsArrivalOnNotBefore) {
+  ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {450'000, 7}));
+  env.now_ = {350'000, 0};
+  subscriber.on_timer(MetaSubscriber::kTimerBase);  // applies what has arrived: nothing
+  EXPECT_TRUE(fresh_at(401'000));
+  EXPECT_FALSE(fresh_at(401'001));
+  EXPECT_FALSE(fresh_at(450'000, 7)) << "the event that is the heartbeat's own turn comes after it";
+  EXPECT_TRUE(fresh_at(450'000, 8));
+  EXPECT_TRUE(fresh_at(450'000 + kLeaseUs, 0));
+  EXPECT_FALSE(fresh_at(450'001 + kLeaseUs, 0));
+}
+
+TEST_F(AbsorbTest, HeartbeatsArrivingOutOfSendingOrderCountInArrivalOrder) {
+  ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {300'000, 2}));
+  ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {200'000, 9}));
+  env.now_ = {350'000, 0};
+  subscriber.on_timer(MetaSubscriber::kTimerBase);  // applies both, in order
+  EXPECT_TRUE(fresh_at(300'000 + kLeaseUs));
+  EXPECT_FALSE(fresh_at(300'001 + kLeaseUs));
+}
+
+TEST_F(AbsorbTest, AHeartbeatFromAReplicaItDoesNotFollowIsIgnored) {
+  ASSERT_TRUE(subscriber.absorb(kOther, MetaHeartbeat{4}, {300'000, 0}));
+  EXPECT_FALSE(fresh_at(401'001));
+}
+
+// Heartbeats on their way to a process that dies are lost with it.
+TEST_F(AbsorbTest, ARestartDropsWhatWasAbsorbed) {
+  ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {300'000, 0}));
+  env.now_ = {2'000, 0};
+  subscriber.lose_state();
+  subscriber.start();
+  MetadataState state;
+  state.version = 4;
+  env.now_ = {3'000, 0};
+  subscriber.on_message(kHome, MetaSnapshot{state, checksum(state)});
+  EXPECT_TRUE(fresh_at(403'000));
+  EXPECT_FALSE(fresh_at(403'001)) << "the heartbeat to the dead process still counted";
+}
+
+}  // namespace
+}  // namespace ordeal
