@@ -60,6 +60,9 @@ class CaseRun final : public ExchangeListener {
     // About three events an operation (invocation, completion, a fill or a
     // read), so that the history seldom moves while it grows.
     h_.reserve(c.operations() * 3 + kEventsReservedMin);
+    // The initial records, then at most one per metadata change: a record
+    // moved while the list grows is a copy of its strings.
+    h_.reserve_records(target.initial_metadata().instruments.size() + c.metadata.size());
   }
   ~CaseRun() override { exchange_.set_listener(nullptr); }
 
