@@ -618,6 +618,9 @@ void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t
 
 // The status of every order any client placed, once everything healed.
 void CaseRun::final_reads() {
+  size_t orders = 0;
+  for (const Client& client : clients_) orders += client.placed.size();
+  reads_.reserve(orders);
   for (size_t client = 0; client < clients_.size(); ++client) {
     for (const Placed& order : clients_[client].placed) {
       reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .order = &order});
