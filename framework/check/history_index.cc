@@ -134,7 +134,8 @@ uint32_t HistoryIndex::add_order_uncommon(OrderKey key) {
   return id;
 }
 
-uint32_t HistoryIndex::find_order(OrderKey key) const {
+// Inlined in fill_lists(), which asks it of every event of an order.
+[[gnu::always_inline]] inline uint32_t HistoryIndex::find_order(OrderKey key) const {
   if (key.order >= order_of_sym_.size()) return kNone;
   const uint32_t first = order_of_sym_[key.order];
   if (first == kNone || orders_[first].key.client == key.client) return first;

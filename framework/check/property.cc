@@ -43,6 +43,7 @@ const Property* find_property(std::string_view name) {
 
 std::vector<const Property*> checked_properties(std::span<const std::string> names) {
   std::vector<const Property*> checked;
+  checked.reserve(all_properties().size());  // one allocation: this runs for every case
   for (const Property* property : all_properties()) {
     if (names.empty() || std::find(names.begin(), names.end(), property->name()) != names.end()) {
       checked.push_back(property);

@@ -40,6 +40,7 @@ class History {
   size_t size() const { return events_.size(); }
   const exchange::Instrument& record(uint32_t index) const { return records_.at(index); }
   void reserve(size_t events) { events_.reserve(events); }
+  void reserve_records(size_t records) { records_.reserve(records); }
 
  private:
   // Aborts: a history's time never goes backwards.

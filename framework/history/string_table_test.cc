@@ -37,6 +37,29 @@ TEST(StringTable, KeepsEveryStringThroughGrowthAndLargeStrings) {
   EXPECT_EQ(strings.size(), 50'001u);
 }
 
+// Every length around the hash's word sizes, and strings that differ in one
+// byte only, at each place: each is its own string, found again.
+TEST(StringTable, TellsApartStringsDifferingInAnyOneByte) {
+  StringTable strings;
+  std::vector<std::string> texts;
+  for (size_t length = 1; length <= 24; ++length) {
+    const std::string base(length, 'a');
+    texts.push_back(base);
+    for (size_t at = 0; at < length; ++at) {
+      std::string changed = base;
+      changed[at] = 'b';
+      texts.push_back(changed);
+    }
+  }
+  std::vector<Sym> syms;
+  for (const std::string& text : texts) syms.push_back(strings.intern(text));
+  EXPECT_EQ(strings.size(), texts.size() + 1);  // all distinct, and the empty string
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_EQ(strings.intern(texts[i]), syms[i]);
+    ASSERT_EQ(strings.text(syms[i]), texts[i]);
+  }
+}
+
 TEST(StringTable, CopiesKeepTheSymsAndTheirOwnText) {
   auto original = std::make_unique<StringTable>();
   const Sym a = original->intern("alpha");

@@ -60,6 +60,9 @@ class CaseRun final : public ExchangeListener {
     // About three events an operation (invocation, completion, a fill or a
     // read), so that the history seldom moves while it grows.
     h_.reserve(c.operations() * 3 + kEventsReservedMin);
+    // The initial records, then at most one per metadata change: a record
+    // moved while the list grows is a copy of its strings.
+    h_.reserve_records(target.initial_metadata().instruments.size() + c.metadata.size());
   }
   ~CaseRun() override { exchange_.set_listener(nullptr); }
 
@@ -127,6 +130,9 @@ class CaseRun final : public ExchangeListener {
   History h_;
   std::vector<Grid> grids_;
   std::vector<Client> clients_;
+  // Clients with every operation answered: counted rather than looked up,
+  // the run loop asks after every step.
+  size_t clients_done_ = 0;
   std::vector<Read> reads_;
   std::map<uint64_t, Instrument> pending_meta_;
   // Answer deadlines of the operations in the order they were sent, which
@@ -163,10 +169,7 @@ History CaseRun::run() {
   schedule_nemesis();
   schedule_metadata();
   for (size_t i = 0; i < clients_.size(); ++i) schedule_next(i, 0);
-  auto all_done = [&] {
-    return std::all_of(clients_.begin(), clients_.end(), [](const Client& c) { return c.done; });
-  };
-  while (!all_done() && exchange_.now_us() - t0_us_ < kCaseUsMax && going()) {
+  while (clients_done_ < clients_.size() && exchange_.now_us() - t0_us_ < kCaseUsMax && going()) {
     exchange_.run_until(exchange_.now_us() + kStepUs);
   }
   // Hooks still running (a rollout script) finish or time out first.
@@ -340,6 +343,7 @@ void CaseRun::schedule_metadata() {
 void CaseRun::schedule_next(size_t client, int64_t after_us) {
   Client& state = clients_[client];
   if (state.next >= c_.clients[client].size()) {
+    if (!state.done) ++clients_done_;
     state.done = true;
     return;
   }
@@ -614,6 +618,9 @@ void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t
 
 // The status of every order any client placed, once everything healed.
 void CaseRun::final_reads() {
+  size_t orders = 0;
+  for (const Client& client : clients_) orders += client.placed.size();
+  reads_.reserve(orders);
   for (size_t client = 0; client < clients_.size(); ++client) {
     for (const Placed& order : clients_[client].placed) {
       reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .order = &order});
