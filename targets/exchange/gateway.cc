@@ -138,14 +138,16 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   KnownOrder& order = existing != orders_.end()
                           ? existing->second
                           : orders_[OrderKey{request.client, request.clordid}];
-  order = KnownOrder{.order_id = order_id, .shard = *shard, .client_node = from};
-  order.view = OrderView{.order_id = order_id,
-                         .client = request.client,
-                         .clordid = request.clordid,
-                         .symbol = request.symbol,
-                         .side = request.side,
-                         .price = request.price,
-                         .qty = request.qty};
+  order = KnownOrder{.order_id = order_id,
+                     .shard = *shard,
+                     .client_node = from,
+                     .view = OrderView{.order_id = order_id,
+                                       .client = request.client,
+                                       .clordid = request.clordid,
+                                       .symbol = request.symbol,
+                                       .side = request.side,
+                                       .price = request.price,
+                                       .qty = request.qty}};
   keep(order);  // before any shard can hold it
   const uint64_t id = track(from, request, &order, 1);
   forward(id, *shard,
