@@ -21,8 +21,14 @@ namespace ordeal::exchange {
 class ClientSessions final : public ExchangeListener {
  public:
   static constexpr size_t kInFlightMax = 1'000'000;
+  // Room for the usual handful in flight from the start: the sessions are
+  // made afresh for every simulated case, and growing one place at a time
+  // cost several allocations per case.
+  static constexpr size_t kInFlightReserved = 16;
 
-  explicit ClientSessions(ExchangeListener*& listener) : listener_(listener) {}
+  explicit ClientSessions(ExchangeListener*& listener) : listener_(listener) {
+    in_flight_.reserve(kInFlightReserved);
+  }
 
   // True when the request may go; false when the gateway is down, and the
   // request was answered here.

@@ -125,8 +125,8 @@ void EngineShard::apply(const ShardRequest& request) {
   const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
   bool forwarded = false;
   // Built in place by one call, not default-built and then assigned.
-  ShardResponse response = problem ? respond(request, false, std::string(*problem), nullptr)
-                                   : dispatch(request, forwarded);
+  ShardResponse response =
+      problem ? respond(request, false, *problem, nullptr) : dispatch(request, forwarded);
   if (!forwarded) emit(request.gateway, std::move(response));
 }
 
@@ -144,7 +144,7 @@ ShardResponse EngineShard::dispatch(const ShardRequest& request, bool& forwarded
       break;
   }
   auto it = orders_.find(request.order_id);
-  return it == orders_.end() ? respond(request, false, std::string(kUnknownOrder), nullptr)
+  return it == orders_.end() ? respond(request, false, kUnknownOrder, nullptr)
                              : respond(request, true, "", &it->second);
 }
 
@@ -181,14 +181,14 @@ void EngineShard::expire_parked() {
   if (!parked_.empty()) env_.set_timer(kParkCheckUs, kParkTimer);
 }
 
-ShardResponse EngineShard::respond(const ShardRequest& request, bool ok, std::string reason,
+ShardResponse EngineShard::respond(const ShardRequest& request, bool ok, std::string_view reason,
                                    const Order* order) const {
-  ShardResponse response{.gateway_request_id = request.gateway_request_id,
-                         .ok = ok,
-                         .reason = std::move(reason),
-                         .shard_version = subscriber_.version()};
-  if (order != nullptr) response.order = order->view;
-  return response;
+  // Every member built in place: no empty view or reason assigned over.
+  return ShardResponse{.gateway_request_id = request.gateway_request_id,
+                       .ok = ok,
+                       .reason = std::string(reason),
+                       .order = order != nullptr ? order->view : OrderView{},
+                       .shard_version = subscriber_.version()};
 }
 
 ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
@@ -281,7 +281,7 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
 
 ShardResponse EngineShard::amend(const ShardRequest& request) {
   auto it = orders_.find(request.order_id);
-  if (it == orders_.end()) return respond(request, false, std::string(kUnknownOrder), nullptr);
+  if (it == orders_.end()) return respond(request, false, kUnknownOrder, nullptr);
   Order& order = it->second;
   if (!live(order.view)) return respond(request, false, "order is final", &order);
   touch(order.view.order_id);
@@ -315,7 +315,7 @@ ShardResponse EngineShard::amend(const ShardRequest& request) {
 
 ShardResponse EngineShard::cancel(const ShardRequest& request) {
   auto it = orders_.find(request.order_id);
-  if (it == orders_.end()) return respond(request, false, std::string(kUnknownOrder), nullptr);
+  if (it == orders_.end()) return respond(request, false, kUnknownOrder, nullptr);
   Order& order = it->second;
   if (!live(order.view)) return respond(request, false, "order is final", &order);
   books_[order.view.symbol].remove(order.view.order_id);

@@ -96,7 +96,7 @@ class EngineShard final : public Node {
   bool park(const ShardRequest& request);
   void unpark();
   void expire_parked();
-  ShardResponse respond(const ShardRequest& request, bool ok, std::string reason,
+  ShardResponse respond(const ShardRequest& request, bool ok, std::string_view reason,
                         const Order* order) const;
   std::optional<std::string_view> version_problem(const ShardRequest& request) const;
   // The answer to a request of each kind (status answered here).

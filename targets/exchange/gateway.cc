@@ -148,16 +148,18 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   KnownOrder& order = existing != orders_.end()
                           ? existing->second
                           : orders_[OrderKey{request.client, request.clordid}];
-  order = KnownOrder{.order_id = order_id, .shard = *shard, .client_node = from};
-  order.view = OrderView{.order_id = order_id,
-                         .client = request.client,
-                         .clordid = request.clordid,
-                         .symbol = request.symbol,
-                         .side = request.side,
-                         .price = request.price,
-                         .qty = request.qty};
+  order = KnownOrder{.order_id = order_id,
+                     .shard = *shard,
+                     .client_node = from,
+                     .view = OrderView{.order_id = order_id,
+                                       .client = request.client,
+                                       .clordid = request.clordid,
+                                       .symbol = request.symbol,
+                                       .side = request.side,
+                                       .price = request.price,
+                                       .qty = request.qty}};
   keep(order);  // before any shard can hold it
-  const uint64_t id = track(from, request, 1);
+  const uint64_t id = track(from, request, &order, 1);
   forward(id, *shard,
           ShardRequest{.kind = RequestKind::place,
                        .order_id = order_id,
@@ -196,7 +198,7 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
       return reply(from, request, Verdict::reject, *reason, order.view);
     }
   }
-  const uint64_t id = track(from, request, 1);
+  const uint64_t id = track(from, request, &order, 1);
   if (acks_early(request, order)) answer(*pending_.find(id), Verdict::ack, "", order.view);
   forward(id, order.shard,
           ShardRequest{.kind = request.kind,
@@ -221,7 +223,7 @@ bool Gateway::acks_early(const ClientRequest& request, const KnownOrder& order) 
 
 void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
   const auto shards = static_cast<uint32_t>(config_.shards.size());
-  const uint64_t id = track(from, request, shards);
+  const uint64_t id = track(from, request, nullptr, shards);
   for (ShardId shard = 0; shard < shards; ++shard) {
     forward(
         id, shard,
@@ -230,13 +232,14 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
   }
 }
 
-uint64_t Gateway::track(NodeId from, const ClientRequest& request, uint32_t shards) {
+uint64_t Gateway::track(NodeId from, const ClientRequest& request, KnownOrder* order,
+                        uint32_t shards) {
   const uint64_t id = next_request_id_++;
   pending_.emplace(id, Pending{.asker = {.client_node = from,
                                          .client = request.client,
                                          .request_id = request.request_id,
                                          .kind = request.kind},
-                               .clordid = request.clordid,
+                               .order = order,
                                .meta_version = subscriber_.version(),
                                .deadline_us = env_.now_us() + config_.request_timeout_us,
                                .shards_outstanding = shards});
@@ -269,19 +272,19 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
     pending_.erase(response.gateway_request_id);
     return;
   }
-  auto order = orders_.find(OrderKeyView{pending.asker.client, pending.clordid});
-  if (order != orders_.end() && response.order.order_id == order->second.order_id) {
-    order->second.view = response.order;
+  KnownOrder* order = pending.order;
+  if (order != nullptr && response.order.order_id == order->order_id) {
+    order->view = response.order;
     if (kind == RequestKind::place) {
-      order->second.view_at_ack = response.order;
-      if (responder && *responder != order->second.shard) {
-        order->second.shard = *responder;  // a forwarded order lives there
-        keep(order->second);
+      order->view_at_ack = response.order;
+      if (responder && *responder != order->shard) {
+        order->shard = *responder;  // a forwarded order lives there
+        keep(*order);
       }
     }
   }
-  if (order != orders_.end() && kind == RequestKind::place && !response.ok) {
-    order->second.view.status = OrdStatus::rejected;
+  if (order != nullptr && kind == RequestKind::place && !response.ok) {
+    order->view.status = OrdStatus::rejected;
   }
   answer(pending, response.ok ? Verdict::ack : Verdict::reject, response.reason, response.order);
   pending_.erase(response.gateway_request_id);

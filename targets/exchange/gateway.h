@@ -92,7 +92,10 @@ class Gateway final : public Node {
   };
   struct Pending {
     Asker asker;
-    std::string clordid;  // the order it is about (none on a mass-cancel)
+    // The order it is about (null on a mass-cancel). Entries of orders_ are
+    // never erased while requests are pending (a crash clears both), and a
+    // map's entries stay where they are, so the pointer stays valid.
+    KnownOrder* order = nullptr;
     MetaVersion meta_version = 0;
     int64_t deadline_us = 0;  // answered `unknown` then, if no shard answered
     uint32_t shards_outstanding = 0;
@@ -116,7 +119,7 @@ class Gateway final : public Node {
   void place(NodeId from, const ClientRequest& request);
   void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
   void mass_cancel(NodeId from, const ClientRequest& request);
-  uint64_t track(NodeId from, const ClientRequest& request, uint32_t shards);
+  uint64_t track(NodeId from, const ClientRequest& request, KnownOrder* order, uint32_t shards);
   void forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request);
   void answer(Pending& pending, Verdict verdict, std::string_view reason, const OrderView& view);
   // Answers a request that no shard is asked about.

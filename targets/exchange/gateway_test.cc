@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "targets/exchange/test_support.h"
 
 namespace ordeal::exchange {
@@ -120,6 +122,24 @@ TEST_F(GatewayTest, PostOnlyThatWouldCrossIsRejected) {
   ClientRequest maker = place(2, 1, "po", Side::buy, 50'000, 1);
   maker.post_only = true;
   EXPECT_EQ(send(maker).reason, "post-only order would cross");
+}
+
+// Many orders in flight at once: the gateway's order table grows (and
+// rehashes) while their answers are pending, and each answer still updates
+// the order it is about. An amend the gateway itself rejects reports the
+// gateway's record of the order, so it shows whether the answer reached it.
+TEST_F(GatewayTest, AnswersUpdateEveryOrderPlacedInABurst) {
+  constexpr uint64_t kOrders = 64;
+  for (uint64_t i = 1; i <= kOrders; ++i) {
+    exchange.submit(place(1, i, "burst-" + std::to_string(i), Side::buy, 50'000, 1));
+  }
+  exchange.run_for(100'000);
+  for (uint64_t i = 1; i <= kOrders; ++i) {
+    const ClientResponse r = send(amend(1, kOrders + i, "burst-" + std::to_string(i), 50'005, 0));
+    EXPECT_EQ(r.reason, "price not a multiple of the tick size") << "order " << i;
+    EXPECT_EQ(r.order.status, OrdStatus::new_order) << "order " << i;
+    EXPECT_EQ(r.order.clordid, "burst-" + std::to_string(i));
+  }
 }
 
 TEST_F(GatewayTest, StatusReportsTheShardsView) {
