@@ -61,8 +61,7 @@ std::string failure_message(const RunReport& report, const std::string& out_dir)
                           report.seed, report.defect);
     for (const Violation& v : o.violations)
       message += fmt::format("  {}: {}\n", v.property, v.message);
-    message += fmt::format("  shrunk to {} operations and {} faults:\n",
-                           o.failing_case->operations(), o.failing_case->fault_count());
+    message += fmt::format("  shrunk to {}:\n", case_size(*o.failing_case));
     for (const std::string& step : describe_steps(o.history, report.scenario, *o.failing_case)) {
       message += fmt::format("    {}\n", step);
     }

@@ -216,13 +216,10 @@ std::vector<std::pair<std::string, std::string>> run_summary(const RunReport& r)
 std::string steps_note(const Case& original, const Case& shrunk) {
   if (original.operations() == shrunk.operations() &&
       original.fault_count() == shrunk.fault_count()) {
-    return fmt::format("The failing case as found ({} operations and {} faults), not smaller:",
-                       shrunk.operations(), shrunk.fault_count());
+    return fmt::format("The failing case as found ({}), not smaller:", case_size(shrunk));
   }
-  return fmt::format(
-      "The smallest case that still fails, shrunk from {} operations and {} faults to {} "
-      "operations and {} faults:",
-      original.operations(), original.fault_count(), shrunk.operations(), shrunk.fault_count());
+  return fmt::format("The smallest case that still fails, shrunk from {} to {}:",
+                     case_size(original), case_size(shrunk));
 }
 
 class HtmlReport final : public ReportListener {

@@ -192,11 +192,8 @@ class ConsoleReport final : public ReportListener {
                o.violations.front().property);
     for (const Violation& v : o.violations) fmt::print("    {}: {}\n", v.property, v.message);
     const Case& shrunk = *o.failing_case;
-    fmt::print(
-        "  shrunk from {} operations and {} faults to {} operations and {} faults "
-        "({:.2f} s):\n",
-        o.original_case->operations(), o.original_case->fault_count(), shrunk.operations(),
-        shrunk.fault_count(), o.shrunk_s);
+    fmt::print("  shrunk from {} to {} ({:.2f} s):\n", case_size(*o.original_case),
+               case_size(shrunk), o.shrunk_s);
     for (const std::string& step : describe_steps(o.history, r.scenario, shrunk)) {
       fmt::print("    {}\n", step);
     }
@@ -211,6 +208,14 @@ class ConsoleReport final : public ReportListener {
 };
 
 }  // namespace
+
+std::string case_size(const Case& c) {
+  const auto counted = [](uint64_t n, std::string_view noun) {
+    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+  };
+  return fmt::format("{} and {}", counted(c.operations(), "operation"),
+                     counted(c.fault_count(), "fault"));
+}
 
 std::vector<std::string> describe_steps(const History& h, const Scenario& s, const Case& c) {
   std::vector<std::string> steps;

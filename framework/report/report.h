@@ -40,6 +40,9 @@ std::string write_file_reports(const RunReport& report, bool with_repro = true);
 // The summary on stdout; progress on stderr when it is a terminal.
 std::unique_ptr<ReportListener> console_report(bool progress);
 
+// A case's size in words: "3 operations and 1 fault".
+std::string case_size(const Case& c);
+
 // The shrunk case as steps a person can read, from its history.
 std::vector<std::string> describe_steps(const History& history, const Scenario& scenario,
                                         const Case& c);

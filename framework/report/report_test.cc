@@ -1,0 +1,22 @@
+// The console report's words for a case.
+#include "framework/report/report.h"
+
+#include <gtest/gtest.h>
+
+namespace ordeal {
+namespace {
+
+TEST(CaseSize, CountsInWordsWithTheSingularForOne) {
+  Case c;
+  EXPECT_EQ(case_size(c), "0 operations and 0 faults");
+  c.clients = {{Op{}}, {Op{}, Op{}}};
+  c.faults = {FaultWindow{}};
+  EXPECT_EQ(case_size(c), "3 operations and 1 fault");
+  c.clients = {{Op{}}};
+  c.faults.clear();
+  c.upgrade = true;  // a rolling upgrade counts as a fault
+  EXPECT_EQ(case_size(c), "1 operation and 1 fault");
+}
+
+}  // namespace
+}  // namespace ordeal
