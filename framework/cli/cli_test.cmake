@@ -45,6 +45,39 @@ if(NOT repro_before STREQUAL repro_after)
 endif()
 expect_exit(1 ${ORDEAL} check ${WORK}/fail/history.jsonl)
 expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl --property trade-conservation)
+# The repro says what the run drove.
+if(NOT repro_before MATCHES "target = 'inproc'")
+  message(FATAL_ERROR "the repro does not name its target:\n${repro_before}")
+endif()
+
+# A repro whose case arms a fault for real processes does not replay in the
+# simulator, where that fault would silently not happen: it goes to the
+# target the repro names (tested with the cluster), and an unusable one is
+# refused, naming the repro.
+function(write_live_repro path target)
+  file(WRITE ${path} "defect = 'none'\nrun_seed = '7'\n"
+    "scenario = '${SOURCE}/examples/scenarios/cluster-chaos.toml'\ntarget = ${target}\n"
+    "[case]\nseed = '3'\nupgrade = false\nupgrade_start_ms = 0\nmetadata = []\n"
+    "fault = [{ fault = 'process.kill', index = 2, start_ms = 100, duration_ms = 600 }]\n"
+    "[[case.client]]\nops = [{ at_ms = 50, kind = 'place', invalid = 'none', lots = 1, "
+    "post_only = false, price_steps = 0, side = 'buy', symbol = 0, target = 0, tif = 'gtc', "
+    "type = 'limit' }]\n")
+endfunction()
+write_live_repro(${WORK}/live-inproc.toml "'inproc'")
+expect_exit(2 ${ORDEAL} replay ${WORK}/live-inproc.toml --out ${WORK}/live)
+if(NOT last_err MATCHES "cluster-chaos.toml:[0-9]+: process.kill acts on real processes")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+write_live_repro(${WORK}/live-bogus.toml "'bogus'")
+expect_exit(2 ${ORDEAL} replay ${WORK}/live-bogus.toml --out ${WORK}/live)
+if(NOT last_err MATCHES "live-bogus.toml: target bogus: expected inproc, cluster")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+write_live_repro(${WORK}/live-number.toml "42")
+expect_exit(2 ${ORDEAL} replay ${WORK}/live-number.toml --out ${WORK}/live)
+if(NOT last_err MATCHES "live-number.toml:4: target: expected a string")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
 
 # The same with defect none passes, and the stale repro is gone.
 expect_exit(0 ${ORDEAL} run ${incident} --seed 1 --cases 50 --out ${WORK}/fail)

@@ -1,13 +1,18 @@
 // `ordeal replay REPRO`: runs the exact case a repro file pins, checks it,
-// and writes its reports; it fails again the same way.
+// and writes its reports; it fails again the same way. The case runs in the
+// simulator, where it replays exactly, unless it arms a fault that needs
+// real processes: then on the target the run drove (the repro says which).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
 
+#include "framework/base/interrupt.h"
 #include "framework/cli/commands.h"
+#include "framework/cli/target_choice.h"
 #include "framework/report/report.h"
 #include "framework/run/repro.h"
+#include "framework/run/runner.h"
 
 namespace ordeal::cli {
 namespace {
@@ -16,6 +21,56 @@ struct ReplayArgs {
   std::string repro;
   std::string out = "ordeal-out";
 };
+
+// The simulator, unless the case arms a fault that needs real processes.
+std::string replay_target(const Repro& repro, const Scenario& scenario, const Case& c) {
+  const FaultSpec* live = live_only_fault(scenario, &c);
+  if (live == nullptr) return "inproc";
+  const std::string target = repro.target.empty() ? scenario.target : repro.target;
+  fmt::print(stderr, "ordeal replay: the case arms {}, which needs real processes: on {}\n",
+             live->point, target);
+  return target;
+}
+
+// Writes the reports of the replayed case; the exit status.
+int report(const ReplayArgs& args, const Repro& repro, const Scenario& scenario, const Case& c,
+           const std::string& target, CaseVerdict verdict) {
+  RunOutcome outcome{.cases_run = 1,
+                     .operations = c.operations(),
+                     .events = verdict.history.size(),
+                     .interrupted = interrupted(),
+                     .target_error = verdict.error,
+                     .violations = verdict.violations,
+                     .last_case = c,
+                     .history = std::move(verdict.history)};
+  if (!outcome.violations.empty()) {
+    outcome.failing_case = c;
+    outcome.original_case = c;
+  }
+  const RunReport report{.scenario = scenario,
+                         .outcome = outcome,
+                         .seed = repro.run_seed,
+                         .defect = repro.defect,
+                         .out_dir = args.out,
+                         .reproduce = "ordeal replay " + args.repro,
+                         .target = target};
+  // The output folder gets its own repro.toml (the report names it), unless
+  // that would overwrite the very file being replayed.
+  std::error_code ec;
+  const bool same = std::filesystem::equivalent(args.repro, args.out + "/repro.toml", ec);
+  if (auto error = write_file_reports(report, /*with_repro=*/!same); !error.empty()) {
+    fmt::print(stderr, "ordeal replay: {}\n", error);
+    return kExitEnvironment;
+  }
+  console_report(false)->on_finish(report);
+  if (outcome.failed()) return kExitViolation;
+  if (outcome.interrupted) return kExitInterrupted;
+  if (!verdict.error.empty()) {
+    fmt::print(stderr, "ordeal replay: target {}: {}\n", target, verdict.error);
+    return kExitEnvironment;
+  }
+  return kExitOk;
+}
 
 int replay(const ReplayArgs& args) {
   const ReproLoad loaded = load_repro(args.repro);
@@ -40,34 +95,25 @@ int replay(const ReplayArgs& args) {
     fmt::print(stderr, "ordeal replay: {}\n", error);
     return kExitUsage;
   }
+  const std::string target = replay_target(repro, scenario.scenario, c);
+  const TargetChoice choice =
+      choose_target(scenario.scenario, target, repro.defect, args.out, &c, args.repro + ": target");
+  if (!choice) {
+    fmt::print(stderr, "ordeal replay: {}\n", choice.error);
+    return kExitUsage;
+  }
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
-  CaseVerdict verdict = check_case(scenario.scenario, c, *defects);
-  RunOutcome outcome{.cases_run = 1,
-                     .operations = c.operations(),
-                     .events = verdict.history.size(),
-                     .violations = verdict.violations,
-                     .last_case = c,
-                     .history = std::move(verdict.history)};
-  if (!outcome.violations.empty()) {
-    outcome.failing_case = c;
-    outcome.original_case = c;
-  }
-  const RunReport report{.scenario = scenario.scenario,
-                         .outcome = outcome,
-                         .seed = repro.run_seed,
-                         .defect = repro.defect,
-                         .out_dir = args.out,
-                         .reproduce = "ordeal replay " + args.repro};
-  // The output folder gets its own repro.toml (the report names it), unless
-  // that would overwrite the very file being replayed.
-  std::error_code ec;
-  const bool same = std::filesystem::equivalent(args.repro, args.out + "/repro.toml", ec);
-  if (auto error = write_file_reports(report, /*with_repro=*/!same); !error.empty()) {
-    fmt::print(stderr, "ordeal replay: {}\n", error);
-    return kExitEnvironment;
-  }
-  console_report(false)->on_finish(report);
-  return outcome.failed() ? kExitViolation : kExitOk;
+  if (!choice.notice.empty()) fmt::print(stderr, "ordeal replay: {}\n", choice.notice);
+  install_interrupt_handler();
+  const RunOptions options{.defects = *defects,
+                           .on_clean_up =
+                               [](const CaseCleanUp& done) {
+                                 fmt::print(stderr, "ordeal replay: clean-up: {}\n",
+                                            describe(done));
+                               },
+                           .make_target = choice.make_target};
+  return report(args, repro, scenario.scenario, c, target,
+                check_case(scenario.scenario, c, options));
 }
 
 }  // namespace

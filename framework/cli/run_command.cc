@@ -10,10 +10,9 @@
 
 #include "framework/base/interrupt.h"
 #include "framework/cli/commands.h"
+#include "framework/cli/target_choice.h"
 #include "framework/report/report.h"
 #include "framework/run/runner.h"
-#include "targets/cluster/cluster_target.h"
-#include "targets/fix/fix_target.h"
 
 namespace ordeal::cli {
 namespace {
@@ -42,10 +41,6 @@ bool parse_shard(const std::string& text, int& index, int& count) {
   return count >= 1 && index >= 0 && index < count;
 }
 
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 int run(const RunArgs& args) {
   const ScenarioLoad loaded = load_scenario(args.scenario);
   if (!loaded) {
@@ -53,47 +48,13 @@ int run(const RunArgs& args) {
     return kExitUsage;
   }
   const Scenario& scenario = loaded.scenario;
-  const std::string target = args.target.empty() ? scenario.target : args.target;
-  std::optional<fix::FixUri> fix_uri;
-  if (fix::is_fix_uri(target)) {
-    std::string error;
-    fix_uri = fix::parse_fix_uri(target, error);
-    if (!fix_uri) {
-      fmt::print(stderr, "ordeal run: --target {}: {}\n", target, error);
-      return kExitUsage;
-    }
-    if (args.defect != "none") {
-      fmt::print(stderr,
-                 "ordeal run: --defect {}: defects are planted in the reference exchange; "
-                 "meaningless for a fix:// target\n",
-                 args.defect);
-      return kExitUsage;
-    }
-    if (!is_loopback(fix_uri->host) &&
-        std::find(scenario.allow_hosts.begin(), scenario.allow_hosts.end(), fix_uri->host) ==
-            scenario.allow_hosts.end()) {
-      fmt::print(stderr,
-                 "ordeal run: --target {}: {} is not loopback; ordeal sends orders only to hosts "
-                 "the scenario allows ([live] allow_hosts = [\"{}\"] in {})\n",
-                 target, fix_uri->host, fix_uri->host, args.scenario);
-      return kExitUsage;
-    }
-    if (error = fix::check_fix_scenario(scenario); !error.empty()) {
-      fmt::print(stderr, "ordeal run: {}: {}\n", args.scenario, error);
-      return kExitUsage;
-    }
-  } else if (target != "inproc" && target != "cluster") {
-    fmt::print(stderr, "ordeal run: --target {}: expected inproc, cluster or fix://...\n", target);
+  const TargetChoice choice = choose_target(
+      scenario, args.target.empty() ? scenario.target : args.target, args.defect, args.out);
+  if (!choice) {
+    fmt::print(stderr, "ordeal run: {}\n", choice.error);
     return kExitUsage;
   }
-  for (const FaultSpec& fault : scenario.faults) {
-    if (target != "inproc" || !fault.needs_live_target()) continue;
-    fmt::print(stderr,
-               "ordeal run: {}:{}: {} acts on real processes; the inproc simulator has none "
-               "(use --target cluster)\n",
-               scenario.path, fault.line, fault.point);
-    return kExitUsage;
-  }
+  const std::string& target = choice.target;
   const auto defects = exchange::DefectSet::parse(args.defect);
   if (!defects) {
     fmt::print(stderr, "ordeal run: --defect {}: unknown (see `ordeal list defects`)\n",
@@ -111,29 +72,8 @@ int run(const RunArgs& args) {
   options.seed = args.seed ? *args.seed : scenario.seed ? *scenario.seed : draw_seed();
   if (!args.seed && !scenario.seed) fmt::print(stderr, "ordeal run: seed {}\n", options.seed);
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
-  if (target == "cluster") {
-    options.make_target = [&](const Case& c, std::string& error) {
-      return cluster::make_cluster_target(scenario, c,
-                                          {.node_binary = cluster::default_node_binary(),
-                                           .log_dir = args.out + "/cluster",
-                                           .defect = args.defect},
-                                          error);
-    };
-  }
-  if (fix_uri) {
-    // Credentials from the environment only; never printed.
-    const char* username = std::getenv("ORDEAL_FIX_USERNAME");
-    const char* password = std::getenv("ORDEAL_FIX_PASSWORD");
-    const fix::FixTargetOptions fix_options{.username = username ? username : "",
-                                            .password = password ? password : ""};
-    options.make_target = [&scenario, &fix_uri, fix_options](const Case& c, std::string& error) {
-      return fix::make_fix_target(scenario, c, *fix_uri, fix_options, error);
-    };
-    fmt::print(stderr,
-               "ordeal run: {} is a foreign gateway: metadata changes, fault points and rolling "
-               "upgrades are skipped (order entry only)\n",
-               target);
-  }
+  options.make_target = choice.make_target;
+  if (!choice.notice.empty()) fmt::print(stderr, "ordeal run: {}\n", choice.notice);
   install_interrupt_handler();
   auto console = console_report(isatty(STDERR_FILENO) != 0);
   options.on_progress = [&console](const Progress& p) { console->on_progress(p); };
@@ -153,7 +93,8 @@ int run(const RunArgs& args) {
       .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}", args.scenario,
                                options.seed, options.cases, args.defect,
                                target == "inproc" ? "" : " --target " + target,
-                               options.shard_count > 1 ? " --shard " + args.shard : "")};
+                               options.shard_count > 1 ? " --shard " + args.shard : ""),
+      .target = target};
   if (auto error = write_file_reports(report); !error.empty()) {
     fmt::print(stderr, "ordeal run: {}\n", error);
     return kExitEnvironment;

@@ -150,6 +150,7 @@ class ReproReport final : public ReportListener {
       return {};
     }
     const Repro repro{.scenario_path = r.scenario.path,
+                      .target = r.target,
                       .defect = r.defect,
                       .run_seed = r.seed,
                       .c = *r.outcome.failing_case};
@@ -175,20 +176,20 @@ class ConsoleReport final : public ReportListener {
                r.defect);
     if (o.clean_up.live) fmt::print("  clean-up: {}\n", describe(o.clean_up));
     if (!o.failed() && status_of(r) == "error") {
-      fmt::print("  ERROR after {} cases, {} without a violation ({:.2f} s): {}\n", o.cases_run,
-                 o.cases_run > 0 ? o.cases_run - 1 : 0, o.wall_s,
+      fmt::print("  ERROR after {}, {} without a violation ({:.2f} s): {}\n",
+                 counted(o.cases_run, "case"), o.cases_run > 0 ? o.cases_run - 1 : 0, o.wall_s,
                  o.interrupted ? "interrupted" : o.target_error);
       fmt::print("  reports: {}/\n", r.out_dir);
       return {};
     }
     if (!o.failed()) {
-      fmt::print("  PASS: {} cases, {} operations, {} events in {:.2f} s{}\n", o.cases_run,
-                 o.operations, o.events, o.wall_s,
+      fmt::print("  PASS: {}, {}, {} in {:.2f} s{}\n", counted(o.cases_run, "case"),
+                 counted(o.operations, "operation"), counted(o.events, "event"), o.wall_s,
                  o.budget_exhausted ? " (time budget reached)" : "");
       fmt::print("  reports: {}/\n", r.out_dir);
       return {};
     }
-    fmt::print("  FAIL after {} cases ({:.2f} s): {}\n", o.cases_run, o.first_failure_s,
+    fmt::print("  FAIL after {} ({:.2f} s): {}\n", counted(o.cases_run, "case"), o.first_failure_s,
                o.violations.front().property);
     for (const Violation& v : o.violations) fmt::print("    {}: {}\n", v.property, v.message);
     const Case& shrunk = *o.failing_case;
@@ -209,10 +210,11 @@ class ConsoleReport final : public ReportListener {
 
 }  // namespace
 
+std::string counted(uint64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
 std::string case_size(const Case& c) {
-  const auto counted = [](uint64_t n, std::string_view noun) {
-    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-  };
   return fmt::format("{} and {}", counted(c.operations(), "operation"),
                      counted(c.fault_count(), "fault"));
 }

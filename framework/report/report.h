@@ -21,7 +21,8 @@ struct RunReport {
   uint64_t seed = 0;
   std::string defect = "none";
   std::string out_dir;
-  std::string reproduce;  // the command that reruns this exact run
+  std::string reproduce;          // the command that reruns this exact run
+  std::string target = "inproc";  // what ran the cases: inproc, cluster or fix://...
 };
 
 class ReportListener {
@@ -40,6 +41,8 @@ std::string write_file_reports(const RunReport& report, bool with_repro = true);
 // The summary on stdout; progress on stderr when it is a terminal.
 std::unique_ptr<ReportListener> console_report(bool progress);
 
+// A count in words, with the singular for one: "1 case", "2 cases".
+std::string counted(uint64_t n, std::string_view noun);
 // A case's size in words: "3 operations and 1 fault".
 std::string case_size(const Case& c);
 

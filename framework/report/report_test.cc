@@ -6,6 +6,12 @@
 namespace ordeal {
 namespace {
 
+TEST(Counted, UsesTheSingularForOneOnly) {
+  EXPECT_EQ(counted(0, "case"), "0 cases");
+  EXPECT_EQ(counted(1, "case"), "1 case");
+  EXPECT_EQ(counted(2, "event"), "2 events");
+}
+
 TEST(CaseSize, CountsInWordsWithTheSingularForOne) {
   Case c;
   EXPECT_EQ(case_size(c), "0 operations and 0 faults");

@@ -114,6 +114,7 @@ std::string repro_toml(const Repro& repro, const Scenario& scenario) {
                    {"metadata", metadata},
                    {"fault", faults}};
   toml::table root{{"scenario", repro.scenario_path},
+                   {"target", repro.target},
                    {"defect", repro.defect},
                    {"run_seed", std::to_string(repro.run_seed)},
                    {"case", kase}};
@@ -135,6 +136,14 @@ ReproLoad load_repro(const std::string& path) {
     return load;
   }
   load.repro.scenario_path = *scenario;
+  if (const toml::node_view target = (*root)["target"]) {
+    if (!target.is_string()) {
+      load.error = fmt::format("{}:{}: target: expected a string (inproc, cluster or fix://...)",
+                               path, target.node()->source().begin.line);
+      return load;
+    }
+    load.repro.target = *target.value<std::string>();
+  }
   load.repro.defect = *defect;
   load.repro.run_seed = std::stoull(*run_seed);
   return load;

@@ -11,6 +11,9 @@ namespace ordeal {
 
 struct Repro {
   std::string scenario_path;
+  // What the run drove; a replay plays faults that need real processes
+  // there. Empty in files from before it was recorded: the scenario's.
+  std::string target;
   std::string defect = "none";
   uint64_t run_seed = 0;
   Case c;

@@ -162,6 +162,7 @@ TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
   const RunOutcome outcome = run_scenario(s, {.seed = 3, .cases = s.cases, .defects = defects});
   ASSERT_TRUE(outcome.failed());
   const Repro repro{.scenario_path = s.path,
+                    .target = "cluster",
                     .defect = "okx-2023-08-14",
                     .run_seed = 3,
                     .c = *outcome.failing_case};
@@ -171,6 +172,7 @@ TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
   ASSERT_TRUE(loaded) << loaded.error;
   EXPECT_EQ(loaded.repro.scenario_path, s.path);
   EXPECT_EQ(loaded.repro.defect, "okx-2023-08-14");
+  EXPECT_EQ(loaded.repro.target, "cluster");
   Case c;
   ASSERT_EQ(load_repro_case(path, s, c), "");
   EXPECT_EQ(c, *outcome.failing_case);
@@ -178,6 +180,28 @@ TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
   ASSERT_FALSE(again.violations.empty());
   EXPECT_EQ(again.violations.front().message, outcome.violations.front().message);
   EXPECT_EQ(render(again.history), render(outcome.history));
+}
+
+// A case that arms a fault the simulator cannot play (here a kill of a
+// process) gets no verdict in sim mode: the run reports the target's error
+// instead of passing a case whose fault never happened.
+TEST(Run, SimCaseWithAFaultForRealProcessesIsAnErrorNotAPass) {
+  Scenario s = shipped("okx-2023-08-14");
+  s.faults.push_back(FaultSpec{.point = "process.kill", .node = "gateway"});
+  Case c;
+  c.seed = 1;
+  c.clients = {{Op{.at_ms = 10}}};
+  c.faults = {FaultWindow{
+      .fault = static_cast<uint8_t>(s.faults.size() - 1), .start_ms = 5, .duration_ms = 100}};
+  const CaseVerdict verdict = check_case(s, c, DefectSet{});
+  EXPECT_NE(verdict.error.find("process.kill needs real processes"), std::string::npos)
+      << verdict.error;
+  EXPECT_TRUE(verdict.violations.empty());
+  std::string error;
+  run_sim_case(s, c, {}, &error);
+  EXPECT_EQ(error, verdict.error);
+  c.faults.clear();
+  EXPECT_EQ(check_case(s, c, DefectSet{}).error, "");
 }
 
 // ---- scenario validation ------------------------------------------------------

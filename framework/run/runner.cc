@@ -21,8 +21,11 @@ namespace ordeal {
 
 CaseVerdict check_case(const Scenario& scenario, const Case& c,
                        const exchange::DefectSet& defects) {
-  CaseVerdict verdict{.history = run_sim_case(scenario, c, defects)};
-  verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
+  CaseVerdict verdict;
+  verdict.history = run_sim_case(scenario, c, defects, &verdict.error);
+  if (verdict.error.empty()) {
+    verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
+  }
   return verdict;
 }
 
@@ -46,13 +49,18 @@ void clean_up(Target& target, const Scenario& scenario, const RunOptions& option
 // gets no verdict: its history is incomplete, not evidence.
 CaseVerdict execute(const Scenario& scenario, const Case& c, const RunOptions& options,
                     std::string& error, CaseCleanUp& clean_up_total) {
-  if (!options.make_target) return check_case(scenario, c, options.defects);
+  if (!options.make_target) {
+    CaseVerdict verdict = check_case(scenario, c, options.defects);
+    error = verdict.error;
+    return verdict;
+  }
   std::unique_ptr<Target> target = options.make_target(c, error);
   if (!target) return {};
   std::string case_error;
   CaseVerdict verdict{.history = run_case(*target, scenario, c, &case_error)};
   clean_up(*target, scenario, options, clean_up_total);
   error = target->error().empty() ? case_error : target->error();
+  verdict.error = error;
   if (error.empty()) {
     verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
   }
@@ -183,6 +191,12 @@ void minimize(const Scenario& scenario, const RunOptions& options, const std::st
 }
 
 }  // namespace
+
+CaseVerdict check_case(const Scenario& scenario, const Case& c, const RunOptions& options) {
+  std::string error;
+  CaseCleanUp clean_up_total;
+  return execute(scenario, c, options, error, clean_up_total);
+}
 
 RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   ORDEAL_ASSERT(options.shard_count >= 1 && options.shard_index >= 0 &&

@@ -24,9 +24,12 @@ namespace ordeal {
 struct CaseVerdict {
   History history;
   std::vector<Violation> violations;
+  // The target failed: the history is incomplete, so there is no verdict.
+  std::string error;
 };
 
-// Runs one case and checks the scenario's properties over its history.
+// Runs one case in the simulator and checks the scenario's properties over
+// its history.
 CaseVerdict check_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects);
 
 struct Progress {
@@ -76,6 +79,9 @@ struct RunOutcome {
 };
 
 RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options);
+// One case on the options' target (the simulator when make_target is empty),
+// cleaned up after as in a run.
+CaseVerdict check_case(const Scenario& scenario, const Case& c, const RunOptions& options);
 
 // A fresh seed when none is given (52 bits, so that it survives JSON and
 // spreadsheets as a number); the caller prints it, so the run can be repeated.

@@ -144,7 +144,8 @@ std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
   return std::make_unique<SimTarget>(scenario, std::make_unique<SimExchange>(std::move(config)));
 }
 
-History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& defects) {
+History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& defects,
+                     std::string* error) {
   // One exchange per thread, reset for each case: a run of many cases then
   // builds the network's event pool and queue once, not once per case. Only
   // this function builds it, always with exchange_config(), so an exchange
@@ -162,7 +163,10 @@ History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& d
     reused->reset(exchange_config(scenario, c, defects));
   }
   SimTarget target(scenario, *reused);
-  return run_case(target, scenario, c);
+  std::string case_error;
+  History history = run_case(target, scenario, c, &case_error);
+  if (error != nullptr) *error = target.failed() ? target.error() : case_error;
+  return history;
 }
 
 }  // namespace ordeal

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "framework/history/history.h"
 #include "framework/run/case.h"
@@ -22,6 +23,9 @@ std::unique_ptr<Target> make_sim_target(const Scenario& scenario, const Case& c,
                                         bool absorb_heartbeats = true);
 
 // make_sim_target + run_case, on this thread's reused exchange.
-History run_sim_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects);
+// `error` (if given) gets what the simulator could not do, such as a fault
+// that needs real processes; the history then is no evidence.
+History run_sim_case(const Scenario& scenario, const Case& c, const exchange::DefectSet& defects,
+                     std::string* error = nullptr);
 
 }  // namespace ordeal

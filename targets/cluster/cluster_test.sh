@@ -63,6 +63,32 @@ for seed in 2 8; do
   no_orphans
 done
 
+# A repro whose case kills a process replays on the target its run drove,
+# the cluster here: in the simulator the kill would not happen at all.
+cat >"$work/live-repro.toml" <<EOF
+defect = 'none'
+run_seed = '7'
+scenario = '$src/examples/scenarios/cluster-chaos.toml'
+target = 'cluster'
+[case]
+seed = '3'
+upgrade = false
+upgrade_start_ms = 0
+metadata = []
+fault = [{ fault = 'process.kill', index = 2, start_ms = 100, duration_ms = 600 }]
+[[case.client]]
+ops = [{ at_ms = 50, kind = 'place', invalid = 'none', lots = 1, post_only = false, price_steps = 0, side = 'buy', symbol = 0, target = 0, tif = 'gtc', type = 'limit' }]
+EOF
+timeout 300 "$ordeal" replay "$work/live-repro.toml" --out "$work/replay" >"$work/out.txt" 2>&1 &
+pid=$!
+wait "$pid"
+code=$?
+[ "$code" = 0 ] || { cat "$work/out.txt"; fail "the live repro replayed with exit $code, not 0"; }
+grep -q "needs real processes: on cluster" "$work/out.txt" || fail "the replay did not say where it ran"
+[ -s "$work/replay/cluster/gateway.log" ] || fail "the live repro did not run on the cluster"
+grep -q '"fault_start"' "$work/replay/history.jsonl" || fail "the replayed history has no fault"
+no_orphans
+
 # SIGINT mid-run: exit 130, every node stopped.
 timeout 300 "$ordeal" run "$src/examples/scenarios/cluster-chaos.toml" --cases 50 --seed 3 \
   --out "$work/interrupted" >"$work/out.txt" 2>&1 &
