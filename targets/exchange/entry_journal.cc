@@ -31,4 +31,13 @@ bool EntryJournal::nearly_full() const {
   return log_.bytes() + limits_.compact_bytes > limits_.log.file_bytes_max;
 }
 
+Recovery open_journal(std::unique_ptr<EntryJournal>& into, std::string kind,
+                      const std::string& path, const JournalLimits& limits,
+                      const std::function<bool(std::string_view)>& replay) {
+  auto journal = std::make_unique<EntryJournal>(std::move(kind));
+  Recovery r = journal->open(path, limits, replay);
+  if (r.error.empty()) into = std::move(journal);
+  return r;
+}
+
 }  // namespace ordeal::exchange

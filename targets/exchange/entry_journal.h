@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -50,5 +51,12 @@ class EntryJournal {
   RecordLog log_;
   JournalLimits limits_;
 };
+
+// Opens a journal of `kind` entries at `path`, replaying it, and hands it to
+// `into` only if it could be trusted: what a component's attach_journal
+// does before it writes anything.
+Recovery open_journal(std::unique_ptr<EntryJournal>& into, std::string kind,
+                      const std::string& path, const JournalLimits& limits,
+                      const std::function<bool(std::string_view)>& replay);
 
 }  // namespace ordeal::exchange

@@ -122,8 +122,8 @@ int serve(const Options& o, const DefectSet& defects) {
     if (!o.state_dir.empty()) fix.store_dir = o.state_dir + "/fix";
     fix_port = std::make_unique<ordeal::fix::FixGatewayPort>(net, handle.id, fix);
     if (!o.state_dir.empty() &&
-        !report_recovery(handle.name + " FIX port",
-                         fix_port->attach_journal(o.state_dir + "/clordids.log"), o.state_dir)) {
+        !report_recovery(handle.name + " FIX port", fix_port->attach_journals(o.state_dir),
+                         o.state_dir)) {
       return 3;
     }
     net.attach(fix_port->id(), *fix_port);

@@ -2,20 +2,17 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <cstdlib>
+
+#include "targets/fix/journal_fields.h"
 
 namespace ordeal::fix {
 namespace {
 
-// A record is links "client SOH first SOH latest STX", one or more (a
-// snapshot): FIX field values never hold SOH or STX.
-constexpr char kField = '\x01';
-constexpr char kLink = '\x02';
-
+// An entry is a link: client, first ClOrdID, latest (journal_fields.h).
 std::string encode_link(exchange::ClientId client, const std::string& first,
                         const std::string& latest) {
-  return fmt::format("{}{}{}{}{}{}", client, kField, first, kField, latest, kLink);
+  return fmt::format("{}{}{}{}{}{}", client, kFieldEnd, first, kFieldEnd, latest, kEntryEnd);
 }
 
 }  // namespace
@@ -64,27 +61,20 @@ std::string ClOrdIdChains::snapshot() const {
 
 bool ClOrdIdChains::replay(std::string_view record) {
   while (!record.empty()) {
-    const size_t a = record.find(kField);
-    const size_t b = a == std::string_view::npos ? a : record.find(kField, a + 1);
-    const size_t end = b == std::string_view::npos ? b : record.find(kLink, b + 1);
-    if (end == std::string_view::npos) return false;
     exchange::ClientId client = 0;
-    const auto parsed = std::from_chars(record.data(), record.data() + a, client);
-    if (parsed.ec != std::errc{} || parsed.ptr != record.data() + a) return false;
-    link(client, std::string(record.substr(a + 1, b - a - 1)),
-         std::string(record.substr(b + 1, end - b - 1)));
-    record.remove_prefix(end + 1);
+    if (!take_client(record, client)) return false;
+    const std::optional<std::string_view> first = take(record, kFieldEnd);
+    const std::optional<std::string_view> latest = first ? take(record, kEntryEnd) : std::nullopt;
+    if (!latest) return false;
+    link(client, std::string(*first), std::string(*latest));
   }
   return true;
 }
 
 exchange::Recovery ClOrdIdChains::attach_journal(const std::string& path,
                                                  const exchange::JournalLimits& limits) {
-  auto journal = std::make_unique<exchange::EntryJournal>("ClOrdID chain");
-  exchange::Recovery r =
-      journal->open(path, limits, [this](std::string_view record) { return replay(record); });
-  if (r.error.empty()) journal_ = std::move(journal);
-  return r;
+  return exchange::open_journal(journal_, "ClOrdID chain", path, limits,
+                                [this](std::string_view record) { return replay(record); });
 }
 
 }  // namespace ordeal::fix

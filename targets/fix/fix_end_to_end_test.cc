@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "framework/base/interrupt.h"
 #include "targets/fix/fix_client.h"
 #include "targets/fix/reference_fix_gateway.h"
+#include "targets/fix/report_sessions.h"
 
 namespace ordeal::fix {
 namespace {
@@ -202,6 +205,63 @@ TEST(FixEndToEnd, FillAfterAGatewayRestartReachesTheClient) {
   ASSERT_TRUE(c.run_until([&] { return c.recorder.fills.size() >= 2; }))
       << c.recorder.fills.size() << " fills";
   for (const Fill& f : c.recorder.fills) EXPECT_EQ(f.clordid, f.client == 1 ? "c1-1" : "c2-1");
+}
+
+// A restarted gateway process still knows which session each client used:
+// the port comes up from its journals, and a FIX.4.2 client's fill goes to
+// its FIX.4.2 session, not to the first (FIX.4.4) one, although the client
+// has only logged on since the restart and sent no request.
+TEST(FixEndToEnd, RestartedPortSendsAClientsFillToItsOwnSession) {
+  const std::string dir = ::testing::TempDir() + "fix-port-restart";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    ReportSessions before_restart;
+    ASSERT_EQ(before_restart.attach_journal(dir + "/fix-sessions.log", {}).error, "");
+    before_restart.heard(1, "FIX.4.2:EXCHANGE->ORDEAL");
+  }
+  const int port = free_loopback_port();
+  LiveNetwork net{11};
+  FixGatewayPort gateway_port(net, /*gateway=*/0, FixPortConfig{.port = port});
+  ASSERT_EQ(gateway_port.attach_journals(dir).error, "");
+  net.attach(gateway_port.id(), gateway_port);
+  ASSERT_EQ(net.start(), "");
+  ASSERT_EQ(gateway_port.start(), "");
+  std::thread network([&net] { net.run_for(20'000'000); });
+  // A bare FIX.4.2 session as the client: ordeal's client would ignore a
+  // report of an order it did not place itself.
+  std::atomic<int> reports{0};
+  FixEngine client(
+      {.port = port, .sessions = {{"FIX.4.2", "ORDEAL", "EXCHANGE"}}, .heartbeat_s = 5},
+      {.on_message = [&reports](const std::string&, const FixMessage& m) {
+        if (m.type == "8" && m.get(tag::clordid) == "c1-1") ++reports;
+        return true;
+      }});
+  auto wait_for = [](auto done) {
+    for (int i = 0; i < 500 && !done(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return done();
+  };
+  const bool logged_on = client.start().empty() && wait_for([&] { return client.logged_on(""); });
+  if (logged_on) {
+    net.post([&gateway_port] {
+      gateway_port.on_message(0, Fill{.client = 1,
+                                      .order_id = 5,
+                                      .clordid = "c1-1",
+                                      .symbol = "BTC-USDT",
+                                      .price = 50'000,
+                                      .qty = 2,
+                                      .trade_id = 1,
+                                      .order_filled = 2,
+                                      .order_qty = 2});
+    });
+    wait_for([&] { return reports > 0; });
+  }
+  client.stop();
+  net.post([&net] { net.stop(); });
+  network.join();
+  EXPECT_TRUE(logged_on);
+  EXPECT_EQ(reports, 1);
 }
 
 TEST(FixEndToEnd, Fix42SessionPlacesAndReads) {

@@ -46,15 +46,20 @@ bool FixGatewayPort::on_fix(const std::string& session, const FixMessage& messag
   return true;
 }
 
-const std::string& FixGatewayPort::session_of(ClientId client) const {
-  static const std::string kFirst;
-  auto it = sessions_.find(client);
-  return it == sessions_.end() ? kFirst : it->second;
+Recovery FixGatewayPort::attach_journals(const std::string& dir) {
+  Recovery chains = chains_.attach_journal(dir + "/clordids.log", {});
+  if (!chains.error.empty()) return chains;
+  Recovery sessions = report_sessions_.attach_journal(dir + "/fix-sessions.log", {});
+  sessions.records += chains.records;
+  if (!chains.note.empty()) {
+    sessions.note = sessions.note.empty() ? chains.note : chains.note + "; " + sessions.note;
+  }
+  return sessions;
 }
 
 void FixGatewayPort::on_request(const std::string& session, FixRequest fr) {
   const ClientId client = fr.request.client;
-  sessions_[client] = session;
+  report_sessions_.heard(client, session);
   if (pending_.size() >= config_.pending_max) return reject(session, fr, "FIX port overloaded");
   if (chains_.size() >= config_.orders_max) {
     return reject(session, fr, "FIX port order table full");
@@ -103,12 +108,12 @@ void FixGatewayPort::on_message(NodeId /*from*/, const Message& message) {
     on_response(*response);
   } else if (const auto* fill = std::get_if<Fill>(&message)) {
     engine_.send_or_keep(
-        session_of(fill->client),
+        report_sessions_.of(fill->client),
         encode_fill(*fill, chains_.current(fill->client, fill->clordid), next_exec_id()));
   } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
     const ClientId client = update->order.client;
     engine_.send_or_keep(
-        session_of(client),
+        report_sessions_.of(client),
         encode_update(*update, chains_.current(client, update->order.clordid), next_exec_id()));
   }
 }

@@ -17,7 +17,8 @@
 // Reports for a client whose session is logged out (a disconnect, or a
 // restart of the gateway before the client logs on again) are kept in the
 // session and reach the client when it logs on: it sees the gap in the
-// sequence numbers and asks for them (ResendRequest).
+// sequence numbers and asks for them (ResendRequest). Which session that is
+// (FIX.4.4 or FIX.4.2) the port remembers per client (report_sessions.h).
 #pragma once
 
 #include <map>
@@ -29,6 +30,7 @@
 #include "targets/fix/clordid_chains.h"
 #include "targets/fix/fix_codec.h"
 #include "targets/fix/fix_engine.h"
+#include "targets/fix/report_sessions.h"
 
 namespace ordeal::fix {
 
@@ -52,10 +54,9 @@ class FixGatewayPort final : public exchange::Node {
 
   // Starts accepting FIX sessions (FIX.4.4 and FIX.4.2). Returns an error or empty.
   std::string start();
-  // Keeps the ClOrdID chains in a journal at `path` (restoring them first).
-  exchange::Recovery attach_journal(const std::string& path) {
-    return chains_.attach_journal(path, {});
-  }
+  // Keeps the ClOrdID chains and the clients' report sessions in journals
+  // in `dir` (restoring them first).
+  exchange::Recovery attach_journals(const std::string& dir);
   void on_message(exchange::NodeId from, const exchange::Message& message) override;
   void on_timer(uint64_t /*timer_id*/) override {}
 
@@ -70,7 +71,6 @@ class FixGatewayPort final : public exchange::Node {
   void on_response(const exchange::ClientResponse& response);
   void reject(const std::string& session, const FixRequest& request, std::string reason);
   std::string next_exec_id() { return "E" + std::to_string(++exec_count_); }
-  const std::string& session_of(exchange::ClientId client) const;
 
   exchange::LiveNetwork& net_;
   exchange::NodeId gateway_;
@@ -78,7 +78,7 @@ class FixGatewayPort final : public exchange::Node {
   FixEngine engine_;
   std::unordered_map<uint64_t, Pending> pending_;
   ClOrdIdChains chains_;
-  std::unordered_map<exchange::ClientId, std::string> sessions_;
+  ReportSessions report_sessions_;
   uint64_t next_request_id_ = 1;
   uint64_t exec_count_ = 0;
 };
