@@ -7,7 +7,7 @@
 // usual. The free list of a size holds at most kNodePoolFreeMax nodes;
 // beyond that a freed node goes back to the heap.
 //
-//   std::map<Price, Level, std::less<>, NodePoolAllocator<std::pair<const Price, Level>>> levels;
+//   std::map<Price, Level, std::less<Price>, MapNodePool<Price, Level>> levels;
 //
 // The allocator has no state: every instance is equal, so containers move
 // and swap their nodes freely, and a node may be freed on another thread
@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <utility>
 
 namespace ordeal {
 
@@ -137,5 +138,9 @@ struct NodePoolAllocator {
     return true;
   }
 };
+
+// The allocator of a map from Key to Value.
+template <typename Key, typename Value>
+using MapNodePool = NodePoolAllocator<std::pair<const Key, Value>>;
 
 }  // namespace ordeal

@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "framework/base/node_pool.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
 #include "targets/exchange/shard_journal.h"
@@ -113,8 +114,15 @@ class EngineShard final : public Node {
   ShardConfig config_;
   const DefectSet& defects_;
   MetaSubscriber subscriber_;
-  std::unordered_map<OrderId, Order> orders_;
-  std::unordered_map<std::string, OrderBook> books_;
+  // Nodes from the node pool: a simulated case builds the shard anew, and
+  // its orders and books take the nodes of the case before. (The pool does
+  // not change the order a hash map iterates in, which mass_cancel follows.)
+  std::unordered_map<OrderId, Order, std::hash<OrderId>, std::equal_to<OrderId>,
+                     MapNodePool<OrderId, Order>>
+      orders_;
+  std::unordered_map<std::string, OrderBook, std::hash<std::string>, std::equal_to<std::string>,
+                     MapNodePool<std::string, OrderBook>>
+      books_;
   std::deque<Inbound> inbound_;
   std::deque<Parked> parked_;
   bool stalled_ = false;

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "framework/base/node_pool.h"
 #include "targets/exchange/gateway_journal.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/seq_table.h"
@@ -138,7 +139,11 @@ class Gateway final : public Node {
   GatewayConfig config_;
   const DefectSet& defects_;
   MetaSubscriber subscriber_;
-  std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual> orders_;
+  // Its nodes come from the node pool: a simulated case builds the gateway
+  // anew, and its orders take the nodes of the case before.
+  std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual,
+                     MapNodePool<OrderKey, KnownOrder>>
+      orders_;
   SeqTable<Pending> pending_;      // by gateway request id
   int64_t timeout_armed_us_ = -1;  // when the armed timeout timer fires; -1: none
   std::unordered_map<ClientId, NodeId> client_nodes_;

@@ -70,13 +70,11 @@ class OrderBook {
     Price price;
     Level::iterator entry;
   };
-  template <typename Key, typename Value>
-  using PoolOf = NodePoolAllocator<std::pair<const Key, Value>>;
 
-  std::map<Price, Level, std::greater<>, PoolOf<Price, Level>> bids_;
-  std::map<Price, Level, std::less<Price>, PoolOf<Price, Level>> asks_;
+  std::map<Price, Level, std::greater<>, MapNodePool<Price, Level>> bids_;
+  std::map<Price, Level, std::less<Price>, MapNodePool<Price, Level>> asks_;
   std::unordered_map<OrderId, Location, std::hash<OrderId>, std::equal_to<OrderId>,
-                     PoolOf<OrderId, Location>>
+                     MapNodePool<OrderId, Location>>
       index_;
 
   template <typename Levels>
