@@ -158,8 +158,8 @@ bool EngineShard::park(const ShardRequest& request) {
 }
 
 void EngineShard::unpark() {
-  if (parked_.empty()) return;  // the usual case: no deque to build
-  std::deque<Parked> waiting;
+  if (parked_.empty()) return;  // the usual case
+  Fifo<Parked> waiting;
   waiting.swap(parked_);
   for (Parked& p : waiting) {
     if (p.request.meta_version <= subscriber_.version()) {

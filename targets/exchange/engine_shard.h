@@ -12,12 +12,12 @@
 // engine.apply.delay, so a stall never reorders them.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "framework/base/fifo.h"
 #include "framework/base/node_pool.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
@@ -123,8 +123,9 @@ class EngineShard final : public Node {
   std::unordered_map<std::string, OrderBook, std::hash<std::string>, std::equal_to<std::string>,
                      MapNodePool<std::string, OrderBook>>
       books_;
-  std::deque<Inbound> inbound_;
-  std::deque<Parked> parked_;
+  // Empty nearly always: a Fifo allocates only once something waits.
+  Fifo<Inbound> inbound_;
+  Fifo<Parked> parked_;
   bool stalled_ = false;
   bool resume_without_check_ = false;
   uint64_t next_trade_id_ = 1;
