@@ -24,7 +24,7 @@ EngineShard::EngineShard(Env& env, NodeId self, ShardConfig config, const Defect
     : Node(env, self),
       config_(std::move(config)),
       defects_(defects),
-      subscriber_(env, config_.meta, defects),
+      subscriber_(env, std::move(config_.meta), defects),  // the subscriber keeps it
       next_trade_id_((uint64_t{config_.shard} << 48) + 1) {
   subscriber_.set_on_change([this](const Instrument*) { unpark(); });
 }

@@ -27,7 +27,7 @@ namespace ordeal::exchange {
 
 struct ShardConfig {
   ShardId shard = 0;
-  SubscriberConfig meta;
+  SubscriberConfig meta;      // moved into the shard's subscriber: read it there
   std::vector<NodeId> peers;  // every shard's node, index = ShardId
   size_t inbound_max = 10'000;
   // A request validated under metadata newer than the shard's waits this long

@@ -26,7 +26,7 @@ namespace ordeal::exchange {
 
 struct GatewayConfig {
   std::vector<NodeId> shards;  // index = ShardId
-  SubscriberConfig meta;
+  SubscriberConfig meta;       // moved into the gateway's subscriber: read it there
   int64_t request_timeout_us = 400'000;
   size_t pending_max = 100'000;
   size_t orders_max = 1'000'000;

@@ -54,7 +54,7 @@ MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
       defects_(defects),
       state_(std::move(initial)),
       previous_state_(state_),
-      follower_(env, config_.follower, defects) {
+      follower_(env, std::move(config_.follower), defects) {  // the subscriber keeps it
   ORDEAL_ASSERT(!config_.replicas.empty());
   follower_.set_on_change([this](const Instrument* record) {
     if (record != nullptr) publish(*record, follower_.version());
@@ -89,10 +89,13 @@ void MetadataReplica::on_start() {
     return;
   }
   // An upgraded (or rolled-back) leader migrates every record of the other
-  // schema: each migration is an update.
-  const std::vector<Instrument> records = state_.instruments;
-  for (const Instrument& record : records) {
-    if (const Instrument kept = held(record); kept != record) commit(kept);
+  // schema: each migration is an update. A commit replaces the record in
+  // its place (same symbol), so walking the list by index sees each record
+  // once, as it was before its migration.
+  for (size_t i = 0; i < state_.instruments.size(); ++i) {
+    if (const Instrument kept = held(state_.instruments[i]); kept != state_.instruments[i]) {
+      commit(kept);
+    }
   }
 }
 
