@@ -255,7 +255,7 @@ void EngineShard::rest_or_expire(Order& order, OrderBook& book, Qty open) {
   if (open <= 0 || !live(order.view)) return;
   if (order.tif == TimeInForce::gtc) {
     book.add(order.view.order_id, order.view.side, order.view.price, open);
-    requeued_.push_back(order.view.order_id);
+    note_requeued(order.view.order_id);
     return;
   }
   order.view.status = OrdStatus::cancelled;  // the rest of an IOC or market order expires

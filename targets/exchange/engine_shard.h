@@ -89,7 +89,14 @@ class EngineShard final : public Node {
     if (!journal_) return env_.send(to, std::forward<M>(message));
     outbox_.emplace_back(to, std::forward<M>(message));
   }
-  void touch(OrderId id) { touched_.push_back(id); }
+  // Only a journal reads what a request touched and requeued: without one
+  // (the simulator) nothing is noted.
+  void touch(OrderId id) {
+    if (journal_) touched_.push_back(id);
+  }
+  void note_requeued(OrderId id) {
+    if (journal_) requeued_.push_back(id);
+  }
   void persist();
   DurableOrder durable(const Order& order) const;
   ShardEntry snapshot() const;
