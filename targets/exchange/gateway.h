@@ -146,9 +146,14 @@ class Gateway final : public Node {
       orders_;
   SeqTable<Pending> pending_;      // by gateway request id
   int64_t timeout_armed_us_ = -1;  // when the armed timeout timer fires; -1: none
-  std::unordered_map<ClientId, NodeId> client_nodes_;
-  std::unordered_map<std::string, ShardId> routing_;
-  std::unordered_map<std::string, ShardId> previous_routing_;
+  // A few entries each, filled in every case: nodes from the pool too.
+  std::unordered_map<ClientId, NodeId, std::hash<ClientId>, std::equal_to<ClientId>,
+                     MapNodePool<ClientId, NodeId>>
+      client_nodes_;
+  using Routing = std::unordered_map<std::string, ShardId, std::hash<std::string>,
+                                     std::equal_to<std::string>, MapNodePool<std::string, ShardId>>;
+  Routing routing_;
+  Routing previous_routing_;
   std::vector<MetaVersion> shard_versions_;  // last version each shard reported
   OrderId next_order_id_ = 1;
   // Request ids start afresh in each incarnation (boot), so an answer meant
