@@ -309,9 +309,9 @@ void CaseRun::fail(const std::string& error) {
 // "process.pause:engine-1", "network.latency:gateway->engine-0".
 void CaseRun::record_fault(const FaultSpec& spec, EventType type) {
   const std::string& where = spec.node.empty() ? spec.link : spec.node;
-  const std::string name = where.empty() ? spec.point : spec.point + ":" + where;
-  h_.append(
-      {.time_us = exchange_.now_us(), .number = spec.param, .text = h_.intern(name), .type = type});
+  // A fault point alone is interned as it is, without a copy.
+  const Sym text = where.empty() ? h_.intern(spec.point) : h_.intern(spec.point + ":" + where);
+  h_.append({.time_us = exchange_.now_us(), .number = spec.param, .text = text, .type = type});
 }
 
 void CaseRun::schedule_metadata() {
