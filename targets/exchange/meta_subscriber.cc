@@ -24,8 +24,8 @@ void MetaSubscriber::start() {
 
 void MetaSubscriber::lose_state() {
   absorbed_count_ = 0;
-  state_ = MetadataState{};
-  previous_ = MetadataState{};
+  state_.clear();  // in place: the next snapshot is copied into the same memory
+  previous_.clear();
   synced_ = false;
   awaiting_snapshot_ = false;
 }

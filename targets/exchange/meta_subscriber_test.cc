@@ -114,5 +114,29 @@ TEST_F(AbsorbTest, ARestartDropsWhatWasAbsorbed) {
   EXPECT_FALSE(fresh_at(403'001)) << "the heartbeat to the dead process still counted";
 }
 
+// A restart empties the copy in place (keeping its memory for the next
+// snapshot): nothing of the old copy shows through the new one.
+TEST(MetaSubscriberRestart, ForgetsTheCopyAndThePreviousOne) {
+  MomentEnv env;
+  DefectSet defects;
+  MetaSubscriber subscriber{env, SubscriberConfig{.replicas = {kHome}}, defects};
+  MetadataState before{.version = 5};
+  before.put(Instrument{.symbol = "BTC-USDT", .tick_size = 10});
+  before.put(Instrument{.symbol = "ETH-USDT", .tick_size = 5});
+  subscriber.start();
+  subscriber.on_message(kHome, MetaSnapshot{before, checksum(before)});
+  ASSERT_EQ(subscriber.state(), before);
+  subscriber.lose_state();
+  EXPECT_EQ(subscriber.state(), MetadataState{});
+  EXPECT_EQ(subscriber.previous_state(), MetadataState{});
+  EXPECT_FALSE(subscriber.synced());
+  MetadataState after{.version = 2};
+  after.put(Instrument{.symbol = "SOL-USDT", .tick_size = 1});
+  subscriber.start();
+  subscriber.on_message(kHome, MetaSnapshot{after, checksum(after)});
+  EXPECT_EQ(subscriber.state(), after);
+  EXPECT_EQ(subscriber.previous_state(), MetadataState{});
+}
+
 }  // namespace
 }  // namespace ordeal::exchange
