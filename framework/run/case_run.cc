@@ -316,9 +316,12 @@ void CaseRun::record_fault(const FaultSpec& spec, EventType type) {
 
 void CaseRun::schedule_metadata() {
   if (!exchange_.nemesis_supported()) return;
-  uint64_t request_id = 0;
-  for (const MetaChange& change : c_.metadata) {
-    exchange_.at(t0_us_ + change.at_ms * 1000, [this, change, id = ++request_id] {
+  // The action names its change by index (request ids count from 1): with
+  // `this` that fits a std::function's own storage, with no allocation.
+  for (size_t i = 0; i < c_.metadata.size(); ++i) {
+    exchange_.at(t0_us_ + c_.metadata[i].at_ms * 1000, [this, i] {
+      const MetaChange& change = c_.metadata[i];
+      const uint64_t id = i + 1;
       const Grid& g = grids_[change.symbol];
       const Instrument* current = exchange_.current_record(g.record->symbol);
       if (current == nullptr) return;
