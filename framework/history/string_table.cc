@@ -59,7 +59,12 @@ uint64_t hash_of(std::string_view text) {
 
 }  // namespace
 
-StringTable::StringTable() : texts_(1), slots_(kSlotsMin) {}
+// The list of texts is taken at once as long as the first slots hold them
+// (a case's history has a few dozen strings), not grown by doubling.
+StringTable::StringTable() : slots_(kSlotsMin) {
+  texts_.reserve(kSlotsMin * 3 / 4);
+  texts_.emplace_back();  // Sym 0: the empty string
+}
 
 StringTable::StringTable(const StringTable& other) : StringTable() {
   for (size_t sym = 1; sym < other.size(); ++sym) intern(other.text(static_cast<Sym>(sym)));

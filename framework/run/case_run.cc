@@ -10,6 +10,7 @@
 
 #include "faults/hook.h"
 #include "faults/hook_lease.h"
+#include "framework/base/node_pool.h"
 
 namespace ordeal {
 namespace {
@@ -54,6 +55,7 @@ class CaseRun final : public ExchangeListener {
   CaseRun(Target& target, const Scenario& s, const Case& c)
       : s_(s), c_(c), exchange_(target), clients_(c.clients.size()) {
     exchange_.set_listener(this);
+    grids_.reserve(s.symbols.size());
     for (const std::string& symbol : s.symbols) grids_.push_back(grid_of(symbol));
     // At most one order id per operation: the list never moves its strings.
     for (size_t i = 0; i < clients_.size(); ++i) clients_[i].placed.reserve(c.clients[i].size());
@@ -134,7 +136,8 @@ class CaseRun final : public ExchangeListener {
   // the run loop asks after every step.
   size_t clients_done_ = 0;
   std::vector<Read> reads_;
-  std::map<uint64_t, Instrument> pending_meta_;
+  std::map<uint64_t, Instrument, std::less<uint64_t>, MapNodePool<uint64_t, Instrument>>
+      pending_meta_;  // nodes from the pool: every case has a few
   // Answer deadlines of the operations in the order they were sent, which
   // is deadline order (now, or the nemesis' end, plus a constant). One
   // action, set for the earliest, serves them all. Entries leave once due
@@ -183,13 +186,17 @@ History CaseRun::run() {
 void CaseRun::schedule_nemesis() {
   nemesis_end_us_ = t0_us_;
   if (!exchange_.nemesis_supported()) return;
+  // Reused for every fault: a case has at most a few windows in all.
+  std::vector<std::pair<int64_t, int64_t>> windows, merged;
+  windows.reserve(c_.faults.size());
+  merged.reserve(c_.faults.size());
   for (size_t f = 0; f < s_.faults.size(); ++f) {
-    std::vector<std::pair<int64_t, int64_t>> windows;
+    windows.clear();
+    merged.clear();
     for (const FaultWindow& w : c_.faults) {
       if (w.fault == f) windows.emplace_back(w.start_ms, w.start_ms + w.duration_ms);
     }
     std::sort(windows.begin(), windows.end());
-    std::vector<std::pair<int64_t, int64_t>> merged;
     for (const auto& w : windows) {
       if (!merged.empty() && w.first <= merged.back().second) {
         merged.back().second = std::max(merged.back().second, w.second);
@@ -302,16 +309,19 @@ void CaseRun::fail(const std::string& error) {
 // "process.pause:engine-1", "network.latency:gateway->engine-0".
 void CaseRun::record_fault(const FaultSpec& spec, EventType type) {
   const std::string& where = spec.node.empty() ? spec.link : spec.node;
-  const std::string name = where.empty() ? spec.point : spec.point + ":" + where;
-  h_.append(
-      {.time_us = exchange_.now_us(), .number = spec.param, .text = h_.intern(name), .type = type});
+  // A fault point alone is interned as it is, without a copy.
+  const Sym text = where.empty() ? h_.intern(spec.point) : h_.intern(spec.point + ":" + where);
+  h_.append({.time_us = exchange_.now_us(), .number = spec.param, .text = text, .type = type});
 }
 
 void CaseRun::schedule_metadata() {
   if (!exchange_.nemesis_supported()) return;
-  uint64_t request_id = 0;
-  for (const MetaChange& change : c_.metadata) {
-    exchange_.at(t0_us_ + change.at_ms * 1000, [this, change, id = ++request_id] {
+  // The action names its change by index (request ids count from 1): with
+  // `this` that fits a std::function's own storage, with no allocation.
+  for (size_t i = 0; i < c_.metadata.size(); ++i) {
+    exchange_.at(t0_us_ + c_.metadata[i].at_ms * 1000, [this, i] {
+      const MetaChange& change = c_.metadata[i];
+      const uint64_t id = i + 1;
       const Grid& g = grids_[change.symbol];
       const Instrument* current = exchange_.current_record(g.record->symbol);
       if (current == nullptr) return;

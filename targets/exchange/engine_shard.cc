@@ -24,7 +24,7 @@ EngineShard::EngineShard(Env& env, NodeId self, ShardConfig config, const Defect
     : Node(env, self),
       config_(std::move(config)),
       defects_(defects),
-      subscriber_(env, config_.meta, defects),
+      subscriber_(env, std::move(config_.meta), defects),  // the subscriber keeps it
       next_trade_id_((uint64_t{config_.shard} << 48) + 1) {
   subscriber_.set_on_change([this](const Instrument*) { unpark(); });
 }
@@ -158,8 +158,8 @@ bool EngineShard::park(const ShardRequest& request) {
 }
 
 void EngineShard::unpark() {
-  if (parked_.empty()) return;  // the usual case: no deque to build
-  std::deque<Parked> waiting;
+  if (parked_.empty()) return;  // the usual case
+  Fifo<Parked> waiting;
   waiting.swap(parked_);
   for (Parked& p : waiting) {
     if (p.request.meta_version <= subscriber_.version()) {
@@ -255,7 +255,7 @@ void EngineShard::rest_or_expire(Order& order, OrderBook& book, Qty open) {
   if (open <= 0 || !live(order.view)) return;
   if (order.tif == TimeInForce::gtc) {
     book.add(order.view.order_id, order.view.side, order.view.price, open);
-    requeued_.push_back(order.view.order_id);
+    note_requeued(order.view.order_id);
     return;
   }
   order.view.status = OrdStatus::cancelled;  // the rest of an IOC or market order expires

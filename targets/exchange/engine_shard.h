@@ -12,12 +12,13 @@
 // engine.apply.delay, so a stall never reorders them.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
+#include "framework/base/fifo.h"
+#include "framework/base/node_pool.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
 #include "targets/exchange/shard_journal.h"
@@ -26,7 +27,7 @@ namespace ordeal::exchange {
 
 struct ShardConfig {
   ShardId shard = 0;
-  SubscriberConfig meta;
+  SubscriberConfig meta;      // moved into the shard's subscriber: read it there
   std::vector<NodeId> peers;  // every shard's node, index = ShardId
   size_t inbound_max = 10'000;
   // A request validated under metadata newer than the shard's waits this long
@@ -88,7 +89,14 @@ class EngineShard final : public Node {
     if (!journal_) return env_.send(to, std::forward<M>(message));
     outbox_.emplace_back(to, std::forward<M>(message));
   }
-  void touch(OrderId id) { touched_.push_back(id); }
+  // Only a journal reads what a request touched and requeued: without one
+  // (the simulator) nothing is noted.
+  void touch(OrderId id) {
+    if (journal_) touched_.push_back(id);
+  }
+  void note_requeued(OrderId id) {
+    if (journal_) requeued_.push_back(id);
+  }
   void persist();
   DurableOrder durable(const Order& order) const;
   ShardEntry snapshot() const;
@@ -113,10 +121,18 @@ class EngineShard final : public Node {
   ShardConfig config_;
   const DefectSet& defects_;
   MetaSubscriber subscriber_;
-  std::unordered_map<OrderId, Order> orders_;
-  std::unordered_map<std::string, OrderBook> books_;
-  std::deque<Inbound> inbound_;
-  std::deque<Parked> parked_;
+  // Nodes from the node pool: a simulated case builds the shard anew, and
+  // its orders and books take the nodes of the case before. (The pool does
+  // not change the order a hash map iterates in, which mass_cancel follows.)
+  std::unordered_map<OrderId, Order, std::hash<OrderId>, std::equal_to<OrderId>,
+                     MapNodePool<OrderId, Order>>
+      orders_;
+  std::unordered_map<std::string, OrderBook, std::hash<std::string>, std::equal_to<std::string>,
+                     MapNodePool<std::string, OrderBook>>
+      books_;
+  // Empty nearly always: a Fifo allocates only once something waits.
+  Fifo<Inbound> inbound_;
+  Fifo<Parked> parked_;
   bool stalled_ = false;
   bool resume_without_check_ = false;
   uint64_t next_trade_id_ = 1;

@@ -21,7 +21,7 @@ Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& d
     : Node(env, self),
       config_(std::move(config)),
       defects_(defects),
-      subscriber_(env, config_.meta, defects),
+      subscriber_(env, std::move(config_.meta), defects),  // the subscriber keeps it
       shard_versions_(config_.shards.size(), 0),
       next_order_id_((uint64_t{self} << 40) + 1) {
   ORDEAL_ASSERT(!config_.shards.empty());

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "framework/base/node_pool.h"
 #include "targets/exchange/gateway_journal.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/seq_table.h"
@@ -25,7 +26,7 @@ namespace ordeal::exchange {
 
 struct GatewayConfig {
   std::vector<NodeId> shards;  // index = ShardId
-  SubscriberConfig meta;
+  SubscriberConfig meta;       // moved into the gateway's subscriber: read it there
   int64_t request_timeout_us = 400'000;
   size_t pending_max = 100'000;
   size_t orders_max = 1'000'000;
@@ -138,12 +139,21 @@ class Gateway final : public Node {
   GatewayConfig config_;
   const DefectSet& defects_;
   MetaSubscriber subscriber_;
-  std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual> orders_;
+  // Its nodes come from the node pool: a simulated case builds the gateway
+  // anew, and its orders take the nodes of the case before.
+  std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual,
+                     MapNodePool<OrderKey, KnownOrder>>
+      orders_;
   SeqTable<Pending> pending_;      // by gateway request id
   int64_t timeout_armed_us_ = -1;  // when the armed timeout timer fires; -1: none
-  std::unordered_map<ClientId, NodeId> client_nodes_;
-  std::unordered_map<std::string, ShardId> routing_;
-  std::unordered_map<std::string, ShardId> previous_routing_;
+  // A few entries each, filled in every case: nodes from the pool too.
+  std::unordered_map<ClientId, NodeId, std::hash<ClientId>, std::equal_to<ClientId>,
+                     MapNodePool<ClientId, NodeId>>
+      client_nodes_;
+  using Routing = std::unordered_map<std::string, ShardId, std::hash<std::string>,
+                                     std::equal_to<std::string>, MapNodePool<std::string, ShardId>>;
+  Routing routing_;
+  Routing previous_routing_;
   std::vector<MetaVersion> shard_versions_;  // last version each shard reported
   OrderId next_order_id_ = 1;
   // Request ids start afresh in each incarnation (boot), so an answer meant

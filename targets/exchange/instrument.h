@@ -72,6 +72,11 @@ struct MetadataState {
 
   const Instrument* find(std::string_view symbol) const;
   void put(const Instrument& record);  // insert or replace by symbol
+  // What MetadataState{} is, keeping the list's memory.
+  void clear() {
+    version = 0;
+    instruments.clear();
+  }
   bool operator==(const MetadataState&) const = default;
 };
 

@@ -1,12 +1,14 @@
 #include "targets/exchange/layout.h"
 
 #include <string>
+#include <utility>
 
 namespace ordeal::exchange {
 namespace {
 
 std::vector<NodeId> replica_ids(const Layout& layout) {
   std::vector<NodeId> ids;
+  ids.reserve(static_cast<size_t>(layout.replicas));
   for (int i = 0; i < layout.replicas; ++i) ids.push_back(layout.replica(i));
   return ids;
 }
@@ -17,6 +19,7 @@ std::vector<NodeId> replica_ids(const Layout& layout) {
 // deployment.
 std::vector<NodeId> rotated(const Layout& layout, int home) {
   std::vector<NodeId> order;
+  order.reserve(static_cast<size_t>(layout.replicas));
   for (int i = 0; i < layout.replicas; ++i)
     order.push_back(layout.replica((home + i) % layout.replicas));
   return order;
@@ -37,24 +40,30 @@ std::string Layout::name(NodeId id) const {
 std::unique_ptr<MetadataReplica> make_replica(const Layout& layout, int index, Env& env,
                                               const DefectSet& defects,
                                               const MetadataState& initial) {
-  const std::vector<NodeId> ids = replica_ids(layout);
-  ReplicaConfig config{.replicas = ids, .follower = SubscriberConfig{.replicas = {ids.front()}}};
-  return std::make_unique<MetadataReplica>(env, layout.replica(index), config, defects, initial);
+  // Configurations are moved into the node, not copied: a simulated case
+  // builds every node anew.
+  const NodeId leader = layout.replica(0);
+  ReplicaConfig config{.replicas = replica_ids(layout),
+                       .follower = SubscriberConfig{.replicas = {leader}}};
+  return std::make_unique<MetadataReplica>(env, layout.replica(index), std::move(config), defects,
+                                           initial);
 }
 
 std::unique_ptr<EngineShard> make_shard(const Layout& layout, int index, Env& env,
                                         const DefectSet& defects) {
   ShardConfig config{.shard = static_cast<ShardId>(index),
                      .meta = SubscriberConfig{.replicas = rotated(layout, index + 2)}};
+  config.peers.reserve(static_cast<size_t>(layout.shards));
   for (int i = 0; i < layout.shards; ++i) config.peers.push_back(layout.shard(i));
-  return std::make_unique<EngineShard>(env, layout.shard(index), config, defects);
+  return std::make_unique<EngineShard>(env, layout.shard(index), std::move(config), defects);
 }
 
 std::unique_ptr<Gateway> make_gateway(const Layout& layout, Env& env, const DefectSet& defects) {
   GatewayConfig config{.meta = SubscriberConfig{.replicas = rotated(layout, 1)},
                        .request_timeout_us = layout.request_timeout_us};
+  config.shards.reserve(static_cast<size_t>(layout.shards));
   for (int i = 0; i < layout.shards; ++i) config.shards.push_back(layout.shard(i));
-  return std::make_unique<Gateway>(env, layout.gateway(), config, defects);
+  return std::make_unique<Gateway>(env, layout.gateway(), std::move(config), defects);
 }
 
 }  // namespace ordeal::exchange

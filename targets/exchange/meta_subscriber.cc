@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <span>
 #include <utility>
 
 #include "targets/exchange/fault_points.h"
@@ -14,7 +15,7 @@ MetaSubscriber::MetaSubscriber(Env& env, SubscriberConfig config, const DefectSe
 }
 
 void MetaSubscriber::start() {
-  absorbed_.clear();  // heartbeats to the process before: lost with it
+  absorbed_count_ = 0;  // heartbeats to the process before: lost with it
   last_heard_us_ = env_.now_us();
   check_origin_us_ = env_.now_us();
   check_at_us_ = -1;  // timers died with the process, if it ran before
@@ -22,9 +23,9 @@ void MetaSubscriber::start() {
 }
 
 void MetaSubscriber::lose_state() {
-  absorbed_.clear();
-  state_ = MetadataState{};
-  previous_ = MetadataState{};
+  absorbed_count_ = 0;
+  state_.clear();  // in place: the next snapshot is copied into the same memory
+  previous_.clear();
   synced_ = false;
   awaiting_snapshot_ = false;
 }
@@ -125,11 +126,14 @@ bool MetaSubscriber::on_timer(uint64_t timer_id) {
 }
 
 bool MetaSubscriber::absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) {
-  if (heartbeat.version > state_.version || absorbed_.size() >= kAbsorbedMax) return false;
+  if (heartbeat.version > state_.version || absorbed_count_ >= kAbsorbedMax) return false;
   // Heartbeats from different replicas may arrive in another order than sent.
-  auto place = absorbed_.end();
+  const auto end = absorbed_.begin() + absorbed_count_;
+  auto place = end;
   while (place != absorbed_.begin() && at < std::prev(place)->at) --place;
-  absorbed_.insert(place, {at, from});
+  std::move_backward(place, end, end + 1);
+  *place = Absorbed{at, from};
+  ++absorbed_count_;
   return true;
 }
 
@@ -137,21 +141,23 @@ bool MetaSubscriber::absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment 
 // is the one at its arrival: a failover changes it only in on_timer, which
 // catches up first.
 void MetaSubscriber::catch_up() {
-  if (absorbed_.empty()) return;
+  if (absorbed_count_ == 0) return;
   const Moment now = env_.moment();
+  const auto end = absorbed_.begin() + absorbed_count_;
   auto arrived = absorbed_.begin();
-  for (; arrived != absorbed_.end() && arrived->at < now; ++arrived) {
+  for (; arrived != end && arrived->at < now; ++arrived) {
     if (arrived->from != replica()) continue;
     last_heard_us_ = arrived->at.time_us;
     vouched_us_ = arrived->at.time_us;
   }
-  absorbed_.erase(absorbed_.begin(), arrived);
+  std::move(arrived, end, absorbed_.begin());
+  absorbed_count_ = static_cast<size_t>(end - arrived);
 }
 
 int64_t MetaSubscriber::vouched_now_us() const {
   int64_t vouched_us = vouched_us_;
   const Moment now = env_.moment();
-  for (const Absorbed& a : absorbed_) {
+  for (const Absorbed& a : std::span(absorbed_.data(), absorbed_count_)) {
     if (!(a.at < now)) break;
     if (a.from == replica()) vouched_us = a.at.time_us;
   }

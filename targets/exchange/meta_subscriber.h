@@ -16,6 +16,7 @@
 // ticks where checking every interval would have acted.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -100,13 +101,16 @@ class MetaSubscriber {
   uint64_t resyncs_ = 0;
   // Absorbed heartbeats not yet applied, in order of arrival. Each link
   // delivers in order and a replica sends one per interval, so a handful at
-  // most are on their way; past the bound they come as messages.
+  // most are on their way; past the bound they come as messages. They sit
+  // in the subscriber itself, which every node has for its whole life: no
+  // allocation per node or per restart.
   struct Absorbed {
     Moment at;
     NodeId from = 0;
   };
   static constexpr size_t kAbsorbedMax = 16;
-  std::vector<Absorbed> absorbed_;
+  std::array<Absorbed, kAbsorbedMax> absorbed_{};
+  size_t absorbed_count_ = 0;
 };
 
 }  // namespace ordeal::exchange

@@ -82,6 +82,24 @@ TEST_F(AbsorbTest, AHeartbeatFromAReplicaItDoesNotFollowIsIgnored) {
   EXPECT_FALSE(fresh_at(401'001));
 }
 
+// A subscriber holds at most 16 heartbeats (sent every 50 ms, a handful at
+// most are on their way); the places of those applied are taken again.
+TEST_F(AbsorbTest, HoldsUpToItsBoundAndTakesMoreOnceSomeHaveArrived) {
+  for (int64_t i = 0; i < 16; ++i) {
+    ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {100'000 + i * 10'000, 0})) << i;
+  }
+  EXPECT_FALSE(subscriber.absorb(kHome, MetaHeartbeat{4}, {400'000, 0}))
+      << "past the bound a heartbeat must come as a message";
+  env.now_ = {165'000, 0};
+  subscriber.on_timer(MetaSubscriber::kTimerBase);  // applies 100,000 to 160,000: 7 of them
+  for (int64_t i = 0; i < 7; ++i) {
+    ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {320'000 - i * 10'000, 0})) << i;
+  }
+  EXPECT_FALSE(subscriber.absorb(kHome, MetaHeartbeat{4}, {400'000, 0}));
+  EXPECT_TRUE(fresh_at(320'000 + kLeaseUs, 1)) << "the last one, absorbed first, counts last";
+  EXPECT_FALSE(fresh_at(320'001 + kLeaseUs, 1));
+}
+
 // Heartbeats on their way to a process that dies are lost with it.
 TEST_F(AbsorbTest, ARestartDropsWhatWasAbsorbed) {
   ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{4}, {300'000, 0}));
@@ -96,5 +114,29 @@ TEST_F(AbsorbTest, ARestartDropsWhatWasAbsorbed) {
   EXPECT_FALSE(fresh_at(403'001)) << "the heartbeat to the dead process still counted";
 }
 
+// A restart empties the copy in place (keeping its memory for the next
+// snapshot): nothing of the old copy shows through the new one.
+TEST(MetaSubscriberRestart, ForgetsTheCopyAndThePreviousOne) {
+  MomentEnv env;
+  DefectSet defects;
+  MetaSubscriber subscriber{env, SubscriberConfig{.replicas = {kHome}}, defects};
+  MetadataState before{.version = 5};
+  before.put(Instrument{.symbol = "BTC-USDT", .tick_size = 10});
+  before.put(Instrument{.symbol = "ETH-USDT", .tick_size = 5});
+  subscriber.start();
+  subscriber.on_message(kHome, MetaSnapshot{before, checksum(before)});
+  ASSERT_EQ(subscriber.state(), before);
+  subscriber.lose_state();
+  EXPECT_EQ(subscriber.state(), MetadataState{});
+  EXPECT_EQ(subscriber.previous_state(), MetadataState{});
+  EXPECT_FALSE(subscriber.synced());
+  MetadataState after{.version = 2};
+  after.put(Instrument{.symbol = "SOL-USDT", .tick_size = 1});
+  subscriber.start();
+  subscriber.on_message(kHome, MetaSnapshot{after, checksum(after)});
+  EXPECT_EQ(subscriber.state(), after);
+  EXPECT_EQ(subscriber.previous_state(), MetadataState{});
+}
+
 }  // namespace
-}  // namespace ordeal
+}  // namespace ordeal::exchange

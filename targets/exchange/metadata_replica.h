@@ -24,7 +24,8 @@ namespace ordeal::exchange {
 struct ReplicaConfig {
   std::vector<NodeId> replicas;  // replicas[0] leads
   int64_t heartbeat_us = 50'000;
-  SubscriberConfig follower;  // how a follower follows the leader
+  // How a follower follows the leader; moved into the replica's subscriber.
+  SubscriberConfig follower;
 };
 
 class MetadataReplica final : public Node {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "framework/base/node_pool.h"
 #include "targets/exchange/types.h"
 
 namespace ordeal::exchange {
@@ -61,16 +62,20 @@ class OrderBook {
     OrderId id;
     Qty open_qty;
   };
-  using Level = std::list<Entry>;
+  // Levels, entries and index nodes come from the node pool: a simulated
+  // case builds its books anew, and their nodes are those of the case before.
+  using Level = std::list<Entry, NodePoolAllocator<Entry>>;
   struct Location {
     Side side;
     Price price;
     Level::iterator entry;
   };
 
-  std::map<Price, Level, std::greater<>> bids_;
-  std::map<Price, Level> asks_;
-  std::unordered_map<OrderId, Location> index_;
+  std::map<Price, Level, std::greater<>, MapNodePool<Price, Level>> bids_;
+  std::map<Price, Level, std::less<Price>, MapNodePool<Price, Level>> asks_;
+  std::unordered_map<OrderId, Location, std::hash<OrderId>, std::equal_to<OrderId>,
+                     MapNodePool<OrderId, Location>>
+      index_;
 
   template <typename Levels>
   void take(Levels& levels, std::optional<Price> limit, Qty& qty, std::vector<Match>& out,

@@ -100,5 +100,29 @@ TEST(OrderBook, MovedBookKeepsItsIndex) {
   EXPECT_EQ(assigned.size(), 0u);
 }
 
+// A book's nodes return to the node pool when it goes and serve the next
+// book (as every simulated case builds its books anew): the new book starts
+// empty and knows nothing of the old one's orders.
+TEST(OrderBook, ABookOnReusedNodesHoldsOnlyItsOwnOrders) {
+  {
+    OrderBook old;
+    for (OrderId id = 1; id <= 20; ++id)
+      old.add(id, id % 2 ? Side::buy : Side::sell, id % 2 ? 90 - Price(id) : 110 + Price(id), 5);
+  }
+  OrderBook book;
+  EXPECT_EQ(book.size(), 0u);
+  EXPECT_TRUE(book.queue(Side::buy).empty());
+  EXPECT_TRUE(book.queue(Side::sell).empty());
+  EXPECT_FALSE(book.open_qty(1));
+  EXPECT_FALSE(book.remove(2));
+  book.add(7, Side::sell, 100, 4);
+  book.add(3, Side::sell, 100, 2);
+  const auto matches = book.match(Side::buy, 200, 10);
+  ASSERT_EQ(matches.size(), 2u);
+  EXPECT_EQ(matches[0].maker, 7u);
+  EXPECT_EQ(matches[1].maker, 3u);
+  EXPECT_EQ(book.size(), 0u);
+}
+
 }  // namespace
 }  // namespace ordeal::exchange

@@ -1,5 +1,6 @@
 // SimExchange::reset: an exchange reset for a case must behave as one newly
-// built for it, whatever ran on it before.
+// built for it, whatever ran on it before (its books and order tables then
+// take the nodes that the case before freed: node_pool.h).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
