@@ -204,6 +204,21 @@ TEST(Run, SimCaseWithAFaultForRealProcessesIsAnErrorNotAPass) {
   EXPECT_EQ(check_case(s, c, DefectSet{}).error, "");
 }
 
+// A target that cannot start gives no verdict either: its error, not a pass.
+TEST(Run, OneCaseOnATargetThatCannotStartIsAnError) {
+  const Scenario s = shipped("okx-2023-08-14");
+  Case c;
+  c.seed = 1;
+  c.clients = {{Op{.at_ms = 10}}};
+  const RunOptions options{.make_target = [](const Case&, std::string& error) {
+    error = "cannot start the cluster";
+    return std::unique_ptr<Target>();
+  }};
+  const CaseVerdict verdict = check_case(s, c, options);
+  EXPECT_EQ(verdict.error, "cannot start the cluster");
+  EXPECT_TRUE(verdict.violations.empty());
+}
+
 // ---- scenario validation ------------------------------------------------------
 
 std::string error_of(const std::string& toml) { return parse_scenario(toml, "s.toml").error; }

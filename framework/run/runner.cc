@@ -55,7 +55,7 @@ CaseVerdict execute(const Scenario& scenario, const Case& c, const RunOptions& o
     return verdict;
   }
   std::unique_ptr<Target> target = options.make_target(c, error);
-  if (!target) return {};
+  if (!target) return {.error = error};
   std::string case_error;
   CaseVerdict verdict{.history = run_case(*target, scenario, c, &case_error)};
   clean_up(*target, scenario, options, clean_up_total);
