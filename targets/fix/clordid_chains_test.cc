@@ -6,13 +6,15 @@
 
 #include <filesystem>
 
+#include "framework/base/test_dir.h"
+
 namespace ordeal::fix {
 namespace {
 
 TEST(ClOrdIdChains, AnAmendsLinkSurvivesARestart) {
-  const std::string dir = ::testing::TempDir() + "clordid-chains";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TestDir test_dir("clordid-chains");
+  std::filesystem::create_directories(test_dir.path);
+  const std::string dir = test_dir.path.string();
   {
     ClOrdIdChains before;
     ASSERT_EQ(before.attach_journal(dir + "/clordids.log", {}).error, "");
@@ -33,8 +35,9 @@ TEST(ClOrdIdChains, AnAmendsLinkSurvivesARestart) {
 }
 
 TEST(ClOrdIdChains, ARecordThatIsNoLinkIsRefused) {
-  const std::string path = ::testing::TempDir() + "clordid-chains-foreign.log";
-  std::filesystem::remove(path);
+  const TestDir test_dir("clordid-chains");
+  std::filesystem::create_directories(test_dir.path);
+  const std::string path = (test_dir.path / "clordids.log").string();
   {
     exchange::EntryJournal other("other");
     ASSERT_EQ(other.open(path, {}, [](std::string_view) { return true; }).error, "");

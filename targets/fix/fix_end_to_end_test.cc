@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "framework/base/interrupt.h"
+#include "framework/base/test_dir.h"
 #include "targets/fix/fix_client.h"
 #include "targets/fix/reference_fix_gateway.h"
 #include "targets/fix/report_sessions.h"
@@ -212,9 +213,9 @@ TEST(FixEndToEnd, FillAfterAGatewayRestartReachesTheClient) {
 // its FIX.4.2 session, not to the first (FIX.4.4) one, although the client
 // has only logged on since the restart and sent no request.
 TEST(FixEndToEnd, RestartedPortSendsAClientsFillToItsOwnSession) {
-  const std::string dir = ::testing::TempDir() + "fix-port-restart";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const TestDir test_dir("fix-port-restart");
+  std::filesystem::create_directories(test_dir.path);
+  const std::string dir = test_dir.path.string();
   {
     ReportSessions before_restart;
     ASSERT_EQ(before_restart.attach_journal(dir + "/fix-sessions.log", {}).error, "");

@@ -6,15 +6,16 @@
 
 #include <filesystem>
 
+#include "framework/base/test_dir.h"
+
 namespace ordeal::fix {
 namespace {
 
-std::string fresh_path(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "report-sessions-" + name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir + "/fix-sessions.log";
-}
+// The journal's file, in a folder of the test's own.
+struct JournalDir : TestDir {
+  JournalDir() : TestDir("report-sessions") { std::filesystem::create_directories(path); }
+  std::string file() const { return (path / "fix-sessions.log").string(); }
+};
 
 TEST(ReportSessions, AClientNeverHeardFromGoesToTheFirstSession) {
   ReportSessions sessions;
@@ -32,7 +33,8 @@ TEST(ReportSessions, TheLastRequestsSessionWins) {
 }
 
 TEST(ReportSessions, ARestartKeepsEveryClientsSession) {
-  const std::string path = fresh_path("restart");
+  const JournalDir dir;
+  const std::string path = dir.file();
   {
     ReportSessions before;
     ASSERT_EQ(before.attach_journal(path, {}).error, "");
@@ -55,7 +57,8 @@ TEST(ReportSessions, ARestartKeepsEveryClientsSession) {
 // Past compact_bytes the journal becomes one snapshot of the directory,
 // which restores the same directory.
 TEST(ReportSessions, ACompactedJournalRestoresTheSameDirectory) {
-  const std::string path = fresh_path("compact");
+  const JournalDir dir;
+  const std::string path = dir.file();
   const exchange::JournalLimits limits{.compact_bytes = 128};
   {
     ReportSessions before;
@@ -78,7 +81,8 @@ TEST(ReportSessions, ACompactedJournalRestoresTheSameDirectory) {
 // Records that are not session entries (another journal's file) are
 // refused, not guessed at.
 TEST(ReportSessions, AJournalOfSomethingElseIsRefused) {
-  const std::string path = fresh_path("foreign");
+  const JournalDir dir;
+  const std::string path = dir.file();
   {
     exchange::EntryJournal other("other");
     ASSERT_EQ(other.open(path, {}, [](std::string_view) { return true; }).error, "");
