@@ -62,7 +62,8 @@ std::string failure_message(const RunReport& report, const std::string& out_dir)
     for (const Violation& v : o.violations)
       message += fmt::format("  {}: {}\n", v.property, v.message);
     message += fmt::format("  shrunk to {}:\n", case_size(*o.failing_case));
-    for (const std::string& step : describe_steps(o.history, report.scenario, *o.failing_case)) {
+    for (const std::string& step :
+         first_steps(describe_steps(o.history, report.scenario), kStepsShown)) {
       message += fmt::format("    {}\n", step);
     }
     message += fmt::format("  repro: {}/repro.toml\n", out_dir);

@@ -233,7 +233,7 @@ class HtmlReport final : public ReportListener {
                   .history = o.history,
                   .violations = o.violations};
     if (o.failed()) {
-      page.steps = describe_steps(o.history, r.scenario, *o.failing_case);
+      page.steps = describe_steps(o.history, r.scenario);
       page.steps_note = steps_note(*o.original_case, *o.failing_case);
     }
     return write_html_report(page, r.out_dir + "/report.html");

@@ -176,26 +176,27 @@ class ConsoleReport final : public ReportListener {
                r.defect);
     if (o.clean_up.live) fmt::print("  clean-up: {}\n", describe(o.clean_up));
     if (!o.failed() && status_of(r) == "error") {
-      fmt::print("  ERROR after {}, {} without a violation ({:.2f} s): {}\n",
-                 counted(o.cases_run, "case"), o.cases_run > 0 ? o.cases_run - 1 : 0, o.wall_s,
-                 o.interrupted ? "interrupted" : o.target_error);
+      fmt::print("  ERROR after {}, {} without a violation ({}): {}\n",
+                 counted(o.cases_run, "case"), o.cases_run > 0 ? o.cases_run - 1 : 0,
+                 duration(o.wall_s), o.interrupted ? "interrupted" : o.target_error);
       fmt::print("  reports: {}/\n", r.out_dir);
       return {};
     }
     if (!o.failed()) {
-      fmt::print("  PASS: {}, {}, {} in {:.2f} s{}\n", counted(o.cases_run, "case"),
-                 counted(o.operations, "operation"), counted(o.events, "event"), o.wall_s,
+      fmt::print("  PASS: {}, {}, {} in {}{}\n", counted(o.cases_run, "case"),
+                 counted(o.operations, "operation"), counted(o.events, "event"), duration(o.wall_s),
                  o.budget_exhausted ? " (time budget reached)" : "");
       fmt::print("  reports: {}/\n", r.out_dir);
       return {};
     }
-    fmt::print("  FAIL after {} ({:.2f} s): {}\n", counted(o.cases_run, "case"), o.first_failure_s,
-               o.violations.front().property);
+    fmt::print("  FAIL after {} ({}): {}\n", counted(o.cases_run, "case"),
+               duration(o.first_failure_s), o.violations.front().property);
     for (const Violation& v : o.violations) fmt::print("    {}: {}\n", v.property, v.message);
     const Case& shrunk = *o.failing_case;
-    fmt::print("  shrunk from {} to {} ({:.2f} s):\n", case_size(*o.original_case),
-               case_size(shrunk), o.shrunk_s);
-    for (const std::string& step : describe_steps(o.history, r.scenario, shrunk)) {
+    fmt::print("  shrunk from {} to {} ({}):\n", case_size(*o.original_case), case_size(shrunk),
+               duration(o.shrunk_s));
+    for (const std::string& step :
+         first_steps(describe_steps(o.history, r.scenario), kStepsShown)) {
       fmt::print("    {}\n", step);
     }
     fmt::print("  reproduce: ordeal replay {}/repro.toml\n", r.out_dir);
@@ -210,43 +211,25 @@ class ConsoleReport final : public ReportListener {
 
 }  // namespace
 
+// A failure found in the first case takes a millisecond: "0.00 s" would
+// read as nothing at all.
+std::string duration(double seconds) {
+  if (seconds < 1.0) return fmt::format("{:.1f} ms", seconds * 1e3);
+  return fmt::format("{:.2f} s", seconds);
+}
+
 std::string counted(uint64_t n, std::string_view noun) {
   return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
+// Metadata changes are named only when there are some: most scenarios have
+// none, and "0 metadata changes" in every line would be noise.
 std::string case_size(const Case& c) {
-  return fmt::format("{} and {}", counted(c.operations(), "operation"),
-                     counted(c.fault_count(), "fault"));
-}
-
-std::vector<std::string> describe_steps(const History& h, const Scenario& s, const Case& c) {
-  std::vector<std::string> steps;
-  for (const FaultWindow& w : c.faults) {
-    const FaultSpec& f = s.faults.at(w.fault);
-    steps.push_back(fmt::format("fault {} (probability {}, param {}) from {} ms for {} ms", f.point,
-                                f.probability, f.param, w.start_ms, w.duration_ms));
-  }
-  if (c.upgrade)
-    steps.push_back(
-        fmt::format("rolling upgrade of the metadata service from {} ms", c.upgrade_start_ms));
-  for (const MetaChange& m : c.metadata) {
-    steps.push_back(fmt::format("metadata change at {} ms: {} of {} (value {})", m.at_ms,
-                                to_string(m.kind), s.symbols.at(m.symbol), m.value));
-  }
-  for (const Event& e : h.events()) {
-    if (e.type != EventType::invoke) continue;
-    std::string what = fmt::format("{:.3f} s client {} {} {}", e.time_us / 1e6, e.client,
-                                   exchange::to_string(e.kind), h.text(e.order));
-    if (e.kind == exchange::RequestKind::place) {
-      what += fmt::format(" {} {} {} @ {}", exchange::to_string(e.side), e.qty, h.text(e.symbol),
-                          e.number & kMarketFlag ? std::string("market") : std::to_string(e.price));
-    } else if (e.kind == exchange::RequestKind::amend) {
-      what += fmt::format(" to qty {} price {}", e.qty, e.price);
-    }
-    if (e.flag) what += " (deliberately invalid)";
-    steps.push_back(what);
-  }
-  return steps;
+  const std::string operations = counted(c.operations(), "operation");
+  const std::string faults = counted(c.fault_count(), "fault");
+  if (c.metadata.empty()) return fmt::format("{} and {}", operations, faults);
+  return fmt::format("{}, {} and {}", operations, counted(c.metadata.size(), "metadata change"),
+                     faults);
 }
 
 std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/report/steps.h"
 #include "framework/run/runner.h"
 #include "framework/run/scenario.h"
 
@@ -41,13 +42,12 @@ std::string write_file_reports(const RunReport& report, bool with_repro = true);
 // The summary on stdout; progress on stderr when it is a terminal.
 std::unique_ptr<ReportListener> console_report(bool progress);
 
+// A wall time as a person reads it: "1.5 ms" below a second, else "2.31 s".
+std::string duration(double seconds);
 // A count in words, with the singular for one: "1 case", "2 cases".
 std::string counted(uint64_t n, std::string_view noun);
-// A case's size in words: "3 operations and 1 fault".
+// A case's size in words: "3 operations and 1 fault", or with its metadata
+// changes when it has some: "3 operations, 1 metadata change and 1 fault".
 std::string case_size(const Case& c);
-
-// The shrunk case as steps a person can read, from its history.
-std::vector<std::string> describe_steps(const History& history, const Scenario& scenario,
-                                        const Case& c);
 
 }  // namespace ordeal

@@ -12,6 +12,12 @@ TEST(Counted, UsesTheSingularForOneOnly) {
   EXPECT_EQ(counted(2, "event"), "2 events");
 }
 
+TEST(Duration, ShowsMillisecondsBelowASecond) {
+  EXPECT_EQ(duration(0.0015), "1.5 ms");
+  EXPECT_EQ(duration(0.3612), "361.2 ms");
+  EXPECT_EQ(duration(2.3456), "2.35 s");
+}
+
 TEST(CaseSize, CountsInWordsWithTheSingularForOne) {
   Case c;
   EXPECT_EQ(case_size(c), "0 operations and 0 faults");
@@ -22,6 +28,10 @@ TEST(CaseSize, CountsInWordsWithTheSingularForOne) {
   c.faults.clear();
   c.upgrade = true;  // a rolling upgrade counts as a fault
   EXPECT_EQ(case_size(c), "1 operation and 1 fault");
+  c.metadata = {MetaChange{}};  // named only when there are some
+  EXPECT_EQ(case_size(c), "1 operation, 1 metadata change and 1 fault");
+  c.metadata.push_back(MetaChange{});
+  EXPECT_EQ(case_size(c), "1 operation, 2 metadata changes and 1 fault");
 }
 
 }  // namespace

@@ -1,0 +1,194 @@
+#include "framework/report/steps.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+namespace ordeal {
+namespace {
+
+using exchange::Instrument;
+using exchange::RequestKind;
+
+std::string at(int64_t time_us) { return fmt::format("{:.4f} s", time_us / 1e6); }
+
+// "resting 2 of 4 at 55000": what the exchange said of the order.
+std::string order_state(const Event& e) {
+  if (e.status == exchange::OrdStatus::none) return "unknown to the exchange";
+  return fmt::format("{}, {} at {}, {} filled", exchange::to_string(e.status), e.qty, e.price,
+                     e.filled);
+}
+
+std::string request(const History& h, const Event& e) {
+  std::string what = fmt::format("client {} {}", e.client, exchange::to_string(e.kind));
+  if (!h.text(e.order).empty()) what += fmt::format(" {}", h.text(e.order));
+  switch (e.kind) {
+    case RequestKind::place:
+      what += fmt::format(" {} {} {} @ {}", exchange::to_string(e.side), e.qty, h.text(e.symbol),
+                          e.number & kMarketFlag ? std::string("market") : std::to_string(e.price));
+      if (e.number & kIocFlag) what += " IOC";
+      if (e.number & kPostOnlyFlag) what += " post-only";
+      break;
+    case RequestKind::amend:  // 0 leaves a field as it is
+      if (e.qty != 0) what += fmt::format(" qty to {}", e.qty);
+      if (e.price != 0) what += fmt::format(" price to {}", e.price);
+      break;
+    case RequestKind::mass_cancel:
+      what +=
+          h.text(e.symbol).empty() ? " of every symbol" : fmt::format(" of {}", h.text(e.symbol));
+      break;
+    default:
+      break;
+  }
+  if (e.flag) what += " (deliberately invalid)";
+  return what;
+}
+
+std::string answer(const History& h, const Event* done) {
+  if (done == nullptr) return "no answer recorded";
+  const std::string when = at(done->time_us);
+  switch (done->type) {
+    case EventType::ok:
+      if (done->kind == RequestKind::mass_cancel)
+        return fmt::format("accepted at {}: {} cancelled", when, done->number);
+      return fmt::format("accepted at {}: {}", when, order_state(*done));
+    case EventType::fail:
+      return fmt::format("rejected at {}: {}", when, h.text(done->text));
+    default:
+      if (!done->flag) return fmt::format("no answer by {}: outcome unknown", when);
+      return fmt::format("outcome unknown at {}: {}", when, h.text(done->text));
+  }
+}
+
+// What a committed record changed, against the symbol's record before it.
+std::string changes(const Instrument* before, const Instrument& after) {
+  if (before == nullptr) return "listed";
+  std::string out;
+  const auto differs = [&out](std::string_view field, const auto& from, const auto& to) {
+    if (from == to) return;
+    out += fmt::format("{}{} {} -> {}", out.empty() ? "" : ", ", field, from, to);
+  };
+  differs("shard", before->shard, after.shard);
+  differs("status", exchange::to_string(before->status), exchange::to_string(after.status));
+  differs("tick size", before->tick_size, after.tick_size);
+  differs("lot size", before->lot_size, after.lot_size);
+  differs("min qty", before->min_qty, after.min_qty);
+  differs("max qty", before->max_qty, after.max_qty);
+  differs("min price", before->min_price, after.min_price);
+  differs("max price", before->max_price, after.max_price);
+  differs("max notional", before->max_notional, after.max_notional);
+  differs("schema", before->schema, after.schema);
+  return out.empty() ? "unchanged (the same record as a new version)" : out;
+}
+
+const FaultSpec* spec_of(const Scenario& s, std::string_view text) {
+  for (const FaultSpec& f : s.faults) {
+    const std::string& where = f.node.empty() ? f.link : f.node;
+    if (where.empty() ? text == f.point : text == f.point + ":" + where) return &f;
+  }
+  return nullptr;
+}
+
+std::string fault(const History& h, const Scenario& s, const Event& e) {
+  const std::string_view name = h.text(e.text);
+  const bool start = e.type == EventType::fault_start;
+  if (name == "rolling-upgrade") {
+    return start ? fmt::format(
+                       "rolling upgrade of the metadata service begins (a replica every "
+                       "{} ms)",
+                       e.number)
+                 : "rolling upgrade of the metadata service ends";
+  }
+  if (!start) return fmt::format("fault {} healed", name);
+  const FaultSpec* spec = spec_of(s, name);
+  if (spec == nullptr) return fmt::format("fault {} armed (param {})", name, e.number);
+  return fmt::format("fault {} armed (probability {}, param {})", name, spec->probability,
+                     e.number);
+}
+
+class Steps {
+ public:
+  Steps(const History& h, const Scenario& s) : h_(h), s_(s) {
+    for (size_t i = 0; i < h.size(); ++i) {
+      if (is_completion(h[i].type)) completion_of_.emplace(h[i].op, i);
+    }
+  }
+
+  std::vector<std::string> lines() {
+    std::vector<std::string> out;
+    for (const Event& e : h_.events()) {
+      if (std::optional<std::string> line = describe(e)) {
+        out.push_back(fmt::format("{}  {}", at(e.time_us), *line));
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::optional<std::string> describe(const Event& e) {
+    switch (e.type) {
+      case EventType::invoke:
+        return fmt::format("{} -> {}", request(h_, e), answer(h_, completion(e.op)));
+      case EventType::fill:
+        return fmt::format("client {} {} filled {} at {} ({}, trade {}), {} of the order filled",
+                           e.client, h_.text(e.order), e.qty, e.price, e.flag ? "maker" : "taker",
+                           e.number, e.filled);
+      case EventType::update:
+        return fmt::format("client {} {} changed by the exchange: {} ({})", e.client,
+                           h_.text(e.order), order_state(e), h_.text(e.text));
+      case EventType::read:
+        return fmt::format("final read of client {} {}: {}", e.client, h_.text(e.order),
+                           order_state(e));
+      case EventType::fault_start:
+      case EventType::fault_stop:
+        return fault(h_, s_, e);
+      case EventType::meta:
+        return metadata(e);
+      default:  // completions are told with their requests
+        return std::nullopt;
+    }
+  }
+
+  // The records the case starts from are not steps: only what changed them.
+  std::optional<std::string> metadata(const Event& e) {
+    const Instrument& record = h_.record(e.record);
+    const Instrument* before = nullptr;
+    if (auto it = last_.find(record.symbol); it != last_.end()) before = &h_.record(it->second);
+    const bool initial = first_version_ ? e.number == *first_version_ : true;
+    if (!first_version_) first_version_ = e.number;
+    last_[record.symbol] = e.record;
+    if (initial) return std::nullopt;
+    return fmt::format("metadata version {}: {} {}", e.number, record.symbol,
+                       changes(before, record));
+  }
+
+  const Event* completion(uint32_t op) const {
+    const auto it = completion_of_.find(op);
+    return it == completion_of_.end() ? nullptr : &h_[it->second];
+  }
+
+  const History& h_;
+  const Scenario& s_;
+  std::unordered_map<uint32_t, size_t> completion_of_;
+  std::map<std::string, uint32_t, std::less<>> last_;  // symbol -> its latest record
+  std::optional<int64_t> first_version_;
+};
+
+}  // namespace
+
+std::vector<std::string> describe_steps(const History& history, const Scenario& scenario) {
+  return Steps(history, scenario).lines();
+}
+
+std::vector<std::string> first_steps(std::vector<std::string> steps, size_t shown) {
+  if (steps.size() <= shown) return steps;
+  const size_t more = steps.size() - shown;
+  steps.resize(shown);
+  steps.push_back(fmt::format("... and {} more step{} (report.html, history.jsonl)", more,
+                              more == 1 ? "" : "s"));
+  return steps;
+}
+
+}  // namespace ordeal
