@@ -33,6 +33,7 @@ bool matches(std::string_view pattern, std::string_view name) {
 // The draw of the hit being decided, handed from decide() (called by libfiu
 // inside fiu_fail) back to check_armed() on the same thread.
 thread_local uint64_t current_draw = 0;
+std::atomic<FireObserver*> fire_observer{nullptr};
 
 }  // namespace
 
@@ -65,7 +66,11 @@ void FaultPoint::disarm() {
 
 Hit FaultPoint::check_armed() {
   if (fiu_fail(name_.c_str()) == 0) return {};
-  return Hit{.fired = true, .param = spec_.param, .draw = current_draw};
+  const Hit hit{.fired = true, .param = spec_.param, .draw = current_draw};
+  if (FireObserver* observer = fire_observer.load(std::memory_order_acquire)) {
+    observer->on_fire(*this, hit);
+  }
+  return hit;
 }
 
 // Called by libfiu under its read lock: must not call back into libfiu.
@@ -81,6 +86,10 @@ int FaultPoint::decide(const char* /*name*/, int* /*failnum*/, void** failinfo,
   } while (!point->fires_.compare_exchange_weak(fired, fired + 1, std::memory_order_relaxed));
   current_draw = mix64(draw);
   return 1;
+}
+
+void set_fire_observer(FireObserver* observer) {
+  fire_observer.store(observer, std::memory_order_release);
 }
 
 std::span<FaultPoint* const> all_points() { return registry(); }

@@ -76,6 +76,19 @@ class FaultPoint {
   std::atomic<uint64_t> fires_{0};
 };
 
+// Told of every fire of every point, on the thread whose check fired it.
+// The simulator records each fire in the history, so that a report can say
+// which update was dropped, and when. One observer at a time; the hook costs
+// nothing on a check that does not fire.
+class FireObserver {
+ public:
+  virtual ~FireObserver() = default;
+  virtual void on_fire(const FaultPoint& point, const Hit& hit) = 0;
+};
+// Null: nobody listens. The caller keeps `observer` alive until it is
+// replaced or cleared.
+void set_fire_observer(FireObserver* observer);
+
 // The catalogue of every registered point, sorted by name.
 std::span<FaultPoint* const> all_points();
 FaultPoint* find_point(std::string_view name);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace ordeal::faults {
@@ -47,6 +50,31 @@ TEST(FaultPoint, MaxFiresBoundsFiring) {
   int fired = 0;
   for (int i = 0; i < 100; ++i) fired += static_cast<bool>(test_alpha.check());
   EXPECT_EQ(fired, 3);
+}
+
+// Records each fire it is told of, as the simulator does.
+struct FireLog final : FireObserver {
+  std::vector<std::pair<std::string, int64_t>> fires;
+  void on_fire(const FaultPoint& point, const Hit& hit) override {
+    fires.emplace_back(point.name(), hit.param);
+  }
+};
+
+TEST(FaultPoint, TheObserverHearsOfEveryFireAndOfNothingElse) {
+  FireLog log;
+  set_fire_observer(&log);
+  ScopedArm armed("test.alpha", {.probability = 0.3, .param = 7, .seed = 5});
+  const std::vector<bool> pattern = fire_pattern(test_alpha, 200);
+  for (int i = 0; i < 10; ++i) test_beta.check();  // disarmed: no fire, nothing told
+  set_fire_observer(nullptr);
+  test_alpha.check();  // nobody listens any more
+  const auto fired = static_cast<size_t>(std::count(pattern.begin(), pattern.end(), true));
+  ASSERT_GT(fired, 0u);
+  ASSERT_EQ(log.fires.size(), fired);
+  for (const auto& [name, param] : log.fires) {
+    EXPECT_EQ(name, "test.alpha");
+    EXPECT_EQ(param, 7);
+  }
 }
 
 TEST(FaultPoint, SameSeedFiresTheSameHits) {

@@ -28,6 +28,7 @@ enum class EventType : uint8_t {
   fault_start,  // the nemesis armed a fault
   fault_stop,   // ... and healed it
   meta,         // the metadata service committed an instrument record
+  fault_fire,   // an armed fault point fired (in the simulator): the damage was done here
 };
 
 std::string_view to_string(EventType type);
@@ -52,7 +53,7 @@ struct Event {
   // Each type of event has one of these at most, so they share their place.
   union {
     Sym symbol = 0;   // invoke, fill: the instrument
-    Sym text;         // completions, update, read: the reason; fault_start/stop: the fault
+    Sym text;         // completions, update, read: the reason; fault_*: the fault
     uint32_t record;  // meta: index into History::records
   };
   EventType type = EventType::invoke;

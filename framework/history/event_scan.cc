@@ -208,6 +208,7 @@ bool scan_body(Cursor& c, ScannedLine& s) {
       return scan_order_report(c, s);
     case EventType::fault_start:
     case EventType::fault_stop:
+    case EventType::fault_fire:
       return c.text_field(R"(,"fault":)", s.shared) &&
              c.integer_field(R"(,"param":)", s.event.number);
     case EventType::meta:

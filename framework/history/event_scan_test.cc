@@ -114,7 +114,7 @@ Event gen_event(History& h, int64_t time_us) {
           .op = *rc::gen::oneOf(rc::gen::just(0u), rc::gen::arbitrary<uint32_t>()),
           .client = *rc::gen::oneOf(rc::gen::just(-1), rc::gen::arbitrary<int32_t>()),
           .order = h.intern(*gen_text()),
-          .type = static_cast<EventType>(*rc::gen::inRange(0, 10)),
+          .type = static_cast<EventType>(*rc::gen::inRange(0, 11)),  // every type, fault_fire last
           .kind = *rc::gen::elementOf(exchange::kRequestKinds),
           .side = *rc::gen::elementOf(exchange::kSides),
           .status = *rc::gen::elementOf(exchange::kOrdStatuses),

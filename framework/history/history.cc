@@ -6,8 +6,9 @@
 
 namespace ordeal {
 namespace {
-constexpr std::array<std::string_view, 10> kTypeNames = {
-    "invoke", "ok", "fail", "info", "fill", "update", "read", "fault_start", "fault_stop", "meta"};
+constexpr std::array<std::string_view, 11> kTypeNames = {
+    "invoke", "ok",          "fail",       "info", "fill",      "update",
+    "read",   "fault_start", "fault_stop", "meta", "fault_fire"};
 }
 
 std::string_view to_string(EventType type) { return kTypeNames.at(static_cast<size_t>(type)); }

@@ -114,6 +114,7 @@ std::string event_json(const History& h, size_t index) {
       break;
     case EventType::fault_start:
     case EventType::fault_stop:
+    case EventType::fault_fire:
       field(out, "fault", h.text(e.text));
       field(out, "param", e.number);
       break;

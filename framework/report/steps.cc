@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <unordered_map>
+
+#include "faults/fault_point.h"
 
 namespace ordeal {
 namespace {
@@ -108,6 +111,31 @@ std::string fault(const History& h, const Scenario& s, const Event& e) {
                      e.number);
 }
 
+// "meta.update.delay fired 3 times in meta-1 (param 300): a replica holds
+// back ...": the point's own description says what the damage was, up to
+// its notes on the parameter, which `ordeal list faults` is for. A replica
+// sends an update to every subscriber at once, so fires of a point in one
+// node at one moment are told once, with their count.
+std::string fire(const History& h, const Event& e, size_t times) {
+  const std::string_view text = h.text(e.text);
+  const size_t colon = text.find(':');
+  const std::string_view point = text.substr(0, colon);
+  std::string what = fmt::format("{} fired", point);
+  if (times > 1) what += fmt::format(" {} times", times);
+  if (colon != std::string_view::npos) what += fmt::format(" in {}", text.substr(colon + 1));
+  if (e.number != 0) what += fmt::format(" (param {})", e.number);
+  if (const faults::FaultPoint* p = faults::find_point(point)) {
+    const std::string_view about = p->description();
+    what += fmt::format(": {}", about.substr(0, std::min(about.find(" (param"), about.find(':'))));
+  }
+  return what;
+}
+
+bool same_fire(const Event& a, const Event& b) {
+  return a.type == EventType::fault_fire && b.type == EventType::fault_fire &&
+         a.time_us == b.time_us && a.text == b.text && a.number == b.number;
+}
+
 class Steps {
  public:
   Steps(const History& h, const Scenario& s) : h_(h), s_(s) {
@@ -118,10 +146,17 @@ class Steps {
 
   std::vector<std::string> lines() {
     std::vector<std::string> out;
-    for (const Event& e : h_.events()) {
-      if (std::optional<std::string> line = describe(e)) {
-        out.push_back(fmt::format("{}  {}", at(e.time_us), *line));
+    for (size_t i = 0; i < h_.size(); ++i) {
+      const Event& e = h_[i];
+      std::optional<std::string> line;
+      if (e.type == EventType::fault_fire) {
+        size_t times = 1;
+        for (; i + 1 < h_.size() && same_fire(e, h_[i + 1]); ++i) ++times;
+        line = fire(h_, e, times);
+      } else {
+        line = describe(e);
       }
+      if (line) out.push_back(fmt::format("{}  {}", at(e.time_us), *line));
     }
     return out;
   }
@@ -146,7 +181,7 @@ class Steps {
         return fault(h_, s_, e);
       case EventType::meta:
         return metadata(e);
-      default:  // completions are told with their requests
+      default:  // completions are told with their requests, fires in lines()
         return std::nullopt;
     }
   }

@@ -1,10 +1,11 @@
 // A failing case as a person reads it: one line per step, on the history's
 // clock (seconds since the history began, as in history.jsonl) and in the
-// order things happened: faults armed and healed, the rolling upgrade,
-// metadata changes with what they changed, each request with the answer it
-// got, fills, the exchange's own updates and the final reads. Everything
-// comes from the history, so what the console, report.html and a failed
-// gtest show is what the properties were checked over.
+// order things happened: faults armed and healed, each fire of a fault
+// point and the node it fired in, the rolling upgrade, metadata changes
+// with what they changed, each request with the answer it got, fills, the
+// exchange's own updates and the final reads. Everything comes from the
+// history, so what the console, report.html and a failed gtest show is what
+// the properties were checked over.
 //
 //   for (const std::string& line : describe_steps(history, scenario))
 //     fmt::print("    {}\n", line);

@@ -120,9 +120,15 @@ TEST(Steps, TellRejectsUnknownOutcomesFillsAndFaults) {
             .order = order,
             .type = EventType::fill,
             .flag = true});
+  for (int subscriber = 0; subscriber < 3; ++subscriber) {  // told once, with the count
+    h.append({.time_us = 660,
+              .number = 300,
+              .text = h.intern("meta.update.delay:meta-1"),
+              .type = EventType::fault_fire});
+  }
   h.append({.time_us = 700, .number = 300, .text = delay, .type = EventType::fault_stop});
   const std::vector<std::string> steps = describe_steps(h, s);
-  ASSERT_EQ(steps.size(), 6u);
+  ASSERT_EQ(steps.size(), 7u);
   EXPECT_EQ(steps[0], "0.0001 s  fault meta.update.delay armed (probability 0.5, param 300)");
   EXPECT_EQ(steps[1],
             "0.0001 s  rolling upgrade of the metadata service begins (a replica every 300 ms)");
@@ -132,7 +138,10 @@ TEST(Steps, TellRejectsUnknownOutcomesFillsAndFaults) {
   EXPECT_EQ(steps[3], "0.0004 s  client 3 cancel c1-1 -> no answer by 0.0005 s: outcome unknown");
   EXPECT_EQ(steps[4],
             "0.0006 s  client 3 c1-1 filled 2 at 55000 (maker, trade 7), 2 of the order filled");
-  EXPECT_EQ(steps[5], "0.0007 s  fault meta.update.delay healed");
+  EXPECT_EQ(steps[5],
+            "0.0007 s  meta.update.delay fired 3 times in meta-1 (param 300): a replica holds "
+            "back a metadata update to a subscriber");
+  EXPECT_EQ(steps[6], "0.0007 s  fault meta.update.delay healed");
 }
 
 TEST(Steps, AMetadataChangeNamesEveryFieldItChanged) {

@@ -76,6 +76,7 @@ class CaseRun final : public ExchangeListener {
   void on_fill(const Fill& f) override;
   void on_order_update(const OrderUpdate& u) override;
   void on_metadata_result(const MetaUpdateResult& r) override;
+  void on_fault_fired(std::string_view point, std::string_view node, int64_t param) override;
 
  private:
   // An order id a client created, with its Sym in the history once its
@@ -616,6 +617,15 @@ void CaseRun::on_metadata_result(const MetaUpdateResult& r) {
   // The record as the leader committed it (in its schema), when it says so.
   if (r.ok) record_meta(r.version, r.record.symbol.empty() ? it->second : r.record, r.schema);
   pending_meta_.erase(it);
+}
+
+// Named as a fault window names a process fault: the point, then where.
+void CaseRun::on_fault_fired(std::string_view point, std::string_view node, int64_t param) {
+  const Sym text = node.empty() ? h_.intern(point) : h_.intern(fmt::format("{}:{}", point, node));
+  h_.append({.time_us = exchange_.now_us(),
+             .number = param,
+             .text = text,
+             .type = EventType::fault_fire});
 }
 
 void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema) {

@@ -20,18 +20,36 @@ ExchangeConfig exchange_config(const Scenario& s, const Case& c, const DefectSet
                         .metadata = default_metadata(s.shards)};
 }
 
-class SimTarget final : public Target {
+// Also the fault points' fire observer while it lives: a fire in one of
+// its nodes goes to the listener with the node's name.
+class SimTarget final : public Target, faults::FireObserver {
  public:
   // On an exchange of its own, or on one that the caller reset for the case.
   SimTarget(const Scenario& s, std::unique_ptr<SimExchange> own)
       : own_(std::move(own)),
         exchange_(*own_),
-        upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {}
+        upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {
+    faults::set_fire_observer(this);
+  }
   SimTarget(const Scenario& s, SimExchange& exchange)
-      : exchange_(exchange), upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {}
-  ~SimTarget() override { faults::disarm_all(); }
+      : exchange_(exchange), upgrade_down_us_(int64_t{s.upgrade_down_ms} * 1000) {
+    faults::set_fire_observer(this);
+  }
+  ~SimTarget() override {
+    faults::set_fire_observer(nullptr);
+    faults::disarm_all();
+  }
 
-  void set_listener(ExchangeListener* listener) override { exchange_.set_listener(listener); }
+  void set_listener(ExchangeListener* listener) override {
+    listener_ = listener;
+    exchange_.set_listener(listener);
+  }
+  void on_fire(const faults::FaultPoint& point, const faults::Hit& hit) override {
+    if (listener_ == nullptr) return;
+    const NodeId node = exchange_.network().running();
+    listener_->on_fault_fired(
+        point.name(), node == SimNetwork::kNoNode ? "" : exchange_.network().name(node), hit.param);
+  }
   int64_t now_us() const override { return exchange_.now_us(); }
   void at(int64_t time_us, std::function<void()> action) override {
     exchange_.network().at(time_us, std::move(action));
@@ -64,6 +82,7 @@ class SimTarget final : public Target {
 
   std::unique_ptr<SimExchange> own_;
   SimExchange& exchange_;
+  ExchangeListener* listener_ = nullptr;
   int64_t upgrade_down_us_;
   std::map<NodeId, uint64_t> generation_;  // per node: version-fault windows begun
   std::map<NodeId, bool> rolled_back_;

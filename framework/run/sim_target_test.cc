@@ -108,5 +108,31 @@ TEST(SimTarget, AbsorbedHeartbeatsLeaveEveryHistoryAsItWas) {
   EXPECT_EQ(compared, 160u);
 }
 
+// Each fire of an armed point is in the history, inside a window of that
+// point, named with the node it fired in.
+TEST(SimTarget, RecordsEachFireInTheWindowOfItsPointWithItsNode) {
+  const Scenario s = shipped("okx-2023-08-14");
+  const std::set<std::string> nodes = {"meta-0",   "meta-1",   "meta-2",
+                                       "engine-0", "engine-1", "gateway"};
+  size_t fires = 0;
+  for (uint64_t seed = 1; seed <= 40 && fires < 20; ++seed) {
+    const Case c = run_scenario(s, {.seed = seed, .cases = 1}).last_case;
+    const History h = on_new_exchange(s, c, DefectSet{});
+    std::set<std::string> open;  // points whose window is open
+    for (const Event& e : h.events()) {
+      const std::string text(h.text(e.text));
+      if (e.type == EventType::fault_start) open.insert(text);
+      if (e.type == EventType::fault_stop) open.erase(text);
+      if (e.type != EventType::fault_fire) continue;
+      ++fires;
+      const size_t colon = text.find(':');
+      ASSERT_NE(colon, std::string::npos) << text;
+      EXPECT_TRUE(open.contains(text.substr(0, colon))) << text << " at " << e.time_us;
+      EXPECT_TRUE(nodes.contains(text.substr(colon + 1))) << text;
+    }
+  }
+  EXPECT_GE(fires, 20u) << "the incident's faults should fire in its first cases";
+}
+
 }  // namespace
 }  // namespace ordeal

@@ -6,6 +6,8 @@
 //   port.send(layout.gateway(), request);
 #pragma once
 
+#include <cstdint>
+#include <string_view>
 #include <utility>
 
 #include "targets/exchange/transport.h"
@@ -20,6 +22,10 @@ class ExchangeListener {
   virtual void on_fill(const Fill& /*fill*/) {}
   virtual void on_order_update(const OrderUpdate& /*update*/) {}
   virtual void on_metadata_result(const MetaUpdateResult& /*result*/) {}
+  // An armed fault point fired in `node` ("" outside any node), as the
+  // simulator sees it: where the nemesis actually did damage.
+  virtual void on_fault_fired(std::string_view /*point*/, std::string_view /*node*/,
+                              int64_t /*param*/) {}
 };
 
 class ClientPort final : public Node {

@@ -179,7 +179,10 @@ bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
     now_us_ = key.time_us;
     now_seq_ = key.seq;
     ++events_run_;
-    deliver(*pool_[key.slot]);
+    Event& event = *pool_[key.slot];
+    running_ = event.kind == EventKind::action ? kNoNode : event.to;
+    deliver(event);
+    running_ = kNoNode;
     free_slots_.push_back(key.slot);
   }
   now_seq_ = kBetweenEvents;

@@ -66,6 +66,9 @@ class SimNetwork {
 
   void crash(NodeId id, int64_t down_us);
   bool up(NodeId id) const;
+  // The node whose event runs now; kNoNode between events and in actions.
+  static constexpr NodeId kNoNode = UINT16_MAX;
+  NodeId running() const { return running_; }
   const std::string& name(NodeId id) const;
 
   // Schedules a callback from outside the nodes (a test, the nemesis).
@@ -100,6 +103,7 @@ class SimNetwork {
   uint64_t now_seq_ = kBetweenEvents;
   uint64_t seq_ = 0;
   uint64_t events_run_ = 0;
+  NodeId running_ = kNoNode;
   // Events wait in a pool, each in a place of its own that never moves (an
   // event is delivered in place while others are pushed); the queue orders
   // small keys into it by (time, seq), so queue moves never touch the
