@@ -64,9 +64,9 @@ void FaultPoint::disarm() {
   fiu_disable(name_.c_str());
 }
 
-Hit FaultPoint::check_armed() {
+Hit FaultPoint::check_armed(uint32_t towards) {
   if (fiu_fail(name_.c_str()) == 0) return {};
-  const Hit hit{.fired = true, .param = spec_.param, .draw = current_draw};
+  const Hit hit{.fired = true, .param = spec_.param, .draw = current_draw, .towards = towards};
   if (FireObserver* observer = fire_observer.load(std::memory_order_acquire)) {
     observer->on_fire(*this, hit);
   }

@@ -36,9 +36,13 @@ struct ArmSpec {
 // The outcome of one check. `draw` is a seeded random value that the site uses
 // for its own choices (which field, how long), so those replay too.
 struct Hit {
+  // What a site may name as the damage's aim: a node id of the target's own
+  // numbering (the subscriber an update was for), or nowhere.
+  static constexpr uint32_t kNowhere = UINT32_MAX;
   bool fired = false;
   int64_t param = 0;
   uint64_t draw = 0;
+  uint32_t towards = kNowhere;  // as the site passed it to check()
   explicit operator bool() const { return fired; }
 };
 
@@ -49,10 +53,12 @@ class FaultPoint {
   FaultPoint(const FaultPoint&) = delete;
   FaultPoint& operator=(const FaultPoint&) = delete;
 
-  Hit check() {
+  // `towards` names what the damage is aimed at, for the fire observer
+  // (the subscriber of a dropped update); it changes nothing else.
+  Hit check(uint32_t towards = Hit::kNowhere) {
     if (!gate_.load(std::memory_order_relaxed)) [[likely]]
       return {};
-    return check_armed();
+    return check_armed(towards);
   }
 
   const std::string& name() const { return name_; }
@@ -64,7 +70,7 @@ class FaultPoint {
   void disarm();
 
  private:
-  Hit check_armed();
+  Hit check_armed(uint32_t towards);
   static int decide(const char* name, int* failnum, void** failinfo, unsigned* flags);
 
   std::string name_;

@@ -77,6 +77,21 @@ TEST(FaultPoint, TheObserverHearsOfEveryFireAndOfNothingElse) {
   }
 }
 
+TEST(FaultPoint, AFireCarriesWhatTheSiteAimedAt) {
+  struct Aims final : FireObserver {
+    std::vector<uint32_t> towards;
+    void on_fire(const FaultPoint& /*point*/, const Hit& hit) override {
+      towards.push_back(hit.towards);
+    }
+  } aims;
+  set_fire_observer(&aims);
+  ScopedArm armed("test.alpha", {});
+  EXPECT_EQ(test_alpha.check(7).towards, 7u);
+  EXPECT_EQ(test_alpha.check().towards, Hit::kNowhere);
+  set_fire_observer(nullptr);
+  EXPECT_EQ(aims.towards, (std::vector<uint32_t>{7, Hit::kNowhere}));
+}
+
 TEST(FaultPoint, SameSeedFiresTheSameHits) {
   std::vector<bool> first, second;
   {

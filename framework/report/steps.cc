@@ -112,7 +112,8 @@ std::string fault(const History& h, const Scenario& s, const Event& e) {
 }
 
 // "meta.update.delay fired 3 times in meta-1 (param 300): a replica holds
-// back ...": the point's own description says what the damage was, up to
+// back ...", or "... on meta-1->engine-0" when the site named the node the
+// damage was aimed at: the point's own description says what it was, up to
 // its notes on the parameter, which `ordeal list faults` is for. A replica
 // sends an update to every subscriber at once, so fires of a point in one
 // node at one moment are told once, with their count.
@@ -122,7 +123,11 @@ std::string fire(const History& h, const Event& e, size_t times) {
   const std::string_view point = text.substr(0, colon);
   std::string what = fmt::format("{} fired", point);
   if (times > 1) what += fmt::format(" {} times", times);
-  if (colon != std::string_view::npos) what += fmt::format(" in {}", text.substr(colon + 1));
+  if (colon != std::string_view::npos) {  // a node, or a link to the node it aimed at
+    const std::string_view where = text.substr(colon + 1);
+    what += where.find("->") == std::string_view::npos ? fmt::format(" in {}", where)
+                                                       : fmt::format(" on {}", where);
+  }
   if (e.number != 0) what += fmt::format(" (param {})", e.number);
   if (const faults::FaultPoint* p = faults::find_point(point)) {
     const std::string_view about = p->description();

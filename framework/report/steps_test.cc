@@ -126,9 +126,12 @@ TEST(Steps, TellRejectsUnknownOutcomesFillsAndFaults) {
               .text = h.intern("meta.update.delay:meta-1"),
               .type = EventType::fault_fire});
   }
+  h.append({.time_us = 680,
+            .text = h.intern("meta.update.drop:meta-0->engine-1"),
+            .type = EventType::fault_fire});
   h.append({.time_us = 700, .number = 300, .text = delay, .type = EventType::fault_stop});
   const std::vector<std::string> steps = describe_steps(h, s);
-  ASSERT_EQ(steps.size(), 7u);
+  ASSERT_EQ(steps.size(), 8u);
   EXPECT_EQ(steps[0], "0.0001 s  fault meta.update.delay armed (probability 0.5, param 300)");
   EXPECT_EQ(steps[1],
             "0.0001 s  rolling upgrade of the metadata service begins (a replica every 300 ms)");
@@ -141,7 +144,10 @@ TEST(Steps, TellRejectsUnknownOutcomesFillsAndFaults) {
   EXPECT_EQ(steps[5],
             "0.0007 s  meta.update.delay fired 3 times in meta-1 (param 300): a replica holds "
             "back a metadata update to a subscriber");
-  EXPECT_EQ(steps[6], "0.0007 s  fault meta.update.delay healed");
+  EXPECT_EQ(steps[6],
+            "0.0007 s  meta.update.drop fired on meta-0->engine-1: a replica never sends a "
+            "metadata update to a subscriber");
+  EXPECT_EQ(steps[7], "0.0007 s  fault meta.update.delay healed");
 }
 
 TEST(Steps, AMetadataChangeNamesEveryFieldItChanged) {

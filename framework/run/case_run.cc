@@ -76,7 +76,7 @@ class CaseRun final : public ExchangeListener {
   void on_fill(const Fill& f) override;
   void on_order_update(const OrderUpdate& u) override;
   void on_metadata_result(const MetaUpdateResult& r) override;
-  void on_fault_fired(std::string_view point, std::string_view node, int64_t param) override;
+  void on_fault_fired(std::string_view point, std::string_view where, int64_t param) override;
 
  private:
   // An order id a client created, with its Sym in the history once its
@@ -619,9 +619,10 @@ void CaseRun::on_metadata_result(const MetaUpdateResult& r) {
   pending_meta_.erase(it);
 }
 
-// Named as a fault window names a process fault: the point, then where.
-void CaseRun::on_fault_fired(std::string_view point, std::string_view node, int64_t param) {
-  const Sym text = node.empty() ? h_.intern(point) : h_.intern(fmt::format("{}:{}", point, node));
+// Named as a fault window names a process or network fault: the point, then
+// where (a node, or a link).
+void CaseRun::on_fault_fired(std::string_view point, std::string_view where, int64_t param) {
+  const Sym text = where.empty() ? h_.intern(point) : h_.intern(fmt::format("{}:{}", point, where));
   h_.append({.time_us = exchange_.now_us(),
              .number = param,
              .text = text,

@@ -44,12 +44,7 @@ class SimTarget final : public Target, faults::FireObserver {
     listener_ = listener;
     exchange_.set_listener(listener);
   }
-  void on_fire(const faults::FaultPoint& point, const faults::Hit& hit) override {
-    if (listener_ == nullptr) return;
-    const NodeId node = exchange_.network().running();
-    listener_->on_fault_fired(
-        point.name(), node == SimNetwork::kNoNode ? "" : exchange_.network().name(node), hit.param);
-  }
+  void on_fire(const faults::FaultPoint& point, const faults::Hit& hit) override;
   int64_t now_us() const override { return exchange_.now_us(); }
   void at(int64_t time_us, std::function<void()> action) override {
     exchange_.network().at(time_us, std::move(action));
@@ -88,6 +83,20 @@ class SimTarget final : public Target, faults::FireObserver {
   std::map<NodeId, bool> rolled_back_;
   std::string error_;
 };
+
+// The node whose event was running, and the node the site aimed at if it
+// named one: "meta-0->engine-1", as a scenario names a link.
+void SimTarget::on_fire(const faults::FaultPoint& point, const faults::Hit& hit) {
+  if (listener_ == nullptr) return;
+  SimNetwork& net = exchange_.network();
+  const NodeId node = net.running();
+  if (node == SimNetwork::kNoNode) return listener_->on_fault_fired(point.name(), "", hit.param);
+  std::string where = net.name(node);
+  if (hit.towards != faults::Hit::kNowhere) {
+    where += "->" + net.name(static_cast<NodeId>(hit.towards));
+  }
+  listener_->on_fault_fired(point.name(), where, hit.param);
+}
 
 std::optional<NodeId> SimTarget::node_id(const std::string& name) const {
   const Layout layout{.replicas = exchange_.replica_count(), .shards = exchange_.shard_count()};

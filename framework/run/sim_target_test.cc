@@ -109,7 +109,8 @@ TEST(SimTarget, AbsorbedHeartbeatsLeaveEveryHistoryAsItWas) {
 }
 
 // Each fire of an armed point is in the history, inside a window of that
-// point, named with the node it fired in.
+// point, named with the node it fired in and, for an update, the node the
+// update was for.
 TEST(SimTarget, RecordsEachFireInTheWindowOfItsPointWithItsNode) {
   const Scenario s = shipped("okx-2023-08-14");
   const std::set<std::string> nodes = {"meta-0",   "meta-1",   "meta-2",
@@ -128,7 +129,14 @@ TEST(SimTarget, RecordsEachFireInTheWindowOfItsPointWithItsNode) {
       const size_t colon = text.find(':');
       ASSERT_NE(colon, std::string::npos) << text;
       EXPECT_TRUE(open.contains(text.substr(0, colon))) << text << " at " << e.time_us;
-      EXPECT_TRUE(nodes.contains(text.substr(colon + 1))) << text;
+      const std::string where = text.substr(colon + 1);
+      const size_t arrow = where.find("->");
+      EXPECT_TRUE(nodes.contains(where.substr(0, arrow))) << text;
+      if (text.starts_with("meta.update.")) {  // from a replica, to one of its subscribers
+        ASSERT_NE(arrow, std::string::npos) << text;
+        EXPECT_TRUE(where.starts_with("meta-")) << text;
+        EXPECT_TRUE(nodes.contains(where.substr(arrow + 2))) << text;
+      }
     }
   }
   EXPECT_GE(fires, 20u) << "the incident's faults should fire in its first cases";

@@ -22,9 +22,11 @@ class ExchangeListener {
   virtual void on_fill(const Fill& /*fill*/) {}
   virtual void on_order_update(const OrderUpdate& /*update*/) {}
   virtual void on_metadata_result(const MetaUpdateResult& /*result*/) {}
-  // An armed fault point fired in `node` ("" outside any node), as the
-  // simulator sees it: where the nemesis actually did damage.
-  virtual void on_fault_fired(std::string_view /*point*/, std::string_view /*node*/,
+  // An armed fault point fired, as the simulator sees it: where the
+  // nemesis actually did damage. `where` is the node it fired in, or the
+  // link when the site named the damage's aim ("meta-0->engine-1"), or ""
+  // outside any node.
+  virtual void on_fault_fired(std::string_view /*point*/, std::string_view /*where*/,
                               int64_t /*param*/) {}
 };
 

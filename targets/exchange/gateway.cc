@@ -372,7 +372,7 @@ void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict ve
 void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,
                           Verdict verdict, std::string_view reason, const OrderView& view) {
   int64_t delay_us = 0;
-  if (const auto hit = points::gateway_ack_delay.check()) {
+  if (const auto hit = points::gateway_ack_delay.check(asker.client_node)) {
     delay_us = (hit.param > 0 ? hit.param : kDefaultAckDelayMs) * 1000;
   }
   // Built as the argument: the message is made from it by one move, with no

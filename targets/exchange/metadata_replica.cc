@@ -174,7 +174,7 @@ void MetadataReplica::on_subscribe(NodeId from) {
   if (std::find(subscribers_.begin(), subscribers_.end(), from) == subscribers_.end()) {
     subscribers_.push_back(from);
   }
-  const bool stale = points::meta_replica_stale_read.check().fired;
+  const bool stale = points::meta_replica_stale_read.check(from).fired;
   if (!leader() && !follower_.fresh()) return;  // nothing it can vouch for yet
   const MetadataState& previous = leader() ? previous_state_ : follower_.previous_state();
   env_.send(from, snapshot_of(stale ? previous : state()));
@@ -203,15 +203,15 @@ void MetadataReplica::publish(const Instrument& record, MetaVersion version) {
 
 // Every metadata update to every subscriber passes these fault points.
 void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
-  if (points::meta_update_drop.check()) return;
+  if (points::meta_update_drop.check(to)) return;
   MetaPublish copy = publish;
-  if (const auto hit = points::meta_update_corrupt.check()) corrupt(copy, hit);
-  if (const auto hit = points::meta_update_reorder.check()) {
+  if (const auto hit = points::meta_update_corrupt.check(to)) corrupt(copy, hit);
+  if (const auto hit = points::meta_update_reorder.check(to)) {
     env_.send_unordered(to, std::move(copy), ms_or(hit.param, kDefaultHoldBackMs));
     return;
   }
   int64_t delay_us = 0;
-  if (const auto hit = points::meta_update_delay.check())
+  if (const auto hit = points::meta_update_delay.check(to))
     delay_us = ms_or(hit.param, kDefaultDelayMs);
   env_.send(to, std::move(copy), delay_us);
 }
