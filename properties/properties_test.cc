@@ -112,6 +112,42 @@ TEST(NoLostCancel, PassesHonouredCancelsAndUnknownOutcomes) {
   EXPECT_TRUE(check("no-lost-cancel", b).empty());
 }
 
+// An unknown cancel may not have happened: the order may still fill.
+TEST(NoLostCancel, PassesFillsOfAnUnknownCancel) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).info(cancel);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_TRUE(check("no-lost-cancel", b).empty());
+}
+
+// A fill between the cancel's invocation and its acceptance came before it.
+TEST(NoLostCancel, PassesAFillBeforeTheCancelWasAcknowledged) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(4).ok(cancel, OrdStatus::cancelled, 2);
+  b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
+  EXPECT_TRUE(check("no-lost-cancel", b).empty());
+  EXPECT_TRUE(check("order-state-machine", b).empty());
+}
+
+// A mass-cancel of one symbol concerns that symbol's orders only.
+TEST(NoLostCancel, HoldsAMassCancelToItsSymbol) {
+  auto b = with_resting_order();
+  auto eth = b.at(2).place(1, "o2", Side::buy, 2'000, 5, "ETH-USDT");
+  b.at(3).ok(eth, OrdStatus::new_order);
+  auto mass = b.at(4).mass_cancel(1, "ETH-USDT");
+  b.at(5).ok(mass, OrdStatus::none);
+  b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);  // BTC: not concerned
+  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 1);
+  b.at(9).read(1, "o2", OrdStatus::new_order, 2'000, 5);
+  const auto v = check("no-lost-cancel", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o2"});
+}
+
 // ---- no-lost-order -----------------------------------------------------------
 
 TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {
