@@ -213,6 +213,63 @@ TEST(NoOverfill, PassesFillsUpToTheAmendedQuantity) {
   EXPECT_TRUE(check("no-overfill", b).empty());
 }
 
+// Amended down to 3 and accepted: 6 filled after it is an overfill, though it was placed for 8.
+TEST(NoOverfill, CatchesFillsBeyondAQuantityAmendedDown) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 8);
+  b.at(2).ok(place, OrdStatus::new_order);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 3);
+  b.at(4).ok(amend, OrdStatus::new_order, 0, 50'000, 3);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 3, 1, 3);
+  b.at(6).fill(1, "o1", Side::buy, 50'000, 3, 2, 6);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+TEST(NoOverfill, CatchesFillsBeyondTheLastAcceptedAmend) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).ok(place, OrdStatus::new_order);
+  auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
+  b.at(4).ok(up, OrdStatus::new_order, 0, 50'000, 8);
+  auto down = b.at(5).request(RequestKind::amend, 1, "o1", 0, 4);
+  b.at(6).ok(down, OrdStatus::new_order, 0, 50'000, 4);
+  b.at(7).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+// A rejected amend never takes effect: its larger quantity allows nothing.
+TEST(NoOverfill, CatchesFillsBeyondARejectedAmendsQuantity) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).ok(place, OrdStatus::new_order);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
+  b.at(4).fail(amend, "metadata unavailable");
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+// An amend not yet acknowledged, or of unknown outcome, may be in force.
+TEST(NoOverfill, PassesQuantitiesOfAmendsInFlightOrUnknown) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).ok(place, OrdStatus::new_order);
+  auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);  // the amend applied, not yet acknowledged
+  b.at(5).ok(up, OrdStatus::partially_filled, 6, 50'000, 8);
+  auto unknown = b.at(6).request(RequestKind::amend, 1, "o1", 0, 10);
+  b.at(7).info(unknown);
+  auto down = b.at(8).request(RequestKind::amend, 1, "o1", 0, 7);
+  b.at(9).ok(down, OrdStatus::partially_filled, 6, 50'000, 7);
+  b.at(10).fill(1, "o1", Side::buy, 50'000, 3, 2, 9);  // 9 > 7, but the unknown 10 may be in force
+  EXPECT_TRUE(check("no-overfill", b).empty());
+  auto price_only = b.at(11).request(RequestKind::amend, 1, "o1", 49'000, 0);
+  b.at(12).ok(price_only, OrdStatus::partially_filled, 9, 49'000, 10);
+  b.at(13).fill(1, "o1", Side::buy, 49'000, 1, 3, 10);
+  EXPECT_TRUE(check("no-overfill", b).empty());
+  b.at(14).fill(1, "o1", Side::buy, 49'000, 1, 4, 11);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
 // ---- no-phantom ---------------------------------------------------------------
 
 TEST(NoPhantom, CatchesFillsOfOrdersNobodyPlacedOrThatWereRejected) {
