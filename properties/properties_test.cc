@@ -289,6 +289,23 @@ TEST(NoPhantom, PassesFillsOfPlacedOrdersIncludingUnknownPlaces) {
   EXPECT_TRUE(check("no-phantom", b).empty());
 }
 
+// A rejected place must not take effect: the order must not be found resting.
+TEST(NoPhantom, CatchesARejectedOrderTheExchangeHolds) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).fail(place, "metadata unavailable");
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 3, 0);
+  EXPECT_EQ(check("no-phantom", b).size(), 1u);
+}
+
+TEST(NoPhantom, PassesARejectedOrderReadAsRejected) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).fail(place, "metadata unavailable");
+  b.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 3, 0);
+  EXPECT_TRUE(check("no-phantom", b).empty());
+}
+
 // ---- order-state-machine -----------------------------------------------------
 
 TEST(OrderStateMachine, CatchesAStateGoingBackwards) {
