@@ -165,6 +165,16 @@ TEST(NoLostOrder, PassesKnownOrdersAndUnknownPlacesThatNeverHappened) {
   EXPECT_TRUE(check("no-lost-order", b).empty());
 }
 
+// An unknown place took effect once the order traded: it must not vanish.
+TEST(NoLostOrder, CatchesAnUnknownPlaceThatTradedThenVanished) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).info(place);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  b.at(9).read(1, "o1", OrdStatus::none);
+  EXPECT_EQ(check("no-lost-order", b).size(), 1u);
+}
+
 // ---- no-lost-amend -----------------------------------------------------------
 
 TEST(NoLostAmend, CatchesAnAcceptedAmendThatDidNotTakeEffect) {
