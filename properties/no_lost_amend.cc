@@ -1,6 +1,7 @@
 // no-lost-amend: an accepted amend takes effect exactly once; a rejected one
 // leaves the order as it was. Replays the order's accepted amends over its
-// accepted place and compares with the final read. Orders with an amend of
+// place (accepted, or of unknown outcome when the final read finds the
+// order) and compares with the final read. Orders with an amend of
 // unknown outcome are skipped: either result would be right.
 #include "properties/support.h"
 
@@ -22,10 +23,14 @@ class NoLostAmend final : public Property {
   void check_order(const CheckContext& c, const OrderFacts& order,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
-    const uint32_t place = accepted_place(c, order);
-    if (place == kNone || order.places.size() != 1 || order.final_read == kNone) return;
+    if (order.places.size() != 1 || order.final_read == kNone) return;
     const Event& read = h[order.final_read];
-    if (read.status == OrdStatus::none) return;  // no-lost-order's business
+    // no-lost-order's and no-phantom's business
+    if (read.status == OrdStatus::none || read.status == OrdStatus::rejected) return;
+    // A place of unknown outcome took effect, as the exchange holds the order.
+    const uint32_t place = order.places[0];
+    const Event* placed = c.index.completion_of(place);
+    if (placed != nullptr && placed->type == EventType::fail) return;
     int64_t price = h[place].price;
     int64_t qty = h[place].qty;
     uint32_t last_amend = kNone;

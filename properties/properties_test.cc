@@ -206,6 +206,17 @@ TEST(NoLostAmend, PassesAppliedAmendsAndSkipsUnknownOnes) {
   EXPECT_TRUE(check("no-lost-amend", c).empty());
 }
 
+// The final read finds the order: its unknown place took effect, so its accepted amend must show.
+TEST(NoLostAmend, CatchesALostAmendOfAnUnknownPlaceThatTookEffect) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 3);
+  b.at(4).ok(amend, OrdStatus::new_order, 0, 50'000, 3);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  EXPECT_EQ(check("no-lost-amend", b).size(), 1u);
+}
+
 // ---- no-overfill -------------------------------------------------------------
 
 TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {
