@@ -478,6 +478,33 @@ TEST(BoundedUnavailability, PassesWithinTheLimitsAndIgnoresTheClientsOwnMistakes
       check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
 }
 
+// Client 2's order, accepted 40 ms after client 1's failed, ends the outage, though client 1's next
+// one (a lower op id) is accepted only 2.5 s later.
+TEST(BoundedUnavailability, MeasuresOutagesInTimeNotInOpOrder) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  auto f = b.at(10).place(1, "a", Side::buy, 50'000, 1);
+  b.at(20).fail(f, "metadata unavailable");
+  auto slow = b.at(30).place(1, "b", Side::buy, 50'000, 1);
+  auto fast = b.at(40).place(2, "c", Side::buy, 50'000, 1);
+  b.at(50).ok(fast, OrdStatus::new_order);
+  b.at(2500).ok(slow, OrdStatus::new_order);
+  b.at(3000).fault(false, "meta.replica.restart");
+  EXPECT_TRUE(
+      check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
+}
+
+// A fault that never heals stays active to the end of the history.
+TEST(BoundedUnavailability, CountsAFaultNeverHealedToTheEnd) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  for (int i = 0; i < 40; ++i) {
+    auto place = b.at(10 + i * 100).place(1, "o" + std::to_string(i), Side::buy, 50'000, 1);
+    b.at(20 + i * 100).fail(place, "metadata unavailable");
+  }
+  EXPECT_EQ(check("bounded-unavailability", b).size(), 2u);
+}
+
 // ---- trade-conservation --------------------------------------------------------
 
 TEST(TradeConservation, CatchesMismatchedSidesAndBrokenLimits) {
