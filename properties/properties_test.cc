@@ -531,6 +531,17 @@ TEST(TradeConservation, PassesMatchingSidesAndOneSidedTrades) {
   EXPECT_TRUE(check("trade-conservation", b).empty());
 }
 
+// A rejected amend never gave the order its price.
+TEST(TradeConservation, CatchesAFillWithinOnlyARejectedAmendsLimit) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).ok(place, OrdStatus::new_order);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 51'000, 0);
+  b.at(4).fail(amend, "metadata unavailable");
+  b.at(5).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);
+  EXPECT_EQ(check("trade-conservation", b).size(), 1u);
+}
+
 // ---- clordid-idempotence -------------------------------------------------------
 
 TEST(ClordidIdempotence, CatchesASecondOrderWithTheSameId) {
