@@ -148,6 +148,32 @@ TEST(NoLostCancel, HoldsAMassCancelToItsSymbol) {
   EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o2"});
 }
 
+// The unknown place took effect before the mass-cancel was sent (the order
+// traded): the mass-cancel must cancel it.
+TEST(NoLostCancel, CatchesAMassCancelThatLeftAnUnknownPlaceOpen) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  auto mass = b.at(4).mass_cancel(1);
+  b.at(5).ok(mass, OrdStatus::none);
+  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 1);
+  EXPECT_EQ(check("no-lost-cancel", b).size(), 1u);
+}
+
+// Nothing shows that an unknown place took effect before the mass-cancel:
+// it may have arrived after it, and stay open.
+TEST(NoLostCancel, PassesAnUnknownPlaceOpenAfterAMassCancel) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  auto mass = b.at(4).mass_cancel(1);
+  b.at(5).ok(mass, OrdStatus::none);
+  b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 1);
+  EXPECT_TRUE(check("no-lost-cancel", b).empty());
+}
+
 // ---- no-lost-order -----------------------------------------------------------
 
 TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {
