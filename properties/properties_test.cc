@@ -409,6 +409,57 @@ TEST(MetadataConformance, PassesOrdersUnderAVersionStillPropagating) {
   EXPECT_TRUE(check("metadata-conformance", b).empty());
 }
 
+// An amend changes the order: the price it moves to must keep the tick in
+// force too, and one that keeps every rule must not be rejected as invalid.
+TEST(MetadataConformance, JudgesAmendsLikePlaces) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto place = b.at(5000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(5001).ok(place, OrdStatus::new_order);
+  auto off_tick = b.at(5002).request(RequestKind::amend, 1, "o", 50'005, 0);
+  b.at(5003).ok(off_tick, OrdStatus::new_order, 0, 50'005, 1);
+  auto valid = b.at(5004).request(RequestKind::amend, 1, "o", 0, 2);
+  b.at(5005).fail(valid, "quantity above the maximum");
+  auto qty_only = b.at(5006).request(RequestKind::amend, 1, "o", 0, 3);  // price unchanged
+  b.at(5007).ok(qty_only, OrdStatus::new_order, 0, 50'000, 3);
+  const auto v = check("metadata-conformance", b);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_NE(v[0].message.find("tick size"), std::string::npos) << v[0].message;
+  EXPECT_NE(v[1].message.find("quantity above the maximum"), std::string::npos) << v[1].message;
+}
+
+// A halted instrument takes no amend, whatever its terms.
+TEST(MetadataConformance, CatchesAnAmendAcceptedWhileHalted) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto place = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).ok(place, OrdStatus::new_order);
+  auto halted = btc(10);
+  halted.status = exchange::TradingStatus::halted;
+  b.at(1002).meta(2, halted);
+  auto amend = b.at(5000).request(RequestKind::amend, 1, "o", 0, 2);
+  b.at(5001).ok(amend, OrdStatus::new_order, 0, 50'000, 2);
+  EXPECT_EQ(check("metadata-conformance", b).size(), 1u);
+}
+
+// Client order id o reused in another symbol: which order the amend
+// concerns is not known, so it is not judged.
+TEST(MetadataConformance, LeavesAmendsOfAnIdReusedAcrossSymbols) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto eth = btc(5);
+  eth.symbol = "ETH-USDT";
+  eth.lot_size = 10;
+  b.at(0).meta(1, eth);
+  auto first = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).fail(first, "metadata unavailable");
+  auto second = b.at(1002).place(1, "o", Side::buy, 50'005, 10, "ETH-USDT");
+  b.at(1003).ok(second, OrdStatus::new_order);
+  auto amend = b.at(1004).request(RequestKind::amend, 1, "o", 0, 3);  // fine for BTC, not ETH
+  b.at(1005).fail(amend, "quantity not a multiple of the lot size");
+  EXPECT_TRUE(check("metadata-conformance", b).empty());
+}
+
 // ---- no-newer-schema ---------------------------------------------------------
 
 using exchange::in_schema;
