@@ -409,6 +409,28 @@ TEST(MetadataConformance, PassesOrdersUnderAVersionStillPropagating) {
   EXPECT_TRUE(check("metadata-conformance", b).empty());
 }
 
+// The window's edges: a version committed exactly `metadata_staleness_ms`
+// before the invocation has replaced the one before it; one recorded within
+// `metadata_notice_ms` after the completion may have been in force.
+TEST(MetadataConformance, HoldsTheWindowsEdges) {
+  auto wide = btc(20);
+  wide.max_price = 120'000;
+  // Version 2 (ticks of 20, a wider band) recorded at 1000 ms.
+  auto at_edges = [&](int64_t invoke_ms, int64_t price, int64_t done_ms) {
+    HistoryBuilder b;
+    b.at(0).meta(1, btc(10));
+    if (invoke_ms >= 1000) b.at(1000).meta(2, wide);
+    auto place = b.at(invoke_ms).place(1, "o", Side::buy, price, 1);
+    b.at(done_ms).ok(place, OrdStatus::new_order);
+    if (invoke_ms < 1000) b.at(1000).meta(2, wide);
+    return check("metadata-conformance", b).size();
+  };
+  EXPECT_EQ(at_edges(2999, 50'010, 3000), 0u);  // version 1 still in force at 999 ms
+  EXPECT_EQ(at_edges(3000, 50'010, 3001), 1u);  // at 1000 ms version 2 had replaced it
+  EXPECT_EQ(at_edges(900, 110'000, 990), 0u);   // version 2 heard of 10 ms after: allowed
+  EXPECT_EQ(at_edges(900, 110'000, 989), 1u);   // 11 ms after: committed after the answer
+}
+
 // An amend changes the order: the price it moves to must keep the tick in
 // force too, and one that keeps every rule must not be rejected as invalid.
 TEST(MetadataConformance, JudgesAmendsLikePlaces) {
