@@ -33,10 +33,10 @@ exchange::Instrument btc(int64_t tick = 10) {
                               .max_price = 100'000};
 }
 
-// A resting order o1 of client 1, accepted at 2 ms.
-HistoryBuilder with_resting_order() {
+// A resting order o1 of client 1 (a buy of `qty` at 50,000), accepted at 2 ms.
+HistoryBuilder with_resting_order(int64_t qty = 5) {
   HistoryBuilder b;
-  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, qty);
   b.at(2).ok(place, OrdStatus::new_order);
   return b;
 }
@@ -262,9 +262,7 @@ TEST(NoOverfill, PassesFillsUpToTheAmendedQuantity) {
 
 // Amended down to 3 and accepted: 6 filled after it is an overfill, though it was placed for 8.
 TEST(NoOverfill, CatchesFillsBeyondAQuantityAmendedDown) {
-  HistoryBuilder b;
-  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 8);
-  b.at(2).ok(place, OrdStatus::new_order);
+  auto b = with_resting_order(8);
   auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 3);
   b.at(4).ok(amend, OrdStatus::new_order, 0, 50'000, 3);
   b.at(5).fill(1, "o1", Side::buy, 50'000, 3, 1, 3);
@@ -273,9 +271,7 @@ TEST(NoOverfill, CatchesFillsBeyondAQuantityAmendedDown) {
 }
 
 TEST(NoOverfill, CatchesFillsBeyondTheLastAcceptedAmend) {
-  HistoryBuilder b;
-  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
-  b.at(2).ok(place, OrdStatus::new_order);
+  auto b = with_resting_order(3);
   auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
   b.at(4).ok(up, OrdStatus::new_order, 0, 50'000, 8);
   auto down = b.at(5).request(RequestKind::amend, 1, "o1", 0, 4);
@@ -286,9 +282,7 @@ TEST(NoOverfill, CatchesFillsBeyondTheLastAcceptedAmend) {
 
 // A rejected amend never takes effect: its larger quantity allows nothing.
 TEST(NoOverfill, CatchesFillsBeyondARejectedAmendsQuantity) {
-  HistoryBuilder b;
-  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
-  b.at(2).ok(place, OrdStatus::new_order);
+  auto b = with_resting_order(3);
   auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
   b.at(4).fail(amend, "metadata unavailable");
   b.at(5).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);
@@ -297,9 +291,7 @@ TEST(NoOverfill, CatchesFillsBeyondARejectedAmendsQuantity) {
 
 // An amend not yet acknowledged, or of unknown outcome, may be in force.
 TEST(NoOverfill, PassesQuantitiesOfAmendsInFlightOrUnknown) {
-  HistoryBuilder b;
-  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
-  b.at(2).ok(place, OrdStatus::new_order);
+  auto b = with_resting_order(3);
   auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
   b.at(4).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);  // the amend applied, not yet acknowledged
   b.at(5).ok(up, OrdStatus::partially_filled, 6, 50'000, 8);
@@ -547,7 +539,9 @@ TEST(EveryRequestAnswered, PairsSparseOpIdsFromAnotherTool) {
 
 // ---- bounded-unavailability ---------------------------------------------------
 
-HistoryBuilder orders_during_fault(int failed, int total) {
+// `total` orders during a fault, the first `failed` of them failed; the
+// fault stops after them unless `heal` is false.
+HistoryBuilder orders_during_fault(int failed, int total, bool heal = true) {
   HistoryBuilder b;
   b.at(0).fault(true, "meta.replica.restart");
   for (int i = 0; i < total; ++i) {
@@ -558,7 +552,7 @@ HistoryBuilder orders_during_fault(int failed, int total) {
       b.at(20 + i * 100).ok(place, OrdStatus::new_order);
     }
   }
-  b.at(10 + total * 100).fault(false, "meta.replica.restart");
+  if (heal) b.at(10 + total * 100).fault(false, "meta.replica.restart");
   return b;
 }
 
@@ -595,13 +589,8 @@ TEST(BoundedUnavailability, MeasuresOutagesInTimeNotInOpOrder) {
 
 // A fault that never heals stays active to the end of the history.
 TEST(BoundedUnavailability, CountsAFaultNeverHealedToTheEnd) {
-  HistoryBuilder b;
-  b.at(0).fault(true, "meta.replica.restart");
-  for (int i = 0; i < 40; ++i) {
-    auto place = b.at(10 + i * 100).place(1, "o" + std::to_string(i), Side::buy, 50'000, 1);
-    b.at(20 + i * 100).fail(place, "metadata unavailable");
-  }
-  EXPECT_EQ(check("bounded-unavailability", b).size(), 2u);
+  auto b = orders_during_fault(40, 40, /*heal=*/false);
+  EXPECT_EQ(check("bounded-unavailability", b).size(), 2u);  // all failed, out for 3.9 s
 }
 
 // ---- trade-conservation --------------------------------------------------------
