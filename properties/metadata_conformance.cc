@@ -126,6 +126,8 @@ class MetadataConformance final : public Property {
     if (records == nullptr) return;
     for (uint32_t request : order.requests) {
       if (h[request].kind != RequestKind::amend) continue;
+      const Event* done = c.index.completion_of(request);
+      if (done == nullptr || done->type == EventType::info) continue;  // nothing to judge
       in_force(c, *records, request, chosen);
       const exchange::OrderTerms terms{.kind = RequestKind::amend,
                                        .side = place.side,
@@ -143,9 +145,11 @@ class MetadataConformance final : public Property {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(request);
     if (records.empty() || done == kNone) return;
-    const std::string what = terms.kind == RequestKind::amend
-                                 ? fmt::format("the amend of order {}", c.order_name(order.key))
-                                 : fmt::format("order {}", c.order_name(order.key));
+    // Named only for a violation: most requests have none.
+    auto what = [&] {
+      return fmt::format("{}order {}", terms.kind == RequestKind::amend ? "the amend of " : "",
+                         c.order_name(order.key));
+    };
     int conforming = 0;
     std::optional<std::string_view> reason;
     for (uint32_t meta : records) {
@@ -159,7 +163,7 @@ class MetadataConformance final : public Property {
           violation(name(),
                     fmt::format("{} was accepted ({}) though under every metadata version in force "
                                 "it breaks a rule: {}",
-                                what, when(h, done), *reason),
+                                what(), when(h, done), *reason),
                     {c.order_name(order.key)}, {records.back(), request, done}));
     }
     const bool rejected_as_invalid =
@@ -169,7 +173,7 @@ class MetadataConformance final : public Property {
           violation(name(),
                     fmt::format("{} was rejected as '{}' ({}) though it conforms to every metadata "
                                 "version in force",
-                                what, h.text(outcome.text), when(h, done)),
+                                what(), h.text(outcome.text), when(h, done)),
                     {c.order_name(order.key)}, {records.back(), request, done}));
     }
   }
