@@ -371,6 +371,31 @@ TEST(OrderStateMachine, PassesForwardMoves) {
   EXPECT_TRUE(check("order-state-machine", b).empty());
 }
 
+// Cancelled by an unsolicited update, the order fills again and reads
+// cancelled at the end, with more filled: its final state changed.
+TEST(OrderStateMachine, CatchesAFinalOrderFillingOn) {
+  auto b = with_resting_order();
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  b.at(4).update(1, "o1", OrdStatus::cancelled, 1);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 2, 2, 3);
+  EXPECT_EQ(check("order-state-machine", b).size(), 1u);
+  auto c = with_resting_order();
+  c.at(4).update(1, "o1", OrdStatus::cancelled, 1);
+  c.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 3);
+  EXPECT_EQ(check("order-state-machine", c).size(), 1u);
+}
+
+// A fill reported after the order was seen final, but already counted in
+// it (its cumulative quantity no higher), is a late report, not a change.
+TEST(OrderStateMachine, PassesALateReportOfAFillBeforeTheFinalState) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).ok(cancel, OrdStatus::cancelled, 2);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
+  EXPECT_TRUE(check("order-state-machine", b).empty());
+}
+
 // ---- metadata-conformance ----------------------------------------------------
 
 TEST(MetadataConformance, CatchesAnOrderAcceptedOffTheTickInForce) {
