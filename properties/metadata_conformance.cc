@@ -112,7 +112,8 @@ class MetadataConformance final : public Property {
   }
 
   // An amend changes the order's terms, so its new price and quantity must
-  // conform as a place's do (against its order's symbol and side).
+  // conform as a place's do (against its order's symbol and side). What it
+  // states breaking a rule breaks it however the target reads an amend.
   void check_amends(const CheckContext& c, const OrderFacts& order, RecordsBySym& records_by_sym,
                     std::vector<uint32_t>& chosen, std::vector<Violation>& out) const {
     const History& h = c.history();
@@ -128,6 +129,11 @@ class MetadataConformance final : public Property {
       if (h[request].kind != RequestKind::amend) continue;
       const Event* done = c.index.completion_of(request);
       if (done == nullptr || done->type == EventType::info) continue;  // nothing to judge
+      // A target may judge the whole order an amend leaves (its price or
+      // quantity restated, as FIX sends them), not only what the amend
+      // changes: a rejection is judged only when the amend states both.
+      const bool states_both = h[request].price != 0 && h[request].qty != 0;
+      if (done->type == EventType::fail && !states_both) continue;
       in_force(c, *records, request, chosen);
       const exchange::OrderTerms terms{.kind = RequestKind::amend,
                                        .side = place.side,

@@ -457,7 +457,7 @@ TEST(MetadataConformance, JudgesAmendsLikePlaces) {
   b.at(5001).ok(place, OrdStatus::new_order);
   auto off_tick = b.at(5002).request(RequestKind::amend, 1, "o", 50'005, 0);
   b.at(5003).ok(off_tick, OrdStatus::new_order, 0, 50'005, 1);
-  auto valid = b.at(5004).request(RequestKind::amend, 1, "o", 0, 2);
+  auto valid = b.at(5004).request(RequestKind::amend, 1, "o", 50'000, 2);
   b.at(5005).fail(valid, "quantity above the maximum");
   auto qty_only = b.at(5006).request(RequestKind::amend, 1, "o", 0, 3);  // price unchanged
   b.at(5007).ok(qty_only, OrdStatus::new_order, 0, 50'000, 3);
@@ -465,6 +465,22 @@ TEST(MetadataConformance, JudgesAmendsLikePlaces) {
   ASSERT_EQ(v.size(), 2u);
   EXPECT_NE(v[0].message.find("tick size"), std::string::npos) << v[0].message;
   EXPECT_NE(v[1].message.find("quantity above the maximum"), std::string::npos) << v[1].message;
+}
+
+// An amend of the quantity only may be judged with the order's price
+// restated (over FIX it is sent again): once the band moved away from that
+// price, rejecting it is right too.
+TEST(MetadataConformance, PassesAQuantityAmendRejectedForThePriceItKeeps) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto place = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).ok(place, OrdStatus::new_order);
+  auto narrow = btc(10);
+  narrow.max_price = 40'000;
+  b.at(1002).meta(2, narrow);
+  auto amend = b.at(5000).request(RequestKind::amend, 1, "o", 0, 2);
+  b.at(5001).fail(amend, "price outside the price band");
+  EXPECT_TRUE(check("metadata-conformance", b).empty());
 }
 
 // A halted instrument takes no amend, whatever its terms.
