@@ -243,6 +243,25 @@ TEST(NoLostAmend, CatchesALostAmendOfAnUnknownPlaceThatTookEffect) {
   EXPECT_EQ(check("no-lost-amend", b).size(), 1u);
 }
 
+// The amend of unknown outcome may or may not have taken effect, but the
+// accepted one before it must have: its price cannot be lost.
+TEST(NoLostAmend, CatchesALostAmendBesideOneOfUnknownOutcome) {
+  auto final_read = [](int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 0);
+    b.at(4).ok(amend, OrdStatus::new_order, 0, 49'000, 5);
+    auto unknown = b.at(5).request(RequestKind::amend, 1, "o1", 0, 3);
+    b.at(6).info(unknown);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(50'000, 5), 1u);  // the accepted price lost
+  EXPECT_EQ(final_read(50'000, 3), 1u);
+  EXPECT_EQ(final_read(49'000, 4), 1u);  // a quantity nobody asked
+  EXPECT_EQ(final_read(49'000, 5), 0u);  // the unknown amend did not happen
+  EXPECT_EQ(final_read(49'000, 3), 0u);  // it did
+}
+
 // ---- no-overfill -------------------------------------------------------------
 
 TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {
