@@ -1,9 +1,8 @@
 // bounded-unavailability: while faults are active (from the first fault start
-// to the last fault stop), the share of valid new orders that the target
-// failed to accept, and the longest stretch in which none was accepted, stay
-// under the scenario's limits: the upgrade's service level. Rejects for
-// breaking metadata rules, post-only crossing or duplicate ids are the
-// client's doing and do not count.
+// to the last fault stop, or to the end when one never healed), the share of valid new orders that
+// the target failed to accept, and the longest stretch in which none was accepted, stay under the
+// scenario's limits: the upgrade's service level. Rejects for breaking metadata rules, post-only
+// crossing or duplicate ids are the client's doing and do not count.
 #include <algorithm>
 
 #include "properties/support.h"
@@ -22,10 +21,12 @@ class BoundedUnavailability final : public Property {
     const History& h = c.history();
     if (c.index.faults().empty()) return;
     const int64_t from_us = h[c.index.faults().front()].time_us;
-    const int64_t to_us = h[c.index.faults().back()].time_us;
-    int total = 0, failed = 0;
-    int64_t outage_start_us = -1, outage_us_max = 0;
-    uint32_t worst = kNone;
+    const uint32_t end_index = window_end(c);
+    const int64_t to_us = h[end_index].time_us;
+    // Failed requests by invocation, accepted ones by completion: op ids
+    // need not follow time (another tool's numbering), nor do completions
+    // follow invocations (a slow acceptance of an early request).
+    std::vector<uint32_t> failed, accepted;
     for (const Operation& op : c.index.operations()) {
       if (op.invoke == kNone || op.completion == kNone) continue;
       const Event& request = h[op.invoke];
@@ -33,26 +34,41 @@ class BoundedUnavailability final : public Property {
       if (request.time_us < from_us || request.time_us > to_us) continue;
       const Event& outcome = h[op.completion];
       if (clients_doing(h, outcome)) continue;
-      ++total;
       if (outcome.type == EventType::ok) {
-        if (outage_start_us >= 0 && outcome.time_us - outage_start_us > outage_us_max) {
-          outage_us_max = outcome.time_us - outage_start_us;
-          worst = op.completion;
-        }
-        outage_start_us = -1;
-        continue;
+        accepted.push_back(op.completion);
+      } else {
+        failed.push_back(op.invoke);
       }
-      ++failed;
-      if (outage_start_us < 0) outage_start_us = request.time_us;
     }
-    if (outage_start_us >= 0 && to_us - outage_start_us > outage_us_max) {
-      outage_us_max = to_us - outage_start_us;
-      worst = c.index.faults().back();
+    const int total = static_cast<int>(failed.size() + accepted.size());
+    std::sort(accepted.begin(), accepted.end());  // history order is time order
+    int64_t outage_us_max = 0;
+    uint32_t worst = kNone;
+    for (uint32_t request : failed) {
+      // The stretch from this failure to the next acceptance (or the end).
+      const auto next = std::lower_bound(
+          accepted.begin(), accepted.end(), h[request].time_us,
+          [&](uint32_t done, int64_t time_us) { return h[done].time_us < time_us; });
+      const uint32_t end = next == accepted.end() ? end_index : *next;
+      if (h[end].time_us - h[request].time_us <= outage_us_max) continue;
+      outage_us_max = h[end].time_us - h[request].time_us;
+      worst = end;
     }
-    report(c, total, failed, outage_us_max, worst, out);
+    report(c, total, static_cast<int>(failed.size()), outage_us_max, worst, out);
   }
 
  private:
+  // The last fault stop; the history's last event when a fault never healed
+  // (more starts than stops): it stayed active to the end.
+  static uint32_t window_end(const CheckContext& c) {
+    int64_t active = 0;
+    for (uint32_t fault : c.index.faults()) {
+      active += c.history()[fault].type == EventType::fault_start ? 1 : -1;
+    }
+    if (active > 0) return static_cast<uint32_t>(c.history().size() - 1);
+    return c.index.faults().back();
+  }
+
   static bool clients_doing(const History& h, const Event& outcome) {
     if (outcome.type != EventType::fail) return false;
     const std::string_view reason = h.text(outcome.text);

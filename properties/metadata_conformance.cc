@@ -1,5 +1,6 @@
-// metadata-conformance: every accepted order conforms to the metadata in
-// force (tick size, lot size, quantity limits, price band, trading status),
+// metadata-conformance: every accepted order, and every accepted amend of
+// one, conforms to the metadata in force (tick size, lot size, quantity
+// limits, price band, trading status),
 // and no order is rejected for breaking a rule that it keeps under every
 // version in force. "In force" for a request is any version of its symbol's
 // record committed between (invocation - the staleness limit) and its
@@ -72,8 +73,10 @@ class MetadataConformance final : public Property {
         const Records* records = records_by_sym.find(h, h[place].symbol);
         if (records == nullptr) continue;
         in_force(c, *records, place, chosen);
-        check_place(c, order, place, chosen, out);
+        check_request(c, order, place, terms_of(h[place]), chosen, out);
       }
+      if (order.requests.empty() || order.places.empty()) continue;
+      check_amends(c, order, records_by_sym, chosen, out);
     }
   }
 
@@ -82,13 +85,13 @@ class MetadataConformance final : public Property {
   // in force are the latest one at or before the window's start, then every
   // one up to its end. A binary search keeps a history with many versions
   // linear.
-  void in_force(const CheckContext& c, const std::vector<uint32_t>& records, uint32_t place,
+  void in_force(const CheckContext& c, const std::vector<uint32_t>& records, uint32_t request,
                 std::vector<uint32_t>& chosen) const {
     const History& h = c.history();
-    const uint32_t done = c.index.completion_index_of(place);
-    const int64_t from_us = h[place].time_us - c.limits.metadata_staleness_ms * 1000;
+    const uint32_t done = c.index.completion_index_of(request);
+    const int64_t from_us = h[request].time_us - c.limits.metadata_staleness_ms * 1000;
     const int64_t to_us =
-        (done == kNone ? h[place].time_us : h[done].time_us) + c.limits.metadata_notice_ms * 1000;
+        (done == kNone ? h[request].time_us : h[done].time_us) + c.limits.metadata_notice_ms * 1000;
     chosen.clear();
     auto after_start = std::partition_point(
         records.begin(), records.end(), [&](uint32_t meta) { return h[meta].time_us <= from_us; });
@@ -108,12 +111,51 @@ class MetadataConformance final : public Property {
         .qty = place.qty};
   }
 
-  void check_place(const CheckContext& c, const OrderFacts& order, uint32_t place,
-                   const std::vector<uint32_t>& records, std::vector<Violation>& out) const {
+  // An amend changes the order's terms, so its new price and quantity must
+  // conform as a place's do (against its order's symbol and side). What it
+  // states breaking a rule breaks it however the target reads an amend.
+  void check_amends(const CheckContext& c, const OrderFacts& order, RecordsBySym& records_by_sym,
+                    std::vector<uint32_t>& chosen, std::vector<Violation>& out) const {
     const History& h = c.history();
-    const uint32_t done = c.index.completion_index_of(place);
+    const Event& place = h[order.places[0]];
+    // A reused id may name orders in several symbols: which one an amend
+    // concerns is not known then.
+    for (uint32_t other : order.places) {
+      if (h[other].symbol != place.symbol || h[other].side != place.side) return;
+    }
+    const Records* records = records_by_sym.find(h, place.symbol);
+    if (records == nullptr) return;
+    for (uint32_t request : order.requests) {
+      if (h[request].kind != RequestKind::amend) continue;
+      const Event* done = c.index.completion_of(request);
+      if (done == nullptr || done->type == EventType::info) continue;  // nothing to judge
+      // A target may judge the whole order an amend leaves (its price or
+      // quantity restated, as FIX sends them), not only what the amend
+      // changes: a rejection is judged only when the amend states both.
+      const bool states_both = h[request].price != 0 && h[request].qty != 0;
+      if (done->type == EventType::fail && !states_both) continue;
+      in_force(c, *records, request, chosen);
+      const exchange::OrderTerms terms{.kind = RequestKind::amend,
+                                       .side = place.side,
+                                       .price = h[request].price,
+                                       .qty = h[request].qty};
+      check_request(c, order, request, terms, chosen, out);
+    }
+  }
+
+  // A place or an amend of `order`, invoked at `request`, against the
+  // versions in force.
+  void check_request(const CheckContext& c, const OrderFacts& order, uint32_t request,
+                     const exchange::OrderTerms& terms, const std::vector<uint32_t>& records,
+                     std::vector<Violation>& out) const {
+    const History& h = c.history();
+    const uint32_t done = c.index.completion_index_of(request);
     if (records.empty() || done == kNone) return;
-    const auto terms = terms_of(h[place]);
+    // Named only for a violation: most requests have none.
+    auto what = [&] {
+      return fmt::format("{}order {}", terms.kind == RequestKind::amend ? "the amend of " : "",
+                         c.order_name(order.key));
+    };
     int conforming = 0;
     std::optional<std::string_view> reason;
     for (uint32_t meta : records) {
@@ -123,22 +165,22 @@ class MetadataConformance final : public Property {
     }
     const Event& outcome = h[done];
     if (outcome.type == EventType::ok && conforming == 0) {
-      out.push_back(violation(
-          name(),
-          fmt::format("order {} was accepted ({}) though under every metadata version in force "
-                      "it breaks a rule: {}",
-                      c.order_name(order.key), when(h, done), *reason),
-          {c.order_name(order.key)}, {records.back(), place, done}));
+      out.push_back(
+          violation(name(),
+                    fmt::format("{} was accepted ({}) though under every metadata version in force "
+                                "it breaks a rule: {}",
+                                what(), when(h, done), *reason),
+                    {c.order_name(order.key)}, {records.back(), request, done}));
     }
     const bool rejected_as_invalid =
         outcome.type == EventType::fail && exchange::is_validation_reason(h.text(outcome.text));
     if (rejected_as_invalid && conforming == static_cast<int>(records.size())) {
-      out.push_back(violation(
-          name(),
-          fmt::format("order {} was rejected as '{}' ({}) though it conforms to every metadata "
-                      "version in force",
-                      c.order_name(order.key), h.text(outcome.text), when(h, done)),
-          {c.order_name(order.key)}, {records.back(), place, done}));
+      out.push_back(
+          violation(name(),
+                    fmt::format("{} was rejected as '{}' ({}) though it conforms to every metadata "
+                                "version in force",
+                                what(), h.text(outcome.text), when(h, done)),
+                    {c.order_name(order.key)}, {records.back(), request, done}));
     }
   }
 };

@@ -1,7 +1,8 @@
 // no-lost-cancel: a cancel that was accepted is honoured. The order ends
 // cancelled, and no fill of it happens after the cancel was accepted. An
 // accepted mass-cancel does the same for every order of that client (and
-// symbol) that was accepted before the mass-cancel was sent.
+// symbol) that was accepted before the mass-cancel was sent, or whose place
+// had an unknown outcome but which the exchange reported before it.
 #include <algorithm>
 #include <compare>
 #include <span>
@@ -83,6 +84,20 @@ class NoLostCancel final : public Property {
         {c.order_name(order.key)}, {accepted, order.final_read}));
   }
 
+  // The place of an order the exchange held before `mass` was sent: one
+  // accepted before it, or one not rejected when the exchange reported the
+  // order (a fill or a state) before it; kNone when neither is known.
+  static uint32_t held_before(const CheckContext& c, const OrderFacts& order, uint32_t mass) {
+    const uint32_t accepted = accepted_place(c, order);
+    if (accepted != kNone && c.index.completion_index_of(accepted) < mass) return accepted;
+    if (first_report_held(c.history(), order) > mass) return kNone;  // also when never reported
+    for (uint32_t place : order.places) {
+      const Event* done = c.index.completion_of(place);
+      if (done == nullptr || done->type != EventType::fail) return place;
+    }
+    return kNone;
+  }
+
   void check_mass_cancel(const CheckContext& c, uint32_t mass, std::span<const ClientOrder> orders,
                          std::vector<Violation>& out) const {
     const History& h = c.history();
@@ -90,8 +105,8 @@ class NoLostCancel final : public Property {
     if (done == kNone || h[done].type != EventType::ok) return;
     for (const ClientOrder& of_client : orders) {
       const OrderFacts order = c.index.order_at(of_client.id);
-      const uint32_t place = accepted_place(c, order);
-      if (place == kNone || c.index.completion_index_of(place) > mass) continue;
+      const uint32_t place = held_before(c, order, mass);
+      if (place == kNone) continue;
       if (h[mass].symbol != 0 && h[place].symbol != h[mass].symbol) continue;
       check_honoured(c, order, done, "mass-cancel", out);
     }

@@ -1,5 +1,7 @@
 // no-lost-order: an accepted order exists afterwards (open, filled or
-// cancelled); the final read never finds it unknown.
+// cancelled); the final read never finds it unknown. So does an order whose
+// place had an unknown outcome once the exchange reported it (a fill or a
+// state): the place took effect.
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -15,16 +17,34 @@ class NoLostOrder final : public Property {
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
     const History& h = c.history();
     for (const OrderFacts& order : c.index.orders()) {
+      if (order.final_read == kNone || h[order.final_read].status != OrdStatus::none) continue;
       const uint32_t place = accepted_place(c, order);
-      if (place == kNone || order.final_read == kNone) continue;
-      if (h[order.final_read].status != OrdStatus::none) continue;
-      const uint32_t accepted = c.index.completion_index_of(place);
+      const uint32_t known =
+          place != kNone ? c.index.completion_index_of(place) : evidence_of_unknown_place(c, order);
+      if (known == kNone) continue;
       out.push_back(violation(
           name(),
-          fmt::format("order {} was accepted ({}), but at the end the exchange does not know it",
-                      c.order_name(order.key), when(h, accepted)),
-          {c.order_name(order.key)}, {accepted, order.final_read}));
+          fmt::format("order {} was {} ({}), but at the end the exchange does not know it",
+                      c.order_name(order.key), place != kNone ? "accepted" : "seen to exist",
+                      when(h, known)),
+          {c.order_name(order.key)}, {known, order.final_read}));
     }
+  }
+
+ private:
+  // A place of unknown outcome took effect when the exchange later reported
+  // the order (a fill, or a state: an accepted amend, cancel or status, an
+  // update): the first such report, or kNone. Orders whose every place was
+  // rejected are no-phantom's business.
+  static uint32_t evidence_of_unknown_place(const CheckContext& c, const OrderFacts& order) {
+    const History& h = c.history();
+    bool unknown = false;
+    for (uint32_t place : order.places) {
+      const Event* done = c.index.completion_of(place);
+      unknown |= done == nullptr || done->type == EventType::info;
+    }
+    if (!unknown) return kNone;
+    return first_report_held(h, order);
   }
 };
 

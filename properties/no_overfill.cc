@@ -1,12 +1,22 @@
-// no-overfill: the filled quantity of an order never exceeds its quantity,
-// taking the largest quantity it was ever placed or amended to (any outcome),
-// so that no amend of unknown outcome can make a correct history fail.
+// no-overfill: the filled quantity of an order never exceeds the quantity it
+// may have had when it filled. That is the quantity of its last accepted
+// amend, or of its place before any; an amend still in flight, or of unknown
+// outcome (from its invocation on), may be in force too, so it is allowed as
+// well; a rejected amend never is.
 #include <algorithm>
 
 #include "properties/support.h"
 
 namespace ordeal::properties {
 namespace {
+
+// An amend of the quantity that may have taken effect.
+struct QtyAmend {
+  uint32_t invoke;
+  uint32_t done;  // kNone: never completed
+  int64_t qty;
+  bool accepted;
+};
 
 class NoOverfill final : public Property {
  public:
@@ -16,25 +26,89 @@ class NoOverfill final : public Property {
   }
 
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
-    const History& h = c.history();
+    Scratch scratch;  // reused: one allocation per check, not per order
     for (const OrderFacts& order : c.index.orders()) {
       if (order.fills.empty()) continue;
-      int64_t qty_max = 0;
-      for (uint32_t place : order.places) qty_max = std::max(qty_max, h[place].qty);
-      for (uint32_t request : order.requests) {
-        if (h[request].kind == RequestKind::amend) qty_max = std::max(qty_max, h[request].qty);
+      collect_amends(c, order, scratch);
+      check_fills(c, order, scratch, out);
+    }
+  }
+
+ private:
+  struct Scratch {
+    std::vector<QtyAmend> amends;  // in order of invocation
+    std::vector<QtyAmend> acked;   // the accepted ones, in order of acceptance
+    std::vector<QtyAmend> live;    // accepted ones not yet known superseded
+  };
+
+  static void collect_amends(const CheckContext& c, const OrderFacts& order, Scratch& s) {
+    const History& h = c.history();
+    s.amends.clear();
+    s.acked.clear();
+    s.live.clear();
+    for (uint32_t request : order.requests) {
+      if (h[request].kind != RequestKind::amend || h[request].qty == 0) continue;
+      const uint32_t done = c.index.completion_index_of(request);
+      if (done != kNone && h[done].type == EventType::fail) continue;  // never took effect
+      const bool accepted = done != kNone && h[done].type == EventType::ok;
+      s.amends.push_back({request, done, h[request].qty, accepted});
+      if (accepted) s.acked.push_back(s.amends.back());
+    }
+    std::sort(s.acked.begin(), s.acked.end(),
+              [](const QtyAmend& a, const QtyAmend& b) { return a.done < b.done; });
+  }
+
+  // The place's quantity, of the places that were not rejected (of any,
+  // when all were: no-phantom judges those).
+  static int64_t place_qty(const CheckContext& c, const OrderFacts& order) {
+    const History& h = c.history();
+    int64_t qty_any = 0, qty_kept = -1;
+    for (uint32_t place : order.places) {
+      qty_any = std::max(qty_any, h[place].qty);
+      const Event* done = c.index.completion_of(place);
+      if (done == nullptr || done->type != EventType::fail)
+        qty_kept = std::max(qty_kept, h[place].qty);
+    }
+    return qty_kept >= 0 ? qty_kept : qty_any;
+  }
+
+  // Walks the fills in history order with the amends invoked and accepted
+  // before each. An accepted amend Y, acknowledged before a fill, settles
+  // every accepted amend that completed before Y was sent (and the place):
+  // those took effect before Y did.
+  void check_fills(const CheckContext& c, const OrderFacts& order, Scratch& s,
+                   std::vector<Violation>& out) const {
+    const History& h = c.history();
+    const int64_t placed_qty = place_qty(c, order);
+    size_t invoked = 0, acked = 0;
+    int64_t unknown_qty_max = 0, filled = 0;
+    uint32_t settled_before = kNone;  // the latest invocation of an amend acknowledged so far
+    for (uint32_t fill : order.fills) {
+      for (; invoked < s.amends.size() && s.amends[invoked].invoke < fill; ++invoked) {
+        const QtyAmend& a = s.amends[invoked];
+        if (a.accepted) {
+          s.live.push_back(a);
+        } else {
+          unknown_qty_max = std::max(unknown_qty_max, a.qty);
+        }
       }
-      int64_t filled = 0;
-      for (uint32_t fill : order.fills) {
-        filled += h[fill].qty;
-        if (filled <= qty_max) continue;
-        out.push_back(violation(
-            name(),
-            fmt::format("order {} has filled {} ({}), more than its quantity {}",
-                        c.order_name(order.key), filled, when(h, fill), qty_max),
-            {c.order_name(order.key)}, {order.places.empty() ? fill : order.places[0], fill}));
-        break;
+      for (; acked < s.acked.size() && s.acked[acked].done < fill; ++acked) {
+        const uint32_t invoke = s.acked[acked].invoke;
+        settled_before = settled_before == kNone ? invoke : std::max(settled_before, invoke);
       }
+      if (settled_before != kNone) {
+        std::erase_if(s.live, [&](const QtyAmend& a) { return a.done < settled_before; });
+      }
+      int64_t qty_max = std::max(settled_before == kNone ? placed_qty : 0, unknown_qty_max);
+      for (const QtyAmend& a : s.live) qty_max = std::max(qty_max, a.qty);
+      filled += h[fill].qty;
+      if (filled <= qty_max) continue;
+      out.push_back(violation(name(),
+                              fmt::format("order {} has filled {} ({}), more than its quantity {}",
+                                          c.order_name(order.key), filled, when(h, fill), qty_max),
+                              {c.order_name(order.key)},
+                              {order.places.empty() ? fill : order.places[0], fill}));
+      return;
     }
   }
 };

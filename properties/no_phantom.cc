@@ -1,6 +1,7 @@
 // no-phantom: every order and fill the target reports traces back to a
 // request: no fill or state of an order that was never placed, and no fill
-// of an order whose place was definitely rejected.
+// or state (other than "rejected") of an order whose place was definitely
+// rejected: a rejected place must not take effect.
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -28,11 +29,18 @@ class NoPhantom final : public Property {
                                 {c.order_name(order.key)}, {reported}));
         continue;
       }
-      if (order.fills.empty() || !all_rejected(c, order)) continue;
-      out.push_back(violation(name(),
-                              fmt::format("order {} was rejected, yet it traded ({})",
-                                          c.order_name(order.key), when(h, order.fills[0])),
-                              {c.order_name(order.key)}, {order.places[0], order.fills[0]}));
+      if (!all_rejected(c, order)) continue;
+      const uint32_t existing = first_report_held(h, order);
+      if (existing == kNone) continue;
+      const bool traded = h[existing].type == EventType::fill;
+      out.push_back(
+          violation(name(),
+                    fmt::format("order {} was rejected, yet {} ({})", c.order_name(order.key),
+                                traded ? std::string("it traded")
+                                       : fmt::format("the exchange reports it {}",
+                                                     exchange::to_string(h[existing].status)),
+                                when(h, existing)),
+                    {c.order_name(order.key)}, {order.places[0], existing}));
     }
   }
 

@@ -1,6 +1,7 @@
 // order-state-machine: an order's states only move forward (new, partially
-// filled, then filled or cancelled), a final state is final, and its filled
-// quantity never goes down, across everything the target reported.
+// filled, then filled or cancelled), a final state is final (neither its
+// state nor its filled quantity changes, and no fill adds to it), and its
+// filled quantity never goes down, across everything the target reported.
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -27,31 +28,67 @@ class OrderStateMachine final : public Property {
   }
 
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
+    for (const OrderFacts& order : c.index.orders()) check_order(c, order, out);
+  }
+
+ private:
+  // Walks the order's reported states in history order, and its fills once
+  // a final state was reported: a fill that adds to what the final state
+  // counted changed it.
+  void check_order(const CheckContext& c, const OrderFacts& order,
+                   std::vector<Violation>& out) const {
     const History& h = c.history();
-    for (const OrderFacts& order : c.index.orders()) {
-      uint32_t previous = kNone;
-      for (uint32_t seen : order.observations) {
-        if (previous != kNone && goes_back(h[previous], h[seen])) {
-          out.push_back(violation(
-              name(),
-              fmt::format("order {} went from {} with {} filled ({}) back to {} with {} filled "
-                          "({})",
-                          c.order_name(order.key), exchange::to_string(h[previous].status),
-                          h[previous].filled, when(h, previous),
-                          exchange::to_string(h[seen].status), h[seen].filled, when(h, seen)),
-              {c.order_name(order.key)}, {previous, seen}));
-          break;
+    uint32_t previous = kNone, final_state = kNone;
+    size_t next_fill = 0;
+    for (uint32_t seen : order.observations) {
+      for (;
+           final_state != kNone && next_fill < order.fills.size() && order.fills[next_fill] < seen;
+           ++next_fill) {
+        if (fills_after(h, final_state, order.fills[next_fill])) {
+          return report(c, order, final_state, order.fills[next_fill], out);
         }
-        previous = seen;
+      }
+      if (previous != kNone && goes_back(h[previous], h[seen])) {
+        return report(c, order, previous, seen, out);
+      }
+      previous = seen;
+      if (final_state == kNone && rank(h[seen].status) == 3) final_state = seen;
+    }
+    for (; final_state != kNone && next_fill < order.fills.size(); ++next_fill) {
+      if (fills_after(h, final_state, order.fills[next_fill])) {
+        return report(c, order, final_state, order.fills[next_fill], out);
       }
     }
   }
 
- private:
+  static bool fills_after(const History& h, uint32_t final_state, uint32_t fill) {
+    return fill > final_state && h[fill].filled > h[final_state].filled;
+  }
+
+  void report(const CheckContext& c, const OrderFacts& order, uint32_t previous, uint32_t seen,
+              std::vector<Violation>& out) const {
+    const History& h = c.history();
+    const Event& before = h[previous];
+    const std::string message =
+        h[seen].type == EventType::fill
+            ? fmt::format("order {} was {} with {} filled ({}), yet a fill took it to {} ({})",
+                          c.order_name(order.key), exchange::to_string(before.status),
+                          before.filled, when(h, previous), h[seen].filled, when(h, seen))
+            : fmt::format(
+                  "order {} went from {} with {} filled ({}) back to {} with {} filled "
+                  "({})",
+                  c.order_name(order.key), exchange::to_string(before.status), before.filled,
+                  when(h, previous), exchange::to_string(h[seen].status), h[seen].filled,
+                  when(h, seen));
+    out.push_back(violation(name(), message, {c.order_name(order.key)}, {previous, seen}));
+  }
+
   static bool goes_back(const Event& before, const Event& after) {
     if (after.filled < before.filled) return true;
     if (rank(after.status) < rank(before.status)) return true;
-    return rank(before.status) == 3 && after.status != before.status;
+    // A final state is final: neither its state nor what it filled changes.
+    return rank(before.status) == 3 &&
+           (after.status != before.status || after.filled != before.filled);
   }
 };
 

@@ -33,10 +33,10 @@ exchange::Instrument btc(int64_t tick = 10) {
                               .max_price = 100'000};
 }
 
-// A resting order o1 of client 1, accepted at 2 ms.
-HistoryBuilder with_resting_order() {
+// A resting order o1 of client 1 (a buy of `qty` at 50,000), accepted at 2 ms.
+HistoryBuilder with_resting_order(int64_t qty = 5) {
   HistoryBuilder b;
-  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, qty);
   b.at(2).ok(place, OrdStatus::new_order);
   return b;
 }
@@ -112,6 +112,68 @@ TEST(NoLostCancel, PassesHonouredCancelsAndUnknownOutcomes) {
   EXPECT_TRUE(check("no-lost-cancel", b).empty());
 }
 
+// An unknown cancel may not have happened: the order may still fill.
+TEST(NoLostCancel, PassesFillsOfAnUnknownCancel) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).info(cancel);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_TRUE(check("no-lost-cancel", b).empty());
+}
+
+// A fill between the cancel's invocation and its acceptance came before it.
+TEST(NoLostCancel, PassesAFillBeforeTheCancelWasAcknowledged) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(4).ok(cancel, OrdStatus::cancelled, 2);
+  b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
+  EXPECT_TRUE(check("no-lost-cancel", b).empty());
+  EXPECT_TRUE(check("order-state-machine", b).empty());
+}
+
+// A mass-cancel of one symbol concerns that symbol's orders only.
+TEST(NoLostCancel, HoldsAMassCancelToItsSymbol) {
+  auto b = with_resting_order();
+  auto eth = b.at(2).place(1, "o2", Side::buy, 2'000, 5, "ETH-USDT");
+  b.at(3).ok(eth, OrdStatus::new_order);
+  auto mass = b.at(4).mass_cancel(1, "ETH-USDT");
+  b.at(5).ok(mass, OrdStatus::none);
+  b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);  // BTC: not concerned
+  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 1);
+  b.at(9).read(1, "o2", OrdStatus::new_order, 2'000, 5);
+  const auto v = check("no-lost-cancel", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o2"});
+}
+
+// The unknown place took effect before the mass-cancel was sent (the order
+// traded): the mass-cancel must cancel it.
+TEST(NoLostCancel, CatchesAMassCancelThatLeftAnUnknownPlaceOpen) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  auto mass = b.at(4).mass_cancel(1);
+  b.at(5).ok(mass, OrdStatus::none);
+  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 1);
+  EXPECT_EQ(check("no-lost-cancel", b).size(), 1u);
+}
+
+// Nothing shows that an unknown place took effect before the mass-cancel:
+// it may have arrived after it, and stay open.
+TEST(NoLostCancel, PassesAnUnknownPlaceOpenAfterAMassCancel) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  auto mass = b.at(4).mass_cancel(1);
+  b.at(5).ok(mass, OrdStatus::none);
+  b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 1);
+  EXPECT_TRUE(check("no-lost-cancel", b).empty());
+}
+
 // ---- no-lost-order -----------------------------------------------------------
 
 TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {
@@ -127,6 +189,16 @@ TEST(NoLostOrder, PassesKnownOrdersAndUnknownPlacesThatNeverHappened) {
   b.at(9).read(1, "o1", OrdStatus::new_order);
   b.at(9).read(1, "o2", OrdStatus::none);  // the unknown place did not happen: fine
   EXPECT_TRUE(check("no-lost-order", b).empty());
+}
+
+// An unknown place took effect once the order traded: it must not vanish.
+TEST(NoLostOrder, CatchesAnUnknownPlaceThatTradedThenVanished) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).info(place);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  b.at(9).read(1, "o1", OrdStatus::none);
+  EXPECT_EQ(check("no-lost-order", b).size(), 1u);
 }
 
 // ---- no-lost-amend -----------------------------------------------------------
@@ -160,6 +232,36 @@ TEST(NoLostAmend, PassesAppliedAmendsAndSkipsUnknownOnes) {
   EXPECT_TRUE(check("no-lost-amend", c).empty());
 }
 
+// The final read finds the order: its unknown place took effect, so its accepted amend must show.
+TEST(NoLostAmend, CatchesALostAmendOfAnUnknownPlaceThatTookEffect) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 3);
+  b.at(4).ok(amend, OrdStatus::new_order, 0, 50'000, 3);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  EXPECT_EQ(check("no-lost-amend", b).size(), 1u);
+}
+
+// The amend of unknown outcome may or may not have taken effect, but the
+// accepted one before it must have: its price cannot be lost.
+TEST(NoLostAmend, CatchesALostAmendBesideOneOfUnknownOutcome) {
+  auto final_read = [](int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 0);
+    b.at(4).ok(amend, OrdStatus::new_order, 0, 49'000, 5);
+    auto unknown = b.at(5).request(RequestKind::amend, 1, "o1", 0, 3);
+    b.at(6).info(unknown);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(50'000, 5), 1u);  // the accepted price lost
+  EXPECT_EQ(final_read(50'000, 3), 1u);
+  EXPECT_EQ(final_read(49'000, 4), 1u);  // a quantity nobody asked
+  EXPECT_EQ(final_read(49'000, 5), 0u);  // the unknown amend did not happen
+  EXPECT_EQ(final_read(49'000, 3), 0u);  // it did
+}
+
 // ---- no-overfill -------------------------------------------------------------
 
 TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {
@@ -175,6 +277,55 @@ TEST(NoOverfill, PassesFillsUpToTheAmendedQuantity) {
   b.at(4).info(amend);  // unknown: the larger quantity may be in force
   b.at(5).fill(1, "o1", Side::buy, 50'000, 8, 1, 8);
   EXPECT_TRUE(check("no-overfill", b).empty());
+}
+
+// Amended down to 3 and accepted: 6 filled after it is an overfill, though it was placed for 8.
+TEST(NoOverfill, CatchesFillsBeyondAQuantityAmendedDown) {
+  auto b = with_resting_order(8);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 3);
+  b.at(4).ok(amend, OrdStatus::new_order, 0, 50'000, 3);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 3, 1, 3);
+  b.at(6).fill(1, "o1", Side::buy, 50'000, 3, 2, 6);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+TEST(NoOverfill, CatchesFillsBeyondTheLastAcceptedAmend) {
+  auto b = with_resting_order(3);
+  auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
+  b.at(4).ok(up, OrdStatus::new_order, 0, 50'000, 8);
+  auto down = b.at(5).request(RequestKind::amend, 1, "o1", 0, 4);
+  b.at(6).ok(down, OrdStatus::new_order, 0, 50'000, 4);
+  b.at(7).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+// A rejected amend never takes effect: its larger quantity allows nothing.
+TEST(NoOverfill, CatchesFillsBeyondARejectedAmendsQuantity) {
+  auto b = with_resting_order(3);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
+  b.at(4).fail(amend, "metadata unavailable");
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+// An amend not yet acknowledged, or of unknown outcome, may be in force.
+TEST(NoOverfill, PassesQuantitiesOfAmendsInFlightOrUnknown) {
+  auto b = with_resting_order(3);
+  auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);  // the amend applied, not yet acknowledged
+  b.at(5).ok(up, OrdStatus::partially_filled, 6, 50'000, 8);
+  auto unknown = b.at(6).request(RequestKind::amend, 1, "o1", 0, 10);
+  b.at(7).info(unknown);
+  auto down = b.at(8).request(RequestKind::amend, 1, "o1", 0, 7);
+  b.at(9).ok(down, OrdStatus::partially_filled, 6, 50'000, 7);
+  b.at(10).fill(1, "o1", Side::buy, 50'000, 3, 2, 9);  // 9 > 7, but the unknown 10 may be in force
+  EXPECT_TRUE(check("no-overfill", b).empty());
+  auto price_only = b.at(11).request(RequestKind::amend, 1, "o1", 49'000, 0);
+  b.at(12).ok(price_only, OrdStatus::partially_filled, 9, 49'000, 10);
+  b.at(13).fill(1, "o1", Side::buy, 49'000, 1, 3, 10);
+  EXPECT_TRUE(check("no-overfill", b).empty());
+  b.at(14).fill(1, "o1", Side::buy, 49'000, 1, 4, 11);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
 }
 
 // ---- no-phantom ---------------------------------------------------------------
@@ -193,6 +344,23 @@ TEST(NoPhantom, PassesFillsOfPlacedOrdersIncludingUnknownPlaces) {
   auto maybe = b.at(1).place(1, "m", Side::buy, 50'000, 1);
   b.at(2).info(maybe);
   b.at(3).fill(1, "m", Side::buy, 50'000, 1, 1, 1);
+  EXPECT_TRUE(check("no-phantom", b).empty());
+}
+
+// A rejected place must not take effect: the order must not be found resting.
+TEST(NoPhantom, CatchesARejectedOrderTheExchangeHolds) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).fail(place, "metadata unavailable");
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 3, 0);
+  EXPECT_EQ(check("no-phantom", b).size(), 1u);
+}
+
+TEST(NoPhantom, PassesARejectedOrderReadAsRejected) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 3);
+  b.at(2).fail(place, "metadata unavailable");
+  b.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 3, 0);
   EXPECT_TRUE(check("no-phantom", b).empty());
 }
 
@@ -219,6 +387,31 @@ TEST(OrderStateMachine, PassesForwardMoves) {
   auto status = b.at(3).request(RequestKind::status, 1, "o1");
   b.at(4).ok(status, OrdStatus::partially_filled, 2);
   b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_TRUE(check("order-state-machine", b).empty());
+}
+
+// Cancelled by an unsolicited update, the order fills again and reads
+// cancelled at the end, with more filled: its final state changed.
+TEST(OrderStateMachine, CatchesAFinalOrderFillingOn) {
+  auto b = with_resting_order();
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+  b.at(4).update(1, "o1", OrdStatus::cancelled, 1);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 2, 2, 3);
+  EXPECT_EQ(check("order-state-machine", b).size(), 1u);
+  auto c = with_resting_order();
+  c.at(4).update(1, "o1", OrdStatus::cancelled, 1);
+  c.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 3);
+  EXPECT_EQ(check("order-state-machine", c).size(), 1u);
+}
+
+// A fill reported after the order was seen final, but already counted in
+// it (its cumulative quantity no higher), is a late report, not a change.
+TEST(OrderStateMachine, PassesALateReportOfAFillBeforeTheFinalState) {
+  auto b = with_resting_order();
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).ok(cancel, OrdStatus::cancelled, 2);
+  b.at(5).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
   EXPECT_TRUE(check("order-state-machine", b).empty());
 }
 
@@ -249,6 +442,95 @@ TEST(MetadataConformance, PassesOrdersUnderAVersionStillPropagating) {
   b.at(1501).ok(place, OrdStatus::new_order);
   auto bad = b.at(1600).place(1, "p", Side::buy, 50'005, 1);
   b.at(1601).fail(bad, "price not a multiple of the tick size");
+  EXPECT_TRUE(check("metadata-conformance", b).empty());
+}
+
+// The window's edges: a version committed exactly `metadata_staleness_ms`
+// before the invocation has replaced the one before it; one recorded within
+// `metadata_notice_ms` after the completion may have been in force.
+TEST(MetadataConformance, HoldsTheWindowsEdges) {
+  auto wide = btc(20);
+  wide.max_price = 120'000;
+  // Version 2 (ticks of 20, a wider band) recorded at 1000 ms.
+  auto at_edges = [&](int64_t invoke_ms, int64_t price, int64_t done_ms) {
+    HistoryBuilder b;
+    b.at(0).meta(1, btc(10));
+    if (invoke_ms >= 1000) b.at(1000).meta(2, wide);
+    auto place = b.at(invoke_ms).place(1, "o", Side::buy, price, 1);
+    b.at(done_ms).ok(place, OrdStatus::new_order);
+    if (invoke_ms < 1000) b.at(1000).meta(2, wide);
+    return check("metadata-conformance", b).size();
+  };
+  EXPECT_EQ(at_edges(2999, 50'010, 3000), 0u);  // version 1 still in force at 999 ms
+  EXPECT_EQ(at_edges(3000, 50'010, 3001), 1u);  // at 1000 ms version 2 had replaced it
+  EXPECT_EQ(at_edges(900, 110'000, 990), 0u);   // version 2 heard of 10 ms after: allowed
+  EXPECT_EQ(at_edges(900, 110'000, 989), 1u);   // 11 ms after: committed after the answer
+}
+
+// An amend changes the order: the price it moves to must keep the tick in
+// force too, and one that keeps every rule must not be rejected as invalid.
+TEST(MetadataConformance, JudgesAmendsLikePlaces) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto place = b.at(5000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(5001).ok(place, OrdStatus::new_order);
+  auto off_tick = b.at(5002).request(RequestKind::amend, 1, "o", 50'005, 0);
+  b.at(5003).ok(off_tick, OrdStatus::new_order, 0, 50'005, 1);
+  auto valid = b.at(5004).request(RequestKind::amend, 1, "o", 50'000, 2);
+  b.at(5005).fail(valid, "quantity above the maximum");
+  auto qty_only = b.at(5006).request(RequestKind::amend, 1, "o", 0, 3);  // price unchanged
+  b.at(5007).ok(qty_only, OrdStatus::new_order, 0, 50'000, 3);
+  const auto v = check("metadata-conformance", b);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_NE(v[0].message.find("tick size"), std::string::npos) << v[0].message;
+  EXPECT_NE(v[1].message.find("quantity above the maximum"), std::string::npos) << v[1].message;
+}
+
+// An amend of the quantity only may be judged with the order's price
+// restated (over FIX it is sent again): once the band moved away from that
+// price, rejecting it is right too.
+TEST(MetadataConformance, PassesAQuantityAmendRejectedForThePriceItKeeps) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto place = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).ok(place, OrdStatus::new_order);
+  auto narrow = btc(10);
+  narrow.max_price = 40'000;
+  b.at(1002).meta(2, narrow);
+  auto amend = b.at(5000).request(RequestKind::amend, 1, "o", 0, 2);
+  b.at(5001).fail(amend, "price outside the price band");
+  EXPECT_TRUE(check("metadata-conformance", b).empty());
+}
+
+// A halted instrument takes no amend, whatever its terms.
+TEST(MetadataConformance, CatchesAnAmendAcceptedWhileHalted) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto place = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).ok(place, OrdStatus::new_order);
+  auto halted = btc(10);
+  halted.status = exchange::TradingStatus::halted;
+  b.at(1002).meta(2, halted);
+  auto amend = b.at(5000).request(RequestKind::amend, 1, "o", 0, 2);
+  b.at(5001).ok(amend, OrdStatus::new_order, 0, 50'000, 2);
+  EXPECT_EQ(check("metadata-conformance", b).size(), 1u);
+}
+
+// Client order id o reused in another symbol: which order the amend
+// concerns is not known, so it is not judged.
+TEST(MetadataConformance, LeavesAmendsOfAnIdReusedAcrossSymbols) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto eth = btc(5);
+  eth.symbol = "ETH-USDT";
+  eth.lot_size = 10;
+  b.at(0).meta(1, eth);
+  auto first = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).fail(first, "metadata unavailable");
+  auto second = b.at(1002).place(1, "o", Side::buy, 50'005, 10, "ETH-USDT");
+  b.at(1003).ok(second, OrdStatus::new_order);
+  auto amend = b.at(1004).request(RequestKind::amend, 1, "o", 0, 3);  // fine for BTC, not ETH
+  b.at(1005).fail(amend, "quantity not a multiple of the lot size");
   EXPECT_TRUE(check("metadata-conformance", b).empty());
 }
 
@@ -317,7 +599,9 @@ TEST(EveryRequestAnswered, PairsSparseOpIdsFromAnotherTool) {
 
 // ---- bounded-unavailability ---------------------------------------------------
 
-HistoryBuilder orders_during_fault(int failed, int total) {
+// `total` orders during a fault, the first `failed` of them failed; the
+// fault stops after them unless `heal` is false.
+HistoryBuilder orders_during_fault(int failed, int total, bool heal = true) {
   HistoryBuilder b;
   b.at(0).fault(true, "meta.replica.restart");
   for (int i = 0; i < total; ++i) {
@@ -328,7 +612,7 @@ HistoryBuilder orders_during_fault(int failed, int total) {
       b.at(20 + i * 100).ok(place, OrdStatus::new_order);
     }
   }
-  b.at(10 + total * 100).fault(false, "meta.replica.restart");
+  if (heal) b.at(10 + total * 100).fault(false, "meta.replica.restart");
   return b;
 }
 
@@ -345,6 +629,28 @@ TEST(BoundedUnavailability, PassesWithinTheLimitsAndIgnoresTheClientsOwnMistakes
   b.at(4101).fail(invalid, "price not a multiple of the tick size");
   EXPECT_TRUE(
       check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
+}
+
+// Client 2's order, accepted 40 ms after client 1's failed, ends the outage, though client 1's next
+// one (a lower op id) is accepted only 2.5 s later.
+TEST(BoundedUnavailability, MeasuresOutagesInTimeNotInOpOrder) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  auto f = b.at(10).place(1, "a", Side::buy, 50'000, 1);
+  b.at(20).fail(f, "metadata unavailable");
+  auto slow = b.at(30).place(1, "b", Side::buy, 50'000, 1);
+  auto fast = b.at(40).place(2, "c", Side::buy, 50'000, 1);
+  b.at(50).ok(fast, OrdStatus::new_order);
+  b.at(2500).ok(slow, OrdStatus::new_order);
+  b.at(3000).fault(false, "meta.replica.restart");
+  EXPECT_TRUE(
+      check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
+}
+
+// A fault that never heals stays active to the end of the history.
+TEST(BoundedUnavailability, CountsAFaultNeverHealedToTheEnd) {
+  auto b = orders_during_fault(40, 40, /*heal=*/false);
+  EXPECT_EQ(check("bounded-unavailability", b).size(), 2u);  // all failed, out for 3.9 s
 }
 
 // ---- trade-conservation --------------------------------------------------------
@@ -371,6 +677,17 @@ TEST(TradeConservation, PassesMatchingSidesAndOneSidedTrades) {
   b.at(5).fill(2, "s", Side::sell, 50'100, 2, 1, 2);
   b.at(6).fill(1, "b", Side::buy, 50'000, 1, 2, 3);  // the other side is not ours to see
   EXPECT_TRUE(check("trade-conservation", b).empty());
+}
+
+// A rejected amend never gave the order its price.
+TEST(TradeConservation, CatchesAFillWithinOnlyARejectedAmendsLimit) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).ok(place, OrdStatus::new_order);
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 51'000, 0);
+  b.at(4).fail(amend, "metadata unavailable");
+  b.at(5).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);
+  EXPECT_EQ(check("trade-conservation", b).size(), 1u);
 }
 
 // ---- clordid-idempotence -------------------------------------------------------

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "framework/check/property.h"
 
 namespace ordeal::properties {
@@ -21,6 +23,18 @@ inline uint32_t accepted_place(const CheckContext& c, const OrderFacts& order) {
     if (done != nullptr && done->type == EventType::ok) return place;
   }
   return kNone;
+}
+
+// The first event in which the exchange reports holding the order: a fill,
+// or a state other than "rejected" (an accepted request, an update, a read);
+// kNone if there is none.
+inline uint32_t first_report_held(const History& h, const OrderFacts& order) {
+  uint32_t first = order.fills.empty() ? kNone : order.fills[0];
+  for (uint32_t seen : order.observations) {
+    if (h[seen].status == OrdStatus::rejected) continue;
+    return std::min(first, seen);
+  }
+  return first;
 }
 
 inline Violation violation(std::string_view property, std::string message,

@@ -1,6 +1,7 @@
 // trade-conservation: both sides of each trade match (opposite sides, same
 // symbol, quantity and price), a trade has at most two sides, and every fill
-// respects its order's limit price (any price the order had).
+// respects its order's limit price (any price the order may have had: a
+// rejected amend's price it never had).
 #include <algorithm>
 #include <span>
 
@@ -91,7 +92,10 @@ class TradeConservation final : public Property {
       consider(h[place]);
     }
     for (uint32_t request : order.requests) {
-      if (h[request].kind == RequestKind::amend) consider(h[request]);
+      if (h[request].kind != RequestKind::amend) continue;
+      const Event* done = c.index.completion_of(request);
+      if (done == nullptr || done->type != EventType::fail)
+        consider(h[request]);  // rejected: never in force
     }
     if (!has_limit || respected) return;
     out.push_back(

@@ -42,6 +42,13 @@ class HistoryBuilder {
         {.price = price, .qty = qty, .client = client, .order = h_.intern(order), .kind = kind});
   }
 
+  // A mass-cancel of the client's orders in `symbol` (empty: every symbol).
+  uint32_t mass_cancel(int32_t client, const std::string& symbol = "") {
+    return invoke({.client = client,
+                   .symbol = h_.intern(symbol),
+                   .kind = exchange::RequestKind::mass_cancel});
+  }
+
   // An accepted request, with the order's state after it. price and qty -1
   // mean: as requested by the place.
   void ok(uint32_t op, exchange::OrdStatus status, int64_t filled = 0, int64_t price = -1,
