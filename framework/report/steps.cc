@@ -17,7 +17,7 @@ using exchange::RequestKind;
 
 std::string at(int64_t time_us) { return fmt::format("{:.4f} s", time_us / 1e6); }
 
-// "resting 2 of 4 at 55000": what the exchange said of the order.
+// "partially-filled, 4 at 55000, 2 filled": what the exchange said of the order.
 std::string order_state(const Event& e) {
   if (e.status == exchange::OrdStatus::none) return "unknown to the exchange";
   return fmt::format("{}, {} at {}, {} filled", exchange::to_string(e.status), e.qty, e.price,
