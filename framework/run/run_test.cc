@@ -281,6 +281,19 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
   EXPECT_EQ(error_of(""), "");
 }
 
+// nan passes both range checks of a number (every comparison with it is
+// false), so it must be refused on its own; inf is out of range anyway.
+TEST(Scenario, NanAndInfinityAreNoNumbers) {
+  EXPECT_EQ(error_of("[workload]\ninvalid_share = nan\n"),
+            "s.toml:2: workload.invalid_share: expected a number");
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\nprobability = -nan\n"),
+            "s.toml:3: nemesis.fault.probability: expected a number");
+  EXPECT_EQ(error_of("[properties]\nfailed_share_max = nan\n"),
+            "s.toml:2: properties.failed_share_max: expected a number");
+  EXPECT_EQ(error_of("[properties]\nfailed_share_max = inf\n"),
+            "s.toml:2: properties.failed_share_max: must be between 0 and 1");
+}
+
 TEST(Scenario, ReadsEveryTable) {
   const ScenarioLoad loaded = parse_scenario(R"(
 name = "t"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -35,7 +36,8 @@ class TableReader {
     } else if (auto v = node->as_integer()) {
       value = static_cast<double>(v->get());
     }
-    if (!value)
+    // nan compares false with both bounds: it is no number here.
+    if (!value || std::isnan(*value))
       return fail(*node, key,
                   std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
     if (*value < static_cast<double>(min) || *value > static_cast<double>(max)) {
