@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 namespace ordeal {
 namespace {
 
@@ -102,10 +104,11 @@ Error read_int(value v, std::string_view key, int64_t& out) {
 // not a silent wrap onto another id.
 Error read_int_in(value v, std::string_view key, int64_t lo, int64_t hi, int64_t& out) {
   if (Error error = read_int(v, key, out)) return error;
-  if (out < lo || out > hi) {
-    return FieldError{std::string(key), fmt::format("expected an integer from {} to {}", lo, hi)};
+  if (out >= lo && out <= hi) return std::nullopt;
+  if (hi == INT64_MAX) {
+    return FieldError{std::string(key), fmt::format("expected an integer of at least {}", lo)};
   }
-  return std::nullopt;
+  return FieldError{std::string(key), fmt::format("expected an integer from {} to {}", lo, hi)};
 }
 
 Error read_text(value v, std::string_view key, std::string_view& out) {
@@ -132,10 +135,22 @@ Error read_enum(value v, std::string_view key, const std::array<Enum, N>& values
   return std::nullopt;
 }
 
+// The smallest and largest value of a record's number; a tick or lot size
+// of 0 would divide by zero in the rules, a shard or schema beyond its type
+// would wrap onto another.
+std::pair<int64_t, int64_t> record_number_range(std::string_view key) {
+  if (key == "tick_size" || key == "lot_size") return {1, INT64_MAX};
+  if (key == "shard") return {0, std::numeric_limits<exchange::ShardId>::max()};
+  if (key == "schema") return {0, UINT8_MAX};
+  return {INT64_MIN, INT64_MAX};
+}
+
 // Unknown keys win over a wrong type, as for the event's own fields.
 Error read_record_number(value v, std::string_view key, exchange::Instrument& r) {
   int64_t number = 0;
-  const Error error = read_int(v, key, number);
+  const std::string field = fmt::format("record.{}", key);
+  const auto [lo, hi] = record_number_range(key);
+  const Error error = read_int_in(v, field, lo, hi, number);
   if (key == "tick_size")
     r.tick_size = number;
   else if (key == "lot_size")
@@ -155,7 +170,7 @@ Error read_record_number(value v, std::string_view key, exchange::Instrument& r)
   else if (key == "max_notional")
     r.max_notional = number;
   else
-    return FieldError{fmt::format("record.{}", key), "unknown field"};
+    return FieldError{field, "unknown field"};
   return error;
 }
 
