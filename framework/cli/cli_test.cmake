@@ -105,6 +105,16 @@ if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# Limits out of their range (a negative outage limit reported an outage at no
+# event: a crash), and nan, which compares false with every bound.
+foreach(limit "--outage-ms-max;-5" "--metadata-staleness-ms;9223372036854775807"
+        "--failed-share-max;nan")
+  expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl ${limit})
+  list(GET limit 0 option)
+  if(NOT last_err MATCHES "${option}: .* is not a number from 0 to")
+    message(FATAL_ERROR "unclear error: ${last_err}")
+  endif()
+endforeach()
 
 # Lists.
 expect_exit(0 ${ORDEAL} list properties)

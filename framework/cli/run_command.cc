@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 
 #include "framework/base/interrupt.h"
 #include "framework/cli/commands.h"
@@ -122,6 +123,15 @@ bool prepare_out_dir(const std::string& dir) {
   return false;
 }
 
+CLI::Validator number_within(double lo, double hi) {
+  auto check = [lo, hi](std::string& input) -> std::string {
+    double value = 0;
+    if (CLI::detail::lexical_cast(input, value) && value >= lo && value <= hi) return "";
+    return fmt::format("{} is not a number from {} to {}", input, lo, hi);
+  };
+  return CLI::Validator(check, fmt::format("NUMBER in [{} - {}]", lo, hi));
+}
+
 void add_run_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("run", "Run a scenario: generate, check and shrink cases");
   static RunArgs args;
@@ -137,7 +147,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->add_option("--shard", args.shard, "run only cases I mod N (I/N)");
   cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_within(0, std::numeric_limits<double>::max()));
   cmd->add_flag("--no-shrink", args.no_shrink, "report the first failing case as found");
   cmd->callback([&exit_code] { exit_code = run(args); });
 }

@@ -284,8 +284,9 @@ void read_properties(const toml::table& table, const std::string& path, std::str
   TableReader r(table, "properties", path, error);
   r.texts("check", s.properties);
   r.number("failed_share_max", s.limits.failed_share_max, 0.0, 1.0);
-  r.number("outage_ms_max", s.limits.outage_ms_max, int64_t{0}, int64_t{3'600'000});
-  r.number("metadata_staleness_ms", s.limits.metadata_staleness_ms, int64_t{0}, int64_t{600'000});
+  r.number("outage_ms_max", s.limits.outage_ms_max, int64_t{0}, kOutageMsMaxCeiling);
+  r.number("metadata_staleness_ms", s.limits.metadata_staleness_ms, int64_t{0},
+           kMetadataStalenessMsCeiling);
   r.number("answer_bound_ms", s.answer_bound_ms, 1, 600'000);
   for (const std::string& name : s.properties) {
     if (find_property(name) != nullptr || !error.empty()) continue;
