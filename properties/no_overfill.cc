@@ -3,6 +3,7 @@
 // so that no amend of unknown outcome can make a correct history fail.
 #include <algorithm>
 
+#include "framework/base/saturating.h"
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -26,7 +27,7 @@ class NoOverfill final : public Property {
       }
       int64_t filled = 0;
       for (uint32_t fill : order.fills) {
-        filled += h[fill].qty;
+        filled = saturating_add(filled, h[fill].qty);  // any integers may come from a file
         if (filled <= qty_max) continue;
         out.push_back(violation(
             name(),
