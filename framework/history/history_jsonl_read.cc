@@ -184,6 +184,7 @@ bool JsonlReader::ends_its_line(const char* text, size_t doc_start, size_t next_
 }
 
 std::optional<FieldError> JsonlReader::commit(const Event& event) {
+  if (event.time_us < 0) return FieldError{"time_us", fmt::format("{} is negative", event.time_us)};
   if (event.time_us < last_time_us_) {
     return FieldError{"time_us",
                       fmt::format("goes backwards ({} after {})", event.time_us, last_time_us_)};

@@ -80,6 +80,8 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(error_for("{\"time_us\":1}\n"), path + ":1: type: missing");
   EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
             path + ":2: time_us: goes backwards (4 after 5)");
+  EXPECT_EQ(error_for("{\"time_us\":-1,\"type\":\"read\"}\n"),
+            path + ":1: time_us: -1 is negative");
   EXPECT_NE(error_for("{\"time_us\":1,\"type\":\"read\"\n").find(path + ":1:"), std::string::npos);
   // Wider than the checker's ids: an error, not a wrap onto another id.
   EXPECT_EQ(error_for("{\"index\":0,\"time_us\":1,\"type\":\"invoke\",\"client\":1,"
