@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <sstream>
@@ -43,6 +44,9 @@ class Fields {
   Fields& integer(std::string_view key, T& out, int64_t lo = std::numeric_limits<T>::min(),
                   int64_t hi = std::numeric_limits<T>::max()) {
     if (!error_.empty()) return *this;
+    // Never beyond what T holds, whatever range the caller asks for.
+    lo = std::max<int64_t>(lo, std::numeric_limits<T>::min());
+    hi = std::min<int64_t>(hi, std::numeric_limits<T>::max());
     auto v = table_[key].value_exact<int64_t>();
     if (!v || *v < lo || *v > hi) {
       return fail(key, fmt::format("expected an integer from {} to {}", lo, hi));

@@ -294,6 +294,16 @@ TEST(Scenario, NanAndInfinityAreNoNumbers) {
             "s.toml:2: properties.failed_share_max: must be between 0 and 1");
 }
 
+// A case names its faults by an 8-bit index: past 256 they would wrap onto
+// the first ones.
+TEST(Scenario, AtMost256Faults) {
+  std::string toml;
+  for (int i = 0; i < 256; ++i) toml += "[[nemesis.fault]]\npoint = \"meta.update.drop\"\n";
+  EXPECT_EQ(error_of(toml), "");
+  toml += "[[nemesis.fault]]\npoint = \"meta.update.drop\"\n";
+  EXPECT_EQ(error_of(toml), "s.toml:513: nemesis.fault: 257 faults, at most 256");
+}
+
 TEST(Scenario, ReadsEveryTable) {
   const ScenarioLoad loaded = parse_scenario(R"(
 name = "t"

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -265,6 +266,8 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   s.faults.push_back(fault);
 }
 
+constexpr size_t kFaultsMax = std::numeric_limits<decltype(FaultWindow::fault)>::max() + size_t{1};
+
 void read_nemesis(const toml::table& table, const std::string& path, std::string& error,
                   Scenario& s) {
   TableReader r(table, "nemesis", path, error);
@@ -275,6 +278,11 @@ void read_nemesis(const toml::table& table, const std::string& path, std::string
   r.number("upgrade_down_ms", s.upgrade_down_ms, 1, 600'000);
   if (const toml::array* faults = r.array_of_tables("fault")) {
     for (const toml::node& fault : *faults) read_fault(*fault.as_table(), path, error, s);
+    // A case names its faults by an 8-bit index (FaultWindow::fault).
+    if (error.empty() && s.faults.size() > kFaultsMax) {
+      error = fmt::format("{}:{}: nemesis.fault: {} faults, at most {}", path,
+                          (*faults)[kFaultsMax].source().begin.line, s.faults.size(), kFaultsMax);
+    }
   }
   r.finish();
 }
