@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <limits>
@@ -136,7 +137,20 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("run", "Run a scenario: generate, check and shrink cases");
   static RunArgs args;
   cmd->add_option("scenario", args.scenario, "scenario file (TOML)")->required();
-  cmd->add_option("--seed", args.seed, "seed for every random choice")->envname("ORDEAL_SEED");
+  // Digits only: the conversion alone takes -1 as 2^64-1 and clamps an
+  // overflow, a seed other than the one typed.
+  const CLI::Validator seed_digits(
+      [](std::string& input) -> std::string {
+        uint64_t seed = 0;
+        const char* end = input.data() + input.size();
+        const auto parsed = std::from_chars(input.data(), end, seed);
+        if (!input.empty() && parsed.ec == std::errc{} && parsed.ptr == end) return "";
+        return fmt::format("{} is not a seed (digits, 0 to 18446744073709551615)", input);
+      },
+      "SEED");
+  cmd->add_option("--seed", args.seed, "seed for every random choice")
+      ->envname("ORDEAL_SEED")
+      ->check(seed_digits);
   cmd->add_option("--cases", args.cases, "number of cases (default: the scenario's)")
       ->check(CLI::Range(1, 100'000'000));
   cmd->add_option("--target", args.target,
