@@ -93,6 +93,23 @@ Key key_of(std::string_view key) {
   }
 }
 
+// Text from the file as an error quotes it: at most kQuotedBytesMax bytes
+// (cut before a UTF-8 continuation byte), so that a megabyte-long value
+// does not become a megabyte-long message.
+std::string quoted(std::string_view text) {
+  constexpr size_t kQuotedBytesMax = 64;
+  if (text.size() <= kQuotedBytesMax) return fmt::format("'{}'", text);
+  size_t cut = kQuotedBytesMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("'{}...' ({} bytes)", text.substr(0, cut), text.size());
+}
+
+// An unknown key names itself; an empty one says so.
+FieldError unknown_field(std::string_view key) {
+  if (key.empty()) return FieldError{"''", "unknown field"};
+  return FieldError{key.size() <= 64 ? std::string(key) : quoted(key), "unknown field"};
+}
+
 Error read_int(value v, std::string_view key, int64_t& out) {
   auto n = v.get_int64();
   if (n.error()) return FieldError{std::string(key), "expected an integer"};
@@ -130,7 +147,7 @@ Error read_enum(value v, std::string_view key, const std::array<Enum, N>& values
   std::string_view text;
   if (auto error = read_text(v, key, text)) return error;
   auto parsed = from_string(text, values);
-  if (!parsed) return FieldError{std::string(key), fmt::format("unknown value '{}'", text)};
+  if (!parsed) return FieldError{std::string(key), "unknown value " + quoted(text)};
   out = *parsed;
   return std::nullopt;
 }
@@ -170,7 +187,7 @@ Error read_record_number(value v, std::string_view key, exchange::Instrument& r)
   else if (key == "max_notional")
     r.max_notional = number;
   else
-    return FieldError{field, "unknown field"};
+    return FieldError{"record." + unknown_field(key).field, "unknown field"};
   return error;
 }
 
@@ -200,7 +217,7 @@ Error read_type(value v, Event& e) {
   std::string_view text;
   if (auto error = read_text(v, "type", text)) return error;
   auto type = event_type_from(text);
-  if (!type) return FieldError{"type", fmt::format("unknown event type '{}'", text)};
+  if (!type) return FieldError{"type", "unknown event type " + quoted(text)};
   e.type = *type;
   return std::nullopt;
 }
@@ -217,7 +234,7 @@ Error read_order_flag(value v, std::string_view key, Event& e) {
   std::string_view text;
   if (auto error = read_text(v, key, text)) return error;
   const bool known = text == "limit" || text == "market" || text == "gtc" || text == "ioc";
-  if (!known) return FieldError{std::string(key), fmt::format("unknown value '{}'", text)};
+  if (!known) return FieldError{std::string(key), "unknown value " + quoted(text)};
   if (text == "market") e.number |= kMarketFlag;
   if (text == "ioc") e.number |= kIocFlag;
   return std::nullopt;
@@ -311,7 +328,7 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::unknown:
       break;
   }
-  return FieldError{std::string(key), "unknown field"};
+  return unknown_field(key);
 }
 
 }  // namespace

@@ -80,6 +80,13 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(error_for("{\"time_us\":1}\n"), path + ":1: type: missing");
   EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
             path + ":2: time_us: goes backwards (4 after 5)");
+  // Text from the file is quoted short, and an empty key says so.
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"" + std::string(100, 'x') + "\"}\n"),
+            path + ":1: type: unknown event type '" + std::string(64, 'x') + "...' (100 bytes)");
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"read\",\"\":1}\n"),
+            path + ":1: '': unknown field");
+  EXPECT_EQ(error_for("{\"time_us\":1,\"" + std::string(70, 'k') + "\":1}\n"),
+            path + ":1: '" + std::string(64, 'k') + "...' (70 bytes): unknown field");
   EXPECT_EQ(error_for("{\"time_us\":-1,\"type\":\"read\"}\n"),
             path + ":1: time_us: -1 is negative");
   EXPECT_NE(error_for("{\"time_us\":1,\"type\":\"read\"\n").find(path + ":1:"), std::string::npos);
