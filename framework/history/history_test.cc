@@ -98,6 +98,12 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
             path + ":1: client: expected an integer from -2147483648 to 2147483647");
   EXPECT_NE(read_history_jsonl(temp_path("missing.jsonl")).error.find("cannot read"),
             std::string::npos);
+  // Not a history at all: a folder, and a file that never ends (no line
+  // of it is held whole in memory).
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(read_history_jsonl(folder).error, folder + ": cannot read: is a directory");
+  EXPECT_EQ(read_history_jsonl("/dev/zero").error,
+            "/dev/zero:1: a line of more than 16777216 bytes: not a history");
   std::remove(path.c_str());
 }
 
