@@ -2,6 +2,7 @@
 // scenario's verdicts, shrinking, repro files and sharding.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "framework/history/history_jsonl.h"
@@ -302,6 +303,12 @@ TEST(Scenario, AtMost256Faults) {
   EXPECT_EQ(error_of(toml), "");
   toml += "[[nemesis.fault]]\npoint = \"meta.update.drop\"\n";
   EXPECT_EQ(error_of(toml), "s.toml:513: nemesis.fault: 257 faults, at most 256");
+}
+
+TEST(Scenario, AFolderOrAnEndlessFileIsNoScenario) {
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(load_scenario(folder).error, folder + ": cannot read the scenario file: a folder");
+  EXPECT_EQ(load_scenario("/dev/zero").error, "/dev/zero: more than 1048576 bytes: not a scenario");
 }
 
 TEST(Scenario, ReadsEveryTable) {

@@ -4,10 +4,10 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 
 #include "faults/fault_point.h"
 #include "faults/hook.h"
@@ -391,11 +391,23 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
 }
 
 ScenarioLoad load_scenario(const std::string& path) {
-  std::ifstream in(path);
+  // A scenario is a few kilobytes; a larger file is not one (or never ends,
+  // like /dev/zero), and a folder opens but reads as nothing.
+  constexpr size_t kScenarioBytesMax = size_t{1} << 20;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file: a folder", path)};
+  }
+  std::ifstream in(path, std::ios::binary);
   if (!in) return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file", path)};
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  std::string text(kScenarioBytesMax + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kScenarioBytesMax) {
+    return ScenarioLoad{
+        .error = fmt::format("{}: more than {} bytes: not a scenario", path, kScenarioBytesMax)};
+  }
+  return parse_scenario(text, path);
 }
 
 std::string_view to_string(Invalid invalid) {
