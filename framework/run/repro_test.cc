@@ -80,21 +80,27 @@ TEST(Repro, SeedsThatAreNotDigitsAreErrorsNotExceptions) {
 }
 
 TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
+  struct Edit {
+    const char* from;
+    const char* to;
+    const char* error;  // after the file's path
+  };
+  const Edit edits[] = {
+      {"lots = 3", "lots = 70000",
+       ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
+      {"at_ms = 88", "at_ms = -1",
+       ":15: case.client.ops.at_ms: expected an integer from 0 to 2147483647"},
+      {"symbol = 0", "symbol = 256",
+       ":22: case.client.ops.symbol: expected an integer from 0 to 1"},
+      {"upgrade_start_ms = 0", "upgrade_start_ms = 3000000000",
+       ":10: case.upgrade_start_ms: expected an integer from 0 to 2147483647"},
+      {"duration_ms = 76", "duration_ms = -76",
+       ":41: case.fault.duration_ms: expected an integer from 1 to 2147483647"},
+      {"index = 0", "index = 256", ":43: case.fault.index: expected an integer from 0 to 255"},
+      {"lots = 3", "lots = 3.0", ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
+  };
   ReproFile f;
-  EXPECT_EQ(f.short_error_with("lots = 3", "lots = 70000"),
-            ":18: case.client.ops.lots: expected an integer from 1 to 32767");
-  EXPECT_EQ(f.short_error_with("at_ms = 88", "at_ms = -1"),
-            ":15: case.client.ops.at_ms: expected an integer from 0 to 2147483647");
-  EXPECT_EQ(f.short_error_with("symbol = 0", "symbol = 256"),
-            ":22: case.client.ops.symbol: expected an integer from 0 to 1");
-  EXPECT_EQ(f.short_error_with("upgrade_start_ms = 0", "upgrade_start_ms = 3000000000"),
-            ":10: case.upgrade_start_ms: expected an integer from 0 to 2147483647");
-  EXPECT_EQ(f.short_error_with("duration_ms = 76", "duration_ms = -76"),
-            ":41: case.fault.duration_ms: expected an integer from 1 to 2147483647");
-  EXPECT_EQ(f.short_error_with("index = 0", "index = 256"),
-            ":43: case.fault.index: expected an integer from 0 to 255");
-  EXPECT_EQ(f.short_error_with("lots = 3", "lots = 3.0"),
-            ":18: case.client.ops.lots: expected an integer from 1 to 32767");
+  for (const Edit& edit : edits) EXPECT_EQ(f.short_error_with(edit.from, edit.to), edit.error);
 }
 
 // A change's symbol indexes the scenario's symbols and its value means
