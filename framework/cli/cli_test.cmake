@@ -79,18 +79,19 @@ expect_refused_replay(live-number "42" "live-number.toml:4: target: expected a s
 # A damaged repro is bad input (exit 2, naming file, line and field), never
 # an uncaught exception: here a seed that is not digits and an unknown defect.
 file(READ ${WORK}/fail/repro.toml good_repro)
-string(REGEX REPLACE "run_seed = '[0-9]+'" "run_seed = 'abc'" bad_repro "${good_repro}")
-file(WRITE ${WORK}/bad-seed.toml "${bad_repro}")
-expect_exit(2 ${ORDEAL} replay ${WORK}/bad-seed.toml --out ${WORK}/bad-replay)
-if(NOT last_err MATCHES "bad-seed.toml:[0-9]+: run_seed: expected a string of digits")
-  message(FATAL_ERROR "unclear error: ${last_err}")
-endif()
-string(REGEX REPLACE "defect = '[^']+'" "defect = 'no-such'" bad_repro "${good_repro}")
-file(WRITE ${WORK}/bad-defect.toml "${bad_repro}")
-expect_exit(2 ${ORDEAL} replay ${WORK}/bad-defect.toml --out ${WORK}/bad-replay)
-if(NOT last_err MATCHES "bad-defect.toml: defect: unknown 'no-such'")
-  message(FATAL_ERROR "unclear error: ${last_err}")
-endif()
+# The repro with FROM (a regex) replaced by TO exits 2 with a message matching PATTERN.
+function(expect_damaged_replay name from to pattern)
+  string(REGEX REPLACE "${from}" "${to}" bad_repro "${good_repro}")
+  file(WRITE ${WORK}/${name}.toml "${bad_repro}")
+  expect_exit(2 ${ORDEAL} replay ${WORK}/${name}.toml --out ${WORK}/bad-replay)
+  if(NOT last_err MATCHES "${pattern}")
+    message(FATAL_ERROR "unclear error: ${last_err}")
+  endif()
+endfunction()
+expect_damaged_replay(bad-seed "run_seed = '[0-9]+'" "run_seed = 'abc'"
+                      "bad-seed.toml:[0-9]+: run_seed: expected a string of digits")
+expect_damaged_replay(bad-defect "defect = '[^']+'" "defect = 'no-such'"
+                      "bad-defect.toml: defect: unknown 'no-such'")
 
 # The same with defect none passes, and the stale repro is gone.
 expect_exit(0 ${ORDEAL} run ${incident} --seed 1 --cases 50 --out ${WORK}/fail)
