@@ -11,6 +11,7 @@
 #include <array>
 #include <map>
 
+#include "framework/base/saturating.h"
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -90,8 +91,8 @@ class MetadataConformance final : public Property {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(request);
     const int64_t from_us = h[request].time_us - c.limits.metadata_staleness_ms * 1000;
-    const int64_t to_us =
-        (done == kNone ? h[request].time_us : h[done].time_us) + c.limits.metadata_notice_ms * 1000;
+    const int64_t to_us = saturating_add(done == kNone ? h[request].time_us : h[done].time_us,
+                                         c.limits.metadata_notice_ms * 1000);
     chosen.clear();
     auto after_start = std::partition_point(
         records.begin(), records.end(), [&](uint32_t meta) { return h[meta].time_us <= from_us; });

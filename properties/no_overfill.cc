@@ -5,6 +5,7 @@
 // well; a rejected amend never is.
 #include <algorithm>
 
+#include "framework/base/saturating.h"
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -101,7 +102,7 @@ class NoOverfill final : public Property {
       }
       int64_t qty_max = std::max(settled_before == kNone ? placed_qty : 0, unknown_qty_max);
       for (const QtyAmend& a : s.live) qty_max = std::max(qty_max, a.qty);
-      filled += h[fill].qty;
+      filled = saturating_add(filled, h[fill].qty);  // any integers may come from a file
       if (filled <= qty_max) continue;
       out.push_back(violation(name(),
                               fmt::format("order {} has filled {} ({}), more than its quantity {}",

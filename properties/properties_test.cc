@@ -328,6 +328,18 @@ TEST(NoOverfill, PassesQuantitiesOfAmendsInFlightOrUnknown) {
   EXPECT_EQ(check("no-overfill", b).size(), 1u);
 }
 
+// Quantities from a file may be any integers: their sum stops at the largest
+// one instead of wrapping around to a negative number that passes.
+TEST(NoOverfill, CatchesFillsWhoseSumIsBeyondSixtyFourBits) {
+  HistoryBuilder b;
+  const int64_t half = int64_t{1} << 62;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, INT64_MAX - 1);
+  b.at(2).ok(place, OrdStatus::new_order);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, half, 1, half);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, half, 2, INT64_MAX);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
 // ---- no-phantom ---------------------------------------------------------------
 
 TEST(NoPhantom, CatchesFillsOfOrdersNobodyPlacedOrThatWereRejected) {
@@ -531,6 +543,32 @@ TEST(MetadataConformance, LeavesAmendsOfAnIdReusedAcrossSymbols) {
   b.at(1003).ok(second, OrdStatus::new_order);
   auto amend = b.at(1004).request(RequestKind::amend, 1, "o", 0, 3);  // fine for BTC, not ETH
   b.at(1005).fail(amend, "quantity not a multiple of the lot size");
+  EXPECT_TRUE(check("metadata-conformance", b).empty());
+}
+
+// A price times a quantity beyond 64 bits is above every maximum notional,
+// not a wrapped product under it.
+TEST(MetadataConformance, CatchesANotionalBeyondSixtyFourBits) {
+  exchange::Instrument record = btc(1);
+  record.max_qty = record.max_price = INT64_MAX;
+  record.schema = exchange::kSchemaV2;
+  record.max_notional = 1'000'000;
+  HistoryBuilder b;
+  b.at(0).meta(1, record);
+  auto place = b.at(5000).place(1, "o", Side::buy, int64_t{1} << 62, 4);
+  b.at(5001).ok(place, OrdStatus::new_order);
+  EXPECT_EQ(check("metadata-conformance", b).size(), 1u);
+}
+
+// At the very end of time, a version committed just after an order is still
+// in force for it: the window's end stops at the largest time.
+TEST(MetadataConformance, PassesAVersionCommittedAtTheEndOfTime) {
+  const int64_t end_ms = INT64_MAX / 1000;  // the builder's times are in ms
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(20));
+  auto place = b.at(end_ms - 5).place(1, "o", Side::buy, 50'010, 1);  // on version 2's tick
+  b.at(end_ms - 4).ok(place, OrdStatus::new_order);
+  b.at(end_ms - 3).meta(2, btc(10));
   EXPECT_TRUE(check("metadata-conformance", b).empty());
 }
 

@@ -27,7 +27,11 @@ struct Violation {
   std::vector<uint64_t> events;     // history indices
 };
 
-// Limits some properties take from the scenario.
+// Limits some properties take from the scenario (or `ordeal check`'s
+// options), each within its range: below, the outage and staleness limits.
+inline constexpr int64_t kOutageMsMaxCeiling = 3'600'000;
+inline constexpr int64_t kMetadataStalenessMsCeiling = 600'000;
+
 struct CheckLimits {
   double failed_share_max = 0.5;          // bounded-unavailability
   int64_t outage_ms_max = 3'000;          // bounded-unavailability

@@ -80,12 +80,16 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("history", args.history, "history file (JSON lines)")->required();
   cmd->add_option("--property", args.properties, "property to check (repeatable; default all)");
   cmd->add_option("--out", args.out, "write report.json and report.html into this folder");
+  // The ranges a scenario allows (scenario.cc).
   cmd->add_option("--failed-share-max", args.limits.failed_share_max,
-                  "bounded-unavailability: largest share of failed orders during faults");
+                  "bounded-unavailability: largest share of failed orders during faults")
+      ->check(number_within(0, 1));
   cmd->add_option("--outage-ms-max", args.limits.outage_ms_max,
-                  "bounded-unavailability: longest outage during faults");
+                  "bounded-unavailability: longest outage during faults")
+      ->check(number_within(0, kOutageMsMaxCeiling));
   cmd->add_option("--metadata-staleness-ms", args.limits.metadata_staleness_ms,
-                  "metadata-conformance: how long an older metadata version stays in force");
+                  "metadata-conformance: how long an older metadata version stays in force")
+      ->check(number_within(0, kMetadataStalenessMsCeiling));
   cmd->callback([&exit_code] { exit_code = check(args); });
 }
 

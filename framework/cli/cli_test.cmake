@@ -76,6 +76,23 @@ expect_refused_replay(live-inproc "'inproc'"
 expect_refused_replay(live-bogus "'bogus'" "live-bogus.toml: target bogus: expected inproc, cluster")
 expect_refused_replay(live-number "42" "live-number.toml:4: target: expected a string")
 
+# A damaged repro is bad input (exit 2, naming file, line and field), never
+# an uncaught exception: here a seed that is not digits and an unknown defect.
+file(READ ${WORK}/fail/repro.toml good_repro)
+# The repro with FROM (a regex) replaced by TO exits 2 with a message matching PATTERN.
+function(expect_damaged_replay name from to pattern)
+  string(REGEX REPLACE "${from}" "${to}" bad_repro "${good_repro}")
+  file(WRITE ${WORK}/${name}.toml "${bad_repro}")
+  expect_exit(2 ${ORDEAL} replay ${WORK}/${name}.toml --out ${WORK}/bad-replay)
+  if(NOT last_err MATCHES "${pattern}")
+    message(FATAL_ERROR "unclear error: ${last_err}")
+  endif()
+endfunction()
+expect_damaged_replay(bad-seed "run_seed = '[0-9]+'" "run_seed = 'abc'"
+                      "bad-seed.toml:[0-9]+: run_seed: expected a string of digits")
+expect_damaged_replay(bad-defect "defect = '[^']+'" "defect = 'no-such'"
+                      "bad-defect.toml: defect: unknown 'no-such'")
+
 # The same with defect none passes, and the stale repro is gone.
 expect_exit(0 ${ORDEAL} run ${incident} --seed 1 --cases 50 --out ${WORK}/fail)
 if(EXISTS ${WORK}/fail/repro.toml)
@@ -98,6 +115,12 @@ if(NOT last_err MATCHES "bad.toml:3: workload.clients: expected an integer")
 endif()
 expect_exit(2 ${ORDEAL} run ${incident} --defect no-such-defect)
 expect_exit(2 ${ORDEAL} run ${incident} --shard 3/2)
+foreach(seed -1 18446744073709551616 0x10)
+  expect_exit(2 ${ORDEAL} run ${incident} --seed ${seed})
+  if(NOT last_err MATCHES "--seed: ${seed} is not a seed")
+    message(FATAL_ERROR "unclear error: ${last_err}")
+  endif()
+endforeach()
 expect_exit(2 ${ORDEAL} run ${incident} --target fix://127.0.0.1:9878)
 file(WRITE ${WORK}/bad.jsonl "{\"time_us\":1,\"type\":\"invoke\"}\n{\"time_us\":2,\"type\":\"wat\"}\n")
 expect_exit(2 ${ORDEAL} check ${WORK}/bad.jsonl)
@@ -105,6 +128,16 @@ if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# Limits out of their range (a negative outage limit reported an outage at no
+# event: a crash), and nan, which compares false with every bound.
+foreach(limit "--outage-ms-max;-5" "--metadata-staleness-ms;9223372036854775807"
+        "--failed-share-max;nan")
+  expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl ${limit})
+  list(GET limit 0 option)
+  if(NOT last_err MATCHES "${option}: .* is not a number from 0 to")
+    message(FATAL_ERROR "unclear error: ${last_err}")
+  endif()
+endforeach()
 
 # Lists.
 expect_exit(0 ${ORDEAL} list properties)

@@ -7,7 +7,8 @@
 
 namespace CLI {
 class App;
-}
+class Validator;
+}  // namespace CLI
 
 namespace ordeal::cli {
 
@@ -24,5 +25,9 @@ void add_replay_command(CLI::App& app, int& exit_code);
 
 // Creates the output folder; false (with a message on stderr) when it cannot.
 bool prepare_out_dir(const std::string& dir);
+
+// An option's value must be a number from `lo` to `hi`; unlike CLI::Range,
+// nan is refused (it compares false with both bounds).
+CLI::Validator number_within(double lo, double hi);
 
 }  // namespace ordeal::cli

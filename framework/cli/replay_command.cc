@@ -87,7 +87,8 @@ int replay(const ReplayArgs& args) {
   }
   const auto defects = exchange::DefectSet::parse(repro.defect);
   if (!defects) {
-    fmt::print(stderr, "ordeal replay: {}: unknown defect '{}'\n", args.repro, repro.defect);
+    fmt::print(stderr, "ordeal replay: {}: defect: unknown '{}' (see `ordeal list defects`)\n",
+               args.repro, repro.defect);
     return kExitUsage;
   }
   Case c;

@@ -5,8 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 
 #include "framework/base/interrupt.h"
 #include "framework/cli/commands.h"
@@ -122,11 +124,33 @@ bool prepare_out_dir(const std::string& dir) {
   return false;
 }
 
+CLI::Validator number_within(double lo, double hi) {
+  auto check = [lo, hi](std::string& input) -> std::string {
+    double value = 0;
+    if (CLI::detail::lexical_cast(input, value) && value >= lo && value <= hi) return "";
+    return fmt::format("{} is not a number from {} to {}", input, lo, hi);
+  };
+  return CLI::Validator(check, fmt::format("NUMBER in [{} - {}]", lo, hi));
+}
+
 void add_run_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("run", "Run a scenario: generate, check and shrink cases");
   static RunArgs args;
   cmd->add_option("scenario", args.scenario, "scenario file (TOML)")->required();
-  cmd->add_option("--seed", args.seed, "seed for every random choice")->envname("ORDEAL_SEED");
+  // Digits only: the conversion alone takes -1 as 2^64-1 and clamps an
+  // overflow, a seed other than the one typed.
+  const CLI::Validator seed_digits(
+      [](std::string& input) -> std::string {
+        uint64_t seed = 0;
+        const char* end = input.data() + input.size();
+        const auto parsed = std::from_chars(input.data(), end, seed);
+        if (!input.empty() && parsed.ec == std::errc{} && parsed.ptr == end) return "";
+        return fmt::format("{} is not a seed (digits, 0 to 18446744073709551615)", input);
+      },
+      "SEED");
+  cmd->add_option("--seed", args.seed, "seed for every random choice")
+      ->envname("ORDEAL_SEED")
+      ->check(seed_digits);
   cmd->add_option("--cases", args.cases, "number of cases (default: the scenario's)")
       ->check(CLI::Range(1, 100'000'000));
   cmd->add_option("--target", args.target,
@@ -137,7 +161,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->add_option("--shard", args.shard, "run only cases I mod N (I/N)");
   cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_within(0, std::numeric_limits<double>::max()));
   cmd->add_flag("--no-shrink", args.no_shrink, "report the first failing case as found");
   cmd->callback([&exit_code] { exit_code = run(args); });
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 namespace ordeal {
 namespace {
 
@@ -91,6 +93,23 @@ Key key_of(std::string_view key) {
   }
 }
 
+// Text from the file as an error quotes it: at most kQuotedBytesMax bytes
+// (cut before a UTF-8 continuation byte), so that a megabyte-long value
+// does not become a megabyte-long message.
+std::string quoted(std::string_view text) {
+  constexpr size_t kQuotedBytesMax = 64;
+  if (text.size() <= kQuotedBytesMax) return fmt::format("'{}'", text);
+  size_t cut = kQuotedBytesMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format("'{}...' ({} bytes)", text.substr(0, cut), text.size());
+}
+
+// An unknown key names itself; an empty one says so.
+FieldError unknown_field(std::string_view key) {
+  if (key.empty()) return FieldError{"''", "unknown field"};
+  return FieldError{key.size() <= 64 ? std::string(key) : quoted(key), "unknown field"};
+}
+
 Error read_int(value v, std::string_view key, int64_t& out) {
   auto n = v.get_int64();
   if (n.error()) return FieldError{std::string(key), "expected an integer"};
@@ -102,10 +121,11 @@ Error read_int(value v, std::string_view key, int64_t& out) {
 // not a silent wrap onto another id.
 Error read_int_in(value v, std::string_view key, int64_t lo, int64_t hi, int64_t& out) {
   if (Error error = read_int(v, key, out)) return error;
-  if (out < lo || out > hi) {
-    return FieldError{std::string(key), fmt::format("expected an integer from {} to {}", lo, hi)};
+  if (out >= lo && out <= hi) return std::nullopt;
+  if (hi == INT64_MAX) {
+    return FieldError{std::string(key), fmt::format("expected an integer of at least {}", lo)};
   }
-  return std::nullopt;
+  return FieldError{std::string(key), fmt::format("expected an integer from {} to {}", lo, hi)};
 }
 
 Error read_text(value v, std::string_view key, std::string_view& out) {
@@ -127,15 +147,27 @@ Error read_enum(value v, std::string_view key, const std::array<Enum, N>& values
   std::string_view text;
   if (auto error = read_text(v, key, text)) return error;
   auto parsed = from_string(text, values);
-  if (!parsed) return FieldError{std::string(key), fmt::format("unknown value '{}'", text)};
+  if (!parsed) return FieldError{std::string(key), "unknown value " + quoted(text)};
   out = *parsed;
   return std::nullopt;
+}
+
+// The smallest and largest value of a record's number; a tick or lot size
+// of 0 would divide by zero in the rules, a shard or schema beyond its type
+// would wrap onto another.
+std::pair<int64_t, int64_t> record_number_range(std::string_view key) {
+  if (key == "tick_size" || key == "lot_size") return {1, INT64_MAX};
+  if (key == "shard") return {0, std::numeric_limits<exchange::ShardId>::max()};
+  if (key == "schema") return {0, UINT8_MAX};
+  return {INT64_MIN, INT64_MAX};
 }
 
 // Unknown keys win over a wrong type, as for the event's own fields.
 Error read_record_number(value v, std::string_view key, exchange::Instrument& r) {
   int64_t number = 0;
-  const Error error = read_int(v, key, number);
+  const std::string field = fmt::format("record.{}", key);
+  const auto [lo, hi] = record_number_range(key);
+  const Error error = read_int_in(v, field, lo, hi, number);
   if (key == "tick_size")
     r.tick_size = number;
   else if (key == "lot_size")
@@ -155,7 +187,7 @@ Error read_record_number(value v, std::string_view key, exchange::Instrument& r)
   else if (key == "max_notional")
     r.max_notional = number;
   else
-    return FieldError{fmt::format("record.{}", key), "unknown field"};
+    return FieldError{"record." + unknown_field(key).field, "unknown field"};
   return error;
 }
 
@@ -185,7 +217,7 @@ Error read_type(value v, Event& e) {
   std::string_view text;
   if (auto error = read_text(v, "type", text)) return error;
   auto type = event_type_from(text);
-  if (!type) return FieldError{"type", fmt::format("unknown event type '{}'", text)};
+  if (!type) return FieldError{"type", "unknown event type " + quoted(text)};
   e.type = *type;
   return std::nullopt;
 }
@@ -202,7 +234,7 @@ Error read_order_flag(value v, std::string_view key, Event& e) {
   std::string_view text;
   if (auto error = read_text(v, key, text)) return error;
   const bool known = text == "limit" || text == "market" || text == "gtc" || text == "ioc";
-  if (!known) return FieldError{std::string(key), fmt::format("unknown value '{}'", text)};
+  if (!known) return FieldError{std::string(key), "unknown value " + quoted(text)};
   if (text == "market") e.number |= kMarketFlag;
   if (text == "ioc") e.number |= kIocFlag;
   return std::nullopt;
@@ -296,7 +328,7 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::unknown:
       break;
   }
-  return FieldError{std::string(key), "unknown field"};
+  return unknown_field(key);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <limits>
 
 namespace ordeal {
 namespace {
@@ -187,8 +188,13 @@ bool scan_record(Cursor& c, exchange::Instrument& r) {
       !c.integer_field(R"(,"max_notional":)", r.max_notional) || !c.literal("}")) {
     return false;
   }
+  // What simdjson's path refuses (event_fields.cc), refused here too.
+  if (r.tick_size < 1 || r.lot_size < 1 || shard < 0 ||
+      shard > std::numeric_limits<exchange::ShardId>::max() || schema < 0 || schema > UINT8_MAX) {
+    return false;
+  }
   r.symbol = symbol;
-  r.shard = static_cast<exchange::ShardId>(shard);  // narrowed as simdjson's path does
+  r.shard = static_cast<exchange::ShardId>(shard);
   r.schema = static_cast<uint8_t>(schema);
   return true;
 }

@@ -89,10 +89,17 @@ rc::Gen<int64_t> gen_number() {
                                                   1'000'000'000'000'000'000));
 }
 
+// A tick or lot size: mostly valid (at least 1), sometimes anything, which
+// both readings refuse alike.
+rc::Gen<int64_t> gen_size() {
+  return rc::gen::weightedOneOf<int64_t>(
+      {{9, rc::gen::inRange<int64_t>(1, INT64_MAX)}, {1, gen_number()}});
+}
+
 exchange::Instrument gen_record() {
   return {.symbol = *gen_text(),
-          .tick_size = *gen_number(),
-          .lot_size = *gen_number(),
+          .tick_size = *gen_size(),
+          .lot_size = *gen_size(),
           .min_qty = *gen_number(),
           .max_qty = *gen_number(),
           .min_price = *gen_number(),
@@ -249,6 +256,32 @@ TEST(EventScan, MalformedLinesInTheLayoutGiveTheExactError) {
             "type: unknown event type 'invok'");
   EXPECT_FALSE(error_at_line_2(kPlain.substr(0, kPlain.size() - 1)).empty());
   EXPECT_EQ(error_at_line_2(kPlain + kPlain), "more than one JSON value on the line");
+}
+
+// A record's sizes divide prices and quantities in the rules, and its shard
+// and schema are stored narrower: out of range, the scanner refuses the line
+// and simdjson's path names the field.
+TEST(EventScan, RecordsOutOfRangeGiveTheExactError) {
+  const std::string meta =
+      R"({"index":0,"time_us":5,"type":"meta","version":1,"record":{"symbol":"BTC-USDT","tick_size":10,"lot_size":1,"min_qty":1,"max_qty":1000,"min_price":10000,"max_price":100000,"status":"open","shard":0,"schema":1,"max_notional":0}})";
+  auto error_with = [&](std::string_view from, std::string_view to) {
+    std::string line = meta;
+    line.replace(line.find(from), from.size(), to);
+    const HistoryLoad load = read_lines("record.jsonl", {meta, line});
+    EXPECT_EQ(load.history.size(), 1u) << line;
+    const std::string prefix = temp_path("record.jsonl") + ":2: ";
+    return load.error.rfind(prefix, 0) == 0 ? load.error.substr(prefix.size()) : load.error;
+  };
+  EXPECT_EQ(error_with("\"tick_size\":10", "\"tick_size\":0"),
+            "record.tick_size: expected an integer of at least 1");
+  EXPECT_EQ(error_with("\"lot_size\":1", "\"lot_size\":-1"),
+            "record.lot_size: expected an integer of at least 1");
+  EXPECT_EQ(error_with("\"shard\":0", "\"shard\":65536"),
+            "record.shard: expected an integer from 0 to 65535");
+  EXPECT_EQ(error_with("\"schema\":1", "\"schema\":-1"),
+            "record.schema: expected an integer from 0 to 255");
+  EXPECT_EQ(error_with("\"max_qty\":1000", "\"max_qty\":\"1000\""),
+            "record.max_qty: expected an integer");
 }
 
 }  // namespace

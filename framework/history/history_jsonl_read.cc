@@ -14,6 +14,7 @@
 // ever accepts a line that the slow path would reject.
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -40,6 +41,10 @@ constexpr size_t kBatchBytes = 2 * kBlockBytes;
 // simdjson in runs, few enough that one odd line in ordeal's own file costs
 // little.
 constexpr size_t kJsonRunLinesMax = 1024;
+// Far beyond any event (a few hundred bytes): a longer line means the file
+// is not JSON lines (or never ends, like /dev/zero), and is refused rather
+// than held in memory whole.
+constexpr size_t kLineBytesMax = size_t{16} << 20;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -82,6 +87,11 @@ class JsonlReader {
 void JsonlReader::read_all() {
   while (!end_of_file_) {
     const size_t complete = next_block();
+    if (complete == 0 && text_size_ > kLineBytesMax) {
+      load_.error = fmt::format("{}:{}: a line of more than {} bytes: not a history", path_,
+                                lines_done_ + 1, kLineBytesMax);
+      return;
+    }
     if (!parse_block(complete)) return;
     kept_ = text_size_ - complete;
     std::memmove(buffer_.data(), buffer_.data() + complete, kept_);
@@ -184,6 +194,7 @@ bool JsonlReader::ends_its_line(const char* text, size_t doc_start, size_t next_
 }
 
 std::optional<FieldError> JsonlReader::commit(const Event& event) {
+  if (event.time_us < 0) return FieldError{"time_us", fmt::format("{} is negative", event.time_us)};
   if (event.time_us < last_time_us_) {
     return FieldError{"time_us",
                       fmt::format("goes backwards ({} after {})", event.time_us, last_time_us_)};
@@ -286,14 +297,17 @@ HistoryLoad read_history_jsonl(const std::string& path, LineScan scan) {
     load.error = fmt::format("{}: cannot read: {}", path, std::strerror(errno));
     return load;
   }
+  struct stat info {};
+  if (fstat(fileno(file.get()), &info) == 0 && S_ISDIR(info.st_mode)) {
+    load.error = fmt::format("{}: cannot read: is a directory", path);
+    return load;
+  }
   // Room for the events in one allocation: lines are rarely under 40 bytes,
   // and the pages of the reserve that no event uses are never touched, so
   // they cost address space, not memory. Growing instead would hold the old
-  // and the new array at once.
-  if (std::fseek(file.get(), 0, SEEK_END) == 0) {
-    const long bytes = std::ftell(file.get());
-    if (bytes > 0) load.history.reserve(static_cast<size_t>(bytes) / 40 + 16);
-    std::rewind(file.get());
+  // and the new array at once. Only a regular file's size says anything.
+  if (S_ISREG(info.st_mode) && info.st_size > 0) {
+    load.history.reserve(static_cast<size_t>(info.st_size) / 40 + 16);
   }
   JsonlReader(path, file.get(), load, scan).read_all();
   return load;

@@ -80,6 +80,15 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(error_for("{\"time_us\":1}\n"), path + ":1: type: missing");
   EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
             path + ":2: time_us: goes backwards (4 after 5)");
+  // Text from the file is quoted short, and an empty key says so.
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"" + std::string(100, 'x') + "\"}\n"),
+            path + ":1: type: unknown event type '" + std::string(64, 'x') + "...' (100 bytes)");
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"read\",\"\":1}\n"),
+            path + ":1: '': unknown field");
+  EXPECT_EQ(error_for("{\"time_us\":1,\"" + std::string(70, 'k') + "\":1}\n"),
+            path + ":1: '" + std::string(64, 'k') + "...' (70 bytes): unknown field");
+  EXPECT_EQ(error_for("{\"time_us\":-1,\"type\":\"read\"}\n"),
+            path + ":1: time_us: -1 is negative");
   EXPECT_NE(error_for("{\"time_us\":1,\"type\":\"read\"\n").find(path + ":1:"), std::string::npos);
   // Wider than the checker's ids: an error, not a wrap onto another id.
   EXPECT_EQ(error_for("{\"index\":0,\"time_us\":1,\"type\":\"invoke\",\"client\":1,"
@@ -89,6 +98,12 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
             path + ":1: client: expected an integer from -2147483648 to 2147483647");
   EXPECT_NE(read_history_jsonl(temp_path("missing.jsonl")).error.find("cannot read"),
             std::string::npos);
+  // Not a history at all: a folder, and a file that never ends (no line
+  // of it is held whole in memory).
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(read_history_jsonl(folder).error, folder + ": cannot read: is a directory");
+  EXPECT_EQ(read_history_jsonl("/dev/zero").error,
+            "/dev/zero:1: a line of more than 16777216 bytes: not a history");
   std::remove(path.c_str());
 }
 

@@ -195,7 +195,7 @@ void CaseRun::schedule_nemesis() {
     windows.clear();
     merged.clear();
     for (const FaultWindow& w : c_.faults) {
-      if (w.fault == f) windows.emplace_back(w.start_ms, w.start_ms + w.duration_ms);
+      if (w.fault == f) windows.emplace_back(w.start_ms, int64_t{w.start_ms} + w.duration_ms);
     }
     std::sort(windows.begin(), windows.end());
     for (const auto& w : windows) {
@@ -240,7 +240,7 @@ void CaseRun::schedule_nemesis() {
     }
   }
   if (!c_.upgrade) return;
-  const int64_t start_us = t0_us_ + c_.upgrade_start_ms * 1000;
+  const int64_t start_us = t0_us_ + int64_t{c_.upgrade_start_ms} * 1000;
   const int64_t end_us =
       start_us + int64_t{s_.upgrade_step_ms} * s_.replicas * 1000 + s_.upgrade_down_ms * 1000;
   nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
@@ -320,7 +320,7 @@ void CaseRun::schedule_metadata() {
   // The action names its change by index (request ids count from 1): with
   // `this` that fits a std::function's own storage, with no allocation.
   for (size_t i = 0; i < c_.metadata.size(); ++i) {
-    exchange_.at(t0_us_ + c_.metadata[i].at_ms * 1000, [this, i] {
+    exchange_.at(t0_us_ + int64_t{c_.metadata[i].at_ms} * 1000, [this, i] {
       const MetaChange& change = c_.metadata[i];
       const uint64_t id = i + 1;
       const Grid& g = grids_[change.symbol];

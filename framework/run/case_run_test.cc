@@ -280,5 +280,38 @@ TEST(AnswerDeadlines, PromptAnswersAreNotDelayed) {
   EXPECT_LT(prompt[0].completed_us, prompt[0].invoked_us + 10'000);
 }
 
+// A nemesis span may be an hour (window_ms up to 3,600,000): times past
+// 2,147,483 ms are still scheduled when they are, not wrapped around 32 bits
+// into the past.
+TEST(LongNemesisSpan, LateChangesFaultsAndUpgradesHappenAtTheirTimes) {
+  const Scenario s = parsed(R"(
+name = "long-span"
+[workload]
+clients = 1
+[nemesis]
+window_ms = 3600000
+[[nemesis.fault]]
+point = "meta.update.delay"
+)",
+                            "long-span.toml");
+  Case c = two_resting_orders();
+  c.metadata = {MetaChange{.at_ms = 2'500'000, .kind = MetaChangeKind::band, .value = 3}};
+  c.faults = {FaultWindow{.fault = 0, .start_ms = 2'700'000, .duration_ms = 1000}};
+  c.upgrade = true;
+  c.upgrade_start_ms = 2'600'000;
+  const auto target = make_sim_target(s, c, {});
+  const History h = run_case(*target, s, c);
+  int64_t meta_last_us = 0, upgrade_us = 0, fault_us = 0;
+  for (size_t i = 0; i < h.size(); ++i) {
+    const Event& e = h[i];
+    if (e.type == EventType::meta) meta_last_us = e.time_us;
+    if (e.type != EventType::fault_start) continue;
+    (h.text(e.text) == "rolling-upgrade" ? upgrade_us : fault_us) = e.time_us;
+  }
+  EXPECT_GE(meta_last_us, int64_t{2'500'000'000});
+  EXPECT_GE(upgrade_us, int64_t{2'600'000'000});
+  EXPECT_GE(fault_us, int64_t{2'700'000'000});
+}
+
 }  // namespace
 }  // namespace ordeal

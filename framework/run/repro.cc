@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <charconv>
+#include <limits>
 #include <sstream>
 
 namespace ordeal {
@@ -27,23 +30,33 @@ toml::table op_table(const Op& op) {
                      {"at_ms", op.at_ms}};
 }
 
-// Reads one field of a table into `out`, or says what is wrong and where.
+// Reads one field of a table into `out`, or says what is wrong and where:
+// the line of the value (of the table when the key is missing) and the
+// field's full name. Integers are checked against the range their field
+// holds before they are narrowed, so that no value wraps onto another.
 class Fields {
  public:
-  Fields(const toml::table& table, const std::string& path, std::string& error)
-      : table_(table), path_(path), error_(error) {}
+  Fields(const toml::table& table, std::string_view section, const std::string& path,
+         std::string& error)
+      : table_(table), section_(section), path_(path), error_(error) {}
 
   template <typename T>
-  Fields& integer(std::string_view key, T& out) {
+  Fields& integer(std::string_view key, T& out, int64_t lo = std::numeric_limits<T>::min(),
+                  int64_t hi = std::numeric_limits<T>::max()) {
     if (!error_.empty()) return *this;
-    auto v = table_[key].value<int64_t>();
-    if (!v) return fail(key, "expected an integer");
+    // Never beyond what T holds, whatever range the caller asks for.
+    lo = std::max<int64_t>(lo, std::numeric_limits<T>::min());
+    hi = std::min<int64_t>(hi, std::numeric_limits<T>::max());
+    auto v = table_[key].value_exact<int64_t>();
+    if (!v || *v < lo || *v > hi) {
+      return fail(key, fmt::format("expected an integer from {} to {}", lo, hi));
+    }
     out = static_cast<T>(*v);
     return *this;
   }
   Fields& boolean(std::string_view key, bool& out) {
     if (!error_.empty()) return *this;
-    auto v = table_[key].value<bool>();
+    auto v = table_[key].value_exact<bool>();
     if (!v) return fail(key, "expected true or false");
     out = *v;
     return *this;
@@ -51,21 +64,36 @@ class Fields {
   template <typename Enum, size_t N>
   Fields& choice(std::string_view key, const std::array<Enum, N>& values, Enum& out) {
     if (!error_.empty()) return *this;
-    auto v = table_[key].value<std::string>();
+    auto v = table_[key].value_exact<std::string>();
     const auto parsed = v ? from_string(*v, values) : std::nullopt;
     if (!parsed) return fail(key, "unknown or missing value");
     out = *parsed;
     return *this;
   }
+  // A 64-bit seed, written as a string of digits (TOML integers are signed).
+  Fields& seed(std::string_view key, uint64_t& out) {
+    if (!error_.empty()) return *this;
+    auto v = table_[key].value_exact<std::string>();
+    const char* end = v ? v->data() + v->size() : nullptr;
+    const auto parsed = v ? std::from_chars(v->data(), end, out) : std::from_chars_result{};
+    if (!v || v->empty() || parsed.ec != std::errc{} || parsed.ptr != end) {
+      return fail(key, "expected a string of digits (a seed from 0 to 18446744073709551615)");
+    }
+    return *this;
+  }
   Fields& fail(std::string_view key, std::string_view message) {
     if (error_.empty()) {
-      error_ = fmt::format("{}:{}: {}: {}", path_, table_.source().begin.line, key, message);
+      const toml::node* node = table_.get(key);
+      const auto line = (node != nullptr ? node->source() : table_.source()).begin.line;
+      error_ = fmt::format("{}:{}: {}{}{}: {}", path_, line, section_, section_.empty() ? "" : ".",
+                           key, message);
     }
     return *this;
   }
 
  private:
   const toml::table& table_;
+  std::string_view section_;
   const std::string& path_;
   std::string& error_;
 };
@@ -128,10 +156,9 @@ ReproLoad load_repro(const std::string& path) {
   ReproLoad load;
   auto root = parse_file(path, load.error);
   if (!root) return load;
-  auto scenario = (*root)["scenario"].value<std::string>();
-  auto defect = (*root)["defect"].value<std::string>();
-  auto run_seed = (*root)["run_seed"].value<std::string>();
-  if (!scenario || !defect || !run_seed || !(*root)["case"].is_table()) {
+  auto scenario = (*root)["scenario"].value_exact<std::string>();
+  auto defect = (*root)["defect"].value_exact<std::string>();
+  if (!scenario || !defect || !(*root)["run_seed"] || !(*root)["case"].is_table()) {
     load.error = fmt::format("{}: needs scenario, defect, run_seed and a [case] table", path);
     return load;
   }
@@ -145,83 +172,130 @@ ReproLoad load_repro(const std::string& path) {
     load.repro.target = *target.value<std::string>();
   }
   load.repro.defect = *defect;
-  load.repro.run_seed = std::stoull(*run_seed);
+  Fields(*root, "", path, load.error).seed("run_seed", load.repro.run_seed);
   return load;
 }
+
+namespace {
+
+// The times of a case are milliseconds from its start, as the generator
+// makes them: never before it.
+constexpr int64_t kTimeMsMax = std::numeric_limits<int32_t>::max();
+
+std::string read_op(const toml::node& node, const std::string& path, const Scenario& scenario,
+                    Op& op) {
+  if (!node.is_table()) {
+    return fmt::format("{}:{}: case.client.ops: expected tables", path, node.source().begin.line);
+  }
+  std::string error;
+  const auto symbols = static_cast<int64_t>(scenario.symbols.size());
+  Fields(*node.as_table(), "case.client.ops", path, error)
+      .choice("kind", kRequestKinds, op.kind)
+      .integer("target", op.target)
+      .integer("symbol", op.symbol, 0, symbols - 1)
+      .choice("side", kSides, op.side)
+      .choice("type", kOrdTypes, op.type)
+      .choice("tif", kTimesInForce, op.tif)
+      .boolean("post_only", op.post_only)
+      .integer("price_steps", op.price_steps)
+      .integer("lots", op.lots, 1)
+      .choice("invalid", kInvalids, op.invalid)
+      .integer("at_ms", op.at_ms, 0, kTimeMsMax);
+  return error;
+}
+
+std::string read_client(const toml::node& client, const std::string& path, const Scenario& scenario,
+                        std::vector<Op>& ops) {
+  const toml::array* list = client.as_table() ? (*client.as_table())["ops"].as_array() : nullptr;
+  if (list == nullptr) {
+    return fmt::format("{}:{}: case.client: needs ops = [...]", path, client.source().begin.line);
+  }
+  for (const toml::node& node : *list) {
+    Op op;
+    if (auto error = read_op(node, path, scenario, op); !error.empty()) return error;
+    ops.push_back(op);
+  }
+  return "";
+}
+
+// The values the case runner gives each kind a meaning for (case.h).
+std::pair<int64_t, int64_t> value_range(MetaChangeKind kind) {
+  constexpr int64_t kValueMax = 1'000'000;
+  if (kind == MetaChangeKind::status) return {0, 3};
+  if (kind == MetaChangeKind::move) return {0, kValueMax};
+  return {1, kValueMax};
+}
+
+std::string read_meta_change(const toml::node& node, const std::string& path,
+                             const Scenario& scenario, MetaChange& m) {
+  if (!node.is_table()) {
+    return fmt::format("{}:{}: case.metadata: expected tables", path, node.source().begin.line);
+  }
+  std::string error;
+  Fields fields(*node.as_table(), "case.metadata", path, error);
+  fields.integer("at_ms", m.at_ms, 0, kTimeMsMax)
+      .integer("symbol", m.symbol, 0, static_cast<int64_t>(scenario.symbols.size()) - 1)
+      .choice("kind", kMetaChangeKinds, m.kind);
+  const auto [lo, hi] = value_range(m.kind);
+  fields.integer("value", m.value, lo, hi);
+  return error;
+}
+
+std::string read_fault_window(const toml::node& node, const std::string& path,
+                              const Scenario& scenario, FaultWindow& f) {
+  if (!node.is_table()) {
+    return fmt::format("{}:{}: case.fault: expected tables", path, node.source().begin.line);
+  }
+  std::string error;
+  Fields(*node.as_table(), "case.fault", path, error)
+      .integer("index", f.fault)
+      .integer("start_ms", f.start_ms, 0, kTimeMsMax)
+      .integer("duration_ms", f.duration_ms, 1, kTimeMsMax);
+  if (!error.empty()) return error;
+  auto name = (*node.as_table())["fault"].value_exact<std::string>();
+  if (f.fault >= scenario.faults.size() || !name || scenario.faults[f.fault].point != *name) {
+    return fmt::format("{}:{}: case.fault: fault {} does not match the scenario's faults", path,
+                       node.source().begin.line, name.value_or("?"));
+  }
+  return "";
+}
+
+// Each entry of the array `key` of the case, read by `read` into `out`.
+template <typename T, typename Read>
+std::string read_list(const toml::table& kase, std::string_view key, const std::string& path,
+                      const Scenario& scenario, std::vector<T>& out, Read read) {
+  const toml::node* node = kase.get(key);
+  if (node == nullptr) return "";
+  if (!node->is_array()) {
+    return fmt::format("{}:{}: case.{}: expected an array of tables", path,
+                       node->source().begin.line, key);
+  }
+  for (const toml::node& item : *node->as_array()) {
+    T value{};
+    if (auto error = read(item, path, scenario, value); !error.empty()) return error;
+    out.push_back(std::move(value));
+  }
+  return "";
+}
+
+}  // namespace
 
 std::string load_repro_case(const std::string& path, const Scenario& scenario, Case& c) {
   std::string error;
   auto root = parse_file(path, error);
   if (!root) return error;
-  const toml::table& kase = *(*root)["case"].as_table();
-  Fields(kase, path, error)
+  const toml::table* kase = (*root)["case"].as_table();
+  if (kase == nullptr) return fmt::format("{}: needs a [case] table", path);
+  Fields(*kase, "case", path, error)
       .boolean("upgrade", c.upgrade)
-      .integer("upgrade_start_ms", c.upgrade_start_ms);
-  auto seed = kase["seed"].value<std::string>();
-  if (!seed) return fmt::format("{}: case.seed: expected a string of digits", path);
-  c.seed = std::stoull(*seed);
-  if (const toml::array* clients = kase["client"].as_array()) {
-    for (const toml::node& client : *clients) {
-      c.clients.emplace_back();
-      const toml::array* ops = client.as_table() ? (*client.as_table())["ops"].as_array() : nullptr;
-      if (ops == nullptr)
-        return fmt::format("{}:{}: case.client: needs ops = [...]", path,
-                           client.source().begin.line);
-      for (const toml::node& node : *ops) {
-        Op op;
-        if (!node.is_table())
-          return fmt::format("{}:{}: case.client.ops: expected tables", path,
-                             node.source().begin.line);
-        Fields(*node.as_table(), path, error)
-            .choice("kind", kRequestKinds, op.kind)
-            .integer("target", op.target)
-            .integer("symbol", op.symbol)
-            .choice("side", kSides, op.side)
-            .choice("type", kOrdTypes, op.type)
-            .choice("tif", kTimesInForce, op.tif)
-            .boolean("post_only", op.post_only)
-            .integer("price_steps", op.price_steps)
-            .integer("lots", op.lots)
-            .choice("invalid", kInvalids, op.invalid)
-            .integer("at_ms", op.at_ms);
-        if (!error.empty()) return error;
-        if (op.symbol >= scenario.symbols.size())
-          return fmt::format("{}: case.client.ops.symbol: {} is not a symbol of the scenario", path,
-                             op.symbol);
-        c.clients.back().push_back(op);
-      }
-    }
-  }
-  if (const toml::array* metadata = kase["metadata"].as_array()) {
-    for (const toml::node& node : *metadata) {
-      MetaChange m;
-      Fields(*node.as_table(), path, error)
-          .integer("at_ms", m.at_ms)
-          .integer("symbol", m.symbol)
-          .choice("kind", kMetaChangeKinds, m.kind)
-          .integer("value", m.value);
-      if (!error.empty()) return error;
-      c.metadata.push_back(m);
-    }
-  }
-  if (const toml::array* faults = kase["fault"].as_array()) {
-    for (const toml::node& node : *faults) {
-      FaultWindow f;
-      Fields(*node.as_table(), path, error)
-          .integer("index", f.fault)
-          .integer("start_ms", f.start_ms)
-          .integer("duration_ms", f.duration_ms);
-      if (!error.empty()) return error;
-      auto name = (*node.as_table())["fault"].value<std::string>();
-      if (f.fault >= scenario.faults.size() || !name || scenario.faults[f.fault].point != *name) {
-        return fmt::format("{}:{}: case.fault: fault {} does not match the scenario's faults", path,
-                           node.source().begin.line, name.value_or("?"));
-      }
-      c.faults.push_back(f);
-    }
-  }
-  if (c.clients.empty()) return fmt::format("{}: case: no clients", path);
-  return {};
+      .integer("upgrade_start_ms", c.upgrade_start_ms, 0, kTimeMsMax)
+      .seed("seed", c.seed);
+  if (error.empty()) error = read_list(*kase, "client", path, scenario, c.clients, read_client);
+  if (error.empty())
+    error = read_list(*kase, "metadata", path, scenario, c.metadata, read_meta_change);
+  if (error.empty()) error = read_list(*kase, "fault", path, scenario, c.faults, read_fault_window);
+  if (error.empty() && c.clients.empty()) return fmt::format("{}: case: no clients", path);
+  return error;
 }
 
 }  // namespace ordeal

@@ -2,6 +2,7 @@
 // scenario's verdicts, shrinking, repro files and sharding.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "framework/history/history_jsonl.h"
@@ -279,6 +280,35 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
                error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\nnode = \"gateway\"\n"),
                "s.toml:1: nemesis.fault.node: only process faults take a node");
   EXPECT_EQ(error_of(""), "");
+}
+
+// nan passes both range checks of a number (every comparison with it is
+// false), so it must be refused on its own; inf is out of range anyway.
+TEST(Scenario, NanAndInfinityAreNoNumbers) {
+  EXPECT_EQ(error_of("[workload]\ninvalid_share = nan\n"),
+            "s.toml:2: workload.invalid_share: expected a number");
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\nprobability = -nan\n"),
+            "s.toml:3: nemesis.fault.probability: expected a number");
+  EXPECT_EQ(error_of("[properties]\nfailed_share_max = nan\n"),
+            "s.toml:2: properties.failed_share_max: expected a number");
+  EXPECT_EQ(error_of("[properties]\nfailed_share_max = inf\n"),
+            "s.toml:2: properties.failed_share_max: must be between 0 and 1");
+}
+
+// A case names its faults by an 8-bit index: past 256 they would wrap onto
+// the first ones.
+TEST(Scenario, AtMost256Faults) {
+  std::string toml;
+  for (int i = 0; i < 256; ++i) toml += "[[nemesis.fault]]\npoint = \"meta.update.drop\"\n";
+  EXPECT_EQ(error_of(toml), "");
+  toml += "[[nemesis.fault]]\npoint = \"meta.update.drop\"\n";
+  EXPECT_EQ(error_of(toml), "s.toml:513: nemesis.fault: 257 faults, at most 256");
+}
+
+TEST(Scenario, AFolderOrAnEndlessFileIsNoScenario) {
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(load_scenario(folder).error, folder + ": cannot read the scenario file: a folder");
+  EXPECT_EQ(load_scenario("/dev/zero").error, "/dev/zero: more than 1048576 bytes: not a scenario");
 }
 
 TEST(Scenario, ReadsEveryTable) {

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
-#include <sstream>
 
 #include "faults/fault_point.h"
 #include "faults/hook.h"
@@ -35,7 +37,8 @@ class TableReader {
     } else if (auto v = node->as_integer()) {
       value = static_cast<double>(v->get());
     }
-    if (!value)
+    // nan compares false with both bounds: it is no number here.
+    if (!value || std::isnan(*value))
       return fail(*node, key,
                   std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
     if (*value < static_cast<double>(min) || *value > static_cast<double>(max)) {
@@ -263,6 +266,8 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   s.faults.push_back(fault);
 }
 
+constexpr size_t kFaultsMax = std::numeric_limits<decltype(FaultWindow::fault)>::max() + size_t{1};
+
 void read_nemesis(const toml::table& table, const std::string& path, std::string& error,
                   Scenario& s) {
   TableReader r(table, "nemesis", path, error);
@@ -273,6 +278,11 @@ void read_nemesis(const toml::table& table, const std::string& path, std::string
   r.number("upgrade_down_ms", s.upgrade_down_ms, 1, 600'000);
   if (const toml::array* faults = r.array_of_tables("fault")) {
     for (const toml::node& fault : *faults) read_fault(*fault.as_table(), path, error, s);
+    // A case names its faults by an 8-bit index (FaultWindow::fault).
+    if (error.empty() && s.faults.size() > kFaultsMax) {
+      error = fmt::format("{}:{}: nemesis.fault: {} faults, at most {}", path,
+                          (*faults)[kFaultsMax].source().begin.line, s.faults.size(), kFaultsMax);
+    }
   }
   r.finish();
 }
@@ -282,8 +292,9 @@ void read_properties(const toml::table& table, const std::string& path, std::str
   TableReader r(table, "properties", path, error);
   r.texts("check", s.properties);
   r.number("failed_share_max", s.limits.failed_share_max, 0.0, 1.0);
-  r.number("outage_ms_max", s.limits.outage_ms_max, int64_t{0}, int64_t{3'600'000});
-  r.number("metadata_staleness_ms", s.limits.metadata_staleness_ms, int64_t{0}, int64_t{600'000});
+  r.number("outage_ms_max", s.limits.outage_ms_max, int64_t{0}, kOutageMsMaxCeiling);
+  r.number("metadata_staleness_ms", s.limits.metadata_staleness_ms, int64_t{0},
+           kMetadataStalenessMsCeiling);
   r.number("answer_bound_ms", s.answer_bound_ms, 1, 600'000);
   for (const std::string& name : s.properties) {
     if (find_property(name) != nullptr || !error.empty()) continue;
@@ -380,11 +391,23 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
 }
 
 ScenarioLoad load_scenario(const std::string& path) {
-  std::ifstream in(path);
+  // A scenario is a few kilobytes; a larger file is not one (or never ends,
+  // like /dev/zero), and a folder opens but reads as nothing.
+  constexpr size_t kScenarioBytesMax = size_t{1} << 20;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file: a folder", path)};
+  }
+  std::ifstream in(path, std::ios::binary);
   if (!in) return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file", path)};
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  std::string text(kScenarioBytesMax + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kScenarioBytesMax) {
+    return ScenarioLoad{
+        .error = fmt::format("{}: more than {} bytes: not a scenario", path, kScenarioBytesMax)};
+  }
+  return parse_scenario(text, path);
 }
 
 std::string_view to_string(Invalid invalid) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "framework/base/rng.h"
+#include "framework/base/saturating.h"
 
 namespace ordeal::exchange {
 
@@ -102,8 +103,10 @@ std::optional<std::string_view> qty_invalid(const Instrument& record, const Orde
   if (terms.qty % record.lot_size != 0) return "quantity not a multiple of the lot size";
   if (terms.qty < record.min_qty) return "quantity below the minimum";
   if (terms.qty > record.max_qty) return "quantity above the maximum";
+  // Saturating: a record or a request read from a history may hold any
+  // integers, and a product beyond 64 bits is above every maximum.
   if (record.schema == kSchemaV2 && record.max_notional > 0 && terms.price > 0 &&
-      terms.price * terms.qty > record.max_notional) {
+      saturating_mul(terms.price, terms.qty) > record.max_notional) {
     return "notional above the maximum";
   }
   return std::nullopt;

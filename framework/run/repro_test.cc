@@ -1,0 +1,212 @@
+// repro.toml on bad input: every field out of its range, of the wrong type or
+// of the wrong shape is an error naming the file, the line and the field,
+// never a crash, an exception or a value wrapped onto another; and a seeded,
+// bounded mutation of a valid file never gets past the reader unchecked.
+#include "framework/run/repro.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "framework/base/test_dir.h"
+#include "framework/run/shipped_scenarios.h"
+
+namespace ordeal {
+namespace {
+
+// One client with a place and a cancel, a metadata change and a window of
+// the scenario's first fault: every kind of entry a repro holds.
+Repro sample_repro(const Scenario& s) {
+  Case c;
+  c.seed = 105293;
+  c.clients = {{Op{.price_steps = -2, .lots = 3, .at_ms = 88},
+                Op{.kind = exchange::RequestKind::cancel, .at_ms = 250}}};
+  c.metadata = {MetaChange{.at_ms = 90, .symbol = 1, .kind = MetaChangeKind::band, .value = 4}};
+  c.faults = {FaultWindow{.fault = 0, .start_ms = 13, .duration_ms = 76}};
+  return Repro{.scenario_path = s.path, .target = "inproc", .run_seed = 2, .c = c};
+}
+
+struct ReproFile : TestDir {
+  ReproFile() : TestDir("repro") { std::filesystem::create_directories(path); }
+  std::string file() const { return (path / "repro.toml").string(); }
+
+  // The error of loading `text` (the repro, then its case), or "".
+  std::string error_of(const std::string& text) {
+    std::ofstream(file()) << text;
+    const ReproLoad loaded = load_repro(file());
+    if (!loaded) return loaded.error;
+    Case c;
+    return load_repro_case(file(), scenario, c);
+  }
+  // The sample repro with `from` replaced by `to` (which must be there).
+  std::string error_with(const std::string& from, const std::string& to) {
+    std::string text = repro_toml(sample_repro(scenario), scenario);
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at == std::string::npos) return "";
+    return error_of(text.replace(at, from.size(), to));
+  }
+  // The error with the file's path cut off the front.
+  std::string short_error_with(const std::string& from, const std::string& to) {
+    const std::string error = error_with(from, to);
+    return error.rfind(file(), 0) == 0 ? error.substr(file().size()) : "path missing: " + error;
+  }
+
+  const Scenario scenario = shipped("okx-2023-08-14");
+};
+
+TEST(Repro, SampleRoundTrips) {
+  ReproFile f;
+  const Repro repro = sample_repro(f.scenario);
+  std::ofstream(f.file()) << repro_toml(repro, f.scenario);
+  const ReproLoad loaded = load_repro(f.file());
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(loaded.repro.run_seed, 2u);
+  Case c;
+  ASSERT_EQ(load_repro_case(f.file(), f.scenario, c), "");
+  EXPECT_EQ(c, repro.c);
+}
+
+TEST(Repro, SeedsThatAreNotDigitsAreErrorsNotExceptions) {
+  ReproFile f;
+  EXPECT_EQ(f.short_error_with("run_seed = '2'", "run_seed = 'abc'"),
+            ":3: run_seed: expected a string of digits (a seed from 0 to 18446744073709551615)");
+  EXPECT_EQ(f.short_error_with("run_seed = '2'", "run_seed = '-2'").substr(0, 13), ":3: run_seed:");
+  EXPECT_EQ(f.short_error_with("run_seed = '2'", "run_seed = 2").substr(0, 13), ":3: run_seed:");
+  EXPECT_EQ(f.short_error_with("seed = '105293'", "seed = '99999999999999999999'").substr(0, 15),
+            ":8: case.seed: ");
+  EXPECT_EQ(f.short_error_with("seed = '105293'", "seed = ''").substr(0, 15), ":8: case.seed: ");
+}
+
+TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
+  struct Edit {
+    const char* from;
+    const char* to;
+    const char* error;  // after the file's path
+  };
+  const Edit edits[] = {
+      {"lots = 3", "lots = 70000",
+       ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
+      {"at_ms = 88", "at_ms = -1",
+       ":15: case.client.ops.at_ms: expected an integer from 0 to 2147483647"},
+      {"symbol = 0", "symbol = 256",
+       ":22: case.client.ops.symbol: expected an integer from 0 to 1"},
+      {"upgrade_start_ms = 0", "upgrade_start_ms = 3000000000",
+       ":10: case.upgrade_start_ms: expected an integer from 0 to 2147483647"},
+      {"duration_ms = 76", "duration_ms = -76",
+       ":41: case.fault.duration_ms: expected an integer from 1 to 2147483647"},
+      {"index = 0", "index = 256", ":43: case.fault.index: expected an integer from 0 to 255"},
+      {"lots = 3", "lots = 3.0", ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
+  };
+  ReproFile f;
+  for (const Edit& edit : edits) EXPECT_EQ(f.short_error_with(edit.from, edit.to), edit.error);
+}
+
+// A change's symbol indexes the scenario's symbols and its value means
+// something per kind: outside them the case runner would read past its
+// grids or build an impossible record.
+TEST(Repro, MetadataChangesOutsideTheScenarioAreErrors) {
+  ReproFile f;
+  EXPECT_EQ(f.short_error_with("symbol = 1", "symbol = 7"),
+            ":49: case.metadata.symbol: expected an integer from 0 to 1");
+  EXPECT_EQ(f.short_error_with("value = 4", "value = 0"),
+            ":50: case.metadata.value: expected an integer from 1 to 1000000");
+  EXPECT_EQ(f.short_error_with("kind = 'band'\n    symbol = 1\n    value = 4",
+                               "kind = 'status'\n    symbol = 1\n    value = -1"),
+            ":50: case.metadata.value: expected an integer from 0 to 3");
+}
+
+// Arrays of something else than tables, and a case that is not a table.
+TEST(Repro, EntriesOfTheWrongShapeAreErrors) {
+  ReproFile f;
+  const std::string text = repro_toml(sample_repro(f.scenario), f.scenario);
+  const size_t clients = text.find("    [[case.client]]"), faults = text.find("    [[case.fault]]");
+  const size_t case_keys_end = text.find("upgrade_start_ms = 0\n") + 21;  // line 11 on
+  // The sample with `line` as line 11 (in [case]), and only the clients.
+  auto with_clients = [&](const std::string& line) {
+    return text.substr(0, case_keys_end) + line +
+           text.substr(case_keys_end, faults - case_keys_end);
+  };
+  // ... and with no clients.
+  auto without_clients = [&](const std::string& line) {
+    return text.substr(0, case_keys_end) + line +
+           text.substr(case_keys_end, clients - case_keys_end);
+  };
+  auto short_error_of = [&](const std::string& repro) {
+    const std::string error = f.error_of(repro);
+    return error.rfind(f.file(), 0) == 0 ? error.substr(f.file().size()) : "path missing: " + error;
+  };
+  EXPECT_EQ(short_error_of(with_clients("metadata = [1, 2]\n")),
+            ":11: case.metadata: expected tables");
+  EXPECT_EQ(short_error_of(with_clients("fault = 'x'\n")),
+            ":11: case.fault: expected an array of tables");
+  EXPECT_EQ(short_error_of(with_clients("fault = [{ index = 0 }, 'x']\n")),
+            ":11: case.fault.start_ms: expected an integer from 0 to 2147483647");
+  EXPECT_EQ(short_error_of(without_clients("client = 3\n")),
+            ":11: case.client: expected an array of tables");
+  EXPECT_EQ(short_error_of(without_clients("client = [3]\n")),
+            ":11: case.client: needs ops = [...]");
+  EXPECT_EQ(short_error_of(without_clients("")), ": case: no clients");
+  EXPECT_EQ(short_error_of("case = 3\n"), ": needs scenario, defect, run_seed and a [case] table");
+}
+
+// Replaces a number of the text, a line or a byte with another; bounded
+// and seeded, so a failure replays.
+std::string mutate(std::string text, std::mt19937_64& rng) {
+  static const char* const kValues[] = {"-1",
+                                        "0",
+                                        "256",
+                                        "65536",
+                                        "-32769",
+                                        "2147483648",
+                                        "-9223372036854775808",
+                                        "9223372036854775807",
+                                        "1.5",
+                                        "nan",
+                                        "'x'",
+                                        "[]",
+                                        "[1]",
+                                        "{}",
+                                        "true",
+                                        "'-3'",
+                                        "'18446744073709551616'",
+                                        "''",
+                                        "'4'"};
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  switch (pick(3)) {
+    case 0: {  // a value after " = "
+      size_t at = text.find(" = ", pick(text.size()));
+      if (at == std::string::npos) at = text.find(" = ");
+      const size_t end = text.find('\n', at);
+      return text.replace(at + 3, end - at - 3, kValues[pick(std::size(kValues))]);
+    }
+    case 1: {  // a line dropped (not the first)
+      const size_t at = text.rfind('\n', pick(text.size()));
+      const size_t end = at == std::string::npos ? at : text.find('\n', at + 1);
+      return end == std::string::npos ? text : text.erase(at, end - at);
+    }
+    default:  // a byte changed
+      text[pick(text.size())] = "[]='\"\n.-0x"[pick(11)];
+      return text;
+  }
+}
+
+TEST(Repro, MutatedFilesLoadOrNameTheFile) {
+  ReproFile f;
+  const std::string valid = repro_toml(sample_repro(f.scenario), f.scenario);
+  std::mt19937_64 rng(20261127);
+  int refused = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text = valid;
+    for (int n = 1 + static_cast<int>(rng() % 3); n > 0; --n) text = mutate(text, rng);
+    const std::string error = f.error_of(text);
+    if (error.empty()) continue;
+    ++refused;
+    EXPECT_EQ(error.rfind(f.file() + ":", 0), 0u) << "round " << round << ": " << error;
+  }
+  EXPECT_GT(refused, 100);  // the mutations do hit the checks
+}
+
+}  // namespace
+}  // namespace ordeal
