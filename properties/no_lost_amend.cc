@@ -37,7 +37,7 @@ class NoLostAmend final : public Property {
     // An amend of unknown outcome may have taken effect at any time after it
     // was sent, even after later ones: the price or quantity it asks may be
     // the final one.
-    bool unknown_gives_price = false, unknown_gives_qty = false;
+    bool unknown_gives_price = false, unknown_gives_qty = false, any_unknown = false;
     uint32_t last_amend = kNone;
     for (uint32_t request : order.requests) {
       if (h[request].kind != RequestKind::amend) continue;
@@ -50,6 +50,7 @@ class NoLostAmend final : public Property {
         if (asked.qty != 0) qty = asked.qty;
         continue;
       }
+      any_unknown = true;
       unknown_gives_price |= asked.price != 0 && asked.price == read.price;
       unknown_gives_qty |= asked.qty != 0 && asked.qty == read.qty;
     }
@@ -57,11 +58,11 @@ class NoLostAmend final : public Property {
     if ((read.price == price || unknown_gives_price) && (read.qty == qty || unknown_gives_qty)) {
       return;
     }
-    report(c, order, last_amend, price, qty, out);
+    report(c, order, last_amend, price, qty, any_unknown, out);
   }
 
   void report(const CheckContext& c, const OrderFacts& order, uint32_t last_amend, int64_t price,
-              int64_t qty, std::vector<Violation>& out) const {
+              int64_t qty, bool any_unknown, std::vector<Violation>& out) const {
     const History& h = c.history();
     const Event& read = h[order.final_read];
     const uint32_t done = c.index.completion_index_of(last_amend);
@@ -72,9 +73,10 @@ class NoLostAmend final : public Property {
     const uint32_t at = done == kNone ? last_amend : done;
     out.push_back(violation(
         name(),
-        fmt::format("order {}: after its last amend was {} ({}), it should be {} at {} (or as an "
-                    "amend of unknown outcome asked), but at the end it is {} at {}",
-                    c.order_name(order.key), outcome, when(h, at), qty, price, read.qty,
+        fmt::format("order {}: after its last amend was {} ({}), it should be {} at {}{}, but at "
+                    "the end it is {} at {}",
+                    c.order_name(order.key), outcome, when(h, at), qty, price,
+                    any_unknown ? " (or as an amend of unknown outcome asked)" : "", read.qty,
                     read.price),
         {c.order_name(order.key)}, {last_amend, at, order.final_read}));
   }

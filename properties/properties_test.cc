@@ -211,6 +211,25 @@ TEST(NoLostAmend, CatchesAnAcceptedAmendThatDidNotTakeEffect) {
   EXPECT_EQ(check("no-lost-amend", b).size(), 1u);
 }
 
+// The message allows for an amend of unknown outcome only when there was one.
+TEST(NoLostAmend, MentionsAmendsOfUnknownOutcomeOnlyWhenThereAreSome) {
+  auto b = with_resting_order();
+  auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 0);
+  b.at(4).ok(amend, OrdStatus::new_order, 0, 49'000, 5);
+  auto plain = b;
+  plain.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  const auto without = check("no-lost-amend", plain);
+  ASSERT_EQ(without.size(), 1u);
+  EXPECT_EQ(without[0].message.find("unknown outcome"), std::string::npos) << without[0].message;
+  auto unknown = b.at(5).request(RequestKind::amend, 1, "o1", 0, 3);
+  b.at(6).info(unknown);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  const auto with = check("no-lost-amend", b);
+  ASSERT_EQ(with.size(), 1u);
+  EXPECT_NE(with[0].message.find("(or as an amend of unknown outcome asked)"), std::string::npos)
+      << with[0].message;
+}
+
 TEST(NoLostAmend, CatchesARejectedAmendThatChangedTheOrder) {
   auto b = with_resting_order();
   auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 3);
