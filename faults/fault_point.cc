@@ -2,6 +2,7 @@
 
 #include <fiu-control.h>
 #include <fiu.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <mutex>
@@ -35,10 +36,32 @@ bool matches(std::string_view pattern, std::string_view name) {
 thread_local uint64_t current_draw = 0;
 std::atomic<FireObserver*> fire_observer{nullptr};
 
+// "(param: delay ms, default 200)", or ": 1 tick size, 2 lot size (param;
+// 0 = drawn)": the form `ordeal list faults` has always printed.
+std::string notes_on(const ParamMeaning& param) {
+  if (!param.choices.empty()) {
+    std::string out = ":";
+    for (size_t i = 0; i < param.choices.size(); ++i) {
+      out += fmt::format("{} {} {}", i == 0 ? "" : ",", i + 1, param.choices[i]);
+    }
+    return out + " (param; 0 = drawn)";
+  }
+  if (param.what.empty()) return "";
+  return fmt::format(" (param: {} {}, default {})", param.what, param.unit, param.fallback);
+}
+
 }  // namespace
 
 FaultPoint::FaultPoint(std::string_view name, std::string_view description)
-    : name_(name), description_(description) {
+    : FaultPoint(name, description, ParamMeaning{}) {}
+
+FaultPoint::FaultPoint(std::string_view name, std::string_view description, ParamMeaning param)
+    : name_(name),
+      summary_(description),
+      param_(std::move(param)),
+      description_(summary_ + notes_on(param_)) {
+  ORDEAL_ASSERT(param_.choices.empty() || param_.unit.empty(),
+                "fault point {}: a parameter has a unit or choices, not both", name_);
   ORDEAL_ASSERT(find_point(name) == nullptr, "fault point {} registered twice", name_);
   auto& points = registry();
   points.insert(std::upper_bound(
@@ -66,11 +89,37 @@ void FaultPoint::disarm() {
 
 Hit FaultPoint::check_armed(uint32_t towards) {
   if (fiu_fail(name_.c_str()) == 0) return {};
-  const Hit hit{.fired = true, .param = spec_.param, .draw = current_draw, .towards = towards};
+  const Hit hit{
+      .fired = true, .param = acting_param(current_draw), .draw = current_draw, .towards = towards};
   if (FireObserver* observer = fire_observer.load(std::memory_order_acquire)) {
     observer->on_fire(*this, hit);
   }
   return hit;
+}
+
+// Sites read a parameter above 0 as given and anything else as "pick your
+// own", so that is what decides here too.
+int64_t FaultPoint::acting_param(uint64_t draw) const {
+  if (spec_.param > 0) return spec_.param;
+  if (!param_.choices.empty()) return 1 + static_cast<int64_t>(draw % param_.choices.size());
+  return param_.what.empty() ? spec_.param : param_.fallback;
+}
+
+std::string FaultPoint::describe_param(int64_t param) const {
+  if (!param_.choices.empty()) {
+    if (param >= 1 && static_cast<size_t>(param) <= param_.choices.size()) {
+      return std::string(param_.choices[param - 1]);
+    }
+    return fmt::format("{} {}", param_.what, param);
+  }
+  if (param_.what.empty()) return fmt::format("param {}", param);
+  return fmt::format("{} {}", param, param_.unit);
+}
+
+std::string FaultPoint::describe_armed_param(int64_t param) const {
+  if (param > 0 || param_.what.empty()) return describe_param(param);
+  if (!param_.choices.empty()) return fmt::format("a {} drawn per fire", param_.what);
+  return fmt::format("default {}", describe_param(param_.fallback));
 }
 
 // Called by libfiu under its read lock: must not call back into libfiu.

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ordeal::faults {
 
@@ -46,10 +47,26 @@ struct Hit {
   explicit operator bool() const { return fired; }
 };
 
+// What a point's `param` means, declared with the point so that the value a
+// fire acts with is known where the fire is recorded, not only at the site:
+// a quantity with a unit and the value taken when the arm says 0 (a delay in
+// ms, default 200), or one of a few named choices drawn from the hit's draw
+// when the arm says 0 (the field a corruption damages). With a meaning, a
+// fire's Hit::param is the value the site acts with, never 0.
+struct ParamMeaning {
+  std::string_view what;                  // "delay", "field"
+  std::string_view unit;                  // "ms"; empty for choices
+  int64_t fallback = 0;                   // taken when the arm says 0, unless there are choices
+  std::vector<std::string_view> choices;  // value i + 1 is choices[i]
+};
+
 class FaultPoint {
  public:
-  // Registers the point in the catalogue; names are unique.
+  // Registers the point in the catalogue; names are unique. The description
+  // says what a fire does; `param`, when given, what its parameter means
+  // (`ordeal list faults` prints both).
   FaultPoint(std::string_view name, std::string_view description);
+  FaultPoint(std::string_view name, std::string_view description, ParamMeaning param);
   FaultPoint(const FaultPoint&) = delete;
   FaultPoint& operator=(const FaultPoint&) = delete;
 
@@ -62,7 +79,18 @@ class FaultPoint {
   }
 
   const std::string& name() const { return name_; }
+  // What a fire does and, for a point with a ParamMeaning, what its
+  // parameter means: "a replica holds back ... (param: delay ms, default 200)".
   const std::string& description() const { return description_; }
+  // What a fire does, without the notes on the parameter.
+  std::string_view summary() const { return summary_; }
+  const ParamMeaning& param_meaning() const { return param_; }
+  // A fire's parameter in words: "300 ms", "tick size"; "param 7" for a
+  // point declared without a meaning.
+  std::string describe_param(int64_t param) const;
+  // The arm's parameter in words, 0 included: "default 200 ms", "a field
+  // drawn per fire".
+  std::string describe_armed_param(int64_t param) const;
   bool armed() const { return gate_.load(std::memory_order_relaxed); }
   uint64_t fired_count() const { return fires_.load(std::memory_order_relaxed); }
 
@@ -71,10 +99,14 @@ class FaultPoint {
 
  private:
   Hit check_armed(uint32_t towards);
+  // The parameter a fire with this draw acts with (ParamMeaning).
+  int64_t acting_param(uint64_t draw) const;
   static int decide(const char* name, int* failnum, void** failinfo, unsigned* flags);
 
   std::string name_;
-  std::string description_;
+  std::string summary_;
+  ParamMeaning param_;
+  std::string description_;  // the summary and the notes on param_
   std::atomic<bool> gate_{false};
   ArmSpec spec_;
   uint64_t point_seed_ = 0;

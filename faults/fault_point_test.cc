@@ -12,6 +12,10 @@ namespace {
 
 FaultPoint test_alpha("test.alpha", "a point for these tests");
 FaultPoint test_beta("test.beta", "another point for these tests");
+FaultPoint param_delay("param-test.delay", "holds something back",
+                       {.what = "delay", .unit = "ms", .fallback = 200});
+FaultPoint param_field("param-test.field", "damages a field",
+                       {.what = "field", .choices = {"tick size", "lot size", "shard"}});
 
 std::vector<bool> fire_pattern(FaultPoint& point, int hits) {
   std::vector<bool> pattern;
@@ -34,6 +38,47 @@ TEST(FaultPoint, ArmedWithCertaintyAlwaysFiresAndCarriesParam) {
     ASSERT_EQ(hit.param, 250);
   }
   EXPECT_FALSE(test_beta.check()) << "arming one point must not arm another";
+}
+
+// A fire carries the value its site acts with: the arm's, else the point's
+// default, else a choice drawn from the hit's own draw (so it replays).
+TEST(FaultPoint, AFireCarriesTheParameterItActsWith) {
+  {
+    ScopedArm armed("param-test.delay", {.probability = 1.0});
+    EXPECT_EQ(param_delay.check().param, 200);
+  }
+  {
+    ScopedArm armed("param-test.delay", {.probability = 1.0, .param = 30});
+    EXPECT_EQ(param_delay.check().param, 30);
+  }
+  {
+    ScopedArm armed("param-test.field", {.probability = 1.0, .seed = 5});
+    std::vector<int64_t> fields;
+    for (int i = 0; i < 60; ++i) {
+      const Hit hit = param_field.check();
+      ASSERT_EQ(hit.param, 1 + static_cast<int64_t>(hit.draw % 3));
+      fields.push_back(hit.param);
+    }
+    for (int64_t field = 1; field <= 3; ++field) {
+      EXPECT_NE(std::find(fields.begin(), fields.end(), field), fields.end()) << field;
+    }
+  }
+  ScopedArm armed("test.alpha", {.probability = 1.0});
+  EXPECT_EQ(test_alpha.check().param, 0) << "a point without a meaning passes 0 on";
+}
+
+TEST(FaultPoint, AParameterIsDescribedInWords) {
+  EXPECT_EQ(param_delay.description(), "holds something back (param: delay ms, default 200)");
+  EXPECT_EQ(param_field.description(),
+            "damages a field: 1 tick size, 2 lot size, 3 shard (param; 0 = drawn)");
+  EXPECT_EQ(param_delay.summary(), "holds something back");
+  EXPECT_EQ(param_delay.describe_param(300), "300 ms");
+  EXPECT_EQ(param_delay.describe_armed_param(0), "default 200 ms");
+  EXPECT_EQ(param_field.describe_param(2), "lot size");
+  EXPECT_EQ(param_field.describe_param(9), "field 9");
+  EXPECT_EQ(param_field.describe_armed_param(0), "a field drawn per fire");
+  EXPECT_EQ(test_alpha.describe_param(7), "param 7");
+  EXPECT_EQ(test_alpha.description(), "a point for these tests");
 }
 
 TEST(FaultPoint, DisarmStopsFiring) {

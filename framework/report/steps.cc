@@ -105,16 +105,26 @@ std::string fault(const History& h, const Scenario& s, const Event& e) {
                  : "rolling upgrade of the metadata service ends";
   }
   if (!start) return fmt::format("fault {} healed", name);
+  // A point without a parameter of its own says nothing of a 0.
+  const faults::FaultPoint* point = faults::find_point(name);
+  std::string param;
+  if (point == nullptr) {
+    param = fmt::format("param {}", e.number);
+  } else if (e.number != 0 || !point->param_meaning().what.empty()) {
+    param = point->describe_armed_param(e.number);
+  }
   const FaultSpec* spec = spec_of(s, name);
-  if (spec == nullptr) return fmt::format("fault {} armed (param {})", name, e.number);
-  return fmt::format("fault {} armed (probability {}, param {})", name, spec->probability,
-                     e.number);
+  std::string about = spec == nullptr ? "" : fmt::format("probability {}", spec->probability);
+  if (!about.empty() && !param.empty()) about += ", ";
+  about += param;
+  return about.empty() ? fmt::format("fault {} armed", name)
+                       : fmt::format("fault {} armed ({})", name, about);
 }
 
-// "meta.update.delay fired 3 times in meta-1 (param 300): a replica holds
+// "meta.update.delay fired 3 times in meta-1 (300 ms): a replica holds
 // back ...", or "... on meta-1->engine-0" when the site named the node the
-// damage was aimed at: the point's own description says what it was, up to
-// its notes on the parameter, which `ordeal list faults` is for. A replica
+// damage was aimed at: the point's own summary says what it was, and its
+// parameter's meaning what the fire acted with ("tick size"). A replica
 // sends an update to every subscriber at once, so fires of a point in one
 // node at one moment are told once, with their count.
 std::string fire(const History& h, const Event& e, size_t times) {
@@ -128,11 +138,13 @@ std::string fire(const History& h, const Event& e, size_t times) {
     what += where.find("->") == std::string_view::npos ? fmt::format(" in {}", where)
                                                        : fmt::format(" on {}", where);
   }
-  if (e.number != 0) what += fmt::format(" (param {})", e.number);
-  if (const faults::FaultPoint* p = faults::find_point(point)) {
-    const std::string_view about = p->description();
-    what += fmt::format(": {}", about.substr(0, std::min(about.find(" (param"), about.find(':'))));
+  const faults::FaultPoint* p = faults::find_point(point);
+  if (p != nullptr && (e.number != 0 || !p->param_meaning().what.empty())) {
+    what += fmt::format(" ({})", p->describe_param(e.number));
+  } else if (e.number != 0) {
+    what += fmt::format(" (param {})", e.number);
   }
+  if (p != nullptr) what += fmt::format(": {}", p->summary());
   return what;
 }
 

@@ -132,7 +132,7 @@ TEST(Steps, TellRejectsUnknownOutcomesFillsAndFaults) {
   h.append({.time_us = 700, .number = 300, .text = delay, .type = EventType::fault_stop});
   const std::vector<std::string> steps = describe_steps(h, s);
   ASSERT_EQ(steps.size(), 8u);
-  EXPECT_EQ(steps[0], "0.0001 s  fault meta.update.delay armed (probability 0.5, param 300)");
+  EXPECT_EQ(steps[0], "0.0001 s  fault meta.update.delay armed (probability 0.5, 300 ms)");
   EXPECT_EQ(steps[1],
             "0.0001 s  rolling upgrade of the metadata service begins (a replica every 300 ms)");
   EXPECT_EQ(steps[2],
@@ -142,12 +142,45 @@ TEST(Steps, TellRejectsUnknownOutcomesFillsAndFaults) {
   EXPECT_EQ(steps[4],
             "0.0006 s  client 3 c1-1 filled 2 at 55000 (maker, trade 7), 2 of the order filled");
   EXPECT_EQ(steps[5],
-            "0.0007 s  meta.update.delay fired 3 times in meta-1 (param 300): a replica holds "
+            "0.0007 s  meta.update.delay fired 3 times in meta-1 (300 ms): a replica holds "
             "back a metadata update to a subscriber");
   EXPECT_EQ(steps[6],
             "0.0007 s  meta.update.drop fired on meta-0->engine-1: a replica never sends a "
             "metadata update to a subscriber");
   EXPECT_EQ(steps[7], "0.0007 s  fault meta.update.delay healed");
+}
+
+// A fire records the value it acted with, so a corruption names its field
+// and an arm left at 0 says what that means.
+TEST(Steps, FaultsSayWhatTheirParameterWas) {
+  History h;
+  Scenario s;
+  s.faults.push_back({.point = "meta.update.corrupt", .probability = 0.3});
+  s.faults.push_back({.point = "meta.update.drop", .probability = 0.3});
+  s.faults.push_back({.point = "engine.shard.crash", .probability = 0.1});
+  h.append(
+      {.time_us = 100, .text = h.intern("meta.update.corrupt"), .type = EventType::fault_start});
+  h.append({.time_us = 100, .text = h.intern("meta.update.drop"), .type = EventType::fault_start});
+  h.append(
+      {.time_us = 100, .text = h.intern("engine.shard.crash"), .type = EventType::fault_start});
+  h.append({.time_us = 200,
+            .number = 3,
+            .text = h.intern("meta.update.corrupt:meta-2->engine-0"),
+            .type = EventType::fault_fire});
+  h.append({.time_us = 300,
+            .number = 100,
+            .text = h.intern("engine.shard.crash:engine-1"),
+            .type = EventType::fault_fire});
+  const std::vector<std::string> steps = describe_steps(h, s);
+  const std::vector<std::string> expected = {
+      "0.0001 s  fault meta.update.corrupt armed (probability 0.3, a field drawn per fire)",
+      "0.0001 s  fault meta.update.drop armed (probability 0.3)",
+      "0.0001 s  fault engine.shard.crash armed (probability 0.1, default 100 ms)",
+      "0.0002 s  meta.update.corrupt fired on meta-2->engine-0 (routing shard): a metadata "
+      "update arrives with one field damaged",
+      "0.0003 s  engine.shard.crash fired in engine-1 (100 ms): an engine shard crashes while "
+      "applying a request"};
+  EXPECT_EQ(steps, expected);
 }
 
 TEST(Steps, AMetadataChangeNamesEveryFieldItChanged) {

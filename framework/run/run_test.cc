@@ -246,6 +246,11 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.explode\"\n"),
             "s.toml:1: nemesis.fault.point: unknown fault point 'meta.update.explode' (see "
             "`ordeal list faults`)");
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.corrupt\"\nparam = 7\n"),
+            "s.toml:1: nemesis.fault.param: meta.update.corrupt takes 0 (a field drawn per "
+            "fire) or one of 1 tick size, 2 lot size, 3 routing shard, 4 trading status, 5 "
+            "version, 6 price band");
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.corrupt\"\nparam = 6\n"), "");
   EXPECT_EQ(error_of("[properties]\ncheck = [\"no-lost-cancel\", \"no-free-lunch\"]\n"),
             "s.toml:2: properties.check: unknown property 'no-free-lunch' (see `ordeal list "
             "properties`)");

@@ -12,8 +12,6 @@ namespace {
 constexpr uint64_t kResumeTimer = 1;
 constexpr uint64_t kParkTimer = 2;
 constexpr int64_t kParkCheckUs = 10'000;
-constexpr int64_t kDefaultStallMs = 20;
-constexpr int64_t kDefaultDowntimeMs = 100;
 
 bool live(const OrderView& view) {
   return view.status == OrdStatus::new_order || view.status == OrdStatus::partially_filled;
@@ -94,12 +92,12 @@ bool EngineShard::may_apply() {
     return true;
   }
   if (const auto hit = points::engine_shard_crash.check()) {
-    env_.crash_self((hit.param > 0 ? hit.param : kDefaultDowntimeMs) * 1000);
+    env_.crash_self(hit.param * 1000);
     return false;
   }
   if (const auto hit = points::engine_apply_delay.check()) {
     stalled_ = true;
-    env_.set_timer((hit.param > 0 ? hit.param : kDefaultStallMs) * 1000, kResumeTimer);
+    env_.set_timer(hit.param * 1000, kResumeTimer);
     return false;
   }
   return true;

@@ -2,7 +2,9 @@
 // and of the order path where ordeal can inject a fault. Each is a global
 // faults::FaultPoint; `ordeal list faults` prints this catalogue.
 //
-// What `param` means per point is in its description (0 lets the site pick).
+// What `param` means per point is declared with it (faults::ParamMeaning):
+// a fire's Hit::param is the value the site acts with, the point's default
+// or drawn choice included.
 #pragma once
 
 #include <span>
@@ -27,8 +29,8 @@ extern faults::FaultPoint engine_shard_crash;
 // into programs that only list them.
 std::span<faults::FaultPoint* const> all();
 
-// Fields that meta.update.corrupt can damage (its param; 0 = drawn).
+// Fields that meta.update.corrupt can damage (its param; 0 = drawn), in the
+// order of its declared choices.
 enum class CorruptField : int { tick_size = 1, lot_size, shard, status, version, price_band };
-inline constexpr int kCorruptFieldCount = 6;
 
 }  // namespace ordeal::exchange::points

@@ -6,7 +6,6 @@
 
 namespace ordeal::exchange {
 namespace {
-constexpr int64_t kDefaultAckDelayMs = 50;
 // The gateway's one timer of its own (the subscriber's ids are far above).
 constexpr uint64_t kTimeoutTimer = 1;
 
@@ -373,7 +372,7 @@ void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t
                           Verdict verdict, std::string_view reason, const OrderView& view) {
   int64_t delay_us = 0;
   if (const auto hit = points::gateway_ack_delay.check(asker.client_node)) {
-    delay_us = (hit.param > 0 ? hit.param : kDefaultAckDelayMs) * 1000;
+    delay_us = hit.param * 1000;
   }
   // Built as the argument: the message is made from it by one move, with no
   // variant-to-variant move on the way.

@@ -10,22 +10,13 @@
 namespace ordeal::exchange {
 namespace {
 constexpr uint64_t kHeartbeatTimer = 1;
-constexpr int64_t kDefaultDelayMs = 200;
-constexpr int64_t kDefaultHoldBackMs = 100;
-constexpr int64_t kDefaultDowntimeMs = 300;
 constexpr size_t kSubscribersReserved = 8;
-
-int64_t ms_or(int64_t param, int64_t fallback_ms) {
-  return (param > 0 ? param : fallback_ms) * 1000;
-}
 
 // Damages one field of an update in flight, keeping its checksum, the way a
 // bad write or a mistaken configuration push would.
 void corrupt(MetaPublish& publish, const faults::Hit& hit) {
-  const int field = hit.param > 0 ? static_cast<int>(hit.param)
-                                  : 1 + static_cast<int>(hit.draw % points::kCorruptFieldCount);
   Instrument& r = publish.record;
-  switch (static_cast<points::CorruptField>(field)) {
+  switch (static_cast<points::CorruptField>(hit.param)) {  // drawn by the point when armed with 0
     case points::CorruptField::tick_size:
       r.tick_size = r.tick_size * 10 + 1;
       break;
@@ -182,7 +173,7 @@ void MetadataReplica::on_subscribe(NodeId from) {
 
 void MetadataReplica::on_heartbeat_tick() {
   if (const auto hit = points::meta_replica_restart.check()) {
-    env_.crash_self(ms_or(hit.param, kDefaultDowntimeMs));
+    env_.crash_self(hit.param * 1000);  // the point's default when armed with 0
     return;
   }
   // A follower cut off from the leader stops vouching for its copy: its
@@ -207,12 +198,11 @@ void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
   MetaPublish copy = publish;
   if (const auto hit = points::meta_update_corrupt.check(to)) corrupt(copy, hit);
   if (const auto hit = points::meta_update_reorder.check(to)) {
-    env_.send_unordered(to, std::move(copy), ms_or(hit.param, kDefaultHoldBackMs));
+    env_.send_unordered(to, std::move(copy), hit.param * 1000);
     return;
   }
   int64_t delay_us = 0;
-  if (const auto hit = points::meta_update_delay.check(to))
-    delay_us = ms_or(hit.param, kDefaultDelayMs);
+  if (const auto hit = points::meta_update_delay.check(to)) delay_us = hit.param * 1000;
   env_.send(to, std::move(copy), delay_us);
 }
 
