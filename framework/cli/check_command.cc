@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "framework/base/write_file.h"
 #include "framework/check/property.h"
 #include "framework/cli/commands.h"
 #include "framework/history/history_jsonl.h"
@@ -63,8 +63,9 @@ int check(const CheckArgs& args) {
                                    {"history", args.history},
                                    {"events", loaded.history.size()},
                                    {"violations", list}};
-    std::ofstream(args.out + "/report.json") << report.dump(2) << "\n";
-    if (auto error = write_check_page(args, loaded.history, violations); !error.empty()) {
+    std::string error = write_file(args.out + "/report.json", report.dump(2) + "\n");
+    if (error.empty()) error = write_check_page(args, loaded.history, violations);
+    if (!error.empty()) {
       fmt::print(stderr, "ordeal check: {}\n", error);
       return kExitEnvironment;
     }

@@ -128,6 +128,19 @@ if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# A report that cannot be written in full (here a full disk: the files are
+# links to /dev/full) is an error naming it, not a success with a cut file.
+file(MAKE_DIRECTORY ${WORK}/full-check ${WORK}/full-run)
+file(CREATE_LINK /dev/full ${WORK}/full-check/report.json SYMBOLIC)
+expect_exit(3 ${ORDEAL} check ${WORK}/fail/history.jsonl --out ${WORK}/full-check)
+if(NOT last_err MATCHES "full-check/report.json: cannot write: No space left on device")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+file(CREATE_LINK /dev/full ${WORK}/full-run/history.jsonl SYMBOLIC)
+expect_exit(3 ${ORDEAL} run ${incident} --cases 2 --out ${WORK}/full-run)
+if(NOT last_err MATCHES "full-run/history.jsonl: write failed: No space left on device")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
 # Limits out of their range (a negative outage limit reported an outage at no
 # event: a crash), and nan, which compares false with every bound.
 foreach(limit "--outage-ms-max;-5" "--metadata-staleness-ms;9223372036854775807"

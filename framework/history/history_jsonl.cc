@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 
 namespace ordeal {
@@ -131,15 +134,20 @@ std::string event_json(const History& h, size_t index) {
 bool write_history_jsonl(const History& history, const std::string& path, std::string& error) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "w"), &std::fclose);
   if (!file) {
-    error = fmt::format("{}: cannot open for writing", path);
+    error = fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno));
     return false;
   }
   for (size_t i = 0; i < history.size(); ++i) {
     const std::string line = event_json(history, i);
     if (std::fwrite(line.data(), 1, line.size(), file.get()) != line.size()) {
-      error = fmt::format("{}: write failed", path);
+      error = fmt::format("{}: write failed: {}", path, std::strerror(errno));
       return false;
     }
+  }
+  // The buffered rest goes out at the close: a full disk can show only there.
+  if (std::fclose(file.release()) != 0) {
+    error = fmt::format("{}: write failed: {}", path, std::strerror(errno));
+    return false;
   }
   return true;
 }

@@ -53,6 +53,14 @@ TEST(HistoryJsonl, RoundTripsEveryEventType) {
   std::remove(path.c_str());
 }
 
+// A history small enough to sit in the buffer fails only at the close: the
+// run must hear of it, not leave a cut or empty file behind.
+TEST(HistoryJsonl, AFullDiskIsAnErrorEvenWhenItShowsOnlyAtTheClose) {
+  std::string error;
+  EXPECT_FALSE(write_history_jsonl(sample(), "/dev/full", error));
+  EXPECT_EQ(error, "/dev/full: write failed: No space left on device");
+}
+
 TEST(HistoryJsonl, BadLineNamesFileLineAndFieldAndKeepsWhatCameBefore) {
   const std::string path = temp_path("bad.jsonl");
   {

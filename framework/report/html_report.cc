@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "framework/base/assert.h"
+#include "framework/base/write_file.h"
 #include "framework/history/history_jsonl.h"
 #include "framework/report/html/report_assets.h"
 
@@ -276,9 +276,7 @@ std::string render_html_report(const HtmlPage& page) {
 }
 
 std::string write_html_report(const HtmlPage& page, const std::string& path) {
-  std::ofstream out(path);
-  out << render_html_report(page);
-  return out ? std::string() : fmt::format("{}: cannot write", path);
+  return write_file(path, render_html_report(page));
 }
 
 std::unique_ptr<ReportListener> html_report() { return std::make_unique<HtmlReport>(); }

@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "framework/base/write_file.h"
 #include "framework/history/history_jsonl.h"
 #include "framework/report/html_report.h"
 #include "framework/report/signature.h"
@@ -18,12 +18,6 @@ namespace {
 std::string status_of(const RunReport& r) {
   if (r.outcome.failed()) return "fail";
   return r.outcome.target_error.empty() && !r.outcome.interrupted ? "pass" : "error";
-}
-
-std::string write_file(const std::string& path, const std::string& content) {
-  std::ofstream out(path);
-  out << content;
-  return out ? std::string() : fmt::format("{}: cannot write", path);
 }
 
 std::string xml_escape(std::string_view text) {
