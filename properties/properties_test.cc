@@ -133,6 +133,20 @@ TEST(NoLostCancel, PassesAFillBeforeTheCancelWasAcknowledged) {
   EXPECT_TRUE(check("order-state-machine", b).empty());
 }
 
+// The acceptance said 2 had filled: a report of that fill arriving after it
+// is late, not a fill after the cancel; one beyond the 2 is.
+TEST(NoLostCancel, PassesALateReportOfAFillTheAcceptanceCounted) {
+  for (const bool beyond : {false, true}) {
+    auto b = with_resting_order();
+    auto cancel = b.at(3).request(RequestKind::cancel, 1, "o1");
+    b.at(4).ok(cancel, OrdStatus::cancelled, 2);
+    b.at(5).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+    if (beyond) b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 2, 3);
+    b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
+    EXPECT_EQ(check("no-lost-cancel", b).size(), beyond ? 1u : 0u) << beyond;
+  }
+}
+
 // A mass-cancel of one symbol concerns that symbol's orders only.
 TEST(NoLostCancel, HoldsAMassCancelToItsSymbol) {
   auto b = with_resting_order();
