@@ -750,6 +750,27 @@ TEST(TradeConservation, PassesMatchingSidesAndOneSidedTrades) {
   EXPECT_TRUE(check("trade-conservation", b).empty());
 }
 
+// A fill of a buy of BTC-USDT must be a buy of BTC-USDT.
+TEST(TradeConservation, CatchesAFillInAnotherSymbolOrOnTheOtherSide) {
+  for (const bool wrong_symbol : {false, true}) {
+    for (const bool wrong_side : {false, true}) {
+      HistoryBuilder b;
+      auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+      b.at(2).ok(place, OrdStatus::new_order);
+      b.at(5).fill(1, "o1", wrong_side ? Side::sell : Side::buy, 50'000, 1, 1, 1,
+                   wrong_symbol ? "ETH-USDT" : "BTC-USDT");
+      const auto violations = check("trade-conservation", b);
+      ASSERT_EQ(violations.size(), wrong_symbol || wrong_side ? 1u : 0u)
+          << wrong_symbol << wrong_side;
+      if (wrong_symbol && wrong_side) {
+        EXPECT_EQ(violations[0].message,
+                  "order 1/o1 (buy BTC-USDT) filled 1 at 50000 as a sell in ETH-USDT (event 2 at "
+                  "0.005 s)");
+      }
+    }
+  }
+}
+
 // A rejected amend never gave the order its price.
 TEST(TradeConservation, CatchesAFillWithinOnlyARejectedAmendsLimit) {
   HistoryBuilder b;

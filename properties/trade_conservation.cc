@@ -1,7 +1,8 @@
 // trade-conservation: both sides of each trade match (opposite sides, same
-// symbol, quantity and price), a trade has at most two sides, and every fill
-// respects its order's limit price (any price the order may have had: a
-// rejected amend's price it never had).
+// symbol, quantity and price), a trade has at most two sides, every fill is
+// in its order's symbol and on its side, and every fill respects its order's
+// limit price (any price the order may have had: a rejected amend's price it
+// never had).
 #include <algorithm>
 #include <span>
 
@@ -29,6 +30,7 @@ class TradeConservation final : public Property {
       for (uint32_t fill : order.fills) {
         sides.push_back({h[fill].number, static_cast<uint32_t>(sides.size()), fill});
         check_limit(c, order, fill, out);
+        check_terms(c, order, fill, out);
       }
     }
     std::sort(sides.begin(), sides.end(), [](const TradeSide& a, const TradeSide& b) {
@@ -74,6 +76,29 @@ class TradeConservation final : public Property {
     std::vector<uint64_t> fills;
     for (const TradeSide& side : sides) fills.push_back(side.fill);
     return fills;
+  }
+
+  // A fill is in its order's symbol and on its side. A reused id may name
+  // orders in several symbols or sides: which one a fill is of is not known
+  // then, and a fill that names no symbol says nothing of it.
+  void check_terms(const CheckContext& c, const OrderFacts& order, uint32_t fill,
+                   std::vector<Violation>& out) const {
+    const History& h = c.history();
+    if (order.places.empty()) return;
+    const Event& place = h[order.places[0]];
+    for (uint32_t other : order.places) {
+      if (h[other].symbol != place.symbol || h[other].side != place.side) return;
+    }
+    const Event& f = h[fill];
+    const bool symbol_differs = f.symbol != 0 && f.symbol != place.symbol;
+    if (!symbol_differs && f.side == place.side) return;
+    out.push_back(
+        violation(name(),
+                  fmt::format("order {} ({} {}) filled {} at {} as a {} in {} ({})",
+                              c.order_name(order.key), exchange::to_string(place.side),
+                              h.text(place.symbol), f.qty, f.price, exchange::to_string(f.side),
+                              h.text(f.symbol == 0 ? place.symbol : f.symbol), when(h, fill)),
+                  {c.order_name(order.key)}, {order.places[0], fill}));
   }
 
   void check_limit(const CheckContext& c, const OrderFacts& order, uint32_t fill,
