@@ -128,7 +128,11 @@ int FaultPoint::decide(const char* /*name*/, int* /*failnum*/, void** failinfo,
   auto* point = static_cast<FaultPoint*>(*failinfo);
   const uint64_t hit = point->hits_.fetch_add(1, std::memory_order_relaxed);
   const uint64_t draw = mix64(point->point_seed_ ^ mix64(hit));
-  if (unit_interval(draw) >= point->spec_.probability) return 0;
+  if (const uint64_t pinned = point->spec_.fire_at_check; pinned != 0) {
+    if (hit + 1 != pinned) return 0;
+  } else if (unit_interval(draw) >= point->spec_.probability) {
+    return 0;
+  }
   uint64_t fired = point->fires_.load(std::memory_order_relaxed);
   do {
     if (fired >= point->spec_.max_fires) return 0;

@@ -32,6 +32,10 @@ struct ArmSpec {
   uint64_t max_fires = std::numeric_limits<uint64_t>::max();
   int64_t param = 0;
   uint64_t seed = 0;
+  // Above 0: the point fires once, at this check after the arm (1 = the
+  // first), whatever the probability. A shrunk case pins a fault this way,
+  // so that it needs no run of luck, and so no run of requests, to fire.
+  uint64_t fire_at_check = 0;
 };
 
 // The outcome of one check. `draw` is a seeded random value that the site uses

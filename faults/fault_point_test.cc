@@ -81,6 +81,13 @@ TEST(FaultPoint, AParameterIsDescribedInWords) {
   EXPECT_EQ(test_alpha.description(), "a point for these tests");
 }
 
+TEST(FaultPoint, APinnedArmFiresOnceAtItsCheckWhateverTheProbability) {
+  ScopedArm armed("test.alpha", {.probability = 0.0, .seed = 4, .fire_at_check = 3});
+  std::vector<bool> expected(20, false);
+  expected[2] = true;
+  EXPECT_EQ(fire_pattern(test_alpha, 20), expected);
+}
+
 TEST(FaultPoint, DisarmStopsFiring) {
   {
     ScopedArm armed("test.alpha", {});

@@ -42,6 +42,7 @@ enum class Key : uint8_t {
   maker,
   record,
   replica_schema,
+  fire_at,
   unknown
 };
 
@@ -80,8 +81,10 @@ Key key_of(std::string_view key) {
                    {"reason", Key::reason},
                    {"record", Key::record}});
     case 7:
-      return pick(
-          {{"time_us", Key::time_us}, {"version", Key::version}, {"invalid", Key::invalid}});
+      return pick({{"time_us", Key::time_us},
+                   {"version", Key::version},
+                   {"invalid", Key::invalid},
+                   {"fire_at", Key::fire_at}});
     case 8:
       return pick({{"ord_type", Key::ord_type}, {"answered", Key::answered}});
     case 9:
@@ -298,6 +301,7 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
       return read_int(v, key, e.price);
     case Key::qty:
     case Key::replica_schema:
+    case Key::fire_at:
       return read_int(v, key, e.qty);
     case Key::filled:
       return read_int(v, key, e.filled);

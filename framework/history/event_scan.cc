@@ -216,7 +216,9 @@ bool scan_body(Cursor& c, ScannedLine& s) {
     case EventType::fault_stop:
     case EventType::fault_fire:
       return c.text_field(R"(,"fault":)", s.shared) &&
-             c.integer_field(R"(,"param":)", s.event.number);
+             c.integer_field(R"(,"param":)", s.event.number) &&
+             (s.event.type != EventType::fault_start || !c.literal(R"(,"fire_at":)") ||
+              c.integer(s.event.qty));
     case EventType::meta:
       return c.integer_field(R"(,"version":)", s.event.number) &&
              scan_record(c, s.record.emplace()) &&

@@ -120,6 +120,7 @@ std::string event_json(const History& h, size_t index) {
     case EventType::fault_fire:
       field(out, "fault", h.text(e.text));
       field(out, "param", e.number);
+      if (e.type == EventType::fault_start && e.qty != 0) field(out, "fire_at", e.qty);
       break;
     case EventType::meta:
       field(out, "version", e.number);

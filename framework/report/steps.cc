@@ -113,8 +113,15 @@ std::string fault(const History& h, const Scenario& s, const Event& e) {
   } else if (e.number != 0 || !point->param_meaning().what.empty()) {
     param = point->describe_armed_param(e.number);
   }
+  // A pinned window (shrinking's) fires once, at a given check: its
+  // probability no longer says anything.
   const FaultSpec* spec = spec_of(s, name);
-  std::string about = spec == nullptr ? "" : fmt::format("probability {}", spec->probability);
+  std::string about;
+  if (e.qty > 0) {
+    about = fmt::format("fires once, at its check number {}", e.qty);
+  } else if (spec != nullptr) {
+    about = fmt::format("probability {}", spec->probability);
+  }
   if (!about.empty() && !param.empty()) about += ", ";
   about += param;
   return about.empty() ? fmt::format("fault {} armed", name)

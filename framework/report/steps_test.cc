@@ -161,8 +161,10 @@ TEST(Steps, FaultsSayWhatTheirParameterWas) {
   h.append(
       {.time_us = 100, .text = h.intern("meta.update.corrupt"), .type = EventType::fault_start});
   h.append({.time_us = 100, .text = h.intern("meta.update.drop"), .type = EventType::fault_start});
-  h.append(
-      {.time_us = 100, .text = h.intern("engine.shard.crash"), .type = EventType::fault_start});
+  h.append({.time_us = 100,
+            .qty = 3,  // pinned while shrinking
+            .text = h.intern("engine.shard.crash"),
+            .type = EventType::fault_start});
   h.append({.time_us = 200,
             .number = 3,
             .text = h.intern("meta.update.corrupt:meta-2->engine-0"),
@@ -175,7 +177,8 @@ TEST(Steps, FaultsSayWhatTheirParameterWas) {
   const std::vector<std::string> expected = {
       "0.0001 s  fault meta.update.corrupt armed (probability 0.3, a field drawn per fire)",
       "0.0001 s  fault meta.update.drop armed (probability 0.3)",
-      "0.0001 s  fault engine.shard.crash armed (probability 0.1, default 100 ms)",
+      "0.0001 s  fault engine.shard.crash armed (fires once, at its check number 3, default 100 "
+      "ms)",
       "0.0002 s  meta.update.corrupt fired on meta-2->engine-0 (routing shard): a metadata "
       "update arrives with one field damaged",
       "0.0003 s  engine.shard.crash fired in engine-1 (100 ms): an engine shard crashes while "

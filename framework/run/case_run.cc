@@ -106,7 +106,7 @@ class CaseRun final : public ExchangeListener {
 
   Grid grid_of(const std::string& symbol) const;
   void schedule_nemesis();
-  void record_fault(const FaultSpec& spec, EventType type);
+  void record_fault(const FaultSpec& spec, EventType type, int32_t fire_at = 0);
   void run_hook(const FaultSpec& spec, bool start, int64_t lease_ms);
   void poll_hook(const std::shared_ptr<faults::HookProcess>& hook, const std::string& command,
                  int64_t deadline_us);
@@ -184,29 +184,40 @@ History CaseRun::run() {
 }
 
 // Fault windows of one point that overlap are merged: a point is armed once.
+// A merged window is pinned (FaultWindow::fire_at) at the earliest pin of
+// its parts, if any part is pinned.
 void CaseRun::schedule_nemesis() {
   nemesis_end_us_ = t0_us_;
   if (!exchange_.nemesis_supported()) return;
+  struct Span {
+    int64_t start_ms, end_ms;
+    int32_t fire_at;
+    bool operator<(const Span& o) const { return start_ms < o.start_ms; }
+  };
   // Reused for every fault: a case has at most a few windows in all.
-  std::vector<std::pair<int64_t, int64_t>> windows, merged;
+  std::vector<Span> windows, merged;
   windows.reserve(c_.faults.size());
   merged.reserve(c_.faults.size());
   for (size_t f = 0; f < s_.faults.size(); ++f) {
     windows.clear();
     merged.clear();
     for (const FaultWindow& w : c_.faults) {
-      if (w.fault == f) windows.emplace_back(w.start_ms, int64_t{w.start_ms} + w.duration_ms);
+      if (w.fault == f)
+        windows.push_back({w.start_ms, int64_t{w.start_ms} + w.duration_ms, w.fire_at});
     }
-    std::sort(windows.begin(), windows.end());
-    for (const auto& w : windows) {
-      if (!merged.empty() && w.first <= merged.back().second) {
-        merged.back().second = std::max(merged.back().second, w.second);
-      } else {
+    std::stable_sort(windows.begin(), windows.end());
+    for (const Span& w : windows) {
+      if (merged.empty() || w.start_ms > merged.back().end_ms) {
         merged.push_back(w);
+        continue;
       }
+      Span& into = merged.back();
+      into.end_ms = std::max(into.end_ms, w.end_ms);
+      if (w.fire_at > 0 && (into.fire_at == 0 || w.fire_at < into.fire_at))
+        into.fire_at = w.fire_at;
     }
     const FaultSpec& spec = s_.faults[f];
-    for (const auto& [start_ms, end_ms] : merged) {
+    for (const auto& [start_ms, end_ms, fire_at] : merged) {
       const int64_t start_us = t0_us_ + start_ms * 1000, end_us = t0_us_ + end_ms * 1000;
       nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
       const uint64_t seed =
@@ -219,15 +230,18 @@ void CaseRun::schedule_nemesis() {
         exchange_.at(end_us, [this, &spec] { run_hook(spec, false, 0); });
         continue;
       }
-      exchange_.at(start_us, [this, &spec, seed, lease_ms] {
+      exchange_.at(start_us, [this, &spec, seed, lease_ms, fire_at] {
         if (!spec.acts_on_target()) {
           exchange_.arm(spec.point,
-                        {.probability = spec.probability, .param = spec.param, .seed = seed},
+                        {.probability = spec.probability,
+                         .param = spec.param,
+                         .seed = seed,
+                         .fire_at_check = static_cast<uint64_t>(fire_at)},
                         lease_ms);
         } else {
           exchange_.live_fault(spec, true);
         }
-        record_fault(spec, EventType::fault_start);
+        record_fault(spec, EventType::fault_start, fire_at);
       });
       exchange_.at(end_us, [this, &spec] {
         if (!spec.acts_on_target()) {
@@ -308,11 +322,15 @@ void CaseRun::fail(const std::string& error) {
 
 // A process or network fault is named with where it acts:
 // "process.pause:engine-1", "network.latency:gateway->engine-0".
-void CaseRun::record_fault(const FaultSpec& spec, EventType type) {
+void CaseRun::record_fault(const FaultSpec& spec, EventType type, int32_t fire_at) {
   const std::string& where = spec.node.empty() ? spec.link : spec.node;
   // A fault point alone is interned as it is, without a copy.
   const Sym text = where.empty() ? h_.intern(spec.point) : h_.intern(spec.point + ":" + where);
-  h_.append({.time_us = exchange_.now_us(), .number = spec.param, .text = text, .type = type});
+  h_.append({.time_us = exchange_.now_us(),
+             .qty = fire_at,
+             .number = spec.param,
+             .text = text,
+             .type = type});
 }
 
 void CaseRun::schedule_metadata() {

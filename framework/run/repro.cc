@@ -130,10 +130,12 @@ std::string repro_toml(const Repro& repro, const Scenario& scenario) {
   }
   toml::array faults;
   for (const FaultWindow& f : repro.c.faults) {
-    faults.push_back(toml::table{{"fault", scenario.faults.at(f.fault).point},
-                                 {"index", f.fault},
-                                 {"start_ms", f.start_ms},
-                                 {"duration_ms", f.duration_ms}});
+    toml::table window{{"fault", scenario.faults.at(f.fault).point},
+                       {"index", f.fault},
+                       {"start_ms", f.start_ms},
+                       {"duration_ms", f.duration_ms}};
+    if (f.fire_at > 0) window.insert("fire_at", f.fire_at);  // pinned by shrinking
+    faults.push_back(std::move(window));
   }
   toml::table kase{{"seed", std::to_string(repro.c.seed)},
                    {"upgrade", repro.c.upgrade},
@@ -181,6 +183,7 @@ namespace {
 // The times of a case are milliseconds from its start, as the generator
 // makes them: never before it.
 constexpr int64_t kTimeMsMax = std::numeric_limits<int32_t>::max();
+constexpr int64_t kFireAtMax = 1'000'000;  // a pin beyond the checks a case makes never fires
 
 std::string read_op(const toml::node& node, const std::string& path, const Scenario& scenario,
                     Op& op) {
@@ -257,7 +260,17 @@ std::string read_fault_window(const toml::node& node, const std::string& path,
     return fmt::format("{}:{}: case.fault: fault {} does not match the scenario's faults", path,
                        node.source().begin.line, name.value_or("?"));
   }
-  return "";
+  // Optional: a window as generated fires by chance; shrinking may pin one
+  // of a fault point's (case.h).
+  if (!node.as_table()->contains("fire_at")) return "";
+  Fields(*node.as_table(), "case.fault", path, error).integer("fire_at", f.fire_at, 1, kFireAtMax);
+  const FaultSpec& spec = scenario.faults[f.fault];
+  if (error.empty() && !spec.checked_at_a_site()) {
+    error =
+        fmt::format("{}:{}: case.fault.fire_at: only a fault point's window is pinned, not {}'s",
+                    path, node.source().begin.line, spec.point);
+  }
+  return error;
 }
 
 // Each entry of the array `key` of the case, read by `read` into `out`.

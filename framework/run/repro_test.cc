@@ -23,7 +23,8 @@ Repro sample_repro(const Scenario& s) {
   c.clients = {{Op{.price_steps = -2, .lots = 3, .at_ms = 88},
                 Op{.kind = exchange::RequestKind::cancel, .at_ms = 250}}};
   c.metadata = {MetaChange{.at_ms = 90, .symbol = 1, .kind = MetaChangeKind::band, .value = 4}};
-  c.faults = {FaultWindow{.fault = 0, .start_ms = 13, .duration_ms = 76}};
+  c.faults = {FaultWindow{.fault = 0, .start_ms = 13, .duration_ms = 76},
+              FaultWindow{.fault = 1, .start_ms = 500, .duration_ms = 20, .fire_at = 3}};
   return Repro{.scenario_path = s.path, .target = "inproc", .run_seed = 2, .c = c};
 }
 
@@ -98,6 +99,8 @@ TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
        ":41: case.fault.duration_ms: expected an integer from 1 to 2147483647"},
       {"index = 0", "index = 256", ":43: case.fault.index: expected an integer from 0 to 255"},
       {"lots = 3", "lots = 3.0", ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
+      {"fire_at = 3", "fire_at = 0",
+       ":49: case.fault.fire_at: expected an integer from 1 to 1000000"},
   };
   ReproFile f;
   for (const Edit& edit : edits) EXPECT_EQ(f.short_error_with(edit.from, edit.to), edit.error);
@@ -109,12 +112,12 @@ TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
 TEST(Repro, MetadataChangesOutsideTheScenarioAreErrors) {
   ReproFile f;
   EXPECT_EQ(f.short_error_with("symbol = 1", "symbol = 7"),
-            ":49: case.metadata.symbol: expected an integer from 0 to 1");
+            ":56: case.metadata.symbol: expected an integer from 0 to 1");
   EXPECT_EQ(f.short_error_with("value = 4", "value = 0"),
-            ":50: case.metadata.value: expected an integer from 1 to 1000000");
+            ":57: case.metadata.value: expected an integer from 1 to 1000000");
   EXPECT_EQ(f.short_error_with("kind = 'band'\n    symbol = 1\n    value = 4",
                                "kind = 'status'\n    symbol = 1\n    value = -1"),
-            ":50: case.metadata.value: expected an integer from 0 to 3");
+            ":57: case.metadata.value: expected an integer from 0 to 3");
 }
 
 // Arrays of something else than tables, and a case that is not a table.

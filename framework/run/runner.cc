@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -110,14 +111,20 @@ bool same_failure(const std::vector<Violation>& violations, const std::string& p
 // violates the same property, until nothing more can go or the budget ends.
 // RapidCheck shrinks the generator's choices; this shrinks the case itself,
 // which matters because removing one operation shifts the timing of others.
+//
+// First it pins each window of a fault point that fires by chance to one of
+// its first checks (FaultWindow::fire_at): a crash with probability 0.05
+// per request needs about 20 requests to happen at all, and those requests
+// cannot go while it depends on them; pinned, it happens where it must.
 class Minimizer {
  public:
-  Minimizer(std::function<bool(const Case&)> fails, Clock::time_point deadline)
-      : fails_(std::move(fails)), deadline_(deadline) {}
+  Minimizer(std::function<bool(const Case&)> fails, Clock::time_point deadline,
+            std::vector<bool> pinnable)
+      : fails_(std::move(fails)), deadline_(deadline), pinnable_(std::move(pinnable)) {}
 
   Case run(Case c) {
     for (bool shrunk = true; shrunk && !expired();) {
-      shrunk = false;
+      shrunk = pin_faults(c);
       for (size_t client = 0; client < c.clients.size(); ++client) shrunk |= drop_ops(c, client);
       shrunk |= drop_each(
           c, [](Case & k) -> auto& { return k.metadata; });
@@ -140,11 +147,49 @@ class Minimizer {
     return true;
   }
 
+  // The checks tried, fewest first: a pin is kept at the first that fails.
+  static constexpr std::array<int32_t, 16> kPins = {1,  2,  3,  4,  5,  6,  8,  10,
+                                                    13, 16, 20, 25, 32, 40, 50, 64};
+
+  // Pins each window that fires by chance at the first of kPins under which
+  // the case still fails, and moves each pin already set to an earlier
+  // check of kPins where that still fails.
+  bool pin_faults(Case& c) {
+    bool pinned = false;
+    for (size_t i = 0; i < c.faults.size(); ++i) {
+      const FaultWindow& w = c.faults[i];
+      if (w.fault >= pinnable_.size() || !pinnable_[w.fault]) continue;
+      for (const int32_t pin : kPins) {
+        if (expired()) return pinned;
+        if (c.faults[i].fire_at != 0 && pin >= c.faults[i].fire_at) break;
+        if (keep_if_fails(c, [&](Case& k) { k.faults[i].fire_at = pin; })) {
+          pinned = true;
+          break;
+        }
+      }
+    }
+    return pinned;
+  }
+
+  // An operation usually makes one check of a pinned point (a shard checks
+  // its crash point once per request it applies): when dropping it alone
+  // moves the fire onto another request, dropping it with every pin one
+  // check earlier keeps the fire where it was.
   bool drop_ops(Case& c, size_t client) {
     bool dropped = false;
+    const bool pins = std::any_of(c.faults.begin(), c.faults.end(),
+                                  [](const FaultWindow& w) { return w.fire_at > 1; });
     for (size_t i = c.clients[client].size(); i-- > 0 && !expired();) {
-      dropped |=
-          keep_if_fails(c, [&](Case& k) { k.clients[client] = without_op(k.clients[client], i); });
+      auto drop = [&](Case& k) { k.clients[client] = without_op(k.clients[client], i); };
+      if (keep_if_fails(c, drop)) {
+        dropped = true;
+        continue;
+      }
+      if (!pins || expired()) continue;
+      dropped |= keep_if_fails(c, [&](Case& k) {
+        drop(k);
+        for (FaultWindow& w : k.faults) w.fire_at -= w.fire_at > 1 ? 1 : 0;
+      });
     }
     return dropped;
   }
@@ -164,6 +209,7 @@ class Minimizer {
 
   std::function<bool(const Case&)> fails_;
   Clock::time_point deadline_;
+  std::vector<bool> pinnable_;  // by the scenario's fault index
 };
 
 void minimize(const Scenario& scenario, const RunOptions& options, const std::string& property,
@@ -179,7 +225,9 @@ void minimize(const Scenario& scenario, const RunOptions& options, const std::st
     outcome.history = std::move(verdict.history);
     return true;
   };
-  Case smallest = Minimizer(fails, deadline).run(*outcome.failing_case);
+  std::vector<bool> pinnable;
+  for (const FaultSpec& f : scenario.faults) pinnable.push_back(f.checked_at_a_site());
+  Case smallest = Minimizer(fails, deadline, std::move(pinnable)).run(*outcome.failing_case);
   // The outcome must describe exactly the case it reports.
   std::string error;
   CaseVerdict verdict = execute(scenario, smallest, options, error, outcome.clean_up);

@@ -46,6 +46,10 @@ struct FaultSpec {
   bool needs_live_target() const {
     return (!node.empty() && !faults::runs_in_sim(point)) || !link.empty() || point == "hook";
   }
+  // A fault point, checked at its site again and again while armed: it
+  // fires by chance, so a shrunk case may pin it (FaultWindow::fire_at).
+  // Process and network faults and hooks act once per window.
+  bool checked_at_a_site() const { return !acts_on_target() && point != "hook"; }
 };
 
 struct Scenario {
