@@ -50,6 +50,24 @@ if(NOT repro_before MATCHES "target = 'inproc'")
   message(FATAL_ERROR "the repro does not name its target:\n${repro_before}")
 endif()
 
+# A run given a relative scenario path writes a repro that replays from any
+# current folder, named by a relative path or an absolute one.
+execute_process(COMMAND ${ORDEAL} run examples/scenarios/okx-2023-08-14.toml --seed 1
+  --defect okx-2023-08-14 --out ${WORK}/relative WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE rc
+  OUTPUT_QUIET ERROR_QUIET)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "the run with a relative scenario path exited ${rc}")
+endif()
+# The replay's own repro (written into another folder) replays too.
+file(MAKE_DIRECTORY ${WORK}/elsewhere)
+foreach(repro ../relative/repro.toml ${WORK}/relative/repro.toml ../elsewhere/out/repro.toml)
+  execute_process(COMMAND ${ORDEAL} replay ${repro} --out ${WORK}/elsewhere/out
+    WORKING_DIRECTORY ${WORK}/elsewhere RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "replaying ${repro} from another folder exited ${rc}:\n${err}")
+  endif()
+endforeach()
+
 # A repro whose case arms a fault for real processes does not replay in the
 # simulator, where that fault would silently not happen: it goes to the
 # target the repro names (tested with the cluster), and an unusable one is

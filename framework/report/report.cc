@@ -154,7 +154,7 @@ class ReproReport final : public ReportListener {
                       .defect = r.defect,
                       .run_seed = r.seed,
                       .c = *r.outcome.failing_case};
-    return write_file(path, repro_toml(repro, r.scenario));
+    return write_file(path, repro_toml(repro, r.scenario, path));
   }
 };
 

@@ -168,7 +168,7 @@ TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
                     .run_seed = 3,
                     .c = *outcome.failing_case};
   const std::string path = ::testing::TempDir() + "repro.toml";
-  std::ofstream(path) << repro_toml(repro, s);
+  std::ofstream(path) << repro_toml(repro, s, path);
   const ReproLoad loaded = load_repro(path);
   ASSERT_TRUE(loaded) << loaded.error;
   EXPECT_EQ(loaded.repro.scenario_path, s.path);
