@@ -282,6 +282,28 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
   EXPECT_EQ(error_of(""), "");
 }
 
+// A link that names no node of the exchange would fault nothing: a typo
+// must not pass for a fault that held.
+TEST(Scenario, NetworkFaultsNeedALinkBetweenNodes) {
+  const auto fault_on = [](const std::string& link) {
+    return error_of(
+        "target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.latency\"\nlink = \"" + link +
+        "\"\n");
+  };
+  for (const char* link : {"client->gateway", "gateway->engine-1", "gateway->meta-0",
+                           "engine-0->meta-2", "engine-1->engine-0"}) {
+    EXPECT_EQ(fault_on(link), "") << link;
+  }
+  EXPECT_EQ(fault_on("client->gatewa"),
+            "s.toml:2: nemesis.fault.link: no link 'client->gatewa' in this exchange: expected "
+            "FROM->TO, \"client->gateway\" or two of its nodes (meta-0, meta-1, meta-2, "
+            "engine-0, engine-1, gateway)");
+  for (const char* link : {"gateway->engine-2", "meta-3->meta-0", "client->engine-0", "gateway",
+                           "gateway->", "->gateway", "engine-0->engine-0"}) {
+    EXPECT_PRED2(starts, fault_on(link), "s.toml:2: nemesis.fault.link: no link '") << link;
+  }
+}
+
 // nan passes both range checks of a number (every comparison with it is
 // false), so it must be refused on its own; inf is out of range anyway.
 TEST(Scenario, NanAndInfinityAreNoNumbers) {

@@ -341,6 +341,31 @@ std::string check_process_nodes(const Scenario& s) {
   return "";
 }
 
+// A network fault's link must join two nodes of the scenario's exchange
+// ("client" for ordeal's clients, which reach the gateway only): a link that
+// names no node would set up a proxy nothing goes through, a silent no-op.
+std::string check_links(const Scenario& s) {
+  const exchange::Layout layout{.replicas = s.replicas, .shards = s.shards};
+  std::vector<std::string> names;
+  for (exchange::NodeId id = 0; id <= layout.gateway(); ++id) names.push_back(layout.name(id));
+  const auto known = [&names](std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const FaultSpec& fault : s.faults) {
+    if (fault.link.empty()) continue;
+    const size_t arrow = fault.link.find("->");
+    const std::string from = fault.link.substr(0, arrow);
+    const std::string to = arrow == std::string::npos ? "" : fault.link.substr(arrow + 2);
+    const bool client = from == "client" && to == "gateway";
+    if (client || (known(from) && known(to) && from != to)) continue;
+    return fmt::format(
+        "{}:{}: nemesis.fault.link: no link '{}' in this exchange: expected FROM->TO, "
+        "\"client->gateway\" or two of its nodes ({})",
+        s.path, fault.line, fault.link, fmt::join(names, ", "));
+  }
+  return "";
+}
+
 }  // namespace
 
 ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path) {
@@ -387,6 +412,7 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
         "{}: target: '{}' is not available in this build (known: inproc, cluster)", path, s.target);
   }
   if (load.error.empty()) load.error = check_process_nodes(s);
+  if (load.error.empty()) load.error = check_links(s);
   return load;
 }
 
