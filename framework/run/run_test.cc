@@ -250,7 +250,15 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
             "s.toml:2: properties.check: unknown property 'no-free-lunch' (see `ordeal list "
             "properties`)");
   EXPECT_PRED2(starts, error_of("[workload]\nsymbols = [\"DOGE-USDT\"]\n"),
-               "s.toml: workload.symbols: unknown symbol 'DOGE-USDT'");
+               "s.toml:2: workload.symbols: unknown symbol 'DOGE-USDT'");
+  EXPECT_EQ(error_of("\n[workload]\nsymbols = []\n"),
+            "s.toml:3: workload.symbols: at least one symbol is needed");
+  // The hint lists every key a scenario may have, the seed too.
+  EXPECT_PRED2(starts, error_of("seeed = 3\n"),
+               "s.toml:1: unknown key 'seeed' (known keys: cases, description, exchange, live, "
+               "metadata, name, nemesis, properties, seed, target, workload)");
+  EXPECT_EQ(parse_scenario("cases = 2\n", "s.toml").scenario.seed, std::nullopt);
+  EXPECT_EQ(parse_scenario("seed = 0\n", "s.toml").scenario.seed, 0u);
   EXPECT_EQ(
       error_of("[workload.mix]\nplace = 0\namend = 0\ncancel = 0\nmass_cancel = 0\nstatus = 0\n"),
       "s.toml:1: workload.mix: at least one weight must be above 0");

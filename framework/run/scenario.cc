@@ -385,10 +385,9 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   r.text("target", s.target);
   r.number("cases", s.cases, 1, 100'000'000);
   uint64_t seed = 0;
-  if (root.get("seed") != nullptr) {
-    r.number("seed", seed, uint64_t{0}, uint64_t{1} << 62);
-    s.seed = seed;
-  }
+  const bool seeded = root.get("seed") != nullptr;
+  r.number("seed", seed, uint64_t{0}, uint64_t{1} << 62);  // read either way: a known key
+  if (seeded) s.seed = seed;
   if (const toml::table* t = r.table("workload")) read_workload(*t, path, load.error, s);
   if (const toml::table* t = r.table("metadata")) read_metadata(*t, path, load.error, s);
   if (const toml::table* t = r.table("nemesis")) read_nemesis(*t, path, load.error, s);
@@ -397,15 +396,18 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   if (const toml::table* t = r.table("properties")) read_properties(*t, path, load.error, s);
   r.finish();
   const exchange::MetadataState known = exchange::default_metadata(1);
+  const toml::node* symbols = root.at_path("workload.symbols").node();
+  const std::string where =
+      symbols == nullptr ? path : fmt::format("{}:{}", path, symbols->source().begin.line);
   for (const std::string& symbol : s.symbols) {
     if (!load.error.empty() || known.find(symbol) != nullptr) continue;
     load.error = fmt::format(
         "{}: workload.symbols: unknown symbol '{}' (the reference exchange "
         "lists BTC-USDT, ETH-USDT, SOL-USDT)",
-        path, symbol);
+        where, symbol);
   }
   if (load.error.empty() && s.symbols.empty()) {
-    load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", path);
+    load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", where);
   }
   if (load.error.empty() && s.target != "inproc" && s.target != "cluster") {
     load.error = fmt::format(
