@@ -59,8 +59,8 @@ int run(const RunArgs& args) {
   const std::string& target = choice.target;
   const auto defects = exchange::DefectSet::parse(args.defect);
   if (!defects) {
-    fmt::print(stderr, "ordeal run: --defect {}: unknown (see `ordeal list defects`)\n",
-               args.defect);
+    fmt::print(stderr, "ordeal run: --defect {}: unknown defect '{}' (see `ordeal list defects`)\n",
+               args.defect, exchange::DefectSet::first_unknown(args.defect));
     return kExitUsage;
   }
   RunOptions options{.cases = args.cases.value_or(scenario.cases),
