@@ -258,6 +258,9 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
                "s.toml:1: unknown key 'seeed' (known keys: cases, description, exchange, live, "
                "metadata, name, nemesis, properties, seed, target, workload)");
   EXPECT_EQ(parse_scenario("cases = 2\n", "s.toml").scenario.seed, std::nullopt);
+  // Without a name, reports and junit.xml name the scenario by its file.
+  EXPECT_EQ(parse_scenario("cases = 2\n", "dir/my-sweep.toml").scenario.name, "my-sweep");
+  EXPECT_EQ(parse_scenario("name = \"x\"\n", "dir/my-sweep.toml").scenario.name, "x");
   EXPECT_EQ(parse_scenario("seed = 0\n", "s.toml").scenario.seed, 0u);
   EXPECT_EQ(
       error_of("[workload.mix]\nplace = 0\namend = 0\ncancel = 0\nmass_cancel = 0\nstatus = 0\n"),

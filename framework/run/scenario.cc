@@ -395,6 +395,8 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   if (const toml::table* t = r.table("live")) read_live(*t, path, load.error, s);
   if (const toml::table* t = r.table("properties")) read_properties(*t, path, load.error, s);
   r.finish();
+  // Reports and junit.xml name the scenario; a nameless one by its file.
+  if (s.name.empty()) s.name = std::filesystem::path(path).stem().string();
   const exchange::MetadataState known = exchange::default_metadata(1);
   const toml::node* symbols = root.at_path("workload.symbols").node();
   const std::string where =
