@@ -342,6 +342,8 @@ TEST(Scenario, AFolderOrAnEndlessFileIsNoScenario) {
   const std::string folder = std::filesystem::temp_directory_path().string();
   EXPECT_EQ(load_scenario(folder).error, folder + ": cannot read the scenario file: a folder");
   EXPECT_EQ(load_scenario("/dev/zero").error, "/dev/zero: more than 1048576 bytes: not a scenario");
+  EXPECT_EQ(load_scenario(folder + "/no-such.toml").error,
+            folder + "/no-such.toml: cannot read the scenario file: no such file");
 }
 
 TEST(Scenario, ReadsEveryTable) {

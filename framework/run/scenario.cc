@@ -428,6 +428,10 @@ ScenarioLoad load_scenario(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) {
     return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file: a folder", path)};
   }
+  if (!std::filesystem::exists(path, ec)) {
+    return ScenarioLoad{.error =
+                            fmt::format("{}: cannot read the scenario file: no such file", path)};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file", path)};
   std::string text(kScenarioBytesMax + 1, '\0');
