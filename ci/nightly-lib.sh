@@ -84,10 +84,16 @@ render_summary() {
 # signature and where it was found; returns 1 if the corpus has it already
 # (mkdir is atomic, so shards sharing one corpus volume never both save), 2
 # if it cannot be written (and leaves nothing half-written behind).
+# A run's repro names its scenario from the run's folder; the entry's names it
+# as the run was given it, relative to the repository, so that it replays from
+# any checkout and wherever the corpus lives (ordeal replay reads a relative
+# path from the current folder when it is not beside the repro).
 save_failure() {
-  local run_dir=$2 text=$4 entry="$1/$3"
+  local run_dir=$2 text=$4 entry="$1/$3" scenario
   mkdir "$entry" 2>/dev/null || return 1
-  if cp "$run_dir/repro.toml" "$entry/repro.toml.tmp" &&
+  if scenario=$(jq '.scenario' "$run_dir/report.json") &&
+    SCENARIO=$scenario awk '/^scenario = / { print "scenario = " ENVIRON["SCENARIO"]; next } { print }' \
+      "$run_dir/repro.toml" >"$entry/repro.toml.tmp" &&
     printf '%s\n' "$text" >"$entry/signature.txt" &&
     jq --arg now "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
       '{scenario, seed, defect, reproduce, signature, found_utc: $now,

@@ -47,6 +47,8 @@ night n1 1 --seed 4 --seeds 2 --defect okx-2023-08-14 --corpus "$work/corpus"
 [ "$(entries "$work/corpus")" -eq 1 ] || fail "night 1: expected one corpus entry, got $(ls "$work/corpus")"
 id=$(basename "$(find "$work/corpus" -mindepth 1 -maxdepth 1 -type d)")
 for f in repro.toml signature.txt found.json; do [ -s "$work/corpus/$id/$f" ] || fail "entry has no $f"; done
+grep -qx "scenario = \"$scenario\"" "$work/corpus/$id/repro.toml" ||
+  fail "the entry does not name its scenario from the repository: $(grep '^scenario' "$work/corpus/$id/repro.toml")"
 grep -q "bugs: 1 (new: 1, still open: 0)" "$work/n1/summary.md" || fail "night 1 summary: $(cat "$work/n1/summary.md")"
 grep -q "| new | \`$id\` no-lost-" "$work/n1/summary.md" || fail "night 1 summary lacks the bug: $(cat "$work/n1/summary.md")"
 

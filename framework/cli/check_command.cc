@@ -10,6 +10,7 @@
 #include "framework/cli/commands.h"
 #include "framework/history/history_jsonl.h"
 #include "framework/report/html_report.h"
+#include "framework/report/report.h"
 
 namespace ordeal::cli {
 namespace {
@@ -48,7 +49,8 @@ int check(const CheckArgs& args) {
     return kExitUsage;
   }
   const auto violations = check_history(loaded.history, args.properties, args.limits);
-  fmt::print("ordeal check: {} events, {} violations\n", loaded.history.size(), violations.size());
+  fmt::print("ordeal check: {}, {}\n", counted(loaded.history.size(), "event"),
+             counted(violations.size(), "violation"));
   for (const Violation& v : violations) fmt::print("  {}: {}\n", v.property, v.message);
   if (!args.out.empty()) {
     if (!prepare_out_dir(args.out)) return kExitEnvironment;

@@ -45,10 +45,37 @@ if(NOT repro_before STREQUAL repro_after)
 endif()
 expect_exit(1 ${ORDEAL} check ${WORK}/fail/history.jsonl)
 expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl --property trade-conservation)
+if(NOT last_out MATCHES "^ordeal check: [0-9]+ events, 0 violations\n")
+  message(FATAL_ERROR "ordeal check's summary:\n${last_out}")
+endif()
+# One event and one violation, in the singular.
+file(WRITE ${WORK}/one.jsonl "{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"op\":1,\"f\":\"status\",\"order\":\"a\"}\n")
+expect_exit(1 ${ORDEAL} check ${WORK}/one.jsonl --property every-request-answered)
+if(NOT last_out MATCHES "^ordeal check: 1 event, 1 violation\n")
+  message(FATAL_ERROR "ordeal check's summary:\n${last_out}")
+endif()
 # The repro says what the run drove.
 if(NOT repro_before MATCHES "target = 'inproc'")
   message(FATAL_ERROR "the repro does not name its target:\n${repro_before}")
 endif()
+
+# A run given a relative scenario path writes a repro that replays from any
+# current folder, named by a relative path or an absolute one.
+execute_process(COMMAND ${ORDEAL} run examples/scenarios/okx-2023-08-14.toml --seed 1
+  --defect okx-2023-08-14 --out ${WORK}/relative WORKING_DIRECTORY ${SOURCE} RESULT_VARIABLE rc
+  OUTPUT_QUIET ERROR_QUIET)
+if(NOT rc EQUAL 1)
+  message(FATAL_ERROR "the run with a relative scenario path exited ${rc}")
+endif()
+# The replay's own repro (written into another folder) replays too.
+file(MAKE_DIRECTORY ${WORK}/elsewhere)
+foreach(repro ../relative/repro.toml ${WORK}/relative/repro.toml ../elsewhere/out/repro.toml)
+  execute_process(COMMAND ${ORDEAL} replay ${repro} --out ${WORK}/elsewhere/out
+    WORKING_DIRECTORY ${WORK}/elsewhere RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "replaying ${repro} from another folder exited ${rc}:\n${err}")
+  endif()
+endforeach()
 
 # A repro whose case arms a fault for real processes does not replay in the
 # simulator, where that fault would silently not happen: it goes to the
@@ -122,7 +149,12 @@ foreach(seed -1 18446744073709551616 0x10)
   endif()
 endforeach()
 expect_exit(2 ${ORDEAL} run ${incident} --target fix://127.0.0.1:9878)
-file(WRITE ${WORK}/bad.jsonl "{\"time_us\":1,\"type\":\"invoke\"}\n{\"time_us\":2,\"type\":\"wat\"}\n")
+# A list of defects names the one that is wrong.
+expect_exit(2 ${ORDEAL} run ${incident} --defect okx-2023-08-14,amend-lots)
+if(NOT last_err MATCHES "--defect okx-2023-08-14,amend-lots: unknown defect 'amend-lots'")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+file(WRITE ${WORK}/bad.jsonl "{\"time_us\":1,\"type\":\"invoke\",\"op\":1}\n{\"time_us\":2,\"type\":\"wat\"}\n")
 expect_exit(2 ${ORDEAL} check ${WORK}/bad.jsonl)
 if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")

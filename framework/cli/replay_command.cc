@@ -88,7 +88,7 @@ int replay(const ReplayArgs& args) {
   const auto defects = exchange::DefectSet::parse(repro.defect);
   if (!defects) {
     fmt::print(stderr, "ordeal replay: {}: defect: unknown '{}' (see `ordeal list defects`)\n",
-               args.repro, repro.defect);
+               args.repro, exchange::DefectSet::first_unknown(repro.defect));
     return kExitUsage;
   }
   Case c;

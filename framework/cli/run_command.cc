@@ -59,8 +59,8 @@ int run(const RunArgs& args) {
   const std::string& target = choice.target;
   const auto defects = exchange::DefectSet::parse(args.defect);
   if (!defects) {
-    fmt::print(stderr, "ordeal run: --defect {}: unknown (see `ordeal list defects`)\n",
-               args.defect);
+    fmt::print(stderr, "ordeal run: --defect {}: unknown defect '{}' (see `ordeal list defects`)\n",
+               args.defect, exchange::DefectSet::first_unknown(args.defect));
     return kExitUsage;
   }
   RunOptions options{.cases = args.cases.value_or(scenario.cases),
@@ -159,7 +159,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--defect", args.defect,
                   "planted defect of the reference exchange (default none)");
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
-  cmd->add_option("--shard", args.shard, "run only cases I mod N (I/N)");
+  cmd->add_option("--shard", args.shard,
+                  "shard I of N: of N times --cases cases, run those whose index is I mod N");
   cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")
       ->check(number_within(0, std::numeric_limits<double>::max()));
   cmd->add_flag("--no-shrink", args.no_shrink, "report the first failing case as found");

@@ -92,7 +92,9 @@ ScenarioTestRun run_scenario_test(const std::string& scenario_path,
   const std::optional<uint64_t> seed = choose_seed(options, scenario, origin, error);
   if (!defects || !seed) {
     ADD_FAILURE() << "ordeal: "
-                  << (seed ? fmt::format("defect '{}' is unknown", options.defect) : error);
+                  << (seed ? fmt::format("defect '{}' is unknown",
+                                         exchange::DefectSet::first_unknown(options.defect))
+                           : error);
     return run;
   }
   run.seed = *seed;

@@ -76,4 +76,8 @@ inline bool is_completion(EventType type) {
   return type == EventType::ok || type == EventType::fail || type == EventType::info;
 }
 
+// Invocations and completions are linked by their op: one without an op
+// would be an operation no property can follow.
+inline bool needs_op(EventType type) { return type == EventType::invoke || is_completion(type); }
+
 }  // namespace ordeal

@@ -281,7 +281,7 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
       e.client = static_cast<int32_t>(number);
       return error;
     case Key::op:
-      error = read_int_in(v, key, 0, kOpMax, number);
+      error = read_int_in(v, key, 1, kOpMax, number);
       e.op = static_cast<uint32_t>(number);
       return error;
     case Key::f:

@@ -109,7 +109,7 @@ bool scan_header(Cursor& c, Event& e) {
     e.client = static_cast<int32_t>(number);
   }
   if (c.literal(R"(,"op":)")) {
-    if (!c.integer(number) || number < 0 || number > kOpMax) return false;
+    if (!c.integer(number) || number < 1 || number > kOpMax) return false;
     e.op = static_cast<uint32_t>(number);
   }
   return true;
@@ -235,7 +235,10 @@ const char* scan_event_line(const char* line, const char* text_end, ScannedLine&
   out.shared = {};
   out.record.reset();
   Cursor c(line, text_end);
-  const bool matched = scan_header(c, out.event) && scan_body(c, out) && c.literal("}\n");
+  // A line without a needed op goes to the parser, which names the error.
+  const bool matched = scan_header(c, out.event) &&
+                       (out.event.op != 0 || !needs_op(out.event.type)) && scan_body(c, out) &&
+                       c.literal("}\n");
   return matched ? c.position() : nullptr;
 }
 

@@ -195,6 +195,11 @@ bool JsonlReader::ends_its_line(const char* text, size_t doc_start, size_t next_
 
 std::optional<FieldError> JsonlReader::commit(const Event& event) {
   if (event.time_us < 0) return FieldError{"time_us", fmt::format("{} is negative", event.time_us)};
+  if (event.op == 0 && needs_op(event.type)) {
+    return FieldError{
+        "op", fmt::format("missing: {} needs the op that links it (1 to {})",
+                          event.type == EventType::invoke ? "an invoke" : "a completion", kOpMax)};
+  }
   if (event.time_us < last_time_us_) {
     return FieldError{"time_us",
                       fmt::format("goes backwards ({} after {})", event.time_us, last_time_us_)};

@@ -101,7 +101,18 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   // Wider than the checker's ids: an error, not a wrap onto another id.
   EXPECT_EQ(error_for("{\"index\":0,\"time_us\":1,\"type\":\"invoke\",\"client\":1,"
                       "\"op\":4294967296,\"f\":\"place\",\"order\":\"a\"}\n"),
-            path + ":1: op: expected an integer from 0 to 4294967294");
+            path + ":1: op: expected an integer from 1 to 4294967294");
+  // An invoke or a completion without its op would be an operation no
+  // property follows: a silent pass.
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"f\":\"place\","
+                      "\"order\":\"a\",\"side\":\"buy\",\"price\":5,\"qty\":1}\n"),
+            path + ":1: op: missing: an invoke needs the op that links it (1 to 4294967294)");
+  EXPECT_EQ(error_for("{\"index\":0,\"time_us\":1,\"type\":\"ok\",\"client\":1,\"f\":\"place\","
+                      "\"order\":\"a\",\"status\":\"new\",\"price\":5,\"qty\":1,\"filled\":0}\n"),
+            path + ":1: op: missing: a completion needs the op that links it (1 to 4294967294)");
+  EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"op\":0,\"f\":\"place\","
+                      "\"order\":\"a\",\"side\":\"buy\",\"price\":5,\"qty\":1}\n"),
+            path + ":1: op: expected an integer from 1 to 4294967294");
   EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"read\",\"client\":2147483648}\n"),
             path + ":1: client: expected an integer from -2147483648 to 2147483647");
   EXPECT_NE(read_history_jsonl(temp_path("missing.jsonl")).error.find("cannot read"),

@@ -148,7 +148,7 @@ class ReproReport final : public ReportListener {
                       .defect = r.defect,
                       .run_seed = r.seed,
                       .c = *r.outcome.failing_case};
-    return write_file(path, repro_toml(repro, r.scenario));
+    return write_file(path, repro_toml(repro, r.scenario, path));
   }
 };
 
@@ -187,8 +187,7 @@ class ConsoleReport final : public ReportListener {
                duration(o.first_failure_s), o.violations.front().property);
     for (const Violation& v : o.violations) fmt::print("    {}: {}\n", v.property, v.message);
     const Case& shrunk = *o.failing_case;
-    fmt::print("  shrunk from {} to {} ({}):\n", case_size(*o.original_case), case_size(shrunk),
-               duration(o.shrunk_s));
+    fmt::print("  {}:\n", shrink_summary(*o.original_case, shrunk, o.shrunk_s));
     for (const std::string& step :
          first_steps(describe_steps(o.history, r.scenario), kStepsShown)) {
       fmt::print("    {}\n", step);
@@ -224,6 +223,13 @@ std::string case_size(const Case& c) {
   if (c.metadata.empty()) return fmt::format("{} and {}", operations, faults);
   return fmt::format("{}, {} and {}", operations, counted(c.metadata.size(), "metadata change"),
                      faults);
+}
+
+std::string shrink_summary(const Case& original, const Case& shrunk, double shrunk_s) {
+  if (original == shrunk)
+    return fmt::format("the failing case, not shrunk ({})", case_size(shrunk));
+  return fmt::format("shrunk from {} to {} ({})", case_size(original), case_size(shrunk),
+                     duration(shrunk_s));
 }
 
 std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {

@@ -34,5 +34,22 @@ TEST(CaseSize, CountsInWordsWithTheSingularForOne) {
   EXPECT_EQ(case_size(c), "1 operation, 2 metadata changes and 1 fault");
 }
 
+// A replay, a live run or --no-shrink reports the case as it is: "shrunk
+// from 56 operations to 56 operations (0.0 ms)" told of a shrink that never ran.
+TEST(ShrinkSummary, SaysWhenTheCaseWasNotShrunk) {
+  Case original;
+  original.clients = {{Op{}, Op{}}, {Op{}}};
+  EXPECT_EQ(shrink_summary(original, original, 0),
+            "the failing case, not shrunk (3 operations and 0 faults)");
+  Case shrunk = original;
+  shrunk.clients.pop_back();
+  EXPECT_EQ(shrink_summary(original, shrunk, 0.0125),
+            "shrunk from 3 operations and 0 faults to 2 operations and 0 faults (12.5 ms)");
+  shrunk = original;
+  shrunk.clients[0][0].lots = 7;  // other values, as many operations: shrunk
+  EXPECT_EQ(shrink_summary(original, shrunk, 0.0125),
+            "shrunk from 3 operations and 0 faults to 3 operations and 0 faults (12.5 ms)");
+}
+
 }  // namespace
 }  // namespace ordeal

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 
@@ -112,9 +113,57 @@ std::optional<toml::table> parse_file(const std::string& path, std::string& erro
   }
 }
 
+namespace fs = std::filesystem;
+
+// The folder a repro file is in, as a path to open things from.
+fs::path folder_of(const std::string& repro_path) {
+  const fs::path folder = fs::path(repro_path).parent_path();
+  return folder.empty() ? fs::path(".") : folder;
+}
+
+// The first folder below the root on a path (empty for the root itself).
+fs::path top_folder(const fs::path& absolute) {
+  auto part = absolute.begin();
+  return part == absolute.end() || ++part == absolute.end() ? fs::path() : *part;
+}
+
+// How the file names its scenario: a relative path from the file's folder
+// (through symbolic links as the system follows them), so that the two can
+// move together; an absolute one when they share no folder below the root
+// (a path climbing to the root says nothing more and reads worse) or when
+// it was given so.
+std::string scenario_as_written(const std::string& scenario_path, const std::string& repro_path) {
+  if (fs::path(scenario_path).is_absolute()) return scenario_path;
+  std::error_code scenario_ec, folder_ec;
+  const fs::path scenario = fs::weakly_canonical(fs::absolute(scenario_path), scenario_ec);
+  const fs::path folder = fs::weakly_canonical(fs::absolute(folder_of(repro_path)), folder_ec);
+  const fs::path relative = scenario.lexically_relative(folder);
+  if (scenario_ec || folder_ec || relative.empty() || top_folder(scenario) != top_folder(folder)) {
+    return fs::absolute(scenario_path).lexically_normal().generic_string();
+  }
+  return relative.generic_string();
+}
+
+// The scenario a file names, as this process opens it; nullopt when there is
+// no such file beside the repro nor in the current folder.
+std::optional<std::string> scenario_as_opened(const std::string& written,
+                                              const std::string& repro_path) {
+  std::error_code ec;
+  if (fs::path(written).is_absolute()) return written;
+  const fs::path beside = fs::path(repro_path).parent_path() / written;
+  if (fs::exists(beside, ec)) {
+    // "out/../x.toml" reads better as "x.toml", unless a link makes them differ.
+    const fs::path tidy = beside.lexically_normal();
+    return (fs::equivalent(tidy, beside, ec) ? tidy : beside).generic_string();
+  }
+  if (fs::exists(written, ec)) return written;
+  return std::nullopt;
+}
+
 }  // namespace
 
-std::string repro_toml(const Repro& repro, const Scenario& scenario) {
+std::string repro_toml(const Repro& repro, const Scenario& scenario,
+                       const std::string& repro_path) {
   toml::array clients;
   for (const auto& ops : repro.c.clients) {
     toml::array list;
@@ -143,13 +192,14 @@ std::string repro_toml(const Repro& repro, const Scenario& scenario) {
                    {"client", clients},
                    {"metadata", metadata},
                    {"fault", faults}};
-  toml::table root{{"scenario", repro.scenario_path},
+  toml::table root{{"scenario", scenario_as_written(repro.scenario_path, repro_path)},
                    {"target", repro.target},
                    {"defect", repro.defect},
                    {"run_seed", std::to_string(repro.run_seed)},
                    {"case", kase}};
   std::ostringstream out;
-  out << "# ordeal repro: one exact case. Run it again with: ordeal replay THIS_FILE\n"
+  out << "# ordeal repro: one exact case. Run it again with: ordeal replay THIS_FILE"
+      << " (a relative scenario path is from this file's folder)\n"
       << root << "\n";
   return out.str();
 }
@@ -164,7 +214,14 @@ ReproLoad load_repro(const std::string& path) {
     load.error = fmt::format("{}: needs scenario, defect, run_seed and a [case] table", path);
     return load;
   }
-  load.repro.scenario_path = *scenario;
+  const std::optional<std::string> opened = scenario_as_opened(*scenario, path);
+  if (!opened) {
+    load.error = fmt::format(
+        "{}:{}: scenario: no file '{}' in this file's folder ({}) nor in the current folder", path,
+        (*root)["scenario"].node()->source().begin.line, *scenario, folder_of(path).string());
+    return load;
+  }
+  load.repro.scenario_path = *opened;
   if (const toml::node_view target = (*root)["target"]) {
     if (!target.is_string()) {
       load.error = fmt::format("{}:{}: target: expected a string (inproc, cluster or fix://...)",

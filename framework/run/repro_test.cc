@@ -42,7 +42,7 @@ struct ReproFile : TestDir {
   }
   // The sample repro with `from` replaced by `to` (which must be there).
   std::string error_with(const std::string& from, const std::string& to) {
-    std::string text = repro_toml(sample_repro(scenario), scenario);
+    std::string text = repro_toml(sample_repro(scenario), scenario, file());
     const size_t at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
     if (at == std::string::npos) return "";
@@ -60,13 +60,102 @@ struct ReproFile : TestDir {
 TEST(Repro, SampleRoundTrips) {
   ReproFile f;
   const Repro repro = sample_repro(f.scenario);
-  std::ofstream(f.file()) << repro_toml(repro, f.scenario);
+  std::ofstream(f.file()) << repro_toml(repro, f.scenario, f.file());
   const ReproLoad loaded = load_repro(f.file());
   ASSERT_TRUE(loaded) << loaded.error;
   EXPECT_EQ(loaded.repro.run_seed, 2u);
   Case c;
   ASSERT_EQ(load_repro_case(f.file(), f.scenario, c), "");
   EXPECT_EQ(c, repro.c);
+}
+
+// Changes the current folder for one test, and back.
+struct InFolder {
+  explicit InFolder(const std::filesystem::path& to) : before(std::filesystem::current_path()) {
+    std::filesystem::current_path(to);
+  }
+  ~InFolder() { std::filesystem::current_path(before); }
+  std::filesystem::path before;
+};
+
+// A scenario at `where` (relative to the folder `f` made), a copy of the
+// sample's, and the sample repro naming it as given.
+Repro repro_of_scenario_at(const ReproFile& f, const std::string& where) {
+  std::filesystem::create_directories((f.path / where).parent_path());
+  std::filesystem::copy_file(f.scenario.path, f.path / where);
+  Repro repro = sample_repro(f.scenario);
+  repro.scenario_path = where;
+  return repro;
+}
+
+// A repro written by a run in one folder replays from any other: its
+// scenario path is written from the repro's own folder, and read so.
+TEST(Repro, ARelativeScenarioPathIsFromTheReprosFolder) {
+  ReproFile f;
+  std::string text;
+  {
+    const InFolder run(f.path);
+    text = repro_toml(repro_of_scenario_at(f, "scenarios/s.toml"), f.scenario, "out/a/repro.toml");
+  }
+  EXPECT_NE(text.find("scenario = '../../scenarios/s.toml'"), std::string::npos) << text;
+  std::filesystem::create_directories(f.path / "out/a");
+  std::ofstream(f.path / "out/a/repro.toml") << text;
+  const InFolder elsewhere(std::filesystem::temp_directory_path());
+  for (const std::filesystem::path& repro :
+       {f.path / "out/a/repro.toml", std::filesystem::relative(f.path / "out/a/repro.toml")}) {
+    const ReproLoad loaded = load_repro(repro.string());
+    ASSERT_TRUE(loaded) << loaded.error;
+    EXPECT_TRUE(
+        std::filesystem::equivalent(loaded.repro.scenario_path, f.path / "scenarios/s.toml"))
+        << loaded.repro.scenario_path;
+    EXPECT_EQ(loaded.repro.scenario_path.find(".."), std::string::npos) << "tidied";
+    EXPECT_TRUE(load_scenario(loaded.repro.scenario_path)) << loaded.repro.scenario_path;
+  }
+}
+
+// A path that would climb to the root reads better, and works as well, as
+// it is: absolute.
+TEST(Repro, AScenarioInAnotherTopFolderIsNamedByItsAbsolutePath) {
+  ReproFile f;
+  const InFolder run(f.path);
+  const Repro repro = repro_of_scenario_at(f, "scenarios/s.toml");
+  const std::string text = repro_toml(repro, f.scenario, "/proc/repro.toml");
+  EXPECT_NE(text.find("scenario = '" + (f.path / "scenarios/s.toml").string() + "'"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Repro, AnAbsoluteScenarioPathStaysAsItIs) {
+  ReproFile f;
+  const std::string text = repro_toml(sample_repro(f.scenario), f.scenario, f.file());
+  EXPECT_NE(text.find("scenario = '" + f.scenario.path + "'"), std::string::npos) << text;
+  std::ofstream(f.file()) << text;
+  const InFolder elsewhere(std::filesystem::temp_directory_path());
+  const ReproLoad loaded = load_repro(f.file());
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(loaded.repro.scenario_path, f.scenario.path);
+}
+
+// Files written before paths were the repro's own, and the nightly corpus's
+// copies, name the scenario from the folder the run ran in.
+TEST(Repro, APathNotBesideTheReproIsFromTheCurrentFolder) {
+  ReproFile f;
+  const Repro repro = repro_of_scenario_at(f, "scenarios/s.toml");
+  std::string text = repro_toml(sample_repro(f.scenario), f.scenario, f.file());
+  text.replace(text.find(f.scenario.path), f.scenario.path.size(), repro.scenario_path);
+  std::filesystem::create_directories(f.path / "corpus/1");
+  std::ofstream(f.path / "corpus/1/repro.toml") << text;
+  const InFolder run(f.path);
+  const ReproLoad loaded = load_repro("corpus/1/repro.toml");
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(loaded.repro.scenario_path, "scenarios/s.toml");
+}
+
+TEST(Repro, AScenarioFoundNowhereIsAnErrorNamingBothPlaces) {
+  ReproFile f;
+  EXPECT_EQ(f.short_error_with(f.scenario.path, "gone/s.toml"),
+            ":4: scenario: no file 'gone/s.toml' in this file's folder (" + f.path.string() +
+                ") nor in the current folder");
 }
 
 TEST(Repro, SeedsThatAreNotDigitsAreErrorsNotExceptions) {
@@ -123,7 +212,7 @@ TEST(Repro, MetadataChangesOutsideTheScenarioAreErrors) {
 // Arrays of something else than tables, and a case that is not a table.
 TEST(Repro, EntriesOfTheWrongShapeAreErrors) {
   ReproFile f;
-  const std::string text = repro_toml(sample_repro(f.scenario), f.scenario);
+  const std::string text = repro_toml(sample_repro(f.scenario), f.scenario, f.file());
   const size_t clients = text.find("    [[case.client]]"), faults = text.find("    [[case.fault]]");
   const size_t case_keys_end = text.find("upgrade_start_ms = 0\n") + 21;  // line 11 on
   // The sample with `line` as line 11 (in [case]), and only the clients.
@@ -197,7 +286,7 @@ std::string mutate(std::string text, std::mt19937_64& rng) {
 
 TEST(Repro, MutatedFilesLoadOrNameTheFile) {
   ReproFile f;
-  const std::string valid = repro_toml(sample_repro(f.scenario), f.scenario);
+  const std::string valid = repro_toml(sample_repro(f.scenario), f.scenario, f.file());
   std::mt19937_64 rng(20261127);
   int refused = 0;
   for (int round = 0; round < 300; ++round) {

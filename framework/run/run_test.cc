@@ -195,7 +195,7 @@ TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
                     .run_seed = 3,
                     .c = *outcome.failing_case};
   const std::string path = ::testing::TempDir() + "repro.toml";
-  std::ofstream(path) << repro_toml(repro, s);
+  std::ofstream(path) << repro_toml(repro, s, path);
   const ReproLoad loaded = load_repro(path);
   ASSERT_TRUE(loaded) << loaded.error;
   EXPECT_EQ(loaded.repro.scenario_path, s.path);
@@ -282,7 +282,18 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
             "s.toml:2: properties.check: unknown property 'no-free-lunch' (see `ordeal list "
             "properties`)");
   EXPECT_PRED2(starts, error_of("[workload]\nsymbols = [\"DOGE-USDT\"]\n"),
-               "s.toml: workload.symbols: unknown symbol 'DOGE-USDT'");
+               "s.toml:2: workload.symbols: unknown symbol 'DOGE-USDT'");
+  EXPECT_EQ(error_of("\n[workload]\nsymbols = []\n"),
+            "s.toml:3: workload.symbols: at least one symbol is needed");
+  // The hint lists every key a scenario may have, the seed too.
+  EXPECT_PRED2(starts, error_of("seeed = 3\n"),
+               "s.toml:1: unknown key 'seeed' (known keys: cases, description, exchange, live, "
+               "metadata, name, nemesis, properties, seed, target, workload)");
+  EXPECT_EQ(parse_scenario("cases = 2\n", "s.toml").scenario.seed, std::nullopt);
+  // Without a name, reports and junit.xml name the scenario by its file.
+  EXPECT_EQ(parse_scenario("cases = 2\n", "dir/my-sweep.toml").scenario.name, "my-sweep");
+  EXPECT_EQ(parse_scenario("name = \"x\"\n", "dir/my-sweep.toml").scenario.name, "x");
+  EXPECT_EQ(parse_scenario("seed = 0\n", "s.toml").scenario.seed, 0u);
   EXPECT_EQ(
       error_of("[workload.mix]\nplace = 0\namend = 0\ncancel = 0\nmass_cancel = 0\nstatus = 0\n"),
       "s.toml:1: workload.mix: at least one weight must be above 0");
@@ -314,6 +325,28 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
   EXPECT_EQ(error_of(""), "");
 }
 
+// A link that names no node of the exchange would fault nothing: a typo
+// must not pass for a fault that held.
+TEST(Scenario, NetworkFaultsNeedALinkBetweenNodes) {
+  const auto fault_on = [](const std::string& link) {
+    return error_of(
+        "target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.latency\"\nlink = \"" + link +
+        "\"\n");
+  };
+  for (const char* link : {"client->gateway", "gateway->engine-1", "gateway->meta-0",
+                           "engine-0->meta-2", "engine-1->engine-0"}) {
+    EXPECT_EQ(fault_on(link), "") << link;
+  }
+  EXPECT_EQ(fault_on("client->gatewa"),
+            "s.toml:2: nemesis.fault.link: no link 'client->gatewa' in this exchange: expected "
+            "FROM->TO, \"client->gateway\" or two of its nodes (meta-0, meta-1, meta-2, "
+            "engine-0, engine-1, gateway)");
+  for (const char* link : {"gateway->engine-2", "meta-3->meta-0", "client->engine-0", "gateway",
+                           "gateway->", "->gateway", "engine-0->engine-0"}) {
+    EXPECT_PRED2(starts, fault_on(link), "s.toml:2: nemesis.fault.link: no link '") << link;
+  }
+}
+
 // nan passes both range checks of a number (every comparison with it is
 // false), so it must be refused on its own; inf is out of range anyway.
 TEST(Scenario, NanAndInfinityAreNoNumbers) {
@@ -341,6 +374,8 @@ TEST(Scenario, AFolderOrAnEndlessFileIsNoScenario) {
   const std::string folder = std::filesystem::temp_directory_path().string();
   EXPECT_EQ(load_scenario(folder).error, folder + ": cannot read the scenario file: a folder");
   EXPECT_EQ(load_scenario("/dev/zero").error, "/dev/zero: more than 1048576 bytes: not a scenario");
+  EXPECT_EQ(load_scenario(folder + "/no-such.toml").error,
+            folder + "/no-such.toml: cannot read the scenario file: no such file");
 }
 
 TEST(Scenario, ReadsEveryTable) {

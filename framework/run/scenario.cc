@@ -354,6 +354,31 @@ std::string check_process_nodes(const Scenario& s) {
   return "";
 }
 
+// A network fault's link must join two nodes of the scenario's exchange
+// ("client" for ordeal's clients, which reach the gateway only): a link that
+// names no node would set up a proxy nothing goes through, a silent no-op.
+std::string check_links(const Scenario& s) {
+  const exchange::Layout layout{.replicas = s.replicas, .shards = s.shards};
+  std::vector<std::string> names;
+  for (exchange::NodeId id = 0; id <= layout.gateway(); ++id) names.push_back(layout.name(id));
+  const auto known = [&names](std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const FaultSpec& fault : s.faults) {
+    if (fault.link.empty()) continue;
+    const size_t arrow = fault.link.find("->");
+    const std::string from = fault.link.substr(0, arrow);
+    const std::string to = arrow == std::string::npos ? "" : fault.link.substr(arrow + 2);
+    const bool client = from == "client" && to == "gateway";
+    if (client || (known(from) && known(to) && from != to)) continue;
+    return fmt::format(
+        "{}:{}: nemesis.fault.link: no link '{}' in this exchange: expected FROM->TO, "
+        "\"client->gateway\" or two of its nodes ({})",
+        s.path, fault.line, fault.link, fmt::join(names, ", "));
+  }
+  return "";
+}
+
 }  // namespace
 
 ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path) {
@@ -373,10 +398,9 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   r.text("target", s.target);
   r.number("cases", s.cases, 1, 100'000'000);
   uint64_t seed = 0;
-  if (root.get("seed") != nullptr) {
-    r.number("seed", seed, uint64_t{0}, uint64_t{1} << 62);
-    s.seed = seed;
-  }
+  const bool seeded = root.get("seed") != nullptr;
+  r.number("seed", seed, uint64_t{0}, uint64_t{1} << 62);  // read either way: a known key
+  if (seeded) s.seed = seed;
   if (const toml::table* t = r.table("workload")) read_workload(*t, path, load.error, s);
   if (const toml::table* t = r.table("metadata")) read_metadata(*t, path, load.error, s);
   if (const toml::table* t = r.table("nemesis")) read_nemesis(*t, path, load.error, s);
@@ -384,22 +408,28 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   if (const toml::table* t = r.table("live")) read_live(*t, path, load.error, s);
   if (const toml::table* t = r.table("properties")) read_properties(*t, path, load.error, s);
   r.finish();
+  // Reports and junit.xml name the scenario; a nameless one by its file.
+  if (s.name.empty()) s.name = std::filesystem::path(path).stem().string();
   const exchange::MetadataState known = exchange::default_metadata(1);
+  const toml::node* symbols = root.at_path("workload.symbols").node();
+  const std::string where =
+      symbols == nullptr ? path : fmt::format("{}:{}", path, symbols->source().begin.line);
   for (const std::string& symbol : s.symbols) {
     if (!load.error.empty() || known.find(symbol) != nullptr) continue;
     load.error = fmt::format(
         "{}: workload.symbols: unknown symbol '{}' (the reference exchange "
         "lists BTC-USDT, ETH-USDT, SOL-USDT)",
-        path, symbol);
+        where, symbol);
   }
   if (load.error.empty() && s.symbols.empty()) {
-    load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", path);
+    load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", where);
   }
   if (load.error.empty() && s.target != "inproc" && s.target != "cluster") {
     load.error = fmt::format(
         "{}: target: '{}' is not available in this build (known: inproc, cluster)", path, s.target);
   }
   if (load.error.empty()) load.error = check_process_nodes(s);
+  if (load.error.empty()) load.error = check_links(s);
   return load;
 }
 
@@ -410,6 +440,10 @@ ScenarioLoad load_scenario(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file: a folder", path)};
+  }
+  if (!std::filesystem::exists(path, ec)) {
+    return ScenarioLoad{.error =
+                            fmt::format("{}: cannot read the scenario file: no such file", path)};
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file", path)};

@@ -79,22 +79,45 @@ const DefectInfo& info(Defect defect) {
   return kDefects[index];
 }
 
+namespace {
+
+const DefectInfo* find_defect(std::string_view name) {
+  for (const DefectInfo& d : kDefects) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+// The next name of a comma-separated list, taken off its front.
+std::string_view take_name(std::string_view& names) {
+  const size_t comma = names.find(',');
+  const std::string_view name = names.substr(0, comma);
+  names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
+  return name;
+}
+
+bool names_no_defect(std::string_view name) { return name == "none" || name.empty(); }
+
+}  // namespace
+
 std::optional<DefectSet> DefectSet::parse(std::string_view names) {
   DefectSet set;
   while (!names.empty()) {
-    const size_t comma = names.find(',');
-    const std::string_view name = names.substr(0, comma);
-    names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
-    if (name == "none" || name.empty()) continue;
-    bool found = false;
-    for (const DefectInfo& d : kDefects) {
-      if (d.name != name) continue;
-      set.add(d.defect);
-      found = true;
-    }
-    if (!found) return std::nullopt;
+    const std::string_view name = take_name(names);
+    if (names_no_defect(name)) continue;
+    const DefectInfo* d = find_defect(name);
+    if (d == nullptr) return std::nullopt;
+    set.add(d->defect);
   }
   return set;
+}
+
+std::string_view DefectSet::first_unknown(std::string_view names) {
+  while (!names.empty()) {
+    const std::string_view name = take_name(names);
+    if (!names_no_defect(name) && find_defect(name) == nullptr) return name;
+  }
+  return {};
 }
 
 }  // namespace ordeal::exchange

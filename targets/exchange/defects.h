@@ -48,6 +48,9 @@ class DefectSet {
  public:
   // "none", one name, or names joined by commas. Nothing on an unknown name.
   static std::optional<DefectSet> parse(std::string_view names);
+  // The first name that parse() would not know, to name it in an error;
+  // empty when it knows them all.
+  static std::string_view first_unknown(std::string_view names);
 
   bool has(Defect defect) const { return bits_.test(static_cast<size_t>(defect)); }
   DefectSet& add(Defect defect) {

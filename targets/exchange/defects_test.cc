@@ -65,6 +65,11 @@ TEST(Defects, CatalogueHasAtLeastTenNamedDefectsAndParses) {
   EXPECT_TRUE(DefectSet::parse("none")->empty());
   EXPECT_TRUE(DefectSet::parse("okx-2023-08-14,amend-lost")->has(Defect::amend_lost));
   EXPECT_FALSE(DefectSet::parse("no-such-defect").has_value());
+  // An error can name the one name of a list that is wrong.
+  EXPECT_EQ(DefectSet::first_unknown("okx,amend-lost"), "okx");
+  EXPECT_EQ(DefectSet::first_unknown("amend-lost,none,,amend-lots"), "amend-lots");
+  EXPECT_EQ(DefectSet::first_unknown("okx-2023-08-14,amend-lost"), "");
+  EXPECT_EQ(DefectSet::first_unknown(""), "");
 }
 
 // The shard behind the order lags the gateway's metadata: its replica is down.
