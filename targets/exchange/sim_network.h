@@ -83,6 +83,7 @@ class SimNetwork {
   struct Slot;
 
   Event& push(int64_t time_us, EventKind kind, NodeId to);
+  [[gnu::noinline]] void grow_pool();
   void deliver(Event& event);
   int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us, bool ordered);
   std::unique_ptr<NodeEnv> reuse_env(NodeId id, Rng rng);
