@@ -75,6 +75,22 @@ class EventQueue {
       return unpack(pop_heap());
     return unpack(keys_[count_--]);
   }
+  // Removes the earliest event into `key` if it is due by `until_us`; false,
+  // leaving the queue as it is, if none is. One look at the earliest key,
+  // for the simulator's loop, instead of empty(), top() and pop().
+  bool pop_due(int64_t until_us, Key& key) {
+    if (count_ == 0) return false;
+    if (heap_) [[unlikely]] {
+      if (unpack(keys_[1]).time_us > until_us) return false;
+      key = unpack(pop_heap());
+      return true;
+    }
+    const Packed earliest = keys_[count_];
+    if (static_cast<int64_t>(earliest >> 64) > until_us) return false;
+    --count_;
+    key = unpack(earliest);
+    return true;
+  }
   // Whether a burst has made it a heap (for tests).
   bool heap() const { return heap_; }
 

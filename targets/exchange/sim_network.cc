@@ -171,12 +171,12 @@ int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, b
 
 bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
   for (uint64_t n = 0; n < events_max; ++n) {
-    if (queue_.empty() || queue_.top().time_us > until_us) {
+    EventQueue::Key key;
+    if (!queue_.pop_due(until_us, key)) {
       now_us_ = std::max(now_us_, until_us);
       now_seq_ = kBetweenEvents;
       return true;
     }
-    const EventQueue::Key key = queue_.pop();
     // Delivered in place: events pushed meanwhile do not move it, and its
     // place is reused only after delivery.
     now_us_ = key.time_us;
