@@ -45,7 +45,7 @@ void EngineShard::on_message(NodeId from, const Message& message) {
   const auto* request = std::get_if<ShardRequest>(&message);
   if (request == nullptr) return;
   if (inbound_.size() >= config_.inbound_max) {
-    env_.send(from, respond(*request, false, "shard overloaded", nullptr));
+    send_answer(from, *request, respond(false, "shard overloaded", nullptr));
     return;
   }
   // Nothing queued ahead of it (the usual case): it is applied from the
@@ -122,13 +122,12 @@ void EngineShard::apply(const ShardRequest& request) {
   if (metadata_bound && subscriber_.fresh() && newer_than_shard && park(request)) return;
   const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
   bool forwarded = false;
-  // Built in place by one call, not default-built and then assigned.
-  ShardResponse response =
-      problem ? respond(request, false, *problem, nullptr) : dispatch(request, forwarded);
-  if (!forwarded) emit(request.gateway, std::move(response));
+  const Outcome outcome =
+      problem ? respond(false, *problem, nullptr) : dispatch(request, forwarded);
+  if (!forwarded) emit_answer(request.gateway, request, outcome);
 }
 
-ShardResponse EngineShard::dispatch(const ShardRequest& request, bool& forwarded) {
+EngineShard::Outcome EngineShard::dispatch(const ShardRequest& request, bool& forwarded) {
   switch (request.kind) {
     case RequestKind::place:
       return place(request, forwarded);
@@ -142,8 +141,8 @@ ShardResponse EngineShard::dispatch(const ShardRequest& request, bool& forwarded
       break;
   }
   auto it = orders_.find(request.order_id);
-  return it == orders_.end() ? respond(request, false, kUnknownOrder, nullptr)
-                             : respond(request, true, "", &it->second);
+  return it == orders_.end() ? respond(false, kUnknownOrder, nullptr)
+                             : respond(true, "", &it->second);
 }
 
 // Holds a request until the shard's metadata reaches its version; false when
@@ -173,23 +172,35 @@ void EngineShard::expire_parked() {
   while (!parked_.empty() && parked_.front().deadline_us <= now) {
     const ShardRequest request = std::move(parked_.front().request);
     parked_.pop_front();
-    env_.send(request.gateway,
-              respond(request, false, "shard metadata older than the gateway's", nullptr));
+    send_answer(request.gateway, request,
+                respond(false, "shard metadata older than the gateway's", nullptr));
   }
   if (!parked_.empty()) env_.set_timer(kParkCheckUs, kParkTimer);
 }
 
-ShardResponse EngineShard::respond(const ShardRequest& request, bool ok, std::string_view reason,
-                                   const Order* order) const {
-  // Every member built in place: no empty view or reason assigned over.
-  return ShardResponse{.gateway_request_id = request.gateway_request_id,
-                       .ok = ok,
-                       .reason = std::string(reason),
-                       .order = order != nullptr ? order->view : OrderView{},
-                       .shard_version = subscriber_.version()};
+void EngineShard::fill_answer(ShardResponse& response, const ShardRequest& request,
+                              const Outcome& outcome) const {
+  response.gateway_request_id = request.gateway_request_id;
+  response.ok = outcome.ok;
+  response.reason = outcome.reason;
+  if (outcome.order != nullptr) response.order = outcome.order->view;
+  response.shard_version = subscriber_.version();
+  response.cancelled_count = outcome.cancelled_count;
 }
 
-ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
+void EngineShard::send_answer(NodeId to, const ShardRequest& request, const Outcome& outcome) {
+  env_.send_built<ShardResponse>(
+      to, 0, [&](ShardResponse& response) { fill_answer(response, request, outcome); });
+}
+
+void EngineShard::emit_answer(NodeId to, const ShardRequest& request, const Outcome& outcome) {
+  if (!journal_) return send_answer(to, request, outcome);
+  ShardResponse response;
+  fill_answer(response, request, outcome);
+  emit(to, std::move(response));
+}
+
+EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwarded) {
   const Instrument* instrument = subscriber_.state().find(request.symbol);
   const bool moved_away = instrument != nullptr && instrument->shard != config_.shard;
   // The sender's routing is behind ours: pass it on. Versions only grow, so
@@ -204,15 +215,13 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
     return {};
   }
   if (instrument == nullptr || moved_away) {
-    return respond(request, false, "symbol not matched on this shard", nullptr);
+    return respond(false, "symbol not matched on this shard", nullptr);
   }
-  if (orders_.contains(request.order_id))
-    return respond(request, false, "duplicate order id", nullptr);
-  if (journal_ && journal_->nearly_full())
-    return respond(request, false, "shard storage full", nullptr);
+  if (orders_.contains(request.order_id)) return respond(false, "duplicate order id", nullptr);
+  if (journal_ && journal_->nearly_full()) return respond(false, "shard storage full", nullptr);
   OrderBook& book = books_[request.symbol];
   if (request.post_only && book.would_cross(request.side, request.price)) {
-    return respond(request, false, "post-only order would cross", nullptr);
+    return respond(false, "post-only order would cross", nullptr);
   }
   Order& order = orders_[request.order_id];
   touch(request.order_id);
@@ -230,7 +239,7 @@ ShardResponse EngineShard::place(const ShardRequest& request, bool& forwarded) {
   const auto limit =
       request.type == OrdType::limit ? std::optional<Price>(request.price) : std::nullopt;
   rest_or_expire(order, book, execute(order, book, limit, request.qty));
-  return respond(request, true, "", &order);
+  return respond(true, "", &order);
 }
 
 // Takes up to `open` of liquidity for `taker`, reporting both sides of every
@@ -277,24 +286,24 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
                            .order_qty = order.view.qty});
 }
 
-ShardResponse EngineShard::amend(const ShardRequest& request) {
+EngineShard::Outcome EngineShard::amend(const ShardRequest& request) {
   auto it = orders_.find(request.order_id);
-  if (it == orders_.end()) return respond(request, false, kUnknownOrder, nullptr);
+  if (it == orders_.end()) return respond(false, kUnknownOrder, nullptr);
   Order& order = it->second;
-  if (!live(order.view)) return respond(request, false, "order is final", &order);
+  if (!live(order.view)) return respond(false, "order is final", &order);
   touch(order.view.order_id);
   if (defects_.has(Defect::amend_lost) && request.meta_version < subscriber_.version()) {
-    return respond(request, true, "", &order);  // the defect: acknowledged, never applied
+    return respond(true, "", &order);  // the defect: acknowledged, never applied
   }
   const Price price = request.price != 0 ? request.price : order.view.price;
   const Qty qty = request.qty != 0 ? request.qty : order.view.qty;
   const bool overfill_defect = defects_.has(Defect::amend_overfill);
   if (qty <= order.view.filled && !overfill_defect) {
-    return respond(request, false, "new quantity not above the filled quantity", &order);
+    return respond(false, "new quantity not above the filled quantity", &order);
   }
   OrderBook& book = books_[order.view.symbol];
   if (order.post_only && price != order.view.price && book.would_cross(order.view.side, price)) {
-    return respond(request, false, "post-only order would cross", &order);
+    return respond(false, "post-only order would cross", &order);
   }
   // The defect counts the new total as still open, forgetting what has filled.
   const Qty open = overfill_defect ? qty : qty - order.view.filled;
@@ -308,21 +317,21 @@ ShardResponse EngineShard::amend(const ShardRequest& request) {
     book.remove(order.view.order_id);
     rest_or_expire(order, book, execute(order, book, price, open));
   }
-  return respond(request, true, "", &order);
+  return respond(true, "", &order);
 }
 
-ShardResponse EngineShard::cancel(const ShardRequest& request) {
+EngineShard::Outcome EngineShard::cancel(const ShardRequest& request) {
   auto it = orders_.find(request.order_id);
-  if (it == orders_.end()) return respond(request, false, kUnknownOrder, nullptr);
+  if (it == orders_.end()) return respond(false, kUnknownOrder, nullptr);
   Order& order = it->second;
-  if (!live(order.view)) return respond(request, false, "order is final", &order);
+  if (!live(order.view)) return respond(false, "order is final", &order);
   books_[order.view.symbol].remove(order.view.order_id);
   order.view.status = OrdStatus::cancelled;
   touch(order.view.order_id);
-  return respond(request, true, "", &order);
+  return respond(true, "", &order);
 }
 
-ShardResponse EngineShard::mass_cancel(const ShardRequest& request) {
+EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
   uint32_t count = 0;
   for (auto& [id, order] : orders_) {
     if (order.view.client != request.client || !live(order.view)) continue;
@@ -333,9 +342,9 @@ ShardResponse EngineShard::mass_cancel(const ShardRequest& request) {
     emit(order.gateway, OrderUpdate{.order = order.view, .reason = "mass-cancel"});
     ++count;
   }
-  ShardResponse response = respond(request, true, "", nullptr);
-  response.cancelled_count = count;
-  return response;
+  Outcome outcome = respond(true, "", nullptr);
+  outcome.cancelled_count = count;
+  return outcome;
 }
 
 // Applies one request and, with a journal, writes what it changed before

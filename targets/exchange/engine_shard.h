@@ -104,15 +104,31 @@ class EngineShard final : public Node {
   bool park(const ShardRequest& request);
   void unpark();
   void expire_parked();
-  ShardResponse respond(const ShardRequest& request, bool ok, std::string_view reason,
-                        const Order* order) const;
+  // What a request came to. Its answer is built from it straight into the
+  // message sent (no response built first and then moved there), right
+  // after the request is applied: the order it names is as it was then,
+  // and the reason a literal that outlives it.
+  struct Outcome {
+    bool ok = false;
+    std::string_view reason;
+    const Order* order = nullptr;
+    uint32_t cancelled_count = 0;
+  };
+  static Outcome respond(bool ok, std::string_view reason, const Order* order) {
+    return Outcome{.ok = ok, .reason = reason, .order = order};
+  }
+  void fill_answer(ShardResponse& response, const ShardRequest& request,
+                   const Outcome& outcome) const;
+  // Sends the answer now (send_answer), or as emit() does (emit_answer).
+  void send_answer(NodeId to, const ShardRequest& request, const Outcome& outcome);
+  void emit_answer(NodeId to, const ShardRequest& request, const Outcome& outcome);
   std::optional<std::string_view> version_problem(const ShardRequest& request) const;
   // The answer to a request of each kind (status answered here).
-  ShardResponse dispatch(const ShardRequest& request, bool& forwarded);
-  ShardResponse place(const ShardRequest& request, bool& forwarded);
-  ShardResponse amend(const ShardRequest& request);
-  ShardResponse cancel(const ShardRequest& request);
-  ShardResponse mass_cancel(const ShardRequest& request);
+  Outcome dispatch(const ShardRequest& request, bool& forwarded);
+  Outcome place(const ShardRequest& request, bool& forwarded);
+  Outcome amend(const ShardRequest& request);
+  Outcome cancel(const ShardRequest& request);
+  Outcome mass_cancel(const ShardRequest& request);
   // Both take the order's book, which the caller has looked up already.
   Qty execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open);
   void rest_or_expire(Order& order, OrderBook& book, Qty open);

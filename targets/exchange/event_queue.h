@@ -37,45 +37,59 @@ class EventQueue {
   static constexpr uint32_t kSlotsMax = uint32_t{1} << kSlotBits;
   static constexpr uint64_t kSeqsMax = uint64_t{1} << (64 - kSlotBits);
 
-  // Room for a few dozen keys is taken at once, which is what the simulator
-  // holds at a time, so that a short run does not grow the array step by step.
+  // The sorted array's room (kSortedMax keys) is taken at once, so that it
+  // never grows while the simulator holds its usual few dozen.
   explicit EventQueue(size_t events_max);
 
   // Inline: the simulator pushes once per event.
   void push(const Key& key) {
-    if (keys_.size() >= events_max_ || key.time_us < 0 || key.seq >= kSeqsMax ||
-        key.slot >= kSlotsMax) [[unlikely]] {
-      reject(key);
+    if (count_ >= events_max_ || key.time_us < 0 || key.seq >= kSeqsMax || key.slot >= kSlotsMax)
+        [[unlikely]] {
+      reject(key.time_us, key.seq, key.slot);
     }
     const Packed packed = pack(key);
-    if (heap_ || keys_.size() >= kSortedMax) [[unlikely]] {
+    if (heap_ || count_ >= kSortedMax) [[unlikely]] {
       push_heap(packed);
       return;
     }
     // Shifts the keys due before it up by one, from the back, until a later
-    // key (or the front) is reached: a new message passes the few messages
-    // due sooner, not the timers due far later. Keys are unique.
-    size_t place = keys_.size();
-    keys_.push_back(packed);
-    Packed* keys = keys_.data();
-    for (; place > 0 && keys[place - 1] < packed; --place) keys[place] = keys[place - 1];
-    keys[place] = packed;
+    // key is reached: a new message passes the few messages due sooner, not
+    // the timers due far later. Keys are unique, and the sentinel in front
+    // is later than any, so the loop needs no bound of its own; the array
+    // has room for kSortedMax keys, so it never grows here.
+    Packed* place = keys_.data() + ++count_;
+    for (; place[-1] < packed; --place) *place = place[-1];
+    *place = packed;
   }
-  bool empty() const { return keys_.empty(); }
-  size_t size() const { return keys_.size(); }
+  bool empty() const { return count_ == 0; }
+  size_t size() const { return count_; }
   Key top() const {
-    ORDEAL_ASSERT(!keys_.empty());
-    return unpack(heap_ ? keys_.front() : keys_.back());
+    ORDEAL_ASSERT(!empty());
+    return unpack(keys_[heap_ ? 1 : count_]);
   }
   // Removes the earliest event and returns its key. Inline: the simulator
   // pops once per event, and the call would cost as much as the work.
   Key pop() {
-    ORDEAL_ASSERT(!keys_.empty());
+    ORDEAL_ASSERT(!empty());
     if (heap_) [[unlikely]]
       return unpack(pop_heap());
-    const Packed earliest = keys_.back();
-    keys_.pop_back();
-    return unpack(earliest);
+    return unpack(keys_[count_--]);
+  }
+  // Removes the earliest event into `key` if it is due by `until_us`; false,
+  // leaving the queue as it is, if none is. One look at the earliest key,
+  // for the simulator's loop, instead of empty(), top() and pop().
+  bool pop_due(int64_t until_us, Key& key) {
+    if (count_ == 0) return false;
+    if (heap_) [[unlikely]] {
+      if (unpack(keys_[1]).time_us > until_us) return false;
+      key = unpack(pop_heap());
+      return true;
+    }
+    const Packed earliest = keys_[count_];
+    if (static_cast<int64_t>(earliest >> 64) > until_us) return false;
+    --count_;
+    key = unpack(earliest);
+    return true;
   }
   // Whether a burst has made it a heap (for tests).
   bool heap() const { return heap_; }
@@ -83,12 +97,14 @@ class EventQueue {
  private:
   // Ordered as (time, seq) in one comparison: times are never negative.
   __extension__ using Packed = unsigned __int128;
-  static constexpr size_t kKeysReserved = 64;
   // A heap from this many pending on, sorted again at kSortedMin.
   static constexpr size_t kSortedMax = 128;
   static constexpr size_t kSortedMin = 32;
 
-  [[noreturn, gnu::noinline, gnu::cold]] void reject(const Key& key) const;
+  // The key's fields by value, in registers: a reference would make push()
+  // store the key on its stack every time.
+  [[noreturn, gnu::noinline, gnu::cold]] void reject(int64_t time_us, uint64_t seq,
+                                                     uint32_t slot) const;
   // The heap side, out of line: only bursts take it.
   void push_heap(Packed packed);
   Packed pop_heap();
@@ -103,10 +119,16 @@ class EventQueue {
             .slot = static_cast<uint32_t>(low & (kSlotsMax - 1))};
   }
 
+  // Later than every key: time_us is never negative, so its top bit is 0.
+  static constexpr Packed kSentinel = ~Packed{0};
+
   size_t events_max_;
-  // Sorted latest first (the earliest at the back), or a min-heap (the
-  // earliest at the front) while heap_.
+  // keys_[0] is kSentinel; after it the count_ keys, sorted latest first
+  // (the earliest last), in an array of kSortedMax places after the
+  // sentinel; or, while heap_, a min-heap (the earliest at keys_[1]) that
+  // is the whole array.
   std::vector<Packed> keys_;
+  size_t count_ = 0;
   bool heap_ = false;
 };
 

@@ -131,6 +131,29 @@ TEST(EventQueue, EmptiedQueueTakesEventsAgain) {
   EXPECT_EQ(queue.pop().slot, 2u);
 }
 
+// pop_due takes the earliest key only when it is due, in the sorted array
+// and in the heap alike, and leaves the queue untouched otherwise.
+TEST(EventQueue, PopDueTakesOnlyWhatIsDue) {
+  for (const uint32_t count : {3u, 300u}) {  // sorted, then a heap
+    EventQueue queue(1000);
+    for (uint32_t i = 0; i < count; ++i) {
+      queue.push({.time_us = 10 + (i * 37) % count, .seq = i, .slot = i});
+    }
+    EXPECT_EQ(queue.heap(), count > 128);
+    Key key{};
+    EXPECT_FALSE(queue.pop_due(9, key));
+    EXPECT_EQ(queue.size(), count);
+    Key last{.time_us = -1};
+    for (uint32_t n = 0; n < count; ++n) {
+      ASSERT_TRUE(queue.pop_due(10 + count, key));
+      EXPECT_TRUE(earlier(last, key));
+      last = key;
+    }
+    EXPECT_FALSE(queue.pop_due(INT64_MAX, key));
+    EXPECT_TRUE(queue.empty());
+  }
+}
+
 TEST(EventQueueDeathTest, BoundOnPendingEventsAsserts) {
   EventQueue queue(3);
   queue.push({.time_us = 1, .seq = 0, .slot = 0});

@@ -114,6 +114,17 @@ std::optional<ShardId> Gateway::route(const Instrument& instrument) {
   return shard;
 }
 
+// Defined before its callers: a template, to take their lambdas inline.
+template <typename Fill>
+void Gateway::forward(uint64_t gateway_request_id, ShardId shard, Fill&& fill) {
+  env_.send_built<ShardRequest>(config_.shards[shard], 0, [&](ShardRequest& request) {
+    fill(request);
+    request.gateway_request_id = gateway_request_id;
+    request.meta_version = subscriber_.version();
+    request.gateway = self_;
+  });
+}
+
 void Gateway::place(NodeId from, const ClientRequest& request) {
   if (!subscriber_.fresh())
     return reply(from, request, Verdict::reject, "metadata unavailable", {});
@@ -159,18 +170,19 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
                                        .qty = request.qty}};
   keep(order);  // before any shard can hold it
   const uint64_t id = track(from, request, &order, 1);
-  forward(id, *shard,
-          ShardRequest{.kind = RequestKind::place,
-                       .order_id = order_id,
-                       .client = request.client,
-                       .clordid = request.clordid,
-                       .symbol = request.symbol,
-                       .side = request.side,
-                       .type = request.type,
-                       .tif = request.tif,
-                       .post_only = request.post_only,
-                       .price = request.price,
-                       .qty = request.qty});
+  forward(id, *shard, [&](ShardRequest& sent) {
+    sent.kind = RequestKind::place;
+    sent.order_id = order_id;
+    sent.client = request.client;
+    sent.clordid = request.clordid;
+    sent.symbol = request.symbol;
+    sent.side = request.side;
+    sent.type = request.type;
+    sent.tif = request.tif;
+    sent.post_only = request.post_only;
+    sent.price = request.price;
+    sent.qty = request.qty;
+  });
 }
 
 // Amend, cancel and status: requests about an order the gateway already knows.
@@ -199,15 +211,16 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
   }
   const uint64_t id = track(from, request, &order, 1);
   if (acks_early(request, order)) answer(*pending_.find(id), Verdict::ack, "", order.view);
-  forward(id, order.shard,
-          ShardRequest{.kind = request.kind,
-                       .order_id = order.order_id,
-                       .client = request.client,
-                       .clordid = request.clordid,
-                       .symbol = order.view.symbol,
-                       .side = order.view.side,
-                       .price = request.price,
-                       .qty = request.qty});
+  forward(id, order.shard, [&](ShardRequest& sent) {
+    sent.kind = request.kind;
+    sent.order_id = order.order_id;
+    sent.client = request.client;
+    sent.clordid = request.clordid;
+    sent.symbol = order.view.symbol;
+    sent.side = order.view.side;
+    sent.price = request.price;
+    sent.qty = request.qty;
+  });
 }
 
 // Defects that answer before the shard has: never with defect `none`.
@@ -224,10 +237,11 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
   const auto shards = static_cast<uint32_t>(config_.shards.size());
   const uint64_t id = track(from, request, nullptr, shards);
   for (ShardId shard = 0; shard < shards; ++shard) {
-    forward(
-        id, shard,
-        ShardRequest{
-            .kind = RequestKind::mass_cancel, .client = request.client, .symbol = request.symbol});
+    forward(id, shard, [&](ShardRequest& sent) {
+      sent.kind = RequestKind::mass_cancel;
+      sent.client = request.client;
+      sent.symbol = request.symbol;
+    });
   }
 }
 
@@ -244,13 +258,6 @@ uint64_t Gateway::track(NodeId from, const ClientRequest& request, KnownOrder* o
                                .shards_outstanding = shards});
   arm_timeout();
   return id;
-}
-
-void Gateway::forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request) {
-  request.gateway_request_id = gateway_request_id;
-  request.meta_version = subscriber_.version();
-  request.gateway = self_;
-  env_.send(config_.shards[shard], std::move(request));
 }
 
 void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
@@ -374,18 +381,16 @@ void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t
   if (const auto hit = points::gateway_ack_delay.check(asker.client_node)) {
     delay_us = hit.param * 1000;
   }
-  // Built as the argument: the message is made from it by one move, with no
-  // variant-to-variant move on the way.
-  env_.send(asker.client_node,
-            ClientResponse{.client = asker.client,
-                           .request_id = asker.request_id,
-                           .kind = asker.kind,
-                           .verdict = verdict,
-                           .reason = std::string(reason),
-                           .order = view,
-                           .meta_version = meta_version,
-                           .cancelled_count = cancelled_count},
-            delay_us);
+  env_.send_built<ClientResponse>(asker.client_node, delay_us, [&](ClientResponse& response) {
+    response.client = asker.client;
+    response.request_id = asker.request_id;
+    response.kind = asker.kind;
+    response.verdict = verdict;
+    response.reason = reason;
+    response.order = view;
+    response.meta_version = meta_version;
+    response.cancelled_count = cancelled_count;
+  });
 }
 
 }  // namespace ordeal::exchange

@@ -121,7 +121,10 @@ class Gateway final : public Node {
   void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
   void mass_cancel(NodeId from, const ClientRequest& request);
   uint64_t track(NodeId from, const ClientRequest& request, KnownOrder* order, uint32_t shards);
-  void forward(uint64_t gateway_request_id, ShardId shard, ShardRequest request);
+  // Sends a request to a shard, built in the message's place: `fill` sets
+  // what the request asks, forward() who asks and against which version.
+  template <typename Fill>
+  void forward(uint64_t gateway_request_id, ShardId shard, Fill&& fill);
   void answer(Pending& pending, Verdict verdict, std::string_view reason, const OrderView& view);
   // Answers a request that no shard is asked about.
   void reply(NodeId client_node, const ClientRequest& request, Verdict verdict,

@@ -44,6 +44,17 @@ class Env {
   void send_unordered(NodeId to, M&& message, int64_t extra_delay_us) {
     post(to, std::forward<M>(message), extra_delay_us, false);
   }
+  // Builds a message of kind M where the transport keeps it: `fill` sets
+  // the fields of a fresh M in that place, so no message is built first and
+  // then moved there (its strings copied twice). Nothing is built when the
+  // message would be lost anyway.
+  template <typename M, typename Fill>
+  void send_built(NodeId to, int64_t extra_delay_us, Fill&& fill) {
+    Message* place = outbox(to, extra_delay_us, true);
+    if (place == nullptr) return;
+    fill(place->template emplace<M>());
+    outbox_written();
+  }
   // Calls the node's on_timer(timer_id) after delay_us; timers die with a crash.
   virtual void set_timer(int64_t delay_us, uint64_t timer_id) = 0;
   virtual Rng& rng() = 0;
