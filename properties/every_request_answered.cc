@@ -25,11 +25,16 @@ class EveryRequestAnswered final : public Property {
       if (!silent) continue;
       std::vector<uint64_t> events = {op.invoke};
       if (op.completion != kNone) events.push_back(op.completion);
-      out.push_back(violation(name(),
-                              fmt::format("the {} of order {} by client {} ({}) was never answered",
-                                          exchange::to_string(request.kind), h.text(request.order),
-                                          request.client, when(h, op.invoke)),
-                              {c.order_name(request)}, std::move(events)));
+      // Orders are named as every property names them ("order 3/c3-1"); a
+      // mass-cancel names no order, only its client.
+      const std::string of = request.order == 0 || h.text(request.order).empty()
+                                 ? fmt::format("client {}", request.client)
+                                 : fmt::format("order {}", c.order_name(request));
+      out.push_back(
+          violation(name(),
+                    fmt::format("the {} of {} ({}) was never answered",
+                                exchange::to_string(request.kind), of, when(h, op.invoke)),
+                    {c.order_name(request)}, std::move(events)));
     }
   }
 };

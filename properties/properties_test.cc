@@ -635,7 +635,14 @@ TEST(EveryRequestAnswered, CatchesSilentDrops) {
   auto dropped = b.at(1).place(1, "a", Side::buy, 50'000, 1);
   b.at(3000).info(dropped, /*answered=*/false);
   b.at(3001).place(1, "b", Side::buy, 50'000, 1);  // the history ends: never answered
-  EXPECT_EQ(check("every-request-answered", b).size(), 2u);
+  b.at(3002).request(RequestKind::mass_cancel, 2, "");
+  const auto violations = check("every-request-answered", b);
+  ASSERT_EQ(violations.size(), 3u);
+  // Orders named as every property names them; a mass-cancel by its client.
+  EXPECT_EQ(violations[0].message,
+            "the place of order 1/a (event 0 at 0.001 s) was never answered");
+  EXPECT_EQ(violations[2].message,
+            "the mass-cancel of client 2 (event 3 at 3.002 s) was never answered");
 }
 
 TEST(EveryRequestAnswered, PassesRejectsAndExplicitUnknowns) {
