@@ -160,6 +160,12 @@ if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# An empty --defect (an unset variable in a script): CMake drops empty
+# arguments, so a shell passes it.
+expect_exit(2 sh -c "\"$0\" run \"$1\" --defect ''" ${ORDEAL} ${incident})
+if(NOT last_err MATCHES "--defect: empty: name a defect")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
 # A report that cannot be written in full (here a full disk: the files are
 # links to /dev/full) is an error naming it, not a success with a cut file.
 file(MAKE_DIRECTORY ${WORK}/full-check ${WORK}/full-run)

@@ -156,13 +156,21 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--target", args.target,
                   "inproc (default: sim mode), cluster (processes on loopback) or "
                   "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T");
+  // An empty name is a script's unset variable more often than a wish for
+  // none: it would run the exchange as designed and pass.
+  const CLI::Validator named(
+      [](std::string& input) -> std::string {
+        return input.empty() ? "empty: name a defect (`ordeal list defects`), or none" : "";
+      },
+      "NAME[,NAME...]");
   cmd->add_option("--defect", args.defect,
-                  "planted defect of the reference exchange (default none)");
+                  "planted defect of the reference exchange (default none)")
+      ->check(named);
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->add_option("--shard", args.shard,
                   "shard I of N: of N times --cases cases, run those whose index is I mod N");
   cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")
-      ->check(number_within(0, std::numeric_limits<double>::max()));
+      ->check(number_within(0, 1e9));
   cmd->add_flag("--no-shrink", args.no_shrink, "report the first failing case as found");
   cmd->callback([&exit_code] { exit_code = run(args); });
 }
