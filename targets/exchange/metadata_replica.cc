@@ -210,16 +210,24 @@ void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
 Instrument MetadataReplica::as_served(Instrument record) const { return held(record); }
 
 // Each record is converted where it lies in the copy (moved through the
-// schema conversion, not copied).
-MetaSnapshot MetadataReplica::snapshot_of(const MetadataState& state) const {
-  MetaSnapshot snapshot{.state = state};
-  if (!keeps_any_schema()) {
-    for (Instrument& record : snapshot.state.instruments) {
+// schema conversion, not copied). The conversion changes nothing in a record
+// already converted, so a state equal to the last snapshot's would give that
+// snapshot again: it is served as it is.
+const MetaSnapshot& MetadataReplica::snapshot_of(const MetadataState& state) {
+  const bool any_schema = keeps_any_schema();
+  if (served_schema_ == schema_ && served_any_schema_ == any_schema && served_.state == state) {
+    return served_;
+  }
+  served_schema_ = schema_;
+  served_any_schema_ = any_schema;
+  served_.state = state;
+  if (!any_schema) {
+    for (Instrument& record : served_.state.instruments) {
       record = in_schema(std::move(record), schema_);
     }
   }
-  snapshot.checksum = checksum(snapshot.state);
-  return snapshot;
+  served_.checksum = checksum(served_.state);
+  return served_;
 }
 
 }  // namespace ordeal::exchange

@@ -61,7 +61,7 @@ class MetadataReplica final : public Node {
   void publish(const Instrument& record, MetaVersion version);
   void send_publish(NodeId to, const MetaPublish& publish);
   Instrument as_served(Instrument record) const;
-  MetaSnapshot snapshot_of(const MetadataState& state) const;
+  const MetaSnapshot& snapshot_of(const MetadataState& state);
 
   // Whether the replica keeps this record as it is at its schema.
   Instrument held(const Instrument& record) const;
@@ -77,6 +77,12 @@ class MetadataReplica final : public Node {
   uint8_t schema_ = kSchemaV1;
   uint8_t next_schema_ = kSchemaV1;
   std::unique_ptr<ReplicaJournal> journal_;
+  // The last snapshot served, and the schema and schema rule it was made
+  // with: subscribers mostly resync from the same copy, and comparing it
+  // costs less than converting and checksumming it again.
+  MetaSnapshot served_;
+  int served_schema_ = -1;  // none served yet
+  bool served_any_schema_ = false;
 };
 
 }  // namespace ordeal::exchange
