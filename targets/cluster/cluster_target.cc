@@ -78,8 +78,10 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
     admin_->send(layout_.replica(0), MetaUpdateRequest{.request_id = request_id, .record = record});
   }
   void arm(const std::string& point, const faults::ArmSpec& spec, int64_t lease_ms) override {
-    control_all(fmt::format("arm {} {} {} {} {}", point, spec.probability, spec.param, spec.seed,
-                            lease_ms));
+    // A pinned arm (a shrunk case's) fires once at that check of each node.
+    const std::string pin = spec.fire_at_check == 0 ? "" : fmt::format(" {}", spec.fire_at_check);
+    control_all(fmt::format("arm {} {} {} {} {}{}", point, spec.probability, spec.param, spec.seed,
+                            lease_ms, pin));
   }
   void disarm(const std::string& point) override { control_all("disarm " + point); }
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;

@@ -45,7 +45,7 @@ class Control {
     if (w.empty()) return "error empty command";
     if (w[0] == "ping" && w.size() == 1) return "ok " + handle_.name;
     if (w[0] == "ready" && w.size() == 1) return handle_.ready() ? "ok yes" : "ok no";
-    if (w[0] == "arm" && w.size() == 6) return arm(w);
+    if (w[0] == "arm" && (w.size() == 6 || w.size() == 7)) return arm(w);
     if (w[0] == "disarm" && w.size() == 2) {
       ++generation_[w[1]];
       return faults::disarm(w[1]) > 0 ? "ok" : "error no fault point " + w[1];
@@ -70,6 +70,8 @@ class Control {
     if (!parse(w[4], spec.seed)) return "error seed must be an unsigned integer";
     if (!parse(w[5], lease_ms) || lease_ms <= 0 || lease_ms > kFaultLeaseMsMax)
       return fmt::format("error lease_ms must be in 1..{}", kFaultLeaseMsMax);
+    if (w.size() == 7 && !parse(w[6], spec.fire_at_check))
+      return "error fire_at must be an unsigned integer";
     if (faults::arm(w[1], spec) == 0) return "error no fault point " + w[1];
     const uint64_t generation = ++generation_[w[1]];
     net_.at(net_.now_us() + lease_ms * 1000, [this, point = w[1], generation] {
