@@ -197,7 +197,9 @@ int main(int argc, char** argv) {
   }
   auto defects = DefectSet::parse(o.defect);
   if (!defects) {
-    fmt::print(stderr, "exchange-node: unknown defect '{}'\n", o.defect);
+    fmt::print(stderr,
+               "exchange-node: --defect {}: unknown defect '{}' (see `ordeal list defects`)\n",
+               o.defect, DefectSet::first_unknown(o.defect));
     return 2;
   }
   // A launcher that ignores SIGINT for its children (ordeal's cluster target,
