@@ -36,16 +36,19 @@ bool matches(std::string_view pattern, std::string_view name) {
 thread_local uint64_t current_draw = 0;
 std::atomic<FireObserver*> fire_observer{nullptr};
 
+// "1 tick size, 2 lot size": each choice with the value that names it.
+std::string numbered(const ParamMeaning& param) {
+  std::string out;
+  for (size_t i = 0; i < param.choices.size(); ++i) {
+    out += fmt::format("{}{} {}", i == 0 ? "" : ", ", i + 1, param.choices[i]);
+  }
+  return out;
+}
+
 // "(param: delay ms, default 200)", or ": 1 tick size, 2 lot size (param;
 // 0 = drawn)": the form `ordeal list faults` has always printed.
 std::string notes_on(const ParamMeaning& param) {
-  if (!param.choices.empty()) {
-    std::string out = ":";
-    for (size_t i = 0; i < param.choices.size(); ++i) {
-      out += fmt::format("{} {} {}", i == 0 ? "" : ",", i + 1, param.choices[i]);
-    }
-    return out + " (param; 0 = drawn)";
-  }
+  if (!param.choices.empty()) return fmt::format(": {} (param; 0 = drawn)", numbered(param));
   if (param.what.empty()) return "";
   return fmt::format(" (param: {} {}, default {})", param.what, param.unit, param.fallback);
 }
@@ -115,6 +118,8 @@ std::string FaultPoint::describe_param(int64_t param) const {
   if (param_.what.empty()) return fmt::format("param {}", param);
   return fmt::format("{} {}", param, param_.unit);
 }
+
+std::string FaultPoint::numbered_choices() const { return numbered(param_); }
 
 std::string FaultPoint::describe_armed_param(int64_t param) const {
   if (param > 0 || param_.what.empty()) return describe_param(param);

@@ -95,6 +95,8 @@ class FaultPoint {
   // The arm's parameter in words, 0 included: "default 200 ms", "a field
   // drawn per fire".
   std::string describe_armed_param(int64_t param) const;
+  // The choices with the values that name them: "1 tick size, 2 lot size".
+  std::string numbered_choices() const;
   bool armed() const { return gate_.load(std::memory_order_relaxed); }
   uint64_t fired_count() const { return fires_.load(std::memory_order_relaxed); }
 

@@ -94,6 +94,16 @@ const FaultSpec* spec_of(const Scenario& s, std::string_view text) {
   return nullptr;
 }
 
+// A fault's parameter in words, as armed ("default 100 ms") or as a fire
+// acted with ("300 ms", "tick size"); "" for a 0 of a point without a
+// parameter of its own. A fault that is no point (a process fault) shows
+// its number as it is, and a window always shows it.
+std::string param_words(const faults::FaultPoint* point, int64_t param, bool armed) {
+  if (point == nullptr) return armed || param != 0 ? fmt::format("param {}", param) : "";
+  if (param == 0 && point->param_meaning().what.empty()) return "";
+  return armed ? point->describe_armed_param(param) : point->describe_param(param);
+}
+
 std::string fault(const History& h, const Scenario& s, const Event& e) {
   const std::string_view name = h.text(e.text);
   const bool start = e.type == EventType::fault_start;
@@ -105,14 +115,7 @@ std::string fault(const History& h, const Scenario& s, const Event& e) {
                  : "rolling upgrade of the metadata service ends";
   }
   if (!start) return fmt::format("fault {} healed", name);
-  // A point without a parameter of its own says nothing of a 0.
-  const faults::FaultPoint* point = faults::find_point(name);
-  std::string param;
-  if (point == nullptr) {
-    param = fmt::format("param {}", e.number);
-  } else if (e.number != 0 || !point->param_meaning().what.empty()) {
-    param = point->describe_armed_param(e.number);
-  }
+  const std::string param = param_words(faults::find_point(name), e.number, /*armed=*/true);
   // A pinned window (shrinking's) fires once, at a given check: its
   // probability no longer says anything.
   const FaultSpec* spec = spec_of(s, name);
@@ -146,10 +149,8 @@ std::string fire(const History& h, const Event& e, size_t times) {
                                                        : fmt::format(" on {}", where);
   }
   const faults::FaultPoint* p = faults::find_point(point);
-  if (p != nullptr && (e.number != 0 || !p->param_meaning().what.empty())) {
-    what += fmt::format(" ({})", p->describe_param(e.number));
-  } else if (e.number != 0) {
-    what += fmt::format(" (param {})", e.number);
+  if (const std::string param = param_words(p, e.number, /*armed=*/false); !param.empty()) {
+    what += fmt::format(" ({})", param);
   }
   if (p != nullptr) what += fmt::format(": {}", p->summary());
   return what;

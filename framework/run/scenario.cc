@@ -267,13 +267,8 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   // A choice out of range would arm a fault that fires and does nothing.
   if (const size_t choices = point->param_meaning().choices.size();
       choices > 0 && static_cast<uint64_t>(fault.param) > choices) {
-    std::string named;
-    for (size_t i = 1; i <= choices; ++i) {
-      named += fmt::format("{}{} {}", i == 1 ? "" : ", ", i,
-                           point->describe_param(static_cast<int64_t>(i)));
-    }
     error = fmt::format("{}:{}: nemesis.fault.param: {} takes 0 ({}) or one of {}", path, line,
-                        fault.point, point->describe_armed_param(0), named);
+                        fault.point, point->describe_armed_param(0), point->numbered_choices());
     return;
   }
   s.faults.push_back(fault);
