@@ -8,7 +8,8 @@
 // (iterate_many), one event per document. It checks that every document is
 // exactly one line and commits an event only then. Anything unusual (a JSON
 // error, a bad field, two objects on a line, an object over several lines,
-// time going backwards) stops it at the start of that line, and the slow
+// time going backwards, an op linked twice or to another kind; op_links.h)
+// stops it at the start of that line, and the slow
 // path parses the rest of the run line by line: it is the one that names the
 // file, line and field of an error. Neither the scanner nor the fast path
 // ever accepts a line that the slow path would reject.
@@ -27,6 +28,7 @@
 #include "framework/history/event_fields.h"
 #include "framework/history/event_scan.h"
 #include "framework/history/history_jsonl.h"
+#include "framework/history/op_links.h"
 
 namespace ordeal {
 namespace {
@@ -82,6 +84,7 @@ class JsonlReader {
   bool end_of_file_ = false;
   size_t lines_done_ = 0;  // lines before the current position
   int64_t last_time_us_ = 0;
+  OpLinks links_;
 };
 
 void JsonlReader::read_all() {
@@ -136,6 +139,7 @@ size_t JsonlReader::scan_lines(size_t from, size_t size) {
     if (text[from] != '\n') {  // an empty line holds no event
       const char* next = scan_event_line(text + from, text + size, scanned_);
       if (next == nullptr || scanned_.event.time_us < last_time_us_) return from;
+      if (links_.add(scanned_.event, load_.history.size())) return from;
       const Event event = scanned_.resolve(load_.history);
       last_time_us_ = event.time_us;
       load_.history.append(event);
@@ -204,6 +208,7 @@ std::optional<FieldError> JsonlReader::commit(const Event& event) {
     return FieldError{"time_us",
                       fmt::format("goes backwards ({} after {})", event.time_us, last_time_us_)};
   }
+  if (auto error = links_.add(event, load_.history.size())) return error;
   last_time_us_ = event.time_us;
   load_.history.append(event);
   return std::nullopt;

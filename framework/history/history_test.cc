@@ -1,5 +1,6 @@
 #include "framework/history/history.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -123,6 +124,48 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(read_history_jsonl(folder).error, folder + ": cannot read: is a directory");
   EXPECT_EQ(read_history_jsonl("/dev/zero").error,
             "/dev/zero:1: a line of more than 16777216 bytes: not a history");
+  std::remove(path.c_str());
+}
+
+// Ops link each request to its one answer (op_links.h): a file that numbers
+// two requests alike, answers one twice or as another kind, or answers one
+// never sent, is refused at the line, on the scanner's path (ordeal's own
+// layout) and on simdjson's (fields in another order) alike.
+TEST(HistoryJsonl, AnOpLinksOneRequestToOneAnswerOfItsKind) {
+  const std::string path = temp_path("ops.jsonl");
+  const std::string invoke =
+      R"({"index":0,"time_us":1,"type":"invoke","client":1,"op":7,"f":"place","order":"a","symbol":"S","side":"buy","price":5,"qty":1})"
+      "\n";
+  auto answer = [](int op, const char* f) {
+    return fmt::format(
+        R"({{"index":1,"time_us":2,"type":"ok","client":1,"op":{},"f":"{}","order":"a","status":"new","price":5,"qty":1,"filled":0}})"
+        "\n",
+        op, f);
+  };
+  // The same, in an order of fields the scanner refuses: simdjson reads it.
+  const std::string invoke_json =
+      R"({"op":7,"time_us":1,"type":"invoke","client":1,"f":"place","order":"a","symbol":"S","side":"buy","price":5,"qty":1})"
+      "\n";
+  auto load = [&](const std::string& content) {
+    std::ofstream(path) << content;
+    return read_history_jsonl(path);
+  };
+  for (const std::string& first : {invoke, invoke_json}) {
+    const HistoryLoad good = load(first + answer(7, "place"));
+    EXPECT_TRUE(good) << good.error;
+    const HistoryLoad twice = load(first + first);
+    EXPECT_EQ(twice.error,
+              path +
+                  ":2: op: 7 is invoked twice: an op links one request to its answer, so "
+                  "each request needs its own");
+    EXPECT_EQ(twice.history.size(), 1u);  // what came before is kept
+    EXPECT_EQ(load(first + answer(7, "place") + answer(7, "place")).error,
+              path + ":3: op: 7 is completed twice");
+    EXPECT_EQ(load(first + answer(7, "cancel")).error,
+              path + ":2: f: 'cancel' completes op 7, invoked as 'place'");
+    EXPECT_EQ(load(first + answer(8, "place")).error,
+              path + ":2: op: 8 completes a request never invoked before this line");
+  }
   std::remove(path.c_str());
 }
 
