@@ -2,7 +2,7 @@
 // to the last fault stop, or to the end when one never healed), the share of valid new orders that
 // the target failed to accept, and the longest stretch in which none was accepted, stay under the
 // scenario's limits: the upgrade's service level. Rejects for breaking metadata rules, post-only
-// crossing or duplicate ids are the client's doing and do not count.
+// crossing or duplicate ids are the client's doing and do not count; requests never answered do.
 #include <algorithm>
 
 #include "properties/support.h"
@@ -28,10 +28,16 @@ class BoundedUnavailability final : public Property {
     // follow invocations (a slow acceptance of an early request).
     std::vector<uint32_t> failed, accepted;
     for (const Operation& op : c.index.operations()) {
-      if (op.invoke == kNone || op.completion == kNone) continue;
+      if (op.invoke == kNone) continue;
       const Event& request = h[op.invoke];
       if (request.kind != RequestKind::place || request.flag) continue;
       if (request.time_us < from_us || request.time_us > to_us) continue;
+      // A request never answered (another tool's history may stop there)
+      // was not accepted as far as anyone knows: it failed.
+      if (op.completion == kNone) {
+        failed.push_back(op.invoke);
+        continue;
+      }
       const Event& outcome = h[op.completion];
       if (clients_doing(h, outcome)) continue;
       if (outcome.type == EventType::ok) {

@@ -725,6 +725,22 @@ TEST(BoundedUnavailability, MeasuresOutagesInTimeNotInOpOrder) {
       check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
 }
 
+// Places never answered at all (another tool's history) count as failed,
+// as the ones its target rejected do: they were not accepted.
+TEST(BoundedUnavailability, CountsRequestsNeverAnsweredAsFailed) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  for (int i = 0; i < 40; ++i) {
+    auto place = b.at(10 + i * 100).place(1, "o" + std::to_string(i), Side::buy, 50'000, 1);
+    if (i >= 32) b.at(20 + i * 100).ok(place, OrdStatus::new_order);
+  }
+  b.at(4010).fault(false, "meta.replica.restart");
+  const auto v =
+      check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000});
+  ASSERT_EQ(v.size(), 2u);  // 80% not accepted, and out for about 3.2 s
+  EXPECT_NE(v[0].message.find("32 of 40"), std::string::npos) << v[0].message;
+}
+
 // A fault that never heals stays active to the end of the history.
 TEST(BoundedUnavailability, CountsAFaultNeverHealedToTheEnd) {
   auto b = orders_during_fault(40, 40, /*heal=*/false);
