@@ -167,6 +167,7 @@ Grid CaseRun::grid_of(const std::string& symbol) const {
 History CaseRun::run() {
   exchange_.run_until(exchange_.now_us() + kSettleUs);
   t0_us_ = exchange_.now_us();
+  // The history starts with these, at the case's start (sent_at_ms).
   for (const Instrument& record : exchange_.initial_metadata().instruments) {
     record_meta(exchange_.initial_metadata().version, record);
   }
@@ -682,6 +683,21 @@ void CaseRun::final_reads() {
 }
 
 }  // namespace
+
+// The case starts with the initial metadata recorded (CaseRun::run), so
+// its first event is at the start; a client's invocations are its
+// operations, in order.
+std::vector<int32_t> sent_at_ms(const History& h, size_t client) {
+  std::vector<int32_t> sent;
+  if (h.size() == 0) return sent;
+  const int64_t start_us = h[0].time_us;
+  const auto id = static_cast<int32_t>(client + 1);
+  for (const Event& e : h.events()) {
+    if (e.type != EventType::invoke || e.client != id) continue;
+    sent.push_back(static_cast<int32_t>((e.time_us - start_us + 999) / 1000));
+  }
+  return sent;
+}
 
 History run_case(Target& target, const Scenario& scenario, const Case& c, std::string* error) {
   ORDEAL_ASSERT(!c.clients.empty());

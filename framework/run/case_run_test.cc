@@ -111,6 +111,23 @@ Case two_resting_orders() {
   return c;
 }
 
+// An operation that waits for the answer to the one before goes later than
+// its own time; sent_at_ms says when it went (the shrinker keeps that time
+// when it drops the one before).
+TEST(CaseRun, SentAtSaysWhenEachOperationWentAfterWaitingForThePrevious) {
+  const Scenario s = quiet_scenario();
+  Case c{.seed = 11};
+  c.clients = {
+      {Op{.price_steps = -5, .at_ms = 100}, Op{.kind = RequestKind::status, .at_ms = 100}}};
+  auto target = make_sim_target(s, c, {});
+  const std::vector<int32_t> sent = sent_at_ms(run_case(*target, s, c), 0);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0], 100);
+  EXPECT_GT(sent[1], 100);  // after the place's answer, a network round trip or two later
+  EXPECT_LT(sent[1], 110);
+  EXPECT_TRUE(sent_at_ms(run_case(*make_sim_target(s, c, {}), s, c), 1).empty());  // no client 2
+}
+
 struct Reads {
   int events = 0;
   int unknown_to_exchange = 0;  // read as OrdStatus::none

@@ -97,6 +97,22 @@ TEST(Run, ShrinkingPinsARareFaultAndDropsTheRequestsItNeededToFire) {
   EXPECT_EQ(fires, 1u);
 }
 
+// A stale copy of the metadata is caught only when an order arrives a
+// second after the damage. The five orders before it, each rejected after
+// 200 ms, only took that time: shrinking drops them and sends the last one
+// when it went before (6 operations before this step, 1 with it).
+TEST(Run, ShrinkingKeepsTheTimeAFailureNeedsWithoutTheOperationsThatTookIt) {
+  const Scenario s = shipped("metadata-corruption");
+  const auto defects = *DefectSet::parse("stale-tick-after-corrupt");
+  const RunOutcome outcome = run_scenario(s, {.seed = 1, .cases = s.cases, .defects = defects});
+  ASSERT_TRUE(outcome.failed());
+  const Case& shrunk = *outcome.failing_case;
+  EXPECT_LE(shrunk.operations(), 2u);
+  const CaseVerdict again = check_case(s, shrunk, {.defects = defects});
+  ASSERT_FALSE(again.violations.empty());
+  EXPECT_EQ(again.violations.front().property, "metadata-conformance");
+}
+
 class NoFalsePositives : public ::testing::TestWithParam<std::string> {};
 
 // The nightly runs 10,000 cases per scenario; the suite a smaller sweep.

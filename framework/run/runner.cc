@@ -118,9 +118,14 @@ bool same_failure(const std::vector<Violation>& violations, const std::string& p
 // cannot go while it depends on them; pinned, it happens where it must.
 class Minimizer {
  public:
-  Minimizer(std::function<bool(const Case&)> fails, Clock::time_point deadline,
-            std::vector<bool> pinnable)
-      : fails_(std::move(fails)), deadline_(deadline), pinnable_(std::move(pinnable)) {}
+  // `failing` is the history of the case being shrunk: `fails` replaces it
+  // with the history of every smaller case it accepts.
+  Minimizer(std::function<bool(const Case&)> fails, const History& failing,
+            Clock::time_point deadline, std::vector<bool> pinnable)
+      : fails_(std::move(fails)),
+        failing_(failing),
+        deadline_(deadline),
+        pinnable_(std::move(pinnable)) {}
 
   Case run(Case c) {
     for (bool shrunk = true; shrunk && !expired();) {
@@ -185,13 +190,33 @@ class Minimizer {
         dropped = true;
         continue;
       }
-      if (!pins || expired()) continue;
-      dropped |= keep_if_fails(c, [&](Case& k) {
-        drop(k);
-        for (FaultWindow& w : k.faults) w.fire_at -= w.fire_at > 1 ? 1 : 0;
-      });
+      if (pins && !expired() && keep_if_fails(c, [&](Case& k) {
+            drop(k);
+            for (FaultWindow& w : k.faults) w.fire_at -= w.fire_at > 1 ? 1 : 0;
+          })) {
+        dropped = true;
+        continue;
+      }
+      if (!expired()) dropped |= drop_keeping_time(c, client, i);
     }
     return dropped;
+  }
+
+  // A failure may need time to pass more than it needs the operations that
+  // took it (a stale copy of the metadata is caught only a second after the
+  // damage): the operation after the dropped one, which waited for its
+  // answer, is then sent when it was sent before the drop, rather than at
+  // its own earlier time. Tried when dropping it alone fails.
+  bool drop_keeping_time(Case& c, size_t client, size_t i) {
+    const std::vector<Op>& ops = c.clients[client];
+    const std::vector<int32_t> sent = sent_at_ms(failing_, client);
+    if (i + 1 >= ops.size() || i + 1 >= sent.size() || sent[i + 1] <= ops[i + 1].at_ms) {
+      return false;  // nothing after it, or it did not wait
+    }
+    return keep_if_fails(c, [&](Case& k) {
+      k.clients[client] = without_op(k.clients[client], i);
+      k.clients[client][i].at_ms = sent[i + 1];
+    });
   }
 
   // Tries dropping each element of the list `list_of(case)`, last first.
@@ -208,6 +233,7 @@ class Minimizer {
   }
 
   std::function<bool(const Case&)> fails_;
+  const History& failing_;
   Clock::time_point deadline_;
   std::vector<bool> pinnable_;  // by the scenario's fault index
 };
@@ -227,7 +253,8 @@ void minimize(const Scenario& scenario, const RunOptions& options, const std::st
   };
   std::vector<bool> pinnable;
   for (const FaultSpec& f : scenario.faults) pinnable.push_back(f.checked_at_a_site());
-  Case smallest = Minimizer(fails, deadline, std::move(pinnable)).run(*outcome.failing_case);
+  Case smallest =
+      Minimizer(fails, outcome.history, deadline, std::move(pinnable)).run(*outcome.failing_case);
   // The outcome must describe exactly the case it reports.
   std::string error;
   CaseVerdict verdict = execute(scenario, smallest, options, error, outcome.clean_up);
