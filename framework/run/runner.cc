@@ -132,9 +132,9 @@ class Minimizer {
       shrunk = pin_faults(c);
       for (size_t client = 0; client < c.clients.size(); ++client) shrunk |= drop_ops(c, client);
       shrunk |= drop_each(
-          c, [](Case & k) -> auto& { return k.metadata; });
+          c, [](Case & k) -> auto& { return k.metadata; }, true);
       shrunk |= drop_each(
-          c, [](Case & k) -> auto& { return k.faults; });
+          c, [](Case & k) -> auto& { return k.faults; }, false);
       if (c.upgrade && !expired()) shrunk |= keep_if_fails(c, [](Case& k) { k.upgrade = false; });
     }
     return c;
@@ -176,30 +176,41 @@ class Minimizer {
     return pinned;
   }
 
-  // An operation usually makes one check of a pinned point (a shard checks
-  // its crash point once per request it applies): when dropping it alone
-  // moves the fire onto another request, dropping it with every pin one
-  // check earlier keeps the fire where it was.
   bool drop_ops(Case& c, size_t client) {
     bool dropped = false;
-    const bool pins = std::any_of(c.faults.begin(), c.faults.end(),
-                                  [](const FaultWindow& w) { return w.fire_at > 1; });
     for (size_t i = c.clients[client].size(); i-- > 0 && !expired();) {
       auto drop = [&](Case& k) { k.clients[client] = without_op(k.clients[client], i); };
-      if (keep_if_fails(c, drop)) {
-        dropped = true;
-        continue;
-      }
-      if (pins && !expired() && keep_if_fails(c, [&](Case& k) {
-            drop(k);
-            for (FaultWindow& w : k.faults) w.fire_at -= w.fire_at > 1 ? 1 : 0;
-          })) {
+      if (keep_if_fails(c, drop) || drop_shifting_pins(c, drop)) {
         dropped = true;
         continue;
       }
       if (!expired()) dropped |= drop_keeping_time(c, client, i);
     }
     return dropped;
+  }
+
+  // What is dropped may have made checks of a pinned point before its fire:
+  // a shard checks its crash point once per request it applies, and every
+  // metadata update is checked once per subscriber it goes to. Dropping it
+  // then moves the fire onto another request or update. This drops it with
+  // every pin k checks earlier, for k = 1 to kShiftMax, keeping the fire
+  // where it was. Tried when dropping it alone fails.
+  static constexpr int32_t kShiftMax = 8;
+
+  template <typename Drop>
+  bool drop_shifting_pins(Case& c, Drop drop) {
+    for (int32_t k = 1; k <= kShiftMax && !expired(); ++k) {
+      const bool any = std::any_of(c.faults.begin(), c.faults.end(),
+                                   [&](const FaultWindow& w) { return w.fire_at > k; });
+      if (!any) return false;
+      if (keep_if_fails(c, [&](Case& next) {
+            drop(next);
+            for (FaultWindow& w : next.faults) w.fire_at -= w.fire_at > k ? k : 0;
+          })) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // A failure may need time to pass more than it needs the operations that
@@ -219,15 +230,17 @@ class Minimizer {
     });
   }
 
-  // Tries dropping each element of the list `list_of(case)`, last first.
+  // Tries dropping each element of the list `list_of(case)`, last first;
+  // with `shift_pins`, also with the pins moved (drop_shifting_pins).
   template <typename ListOf>
-  bool drop_each(Case& c, ListOf list_of) {
+  bool drop_each(Case& c, ListOf list_of, bool shift_pins) {
     bool dropped = false;
     for (size_t i = list_of(c).size(); i-- > 0 && !expired();) {
-      dropped |= keep_if_fails(c, [&](Case& k) {
+      auto drop = [&](Case& k) {
         auto& list = list_of(k);
         list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
-      });
+      };
+      dropped |= keep_if_fails(c, drop) || (shift_pins && drop_shifting_pins(c, drop));
     }
     return dropped;
   }
