@@ -152,21 +152,25 @@ class Minimizer {
     return true;
   }
 
-  // The checks tried, fewest first: a pin is kept at the first that fails.
+  // The checks a pin is tried at: these first, fewest first, then every
+  // other one up to the last of them. A pin is kept at the first that fails.
+  // The fire a failure needs may sit at one exact check (a crash while one
+  // particular request is applied), which the spread-out list misses; live
+  // targets pay a case per try, so the rest are tried only if needed.
   static constexpr std::array<int32_t, 16> kPins = {1,  2,  3,  4,  5,  6,  8,  10,
                                                     13, 16, 20, 25, 32, 40, 50, 64};
 
-  // Pins each window that fires by chance at the first of kPins under which
-  // the case still fails, and moves each pin already set to an earlier
-  // check of kPins where that still fails.
+  // Pins each window that fires by chance at the first check (pin_order)
+  // under which the case still fails, and moves each pin already set to an
+  // earlier check where that still fails.
   bool pin_faults(Case& c) {
     bool pinned = false;
     for (size_t i = 0; i < c.faults.size(); ++i) {
       const FaultWindow& w = c.faults[i];
       if (w.fault >= pinnable_.size() || !pinnable_[w.fault]) continue;
-      for (const int32_t pin : kPins) {
+      for (const int32_t pin : pin_order()) {
         if (expired()) return pinned;
-        if (c.faults[i].fire_at != 0 && pin >= c.faults[i].fire_at) break;
+        if (c.faults[i].fire_at != 0 && pin >= c.faults[i].fire_at) continue;
         if (keep_if_fails(c, [&](Case& k) { k.faults[i].fire_at = pin; })) {
           pinned = true;
           break;
@@ -174,6 +178,17 @@ class Minimizer {
       }
     }
     return pinned;
+  }
+
+  static const std::vector<int32_t>& pin_order() {
+    static const std::vector<int32_t> order = [] {
+      std::vector<int32_t> all(kPins.begin(), kPins.end());
+      for (int32_t pin = 1; pin <= kPins.back(); ++pin) {
+        if (std::find(kPins.begin(), kPins.end(), pin) == kPins.end()) all.push_back(pin);
+      }
+      return all;
+    }();
+    return order;
   }
 
   bool drop_ops(Case& c, size_t client) {
