@@ -351,7 +351,8 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
         failed_property = verdict.violations.front().property;
         // RapidCheck simplifies values but tries many candidates; it gets a
         // short share of the budget and the minimizer below the rest.
-        shrink_deadline_s = outcome.first_failure_s + std::min(2.0, options.shrink_budget_s / 4);
+        shrink_deadline_s =
+            outcome.first_failure_s + std::min(options.value_shrink_s, options.shrink_budget_s / 4);
       }
       outcome.failing_case = c;
       outcome.violations = std::move(verdict.violations);
@@ -379,6 +380,25 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   }
   outcome.wall_s = seconds_since(start);
   if (outcome.failed()) outcome.shrunk_s = outcome.wall_s;
+  return outcome;
+}
+
+RunOutcome shrink_case(const Scenario& scenario, const Case& c, const RunOptions& options) {
+  RunOutcome outcome;
+  const auto start = Clock::now();
+  std::string error;
+  CaseVerdict verdict = execute(scenario, c, options, error, outcome.clean_up);
+  outcome.target_error = error;
+  outcome.cases_run = 1;
+  outcome.last_case = c;
+  outcome.history = std::move(verdict.history);
+  if (!error.empty() || verdict.violations.empty()) return outcome;
+  const std::string property = verdict.violations.front().property;
+  outcome.violations = std::move(verdict.violations);
+  outcome.original_case = c;
+  outcome.failing_case = c;
+  minimize(scenario, options, property, start, options.shrink_budget_s, outcome);
+  outcome.wall_s = outcome.shrunk_s = seconds_since(start);
   return outcome;
 }
 

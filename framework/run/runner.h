@@ -53,6 +53,12 @@ struct RunOptions {
   double time_budget_s = 0;  // 0: no budget
   bool shrink = true;
   double shrink_budget_s = 30;  // shrinking stops after this long and reports what it has
+  // Of that, RapidCheck's own shrinking of the generated values gets at most
+  // this long (and a quarter of the budget) before ordeal's minimizer takes
+  // over. Its result depends on how many candidates fit in the time, so
+  // tests that need one exact shrunk case set it to 0: the minimizer alone
+  // is deterministic.
+  double value_shrink_s = 2.0;
   std::function<void(const Progress&)> on_progress;
   // After each live case: what its clean-up cancelled (case_clean_up.h).
   std::function<void(const CaseCleanUp&)> on_clean_up;
@@ -82,6 +88,10 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options);
 // One case on the options' target (the simulator when make_target is empty),
 // cleaned up after as in a run.
 CaseVerdict check_case(const Scenario& scenario, const Case& c, const RunOptions& options);
+// Shrinks one given case with ordeal's minimizer alone (as after a run's
+// RapidCheck phase), keeping the first property it violates; not failed()
+// when the case violates nothing. Deterministic on the simulator.
+RunOutcome shrink_case(const Scenario& scenario, const Case& c, const RunOptions& options);
 
 // A fresh seed when none is given (52 bits, so that it survives JSON and
 // spreadsheets as a number); the caller prints it, so the run can be repeated.
