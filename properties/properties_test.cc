@@ -295,6 +295,62 @@ TEST(NoLostAmend, CatchesALostAmendBesideOneOfUnknownOutcome) {
   EXPECT_EQ(final_read(49'000, 3), 0u);  // it did
 }
 
+// An amend of unknown outcome takes effect whole or not at all: its price
+// without its quantity is an amend half applied.
+TEST(NoLostAmend, CatchesAnAmendOfUnknownOutcomeHalfApplied) {
+  auto final_read = [](int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    auto unknown = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 3);
+    b.at(4).info(unknown);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(50'000, 5), 0u);  // it did not happen
+  EXPECT_EQ(final_read(49'000, 3), 0u);  // it did
+  EXPECT_EQ(final_read(49'000, 5), 1u);  // its price only
+  EXPECT_EQ(final_read(50'000, 3), 1u);  // its quantity only
+}
+
+// An amend of unknown outcome may take effect before an accepted amend
+// acknowledged after it was sent, and that one then overrides what it
+// states; it cannot take effect before one acknowledged before it was sent.
+TEST(NoLostAmend, OrdersAnAmendOfUnknownOutcomeAfterItsInvocation) {
+  auto final_read = [](bool unknown_first, int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    uint32_t unknown = 0;
+    if (unknown_first) unknown = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 3);
+    auto qty_only = b.at(4).request(RequestKind::amend, 1, "o1", 0, 4);
+    b.at(5).ok(qty_only, OrdStatus::new_order, 0, 50'000, 4);
+    if (!unknown_first) unknown = b.at(6).request(RequestKind::amend, 1, "o1", 49'000, 3);
+    b.at(7).info(unknown);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(true, 50'000, 4), 0u);   // the unknown one did not happen
+  EXPECT_EQ(final_read(true, 49'000, 4), 0u);   // it did, then the accepted one
+  EXPECT_EQ(final_read(true, 49'000, 3), 0u);   // it did, after the accepted one
+  EXPECT_EQ(final_read(true, 50'000, 3), 1u);   // its quantity without its price
+  EXPECT_EQ(final_read(false, 49'000, 4), 1u);  // sent after the accepted one: not before it
+  EXPECT_EQ(final_read(false, 49'000, 3), 0u);
+}
+
+// The order's repeat with the same id was rejected as a duplicate: the
+// accepted place still tells what the amends apply to.
+TEST(NoLostAmend, ChecksAnOrderWhoseRepeatedPlaceWasRejected) {
+  auto final_read = [](int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    auto again = b.at(3).place(1, "o1", Side::buy, 51'000, 7);
+    b.at(4).fail(again, "duplicate client order id");
+    auto amend = b.at(5).request(RequestKind::amend, 1, "o1", 49'000, 0);
+    b.at(6).ok(amend, OrdStatus::new_order, 0, 49'000, 5);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(49'000, 5), 0u);
+  EXPECT_EQ(final_read(50'000, 5), 1u);  // the accepted amend lost
+  EXPECT_EQ(final_read(49'000, 7), 1u);  // the rejected repeat's quantity
+}
+
 // ---- no-overfill -------------------------------------------------------------
 
 TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {
