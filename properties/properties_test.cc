@@ -861,6 +861,43 @@ TEST(TradeConservation, CatchesAFillWithinOnlyARejectedAmendsLimit) {
   EXPECT_EQ(check("trade-conservation", b).size(), 1u);
 }
 
+// A repeat of the order's id rejected as a duplicate never was the order:
+// its limit, its market type, its symbol and side are not the order's.
+TEST(TradeConservation, JudgesFillsByThePlaceNotByARejectedRepeat) {
+  for (int repeat = 0; repeat < 3; ++repeat) {
+    HistoryBuilder b;
+    auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(2).ok(place, OrdStatus::new_order);
+    const uint32_t again = repeat == 0 ? b.at(3).place(1, "o1", Side::buy, 51'000, 5)
+                           : repeat == 1
+                               ? b.at(3).place(1, "o1", Side::buy, 0, 5, "BTC-USDT", kMarketFlag)
+                               : b.at(3).place(1, "o1", Side::sell, 50'000, 5, "ETH-USDT");
+    b.at(4).fail(again, "duplicate client order id");
+    if (repeat < 2) {
+      b.at(5).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);  // beyond the place's limit
+    } else {
+      b.at(5).fill(1, "o1", Side::sell, 50'000, 1, 1, 1, "ETH-USDT");  // the repeat's terms
+    }
+    EXPECT_EQ(check("trade-conservation", b).size(), 1u) << repeat;
+  }
+}
+
+// A fill recorded before an amend was sent happened under the limit before
+// it: the amend's price does not excuse it. One recorded after may have
+// happened under it.
+TEST(TradeConservation, CatchesAFillBeyondTheLimitBeforeAnAmendRaisedIt) {
+  for (const bool fill_first : {true, false}) {
+    HistoryBuilder b;
+    auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(2).ok(place, OrdStatus::new_order);
+    if (fill_first) b.at(3).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);
+    auto amend = b.at(4).request(RequestKind::amend, 1, "o1", 51'000, 0);
+    if (!fill_first) b.at(5).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);
+    b.at(6).ok(amend, OrdStatus::partially_filled, 1, 51'000, 5);
+    EXPECT_EQ(check("trade-conservation", b).size(), fill_first ? 1u : 0u) << fill_first;
+  }
+}
+
 // ---- clordid-idempotence -------------------------------------------------------
 
 TEST(ClordidIdempotence, CatchesASecondOrderWithTheSameId) {
