@@ -1,7 +1,8 @@
 // order-state-machine: an order's states only move forward (new, partially
-// filled, then filled or cancelled), a final state is final (neither its
-// state nor its filled quantity changes, and no fill adds to it), and its
-// filled quantity never goes down, across everything the target reported.
+// filled, then filled or cancelled; rejected only from the start), a final
+// state is final (neither its state nor its filled quantity changes, and no
+// fill adds to it), and its filled quantity never goes down, across
+// everything the target reported.
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -85,6 +86,8 @@ class OrderStateMachine final : public Property {
 
   static bool goes_back(const Event& before, const Event& after) {
     if (after.filled < before.filled) return true;
+    // Rejected is where an order starts, never where an accepted one goes.
+    if (after.status == OrdStatus::rejected && before.status != OrdStatus::rejected) return true;
     if (rank(after.status) < rank(before.status)) return true;
     // A final state is final: neither its state nor what it filled changes.
     return rank(before.status) == 3 &&

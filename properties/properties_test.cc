@@ -516,6 +516,20 @@ TEST(OrderStateMachine, PassesALateReportOfAFillBeforeTheFinalState) {
   EXPECT_TRUE(check("order-state-machine", b).empty());
 }
 
+// An order the exchange accepted (new) is never rejected later; an order
+// reported rejected from the start stays so.
+TEST(OrderStateMachine, CatchesAnAcceptedOrderReportedRejectedLater) {
+  auto b = with_resting_order();
+  b.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 5);
+  EXPECT_EQ(check("order-state-machine", b).size(), 1u);
+  HistoryBuilder c;
+  auto place = c.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  c.at(2).fail(place, "metadata unavailable");
+  c.at(3).update(1, "o1", OrdStatus::rejected);
+  c.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 5);
+  EXPECT_TRUE(check("order-state-machine", c).empty());
+}
+
 // ---- metadata-conformance ----------------------------------------------------
 
 TEST(MetadataConformance, CatchesAnOrderAcceptedOffTheTickInForce) {
