@@ -188,6 +188,23 @@ TEST(NoLostCancel, PassesAnUnknownPlaceOpenAfterAMassCancel) {
   EXPECT_TRUE(check("no-lost-cancel", b).empty());
 }
 
+// The exchange said 2 had filled before the mass-cancel was accepted (here
+// in a status answer): a report of that fill arriving after the acceptance
+// is late, not a fill after the mass-cancel; one beyond the 2 is.
+TEST(NoLostCancel, PassesALateReportOfAFillReportedBeforeAMassCancel) {
+  for (const bool beyond : {false, true}) {
+    auto b = with_resting_order();
+    auto status = b.at(3).request(RequestKind::status, 1, "o1");
+    b.at(4).ok(status, OrdStatus::partially_filled, 2);
+    auto mass = b.at(5).mass_cancel(1);
+    b.at(6).ok(mass, OrdStatus::none);
+    b.at(7).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+    if (beyond) b.at(8).fill(1, "o1", Side::buy, 50'000, 1, 2, 3);
+    b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
+    EXPECT_EQ(check("no-lost-cancel", b).size(), beyond ? 1u : 0u) << beyond;
+  }
+}
+
 // ---- no-lost-order -----------------------------------------------------------
 
 TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {
