@@ -834,6 +834,28 @@ TEST(BoundedUnavailability, CountsAFaultNeverHealedToTheEnd) {
   EXPECT_EQ(check("bounded-unavailability", b).size(), 2u);  // all failed, out for 3.9 s
 }
 
+// The outage is measured while faults are active: a failure just before
+// the fault stops ends with it, whether the next acceptance comes long
+// after (a slow answer) or never.
+TEST(BoundedUnavailability, EndsAnOutageWhenTheFaultsStop) {
+  for (const bool slow_acceptance : {false, true}) {
+    HistoryBuilder b;
+    b.at(0).fault(true, "meta.replica.restart");
+    auto failed = b.at(2900).place(1, "a", Side::buy, 50'000, 1);
+    b.at(2910).fail(failed, "metadata unavailable");
+    auto slow = b.at(2950).place(2, "b", Side::buy, 50'000, 1);
+    b.at(3000).fault(false, "meta.replica.restart");
+    if (slow_acceptance) {
+      b.at(6500).ok(slow, OrdStatus::new_order);
+    } else {
+      b.at(6500).fail(slow, "metadata unavailable");
+    }
+    EXPECT_TRUE(check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000})
+                    .empty())
+        << slow_acceptance;
+  }
+}
+
 // ---- trade-conservation --------------------------------------------------------
 
 TEST(TradeConservation, CatchesMismatchedSidesAndBrokenLimits) {
