@@ -434,6 +434,21 @@ TEST(NoOverfill, PassesQuantitiesOfAmendsInFlightOrUnknown) {
   EXPECT_EQ(check("no-overfill", b).size(), 1u);
 }
 
+// An exchange may accept an amend down to what has filled (the order is
+// then done, as over FIX). The acceptance said 6 had filled: a report of
+// that fill arriving after it is late, a fill under the quantity before
+// the amend, not one beyond the amended 5.
+TEST(NoOverfill, PassesALateReportOfAFillTheAmendsAcceptanceCounted) {
+  for (const bool counted : {true, false}) {
+    auto b = with_resting_order(8);
+    auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 5);
+    b.at(4).ok(amend, counted ? OrdStatus::filled : OrdStatus::new_order, counted ? 6 : 0, 50'000,
+               5);
+    b.at(5).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);
+    EXPECT_EQ(check("no-overfill", b).size(), counted ? 0u : 1u) << counted;
+  }
+}
+
 // Quantities from a file may be any integers: their sum stops at the largest
 // one instead of wrapping around to a negative number that passes.
 TEST(NoOverfill, CatchesFillsWhoseSumIsBeyondSixtyFourBits) {
