@@ -985,5 +985,22 @@ TEST(ClordidIdempotence, PassesARejectedOrUnknownRepeat) {
   EXPECT_TRUE(check("clordid-idempotence", b).empty());
 }
 
+// The place timed out, but the order traded before the client sent it
+// again: the first place took effect, and accepting the repeat made a
+// second order with the id. Without that evidence the first may never have
+// happened, and the repeat is the order.
+TEST(ClordidIdempotence, CatchesARepeatAcceptedAfterAnUnknownPlaceTookEffect) {
+  for (const bool traded : {true, false}) {
+    HistoryBuilder b;
+    auto first = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(2).info(first);
+    if (traded) b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+    auto again = b.at(4).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(5).ok(again, OrdStatus::new_order);
+    b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 2, 2);  // of either: proves nothing more
+    EXPECT_EQ(check("clordid-idempotence", b).size(), traded ? 1u : 0u) << traded;
+  }
+}
+
 }  // namespace
 }  // namespace ordeal
