@@ -562,6 +562,19 @@ TEST(OrderStateMachine, CatchesAnAcceptedOrderReportedRejectedLater) {
   EXPECT_TRUE(check("order-state-machine", c).empty());
 }
 
+// An order that traded was accepted: reported rejected after it traded,
+// its state went back.
+TEST(OrderStateMachine, CatchesAnOrderReportedRejectedAfterItTraded) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 5);
+  const auto v = check("order-state-machine", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("traded"), std::string::npos) << v[0].message;
+}
+
 // ---- metadata-conformance ----------------------------------------------------
 
 TEST(MetadataConformance, CatchesAnOrderAcceptedOffTheTickInForce) {
