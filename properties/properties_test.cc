@@ -694,6 +694,26 @@ TEST(MetadataConformance, LeavesAmendsOfAnIdReusedAcrossSymbols) {
   EXPECT_TRUE(check("metadata-conformance", b).empty());
 }
 
+// The order's id repeated in another symbol and side, rejected as a
+// duplicate: the repeat never was the order, so its amends are still judged
+// against the order's symbol.
+TEST(MetadataConformance, JudgesAmendsOfAnOrderWhoseRepeatWasRejected) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto eth = btc(5);
+  eth.symbol = "ETH-USDT";
+  b.at(0).meta(1, eth);
+  auto place = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).ok(place, OrdStatus::new_order);
+  auto again = b.at(1002).place(1, "o", Side::sell, 50'005, 1, "ETH-USDT");
+  b.at(1003).fail(again, "duplicate client order id");
+  auto off_tick = b.at(1004).request(RequestKind::amend, 1, "o", 50'005, 0);  // on ETH's tick
+  b.at(1005).ok(off_tick, OrdStatus::new_order, 0, 50'005, 1);
+  const auto v = check("metadata-conformance", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("tick size"), std::string::npos) << v[0].message;
+}
+
 // A price times a quantity beyond 64 bits is above every maximum notional,
 // not a wrapped product under it.
 TEST(MetadataConformance, CatchesANotionalBeyondSixtyFourBits) {

@@ -80,18 +80,6 @@ class TradeConservation final : public Property {
     return fills;
   }
 
-  // Whether `place` may be the order its fills are of: a place rejected
-  // (a repeat of the id rejected as a duplicate, say) never was, unless
-  // every one was (no-phantom judges those fills).
-  static bool may_be_the_order(const CheckContext& c, const OrderFacts& order, uint32_t place) {
-    const Event* done = c.index.completion_of(place);
-    if (done == nullptr || done->type != EventType::fail) return true;
-    return std::all_of(order.places.begin(), order.places.end(), [&](uint32_t other) {
-      const Event* other_done = c.index.completion_of(other);
-      return other_done != nullptr && other_done->type == EventType::fail;
-    });
-  }
-
   // A fill is in its order's symbol and on its side. A reused id may name
   // orders in several symbols or sides: which one a fill is of is not known
   // then, and a fill that names no symbol says nothing of it.
