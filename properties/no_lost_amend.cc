@@ -47,7 +47,8 @@ class NoLostAmend final : public Property {
   }
 
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
-    for (const OrderFacts& order : c.index.orders()) check_order(c, order, out);
+    std::vector<Step> steps;  // reused: one allocation per check, not per order
+    for (const OrderFacts& order : c.index.orders()) check_order(c, order, steps, out);
   }
 
  private:
@@ -70,7 +71,7 @@ class NoLostAmend final : public Property {
     return found;
   }
 
-  void check_order(const CheckContext& c, const OrderFacts& order,
+  void check_order(const CheckContext& c, const OrderFacts& order, std::vector<Step>& steps,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
     if (order.places.empty() || order.final_read == kNone) return;
@@ -80,7 +81,7 @@ class NoLostAmend final : public Property {
     // A place of unknown outcome took effect, as the exchange holds the order.
     const uint32_t place = the_place(c, order);
     if (place == kNone) return;
-    std::vector<Step> steps;
+    steps.clear();
     uint32_t last_amend = kNone;
     size_t unknown = 0;
     for (uint32_t request : order.requests) {
