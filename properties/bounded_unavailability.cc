@@ -51,11 +51,13 @@ class BoundedUnavailability final : public Property {
     int64_t outage_us_max = 0;
     uint32_t worst = kNone;
     for (uint32_t request : failed) {
-      // The stretch from this failure to the next acceptance (or the end).
+      // The stretch from this failure to the next acceptance, or to the
+      // window's end when none came before it: an acceptance after the
+      // faults stopped (a slow answer) stretches no outage during them.
       const auto next = std::lower_bound(
           accepted.begin(), accepted.end(), h[request].time_us,
           [&](uint32_t done, int64_t time_us) { return h[done].time_us < time_us; });
-      const uint32_t end = next == accepted.end() ? end_index : *next;
+      const uint32_t end = next == accepted.end() || h[*next].time_us > to_us ? end_index : *next;
       if (h[end].time_us - h[request].time_us <= outage_us_max) continue;
       outage_us_max = h[end].time_us - h[request].time_us;
       worst = end;

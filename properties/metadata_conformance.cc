@@ -118,12 +118,15 @@ class MetadataConformance final : public Property {
   void check_amends(const CheckContext& c, const OrderFacts& order, RecordsBySym& records_by_sym,
                     std::vector<uint32_t>& chosen, std::vector<Violation>& out) const {
     const History& h = c.history();
-    const Event& place = h[order.places[0]];
     // A reused id may name orders in several symbols: which one an amend
-    // concerns is not known then.
+    // concerns is not known then. A rejected repeat never was the order.
+    uint32_t first = kNone;
     for (uint32_t other : order.places) {
-      if (h[other].symbol != place.symbol || h[other].side != place.side) return;
+      if (!may_be_the_order(c, order, other)) continue;
+      if (first == kNone) first = other;
+      if (h[other].symbol != h[first].symbol || h[other].side != h[first].side) return;
     }
+    const Event& place = h[first];  // places is not empty: one may be the order
     const Records* records = records_by_sym.find(h, place.symbol);
     if (records == nullptr) return;
     for (uint32_t request : order.requests) {

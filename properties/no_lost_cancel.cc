@@ -57,15 +57,16 @@ class NoLostCancel final : public Property {
   };
 
   // The order must not fill after `accepted` and must read as final at the end.
-  // A cancel's acceptance says how much had filled: a fill recorded later but
-  // within that quantity happened before it, its report only came late (a
-  // live target's reports may take another path than its answers). A
-  // mass-cancel's acceptance says nothing of each order, so there every
-  // later fill counts.
+  // A fill recorded later but within a quantity the exchange reported filled
+  // by then happened before it, its report only came late (a live target's
+  // reports may take another path than its answers): a cancel's acceptance
+  // says how much had filled; a mass-cancel's says nothing of each order,
+  // but what the exchange reported of it before does (a state, a fill).
   void check_honoured(const CheckContext& c, const OrderFacts& order, uint32_t accepted,
                       std::string_view what, std::vector<Violation>& out) const {
     const History& h = c.history();
-    const int64_t filled_before = what == "cancel" ? h[accepted].filled : 0;
+    const int64_t filled_before = std::max(what == "cancel" ? h[accepted].filled : 0,
+                                           filled_reported_before(h, order, accepted));
     for (uint32_t fill : order.fills) {
       if (fill < accepted || h[fill].filled <= filled_before) continue;
       out.push_back(
@@ -88,6 +89,21 @@ class NoLostCancel final : public Property {
                     read.status == OrdStatus::none ? "unknown to the exchange"
                                                    : exchange::to_string(read.status)),
         {c.order_name(order.key)}, {accepted, order.final_read}));
+  }
+
+  // The most the exchange reported filled of the order before `index`, in
+  // a state or a fill.
+  static int64_t filled_reported_before(const History& h, const OrderFacts& order, uint32_t index) {
+    int64_t filled = 0;
+    for (uint32_t seen : order.observations) {
+      if (seen >= index) break;
+      filled = std::max(filled, h[seen].filled);
+    }
+    for (uint32_t fill : order.fills) {
+      if (fill >= index) break;
+      filled = std::max(filled, h[fill].filled);
+    }
+    return filled;
   }
 
   // The place of an order the exchange held before `mass` was sent: one

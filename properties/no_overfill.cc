@@ -11,6 +11,13 @@
 namespace ordeal::properties {
 namespace {
 
+// A fill and where in the history it happened: where it was recorded, or
+// earlier, before the acceptance of an amend that already counted it.
+struct FillAt {
+  uint32_t at;
+  uint32_t fill;
+};
+
 // An amend of the quantity that may have taken effect.
 struct QtyAmend {
   uint32_t invoke;
@@ -40,6 +47,7 @@ class NoOverfill final : public Property {
     std::vector<QtyAmend> amends;  // in order of invocation
     std::vector<QtyAmend> acked;   // the accepted ones, in order of acceptance
     std::vector<QtyAmend> live;    // accepted ones not yet known superseded
+    std::vector<FillAt> fills;     // in the order they happened, as far as known
   };
 
   static void collect_amends(const CheckContext& c, const OrderFacts& order, Scratch& s) {
@@ -73,19 +81,39 @@ class NoOverfill final : public Property {
     return qty_kept >= 0 ? qty_kept : qty_any;
   }
 
-  // Walks the fills in history order with the amends invoked and accepted
-  // before each. An accepted amend Y, acknowledged before a fill, settles
-  // every accepted amend that completed before Y was sent (and the place):
-  // those took effect before Y did.
+  // Where each fill happened. An amend's acceptance says how much had
+  // filled: a fill recorded after it but within that quantity happened
+  // before it, its report only came late (a live target's reports may take
+  // another path than its answers; an exchange may accept an amend down to
+  // what has filled, and the order is done).
+  static void place_fills(const History& h, const OrderFacts& order, Scratch& s) {
+    s.fills.clear();
+    for (uint32_t fill : order.fills) {
+      uint32_t at = fill;
+      for (const QtyAmend& a : s.acked) {
+        if (a.done < at && h[a.done].filled >= h[fill].filled) at = a.done;
+      }
+      s.fills.push_back({at, fill});
+    }
+    if (s.acked.empty()) return;
+    std::stable_sort(s.fills.begin(), s.fills.end(),
+                     [](const FillAt& a, const FillAt& b) { return a.at < b.at; });
+  }
+
+  // Walks the fills where they happened with the amends invoked and
+  // accepted before each. An accepted amend Y, acknowledged before a fill,
+  // settles every accepted amend that completed before Y was sent (and the
+  // place): those took effect before Y did.
   void check_fills(const CheckContext& c, const OrderFacts& order, Scratch& s,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
     const int64_t placed_qty = place_qty(c, order);
+    place_fills(h, order, s);
     size_t invoked = 0, acked = 0;
     int64_t unknown_qty_max = 0, filled = 0;
     uint32_t settled_before = kNone;  // the latest invocation of an amend acknowledged so far
-    for (uint32_t fill : order.fills) {
-      for (; invoked < s.amends.size() && s.amends[invoked].invoke < fill; ++invoked) {
+    for (const auto [at, fill] : s.fills) {
+      for (; invoked < s.amends.size() && s.amends[invoked].invoke < at; ++invoked) {
         const QtyAmend& a = s.amends[invoked];
         if (a.accepted) {
           s.live.push_back(a);
@@ -93,7 +121,7 @@ class NoOverfill final : public Property {
           unknown_qty_max = std::max(unknown_qty_max, a.qty);
         }
       }
-      for (; acked < s.acked.size() && s.acked[acked].done < fill; ++acked) {
+      for (; acked < s.acked.size() && s.acked[acked].done < at; ++acked) {
         const uint32_t invoke = s.acked[acked].invoke;
         settled_before = settled_before == kNone ? invoke : std::max(settled_before, invoke);
       }

@@ -1,7 +1,8 @@
 // order-state-machine: an order's states only move forward (new, partially
-// filled, then filled or cancelled), a final state is final (neither its
-// state nor its filled quantity changes, and no fill adds to it), and its
-// filled quantity never goes down, across everything the target reported.
+// filled, then filled or cancelled; rejected only from the start, and never
+// after a fill), a final state is final (neither its state nor its filled
+// quantity changes, and no fill adds to it), and its filled quantity never
+// goes down, across everything the target reported.
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -51,6 +52,10 @@ class OrderStateMachine final : public Property {
       if (previous != kNone && goes_back(h[previous], h[seen])) {
         return report(c, order, previous, seen, out);
       }
+      // An order that traded was accepted: it is never rejected after.
+      if (h[seen].status == OrdStatus::rejected && !order.fills.empty() && order.fills[0] < seen) {
+        return report(c, order, order.fills[0], seen, out);
+      }
       previous = seen;
       if (final_state == kNone && rank(h[seen].status) == 3) final_state = seen;
     }
@@ -70,7 +75,12 @@ class OrderStateMachine final : public Property {
     const History& h = c.history();
     const Event& before = h[previous];
     const std::string message =
-        h[seen].type == EventType::fill
+        before.type == EventType::fill
+            ? fmt::format(
+                  "order {} traded {} at {} ({}), yet the exchange reports it rejected ({})",
+                  c.order_name(order.key), before.qty, before.price, when(h, previous),
+                  when(h, seen))
+        : h[seen].type == EventType::fill
             ? fmt::format("order {} was {} with {} filled ({}), yet a fill took it to {} ({})",
                           c.order_name(order.key), exchange::to_string(before.status),
                           before.filled, when(h, previous), h[seen].filled, when(h, seen))
@@ -85,6 +95,8 @@ class OrderStateMachine final : public Property {
 
   static bool goes_back(const Event& before, const Event& after) {
     if (after.filled < before.filled) return true;
+    // Rejected is where an order starts, never where an accepted one goes.
+    if (after.status == OrdStatus::rejected && before.status != OrdStatus::rejected) return true;
     if (rank(after.status) < rank(before.status)) return true;
     // A final state is final: neither its state nor what it filled changes.
     return rank(before.status) == 3 &&

@@ -188,6 +188,23 @@ TEST(NoLostCancel, PassesAnUnknownPlaceOpenAfterAMassCancel) {
   EXPECT_TRUE(check("no-lost-cancel", b).empty());
 }
 
+// The exchange said 2 had filled before the mass-cancel was accepted (here
+// in a status answer): a report of that fill arriving after the acceptance
+// is late, not a fill after the mass-cancel; one beyond the 2 is.
+TEST(NoLostCancel, PassesALateReportOfAFillReportedBeforeAMassCancel) {
+  for (const bool beyond : {false, true}) {
+    auto b = with_resting_order();
+    auto status = b.at(3).request(RequestKind::status, 1, "o1");
+    b.at(4).ok(status, OrdStatus::partially_filled, 2);
+    auto mass = b.at(5).mass_cancel(1);
+    b.at(6).ok(mass, OrdStatus::none);
+    b.at(7).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+    if (beyond) b.at(8).fill(1, "o1", Side::buy, 50'000, 1, 2, 3);
+    b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
+    EXPECT_EQ(check("no-lost-cancel", b).size(), beyond ? 1u : 0u) << beyond;
+  }
+}
+
 // ---- no-lost-order -----------------------------------------------------------
 
 TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {
@@ -295,6 +312,62 @@ TEST(NoLostAmend, CatchesALostAmendBesideOneOfUnknownOutcome) {
   EXPECT_EQ(final_read(49'000, 3), 0u);  // it did
 }
 
+// An amend of unknown outcome takes effect whole or not at all: its price
+// without its quantity is an amend half applied.
+TEST(NoLostAmend, CatchesAnAmendOfUnknownOutcomeHalfApplied) {
+  auto final_read = [](int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    auto unknown = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 3);
+    b.at(4).info(unknown);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(50'000, 5), 0u);  // it did not happen
+  EXPECT_EQ(final_read(49'000, 3), 0u);  // it did
+  EXPECT_EQ(final_read(49'000, 5), 1u);  // its price only
+  EXPECT_EQ(final_read(50'000, 3), 1u);  // its quantity only
+}
+
+// An amend of unknown outcome may take effect before an accepted amend
+// acknowledged after it was sent, and that one then overrides what it
+// states; it cannot take effect before one acknowledged before it was sent.
+TEST(NoLostAmend, OrdersAnAmendOfUnknownOutcomeAfterItsInvocation) {
+  auto final_read = [](bool unknown_first, int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    uint32_t unknown = 0;
+    if (unknown_first) unknown = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 3);
+    auto qty_only = b.at(4).request(RequestKind::amend, 1, "o1", 0, 4);
+    b.at(5).ok(qty_only, OrdStatus::new_order, 0, 50'000, 4);
+    if (!unknown_first) unknown = b.at(6).request(RequestKind::amend, 1, "o1", 49'000, 3);
+    b.at(7).info(unknown);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(true, 50'000, 4), 0u);   // the unknown one did not happen
+  EXPECT_EQ(final_read(true, 49'000, 4), 0u);   // it did, then the accepted one
+  EXPECT_EQ(final_read(true, 49'000, 3), 0u);   // it did, after the accepted one
+  EXPECT_EQ(final_read(true, 50'000, 3), 1u);   // its quantity without its price
+  EXPECT_EQ(final_read(false, 49'000, 4), 1u);  // sent after the accepted one: not before it
+  EXPECT_EQ(final_read(false, 49'000, 3), 0u);
+}
+
+// The order's repeat with the same id was rejected as a duplicate: the
+// accepted place still tells what the amends apply to.
+TEST(NoLostAmend, ChecksAnOrderWhoseRepeatedPlaceWasRejected) {
+  auto final_read = [](int64_t price, int64_t qty) {
+    auto b = with_resting_order();
+    auto again = b.at(3).place(1, "o1", Side::buy, 51'000, 7);
+    b.at(4).fail(again, "duplicate client order id");
+    auto amend = b.at(5).request(RequestKind::amend, 1, "o1", 49'000, 0);
+    b.at(6).ok(amend, OrdStatus::new_order, 0, 49'000, 5);
+    b.at(9).read(1, "o1", OrdStatus::new_order, price, qty);
+    return check("no-lost-amend", b).size();
+  };
+  EXPECT_EQ(final_read(49'000, 5), 0u);
+  EXPECT_EQ(final_read(50'000, 5), 1u);  // the accepted amend lost
+  EXPECT_EQ(final_read(49'000, 7), 1u);  // the rejected repeat's quantity
+}
+
 // ---- no-overfill -------------------------------------------------------------
 
 TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {
@@ -359,6 +432,21 @@ TEST(NoOverfill, PassesQuantitiesOfAmendsInFlightOrUnknown) {
   EXPECT_TRUE(check("no-overfill", b).empty());
   b.at(14).fill(1, "o1", Side::buy, 49'000, 1, 4, 11);
   EXPECT_EQ(check("no-overfill", b).size(), 1u);
+}
+
+// An exchange may accept an amend down to what has filled (the order is
+// then done, as over FIX). The acceptance said 6 had filled: a report of
+// that fill arriving after it is late, a fill under the quantity before
+// the amend, not one beyond the amended 5.
+TEST(NoOverfill, PassesALateReportOfAFillTheAmendsAcceptanceCounted) {
+  for (const bool counted : {true, false}) {
+    auto b = with_resting_order(8);
+    auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 0, 5);
+    b.at(4).ok(amend, counted ? OrdStatus::filled : OrdStatus::new_order, counted ? 6 : 0, 50'000,
+               5);
+    b.at(5).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);
+    EXPECT_EQ(check("no-overfill", b).size(), counted ? 0u : 1u) << counted;
+  }
 }
 
 // Quantities from a file may be any integers: their sum stops at the largest
@@ -458,6 +546,33 @@ TEST(OrderStateMachine, PassesALateReportOfAFillBeforeTheFinalState) {
   b.at(5).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
   b.at(9).read(1, "o1", OrdStatus::cancelled, 50'000, 5, 2);
   EXPECT_TRUE(check("order-state-machine", b).empty());
+}
+
+// An order the exchange accepted (new) is never rejected later; an order
+// reported rejected from the start stays so.
+TEST(OrderStateMachine, CatchesAnAcceptedOrderReportedRejectedLater) {
+  auto b = with_resting_order();
+  b.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 5);
+  EXPECT_EQ(check("order-state-machine", b).size(), 1u);
+  HistoryBuilder c;
+  auto place = c.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  c.at(2).fail(place, "metadata unavailable");
+  c.at(3).update(1, "o1", OrdStatus::rejected);
+  c.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 5);
+  EXPECT_TRUE(check("order-state-machine", c).empty());
+}
+
+// An order that traded was accepted: reported rejected after it traded,
+// its state went back.
+TEST(OrderStateMachine, CatchesAnOrderReportedRejectedAfterItTraded) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).info(place);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(9).read(1, "o1", OrdStatus::rejected, 50'000, 5);
+  const auto v = check("order-state-machine", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("traded"), std::string::npos) << v[0].message;
 }
 
 // ---- metadata-conformance ----------------------------------------------------
@@ -577,6 +692,26 @@ TEST(MetadataConformance, LeavesAmendsOfAnIdReusedAcrossSymbols) {
   auto amend = b.at(1004).request(RequestKind::amend, 1, "o", 0, 3);  // fine for BTC, not ETH
   b.at(1005).fail(amend, "quantity not a multiple of the lot size");
   EXPECT_TRUE(check("metadata-conformance", b).empty());
+}
+
+// The order's id repeated in another symbol and side, rejected as a
+// duplicate: the repeat never was the order, so its amends are still judged
+// against the order's symbol.
+TEST(MetadataConformance, JudgesAmendsOfAnOrderWhoseRepeatWasRejected) {
+  HistoryBuilder b;
+  b.at(0).meta(1, btc(10));
+  auto eth = btc(5);
+  eth.symbol = "ETH-USDT";
+  b.at(0).meta(1, eth);
+  auto place = b.at(1000).place(1, "o", Side::buy, 50'000, 1);
+  b.at(1001).ok(place, OrdStatus::new_order);
+  auto again = b.at(1002).place(1, "o", Side::sell, 50'005, 1, "ETH-USDT");
+  b.at(1003).fail(again, "duplicate client order id");
+  auto off_tick = b.at(1004).request(RequestKind::amend, 1, "o", 50'005, 0);  // on ETH's tick
+  b.at(1005).ok(off_tick, OrdStatus::new_order, 0, 50'005, 1);
+  const auto v = check("metadata-conformance", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("tick size"), std::string::npos) << v[0].message;
 }
 
 // A price times a quantity beyond 64 bits is above every maximum notional,
@@ -747,6 +882,28 @@ TEST(BoundedUnavailability, CountsAFaultNeverHealedToTheEnd) {
   EXPECT_EQ(check("bounded-unavailability", b).size(), 2u);  // all failed, out for 3.9 s
 }
 
+// The outage is measured while faults are active: a failure just before
+// the fault stops ends with it, whether the next acceptance comes long
+// after (a slow answer) or never.
+TEST(BoundedUnavailability, EndsAnOutageWhenTheFaultsStop) {
+  for (const bool slow_acceptance : {false, true}) {
+    HistoryBuilder b;
+    b.at(0).fault(true, "meta.replica.restart");
+    auto failed = b.at(2900).place(1, "a", Side::buy, 50'000, 1);
+    b.at(2910).fail(failed, "metadata unavailable");
+    auto slow = b.at(2950).place(2, "b", Side::buy, 50'000, 1);
+    b.at(3000).fault(false, "meta.replica.restart");
+    if (slow_acceptance) {
+      b.at(6500).ok(slow, OrdStatus::new_order);
+    } else {
+      b.at(6500).fail(slow, "metadata unavailable");
+    }
+    EXPECT_TRUE(check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000})
+                    .empty())
+        << slow_acceptance;
+  }
+}
+
 // ---- trade-conservation --------------------------------------------------------
 
 TEST(TradeConservation, CatchesMismatchedSidesAndBrokenLimits) {
@@ -805,6 +962,43 @@ TEST(TradeConservation, CatchesAFillWithinOnlyARejectedAmendsLimit) {
   EXPECT_EQ(check("trade-conservation", b).size(), 1u);
 }
 
+// A repeat of the order's id rejected as a duplicate never was the order:
+// its limit, its market type, its symbol and side are not the order's.
+TEST(TradeConservation, JudgesFillsByThePlaceNotByARejectedRepeat) {
+  for (int repeat = 0; repeat < 3; ++repeat) {
+    HistoryBuilder b;
+    auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(2).ok(place, OrdStatus::new_order);
+    const uint32_t again = repeat == 0 ? b.at(3).place(1, "o1", Side::buy, 51'000, 5)
+                           : repeat == 1
+                               ? b.at(3).place(1, "o1", Side::buy, 0, 5, "BTC-USDT", kMarketFlag)
+                               : b.at(3).place(1, "o1", Side::sell, 50'000, 5, "ETH-USDT");
+    b.at(4).fail(again, "duplicate client order id");
+    if (repeat < 2) {
+      b.at(5).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);  // beyond the place's limit
+    } else {
+      b.at(5).fill(1, "o1", Side::sell, 50'000, 1, 1, 1, "ETH-USDT");  // the repeat's terms
+    }
+    EXPECT_EQ(check("trade-conservation", b).size(), 1u) << repeat;
+  }
+}
+
+// A fill recorded before an amend was sent happened under the limit before
+// it: the amend's price does not excuse it. One recorded after may have
+// happened under it.
+TEST(TradeConservation, CatchesAFillBeyondTheLimitBeforeAnAmendRaisedIt) {
+  for (const bool fill_first : {true, false}) {
+    HistoryBuilder b;
+    auto place = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(2).ok(place, OrdStatus::new_order);
+    if (fill_first) b.at(3).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);
+    auto amend = b.at(4).request(RequestKind::amend, 1, "o1", 51'000, 0);
+    if (!fill_first) b.at(5).fill(1, "o1", Side::buy, 50'500, 1, 1, 1);
+    b.at(6).ok(amend, OrdStatus::partially_filled, 1, 51'000, 5);
+    EXPECT_EQ(check("trade-conservation", b).size(), fill_first ? 1u : 0u) << fill_first;
+  }
+}
+
 // ---- clordid-idempotence -------------------------------------------------------
 
 TEST(ClordidIdempotence, CatchesASecondOrderWithTheSameId) {
@@ -822,6 +1016,23 @@ TEST(ClordidIdempotence, PassesARejectedOrUnknownRepeat) {
   b.at(6).info(third);
   b.at(7).place(2, "o1", Side::buy, 50'000, 5);  // another client's id is another order
   EXPECT_TRUE(check("clordid-idempotence", b).empty());
+}
+
+// The place timed out, but the order traded before the client sent it
+// again: the first place took effect, and accepting the repeat made a
+// second order with the id. Without that evidence the first may never have
+// happened, and the repeat is the order.
+TEST(ClordidIdempotence, CatchesARepeatAcceptedAfterAnUnknownPlaceTookEffect) {
+  for (const bool traded : {true, false}) {
+    HistoryBuilder b;
+    auto first = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(2).info(first);
+    if (traded) b.at(3).fill(1, "o1", Side::buy, 50'000, 1, 1, 1);
+    auto again = b.at(4).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(5).ok(again, OrdStatus::new_order);
+    b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 2, 2);  // of either: proves nothing more
+    EXPECT_EQ(check("clordid-idempotence", b).size(), traded ? 1u : 0u) << traded;
+  }
 }
 
 }  // namespace

@@ -25,6 +25,17 @@ inline uint32_t accepted_place(const CheckContext& c, const OrderFacts& order) {
   return kNone;
 }
 
+// Whether `place` may have made the order that the id's other events are
+// of: a rejected place never did (a repeat of the id rejected as a
+// duplicate, say), unless every place of the id was rejected.
+inline bool may_be_the_order(const CheckContext& c, const OrderFacts& order, uint32_t place) {
+  auto rejected = [&](uint32_t p) {
+    const Event* done = c.index.completion_of(p);
+    return done != nullptr && done->type == EventType::fail;
+  };
+  return !rejected(place) || std::all_of(order.places.begin(), order.places.end(), rejected);
+}
+
 // The first event in which the exchange reports holding the order: a fill,
 // or a state other than "rejected" (an accepted request, an update, a read);
 // kNone if there is none.

@@ -1,8 +1,10 @@
 // trade-conservation: both sides of each trade match (opposite sides, same
 // symbol, quantity and price), a trade has at most two sides, every fill is
 // in its order's symbol and on its side, and every fill respects its order's
-// limit price (any price the order may have had: a rejected amend's price it
-// never had).
+// limit price (any price the order may have had when it filled: a rejected
+// amend's price, or that of an amend sent after the fill, it never had). A
+// place rejected (a repeat of the id, rejected as a duplicate) never was the
+// order: its terms are not the order's.
 #include <algorithm>
 #include <span>
 
@@ -84,11 +86,14 @@ class TradeConservation final : public Property {
   void check_terms(const CheckContext& c, const OrderFacts& order, uint32_t fill,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
-    if (order.places.empty()) return;
-    const Event& place = h[order.places[0]];
+    uint32_t first = kNone;
     for (uint32_t other : order.places) {
-      if (h[other].symbol != place.symbol || h[other].side != place.side) return;
+      if (!may_be_the_order(c, order, other)) continue;
+      if (first == kNone) first = other;
+      if (h[other].symbol != h[first].symbol || h[other].side != h[first].side) return;
     }
+    if (first == kNone) return;
+    const Event& place = h[first];
     const Event& f = h[fill];
     const bool symbol_differs = f.symbol != 0 && f.symbol != place.symbol;
     if (!symbol_differs && f.side == place.side) return;
@@ -98,7 +103,7 @@ class TradeConservation final : public Property {
                               c.order_name(order.key), exchange::to_string(place.side),
                               h.text(place.symbol), f.qty, f.price, exchange::to_string(f.side),
                               h.text(f.symbol == 0 ? place.symbol : f.symbol), when(h, fill)),
-                  {c.order_name(order.key)}, {order.places[0], fill}));
+                  {c.order_name(order.key)}, {first, fill}));
   }
 
   void check_limit(const CheckContext& c, const OrderFacts& order, uint32_t fill,
@@ -113,10 +118,13 @@ class TradeConservation final : public Property {
           f.side == exchange::Side::buy ? f.price <= request.price : f.price >= request.price;
     };
     for (uint32_t place : order.places) {
+      if (!may_be_the_order(c, order, place)) continue;
       if (h[place].number & kMarketFlag) return;  // a market order takes any price
       consider(h[place]);
     }
+    // An amend sent after the fill was recorded was not in force for it.
     for (uint32_t request : order.requests) {
+      if (request > fill) break;
       if (h[request].kind != RequestKind::amend) continue;
       const Event* done = c.index.completion_of(request);
       if (done == nullptr || done->type != EventType::fail)
