@@ -138,6 +138,20 @@ TEST(Run, ShrinkingDropsWhatOnlyTookTimeOrGaveAPinnedFaultItsChecks) {
   EXPECT_EQ(again.violations.front().property, "metadata-conformance");
 }
 
+// The incident's lost amend needs one client: the three left without
+// operations go, and the steps name "client 1".
+TEST(Run, ShrinkingDropsClientsLeftWithoutOperations) {
+  const Scenario s = shipped("okx-2023-08-14");
+  ASSERT_EQ(s.clients, 4);
+  const auto defects = *DefectSet::parse("okx-2023-08-14");
+  const RunOutcome outcome =
+      run_scenario(s, {.seed = 1, .cases = s.cases, .defects = defects, .value_shrink_s = 0});
+  ASSERT_TRUE(outcome.failed());
+  ASSERT_EQ(outcome.failing_case->clients.size(), 1u);
+  EXPECT_FALSE(outcome.failing_case->clients[0].empty());
+  EXPECT_FALSE(check_case(s, *outcome.failing_case, {.defects = defects}).violations.empty());
+}
+
 class NoFalsePositives : public ::testing::TestWithParam<std::string> {};
 
 // The nightly runs 10,000 cases per scenario; the suite a smaller sweep.

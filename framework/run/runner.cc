@@ -131,6 +131,7 @@ class Minimizer {
     for (bool shrunk = true; shrunk && !expired();) {
       shrunk = pin_faults(c);
       for (size_t client = 0; client < c.clients.size(); ++client) shrunk |= drop_ops(c, client);
+      shrunk |= drop_idle_clients(c);
       shrunk |= drop_each(
           c, [](Case & k) -> auto& { return k.metadata; }, true);
       shrunk |= drop_each(
@@ -226,6 +227,19 @@ class Minimizer {
       }
     }
     return false;
+  }
+
+  // A client left without operations still has a session (and its place in
+  // the numbering of clients and nodes): without it, the report names one
+  // client fewer, and "client 1" where it said "client 4".
+  bool drop_idle_clients(Case& c) {
+    bool dropped = false;
+    for (size_t i = c.clients.size(); i-- > 0 && c.clients.size() > 1 && !expired();) {
+      if (!c.clients[i].empty()) continue;
+      dropped |= keep_if_fails(
+          c, [&](Case& k) { k.clients.erase(k.clients.begin() + static_cast<std::ptrdiff_t>(i)); });
+    }
+    return dropped;
   }
 
   // A failure may need time to pass more than it needs the operations that
