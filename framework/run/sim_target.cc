@@ -46,11 +46,11 @@ class SimTarget final : public Target, faults::FireObserver {
   }
   void on_fire(const faults::FaultPoint& point, const faults::Hit& hit) override;
   int64_t now_us() const override { return exchange_.now_us(); }
-  void at(int64_t time_us, std::function<void()> action) override {
+  void at(int64_t time_us, std::function<void()>&& action) override {
     exchange_.network().at(time_us, std::move(action));
   }
   void run_until(int64_t time_us) override { exchange_.run_until(time_us); }
-  void submit(ClientRequest request) override { exchange_.submit(std::move(request)); }
+  void submit(ClientRequest&& request) override { exchange_.submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return exchange_.config().metadata; }
   // The leader's record: what a change made now would be based on.
   const Instrument* current_record(std::string_view symbol) override {
