@@ -213,19 +213,21 @@ struct CaseDraws {
 
 rc::Gen<Case> case_generator(const Scenario& s) {
   const bool metadata = !s.metadata_kinds.empty() && !s.symbols.empty();
-  const MetaChangeShape change_shape{.kinds = s.metadata_kinds,
-                                     .symbols = static_cast<int>(s.symbols.size()),
-                                     .window_ms = s.nemesis_window_ms,
-                                     .price_steps_max = s.price_steps_max,
-                                     .lots_max = s.lots_max};
+  const auto change_shape = std::make_shared<const MetaChangeShape>(
+      MetaChangeShape{.kinds = s.metadata_kinds,
+                      .symbols = static_cast<int>(s.symbols.size()),
+                      .window_ms = s.nemesis_window_ms,
+                      .price_steps_max = s.price_steps_max,
+                      .lots_max = s.lots_max});
   const bool faults = !s.faults.empty();
   auto draws = std::make_shared<const CaseDraws>(CaseDraws{
       .clients = s.clients,
       .ops = seeded_list<Op>(s.operations_per_client, OpShape(s), &simpler_ops),
       .metadata = metadata,
+      // Shared: a list's simplifying function is copied with every draw.
       .changes = seeded_list<MetaChange>(
-          metadata ? s.metadata_changes_max : 0, change_shape,
-          [change_shape](const MetaChange& c) { return change_shape.simpler(c); }),
+          metadata ? s.metadata_changes_max : 0, *change_shape,
+          [change_shape](const MetaChange& c) { return change_shape->simpler(c); }),
       .faults = faults,
       .windows =
           seeded_list<FaultWindow>(faults ? s.faults_max : 0,
