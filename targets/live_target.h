@@ -25,7 +25,7 @@ class LiveTarget : public Target {
   int64_t now_us() const override { return net_.now_us(); }
   // Actions belong to the case that scheduled them: once it ended, they are
   // dropped unrun (end_case()).
-  void at(int64_t time_us, std::function<void()>&& action) override {
+  void at(int64_t time_us, std::function<void()> action) override {
     net_.at(time_us, [this, generation = case_generation_, action = std::move(action)] {
       if (generation == case_generation_) action();
     });

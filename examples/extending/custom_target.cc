@@ -355,7 +355,7 @@ class ToyTarget final : public ordeal::Target {
 
   void set_listener(ExchangeListener* listener) override { listener_ = listener; }
   int64_t now_us() const override { return now_us_; }
-  void at(int64_t time_us, std::function<void()>&& action) override;
+  void at(int64_t time_us, std::function<void()> action) override;
   void run_until(int64_t time_us) override;
 
   // A client's lines travel in order, as over one TCP connection each way.
@@ -417,7 +417,7 @@ class ToyTarget final : public ordeal::Target {
   std::string error_;
 };
 
-void ToyTarget::at(int64_t time_us, std::function<void()>&& action) {
+void ToyTarget::at(int64_t time_us, std::function<void()> action) {
   if (queue_.size() >= kQueueMax) {
     error_ = fmt::format("the toy target's event queue reached its bound of {}", kQueueMax);
     return;

@@ -25,7 +25,7 @@ class Forwarding : public Target, protected ExchangeListener {
   }
   void set_listener(ExchangeListener* listener) override { listener_ = listener; }
   int64_t now_us() const override { return inner_->now_us(); }
-  void at(int64_t time_us, std::function<void()>&& action) override {
+  void at(int64_t time_us, std::function<void()> action) override {
     inner_->at(time_us, std::move(action));
   }
   void run_until(int64_t time_us) override { inner_->run_until(time_us); }

@@ -46,7 +46,7 @@ class SimTarget final : public Target, faults::FireObserver {
   }
   void on_fire(const faults::FaultPoint& point, const faults::Hit& hit) override;
   int64_t now_us() const override { return exchange_.now_us(); }
-  void at(int64_t time_us, std::function<void()>&& action) override {
+  void at(int64_t time_us, std::function<void()> action) override {
     exchange_.network().at(time_us, std::move(action));
   }
   void run_until(int64_t time_us) override { exchange_.run_until(time_us); }

@@ -29,13 +29,13 @@ class Target {
   virtual void set_listener(exchange::ExchangeListener* listener) = 0;
   virtual int64_t now_us() const = 0;
   // Runs `action` at `time_us` on the target's clock, on the run's thread.
-  // The sinks take rvalues: a case passes a request and an action per
-  // operation, and a by-value parameter of a virtual call costs a move more.
-  virtual void at(int64_t time_us, std::function<void()>&& action) = 0;
+  virtual void at(int64_t time_us, std::function<void()> action) = 0;
   // Lets the target work until `time_us`: virtual time jumps, real time passes.
   virtual void run_until(int64_t time_us) = 0;
 
-  // Sends a request from its client (ids 1..clients).
+  // Sends a request from its client (ids 1..clients). An rvalue: a case
+  // sends one per operation, and a by-value parameter of a virtual call
+  // cost a move of the request more (its strings copied, being short).
   virtual void submit(exchange::ClientRequest&& request) = 0;
   // The metadata the exchange starts from, and the record in force now (to
   // derive a change from); null when the target does not know the symbol.
