@@ -27,6 +27,7 @@ class BoundedUnavailability final : public Property {
     // need not follow time (another tool's numbering), nor do completions
     // follow invocations (a slow acceptance of an early request).
     std::vector<uint32_t> failed, accepted;
+    accepted.reserve(c.index.operations().size());  // most are: taken once, not grown
     for (const Operation& op : c.index.operations()) {
       if (op.invoke == kNone) continue;
       const Event& request = h[op.invoke];

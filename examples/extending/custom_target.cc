@@ -359,7 +359,7 @@ class ToyTarget final : public ordeal::Target {
   void run_until(int64_t time_us) override;
 
   // A client's lines travel in order, as over one TCP connection each way.
-  void submit(ClientRequest request) override {
+  void submit(ClientRequest&& request) override {
     const uint32_t client = request.client;
     send(to_venue_[client], [this, line = request_line(request)] { deliver(line); });
   }

@@ -37,58 +37,47 @@ using enum HistoryIndex::List;
 
 HistoryIndex::HistoryIndex(const History& history) : history_(history) {
   ORDEAL_ASSERT(history.size() < kNone, "a history of 2^32 events or more cannot be indexed");
-  index_operations();
-  count_lists();
-  fill_lists();
+  const uint32_t op_max = scan_forward();
+  place_lists();
+  size_operations(op_max);
+  scan_backward();
 }
 
-// Direct indexing wastes at most this many slots per event; beyond it
-// (ids like 10^9 from another tool) a sorted list of the ids maps them.
-constexpr size_t kDirectSlotsPerEvent = 4;
+constexpr size_t kFewMarks = 16;
 
-void HistoryIndex::index_operations() {
+// Pass one, in history order: finds every order and counts its lists, and
+// lists the faults, metadata and mass-cancels. Returns the largest op id.
+// Two passes in all (each costs a read of every event): operations are
+// linked in pass two, once their ids' range is known.
+uint32_t HistoryIndex::scan_forward() {
   const auto& events = history_.events();
+  order_of_sym_.assign(history_.string_count(), kNone);
+  orders_.reserve(history_.string_count());  // one order per client order id, usually
+  // A case has a few of each: taken at once rather than grown from one.
+  const size_t few = std::min<size_t>(events.size(), kFewMarks);
+  mass_cancels_.reserve(few);
+  faults_.reserve(few);
+  metadata_.reserve(few);
   uint32_t op_max = 0;
-  for (const Event& e : events) op_max = std::max(op_max, e.op);
-  if (op_max / kDirectSlotsPerEvent > events.size()) {
-    for (const Event& e : events) {
-      if (e.op != 0) sparse_ids_.push_back(e.op);
-    }
-    std::sort(sparse_ids_.begin(), sparse_ids_.end());
-    sparse_ids_.erase(std::unique(sparse_ids_.begin(), sparse_ids_.end()), sparse_ids_.end());
-    operations_.resize(sparse_ids_.size() + 1);
-  } else {
-    operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
-  }
   for (uint32_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
-    if (e.op != 0) {
-      Operation& op = operations_[slot_of(e.op)];
-      if (e.type == EventType::invoke) op.invoke = i;
-      if (is_completion(e.type) && op.completion == kNone) op.completion = i;
-    }
+    op_max = std::max(op_max, e.op);
     if (e.type == EventType::invoke && e.kind == exchange::RequestKind::mass_cancel) {
       mass_cancels_.push_back(i);
     }
     if (e.type == EventType::fault_start || e.type == EventType::fault_stop) faults_.push_back(i);
     if (e.type == EventType::meta) metadata_.push_back(i);
-  }
-}
-
-// Pass one: finds every order and counts its lists, then turns the counts
-// into where each list ends in lists_.
-void HistoryIndex::count_lists() {
-  const auto& events = history_.events();
-  order_of_sym_.assign(history_.string_count(), kNone);
-  orders_.reserve(history_.string_count());  // one order per client order id, usually
-  for (uint32_t i = 0; i < events.size(); ++i) {
-    const Event& e = events[i];
     const List list = list_of(e);
     if (list == kNoList && e.type != EventType::read) continue;
     OrderSlot& order = orders_[add_order({e.client, e.order})];
     if (e.type == EventType::read) order.final_read = i;
     if (list != kNoList) ++order.list_begin[list];
   }
+  return op_max;
+}
+
+// Turns each order's counts into where its lists end in lists_.
+void HistoryIndex::place_lists() {
   uint32_t end = 0;
   for (OrderSlot& order : orders_) {
     for (int list = 0; list < kListCount; ++list) {
@@ -100,16 +89,43 @@ void HistoryIndex::count_lists() {
   lists_.resize(end);
 }
 
+// Direct indexing wastes at most this many slots per event; beyond it
+// (ids like 10^9 from another tool) a sorted list of the ids maps them.
+constexpr size_t kDirectSlotsPerEvent = 4;
+
+void HistoryIndex::size_operations(uint32_t op_max) {
+  const auto& events = history_.events();
+  if (op_max / kDirectSlotsPerEvent <= events.size()) {
+    operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
+    return;
+  }
+  for (const Event& e : events) {
+    if (e.op != 0) sparse_ids_.push_back(e.op);
+  }
+  std::sort(sparse_ids_.begin(), sparse_ids_.end());
+  sparse_ids_.erase(std::unique(sparse_ids_.begin(), sparse_ids_.end()), sparse_ids_.end());
+  operations_.resize(sparse_ids_.size() + 1);
+}
+
 // Pass two, backwards: each event goes just before the ones after it, so
-// that each list ends up where it starts, in history order.
-void HistoryIndex::fill_lists() {
+// that each list ends up where it starts, in history order. An operation
+// keeps its last invocation and its first completion.
+void HistoryIndex::scan_backward() {
   const auto& events = history_.events();
   for (uint32_t i = static_cast<uint32_t>(events.size()); i-- > 0;) {
     const Event& e = events[i];
+    if (e.op != 0) link_operation(e, i);
     const List list = list_of(e);
     if (list == kNoList) continue;
     lists_[--orders_[find_order({e.client, e.order})].list_begin[list]] = i;
   }
+}
+
+// Inlined in scan_backward(), which asks it of every operation's events.
+[[gnu::always_inline]] inline void HistoryIndex::link_operation(const Event& e, uint32_t index) {
+  Operation& op = operations_[slot_of(e.op)];
+  if (e.type == EventType::invoke && op.invoke == kNone) op.invoke = index;
+  if (is_completion(e.type)) op.completion = index;
 }
 
 // The common case, an order id met again for its first client, stays small
@@ -134,7 +150,7 @@ uint32_t HistoryIndex::add_order_uncommon(OrderKey key) {
   return id;
 }
 
-// Inlined in fill_lists(), which asks it of every event of an order.
+// Inlined in scan_backward(), which asks it of every event of an order.
 [[gnu::always_inline]] inline uint32_t HistoryIndex::find_order(OrderKey key) const {
   if (key.order >= order_of_sym_.size()) return kNone;
   const uint32_t first = order_of_sym_[key.order];
@@ -153,8 +169,7 @@ std::optional<OrderFacts> HistoryIndex::order(OrderKey key) const {
   return order_at(id);
 }
 
-uint32_t HistoryIndex::slot_of(uint32_t op) const {
-  if (sparse_ids_.empty()) return op;
+uint32_t HistoryIndex::sparse_slot_of(uint32_t op) const {
   const auto it = std::lower_bound(sparse_ids_.begin(), sparse_ids_.end(), op);
   if (it == sparse_ids_.end() || *it != op) return kNone;
   return static_cast<uint32_t>(it - sparse_ids_.begin()) + 1;

@@ -107,9 +107,11 @@ class HistoryIndex {
     uint32_t final_read = kNone;
   };
 
-  void index_operations();
-  void count_lists();
-  void fill_lists();
+  uint32_t scan_forward();
+  void place_lists();
+  void size_operations(uint32_t op_max);
+  void scan_backward();
+  void link_operation(const Event& e, uint32_t index);
   uint32_t add_order(OrderKey key);
   uint32_t add_order_uncommon(OrderKey key);
   uint32_t find_order(OrderKey key) const;
@@ -121,7 +123,9 @@ class HistoryIndex {
   // (another tool's numbering), by the id's place in sparse_ids_ instead.
   LargeVector<Operation> operations_;
   std::vector<uint32_t> sparse_ids_;  // sorted distinct op ids; empty: direct
-  uint32_t slot_of(uint32_t op) const;
+  // Inline for direct ids, which every operation of a case looks up.
+  uint32_t slot_of(uint32_t op) const { return sparse_ids_.empty() ? op : sparse_slot_of(op); }
+  uint32_t sparse_slot_of(uint32_t op) const;
   LargeVector<OrderSlot> orders_;
   // Orders are found by their client order id's Sym: the first client to use
   // an id is found directly, other clients using the same id in a map.

@@ -29,7 +29,7 @@ class Forwarding : public Target, protected ExchangeListener {
     inner_->at(time_us, std::move(action));
   }
   void run_until(int64_t time_us) override { inner_->run_until(time_us); }
-  void submit(ClientRequest request) override { inner_->submit(std::move(request)); }
+  void submit(ClientRequest&& request) override { inner_->submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return inner_->initial_metadata(); }
   const Instrument* current_record(std::string_view symbol) override {
     return inner_->current_record(symbol);
@@ -183,7 +183,7 @@ class HeldAnswers final : public Forwarding {
   HeldAnswers(std::unique_ptr<Target> inner, ClientId client, int64_t bound_us, int64_t offset_us)
       : Forwarding(std::move(inner)), client_(client), bound_us_(bound_us), offset_us_(offset_us) {}
 
-  void submit(ClientRequest request) override {
+  void submit(ClientRequest&& request) override {
     if (request.client == client_) sent_us_[request.request_id] = now_us();
     Forwarding::submit(std::move(request));
   }

@@ -3,6 +3,7 @@
 #include <rapidcheck.h>
 
 #include <array>
+#include <memory>
 
 #include "framework/base/rng.h"
 #include "framework/run/seeded_list.h"
@@ -169,34 +170,27 @@ rc::Seq<FaultWindow> simpler_windows(const FaultWindow& w) {
                          field_towards(w, &FaultWindow::duration_ms, 1));
 }
 
-}  // namespace
+// What a case is drawn from, made once per run. RapidCheck moves the
+// function that draws a case several times per case: it holds these behind
+// one pointer, not a copy of each generator (each carries its name).
+struct CaseDraws {
+  int clients = 0;
+  rc::Gen<std::vector<Op>> ops;
+  bool metadata = false;
+  rc::Gen<std::vector<MetaChange>> changes;
+  bool faults = false;
+  rc::Gen<std::vector<FaultWindow>> windows;
+  bool upgrade = false;
+  rc::Gen<int32_t> upgrade_start_ms;
+  // The seed stays as drawn while shrinking, so that shrinking works on the
+  // workload and the nemesis rather than on the network's timing.
+  rc::Gen<uint64_t> seed = rc::gen::noShrink(rc::gen::arbitrary<uint64_t>());
+  rc::Gen<bool> upgrade_drawn = rc::gen::arbitrary<bool>();
 
-rc::Gen<Case> case_generator(const Scenario& s) {
-  const int clients = s.clients;
-  const auto ops = seeded_list<Op>(s.operations_per_client, OpShape(s), &simpler_ops);
-  const bool metadata = !s.metadata_kinds.empty() && !s.symbols.empty();
-  const MetaChangeShape change_shape{.kinds = s.metadata_kinds,
-                                     .symbols = static_cast<int>(s.symbols.size()),
-                                     .window_ms = s.nemesis_window_ms,
-                                     .price_steps_max = s.price_steps_max,
-                                     .lots_max = s.lots_max};
-  const auto changes = seeded_list<MetaChange>(
-      metadata ? s.metadata_changes_max : 0, change_shape,
-      [change_shape](const MetaChange& c) { return change_shape.simpler(c); });
-  const bool faults = !s.faults.empty();
-  const auto windows =
-      seeded_list<FaultWindow>(faults ? s.faults_max : 0,
-                               FaultWindowShape{.faults = static_cast<int>(s.faults.size()),
-                                                .window_ms = s.nemesis_window_ms},
-                               &simpler_windows);
-  const bool upgrade = s.upgrade;
-  const auto upgrade_start_ms =
-      rc::gen::resize(100, rc::gen::inRange<int32_t>(0, s.nemesis_window_ms / 2 + 1));
-  return rc::gen::exec([=] {
+  // The draws in the order they always had: a case's values depend on it.
+  Case draw() const {
     Case c;
-    // The seed stays as drawn while shrinking, so that shrinking works on the
-    // workload and the nemesis rather than on the network's timing.
-    c.seed = *rc::gen::noShrink(rc::gen::arbitrary<uint64_t>());
+    c.seed = *seed;
     c.clients.reserve(static_cast<size_t>(clients));
     for (int i = 0; i < clients; ++i) {
       auto client_ops = *ops;
@@ -208,11 +202,42 @@ rc::Gen<Case> case_generator(const Scenario& s) {
     if (metadata) c.metadata = *changes;
     if (faults) c.faults = *windows;
     if (upgrade) {
-      c.upgrade = *rc::gen::arbitrary<bool>();
+      c.upgrade = *upgrade_drawn;
       c.upgrade_start_ms = *upgrade_start_ms;
     }
     return c;
-  });
+  }
+};
+
+}  // namespace
+
+rc::Gen<Case> case_generator(const Scenario& s) {
+  const bool metadata = !s.metadata_kinds.empty() && !s.symbols.empty();
+  const auto change_shape = std::make_shared<const MetaChangeShape>(
+      MetaChangeShape{.kinds = s.metadata_kinds,
+                      .symbols = static_cast<int>(s.symbols.size()),
+                      .window_ms = s.nemesis_window_ms,
+                      .price_steps_max = s.price_steps_max,
+                      .lots_max = s.lots_max});
+  const bool faults = !s.faults.empty();
+  auto draws = std::make_shared<const CaseDraws>(CaseDraws{
+      .clients = s.clients,
+      .ops = seeded_list<Op>(s.operations_per_client, OpShape(s), &simpler_ops),
+      .metadata = metadata,
+      // Shared: a list's simplifying function is copied with every draw.
+      .changes = seeded_list<MetaChange>(
+          metadata ? s.metadata_changes_max : 0, *change_shape,
+          [change_shape](const MetaChange& c) { return change_shape->simpler(c); }),
+      .faults = faults,
+      .windows =
+          seeded_list<FaultWindow>(faults ? s.faults_max : 0,
+                                   FaultWindowShape{.faults = static_cast<int>(s.faults.size()),
+                                                    .window_ms = s.nemesis_window_ms},
+                                   &simpler_windows),
+      .upgrade = s.upgrade,
+      .upgrade_start_ms =
+          rc::gen::resize(100, rc::gen::inRange<int32_t>(0, s.nemesis_window_ms / 2 + 1))});
+  return rc::gen::exec([draws = std::move(draws)] { return draws->draw(); });
 }
 
 }  // namespace ordeal

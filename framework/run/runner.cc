@@ -22,8 +22,11 @@ namespace ordeal {
 
 CaseVerdict check_case(const Scenario& scenario, const Case& c,
                        const exchange::DefectSet& defects) {
-  CaseVerdict verdict;
-  verdict.history = run_sim_case(scenario, c, defects, &verdict.error);
+  // Made with its history rather than given it later: an empty history
+  // costs its string table's first allocations, for every case.
+  std::string error;
+  CaseVerdict verdict{.history = run_sim_case(scenario, c, defects, &error),
+                      .error = std::move(error)};
   if (verdict.error.empty()) {
     verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
   }

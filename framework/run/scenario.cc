@@ -442,9 +442,14 @@ ScenarioLoad load_scenario(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return ScenarioLoad{.error = fmt::format("{}: cannot read the scenario file", path)};
-  std::string text(kScenarioBytesMax + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+  // Read a chunk at a time until past the bound: a buffer of the bound's
+  // size, zeroed first, cost more than parsing the scenario.
+  std::string text;
+  for (char chunk[4096]; text.size() <= kScenarioBytesMax;) {
+    in.read(chunk, sizeof(chunk));
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (!in) break;
+  }
   if (text.size() > kScenarioBytesMax) {
     return ScenarioLoad{
         .error = fmt::format("{}: more than {} bytes: not a scenario", path, kScenarioBytesMax)};

@@ -33,8 +33,10 @@ class Target {
   // Lets the target work until `time_us`: virtual time jumps, real time passes.
   virtual void run_until(int64_t time_us) = 0;
 
-  // Sends a request from its client (ids 1..clients).
-  virtual void submit(exchange::ClientRequest request) = 0;
+  // Sends a request from its client (ids 1..clients). An rvalue: a case
+  // sends one per operation, and a by-value parameter of a virtual call
+  // cost a move of the request more (its strings copied, being short).
+  virtual void submit(exchange::ClientRequest&& request) = 0;
   // The metadata the exchange starts from, and the record in force now (to
   // derive a change from); null when the target does not know the symbol.
   virtual const exchange::MetadataState& initial_metadata() const = 0;

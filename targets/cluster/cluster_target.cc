@@ -68,7 +68,7 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   std::string start(uint64_t seed);
 
   // Clients reach the gateway over FIX 4.4, one session for all of them.
-  void submit(ClientRequest request) override { fix_client_->submit(std::move(request)); }
+  void submit(ClientRequest&& request) override { fix_client_->submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return initial_; }
   const Instrument* current_record(std::string_view symbol) override {
     return metadata_.find(symbol);

@@ -57,7 +57,7 @@ class FixTarget final : public LiveTarget {
     return "";
   }
 
-  void submit(ClientRequest request) override { client_.submit(std::move(request)); }
+  void submit(ClientRequest&& request) override { client_.submit(std::move(request)); }
   const MetadataState& initial_metadata() const override { return metadata_; }
   const Instrument* current_record(std::string_view symbol) override {
     return metadata_.find(symbol);
