@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "framework/base/string_hash.h"
 #include "targets/exchange/fault_points.h"
 
 namespace ordeal::exchange {
@@ -13,7 +14,7 @@ bool is_final_view(const OrderView& view) { return is_final(view.status); }
 }  // namespace
 
 size_t Gateway::OrderKeyHash::operator()(const OrderKeyView& key) const {
-  return std::hash<std::string_view>{}(key.clordid) ^ (size_t{key.client} * 0x9e3779b97f4a7c15ULL);
+  return hash_string(key.clordid) ^ (size_t{key.client} * 0x9e3779b97f4a7c15ULL);
 }
 
 Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& defects)
