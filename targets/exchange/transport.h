@@ -89,7 +89,14 @@ class Env {
     }
     Message* place = outbox(to, extra_delay_us, ordered);
     if (place == nullptr) return;
-    *place = std::forward<M>(message);
+    using Kind = std::remove_cvref_t<M>;
+    if constexpr (std::is_lvalue_reference_v<M> && !std::is_same_v<Kind, Message>) {
+      // Copied straight into its place: a Message assigned a message it
+      // must copy first copies it into a Message of its own, then moves that.
+      place->template emplace<Kind>(message);
+    } else {
+      *place = std::forward<M>(message);
+    }
     if (sends_when_written_) outbox_written();
   }
 };
