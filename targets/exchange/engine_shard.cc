@@ -182,7 +182,7 @@ void EngineShard::fill_answer(ShardResponse& response, const ShardRequest& reque
                               const Outcome& outcome) const {
   response.gateway_request_id = request.gateway_request_id;
   response.ok = outcome.ok;
-  response.reason = outcome.reason;
+  if (!outcome.reason.empty()) response.reason = outcome.reason;  // fresh: empty already
   if (outcome.order != nullptr) response.order = outcome.order->view;
   response.shard_version = subscriber_.version();
   response.cancelled_count = outcome.cancelled_count;

@@ -387,7 +387,9 @@ void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t
     response.request_id = asker.request_id;
     response.kind = asker.kind;
     response.verdict = verdict;
-    response.reason = reason;
+    // A fresh message's reason is empty already: most answers are acks
+    // without one, and assigning nothing is still an out-of-line call.
+    if (!reason.empty()) response.reason = reason;
     response.order = view;
     response.meta_version = meta_version;
     response.cancelled_count = cancelled_count;
