@@ -119,7 +119,9 @@ void EngineShard::apply(const ShardRequest& request) {
   }
   const bool metadata_bound =
       request.kind == RequestKind::place || request.kind == RequestKind::amend;
-  if (metadata_bound && subscriber_.fresh() && newer_than_shard && park(request)) return;
+  // fresh() after the cheap test: it looks through the absorbed heartbeats,
+  // and version_problem() asks it again below.
+  if (metadata_bound && newer_than_shard && subscriber_.fresh() && park(request)) return;
   const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
   bool forwarded = false;
   const Outcome outcome =
