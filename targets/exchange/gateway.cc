@@ -331,6 +331,16 @@ void Gateway::on_timeout(uint64_t gateway_request_id) {
   pending_.erase(gateway_request_id);
 }
 
+// A fill or unsolicited update goes where the client was last heard from;
+// after a restart, before it has sent anything, where its order came from
+// (a FIX port keeps it for the client's next logon), so that it is not lost.
+template <typename M>
+void Gateway::tell_client(ClientId client, const KnownOrder* order, const M& message) {
+  auto heard = client_nodes_.find(client);
+  if (heard != client_nodes_.end()) return env_.send(heard->second, message);
+  if (order != nullptr && order->client_node != 0) env_.send(order->client_node, message);
+}
+
 void Gateway::on_fill(const Fill& fill) {
   auto order = orders_.find(OrderKeyView{fill.client, fill.clordid});
   const bool known = order != orders_.end() && order->second.order_id == fill.order_id;
@@ -348,16 +358,6 @@ void Gateway::on_order_update(const OrderUpdate& update) {
   const bool known = order != orders_.end() && order->second.order_id == update.order.order_id;
   if (known) order->second.view = update.order;
   tell_client(update.order.client, known ? &order->second : nullptr, update);
-}
-
-// A fill or unsolicited update goes where the client was last heard from;
-// after a restart, before it has sent anything, where its order came from
-// (a FIX port keeps it for the client's next logon), so that it is not lost.
-void Gateway::tell_client(ClientId client, const KnownOrder* order, Message message) {
-  auto heard = client_nodes_.find(client);
-  if (heard != client_nodes_.end()) return env_.send(heard->second, std::move(message));
-  if (order != nullptr && order->client_node != 0)
-    env_.send(order->client_node, std::move(message));
 }
 
 void Gateway::answer(Pending& pending, Verdict verdict, std::string_view reason,

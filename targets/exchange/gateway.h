@@ -114,7 +114,9 @@ class Gateway final : public Node {
   // deadline, serves them all (not one timer per request).
   void expire_due();
   void arm_timeout();
-  void tell_client(ClientId client, const KnownOrder* order, Message message);
+  // A Fill or an OrderUpdate, copied once, into the message sent.
+  template <typename M>
+  void tell_client(ClientId client, const KnownOrder* order, const M& message);
   void on_timeout(uint64_t gateway_request_id);
   void on_metadata_change(const Instrument* record);
 
