@@ -1,11 +1,10 @@
 #include "framework/history/string_table.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 #include "framework/base/assert.h"
-#include "framework/base/rng.h"
+#include "framework/base/string_hash.h"
 
 namespace ordeal {
 namespace {
@@ -20,42 +19,11 @@ constexpr size_t kChunkBytesMin = 512;
 constexpr size_t kChunkBytesMax = size_t{64} << 10;
 constexpr size_t kSlotsMin = 64;
 
-uint64_t load64(const char* at) {
-  uint64_t word;
-  std::memcpy(&word, at, sizeof(word));
-  return word;
-}
-
-uint64_t load32(const char* at) {
-  uint32_t word;
-  std::memcpy(&word, at, sizeof(word));
-  return word;
-}
-
-// A string of under eight bytes, as one word.
-uint64_t short_word(const char* at, size_t left) {
-  if (left >= 4) return load32(at) << 32 | load32(at + left - 4);
-  if (left == 0) return 0;
-  const auto byte = [&](size_t i) { return uint64_t{static_cast<unsigned char>(at[i])}; };
-  return byte(0) << 16 | byte(left / 2) << 8 | byte(left - 1);
-}
-
-// Eight bytes at a time, then a full mix: most strings here are order ids
-// and symbols of a dozen bytes, for which the standard library's hash (an
-// out-of-line call) cost more than the rest of interning. The last one to
-// eight bytes are read with loads that may overlap bytes already mixed in,
-// rather than a byte at a time. Only slots depend on the hash: a Sym is the
-// string's rank of first appearance, whatever the hash.
-uint64_t hash_of(std::string_view text) {
-  constexpr uint64_t kMultiplier = 0xbf58476d1ce4e5b9ULL;
-  uint64_t h = text.size();
-  const char* at = text.data();
-  size_t left = text.size();
-  for (; left > 8; at += 8, left -= 8) h = std::rotl((h ^ load64(at)) * kMultiplier, 29);
-  const uint64_t tail =
-      text.size() >= 8 ? load64(text.data() + text.size() - 8) : short_word(at, left);
-  return mix64(h ^ tail);
-}
+// Most strings here are order ids and symbols of a dozen bytes, for which
+// the standard library's hash (an out-of-line call) cost more than the rest
+// of interning. Only slots depend on the hash: a Sym is the string's rank of
+// first appearance, whatever the hash.
+uint64_t hash_of(std::string_view text) { return hash_string(text); }
 
 }  // namespace
 

@@ -119,7 +119,9 @@ void EngineShard::apply(const ShardRequest& request) {
   }
   const bool metadata_bound =
       request.kind == RequestKind::place || request.kind == RequestKind::amend;
-  if (metadata_bound && subscriber_.fresh() && newer_than_shard && park(request)) return;
+  // fresh() after the cheap test: it looks through the absorbed heartbeats,
+  // and version_problem() asks it again below.
+  if (metadata_bound && newer_than_shard && subscriber_.fresh() && park(request)) return;
   const auto problem = metadata_bound ? version_problem(request) : std::nullopt;
   bool forwarded = false;
   const Outcome outcome =
@@ -182,7 +184,7 @@ void EngineShard::fill_answer(ShardResponse& response, const ShardRequest& reque
                               const Outcome& outcome) const {
   response.gateway_request_id = request.gateway_request_id;
   response.ok = outcome.ok;
-  response.reason = outcome.reason;
+  if (!outcome.reason.empty()) response.reason = outcome.reason;  // fresh: empty already
   if (outcome.order != nullptr) response.order = outcome.order->view;
   response.shard_version = subscriber_.version();
   response.cancelled_count = outcome.cancelled_count;

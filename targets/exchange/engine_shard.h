@@ -19,6 +19,7 @@
 
 #include "framework/base/fifo.h"
 #include "framework/base/node_pool.h"
+#include "framework/base/string_hash.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
 #include "targets/exchange/shard_journal.h"
@@ -143,7 +144,7 @@ class EngineShard final : public Node {
   std::unordered_map<OrderId, Order, std::hash<OrderId>, std::equal_to<OrderId>,
                      MapNodePool<OrderId, Order>>
       orders_;
-  std::unordered_map<std::string, OrderBook, std::hash<std::string>, std::equal_to<std::string>,
+  std::unordered_map<std::string, OrderBook, StringHash, std::equal_to<>,
                      MapNodePool<std::string, OrderBook>>
       books_;
   // Empty nearly always: a Fifo allocates only once something waits.

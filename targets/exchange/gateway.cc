@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "framework/base/string_hash.h"
 #include "targets/exchange/fault_points.h"
 
 namespace ordeal::exchange {
@@ -13,7 +14,7 @@ bool is_final_view(const OrderView& view) { return is_final(view.status); }
 }  // namespace
 
 size_t Gateway::OrderKeyHash::operator()(const OrderKeyView& key) const {
-  return std::hash<std::string_view>{}(key.clordid) ^ (size_t{key.client} * 0x9e3779b97f4a7c15ULL);
+  return hash_string(key.clordid) ^ (size_t{key.client} * 0x9e3779b97f4a7c15ULL);
 }
 
 Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& defects)
@@ -330,6 +331,16 @@ void Gateway::on_timeout(uint64_t gateway_request_id) {
   pending_.erase(gateway_request_id);
 }
 
+// A fill or unsolicited update goes where the client was last heard from;
+// after a restart, before it has sent anything, where its order came from
+// (a FIX port keeps it for the client's next logon), so that it is not lost.
+template <typename M>
+void Gateway::tell_client(ClientId client, const KnownOrder* order, const M& message) {
+  auto heard = client_nodes_.find(client);
+  if (heard != client_nodes_.end()) return env_.send(heard->second, message);
+  if (order != nullptr && order->client_node != 0) env_.send(order->client_node, message);
+}
+
 void Gateway::on_fill(const Fill& fill) {
   auto order = orders_.find(OrderKeyView{fill.client, fill.clordid});
   const bool known = order != orders_.end() && order->second.order_id == fill.order_id;
@@ -347,16 +358,6 @@ void Gateway::on_order_update(const OrderUpdate& update) {
   const bool known = order != orders_.end() && order->second.order_id == update.order.order_id;
   if (known) order->second.view = update.order;
   tell_client(update.order.client, known ? &order->second : nullptr, update);
-}
-
-// A fill or unsolicited update goes where the client was last heard from;
-// after a restart, before it has sent anything, where its order came from
-// (a FIX port keeps it for the client's next logon), so that it is not lost.
-void Gateway::tell_client(ClientId client, const KnownOrder* order, Message message) {
-  auto heard = client_nodes_.find(client);
-  if (heard != client_nodes_.end()) return env_.send(heard->second, std::move(message));
-  if (order != nullptr && order->client_node != 0)
-    env_.send(order->client_node, std::move(message));
 }
 
 void Gateway::answer(Pending& pending, Verdict verdict, std::string_view reason,
@@ -386,7 +387,9 @@ void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t
     response.request_id = asker.request_id;
     response.kind = asker.kind;
     response.verdict = verdict;
-    response.reason = reason;
+    // A fresh message's reason is empty already: most answers are acks
+    // without one, and assigning nothing is still an out-of-line call.
+    if (!reason.empty()) response.reason = reason;
     response.order = view;
     response.meta_version = meta_version;
     response.cancelled_count = cancelled_count;

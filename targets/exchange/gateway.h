@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "framework/base/node_pool.h"
+#include "framework/base/string_hash.h"
 #include "targets/exchange/gateway_journal.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/seq_table.h"
@@ -113,7 +114,9 @@ class Gateway final : public Node {
   // deadline, serves them all (not one timer per request).
   void expire_due();
   void arm_timeout();
-  void tell_client(ClientId client, const KnownOrder* order, Message message);
+  // A Fill or an OrderUpdate, copied once, into the message sent.
+  template <typename M>
+  void tell_client(ClientId client, const KnownOrder* order, const M& message);
   void on_timeout(uint64_t gateway_request_id);
   void on_metadata_change(const Instrument* record);
 
@@ -153,8 +156,8 @@ class Gateway final : public Node {
   std::unordered_map<ClientId, NodeId, std::hash<ClientId>, std::equal_to<ClientId>,
                      MapNodePool<ClientId, NodeId>>
       client_nodes_;
-  using Routing = std::unordered_map<std::string, ShardId, std::hash<std::string>,
-                                     std::equal_to<std::string>, MapNodePool<std::string, ShardId>>;
+  using Routing = std::unordered_map<std::string, ShardId, StringHash, std::equal_to<>,
+                                     MapNodePool<std::string, ShardId>>;
   Routing routing_;
   Routing previous_routing_;
   std::vector<MetaVersion> shard_versions_;  // last version each shard reported

@@ -144,10 +144,24 @@ bool is_validation_reason(std::string_view reason) {
   return false;
 }
 
+// A binary search that stops at the first equal symbol (symbols are
+// unique): every request is validated by one, and with the few instruments
+// of a venue the probe in the middle is often the one, where lower_bound
+// went on and then compared the symbol found once more.
 const Instrument* MetadataState::find(std::string_view symbol) const {
-  auto it = std::lower_bound(instruments.begin(), instruments.end(), symbol,
-                             [](const Instrument& i, std::string_view s) { return i.symbol < s; });
-  return it != instruments.end() && it->symbol == symbol ? &*it : nullptr;
+  size_t low = 0;
+  size_t high = instruments.size();
+  while (low < high) {
+    const size_t middle = low + (high - low) / 2;
+    const int order = std::string_view(instruments[middle].symbol).compare(symbol);
+    if (order == 0) return &instruments[middle];
+    if (order < 0) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return nullptr;
 }
 
 void MetadataState::put(const Instrument& record) {

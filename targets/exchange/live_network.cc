@@ -109,7 +109,10 @@ class LiveNetwork::Impl {
 // One node hosted in this process, and its Env.
 struct LiveNetwork::Impl::Local final : Env {
   Local(Impl& network, NodeId node_id)
-      : net(network), id(node_id), stream(network.rng.fork(node_id)) {}
+      : Env(/*sends_when_written=*/true),
+        net(network),
+        id(node_id),
+        stream(network.rng.fork(node_id)) {}
 
   int64_t now_us() const override { return net.now_us(); }
   // The message waits in `outgoing` just until Env has written it.

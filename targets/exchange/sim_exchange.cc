@@ -108,11 +108,11 @@ void SimExchange::build() {
   net_.start();
 }
 
-void SimExchange::submit(ClientRequest request) {
+void SimExchange::submit(const ClientRequest& request) {
   ORDEAL_ASSERT(request.client >= 1 && request.client <= clients_.size(), "no client {}",
                 request.client);
   if (!sessions_.sending(request, net_.up(gateway_->id()))) return;
-  clients_[request.client - 1]->send(gateway_->id(), std::move(request));
+  clients_[request.client - 1]->send(gateway_->id(), request);
 }
 
 void SimExchange::crash(NodeId node, int64_t down_us) {

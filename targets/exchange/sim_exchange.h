@@ -52,7 +52,7 @@ class SimExchange {
 
   void set_listener(ExchangeListener* listener) { listener_ = listener; }
   // Sends a request from its client's port (client ids 1..clients).
-  void submit(ClientRequest request);
+  void submit(const ClientRequest& request);
   // Sends an instrument update to the metadata leader; the result comes to
   // the listener's on_metadata_result.
   void update_metadata(const Instrument& record, uint64_t request_id);

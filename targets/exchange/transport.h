@@ -27,6 +27,10 @@ struct Moment {
 
 class Env {
  public:
+  Env() = default;
+  // A transport whose outbox holds a message only until it sends it says
+  // so here: outbox_written() is then called after each message is written.
+  explicit Env(bool sends_when_written) : sends_when_written_(sends_when_written) {}
   virtual ~Env() = default;
   virtual int64_t now_us() const = 0;
   // Now, as a Moment: the event running, or after every event due by now.
@@ -53,7 +57,7 @@ class Env {
     Message* place = outbox(to, extra_delay_us, true);
     if (place == nullptr) return;
     fill(place->template emplace<M>());
-    outbox_written();
+    if (sends_when_written_) outbox_written();
   }
   // Calls the node's on_timer(timer_id) after delay_us; timers die with a crash.
   virtual void set_timer(int64_t delay_us, uint64_t timer_id) = 0;
@@ -66,7 +70,9 @@ class Env {
   // anyway (a dead sender or receiver), so that it is not even written.
   virtual Message* outbox(NodeId to, int64_t extra_delay_us, bool ordered) = 0;
   // The message is in the outbox: a transport that did not send it there
-  // and then sends it now.
+  // and then sends it now. Called only when it said so when it was made
+  // (sends_when_written): the simulator's messages are where they go when
+  // written, and a virtual call that does nothing cost every send.
   virtual void outbox_written() {}
   // A transport that can give a heartbeat to its receiver at once, to be
   // applied when its arrival has come (Node::absorb), does it here and
@@ -74,6 +80,8 @@ class Env {
   virtual bool hand_over(NodeId /*to*/, const MetaHeartbeat& /*heartbeat*/) { return false; }
 
  private:
+  const bool sends_when_written_ = false;
+
   template <typename M>
   void post(NodeId to, M&& message, int64_t extra_delay_us, bool ordered) {
     if constexpr (std::is_same_v<std::remove_cvref_t<M>, MetaHeartbeat>) {
@@ -81,8 +89,15 @@ class Env {
     }
     Message* place = outbox(to, extra_delay_us, ordered);
     if (place == nullptr) return;
-    *place = std::forward<M>(message);
-    outbox_written();
+    using Kind = std::remove_cvref_t<M>;
+    if constexpr (std::is_lvalue_reference_v<M> && !std::is_same_v<Kind, Message>) {
+      // Copied straight into its place: a Message assigned a message it
+      // must copy first copies it into a Message of its own, then moves that.
+      place->template emplace<Kind>(message);
+    } else {
+      *place = std::forward<M>(message);
+    }
+    if (sends_when_written_) outbox_written();
   }
 };
 
