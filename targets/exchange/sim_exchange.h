@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/base/kept_place.h"
 #include "targets/exchange/client_port.h"
 #include "targets/exchange/client_sessions.h"
 #include "targets/exchange/layout.h"
@@ -84,11 +85,13 @@ class SimExchange {
   ExchangeListener* listener_ = nullptr;
   ClientSessions sessions_{listener_};
   ExchangeListener* client_listener_ = &sessions_;  // what the client ports report to
-  std::vector<std::unique_ptr<MetadataReplica>> replicas_;
-  std::vector<std::unique_ptr<EngineShard>> shards_;
-  std::unique_ptr<Gateway> gateway_;
-  std::unique_ptr<ClientPort> admin_;
-  std::vector<std::unique_ptr<ClientPort>> clients_;
+  // Each node is built in the memory of the one the case before had (one
+  // place per node of the layout): reset() then allocates no node.
+  std::vector<KeptPlace<MetadataReplica>> replicas_;
+  std::vector<KeptPlace<EngineShard>> shards_;
+  KeptPlace<Gateway> gateway_;
+  KeptPlace<ClientPort> admin_;
+  std::vector<KeptPlace<ClientPort>> clients_;
   std::vector<std::string> node_names_;  // by node id, as far as built
 };
 
