@@ -95,17 +95,24 @@ TEST(SimExchange, ResetGivesTheExchangeThatANewOneWouldBe) {
   }
 }
 
-// A reset that keeps the configuration but the seed and the clients.
+// A reset that keeps the configuration but the seed and the clients; the
+// nodes are built anew where the ones before were (sim_exchange.h).
 TEST(SimExchange, ResetForAnotherSeedGivesTheExchangeThatANewOneWouldBe) {
   SimExchange fresh({.seed = 12, .clients = 4});
   const Log expected = drive(fresh);
   SimExchange reused({.seed = 11, .clients = 3});
+  const Gateway* gateway = &reused.gateway();
+  const EngineShard* shard = &reused.shard(1);
+  const MetadataReplica* replica = &reused.replica(2);
   const Log before = drive(reused);
   ASSERT_NE(before.lines, expected.lines);
   reused.reset(12, 4);
   EXPECT_EQ(drive(reused).lines, expected.lines);
   reused.reset(11, 3);
   EXPECT_EQ(drive(reused).lines, before.lines);
+  EXPECT_EQ(&reused.gateway(), gateway);
+  EXPECT_EQ(&reused.shard(1), shard);
+  EXPECT_EQ(&reused.replica(2), replica);
 }
 
 }  // namespace
