@@ -39,7 +39,7 @@ MetadataState default_metadata(int shards) {
 
 SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
-  build();
+  build(Replicas::built);
 }
 
 SimExchange::~SimExchange() = default;
@@ -48,34 +48,38 @@ SimExchange::~SimExchange() = default;
 // memory of the one before; the network keeps its memory too. What is left
 // is what the constructor leaves.
 void SimExchange::reset(ExchangeConfig config) {
-  drop_nodes();
+  drop_nodes(Replicas::built);
   config_ = std::move(config);
   node_names_.clear();  // the layout may change
   net_.reset(config_.seed, config_.network);
-  build();
+  build(Replicas::built);
 }
 
+// The replicas depend on nothing that changes here: they are renewed in
+// place (MetadataReplica::renew), their containers' memory kept.
 void SimExchange::reset(uint64_t seed, int clients) {
-  drop_nodes();
+  drop_nodes(Replicas::renewed);
   config_.seed = seed;
   config_.clients = clients;
   net_.reset(config_.seed, config_.network);
-  build();
+  build(Replicas::renewed);
 }
 
-void SimExchange::drop_nodes() {
+void SimExchange::drop_nodes(Replicas replicas) {
   // In the order the destructor takes them.
   for (KeptPlace<ClientPort>& client : clients_) client.drop();
   admin_.drop();
   gateway_.drop();
   for (KeptPlace<EngineShard>& shard : shards_) shard.drop();
-  for (KeptPlace<MetadataReplica>& replica : replicas_) replica.drop();
+  if (replicas == Replicas::built) {
+    for (KeptPlace<MetadataReplica>& replica : replicas_) replica.drop();
+  }
   listener_ = nullptr;
   std::destroy_at(&sessions_);
   std::construct_at(&sessions_, listener_);
 }
 
-void SimExchange::build() {
+void SimExchange::build(Replicas replicas) {
   ORDEAL_ASSERT(config_.replicas > 0 && config_.shards > 0 && config_.clients > 0);
   const Layout layout{.replicas = config_.replicas,
                       .shards = config_.shards,
@@ -91,8 +95,13 @@ void SimExchange::build() {
   replicas_.resize(static_cast<size_t>(config_.replicas));
   for (int i = 0; i < config_.replicas; ++i) {
     const NodeId id = layout.replica(i);
-    net_.attach(id, replicas_[i].build(net_.env(id), id, replica_config(layout), config_.defects,
-                                       config_.metadata));
+    if (replicas == Replicas::renewed) {
+      replicas_[i]->renew(net_.env(id), config_.metadata);
+    } else {
+      replicas_[i].build(net_.env(id), id, replica_config(layout), config_.defects,
+                         config_.metadata);
+    }
+    net_.attach(id, *replicas_[i]);
   }
   shards_.resize(static_cast<size_t>(config_.shards));
   for (int i = 0; i < config_.shards; ++i) {

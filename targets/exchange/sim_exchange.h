@@ -77,8 +77,10 @@ class SimExchange {
   const ExchangeConfig& config() const { return config_; }
 
  private:
-  void build();  // the nodes, on a network with none
-  void drop_nodes();
+  // Whether the replicas are built anew or renewed in place.
+  enum class Replicas { built, renewed };
+  void build(Replicas replicas);  // the nodes, on a network with none
+  void drop_nodes(Replicas replicas);
 
   ExchangeConfig config_;
   SimNetwork net_;
@@ -86,7 +88,8 @@ class SimExchange {
   ClientSessions sessions_{listener_};
   ExchangeListener* client_listener_ = &sessions_;  // what the client ports report to
   // Each node is built in the memory of the one the case before had (one
-  // place per node of the layout): reset() then allocates no node.
+  // place per node of the layout): reset() then allocates no node. A reset
+  // for another seed renews the replicas instead of building them.
   std::vector<KeptPlace<MetadataReplica>> replicas_;
   std::vector<KeptPlace<EngineShard>> shards_;
   KeptPlace<Gateway> gateway_;

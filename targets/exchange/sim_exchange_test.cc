@@ -106,7 +106,16 @@ TEST(SimExchange, ResetForAnotherSeedGivesTheExchangeThatANewOneWouldBe) {
   const MetadataReplica* replica = &reused.replica(2);
   const Log before = drive(reused);
   ASSERT_NE(before.lines, expected.lines);
+  ASSERT_EQ(reused.replica(1).schema(), kSchemaV2);  // the case upgraded them
+  ASSERT_GT(reused.replica(0).state().version, 1u);  // and changed the metadata
   reused.reset(12, 4);
+  // The replicas, renewed in place, are as new ones before anything runs.
+  SimExchange built({.seed = 12, .clients = 4});
+  for (int i = 0; i < reused.replica_count(); ++i) {
+    EXPECT_EQ(reused.replica(i).schema(), built.replica(i).schema()) << "replica " << i;
+    EXPECT_EQ(reused.replica(i).state(), built.replica(i).state()) << "replica " << i;
+    EXPECT_EQ(reused.replica(i).follower_resyncs(), built.replica(i).follower_resyncs());
+  }
   EXPECT_EQ(drive(reused).lines, expected.lines);
   reused.reset(11, 3);
   EXPECT_EQ(drive(reused).lines, before.lines);
