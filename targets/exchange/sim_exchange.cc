@@ -39,7 +39,7 @@ MetadataState default_metadata(int shards) {
 
 SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
-  build(Replicas::built);
+  build(Servers::built);
 }
 
 SimExchange::~SimExchange() = default;
@@ -48,30 +48,31 @@ SimExchange::~SimExchange() = default;
 // memory of the one before; the network keeps its memory too. What is left
 // is what the constructor leaves.
 void SimExchange::reset(ExchangeConfig config) {
-  drop_nodes(Replicas::built);
+  drop_nodes(Servers::built);
   config_ = std::move(config);
   node_names_.clear();  // the layout may change
   net_.reset(config_.seed, config_.network);
-  build(Replicas::built);
+  build(Servers::built);
 }
 
-// The replicas depend on nothing that changes here: they are renewed in
-// place (MetadataReplica::renew), their containers' memory kept.
+// The replicas, shards and gateway depend on nothing that changes here:
+// they are renewed in place (their renew()), their containers' memory kept;
+// the client ports are built anew, as their number changes.
 void SimExchange::reset(uint64_t seed, int clients) {
-  drop_nodes(Replicas::renewed);
+  drop_nodes(Servers::renewed);
   config_.seed = seed;
   config_.clients = clients;
   net_.reset(config_.seed, config_.network);
-  build(Replicas::renewed);
+  build(Servers::renewed);
 }
 
-void SimExchange::drop_nodes(Replicas replicas) {
+void SimExchange::drop_nodes(Servers servers) {
   // In the order the destructor takes them.
   for (KeptPlace<ClientPort>& client : clients_) client.drop();
   admin_.drop();
-  gateway_.drop();
-  for (KeptPlace<EngineShard>& shard : shards_) shard.drop();
-  if (replicas == Replicas::built) {
+  if (servers == Servers::built) {
+    gateway_.drop();
+    for (KeptPlace<EngineShard>& shard : shards_) shard.drop();
     for (KeptPlace<MetadataReplica>& replica : replicas_) replica.drop();
   }
   listener_ = nullptr;
@@ -79,7 +80,7 @@ void SimExchange::drop_nodes(Replicas replicas) {
   std::construct_at(&sessions_, listener_);
 }
 
-void SimExchange::build(Replicas replicas) {
+void SimExchange::build(Servers servers) {
   ORDEAL_ASSERT(config_.replicas > 0 && config_.shards > 0 && config_.clients > 0);
   const Layout layout{.replicas = config_.replicas,
                       .shards = config_.shards,
@@ -92,10 +93,23 @@ void SimExchange::build(Replicas replicas) {
   for (int id = 0; id < layout.nodes(); ++id) {
     ORDEAL_ASSERT(net_.reserve(node_names_[id]) == id);
   }
+  attach_servers(layout, servers);
+  net_.attach(layout.admin(), admin_.build(net_.env(layout.admin()), layout.admin(), listener_));
+  clients_.resize(static_cast<size_t>(config_.clients));
+  for (ClientId client = 1; client <= static_cast<ClientId>(config_.clients); ++client) {
+    const NodeId id = layout.client(client);
+    net_.attach(id, clients_[client - 1].build(net_.env(id), id, client_listener_));
+  }
+  net_.start();
+}
+
+// The replicas, the shards and the gateway: built, or renewed in place.
+void SimExchange::attach_servers(const Layout& layout, Servers servers) {
+  const bool renew = servers == Servers::renewed;
   replicas_.resize(static_cast<size_t>(config_.replicas));
   for (int i = 0; i < config_.replicas; ++i) {
     const NodeId id = layout.replica(i);
-    if (replicas == Replicas::renewed) {
+    if (renew) {
       replicas_[i]->renew(net_.env(id), config_.metadata);
     } else {
       replicas_[i].build(net_.env(id), id, replica_config(layout), config_.defects,
@@ -106,18 +120,20 @@ void SimExchange::build(Replicas replicas) {
   shards_.resize(static_cast<size_t>(config_.shards));
   for (int i = 0; i < config_.shards; ++i) {
     const NodeId id = layout.shard(i);
-    net_.attach(id, shards_[i].build(net_.env(id), id, shard_config(layout, i), config_.defects));
+    if (renew) {
+      shards_[i]->renew(net_.env(id));
+    } else {
+      shards_[i].build(net_.env(id), id, shard_config(layout, i), config_.defects);
+    }
+    net_.attach(id, *shards_[i]);
   }
   const NodeId gateway = layout.gateway();
-  net_.attach(gateway,
-              gateway_.build(net_.env(gateway), gateway, gateway_config(layout), config_.defects));
-  net_.attach(layout.admin(), admin_.build(net_.env(layout.admin()), layout.admin(), listener_));
-  clients_.resize(static_cast<size_t>(config_.clients));
-  for (ClientId client = 1; client <= static_cast<ClientId>(config_.clients); ++client) {
-    const NodeId id = layout.client(client);
-    net_.attach(id, clients_[client - 1].build(net_.env(id), id, client_listener_));
+  if (renew) {
+    gateway_->renew(net_.env(gateway));
+  } else {
+    gateway_.build(net_.env(gateway), gateway, gateway_config(layout), config_.defects);
   }
-  net_.start();
+  net_.attach(gateway, *gateway_);
 }
 
 void SimExchange::submit(const ClientRequest& request) {

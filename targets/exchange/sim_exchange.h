@@ -77,10 +77,12 @@ class SimExchange {
   const ExchangeConfig& config() const { return config_; }
 
  private:
-  // Whether the replicas are built anew or renewed in place.
-  enum class Replicas { built, renewed };
-  void build(Replicas replicas);  // the nodes, on a network with none
-  void drop_nodes(Replicas replicas);
+  // Whether the replicas, shards and gateway are built anew or renewed in
+  // place; the client ports are always built anew.
+  enum class Servers { built, renewed };
+  void build(Servers servers);  // the nodes, on a network with none
+  void drop_nodes(Servers servers);
+  void attach_servers(const Layout& layout, Servers servers);
 
   ExchangeConfig config_;
   SimNetwork net_;
@@ -89,7 +91,7 @@ class SimExchange {
   ExchangeListener* client_listener_ = &sessions_;  // what the client ports report to
   // Each node is built in the memory of the one the case before had (one
   // place per node of the layout): reset() then allocates no node. A reset
-  // for another seed renews the replicas instead of building them.
+  // for another seed renews the servers instead of building them.
   std::vector<KeptPlace<MetadataReplica>> replicas_;
   std::vector<KeptPlace<EngineShard>> shards_;
   KeptPlace<Gateway> gateway_;

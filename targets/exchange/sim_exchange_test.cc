@@ -108,9 +108,18 @@ TEST(SimExchange, ResetForAnotherSeedGivesTheExchangeThatANewOneWouldBe) {
   ASSERT_NE(before.lines, expected.lines);
   ASSERT_EQ(reused.replica(1).schema(), kSchemaV2);  // the case upgraded them
   ASSERT_GT(reused.replica(0).state().version, 1u);  // and changed the metadata
+  ASSERT_GT(reused.gateway().known_orders(), 0u);
+  ASSERT_GT(reused.shard(0).resting_orders() + reused.shard(1).resting_orders(), 0u);
   reused.reset(12, 4);
-  // The replicas, renewed in place, are as new ones before anything runs.
+  // The servers, renewed in place, are as new ones before anything runs.
   SimExchange built({.seed = 12, .clients = 4});
+  EXPECT_EQ(reused.gateway().known_orders(), 0u);
+  EXPECT_EQ(reused.gateway().metadata().synced(), built.gateway().metadata().synced());
+  for (int i = 0; i < reused.shard_count(); ++i) {
+    EXPECT_EQ(reused.shard(i).resting_orders(), 0u) << "shard " << i;
+    EXPECT_EQ(reused.shard(i).book("BTC-USDT"), nullptr) << "shard " << i;
+    EXPECT_EQ(reused.shard(i).metadata().state(), built.shard(i).metadata().state());
+  }
   for (int i = 0; i < reused.replica_count(); ++i) {
     EXPECT_EQ(reused.replica(i).schema(), built.replica(i).schema()) << "replica " << i;
     EXPECT_EQ(reused.replica(i).state(), built.replica(i).state()) << "replica " << i;
