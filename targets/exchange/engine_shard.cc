@@ -27,6 +27,26 @@ EngineShard::EngineShard(Env& env, NodeId self, ShardConfig config, const Defect
   subscriber_.set_on_change([this](const Instrument*) { unpark(); });
 }
 
+// Member by member, in the order they are declared. The maps are replaced
+// by new ones, not cleared: a cleared map keeps its buckets, and the order
+// it iterates in (mass_cancel follows it) would not be a new map's.
+void EngineShard::renew(Env& env) {
+  ORDEAL_ASSERT(&env == &env_, "shard {} renewed with another env", self_);
+  subscriber_.renew();
+  decltype(orders_)().swap(orders_);
+  decltype(books_)().swap(books_);
+  inbound_.clear();
+  parked_.clear();
+  stalled_ = false;
+  resume_without_check_ = false;
+  next_trade_id_ = (uint64_t{config_.shard} << 48) + 1;
+  journal_.reset();
+  touched_.clear();
+  requeued_.clear();
+  outbox_.clear();
+  matches_.clear();
+}
+
 void EngineShard::on_start() { subscriber_.start(); }
 
 void EngineShard::on_crash() {

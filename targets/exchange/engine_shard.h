@@ -41,6 +41,12 @@ class EngineShard final : public Node {
  public:
   EngineShard(Env& env, NodeId self, ShardConfig config, const DefectSet& defects);
 
+  // Makes this shard what EngineShard(env, id(), config, defects) is, with
+  // the config and defects it was built with, keeping the memory of its
+  // containers where that cannot change what it does: the simulator renews
+  // its shards for every case. `env` must be the one it has.
+  void renew(Env& env);
+
   void on_message(NodeId from, const Message& message) override;
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
@@ -135,6 +141,8 @@ class EngineShard final : public Node {
   void rest_or_expire(Order& order, OrderBook& book, Qty open);
   void fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker);
 
+  // renew() puts every member below back as the constructor leaves it: a
+  // member added here needs a line there.
   ShardConfig config_;
   const DefectSet& defects_;
   MetaSubscriber subscriber_;

@@ -28,6 +28,25 @@ Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& d
   subscriber_.set_on_change([this](const Instrument* record) { on_metadata_change(record); });
 }
 
+// Member by member, in the order they are declared. The maps are replaced
+// by new ones, not cleared: a cleared map keeps its buckets, and the order
+// it iterates in would not be a new map's.
+void Gateway::renew(Env& env) {
+  ORDEAL_ASSERT(&env == &env_, "gateway {} renewed with another env", self_);
+  subscriber_.renew();
+  decltype(orders_)().swap(orders_);
+  pending_.clear();
+  timeout_armed_us_ = -1;
+  decltype(client_nodes_)().swap(client_nodes_);
+  Routing().swap(routing_);
+  Routing().swap(previous_routing_);
+  shard_versions_.assign(config_.shards.size(), 0);
+  next_order_id_ = (uint64_t{self_} << 40) + 1;
+  boot_ = 0;
+  next_request_id_ = 1;
+  journal_.reset();
+}
+
 void Gateway::on_start() {
   begin_incarnation();
   subscriber_.start();

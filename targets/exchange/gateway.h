@@ -37,6 +37,12 @@ class Gateway final : public Node {
  public:
   Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& defects);
 
+  // Makes this gateway what Gateway(env, id(), config, defects) is, with
+  // the config and defects it was built with, keeping the memory of its
+  // containers where that cannot change what it does: the simulator renews
+  // its gateway for every case. `env` must be the one it has.
+  void renew(Env& env);
+
   void on_message(NodeId from, const Message& message) override;
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
@@ -142,6 +148,8 @@ class Gateway final : public Node {
   GatewayEntry snapshot() const;
   void restore(const GatewayEntry& entry);
 
+  // renew() puts every member below back as the constructor leaves it: a
+  // member added here needs a line there.
   GatewayConfig config_;
   const DefectSet& defects_;
   MetaSubscriber subscriber_;

@@ -37,33 +37,44 @@ std::string Layout::name(NodeId id) const {
   return "client-" + std::to_string(id - admin());
 }
 
-std::unique_ptr<MetadataReplica> make_replica(const Layout& layout, int index, Env& env,
-                                              const DefectSet& defects,
-                                              const MetadataState& initial) {
-  // Configurations are moved into the node, not copied: a simulated case
-  // builds every node anew.
+ReplicaConfig replica_config(const Layout& layout) {
   const NodeId leader = layout.replica(0);
-  ReplicaConfig config{.replicas = replica_ids(layout),
+  return ReplicaConfig{.replicas = replica_ids(layout),
                        .follower = SubscriberConfig{.replicas = {leader}}};
-  return std::make_unique<MetadataReplica>(env, layout.replica(index), std::move(config), defects,
-                                           initial);
 }
 
-std::unique_ptr<EngineShard> make_shard(const Layout& layout, int index, Env& env,
-                                        const DefectSet& defects) {
+ShardConfig shard_config(const Layout& layout, int index) {
   ShardConfig config{.shard = static_cast<ShardId>(index),
                      .meta = SubscriberConfig{.replicas = rotated(layout, index + 2)}};
   config.peers.reserve(static_cast<size_t>(layout.shards));
   for (int i = 0; i < layout.shards; ++i) config.peers.push_back(layout.shard(i));
-  return std::make_unique<EngineShard>(env, layout.shard(index), std::move(config), defects);
+  return config;
 }
 
-std::unique_ptr<Gateway> make_gateway(const Layout& layout, Env& env, const DefectSet& defects) {
+GatewayConfig gateway_config(const Layout& layout) {
   GatewayConfig config{.meta = SubscriberConfig{.replicas = rotated(layout, 1)},
                        .request_timeout_us = layout.request_timeout_us};
   config.shards.reserve(static_cast<size_t>(layout.shards));
   for (int i = 0; i < layout.shards; ++i) config.shards.push_back(layout.shard(i));
-  return std::make_unique<Gateway>(env, layout.gateway(), std::move(config), defects);
+  return config;
+}
+
+// Configurations are moved into the node, not copied.
+std::unique_ptr<MetadataReplica> make_replica(const Layout& layout, int index, Env& env,
+                                              const DefectSet& defects,
+                                              const MetadataState& initial) {
+  return std::make_unique<MetadataReplica>(env, layout.replica(index), replica_config(layout),
+                                           defects, initial);
+}
+
+std::unique_ptr<EngineShard> make_shard(const Layout& layout, int index, Env& env,
+                                        const DefectSet& defects) {
+  return std::make_unique<EngineShard>(env, layout.shard(index), shard_config(layout, index),
+                                       defects);
+}
+
+std::unique_ptr<Gateway> make_gateway(const Layout& layout, Env& env, const DefectSet& defects) {
+  return std::make_unique<Gateway>(env, layout.gateway(), gateway_config(layout), defects);
 }
 
 }  // namespace ordeal::exchange

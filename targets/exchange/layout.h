@@ -35,6 +35,12 @@ struct Layout {
   std::string name(NodeId id) const;
 };
 
+// What each node is built with; the make_ functions below build from these
+// (the simulator builds its nodes in places it keeps: sim_exchange.h).
+ReplicaConfig replica_config(const Layout& layout);
+ShardConfig shard_config(const Layout& layout, int index);
+GatewayConfig gateway_config(const Layout& layout);
+
 std::unique_ptr<MetadataReplica> make_replica(const Layout& layout, int index, Env& env,
                                               const DefectSet& defects,
                                               const MetadataState& initial);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <span>
 #include <utility>
 
@@ -12,6 +13,25 @@ namespace ordeal::exchange {
 MetaSubscriber::MetaSubscriber(Env& env, SubscriberConfig config, const DefectSet& defects)
     : env_(env), config_(std::move(config)), defects_(defects) {
   ORDEAL_ASSERT(!config_.replicas.empty());
+}
+
+// Built anew, so that every member is as a new subscriber has it, members
+// added later too; only the copies' memory and what it was built with are
+// carried over.
+void MetaSubscriber::renew() {
+  Env& env = env_;
+  const DefectSet& defects = defects_;
+  SubscriberConfig config = std::move(config_);
+  OnChange on_change = std::move(on_change_);
+  MetadataState state = std::move(state_);
+  MetadataState previous = std::move(previous_);
+  std::destroy_at(this);
+  std::construct_at(this, env, std::move(config), defects);
+  on_change_ = std::move(on_change);
+  state.clear();
+  previous.clear();
+  state_ = std::move(state);
+  previous_ = std::move(previous);
 }
 
 void MetaSubscriber::start() {

@@ -47,6 +47,10 @@ class MetaSubscriber {
 
   MetaSubscriber(Env& env, SubscriberConfig config, const DefectSet& defects);
 
+  // Makes this subscriber what a new one built with the same env, config
+  // and defects is (its owner's on_change stays), keeping the memory of
+  // its copies: the simulator renews its replicas for every case.
+  void renew();
   void start();       // subscribe; on node start
   void lose_state();  // the process died: the in-memory copy is gone
   bool on_message(NodeId from, const Message& message);  // true if it was for us

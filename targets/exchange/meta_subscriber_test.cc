@@ -138,5 +138,36 @@ TEST(MetaSubscriberRestart, ForgetsTheCopyAndThePreviousOne) {
   EXPECT_EQ(subscriber.previous_state(), MetadataState{});
 }
 
+// Renewed (the simulator's next case), a subscriber is as a new one: no
+// copy, not synced, no resync counted; its owner's callback stays.
+TEST(MetaSubscriberRenew, IsAsNewAndKeepsItsOwnersCallback) {
+  MomentEnv env;
+  DefectSet defects;
+  MetaSubscriber subscriber{env, SubscriberConfig{.replicas = {kHome, kOther}}, defects};
+  int changes = 0;
+  subscriber.set_on_change([&changes](const Instrument*) { ++changes; });
+  MetadataState before{.version = 5};
+  before.put(Instrument{.symbol = "BTC-USDT", .tick_size = 10});
+  subscriber.start();
+  subscriber.on_message(kHome, MetaSnapshot{before, checksum(before)});
+  ASSERT_TRUE(subscriber.absorb(kHome, MetaHeartbeat{5}, {5'000, 1}));
+  ASSERT_TRUE(subscriber.synced());
+  ASSERT_EQ(changes, 1);
+  subscriber.renew();
+  EXPECT_EQ(subscriber.state(), MetadataState{});
+  EXPECT_EQ(subscriber.previous_state(), MetadataState{});
+  EXPECT_FALSE(subscriber.synced());
+  EXPECT_EQ(subscriber.resyncs(), 0u);
+  EXPECT_EQ(subscriber.replica(), kHome);
+  EXPECT_EQ(subscriber.version(), 0u);
+  MetadataState after{.version = 2};
+  after.put(Instrument{.symbol = "SOL-USDT", .tick_size = 1});
+  subscriber.start();
+  subscriber.on_message(kHome, MetaSnapshot{after, checksum(after)});
+  EXPECT_EQ(subscriber.state(), after);
+  EXPECT_EQ(subscriber.previous_state(), MetadataState{});
+  EXPECT_EQ(changes, 2);
+}
+
 }  // namespace
 }  // namespace ordeal::exchange

@@ -56,6 +56,23 @@ MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
   });
 }
 
+// Member by member, in the order they are declared, each as the
+// constructor leaves it; assignments and clear() keep the memory.
+void MetadataReplica::renew(Env& env, const MetadataState& initial) {
+  ORDEAL_ASSERT(&env == &env_, "replica {} renewed with another env", self_);
+  state_ = initial;
+  previous_state_ = state_;
+  follower_.renew();
+  subscribers_.clear();
+  schema_ = kSchemaV1;
+  next_schema_ = kSchemaV1;
+  journal_.reset();
+  served_.state.clear();
+  served_.checksum = 0;
+  served_schema_ = -1;
+  served_any_schema_ = false;
+}
+
 Recovery MetadataReplica::attach_journal(const std::string& path, const JournalLimits& limits) {
   auto journal = std::make_unique<ReplicaJournal>();
   uint8_t schema = next_schema_;

@@ -33,6 +33,12 @@ class MetadataReplica final : public Node {
   MetadataReplica(Env& env, NodeId self, ReplicaConfig config, const DefectSet& defects,
                   MetadataState initial);
 
+  // Makes this replica what MetadataReplica(env, id(), config, defects,
+  // initial) is, with the config and defects it was built with, keeping
+  // the memory of its containers: the simulator renews its replicas for
+  // every case instead of building them anew. `env` must be the one it has.
+  void renew(Env& env, const MetadataState& initial);
+
   void on_message(NodeId from, const Message& message) override;
   void on_timer(uint64_t timer_id) override;
   void on_start() override;
@@ -68,6 +74,8 @@ class MetadataReplica final : public Node {
   // Whether it keeps every record as it came, of either schema.
   bool keeps_any_schema() const;
 
+  // renew() puts every member below back as the constructor leaves it: a
+  // member added here needs a line there.
   ReplicaConfig config_;
   const DefectSet& defects_;
   MetadataState state_;           // the leader's durable log, applied

@@ -39,42 +39,48 @@ MetadataState default_metadata(int shards) {
 
 SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
-  build();
+  build(Servers::built);
 }
 
 SimExchange::~SimExchange() = default;
 
-// The nodes are built anew (what they hold is a case's state), the network
-// keeps its memory; what is left is what the constructor leaves.
+// The nodes are built anew (what they hold is a case's state), each in the
+// memory of the one before; the network keeps its memory too. What is left
+// is what the constructor leaves.
 void SimExchange::reset(ExchangeConfig config) {
-  drop_nodes();
+  drop_nodes(Servers::built);
   config_ = std::move(config);
   node_names_.clear();  // the layout may change
   net_.reset(config_.seed, config_.network);
-  build();
+  build(Servers::built);
 }
 
+// The replicas, shards and gateway depend on nothing that changes here:
+// they are renewed in place (their renew()), their containers' memory kept;
+// the client ports are built anew, as their number changes.
 void SimExchange::reset(uint64_t seed, int clients) {
-  drop_nodes();
+  drop_nodes(Servers::renewed);
   config_.seed = seed;
   config_.clients = clients;
   net_.reset(config_.seed, config_.network);
-  build();
+  build(Servers::renewed);
 }
 
-void SimExchange::drop_nodes() {
+void SimExchange::drop_nodes(Servers servers) {
   // In the order the destructor takes them.
-  clients_.clear();
-  admin_.reset();
-  gateway_.reset();
-  shards_.clear();
-  replicas_.clear();
+  for (KeptPlace<ClientPort>& client : clients_) client.drop();
+  admin_.drop();
+  if (servers == Servers::built) {
+    gateway_.drop();
+    for (KeptPlace<EngineShard>& shard : shards_) shard.drop();
+    for (KeptPlace<MetadataReplica>& replica : replicas_) replica.drop();
+  }
   listener_ = nullptr;
   std::destroy_at(&sessions_);
   std::construct_at(&sessions_, listener_);
 }
 
-void SimExchange::build() {
+void SimExchange::build(Servers servers) {
   ORDEAL_ASSERT(config_.replicas > 0 && config_.shards > 0 && config_.clients > 0);
   const Layout layout{.replicas = config_.replicas,
                       .shards = config_.shards,
@@ -87,25 +93,47 @@ void SimExchange::build() {
   for (int id = 0; id < layout.nodes(); ++id) {
     ORDEAL_ASSERT(net_.reserve(node_names_[id]) == id);
   }
-  for (int i = 0; i < config_.replicas; ++i) {
-    replicas_.push_back(
-        make_replica(layout, i, net_.env(layout.replica(i)), config_.defects, config_.metadata));
-    net_.attach(layout.replica(i), *replicas_.back());
-  }
-  for (int i = 0; i < config_.shards; ++i) {
-    shards_.push_back(make_shard(layout, i, net_.env(layout.shard(i)), config_.defects));
-    net_.attach(layout.shard(i), *shards_.back());
-  }
-  gateway_ = make_gateway(layout, net_.env(layout.gateway()), config_.defects);
-  net_.attach(layout.gateway(), *gateway_);
-  admin_ = std::make_unique<ClientPort>(net_.env(layout.admin()), layout.admin(), listener_);
-  net_.attach(layout.admin(), *admin_);
-  for (ClientId id = 1; id <= static_cast<ClientId>(config_.clients); ++id) {
-    clients_.push_back(std::make_unique<ClientPort>(net_.env(layout.client(id)), layout.client(id),
-                                                    client_listener_));
-    net_.attach(layout.client(id), *clients_.back());
+  attach_servers(layout, servers);
+  net_.attach(layout.admin(), admin_.build(net_.env(layout.admin()), layout.admin(), listener_));
+  clients_.resize(static_cast<size_t>(config_.clients));
+  for (ClientId client = 1; client <= static_cast<ClientId>(config_.clients); ++client) {
+    const NodeId id = layout.client(client);
+    net_.attach(id, clients_[client - 1].build(net_.env(id), id, client_listener_));
   }
   net_.start();
+}
+
+// The replicas, the shards and the gateway: built, or renewed in place.
+void SimExchange::attach_servers(const Layout& layout, Servers servers) {
+  const bool renew = servers == Servers::renewed;
+  replicas_.resize(static_cast<size_t>(config_.replicas));
+  for (int i = 0; i < config_.replicas; ++i) {
+    const NodeId id = layout.replica(i);
+    if (renew) {
+      replicas_[i]->renew(net_.env(id), config_.metadata);
+    } else {
+      replicas_[i].build(net_.env(id), id, replica_config(layout), config_.defects,
+                         config_.metadata);
+    }
+    net_.attach(id, *replicas_[i]);
+  }
+  shards_.resize(static_cast<size_t>(config_.shards));
+  for (int i = 0; i < config_.shards; ++i) {
+    const NodeId id = layout.shard(i);
+    if (renew) {
+      shards_[i]->renew(net_.env(id));
+    } else {
+      shards_[i].build(net_.env(id), id, shard_config(layout, i), config_.defects);
+    }
+    net_.attach(id, *shards_[i]);
+  }
+  const NodeId gateway = layout.gateway();
+  if (renew) {
+    gateway_->renew(net_.env(gateway));
+  } else {
+    gateway_.build(net_.env(gateway), gateway, gateway_config(layout), config_.defects);
+  }
+  net_.attach(gateway, *gateway_);
 }
 
 void SimExchange::submit(const ClientRequest& request) {
@@ -129,7 +157,7 @@ void SimExchange::update_metadata(const Instrument& record, uint64_t request_id)
 void SimExchange::rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) {
   for (int step = 0; step < config_.replicas; ++step) {
     // Followers first (1, 2, ...), the leader (0) last.
-    MetadataReplica* replica = replicas_[(step + 1) % config_.replicas].get();
+    MetadataReplica* replica = &*replicas_[(step + 1) % config_.replicas];
     net_.at(start_us + step * step_us, [this, replica, down_us] {
       replica->upgrade_on_restart(kSchemaV2);
       net_.crash(replica->id(), down_us);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/base/kept_place.h"
 #include "targets/exchange/client_port.h"
 #include "targets/exchange/client_sessions.h"
 #include "targets/exchange/layout.h"
@@ -76,19 +77,26 @@ class SimExchange {
   const ExchangeConfig& config() const { return config_; }
 
  private:
-  void build();  // the nodes, on a network with none
-  void drop_nodes();
+  // Whether the replicas, shards and gateway are built anew or renewed in
+  // place; the client ports are always built anew.
+  enum class Servers { built, renewed };
+  void build(Servers servers);  // the nodes, on a network with none
+  void drop_nodes(Servers servers);
+  void attach_servers(const Layout& layout, Servers servers);
 
   ExchangeConfig config_;
   SimNetwork net_;
   ExchangeListener* listener_ = nullptr;
   ClientSessions sessions_{listener_};
   ExchangeListener* client_listener_ = &sessions_;  // what the client ports report to
-  std::vector<std::unique_ptr<MetadataReplica>> replicas_;
-  std::vector<std::unique_ptr<EngineShard>> shards_;
-  std::unique_ptr<Gateway> gateway_;
-  std::unique_ptr<ClientPort> admin_;
-  std::vector<std::unique_ptr<ClientPort>> clients_;
+  // Each node is built in the memory of the one the case before had (one
+  // place per node of the layout): reset() then allocates no node. A reset
+  // for another seed renews the servers instead of building them.
+  std::vector<KeptPlace<MetadataReplica>> replicas_;
+  std::vector<KeptPlace<EngineShard>> shards_;
+  KeptPlace<Gateway> gateway_;
+  KeptPlace<ClientPort> admin_;
+  std::vector<KeptPlace<ClientPort>> clients_;
   std::vector<std::string> node_names_;  // by node id, as far as built
 };
 

@@ -95,17 +95,42 @@ TEST(SimExchange, ResetGivesTheExchangeThatANewOneWouldBe) {
   }
 }
 
-// A reset that keeps the configuration but the seed and the clients.
+// A reset that keeps the configuration but the seed and the clients; the
+// nodes are built anew where the ones before were (sim_exchange.h).
 TEST(SimExchange, ResetForAnotherSeedGivesTheExchangeThatANewOneWouldBe) {
   SimExchange fresh({.seed = 12, .clients = 4});
   const Log expected = drive(fresh);
   SimExchange reused({.seed = 11, .clients = 3});
+  const Gateway* gateway = &reused.gateway();
+  const EngineShard* shard = &reused.shard(1);
+  const MetadataReplica* replica = &reused.replica(2);
   const Log before = drive(reused);
   ASSERT_NE(before.lines, expected.lines);
+  ASSERT_EQ(reused.replica(1).schema(), kSchemaV2);  // the case upgraded them
+  ASSERT_GT(reused.replica(0).state().version, 1u);  // and changed the metadata
+  ASSERT_GT(reused.gateway().known_orders(), 0u);
+  ASSERT_GT(reused.shard(0).resting_orders() + reused.shard(1).resting_orders(), 0u);
   reused.reset(12, 4);
+  // The servers, renewed in place, are as new ones before anything runs.
+  SimExchange built({.seed = 12, .clients = 4});
+  EXPECT_EQ(reused.gateway().known_orders(), 0u);
+  EXPECT_EQ(reused.gateway().metadata().synced(), built.gateway().metadata().synced());
+  for (int i = 0; i < reused.shard_count(); ++i) {
+    EXPECT_EQ(reused.shard(i).resting_orders(), 0u) << "shard " << i;
+    EXPECT_EQ(reused.shard(i).book("BTC-USDT"), nullptr) << "shard " << i;
+    EXPECT_EQ(reused.shard(i).metadata().state(), built.shard(i).metadata().state());
+  }
+  for (int i = 0; i < reused.replica_count(); ++i) {
+    EXPECT_EQ(reused.replica(i).schema(), built.replica(i).schema()) << "replica " << i;
+    EXPECT_EQ(reused.replica(i).state(), built.replica(i).state()) << "replica " << i;
+    EXPECT_EQ(reused.replica(i).follower_resyncs(), built.replica(i).follower_resyncs());
+  }
   EXPECT_EQ(drive(reused).lines, expected.lines);
   reused.reset(11, 3);
   EXPECT_EQ(drive(reused).lines, before.lines);
+  EXPECT_EQ(&reused.gateway(), gateway);
+  EXPECT_EQ(&reused.shard(1), shard);
+  EXPECT_EQ(&reused.replica(2), replica);
 }
 
 }  // namespace

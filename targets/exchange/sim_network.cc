@@ -247,7 +247,10 @@ void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
   for (size_t from = 0; from < slots_.size(); ++from) {
     std::memset(&link_last_delivery_us_[from * kNodesMax], 0, slots_.size() * sizeof(int64_t));
   }
-  for (Slot& slot : slots_) spare_envs_.push_back(std::move(slot.env));
+  // Kept in reverse, so that reserve() gives each id the env it had.
+  for (auto slot = slots_.rbegin(); slot != slots_.rend(); ++slot) {
+    spare_envs_.push_back(std::move(slot->env));
+  }
   slots_.clear();
   seed_ = seed;
   rng_ = Rng(seed);

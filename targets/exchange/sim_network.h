@@ -50,7 +50,9 @@ class SimNetwork {
   // Back to the state of SimNetwork(seed, config), no node reserved, but
   // keeping the memory of the event pool, the queue and the node
   // environments, so that a run of many cases builds them once
-  // (the end of sim_network.cc). Pending events are dropped unrun.
+  // (the end of sim_network.cc). Pending events are dropped unrun. Each id
+  // reserved again gets the Env object it had (new in all but its address),
+  // so that a node renewed in place keeps a valid one.
   void reset(uint64_t seed, SimNetworkConfig config);
 
   NodeId reserve(std::string name);

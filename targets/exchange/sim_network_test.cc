@@ -292,5 +292,26 @@ TEST(SimNetwork, ResetTakesTheNewLatencies) {
   EXPECT_EQ(arrivals(reused), expected);
 }
 
+// A node renewed in place across a reset keeps its Env reference, so each
+// id reserved again gets the Env it had, and a node's sends still come
+// from its own id.
+TEST(SimNetwork, ResetGivesEachIdTheEnvItHad) {
+  SimNetwork net(7, {});
+  std::vector<const Env*> before;
+  for (const char* name : {"a", "b", "c"}) before.push_back(&net.env(net.reserve(name)));
+  net.reset(8, {});
+  std::vector<const Env*> after;
+  for (const char* name : {"a", "b", "c"}) after.push_back(&net.env(net.reserve(name)));
+  EXPECT_EQ(after, before);
+  Probe a(net.env(0), 0), c(net.env(2), 2);
+  net.attach(0, a);
+  net.attach(2, c);
+  net.start();
+  a.send(2, 1);
+  net.run_until(10'000);
+  ASSERT_EQ(c.arrivals.size(), 1u);
+  EXPECT_EQ(c.arrivals[0].from, 0);
+}
+
 }  // namespace
 }  // namespace ordeal::exchange
