@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iterator>
 #include <memory>
-#include <span>
 #include <utility>
 
 #include "targets/exchange/fault_points.h"
@@ -35,7 +34,9 @@ void MetaSubscriber::renew() {
 }
 
 void MetaSubscriber::start() {
-  absorbed_count_ = 0;  // heartbeats to the process before: lost with it
+  // Heartbeats to the process before: lost with it.
+  absorbed_begin_ = 0;
+  absorbed_end_ = 0;
   last_heard_us_ = env_.now_us();
   check_origin_us_ = env_.now_us();
   check_at_us_ = -1;  // timers died with the process, if it ran before
@@ -43,7 +44,8 @@ void MetaSubscriber::start() {
 }
 
 void MetaSubscriber::lose_state() {
-  absorbed_count_ = 0;
+  absorbed_begin_ = 0;
+  absorbed_end_ = 0;
   state_.clear();  // in place: the next snapshot is copied into the same memory
   previous_.clear();
   synced_ = false;
@@ -145,41 +147,52 @@ bool MetaSubscriber::on_timer(uint64_t timer_id) {
   return true;
 }
 
-bool MetaSubscriber::absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) {
-  if (heartbeat.version > state_.version || absorbed_count_ >= kAbsorbedMax) return false;
-  // Heartbeats from different replicas may arrive in another order than sent.
-  const auto end = absorbed_.begin() + absorbed_count_;
+// Heartbeats from different replicas may arrive in another order than sent.
+bool MetaSubscriber::absorb_out_of_order(NodeId from, Moment at) {
+  if (absorbed_end_ - absorbed_begin_ >= kAbsorbedMax) return false;
+  if (absorbed_begin_ != 0) {
+    std::move(absorbed_.begin() + absorbed_begin_, absorbed_.begin() + absorbed_end_,
+              absorbed_.begin());
+    absorbed_end_ -= absorbed_begin_;
+    absorbed_begin_ = 0;
+  }
+  const auto begin = absorbed_.begin();
+  const auto end = begin + absorbed_end_;
   auto place = end;
-  while (place != absorbed_.begin() && at < std::prev(place)->at) --place;
+  while (place != begin && at < std::prev(place)->at) --place;
   std::move_backward(place, end, end + 1);
   *place = Absorbed{at, from};
-  ++absorbed_count_;
+  ++absorbed_end_;
   return true;
 }
 
-// What on_heartbeat does with a heartbeat that brings no news. The replica
-// is the one at its arrival: a failover changes it only in on_timer, which
+// What on_heartbeat does with a heartbeat that brings no news: of those
+// arrived, the last from the replica followed counts. The replica is the
+// one at their arrival: a failover changes it only in on_timer, which
 // catches up first.
-void MetaSubscriber::catch_up() {
-  if (absorbed_count_ == 0) return;
-  const Moment now = env_.moment();
-  const auto end = absorbed_.begin() + absorbed_count_;
-  auto arrived = absorbed_.begin();
-  for (; arrived != end && arrived->at < now; ++arrived) {
-    if (arrived->from != replica()) continue;
-    last_heard_us_ = arrived->at.time_us;
-    vouched_us_ = arrived->at.time_us;
+void MetaSubscriber::catch_up(Moment now) {
+  const NodeId home = replica();
+  const Absorbed* heard = nullptr;
+  size_t next = absorbed_begin_;
+  for (; next != absorbed_end_ && absorbed_[next].at < now; ++next) {
+    if (absorbed_[next].from == home) heard = &absorbed_[next];
   }
-  std::move(arrived, end, absorbed_.begin());
-  absorbed_count_ = static_cast<size_t>(end - arrived);
+  if (heard != nullptr) {
+    last_heard_us_ = heard->at.time_us;
+    vouched_us_ = heard->at.time_us;
+  }
+  absorbed_begin_ = next;
+  if (next == absorbed_end_) {
+    absorbed_begin_ = 0;
+    absorbed_end_ = 0;
+  }
 }
 
-int64_t MetaSubscriber::vouched_now_us() const {
+int64_t MetaSubscriber::vouched_arrived_us(Moment now) const {
   int64_t vouched_us = vouched_us_;
-  const Moment now = env_.moment();
-  for (const Absorbed& a : std::span(absorbed_.data(), absorbed_count_)) {
-    if (!(a.at < now)) break;
-    if (a.from == replica()) vouched_us = a.at.time_us;
+  const NodeId home = replica();
+  for (size_t next = absorbed_begin_; next != absorbed_end_ && absorbed_[next].at < now; ++next) {
+    if (absorbed_[next].from == home) vouched_us = absorbed_[next].at.time_us;
   }
   return vouched_us;
 }

@@ -60,11 +60,26 @@ class MetaSubscriber {
   // only grow while the process lives. Such a heartbeat only says when the
   // replica was last heard from; it is applied in its turn, before anything
   // that looks at that (here, on the owner's behalf or in fresh()).
-  bool absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at);
+  // Inline: every heartbeat handed over comes here, and most arrive after
+  // every one already held (those of one link come in order).
+  bool absorb(NodeId from, const MetaHeartbeat& heartbeat, Moment at) {
+    if (heartbeat.version > state_.version) return false;
+    if (absorbed_end_ == kAbsorbedMax ||
+        (absorbed_end_ != 0 && at < absorbed_[absorbed_end_ - 1].at)) [[unlikely]] {
+      return absorb_out_of_order(from, at);
+    }
+    absorbed_[absorbed_end_++] = Absorbed{at, from};
+    return true;
+  }
   void set_on_change(OnChange on_change) { on_change_ = std::move(on_change); }
 
   bool synced() const { return synced_; }
-  bool fresh() const { return synced_ && env_.now_us() - vouched_now_us() <= config_.lease_us; }
+  // One look at the clock, and one at the earliest heartbeat held when one is.
+  bool fresh() const {
+    if (!synced_) return false;
+    const Moment now = env_.moment();
+    return now.time_us - vouched_now_us(now) <= config_.lease_us;
+  }
   const MetadataState& state() const { return state_; }
   // The copy before the last change: what a stale read of it would return.
   const MetadataState& previous_state() const { return previous_; }
@@ -79,10 +94,23 @@ class MetaSubscriber {
   void on_snapshot(const MetaSnapshot& snapshot);
   void on_heartbeat(const MetaHeartbeat& heartbeat);
   void check();
+  // absorb() when the heartbeat goes before one held, or the array's end
+  // is reached: the bound is on those held, so the array is packed first.
+  bool absorb_out_of_order(NodeId from, Moment at);
   // Applies the absorbed heartbeats whose arrival has come, in order.
-  void catch_up();
-  // vouched_us_ as it is once the heartbeats that have arrived are applied.
-  int64_t vouched_now_us() const;
+  void catch_up() {
+    if (absorbed_end_ != 0) catch_up(env_.moment());
+  }
+  bool arrived(Moment now) const {
+    return absorbed_end_ != 0 && absorbed_[absorbed_begin_].at < now;
+  }
+  void catch_up(Moment now);
+  // vouched_us_ as it is once the heartbeats that have arrived by `now` are
+  // applied; with nothing arrived, without a loop or a call.
+  int64_t vouched_now_us(Moment now) const {
+    return arrived(now) ? vouched_arrived_us(now) : vouched_us_;
+  }
+  int64_t vouched_arrived_us(Moment now) const;
   // Sets the timer for the first grid tick at which check() can act, unless
   // one is set for that tick or earlier.
   void arm_check();
@@ -107,14 +135,17 @@ class MetaSubscriber {
   // delivers in order and a replica sends one per interval, so a handful at
   // most are on their way; past the bound they come as messages. They sit
   // in the subscriber itself, which every node has for its whole life: no
-  // allocation per node or per restart.
+  // allocation per node or per restart. Those held are [begin, end): one
+  // applied only moves the begin, and both go back to 0 once none is held,
+  // so an empty array is end == 0.
   struct Absorbed {
     Moment at;
     NodeId from = 0;
   };
   static constexpr size_t kAbsorbedMax = 16;
   std::array<Absorbed, kAbsorbedMax> absorbed_{};
-  size_t absorbed_count_ = 0;
+  size_t absorbed_begin_ = 0;
+  size_t absorbed_end_ = 0;
 };
 
 }  // namespace ordeal::exchange

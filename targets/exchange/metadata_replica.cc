@@ -197,7 +197,7 @@ void MetadataReplica::on_heartbeat_tick() {
   // subscribers then fail over to a replica that can.
   if (leader() || follower_.fresh()) {
     const MetaVersion version = state().version;
-    for (NodeId subscriber : subscribers_) env_.send(subscriber, MetaHeartbeat{version});
+    env_.send_heartbeats(subscribers_, MetaHeartbeat{version});
   }
   env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
 }

@@ -52,20 +52,29 @@ class SimNetwork::NodeEnv final : public Env {
     return &enqueue(to, net_.link_delay(self_, to, extra_delay_us, ordered));
   }
 
-  // The receiver takes the heartbeat now if it can; otherwise it is sent as
+  // Each receiver takes the heartbeat now if it can; otherwise it is sent as
   // any message is. The arrival is drawn and its place in the order taken
   // either way, so that nothing else changes when a heartbeat is absorbed.
-  bool hand_over(NodeId to, const MetaHeartbeat& heartbeat) override {
-    if (!deliverable(to)) return true;
-    Node* receiver = net_.slots_[to].node;
-    if (receiver == nullptr || !net_.config_.absorb_heartbeats) return false;
+  // A dead process sends nothing, and taking a heartbeat crashes no one, so
+  // the sender is looked at once.
+  bool hand_over(std::span<const NodeId> to, const MetaHeartbeat& heartbeat) override {
+    if (!net_.config_.absorb_heartbeats) return false;
+    if (!net_.slots_[self_].up) return true;
+    for (NodeId receiver : to) hand_over_one(receiver, heartbeat);
+    return true;
+  }
+
+  [[gnu::always_inline]] void hand_over_one(NodeId to, const MetaHeartbeat& heartbeat) {
+    ORDEAL_ASSERT(to < net_.slots_.size(), "send to unknown node {}", to);
+    const Slot& receiver = net_.slots_[to];
+    if (!receiver.up) return;  // nobody listens at a dead process
     const int64_t delay = net_.link_delay(self_, to, 0, true);
-    if (receiver->absorb(self_, heartbeat, {net_.now_us_ + delay, net_.seq_})) {
+    if (receiver.node != nullptr &&
+        receiver.node->absorb(self_, heartbeat, {net_.now_us_ + delay, net_.seq_})) {
       ++net_.seq_;
-      return true;
+      return;
     }
     enqueue(to, delay) = heartbeat;
-    return true;
   }
 
   bool deliverable(NodeId to) const {

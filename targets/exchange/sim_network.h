@@ -84,7 +84,10 @@ class SimNetwork {
   static constexpr size_t kSlotsReserved = 16;
   struct Slot;
 
-  Event& push(int64_t time_us, EventKind kind, NodeId to);
+  // Inline in its callers (a timer set, a message sent, a heartbeat not
+  // absorbed, a restart, an action): it runs for every event, and the call
+  // cost a tenth of its work.
+  [[gnu::always_inline]] inline Event& push(int64_t time_us, EventKind kind, NodeId to);
   [[gnu::noinline]] void grow_pool();
   // Inline in run_until(), its one caller: it runs once per event.
   [[gnu::always_inline]] inline void deliver(Event& event);

@@ -256,6 +256,54 @@ TEST(SimNetwork, AnAbsorbedHeartbeatKeepsItsPlaceAndEveryOther) {
   EXPECT_EQ(events_delivered - events_absorbed, 100u) << "the even heartbeats cost no event";
 }
 
+// A replica's tick sends its heartbeat to every subscriber in one call:
+// each arrives, is absorbed or lost exactly as when sent one by one as
+// messages (the network not absorbing any), and every other event keeps
+// its place.
+TEST(SimNetwork, HeartbeatsToSeveralGoAsToEachInTurn) {
+  auto run = [](bool together, bool absorb_heartbeats) {
+    SimNetwork net(
+        5, {.latency_min_us = 10, .latency_max_us = 60, .absorb_heartbeats = absorb_heartbeats});
+    const NodeId a_id = net.reserve("a");
+    Probe a(net.env(a_id), a_id);
+    net.attach(a_id, a);
+    std::vector<std::unique_ptr<Absorber>> receivers;
+    std::vector<NodeId> to;
+    for (bool absorbs : {true, false, true}) {
+      const NodeId id = net.reserve(fmt::format("r{}", to.size()));
+      receivers.push_back(std::make_unique<Absorber>(net.env(id), id, absorbs));
+      net.attach(id, *receivers.back());
+      to.push_back(id);
+    }
+    net.start();
+    for (MetaVersion v = 0; v < 100; ++v) {
+      if (v == 30) net.crash(to[2], 200);  // nobody listens at a dead one
+      if (v == 60) net.crash(a_id, 100);   // a dead one sends nothing
+      if (together) {
+        net.env(a_id).send_heartbeats(to, MetaHeartbeat{v});
+      } else {
+        for (NodeId receiver : to) net.env(a_id).send(receiver, MetaHeartbeat{v});
+      }
+      receivers[0]->env().set_timer(static_cast<int64_t>(v % 5) * 10, v);
+      net.run_until(net.now_us() + static_cast<int64_t>(v % 3) * 20);
+    }
+    net.run_until(1'000'000);
+    std::vector<std::vector<Absorber::Handled>> handled;
+    for (const auto& receiver : receivers) {
+      handled.push_back(receiver->handled);
+      std::sort(handled.back().begin(), handled.back().end(),
+                [](const auto& x, const auto& y) { return x.at < y.at; });
+    }
+    return handled;
+  };
+  const auto as_messages = run(false, false);
+  EXPECT_EQ(run(true, true), as_messages);
+  EXPECT_EQ(run(true, false), as_messages);
+  EXPECT_EQ(run(false, true), as_messages);
+  EXPECT_LT(as_messages[1].size(), 100u) << "some were sent while the sender was down";
+  EXPECT_LT(as_messages[2].size(), as_messages[1].size()) << "some came while it was down";
+}
+
 TEST(SimNetwork, EventBoundStopsRun) {
   Pair pair(1);
   for (MetaVersion v = 0; v < 10; ++v) pair.a->send(pair.b_id, v);

@@ -9,6 +9,7 @@
 #include <compare>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <type_traits>
 #include <utility>
 
@@ -48,6 +49,12 @@ class Env {
   void send_unordered(NodeId to, M&& message, int64_t extra_delay_us) {
     post(to, std::forward<M>(message), extra_delay_us, false);
   }
+  // The same heartbeat to each of `to`, in that order: what send() to each
+  // in turn does, in one call for a replica's whole tick.
+  void send_heartbeats(std::span<const NodeId> to, const MetaHeartbeat& heartbeat) {
+    if (hand_over(to, heartbeat)) return;
+    for (NodeId receiver : to) send(receiver, heartbeat);
+  }
   // Builds a message of kind M where the transport keeps it: `fill` sets
   // the fields of a fresh M in that place, so no message is built first and
   // then moved there (its strings copied twice). Nothing is built when the
@@ -74,10 +81,14 @@ class Env {
   // (sends_when_written): the simulator's messages are where they go when
   // written, and a virtual call that does nothing cost every send.
   virtual void outbox_written() {}
-  // A transport that can give a heartbeat to its receiver at once, to be
-  // applied when its arrival has come (Node::absorb), does it here and
-  // returns true; the heartbeat is then not sent as a message.
-  virtual bool hand_over(NodeId /*to*/, const MetaHeartbeat& /*heartbeat*/) { return false; }
+  // A transport that can give a heartbeat to its receivers at once, to be
+  // applied when its arrival has come (Node::absorb), sends it to each of
+  // `to` here, in order, and returns true; those a receiver takes are then
+  // not sent as messages. All of them in one call, since a replica's tick
+  // sends to every subscriber at once: one call and one look at the sender.
+  virtual bool hand_over(std::span<const NodeId> /*to*/, const MetaHeartbeat& /*heartbeat*/) {
+    return false;
+  }
 
  private:
   const bool sends_when_written_ = false;
@@ -85,7 +96,7 @@ class Env {
   template <typename M>
   void post(NodeId to, M&& message, int64_t extra_delay_us, bool ordered) {
     if constexpr (std::is_same_v<std::remove_cvref_t<M>, MetaHeartbeat>) {
-      if (extra_delay_us == 0 && ordered && hand_over(to, message)) return;
+      if (extra_delay_us == 0 && ordered && hand_over({&to, 1}, message)) return;
     }
     Message* place = outbox(to, extra_delay_us, ordered);
     if (place == nullptr) return;
