@@ -15,11 +15,7 @@ ordeal=${1:-$here/build/default/bin/ordeal}
 seeds=${2:-24}
 first_seed=${3:-101}
 seconds_max=60  # per run: a scenario's default cases take a few seconds at most
-scenarios=("$here"/examples/scenarios/okx-2023-08-14.toml)
-for f in "$here"/examples/scenarios/*.toml; do
-  grep -Eq '^target[[:space:]]*=[[:space:]]*"cluster"' "$f" && continue
-  [ "$f" = "${scenarios[0]}" ] || scenarios+=("$f")
-done
+. "$here/ci/sim-scenarios.sh"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

@@ -11,14 +11,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 ordeal=${1:-$here/build/default/bin/ordeal}
 seed=${2:-1}
 seconds_max=${3:-10}
-# The incident's own scenario first, then the other sim ones: a live
-# (cluster) scenario takes seconds per case and would spend the whole time
-# limit on every defect it does not catch.
-scenarios=("$here"/examples/scenarios/okx-2023-08-14.toml)
-for f in "$here"/examples/scenarios/*.toml; do
-  grep -Eq '^target[[:space:]]*=[[:space:]]*"cluster"' "$f" && continue
-  [ "$f" = "${scenarios[0]}" ] || scenarios+=("$f")
-done
+. "$here/ci/sim-scenarios.sh"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
