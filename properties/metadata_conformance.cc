@@ -120,13 +120,9 @@ class MetadataConformance final : public Property {
     const History& h = c.history();
     // A reused id may name orders in several symbols: which one an amend
     // concerns is not known then. A rejected repeat never was the order.
-    uint32_t first = kNone;
-    for (uint32_t other : order.places) {
-      if (!may_be_the_order(c, order, other)) continue;
-      if (first == kNone) first = other;
-      if (h[other].symbol != h[first].symbol || h[other].side != h[first].side) return;
-    }
-    const Event& place = h[first];  // places is not empty: one may be the order
+    const uint32_t first = agreed_place(c, order);
+    if (first == kNone) return;
+    const Event& place = h[first];
     const Records* records = records_by_sym.find(h, place.symbol);
     if (records == nullptr) return;
     for (uint32_t request : order.requests) {

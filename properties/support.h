@@ -36,6 +36,21 @@ inline bool may_be_the_order(const CheckContext& c, const OrderFacts& order, uin
   return !rejected(place) || std::all_of(order.places.begin(), order.places.end(), rejected);
 }
 
+// The first place that may be the order (may_be_the_order) when every
+// such place names the same symbol and side; kNone when they differ (a
+// reused id may name orders in several: which one an event of the id
+// concerns is not known then) or none may be.
+inline uint32_t agreed_place(const CheckContext& c, const OrderFacts& order) {
+  const History& h = c.history();
+  uint32_t first = kNone;
+  for (uint32_t other : order.places) {
+    if (!may_be_the_order(c, order, other)) continue;
+    if (first == kNone) first = other;
+    if (h[other].symbol != h[first].symbol || h[other].side != h[first].side) return kNone;
+  }
+  return first;
+}
+
 // The first event in which the exchange reports holding the order: a fill,
 // or a state other than "rejected" (an accepted request, an update, a read);
 // kNone if there is none.

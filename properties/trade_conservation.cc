@@ -86,12 +86,7 @@ class TradeConservation final : public Property {
   void check_terms(const CheckContext& c, const OrderFacts& order, uint32_t fill,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
-    uint32_t first = kNone;
-    for (uint32_t other : order.places) {
-      if (!may_be_the_order(c, order, other)) continue;
-      if (first == kNone) first = other;
-      if (h[other].symbol != h[first].symbol || h[other].side != h[first].side) return;
-    }
+    const uint32_t first = agreed_place(c, order);
     if (first == kNone) return;
     const Event& place = h[first];
     const Event& f = h[fill];
