@@ -34,9 +34,7 @@ void MetaSubscriber::renew() {
 }
 
 void MetaSubscriber::start() {
-  // Heartbeats to the process before: lost with it.
-  absorbed_begin_ = 0;
-  absorbed_end_ = 0;
+  drop_held();  // heartbeats to the process before: lost with it
   last_heard_us_ = env_.now_us();
   check_origin_us_ = env_.now_us();
   check_at_us_ = -1;  // timers died with the process, if it ran before
@@ -44,8 +42,7 @@ void MetaSubscriber::start() {
 }
 
 void MetaSubscriber::lose_state() {
-  absorbed_begin_ = 0;
-  absorbed_end_ = 0;
+  drop_held();
   state_.clear();  // in place: the next snapshot is copied into the same memory
   previous_.clear();
   synced_ = false;
@@ -171,30 +168,20 @@ bool MetaSubscriber::absorb_out_of_order(NodeId from, Moment at) {
 // one at their arrival: a failover changes it only in on_timer, which
 // catches up first.
 void MetaSubscriber::catch_up(Moment now) {
-  const NodeId home = replica();
-  const Absorbed* heard = nullptr;
   size_t next = absorbed_begin_;
-  for (; next != absorbed_end_ && absorbed_[next].at < now; ++next) {
-    if (absorbed_[next].from == home) heard = &absorbed_[next];
-  }
+  const Absorbed* heard = last_arrived_from_replica(now, next);
   if (heard != nullptr) {
     last_heard_us_ = heard->at.time_us;
     vouched_us_ = heard->at.time_us;
   }
   absorbed_begin_ = next;
-  if (next == absorbed_end_) {
-    absorbed_begin_ = 0;
-    absorbed_end_ = 0;
-  }
+  if (next == absorbed_end_) drop_held();
 }
 
 int64_t MetaSubscriber::vouched_arrived_us(Moment now) const {
-  int64_t vouched_us = vouched_us_;
-  const NodeId home = replica();
-  for (size_t next = absorbed_begin_; next != absorbed_end_ && absorbed_[next].at < now; ++next) {
-    if (absorbed_[next].from == home) vouched_us = absorbed_[next].at.time_us;
-  }
-  return vouched_us;
+  size_t next = absorbed_begin_;
+  const Absorbed* heard = last_arrived_from_replica(now, next);
+  return heard != nullptr ? heard->at.time_us : vouched_us_;
 }
 
 void MetaSubscriber::arm_check() {

@@ -111,6 +111,10 @@ class MetaSubscriber {
     return arrived(now) ? vouched_arrived_us(now) : vouched_us_;
   }
   int64_t vouched_arrived_us(Moment now) const;
+  void drop_held() {
+    absorbed_begin_ = 0;
+    absorbed_end_ = 0;
+  }
   // Sets the timer for the first grid tick at which check() can act, unless
   // one is set for that tick or earlier.
   void arm_check();
@@ -146,6 +150,18 @@ class MetaSubscriber {
   std::array<Absorbed, kAbsorbedMax> absorbed_{};
   size_t absorbed_begin_ = 0;
   size_t absorbed_end_ = 0;
+
+  // Of the heartbeats held from `next` on that have arrived by `now`, the
+  // last from the replica followed (null if none); `next` ends after them.
+  // Inline: catch_up() and fresh() scan with it on every message and request.
+  const Absorbed* last_arrived_from_replica(Moment now, size_t& next) const {
+    const NodeId home = replica();
+    const Absorbed* heard = nullptr;
+    for (; next != absorbed_end_ && absorbed_[next].at < now; ++next) {
+      if (absorbed_[next].from == home) heard = &absorbed_[next];
+    }
+    return heard;
+  }
 };
 
 }  // namespace ordeal::exchange
