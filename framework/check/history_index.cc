@@ -175,19 +175,4 @@ uint32_t HistoryIndex::sparse_slot_of(uint32_t op) const {
   return static_cast<uint32_t>(it - sparse_ids_.begin()) + 1;
 }
 
-const Operation* HistoryIndex::operation(uint32_t op) const {
-  const uint32_t slot = op == 0 ? 0 : slot_of(op);
-  return slot < operations_.size() ? &operations_[slot] : nullptr;
-}
-
-uint32_t HistoryIndex::completion_index_of(uint32_t invoke_index) const {
-  const Operation* op = operation(history_[invoke_index].op);
-  return op == nullptr ? kNone : op->completion;
-}
-
-const Event* HistoryIndex::completion_of(uint32_t invoke_index) const {
-  const uint32_t index = completion_index_of(invoke_index);
-  return index == kNone ? nullptr : &history_[index];
-}
-
 }  // namespace ordeal
