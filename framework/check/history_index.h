@@ -108,6 +108,7 @@ class HistoryIndex {
   };
 
   uint32_t scan_forward();
+  void note_mark(const Event& e, uint32_t index);
   void place_lists();
   void size_operations(uint32_t op_max);
   void scan_backward();
