@@ -45,6 +45,18 @@ HistoryIndex::HistoryIndex(const History& history) : history_(history) {
 
 constexpr size_t kFewMarks = 16;
 
+// Lists the event if it is a mass-cancel, a fault's start or stop, or a
+// metadata record. Inlined in scan_forward().
+[[gnu::always_inline]] inline void HistoryIndex::note_mark(const Event& e, uint32_t index) {
+  if (e.type == EventType::invoke && e.kind == exchange::RequestKind::mass_cancel) {
+    mass_cancels_.push_back(index);
+  }
+  if (e.type == EventType::fault_start || e.type == EventType::fault_stop) {
+    faults_.push_back(index);
+  }
+  if (e.type == EventType::meta) metadata_.push_back(index);
+}
+
 // Pass one, in history order: finds every order and counts its lists, and
 // lists the faults, metadata and mass-cancels. Returns the largest op id.
 // Two passes in all (each costs a read of every event): operations are
@@ -62,13 +74,13 @@ uint32_t HistoryIndex::scan_forward() {
   for (uint32_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
     op_max = std::max(op_max, e.op);
-    if (e.type == EventType::invoke && e.kind == exchange::RequestKind::mass_cancel) {
-      mass_cancels_.push_back(i);
-    }
-    if (e.type == EventType::fault_start || e.type == EventType::fault_stop) faults_.push_back(i);
-    if (e.type == EventType::meta) metadata_.push_back(i);
     const List list = list_of(e);
-    if (list == kNoList && e.type != EventType::read) continue;
+    if (list == kNoList) {
+      // Mass-cancels, faults and metadata are in no order's lists: the
+      // events that are (most of them) are not asked about them.
+      note_mark(e, i);
+      if (e.type != EventType::read) continue;
+    }
     OrderSlot& order = orders_[add_order({e.client, e.order})];
     if (e.type == EventType::read) order.final_read = i;
     if (list != kNoList) ++order.list_begin[list];
@@ -173,21 +185,6 @@ uint32_t HistoryIndex::sparse_slot_of(uint32_t op) const {
   const auto it = std::lower_bound(sparse_ids_.begin(), sparse_ids_.end(), op);
   if (it == sparse_ids_.end() || *it != op) return kNone;
   return static_cast<uint32_t>(it - sparse_ids_.begin()) + 1;
-}
-
-const Operation* HistoryIndex::operation(uint32_t op) const {
-  const uint32_t slot = op == 0 ? 0 : slot_of(op);
-  return slot < operations_.size() ? &operations_[slot] : nullptr;
-}
-
-uint32_t HistoryIndex::completion_index_of(uint32_t invoke_index) const {
-  const Operation* op = operation(history_[invoke_index].op);
-  return op == nullptr ? kNone : op->completion;
-}
-
-const Event* HistoryIndex::completion_of(uint32_t invoke_index) const {
-  const uint32_t index = completion_index_of(invoke_index);
-  return index == kNone ? nullptr : &history_[index];
 }
 
 }  // namespace ordeal

@@ -108,6 +108,7 @@ class HistoryIndex {
   };
 
   uint32_t scan_forward();
+  void note_mark(const Event& e, uint32_t index);
   void place_lists();
   void size_operations(uint32_t op_max);
   void scan_backward();
@@ -150,6 +151,23 @@ inline OrderFacts HistoryIndex::order_at(uint32_t id) const {
                     .fills = list(kFills),
                     .observations = list(kObservations),
                     .final_read = order.final_read};
+}
+
+// Inline, as order_at: properties ask these of nearly every request they
+// read, a few per event in all, and the call cost as much as the lookup.
+inline const Operation* HistoryIndex::operation(uint32_t op) const {
+  const uint32_t slot = op == 0 ? 0 : slot_of(op);
+  return slot < operations_.size() ? &operations_[slot] : nullptr;
+}
+
+inline uint32_t HistoryIndex::completion_index_of(uint32_t invoke_index) const {
+  const Operation* op = operation(history_[invoke_index].op);
+  return op == nullptr ? kNone : op->completion;
+}
+
+inline const Event* HistoryIndex::completion_of(uint32_t invoke_index) const {
+  const uint32_t index = completion_index_of(invoke_index);
+  return index == kNone ? nullptr : &history_[index];
 }
 
 }  // namespace ordeal

@@ -115,7 +115,9 @@ class CaseRun final : public ExchangeListener {
   void schedule_metadata();
   void schedule_next(size_t client, int64_t after_us);
   void send(size_t client);
+  Sym grid_symbol(Grid& g);
   Sym intern_symbol(const Op& op, const std::string& symbol);
+  Sym known_symbol(std::string_view symbol);
   bool rate_limited(size_t client);
   ClientRequest request_for(size_t client, const Op& op, bool& invalid, Sym& order);
   void complete(size_t client, const ClientResponse* response);
@@ -504,13 +506,24 @@ void CaseRun::send(size_t client) {
   exchange_.submit(std::move(request));
 }
 
-// Most requests name their grid's symbol: its Sym is kept rather than
-// hashed again for every operation.
+// Most requests and fills name a grid's symbol: its Sym is kept rather
+// than hashed again for every operation and every fill.
+Sym CaseRun::grid_symbol(Grid& g) {
+  if (g.symbol == 0) g.symbol = h_.intern(g.record->symbol);
+  return g.symbol;
+}
+
 Sym CaseRun::intern_symbol(const Op& op, const std::string& symbol) {
   Grid& g = grids_[op.symbol % grids_.size()];
-  if (symbol != g.record->symbol) return h_.intern(symbol);
-  if (g.symbol == 0) g.symbol = h_.intern(symbol);
-  return g.symbol;
+  return symbol == g.record->symbol ? grid_symbol(g) : h_.intern(symbol);
+}
+
+// A symbol the target reports (a fill's): one of the few grids', or any.
+Sym CaseRun::known_symbol(std::string_view symbol) {
+  for (Grid& g : grids_) {
+    if (symbol == g.record->symbol) return grid_symbol(g);
+  }
+  return h_.intern(symbol);
 }
 
 void CaseRun::watch(size_t client, int64_t deadline_us) {
@@ -619,7 +632,7 @@ void CaseRun::on_fill(const Fill& f) {
              .number = static_cast<int64_t>(f.trade_id),
              .client = static_cast<int32_t>(f.client),
              .order = h_.intern(f.clordid),
-             .symbol = h_.intern(f.symbol),
+             .symbol = known_symbol(f.symbol),
              .type = EventType::fill,
              .side = f.side,
              .flag = f.maker});

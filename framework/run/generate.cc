@@ -175,11 +175,11 @@ rc::Seq<FaultWindow> simpler_windows(const FaultWindow& w) {
 // one pointer, not a copy of each generator (each carries its name).
 struct CaseDraws {
   int clients = 0;
-  rc::Gen<std::vector<Op>> ops;
+  SeededList<Op> ops;
   bool metadata = false;
-  rc::Gen<std::vector<MetaChange>> changes;
+  SeededList<MetaChange> changes;
   bool faults = false;
-  rc::Gen<std::vector<FaultWindow>> windows;
+  SeededList<FaultWindow> windows;
   bool upgrade = false;
   rc::Gen<int32_t> upgrade_start_ms;
   // The seed stays as drawn while shrinking, so that shrinking works on the
@@ -188,30 +188,85 @@ struct CaseDraws {
   rc::Gen<bool> upgrade_drawn = rc::gen::arbitrary<bool>();
 
   // The draws in the order they always had: a case's values depend on it.
-  Case draw() const {
+  // `take` makes each draw (RecordedDraws or DirectDraws below).
+  template <typename Take>
+  Case draw(Take& take) const {
     Case c;
-    c.seed = *seed;
+    c.seed = take(seed);
     c.clients.reserve(static_cast<size_t>(clients));
     for (int i = 0; i < clients; ++i) {
-      auto client_ops = *ops;
+      auto client_ops = take(ops);
       int32_t at_ms = 0;
       for (Op& op : client_ops) op.at_ms = at_ms += op.at_ms;  // think times to send times
       normalize_targets(client_ops);
       c.clients.push_back(std::move(client_ops));
     }
-    if (metadata) c.metadata = *changes;
-    if (faults) c.faults = *windows;
+    if (metadata) c.metadata = take(changes);
+    if (faults) c.faults = take(windows);
     if (upgrade) {
-      c.upgrade = *upgrade_drawn;
-      c.upgrade_start_ms = *upgrade_start_ms;
+      c.upgrade = take(upgrade_drawn);
+      c.upgrade_start_ms = take(upgrade_start_ms);
     }
     return c;
   }
 };
 
-}  // namespace
+// Draws inside gen::exec: RapidCheck splits its random stream for each and
+// records it, so that it can shrink the draws one by one.
+struct RecordedDraws {
+  template <typename T>
+  T operator()(const rc::Gen<T>& gen) const {
+    return *gen;
+  }
+  template <typename T>
+  std::vector<T> operator()(const SeededList<T>& list) const {
+    return *list.gen;
+  }
+};
 
-rc::Gen<Case> case_generator(const Scenario& s) {
+// The values RecordedDraws gives for the stream `random` at `size`, without
+// the records: the stream split as gen::exec splits it (once per draw, in
+// order), each value computed from its part. The records cost more than
+// the values (about 25,000 instructions a case) and only shrinking reads
+// them.
+struct DirectDraws {
+  rc::Random random;
+  int size = 0;
+
+  template <typename T>
+  T operator()(const rc::Gen<T>& gen) {
+    return gen(random.split(), size).value();
+  }
+  template <typename T>
+  std::vector<T> operator()(const SeededList<T>& list) {
+    return list.values(random.split());
+  }
+};
+
+// A case as RapidCheck gets it: its value drawn directly, its shrinks those
+// of the same draws made inside gen::exec (`recorded`), asked for only when
+// a case fails. The value is that of `recorded` for the same stream and
+// size, so shrinking starts from the very case that failed.
+class CaseShrinkable {
+ public:
+  CaseShrinkable(std::shared_ptr<const CaseDraws> draws, rc::Gen<Case> recorded,
+                 const rc::Random& random, int size)
+      : draws_(std::move(draws)), recorded_(std::move(recorded)), random_(random), size_(size) {}
+
+  Case value() const {
+    DirectDraws take{.random = random_, .size = size_};
+    return draws_->draw(take);
+  }
+  rc::Seq<rc::Shrinkable<Case>> shrinks() const { return recorded_(random_, size_).shrinks(); }
+
+ private:
+  std::shared_ptr<const CaseDraws> draws_;
+  rc::Gen<Case> recorded_;
+  rc::Random random_;
+  int size_ = 0;
+};
+
+std::shared_ptr<const CaseDraws> case_draws(const Scenario& s) {
   const bool metadata = !s.metadata_kinds.empty() && !s.symbols.empty();
   const auto change_shape = std::make_shared<const MetaChangeShape>(
       MetaChangeShape{.kinds = s.metadata_kinds,
@@ -220,7 +275,7 @@ rc::Gen<Case> case_generator(const Scenario& s) {
                       .price_steps_max = s.price_steps_max,
                       .lots_max = s.lots_max});
   const bool faults = !s.faults.empty();
-  auto draws = std::make_shared<const CaseDraws>(CaseDraws{
+  return std::make_shared<const CaseDraws>(CaseDraws{
       .clients = s.clients,
       .ops = seeded_list<Op>(s.operations_per_client, OpShape(s), &simpler_ops),
       .metadata = metadata,
@@ -237,7 +292,24 @@ rc::Gen<Case> case_generator(const Scenario& s) {
       .upgrade = s.upgrade,
       .upgrade_start_ms =
           rc::gen::resize(100, rc::gen::inRange<int32_t>(0, s.nemesis_window_ms / 2 + 1))});
-  return rc::gen::exec([draws = std::move(draws)] { return draws->draw(); });
+}
+
+rc::Gen<Case> recorded(std::shared_ptr<const CaseDraws> draws) {
+  return rc::gen::exec([draws = std::move(draws)] {
+    RecordedDraws take;
+    return draws->draw(take);
+  });
+}
+
+}  // namespace
+
+rc::Gen<Case> recorded_case_generator(const Scenario& s) { return recorded(case_draws(s)); }
+
+rc::Gen<Case> case_generator(const Scenario& s) {
+  auto draws = case_draws(s);
+  return rc::Gen<Case>([draws, shrinks_from = recorded(draws)](const rc::Random& random, int size) {
+    return rc::makeShrinkable<CaseShrinkable>(draws, shrinks_from, random, size);
+  });
 }
 
 }  // namespace ordeal

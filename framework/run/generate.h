@@ -18,4 +18,10 @@ namespace ordeal {
 
 rc::Gen<Case> case_generator(const Scenario& scenario);
 
+// The same cases, each draw made inside rc::gen::exec: case_generator's
+// shrinks are this generator's. case_generator computes a case's value
+// without RapidCheck's records of its draws, which only shrinking needs;
+// tests compare the two.
+rc::Gen<Case> recorded_case_generator(const Scenario& scenario);
+
 }  // namespace ordeal

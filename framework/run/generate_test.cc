@@ -27,6 +27,29 @@ TEST(Generate, SameSeedSameCase) {
   EXPECT_NE(generate(gen, 7), generate(gen, 8));
 }
 
+// A case's value is computed without RapidCheck's records of its draws,
+// its shrinks come from the recorded draws: both must be those of the same
+// stream and size, at every size RapidCheck uses.
+TEST(Generate, DirectValueIsTheRecordedOne) {
+  const rc::Gen<Case> gen = case_generator(incident());
+  const rc::Gen<Case> recorded = recorded_case_generator(incident());
+  for (uint64_t seed = 0; seed < 100; ++seed) {
+    for (const int size : {0, 1, 13, 50, 99, 100}) {
+      const rc::Shrinkable<Case> direct = gen(rc::Random(seed), size);
+      const rc::Shrinkable<Case> made = recorded(rc::Random(seed), size);
+      ASSERT_EQ(direct.value(), made.value()) << seed << " " << size;
+      auto direct_shrinks = direct.shrinks();
+      auto made_shrinks = made.shrinks();
+      for (int i = 0; i < 3; ++i) {
+        const auto a = direct_shrinks.next(), b = made_shrinks.next();
+        ASSERT_EQ(bool(a), bool(b));
+        if (!a) break;
+        EXPECT_EQ(a->value(), b->value());
+      }
+    }
+  }
+}
+
 TEST(Generate, ValuesStayWithinTheWorkload) {
   const Scenario s = incident();
   const rc::Gen<Case> gen = case_generator(s);
