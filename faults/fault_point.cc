@@ -31,9 +31,10 @@ bool matches(std::string_view pattern, std::string_view name) {
   return name == pattern;
 }
 
-// The draw of the hit being decided, handed from decide() (called by libfiu
-// inside fiu_fail) back to check_armed() on the same thread.
+// The draw and the number of the hit being decided, handed from decide()
+// (called by libfiu inside fiu_fail) back to check_armed() on the same thread.
 thread_local uint64_t current_draw = 0;
+thread_local uint64_t current_check = 0;
 std::atomic<FireObserver*> fire_observer{nullptr};
 
 // "1 tick size, 2 lot size": each choice with the value that names it.
@@ -76,6 +77,8 @@ FaultPoint::FaultPoint(std::string_view name, std::string_view description, Para
 void FaultPoint::arm(const ArmSpec& spec) {
   init_libfiu();
   ORDEAL_ASSERT(spec.probability >= 0.0 && spec.probability <= 1.0);
+  ORDEAL_ASSERT(valid_pins(spec.pins), "fault point {}: pins must rise, within 1..{}", name_,
+                kPinCheckMax);
   gate_.store(false, std::memory_order_relaxed);
   spec_ = spec;
   point_seed_ = mix64(spec.seed ^ hash_name(name_));
@@ -92,13 +95,18 @@ void FaultPoint::disarm() {
 
 Hit FaultPoint::check_armed(uint32_t towards) {
   if (fiu_fail(name_.c_str()) == 0) return {};
-  const Hit hit{
-      .fired = true, .param = acting_param(current_draw), .draw = current_draw, .towards = towards};
+  const Hit hit{.fired = true,
+                .param = acting_param(current_draw),
+                .draw = current_draw,
+                .check = current_check,
+                .towards = towards};
   if (FireObserver* observer = fire_observer.load(std::memory_order_acquire)) {
     observer->on_fire(*this, hit);
   }
   return hit;
 }
+
+uint64_t FaultPoint::draw_of(uint64_t check) const { return mix64(point_seed_ ^ mix64(check - 1)); }
 
 // Sites read a parameter above 0 as given and anything else as "pick your
 // own", so that is what decides here too.
@@ -132,9 +140,11 @@ int FaultPoint::decide(const char* /*name*/, int* /*failnum*/, void** failinfo,
                        unsigned* /*flags*/) {
   auto* point = static_cast<FaultPoint*>(*failinfo);
   const uint64_t hit = point->hits_.fetch_add(1, std::memory_order_relaxed);
-  const uint64_t draw = mix64(point->point_seed_ ^ mix64(hit));
-  if (const uint64_t pinned = point->spec_.fire_at_check; pinned != 0) {
-    if (hit + 1 != pinned) return 0;
+  uint64_t draw = point->draw_of(hit + 1);
+  if (!point->spec_.pins.empty()) {
+    const Pin* pin = pin_at(point->spec_.pins, hit + 1);
+    if (pin == nullptr) return 0;
+    draw = point->draw_of(pin->as);  // a moved pin does the damage it did where it was found
   } else if (unit_interval(draw) >= point->spec_.probability) {
     return 0;
   }
@@ -143,6 +153,7 @@ int FaultPoint::decide(const char* /*name*/, int* /*failnum*/, void** failinfo,
     if (fired >= point->spec_.max_fires) return 0;
   } while (!point->fires_.compare_exchange_weak(fired, fired + 1, std::memory_order_relaxed));
   current_draw = mix64(draw);
+  current_check = hit + 1;
   return 1;
 }
 

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "faults/pin.h"
+
 namespace ordeal::faults {
 
 // How an armed point behaves. `param` means what the point says it means
@@ -32,10 +34,10 @@ struct ArmSpec {
   uint64_t max_fires = std::numeric_limits<uint64_t>::max();
   int64_t param = 0;
   uint64_t seed = 0;
-  // Above 0: the point fires once, at this check after the arm (1 = the
-  // first), whatever the probability. A shrunk case pins a fault this way,
-  // so that it needs no run of luck, and so no run of requests, to fire.
-  uint64_t fire_at_check = 0;
+  // Not empty: the point fires at these checks only, whatever the
+  // probability (pin.h); valid_pins() must hold. A shrunk case pins the
+  // fires its failure needed.
+  std::vector<Pin> pins;
 };
 
 // The outcome of one check. `draw` is a seeded random value that the site uses
@@ -47,6 +49,7 @@ struct Hit {
   bool fired = false;
   int64_t param = 0;
   uint64_t draw = 0;
+  uint64_t check = 0;           // the number of this check since the arm (1 = the first)
   uint32_t towards = kNowhere;  // as the site passed it to check()
   explicit operator bool() const { return fired; }
 };
@@ -107,6 +110,8 @@ class FaultPoint {
   Hit check_armed(uint32_t towards);
   // The parameter a fire with this draw acts with (ParamMeaning).
   int64_t acting_param(uint64_t draw) const;
+  // The seeded draw of the check numbered `check` (1 = the first).
+  uint64_t draw_of(uint64_t check) const;
   static int decide(const char* name, int* failnum, void** failinfo, unsigned* flags);
 
   std::string name_;

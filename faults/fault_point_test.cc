@@ -81,11 +81,39 @@ TEST(FaultPoint, AParameterIsDescribedInWords) {
   EXPECT_EQ(test_alpha.description(), "a point for these tests");
 }
 
-TEST(FaultPoint, APinnedArmFiresOnceAtItsCheckWhateverTheProbability) {
-  ScopedArm armed("test.alpha", {.probability = 0.0, .seed = 4, .fire_at_check = 3});
+TEST(FaultPoint, APinnedArmFiresAtItsChecksOnlyWhateverTheProbability) {
+  ScopedArm armed(
+      "test.alpha",
+      {.probability = 0.0, .seed = 4, .pins = {{.check = 3, .as = 3}, {.check = 7, .as = 7}}});
   std::vector<bool> expected(20, false);
-  expected[2] = true;
+  expected[2] = expected[6] = true;
   EXPECT_EQ(fire_pattern(test_alpha, 20), expected);
+}
+
+TEST(FaultPoint, AFireSaysWhichCheckItWas) {
+  ScopedArm armed("test.alpha",
+                  {.seed = 4, .pins = {{.check = 2, .as = 2}, {.check = 5, .as = 5}}});
+  std::vector<uint64_t> checks;
+  for (int i = 0; i < 8; ++i) {
+    if (const Hit hit = test_alpha.check()) checks.push_back(hit.check);
+  }
+  EXPECT_EQ(checks, (std::vector<uint64_t>{2, 5}));
+}
+
+// A fire that shrinking moved to an earlier check keeps its damage: its
+// draw (and the field drawn from it) is the one of the check it acts as.
+TEST(FaultPoint, APinActsWithTheDrawOfTheCheckItActsAs) {
+  std::vector<Hit> by_chance;
+  {
+    ScopedArm armed("param-test.field", {.probability = 1.0, .seed = 9});
+    for (int i = 0; i < 6; ++i) by_chance.push_back(param_field.check());
+  }
+  ScopedArm armed("param-test.field", {.seed = 9, .pins = {{.check = 1, .as = 6}}});
+  const Hit moved = param_field.check();
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved.draw, by_chance[5].draw);
+  EXPECT_EQ(moved.param, by_chance[5].param);
+  EXPECT_NE(moved.draw, by_chance[0].draw) << "the draws of checks 1 and 6 must differ";
 }
 
 TEST(FaultPoint, DisarmStopsFiring) {

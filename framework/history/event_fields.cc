@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "faults/pin.h"
+
 namespace ordeal {
 namespace {
 
@@ -43,6 +45,8 @@ enum class Key : uint8_t {
   record,
   replica_schema,
   fire_at,
+  pins,
+  check,
   unknown
 };
 
@@ -63,7 +67,7 @@ Key key_of(std::string_view key) {
     case 3:
       return pick({{"qty", Key::qty}, {"tif", Key::tif}});
     case 4:
-      return pick({{"type", Key::type}, {"side", Key::side}});
+      return pick({{"type", Key::type}, {"side", Key::side}, {"pins", Key::pins}});
     case 5:
       return pick({{"price", Key::price},
                    {"order", Key::order},
@@ -72,7 +76,8 @@ Key key_of(std::string_view key) {
                    {"maker", Key::maker},
                    {"fault", Key::fault},
                    {"param", Key::param},
-                   {"count", Key::count}});
+                   {"count", Key::count},
+                   {"check", Key::check}});
     case 6:
       return pick({{"client", Key::client},
                    {"status", Key::status},
@@ -232,6 +237,18 @@ Error read_sym(value v, std::string_view key, History& h, Sym& out) {
   return std::nullopt;
 }
 
+// A fault window's pins, as "3,9:10,12" (faults/pin.h).
+Error read_pins(value v, std::string_view key, History& h, Sym& out) {
+  std::string_view text;
+  if (auto error = read_text(v, key, text)) return error;
+  if (!faults::parse_pins(text)) {
+    return FieldError{std::string(key),
+                      "expected rising checks as \"3,9:10,12\", not " + quoted(text)};
+  }
+  out = h.intern(text);
+  return std::nullopt;
+}
+
 // ord_type and tif: their non-default values set an order flag.
 Error read_order_flag(value v, std::string_view key, Event& e) {
   std::string_view text;
@@ -302,7 +319,10 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::qty:
     case Key::replica_schema:
     case Key::fire_at:
+    case Key::check:
       return read_int(v, key, e.qty);
+    case Key::pins:
+      return read_pins(v, key, h, e.order);
     case Key::filled:
       return read_int(v, key, e.filled);
     case Key::trade:

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "faults/pin.h"
+
 namespace ordeal {
 namespace {
 
@@ -92,6 +94,20 @@ class Cursor {
   const char* p_;
   const char* end_;
 };
+
+// What follows a fault event's param: a window's pins (valid ones only),
+// a fire's check, or, in histories of earlier versions, a window's fire_at.
+bool scan_fault_extra(Cursor& c, ScannedLine& s) {
+  switch (s.event.type) {
+    case EventType::fault_start:
+      if (c.literal(R"(,"pins":)")) return c.text(s.order) && faults::parse_pins(s.order);
+      return !c.literal(R"(,"fire_at":)") || c.integer(s.event.qty);
+    case EventType::fault_fire:
+      return !c.literal(R"(,"check":)") || c.integer(s.event.qty);
+    default:
+      return true;
+  }
+}
 
 // {"index":N,"time_us":N,"type":"T" then the client and op when there.
 bool scan_header(Cursor& c, Event& e) {
@@ -216,9 +232,7 @@ bool scan_body(Cursor& c, ScannedLine& s) {
     case EventType::fault_stop:
     case EventType::fault_fire:
       return c.text_field(R"(,"fault":)", s.shared) &&
-             c.integer_field(R"(,"param":)", s.event.number) &&
-             (s.event.type != EventType::fault_start || !c.literal(R"(,"fire_at":)") ||
-              c.integer(s.event.qty));
+             c.integer_field(R"(,"param":)", s.event.number) && scan_fault_extra(c, s);
     case EventType::meta:
       return c.integer_field(R"(,"version":)", s.event.number) &&
              scan_record(c, s.record.emplace()) &&
@@ -244,8 +258,16 @@ const char* scan_event_line(const char* line, const char* text_end, ScannedLine&
 
 Event ScannedLine::resolve(History& history) const {
   Event e = event;
-  e.order = history.intern(order);
-  const Sym shared_sym = history.intern(shared);
+  // Interned in line order, as simdjson meets them: a fault window's pins
+  // come after its fault, every other order before its text.
+  Sym shared_sym = 0;
+  if (e.type == EventType::fault_start) {
+    shared_sym = history.intern(shared);
+    e.order = history.intern(order);
+  } else {
+    e.order = history.intern(order);
+    shared_sym = history.intern(shared);
+  }
   switch (e.type) {
     case EventType::invoke:
     case EventType::fill:

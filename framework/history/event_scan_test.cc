@@ -110,6 +110,17 @@ exchange::Instrument gen_record() {
           .max_notional = *gen_number()};
 }
 
+// A fault window's pins: 1 to 5 rising checks, some acting as another.
+std::string gen_pins() {
+  std::vector<faults::Pin> pins;
+  uint32_t check = 0;
+  for (int i = *rc::gen::inRange(1, 6); i > 0; --i) {
+    check += *rc::gen::inRange(1u, 1000u);
+    pins.push_back({check, *rc::gen::oneOf(rc::gen::just(check), rc::gen::inRange(1u, 1000u))});
+  }
+  return faults::format_pins(pins);
+}
+
 // Any event: every field drawn, whatever its type; the writer puts down
 // the ones the type has.
 Event gen_event(History& h, int64_t time_us) {
@@ -126,6 +137,8 @@ Event gen_event(History& h, int64_t time_us) {
           .side = *rc::gen::elementOf(exchange::kSides),
           .status = *rc::gen::elementOf(exchange::kOrdStatuses),
           .flag = *rc::gen::arbitrary<bool>()};
+  if (e.type == EventType::fault_start)
+    e.order = *rc::gen::arbitrary<bool>() ? h.intern(gen_pins()) : 0;
   if (e.type == EventType::meta) {
     e.record = h.add_record(gen_record());
   } else {

@@ -135,7 +135,8 @@ std::string event_json(const History& h, size_t index) {
     case EventType::fault_fire:
       field(out, "fault", h.text(e.text));
       field(out, "param", e.number);
-      if (e.type == EventType::fault_start && e.qty != 0) field(out, "fire_at", e.qty);
+      if (e.type == EventType::fault_start && e.order != 0) field(out, "pins", h.text(e.order));
+      if (e.type == EventType::fault_fire && e.qty != 0) field(out, "check", e.qty);
       break;
     case EventType::meta:
       field(out, "version", e.number);

@@ -54,6 +54,43 @@ TEST(HistoryJsonl, RoundTripsEveryEventType) {
   std::remove(path.c_str());
 }
 
+// A pinned window says its pins, and a fire the check it fired at; bad pins
+// are an error naming the field, and the one-pin fire_at of histories of
+// earlier versions is still read.
+TEST(HistoryJsonl, PinsAndChecksRoundTrip) {
+  History h;
+  h.append({.time_us = 1,
+            .order = h.intern("3,9:10"),
+            .text = h.intern("meta.update.corrupt"),
+            .type = EventType::fault_start});
+  h.append({.time_us = 2,
+            .qty = 9,
+            .number = 2,
+            .text = h.intern("meta.update.corrupt:meta-0->engine-1"),
+            .type = EventType::fault_fire});
+  const std::string path = temp_path("pins.jsonl");
+  std::string error;
+  ASSERT_TRUE(write_history_jsonl(h, path, error)) << error;
+  EXPECT_NE(render(h).find(R"("param":0,"pins":"3,9:10"})"), std::string::npos) << render(h);
+  EXPECT_NE(render(h).find(R"("param":2,"check":9})"), std::string::npos) << render(h);
+  const HistoryLoad loaded = read_history_jsonl(path);
+  ASSERT_TRUE(loaded) << loaded.error;
+  EXPECT_EQ(render(loaded.history), render(h));
+  auto load = [&](const std::string& line) {
+    std::ofstream(path) << line << "\n";
+    return read_history_jsonl(path);
+  };
+  EXPECT_EQ(load(R"({"time_us":1,"type":"fault_start","fault":"x","param":0,"pins":"9,3"})").error,
+            path + R"(:1: pins: expected rising checks as "3,9:10,12", not '9,3')");
+  EXPECT_EQ(load(R"({"time_us":1,"type":"fault_start","pins":"","fault":"x","param":0})").error,
+            path + R"(:1: pins: expected rising checks as "3,9:10,12", not '')");
+  const HistoryLoad old =
+      load(R"({"time_us":1,"type":"fault_start","fault":"x","param":0,"fire_at":4})");
+  ASSERT_TRUE(old) << old.error;
+  EXPECT_EQ(old.history[0].qty, 4);
+  std::remove(path.c_str());
+}
+
 // A history small enough to sit in the buffer fails only at the close: the
 // run must hear of it, not leave a cut or empty file behind.
 TEST(HistoryJsonl, AFullDiskIsAnErrorEvenWhenItShowsOnlyAtTheClose) {

@@ -104,6 +104,20 @@ std::string param_words(const faults::FaultPoint* point, int64_t param, bool arm
   return armed ? point->describe_armed_param(param) : point->describe_param(param);
 }
 
+// "fires once, at its check number 3", "fires 3 times, at its checks
+// number 3, 9 and 12": where a pinned window (shrinking's) fires.
+std::string pinned_words(std::string_view text) {
+  const auto pins = faults::parse_pins(text);
+  if (!pins) return fmt::format("fires at its checks {}", text);  // as a foreign history says
+  if (pins->size() == 1) return fmt::format("fires once, at its check number {}", (*pins)[0].check);
+  std::string checks;
+  for (size_t i = 0; i < pins->size(); ++i) {
+    const char* sep = i == 0 ? "" : i + 1 == pins->size() ? " and " : ", ";
+    checks += fmt::format("{}{}", sep, (*pins)[i].check);
+  }
+  return fmt::format("fires {} times, at its checks number {}", pins->size(), checks);
+}
+
 std::string fault(const History& h, const Scenario& s, const Event& e) {
   const std::string_view name = h.text(e.text);
   const bool start = e.type == EventType::fault_start;
@@ -120,7 +134,9 @@ std::string fault(const History& h, const Scenario& s, const Event& e) {
   // probability no longer says anything.
   const FaultSpec* spec = spec_of(s, name);
   std::string about;
-  if (e.qty > 0) {
+  if (e.order != 0) {
+    about = pinned_words(h.text(e.order));
+  } else if (e.qty > 0) {  // fire_at, as histories of earlier versions say
     about = fmt::format("fires once, at its check number {}", e.qty);
   } else if (spec != nullptr) {
     about = fmt::format("probability {}", spec->probability);

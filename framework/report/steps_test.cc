@@ -160,9 +160,12 @@ TEST(Steps, FaultsSayWhatTheirParameterWas) {
   s.faults.push_back({.point = "engine.shard.crash", .probability = 0.1});
   h.append(
       {.time_us = 100, .text = h.intern("meta.update.corrupt"), .type = EventType::fault_start});
-  h.append({.time_us = 100, .text = h.intern("meta.update.drop"), .type = EventType::fault_start});
   h.append({.time_us = 100,
-            .qty = 3,  // pinned while shrinking
+            .order = h.intern("2,5:9,7"),  // pinned while shrinking
+            .text = h.intern("meta.update.drop"),
+            .type = EventType::fault_start});
+  h.append({.time_us = 100,
+            .order = h.intern("3"),
             .text = h.intern("engine.shard.crash"),
             .type = EventType::fault_start});
   h.append({.time_us = 200,
@@ -176,7 +179,7 @@ TEST(Steps, FaultsSayWhatTheirParameterWas) {
   const std::vector<std::string> steps = describe_steps(h, s);
   const std::vector<std::string> expected = {
       "0.0001 s  fault meta.update.corrupt armed (probability 0.3, a field drawn per fire)",
-      "0.0001 s  fault meta.update.drop armed (probability 0.3)",
+      "0.0001 s  fault meta.update.drop armed (fires 3 times, at its checks number 2, 5 and 7)",
       "0.0001 s  fault engine.shard.crash armed (fires once, at its check number 3, default 100 "
       "ms)",
       "0.0002 s  meta.update.corrupt fired on meta-2->engine-0 (routing shard): a metadata "

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "faults/pin.h"
 #include "targets/exchange/types.h"
 
 namespace ordeal {
@@ -68,11 +69,12 @@ struct FaultWindow {
   uint8_t fault = 0;  // index into the scenario's faults
   int32_t start_ms = 0;
   int32_t duration_ms = 0;
-  // 0: the point fires with the scenario's probability, as generated. Above
-  // 0 (only shrinking sets it, and only for fault points): it fires once, at
-  // its fire_at-th check in the window. A fault that fires on 1 request in
-  // 20 needs 20 requests to fire; pinned, the case can lose them.
-  int32_t fire_at = 0;
+  // Empty: the point fires with the scenario's probability, as generated.
+  // Otherwise (only shrinking sets them, and only for fault points): it
+  // fires at these checks in the window only (faults/pin.h). A fault that
+  // fires on 1 request in 20 needs 20 requests to fire; pinned, the case
+  // can lose them.
+  std::vector<faults::Pin> pins;
   bool operator==(const FaultWindow&) const = default;
 };
 

@@ -76,7 +76,8 @@ class CaseRun final : public ExchangeListener {
   void on_fill(const Fill& f) override;
   void on_order_update(const OrderUpdate& u) override;
   void on_metadata_result(const MetaUpdateResult& r) override;
-  void on_fault_fired(std::string_view point, std::string_view where, int64_t param) override;
+  void on_fault_fired(std::string_view point, std::string_view where, int64_t param,
+                      uint64_t check) override;
 
  private:
   // An order id a client created, with its Sym in the history once its
@@ -106,7 +107,7 @@ class CaseRun final : public ExchangeListener {
 
   Grid grid_of(const std::string& symbol) const;
   void schedule_nemesis();
-  void record_fault(const FaultSpec& spec, EventType type, int32_t fire_at = 0);
+  void record_fault(const FaultSpec& spec, EventType type, std::span<const faults::Pin> pins = {});
   void run_hook(const FaultSpec& spec, bool start, int64_t lease_ms);
   void poll_hook(const std::shared_ptr<faults::HookProcess>& hook, const std::string& command,
                  int64_t deadline_us);
@@ -191,15 +192,30 @@ History CaseRun::run() {
   return std::move(h_);
 }
 
+namespace {
+
+// Adds the pins of `from` to `into`, in the order of their checks; where
+// both pin a check, `into`'s pin stays.
+void merge_pins(std::vector<faults::Pin>& into, const std::vector<faults::Pin>& from) {
+  for (const faults::Pin& pin : from) {
+    const auto at =
+        std::lower_bound(into.begin(), into.end(), pin.check,
+                         [](const faults::Pin& p, uint32_t check) { return p.check < check; });
+    if (at == into.end() || at->check != pin.check) into.insert(at, pin);
+  }
+}
+
+}  // namespace
+
 // Fault windows of one point that overlap are merged: a point is armed once.
-// A merged window is pinned (FaultWindow::fire_at) at the earliest pin of
-// its parts, if any part is pinned.
+// A merged window is pinned (FaultWindow::pins) at the pins of all its
+// parts: a check pinned twice fires once, as the first part says.
 void CaseRun::schedule_nemesis() {
   nemesis_end_us_ = t0_us_;
   if (!exchange_.nemesis_supported()) return;
   struct Span {
     int64_t start_ms, end_ms;
-    int32_t fire_at;
+    std::vector<faults::Pin> pins;
     bool operator<(const Span& o) const { return start_ms < o.start_ms; }
   };
   // Reused for every fault: a case has at most a few windows in all.
@@ -211,7 +227,7 @@ void CaseRun::schedule_nemesis() {
     merged.clear();
     for (const FaultWindow& w : c_.faults) {
       if (w.fault == f)
-        windows.push_back({w.start_ms, int64_t{w.start_ms} + w.duration_ms, w.fire_at});
+        windows.push_back({w.start_ms, int64_t{w.start_ms} + w.duration_ms, w.pins});
     }
     std::stable_sort(windows.begin(), windows.end());
     for (const Span& w : windows) {
@@ -221,11 +237,10 @@ void CaseRun::schedule_nemesis() {
       }
       Span& into = merged.back();
       into.end_ms = std::max(into.end_ms, w.end_ms);
-      if (w.fire_at > 0 && (into.fire_at == 0 || w.fire_at < into.fire_at))
-        into.fire_at = w.fire_at;
+      merge_pins(into.pins, w.pins);
     }
     const FaultSpec& spec = s_.faults[f];
-    for (const auto& [start_ms, end_ms, fire_at] : merged) {
+    for (const auto& [start_ms, end_ms, pins] : merged) {
       const int64_t start_us = t0_us_ + start_ms * 1000, end_us = t0_us_ + end_ms * 1000;
       nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
       const uint64_t seed =
@@ -238,18 +253,16 @@ void CaseRun::schedule_nemesis() {
         exchange_.at(end_us, [this, &spec] { run_hook(spec, false, 0); });
         continue;
       }
-      exchange_.at(start_us, [this, &spec, seed, lease_ms, fire_at] {
+      exchange_.at(start_us, [this, &spec, seed, lease_ms, pins] {
         if (!spec.acts_on_target()) {
-          exchange_.arm(spec.point,
-                        {.probability = spec.probability,
-                         .param = spec.param,
-                         .seed = seed,
-                         .fire_at_check = static_cast<uint64_t>(fire_at)},
-                        lease_ms);
+          exchange_.arm(
+              spec.point,
+              {.probability = spec.probability, .param = spec.param, .seed = seed, .pins = pins},
+              lease_ms);
         } else {
           exchange_.live_fault(spec, true);
         }
-        record_fault(spec, EventType::fault_start, fire_at);
+        record_fault(spec, EventType::fault_start, pins);
       });
       exchange_.at(end_us, [this, &spec] {
         if (!spec.acts_on_target()) {
@@ -330,13 +343,14 @@ void CaseRun::fail(const std::string& error) {
 
 // A process or network fault is named with where it acts:
 // "process.pause:engine-1", "network.latency:gateway->engine-0".
-void CaseRun::record_fault(const FaultSpec& spec, EventType type, int32_t fire_at) {
+void CaseRun::record_fault(const FaultSpec& spec, EventType type,
+                           std::span<const faults::Pin> pins) {
   const std::string& where = spec.node.empty() ? spec.link : spec.node;
   // A fault point alone is interned as it is, without a copy.
   const Sym text = where.empty() ? h_.intern(spec.point) : h_.intern(spec.point + ":" + where);
   h_.append({.time_us = exchange_.now_us(),
-             .qty = fire_at,
              .number = spec.param,
+             .order = pins.empty() ? Sym{0} : h_.intern(faults::format_pins(pins)),
              .text = text,
              .type = type});
 }
@@ -658,9 +672,11 @@ void CaseRun::on_metadata_result(const MetaUpdateResult& r) {
 
 // Named as a fault window names a process or network fault: the point, then
 // where (a node, or a link).
-void CaseRun::on_fault_fired(std::string_view point, std::string_view where, int64_t param) {
+void CaseRun::on_fault_fired(std::string_view point, std::string_view where, int64_t param,
+                             uint64_t check) {
   const Sym text = where.empty() ? h_.intern(point) : h_.intern(fmt::format("{}:{}", point, where));
   h_.append({.time_us = exchange_.now_us(),
+             .qty = static_cast<int64_t>(check),
              .number = param,
              .text = text,
              .type = EventType::fault_fire});
@@ -715,6 +731,58 @@ std::vector<int32_t> sent_at_ms(const History& h, size_t client) {
     sent.push_back(static_cast<int32_t>((e.time_us - start_us + 999) / 1000));
   }
   return sent;
+}
+
+// The span in ms of the arm window i is part of, as schedule_nemesis
+// merges windows: those of its point that overlap it, and theirs in turn.
+std::pair<int64_t, int64_t> armed_span(const Case& c, size_t i) {
+  const FaultWindow& w = c.faults[i];
+  int64_t from = w.start_ms, to = int64_t{w.start_ms} + w.duration_ms;
+  // Each round adds at least one window or ends: bounded by their number.
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const FaultWindow& o : c.faults) {
+      const int64_t o_to = int64_t{o.start_ms} + o.duration_ms;
+      if (o.fault != w.fault || o.start_ms > to || o_to < from) continue;
+      if (o.start_ms < from || o_to > to) grew = true;
+      from = std::min<int64_t>(from, o.start_ms);
+      to = std::max(to, o_to);
+    }
+  }
+  return {from, to};
+}
+
+bool armed_with_pins_of_another(const Case& c, size_t i) {
+  const auto [from, to] = armed_span(c, i);
+  for (size_t j = 0; j < c.faults.size(); ++j) {
+    const FaultWindow& o = c.faults[j];
+    if (j != i && o.fault == c.faults[i].fault && !o.pins.empty() && o.start_ms >= from &&
+        o.start_ms <= to) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<FireSeen> fires_in_window(const History& h, std::string_view point, const Case& c,
+                                      size_t i) {
+  std::vector<FireSeen> fires;
+  if (h.size() == 0) return fires;
+  const int64_t start_us = h[0].time_us;
+  const auto [from_ms, to_ms] = armed_span(c, i);
+  const int64_t from_us = from_ms * 1000, to_us = to_ms * 1000;
+  for (const Event& e : h.events()) {
+    if (e.type != EventType::fault_fire || e.qty <= 0) continue;
+    const int64_t at_us = e.time_us - start_us;
+    const std::string_view name = h.text(e.text);
+    // "meta.update.drop" or "meta.update.drop:meta-0->engine-1"
+    const bool of_point = name.substr(0, point.size()) == point &&
+                          (name.size() == point.size() || name[point.size()] == ':');
+    if (of_point && at_us >= from_us && at_us <= to_us) {
+      fires.push_back({.at_us = at_us, .check = static_cast<uint32_t>(e.qty)});
+    }
+  }
+  return fires;
 }
 
 History run_case(Target& target, const Scenario& scenario, const Case& c, std::string* error) {

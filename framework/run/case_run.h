@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "framework/history/history.h"
@@ -26,5 +28,25 @@ History run_case(Target& target, const Scenario& scenario, const Case& c,
 // than its at_ms. Shorter than the client's operations if the case ended
 // before all were sent.
 std::vector<int32_t> sent_at_ms(const History& h, size_t client);
+
+// A fire of a fault point that `h` recorded: when (us from the case's
+// start) and at which check of its arm (FaultPoint's Hit::check).
+struct FireSeen {
+  int64_t at_us = 0;
+  uint32_t check = 0;
+};
+// The span in ms from the case's start of the arm window `i` of `c` is part
+// of: the windows of a point that overlap are armed once, from the first's
+// start to the last's end.
+std::pair<int64_t, int64_t> armed_span(const Case& c, size_t i);
+// Whether another window armed together with window `i` has pins: the arm
+// has them all, and fires nowhere else.
+bool armed_with_pins_of_another(const Case& c, size_t i);
+
+// The fires of `point` that `h` recorded while window `i` of `c` was armed,
+// in order: the windows of a point that overlap are armed once, so their
+// checks count together. Empty when the target records no fires (a live one).
+std::vector<FireSeen> fires_in_window(const History& h, std::string_view point, const Case& c,
+                                      size_t i);
 
 }  // namespace ordeal

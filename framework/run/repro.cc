@@ -82,6 +82,20 @@ class Fields {
     }
     return *this;
   }
+  // A fault window's pins, as "3,9:10,12" (faults/pin.h).
+  Fields& pins(std::string_view key, std::vector<faults::Pin>& out) {
+    if (!error_.empty()) return *this;
+    auto v = table_[key].value_exact<std::string>();
+    auto parsed = v ? faults::parse_pins(*v) : std::nullopt;
+    if (!parsed) {
+      return fail(key, fmt::format("expected rising checks from 1 to {}, each check or check:as, "
+                                   "as \"3,9:10,12\"",
+                                   faults::kPinCheckMax));
+    }
+    out = std::move(*parsed);
+    return *this;
+  }
+  bool ok() const { return error_.empty(); }
   Fields& fail(std::string_view key, std::string_view message) {
     if (error_.empty()) {
       const toml::node* node = table_.get(key);
@@ -183,7 +197,7 @@ std::string repro_toml(const Repro& repro, const Scenario& scenario,
                        {"index", f.fault},
                        {"start_ms", f.start_ms},
                        {"duration_ms", f.duration_ms}};
-    if (f.fire_at > 0) window.insert("fire_at", f.fire_at);  // pinned by shrinking
+    if (!f.pins.empty()) window.insert("pins", faults::format_pins(f.pins));  // by shrinking
     faults.push_back(std::move(window));
   }
   toml::table kase{{"seed", std::to_string(repro.c.seed)},
@@ -240,7 +254,6 @@ namespace {
 // The times of a case are milliseconds from its start, as the generator
 // makes them: never before it.
 constexpr int64_t kTimeMsMax = std::numeric_limits<int32_t>::max();
-constexpr int64_t kFireAtMax = 1'000'000;  // a pin beyond the checks a case makes never fires
 
 std::string read_op(const toml::node& node, const std::string& path, const Scenario& scenario,
                     Op& op) {
@@ -317,15 +330,23 @@ std::string read_fault_window(const toml::node& node, const std::string& path,
     return fmt::format("{}:{}: case.fault: fault {} does not match the scenario's faults", path,
                        node.source().begin.line, name.value_or("?"));
   }
-  // Optional: a window as generated fires by chance; shrinking may pin one
-  // of a fault point's (case.h).
-  if (!node.as_table()->contains("fire_at")) return "";
-  Fields(*node.as_table(), "case.fault", path, error).integer("fire_at", f.fire_at, 1, kFireAtMax);
+  // Optional: a window as generated fires by chance; shrinking may pin a
+  // fault point's (case.h). Repro files of earlier versions pinned one
+  // check with fire_at.
+  const toml::table& table = *node.as_table();
+  const bool pins = table.contains("pins"), fire_at = table.contains("fire_at");
+  if (!pins && !fire_at) return "";
+  Fields fields(table, "case.fault", path, error);
+  if (pins && fire_at) fields.fail("fire_at", "give pins or fire_at, not both");
+  if (pins) fields.pins("pins", f.pins);
+  uint32_t check = 0;
+  if (fire_at && fields.integer("fire_at", check, 1, faults::kPinCheckMax).ok()) {
+    f.pins = {{.check = check, .as = check}};
+  }
   const FaultSpec& spec = scenario.faults[f.fault];
   if (error.empty() && !spec.checked_at_a_site()) {
-    error =
-        fmt::format("{}:{}: case.fault.fire_at: only a fault point's window is pinned, not {}'s",
-                    path, node.source().begin.line, spec.point);
+    error = fmt::format("{}:{}: case.fault.{}: only a fault point's window is pinned, not {}'s",
+                        path, node.source().begin.line, pins ? "pins" : "fire_at", spec.point);
   }
   return error;
 }

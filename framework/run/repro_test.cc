@@ -24,7 +24,10 @@ Repro sample_repro(const Scenario& s) {
                 Op{.kind = exchange::RequestKind::cancel, .at_ms = 250}}};
   c.metadata = {MetaChange{.at_ms = 90, .symbol = 1, .kind = MetaChangeKind::band, .value = 4}};
   c.faults = {FaultWindow{.fault = 0, .start_ms = 13, .duration_ms = 76},
-              FaultWindow{.fault = 1, .start_ms = 500, .duration_ms = 20, .fire_at = 3}};
+              FaultWindow{.fault = 1,
+                          .start_ms = 500,
+                          .duration_ms = 20,
+                          .pins = {{.check = 3, .as = 3}, {.check = 8, .as = 11}}}};
   return Repro{.scenario_path = s.path, .target = "inproc", .run_seed = 2, .c = c};
 }
 
@@ -188,11 +191,31 @@ TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
        ":41: case.fault.duration_ms: expected an integer from 1 to 2147483647"},
       {"index = 0", "index = 256", ":43: case.fault.index: expected an integer from 0 to 255"},
       {"lots = 3", "lots = 3.0", ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
-      {"fire_at = 3", "fire_at = 0",
-       ":49: case.fault.fire_at: expected an integer from 1 to 1000000"},
+      {"pins = '3,8:11'", "pins = '8,3'",
+       ":50: case.fault.pins: expected rising checks from 1 to 1000000, each check or check:as, "
+       "as \"3,9:10,12\""},
+      {"pins = '3,8:11'", "pins = 3",
+       ":50: case.fault.pins: expected rising checks from 1 to 1000000, each check or check:as, "
+       "as \"3,9:10,12\""},
+      {"pins = '3,8:11'", "fire_at = 0",
+       ":50: case.fault.fire_at: expected an integer from 1 to 1000000"},
+      {"pins = '3,8:11'", "pins = '3'\n    fire_at = 3",
+       ":51: case.fault.fire_at: give pins or fire_at, not both"},
   };
   ReproFile f;
   for (const Edit& edit : edits) EXPECT_EQ(f.short_error_with(edit.from, edit.to), edit.error);
+}
+
+// Repro files of earlier versions pinned a window at one check, with fire_at.
+TEST(Repro, AnEarlierVersionsFireAtIsOnePin) {
+  ReproFile f;
+  std::string text = repro_toml(sample_repro(f.scenario), f.scenario, f.file());
+  const size_t at = text.find("pins = '3,8:11'");
+  ASSERT_NE(at, std::string::npos) << text;
+  std::ofstream(f.file()) << text.replace(at, 15, "fire_at = 5");
+  Case c;
+  ASSERT_EQ(load_repro_case(f.file(), f.scenario, c), "");
+  EXPECT_EQ(c.faults[1].pins, (std::vector<faults::Pin>{{.check = 5, .as = 5}}));
 }
 
 // A change's symbol indexes the scenario's symbols and its value means

@@ -47,7 +47,7 @@ struct FaultSpec {
     return (!node.empty() && !faults::runs_in_sim(point)) || !link.empty() || point == "hook";
   }
   // A fault point, checked at its site again and again while armed: it
-  // fires by chance, so a shrunk case may pin it (FaultWindow::fire_at).
+  // fires by chance, so a shrunk case may pin it (FaultWindow::pins).
   // Process and network faults and hooks act once per window.
   bool checked_at_a_site() const { return !acts_on_target() && point != "hook"; }
 };

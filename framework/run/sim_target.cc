@@ -90,12 +90,13 @@ void SimTarget::on_fire(const faults::FaultPoint& point, const faults::Hit& hit)
   if (listener_ == nullptr) return;
   SimNetwork& net = exchange_.network();
   const NodeId node = net.running();
-  if (node == SimNetwork::kNoNode) return listener_->on_fault_fired(point.name(), "", hit.param);
+  if (node == SimNetwork::kNoNode)
+    return listener_->on_fault_fired(point.name(), "", hit.param, hit.check);
   std::string where = net.name(node);
   if (hit.towards != faults::Hit::kNowhere) {
     where += "->" + net.name(static_cast<NodeId>(hit.towards));
   }
-  listener_->on_fault_fired(point.name(), where, hit.param);
+  listener_->on_fault_fired(point.name(), where, hit.param, hit.check);
 }
 
 std::optional<NodeId> SimTarget::node_id(const std::string& name) const {

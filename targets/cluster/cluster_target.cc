@@ -78,8 +78,8 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
     admin_->send(layout_.replica(0), MetaUpdateRequest{.request_id = request_id, .record = record});
   }
   void arm(const std::string& point, const faults::ArmSpec& spec, int64_t lease_ms) override {
-    // A pinned arm (a shrunk case's) fires once at that check of each node.
-    const std::string pin = spec.fire_at_check == 0 ? "" : fmt::format(" {}", spec.fire_at_check);
+    // A pinned arm (a shrunk case's) fires at those checks of each node.
+    const std::string pin = spec.pins.empty() ? "" : " " + faults::format_pins(spec.pins);
     control_all(fmt::format("arm {} {} {} {} {}{}", point, spec.probability, spec.param, spec.seed,
                             lease_ms, pin));
   }

@@ -25,9 +25,10 @@ class ExchangeListener {
   // An armed fault point fired, as the simulator sees it: where the
   // nemesis actually did damage. `where` is the node it fired in, or the
   // link when the site named the damage's aim ("meta-0->engine-1"), or ""
-  // outside any node.
+  // outside any node. `check` is the number of the point's check that
+  // fired, counted from its arm (1 = the first).
   virtual void on_fault_fired(std::string_view /*point*/, std::string_view /*where*/,
-                              int64_t /*param*/) {}
+                              int64_t /*param*/, uint64_t /*check*/) {}
 };
 
 class ClientPort final : public Node {

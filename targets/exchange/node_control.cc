@@ -70,8 +70,11 @@ class Control {
     if (!parse(w[4], spec.seed)) return "error seed must be an unsigned integer";
     if (!parse(w[5], lease_ms) || lease_ms <= 0 || lease_ms > kFaultLeaseMsMax)
       return fmt::format("error lease_ms must be in 1..{}", kFaultLeaseMsMax);
-    if (w.size() == 7 && !parse(w[6], spec.fire_at_check))
-      return "error fire_at must be an unsigned integer";
+    if (w.size() == 7) {
+      auto pins = faults::parse_pins(w[6]);
+      if (!pins) return "error pins must be rising checks, as 3,9:10,12 (check or check:as)";
+      spec.pins = std::move(*pins);
+    }
     if (faults::arm(w[1], spec) == 0) return "error no fault point " + w[1];
     const uint64_t generation = ++generation_[w[1]];
     net_.at(net_.now_us() + lease_ms * 1000, [this, point = w[1], generation] {

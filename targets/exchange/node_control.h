@@ -7,8 +7,9 @@
 // Commands, one per line; the answer is "ok ..." or "error <why>":
 //   ping                                   -> ok <name>
 //   ready                                  -> ok yes | ok no (has fresh metadata)
-//   arm <point> <probability> <param> <seed> <lease_ms> [<fire_at>]
-//                                          (fire_at: fire once, at this check of the node's)
+//   arm <point> <probability> <param> <seed> <lease_ms> [<pins>]
+//                                          (pins: fire only at these checks of the node's,
+//                                          as 3,9:10,12; faults/pin.h)
 //   disarm <point> | disarm-all
 //   crash <down_ms>                        (restart in place, keeping what survives a crash)
 //   upgrade <schema> <down_ms>             (metadata replicas: restart with that schema)

@@ -59,14 +59,16 @@ TEST_F(NodeControl, RearmingRenewsTheLease) {
   EXPECT_FALSE(points::meta_update_drop.armed());
 }
 
-// A pinned arm, as a shrunk case sends it: it fires once, at its 2nd check.
-TEST_F(NodeControl, APinnedArmFiresOnceAtItsCheck) {
-  EXPECT_EQ(control("arm meta.update.drop 0 0 7 500 2"), "ok");
+// A pinned arm, as a shrunk case sends it: it fires at its 2nd and 4th checks.
+TEST_F(NodeControl, APinnedArmFiresAtItsChecks) {
+  EXPECT_EQ(control("arm meta.update.drop 0 0 7 500 2,4:9"), "ok");
   std::vector<bool> fired;
   for (int i = 0; i < 5; ++i) fired.push_back(points::meta_update_drop.check().fired);
-  EXPECT_EQ(fired, (std::vector<bool>{false, true, false, false, false}));
+  EXPECT_EQ(fired, (std::vector<bool>{false, true, false, true, false}));
   EXPECT_EQ(control("arm meta.update.drop 0 0 7 500 two"),
-            "error fire_at must be an unsigned integer");
+            "error pins must be rising checks, as 3,9:10,12 (check or check:as)");
+  EXPECT_EQ(control("arm meta.update.drop 0 0 7 500 4,2"),
+            "error pins must be rising checks, as 3,9:10,12 (check or check:as)");
 }
 
 TEST_F(NodeControl, CrashRestartsTheNodeInPlace) {
