@@ -34,8 +34,11 @@ while IFS=$'\t' read -r defect _; do
     shrunk=$(sed -n '/"shrunk": {/,/}/p' "$report")
     operations=$(echo "$shrunk" | grep -o '"operations": [0-9]*' | sed 's/.*: //')
     faults=$(echo "$shrunk" | grep -o '"faults": [0-9]*' | sed 's/.*: //')
-    found=$(printf '| %s | %s | %s | %d.%d | %s operations, %s faults |' "$defect" "$name" \
-      "$property" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100)) "$operations" "$faults")
+    changes=$(echo "$shrunk" | grep -o '"metadata_changes": [0-9]*' | sed 's/.*: //')
+    found=$(printf '| %s | %s | %s | %d.%d | %s operations, %s metadata changes, %s faults |' \
+      "$defect" "$name" \
+      "$property" $((elapsed_ms / 1000)) $((elapsed_ms % 1000 / 100)) "$operations" "$changes" \
+      "$faults")
     break
   done
   if [ -z "$found" ]; then
