@@ -54,12 +54,16 @@ Instrument migrate_to_v1(Instrument record) {
 }
 
 Instrument in_schema(Instrument record, uint8_t schema) {
+  to_schema(record, schema);
+  return record;
+}
+
+void to_schema(Instrument& record, uint8_t schema) {
   if (schema == kSchemaV2) {
     to_v2(record);
   } else {
     to_v1(record);
   }
-  return record;
 }
 
 namespace {

@@ -74,8 +74,9 @@ class MetadataReplica final : public Node {
   // Whether it keeps every record as it came, of either schema.
   bool keeps_any_schema() const;
 
-  // renew() puts every member below back as the constructor leaves it: a
-  // member added here needs a line there.
+  // renew() puts every member below back as the constructor leaves it (but
+  // the cache of the last snapshot served): a member added here needs a
+  // line there.
   ReplicaConfig config_;
   const DefectSet& defects_;
   MetadataState state_;           // the leader's durable log, applied
