@@ -23,13 +23,36 @@ uint64_t mix_fields(uint64_t h, Fields... fields) {
   ((h = mix64(h ^ static_cast<uint64_t>(fields))), ...);
   return h;
 }
-}  // namespace
 
-uint64_t checksum(const Instrument& record, MetaVersion version) {
+uint64_t mix_record(const Instrument& record, MetaVersion version) {
   return mix_fields(mix64(hash_name(record.symbol) ^ version), record.tick_size, record.lot_size,
                     record.min_qty, record.max_qty, record.min_price, record.max_price,
                     int64_t{record.shard}, static_cast<int64_t>(record.status),
                     int64_t{record.schema}, record.max_notional);
+}
+
+// The last record checksummed on this thread (not as part of a state), its
+// version and checksum. An update is checksummed by the leader, by each
+// follower that passes it on and by every subscriber that receives it,
+// mostly one after the other: comparing the record costs about a fifth of
+// mixing its fields, and the value returned is the same either way.
+struct LastRecordChecksummed {
+  Instrument record;
+  MetaVersion version = 0;
+  uint64_t checksum = 0;
+  bool valid = false;
+};
+thread_local LastRecordChecksummed last_record_checksummed;
+}  // namespace
+
+uint64_t checksum(const Instrument& record, MetaVersion version) {
+  LastRecordChecksummed& last = last_record_checksummed;
+  if (last.valid && last.version == version && last.record == record) return last.checksum;
+  last.checksum = mix_record(record, version);
+  last.record = record;
+  last.version = version;
+  last.valid = true;
+  return last.checksum;
 }
 
 namespace {
@@ -182,7 +205,8 @@ void MetadataState::put(const Instrument& record) {
 namespace {
 uint64_t fold_checksums(const MetadataState& state) {
   uint64_t h = mix64(state.version);
-  for (const Instrument& record : state.instruments) h = mix64(h ^ checksum(record, state.version));
+  for (const Instrument& record : state.instruments)
+    h = mix64(h ^ mix_record(record, state.version));
   return h;
 }
 
