@@ -56,7 +56,7 @@ uint64_t checksum(const Instrument& record, MetaVersion version) {
 }
 
 namespace {
-// The migrations in place: in_schema() runs for every record a replica
+// The migrations in place: to_schema() runs for every record a replica
 // serves, and going through the by-value versions moved the record twice.
 void to_v2(Instrument& record) { record.schema = kSchemaV2; }
 

@@ -111,9 +111,11 @@ void MetadataReplica::on_start() {
   }
 }
 
+// One copy, converted in place.
 Instrument MetadataReplica::held(const Instrument& record) const {
-  if (keeps_any_schema()) return record;
-  return in_schema(record, schema_);
+  Instrument kept = record;
+  if (!keeps_any_schema()) to_schema(kept, schema_);
+  return kept;
 }
 
 bool MetadataReplica::keeps_any_schema() const {
@@ -224,7 +226,7 @@ void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
 }
 
 // A replica serves records of its own schema, whatever it received.
-Instrument MetadataReplica::as_served(Instrument record) const { return held(record); }
+Instrument MetadataReplica::as_served(const Instrument& record) const { return held(record); }
 
 // Each record is converted where it lies in the copy. The conversion changes
 // nothing in a record already converted, so a state equal to the last

@@ -66,7 +66,7 @@ class MetadataReplica final : public Node {
   void commit(const Instrument& record);
   void publish(const Instrument& record, MetaVersion version);
   void send_publish(NodeId to, const MetaPublish& publish);
-  Instrument as_served(Instrument record) const;
+  Instrument as_served(const Instrument& record) const;
   const MetaSnapshot& snapshot_of(const MetadataState& state);
 
   // Whether the replica keeps this record as it is at its schema.
