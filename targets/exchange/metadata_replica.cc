@@ -196,8 +196,10 @@ void MetadataReplica::on_heartbeat_tick() {
     return;
   }
   // A follower cut off from the leader stops vouching for its copy: its
-  // subscribers then fail over to a replica that can.
-  if (leader() || follower_.fresh()) {
+  // subscribers then fail over to a replica that can. A follower often has
+  // no subscribers (they follow the leader until a failover): then there is
+  // nothing to send, and no need to ask whether it could.
+  if (!subscribers_.empty() && (leader() || follower_.fresh())) {
     const MetaVersion version = state().version;
     env_.send_heartbeats(subscribers_, MetaHeartbeat{version});
   }
