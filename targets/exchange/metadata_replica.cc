@@ -206,7 +206,9 @@ void MetadataReplica::on_heartbeat_tick() {
   env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
 }
 
+// A follower without subscribers (the usual case) makes nothing to send.
 void MetadataReplica::publish(const Instrument& record, MetaVersion version) {
+  if (subscribers_.empty()) return;
   const Instrument served = as_served(record);
   const MetaPublish publish{
       .version = version, .record = served, .checksum = checksum(served, version)};
