@@ -37,6 +37,13 @@ void corrupt(MetaPublish& publish, const faults::Hit& hit) {
       break;
   }
 }
+
+// A follower serves its copy before the last change on a stale read. The
+// subscriber keeps the config.
+SubscriberConfig keeping_previous(SubscriberConfig config) {
+  config.keeps_previous = true;
+  return config;
+}
 }  // namespace
 
 MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
@@ -46,7 +53,7 @@ MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
       defects_(defects),
       state_(std::move(initial)),
       previous_state_(state_),
-      follower_(env, std::move(config_.follower), defects) {  // the subscriber keeps it
+      follower_(env, keeping_previous(std::move(config_.follower)), defects) {
   ORDEAL_ASSERT(!config_.replicas.empty());
   // Its followers, the shards and the gateway at most, in a layout's usual
   // size: one allocation instead of one per doubling as they subscribe.
