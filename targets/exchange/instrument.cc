@@ -191,15 +191,18 @@ const Instrument* MetadataState::find(std::string_view symbol) const {
   return nullptr;
 }
 
+// An update replaces a record far more often than it adds one: find()
+// stops at the equal symbol, and the place for a new one is searched for
+// only when there is none.
 void MetadataState::put(const Instrument& record) {
+  if (const Instrument* same = find(record.symbol)) {
+    instruments[static_cast<size_t>(same - instruments.data())] = record;
+    return;
+  }
   auto it =
       std::lower_bound(instruments.begin(), instruments.end(), record.symbol,
                        [](const Instrument& i, const std::string& s) { return i.symbol < s; });
-  if (it != instruments.end() && it->symbol == record.symbol) {
-    *it = record;
-  } else {
-    instruments.insert(it, record);
-  }
+  instruments.insert(it, record);
 }
 
 namespace {
