@@ -47,6 +47,8 @@ Instrument migrate_to_v2(Instrument record);
 Instrument migrate_to_v1(Instrument record);
 // The record as a replica running `schema` holds it.
 Instrument in_schema(Instrument record, uint8_t schema);
+// The same, in place: a replica converts every record it holds or serves.
+void to_schema(Instrument& record, uint8_t schema);
 
 // The fields of a client request that validation looks at.
 struct OrderTerms {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "framework/base/rng.h"
+
 namespace ordeal::exchange {
 namespace {
 
@@ -66,6 +68,29 @@ TEST(Checksum, ChangesWithAnyFieldOrVersion) {
   EXPECT_NE(checksum(changed, 5), base);
   EXPECT_NE(checksum(btc(), 6), base);
   EXPECT_EQ(checksum(btc(), 5), base);
+}
+
+// checksum(MetadataState) remembers the last state it folded: whatever was
+// checksummed before, the value is the fold of the records' checksums, and a
+// state differing from the last in one field or the version alone is folded anew.
+TEST(Checksum, StateIsTheFoldOfItsRecordsWhateverCameBefore) {
+  MetadataState state{.version = 7};
+  state.put(btc());
+  state.put(Instrument{.symbol = "ETH-USDT"});
+  const uint64_t folded = mix64(mix64(mix64(7) ^ checksum(state.instruments[0], 7)) ^
+                                checksum(state.instruments[1], 7));
+  EXPECT_EQ(checksum(state), folded);
+  EXPECT_EQ(checksum(state), folded);  // the same state again
+
+  MetadataState other_field = state;
+  other_field.instruments[1].lot_size = 3;
+  EXPECT_NE(checksum(other_field), folded);
+  MetadataState other_version = state;
+  other_version.version = 8;
+  EXPECT_NE(checksum(other_version), checksum(other_field));
+  EXPECT_NE(checksum(other_version), folded);
+  EXPECT_EQ(checksum(state), folded);  // after others
+  EXPECT_EQ(checksum(MetadataState{}), mix64(0));
 }
 
 TEST(MetadataState, PutKeepsSymbolsSortedAndReplaces) {

@@ -101,7 +101,7 @@ void MetaSubscriber::on_publish(const MetaPublish& publish) {
     need_resync();  // a gap: an update was dropped or overtaken
     return;
   }
-  previous_ = state_;  // only when the copy really changes
+  if (config_.keeps_previous) previous_ = state_;  // only when the copy really changes
   state_.version = std::max(state_.version, publish.version);
   state_.put(publish.record);
   if (on_change_) on_change_(&publish.record);
@@ -115,7 +115,7 @@ void MetaSubscriber::on_snapshot(const MetaSnapshot& snapshot) {
   awaiting_snapshot_ = false;
   // The copy becomes the previous one by a swap, and the snapshot is copied
   // into the buffer that held the previous: one copy instead of two.
-  std::swap(previous_, state_);
+  if (config_.keeps_previous) std::swap(previous_, state_);
   state_ = snapshot.state;
   synced_ = true;
   vouched_us_ = env_.now_us();

@@ -35,6 +35,10 @@ struct SubscriberConfig {
   // node cut off from every replica cannot know what changed, so after the
   // lease its owner fails closed (and a follower stops vouching for itself).
   int64_t lease_us = 400'000;
+  // Whether the copy before the last change is kept, for previous_state():
+  // a replica serves it on a stale read. No other owner looks at it, and
+  // keeping it costs a copy of the whole state per update. Replicas set it.
+  bool keeps_previous = false;
 };
 
 class MetaSubscriber {
@@ -82,7 +86,11 @@ class MetaSubscriber {
   }
   const MetadataState& state() const { return state_; }
   // The copy before the last change: what a stale read of it would return.
-  const MetadataState& previous_state() const { return previous_; }
+  const MetadataState& previous_state() const {
+    ORDEAL_ASSERT(config_.keeps_previous,
+                  "a subscriber not keeping its previous copy asked for it");
+    return previous_;
+  }
   MetaVersion version() const { return state_.version; }
   NodeId replica() const { return config_.replicas[current_]; }
   uint64_t resyncs() const { return resyncs_; }

@@ -119,7 +119,8 @@ TEST_F(AbsorbTest, ARestartDropsWhatWasAbsorbed) {
 TEST(MetaSubscriberRestart, ForgetsTheCopyAndThePreviousOne) {
   MomentEnv env;
   DefectSet defects;
-  MetaSubscriber subscriber{env, SubscriberConfig{.replicas = {kHome}}, defects};
+  MetaSubscriber subscriber{env, SubscriberConfig{.replicas = {kHome}, .keeps_previous = true},
+                            defects};
   MetadataState before{.version = 5};
   before.put(Instrument{.symbol = "BTC-USDT", .tick_size = 10});
   before.put(Instrument{.symbol = "ETH-USDT", .tick_size = 5});
@@ -138,12 +139,39 @@ TEST(MetaSubscriberRestart, ForgetsTheCopyAndThePreviousOne) {
   EXPECT_EQ(subscriber.previous_state(), MetadataState{});
 }
 
+// Only a subscriber that keeps its previous copy (a replica's) has one to
+// give; the copy itself changes the same way with or without it.
+TEST(MetaSubscriberPrevious, KeptOnlyWhenAsked) {
+  MomentEnv env;
+  DefectSet defects;
+  MetaSubscriber keeping{env, SubscriberConfig{.replicas = {kHome}, .keeps_previous = true},
+                         defects};
+  MetaSubscriber plain{env, SubscriberConfig{.replicas = {kHome}}, defects};
+  MetadataState before{.version = 5};
+  before.put(Instrument{.symbol = "BTC-USDT", .tick_size = 10});
+  const Instrument update{.symbol = "BTC-USDT", .tick_size = 20};
+  const MetaPublish publish{.version = 6, .record = update, .checksum = checksum(update, 6)};
+  for (MetaSubscriber* subscriber : {&keeping, &plain}) {
+    subscriber->start();
+    subscriber->on_message(kHome, MetaSnapshot{before, checksum(before)});
+    subscriber->on_message(kHome, publish);
+  }
+  MetadataState after = before;
+  after.version = 6;
+  after.put(update);
+  EXPECT_EQ(keeping.state(), after);
+  EXPECT_EQ(plain.state(), after);
+  EXPECT_EQ(keeping.previous_state(), before);
+  EXPECT_DEATH((void)plain.previous_state(), "not keeping its previous copy");
+}
+
 // Renewed (the simulator's next case), a subscriber is as a new one: no
 // copy, not synced, no resync counted; its owner's callback stays.
 TEST(MetaSubscriberRenew, IsAsNewAndKeepsItsOwnersCallback) {
   MomentEnv env;
   DefectSet defects;
-  MetaSubscriber subscriber{env, SubscriberConfig{.replicas = {kHome, kOther}}, defects};
+  MetaSubscriber subscriber{
+      env, SubscriberConfig{.replicas = {kHome, kOther}, .keeps_previous = true}, defects};
   int changes = 0;
   subscriber.set_on_change([&changes](const Instrument*) { ++changes; });
   MetadataState before{.version = 5};

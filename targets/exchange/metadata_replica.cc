@@ -37,6 +37,13 @@ void corrupt(MetaPublish& publish, const faults::Hit& hit) {
       break;
   }
 }
+
+// A follower serves its copy before the last change on a stale read. The
+// subscriber keeps the config.
+SubscriberConfig keeping_previous(SubscriberConfig config) {
+  config.keeps_previous = true;
+  return config;
+}
 }  // namespace
 
 MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
@@ -46,7 +53,7 @@ MetadataReplica::MetadataReplica(Env& env, NodeId self, ReplicaConfig config,
       defects_(defects),
       state_(std::move(initial)),
       previous_state_(state_),
-      follower_(env, std::move(config_.follower), defects) {  // the subscriber keeps it
+      follower_(env, keeping_previous(std::move(config_.follower)), defects) {
   ORDEAL_ASSERT(!config_.replicas.empty());
   // Its followers, the shards and the gateway at most, in a layout's usual
   // size: one allocation instead of one per doubling as they subscribe.
@@ -67,10 +74,10 @@ void MetadataReplica::renew(Env& env, const MetadataState& initial) {
   schema_ = kSchemaV1;
   next_schema_ = kSchemaV1;
   journal_.reset();
-  served_.state.clear();
-  served_.checksum = 0;
-  served_schema_ = -1;
-  served_any_schema_ = false;
+  // served_ and what it was made with stay: a cache of snapshot_of(), whose
+  // inputs it compares before serving it, so it serves what a new replica
+  // would make. A case often serves first what the case before served
+  // last (235 of 1,117 conversions on the fixed workload).
 }
 
 Recovery MetadataReplica::attach_journal(const std::string& path, const JournalLimits& limits) {
@@ -111,9 +118,11 @@ void MetadataReplica::on_start() {
   }
 }
 
+// One copy, converted in place.
 Instrument MetadataReplica::held(const Instrument& record) const {
-  if (keeps_any_schema()) return record;
-  return in_schema(record, schema_);
+  Instrument kept = record;
+  if (!keeps_any_schema()) to_schema(kept, schema_);
+  return kept;
 }
 
 bool MetadataReplica::keeps_any_schema() const {
@@ -194,15 +203,19 @@ void MetadataReplica::on_heartbeat_tick() {
     return;
   }
   // A follower cut off from the leader stops vouching for its copy: its
-  // subscribers then fail over to a replica that can.
-  if (leader() || follower_.fresh()) {
+  // subscribers then fail over to a replica that can. A follower often has
+  // no subscribers (they follow the leader until a failover): then there is
+  // nothing to send, and no need to ask whether it could.
+  if (!subscribers_.empty() && (leader() || follower_.fresh())) {
     const MetaVersion version = state().version;
     env_.send_heartbeats(subscribers_, MetaHeartbeat{version});
   }
   env_.set_timer(config_.heartbeat_us, kHeartbeatTimer);
 }
 
+// A follower without subscribers (the usual case) makes nothing to send.
 void MetadataReplica::publish(const Instrument& record, MetaVersion version) {
+  if (subscribers_.empty()) return;
   const Instrument served = as_served(record);
   const MetaPublish publish{
       .version = version, .record = served, .checksum = checksum(served, version)};
@@ -224,12 +237,11 @@ void MetadataReplica::send_publish(NodeId to, const MetaPublish& publish) {
 }
 
 // A replica serves records of its own schema, whatever it received.
-Instrument MetadataReplica::as_served(Instrument record) const { return held(record); }
+Instrument MetadataReplica::as_served(const Instrument& record) const { return held(record); }
 
-// Each record is converted where it lies in the copy (moved through the
-// schema conversion, not copied). The conversion changes nothing in a record
-// already converted, so a state equal to the last snapshot's would give that
-// snapshot again: it is served as it is.
+// Each record is converted where it lies in the copy. The conversion changes
+// nothing in a record already converted, so a state equal to the last
+// snapshot's would give that snapshot again: it is served as it is.
 const MetaSnapshot& MetadataReplica::snapshot_of(const MetadataState& state) {
   const bool any_schema = keeps_any_schema();
   if (served_schema_ == schema_ && served_any_schema_ == any_schema && served_.state == state) {
@@ -239,9 +251,7 @@ const MetaSnapshot& MetadataReplica::snapshot_of(const MetadataState& state) {
   served_any_schema_ = any_schema;
   served_.state = state;
   if (!any_schema) {
-    for (Instrument& record : served_.state.instruments) {
-      record = in_schema(std::move(record), schema_);
-    }
+    for (Instrument& record : served_.state.instruments) to_schema(record, schema_);
   }
   served_.checksum = checksum(served_.state);
   return served_;

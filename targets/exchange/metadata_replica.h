@@ -66,7 +66,7 @@ class MetadataReplica final : public Node {
   void commit(const Instrument& record);
   void publish(const Instrument& record, MetaVersion version);
   void send_publish(NodeId to, const MetaPublish& publish);
-  Instrument as_served(Instrument record) const;
+  Instrument as_served(const Instrument& record) const;
   const MetaSnapshot& snapshot_of(const MetadataState& state);
 
   // Whether the replica keeps this record as it is at its schema.
@@ -74,8 +74,9 @@ class MetadataReplica final : public Node {
   // Whether it keeps every record as it came, of either schema.
   bool keeps_any_schema() const;
 
-  // renew() puts every member below back as the constructor leaves it: a
-  // member added here needs a line there.
+  // renew() puts every member below back as the constructor leaves it (but
+  // the cache of the last snapshot served): a member added here needs a
+  // line there.
   ReplicaConfig config_;
   const DefectSet& defects_;
   MetadataState state_;           // the leader's durable log, applied
