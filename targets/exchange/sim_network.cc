@@ -20,7 +20,10 @@ struct SimNetwork::Event {
   std::function<void()> action;
 };
 
-struct SimNetwork::Slot {
+// 64 bytes (56 without the alignment): every message and timer looks up
+// its node's slot, and an index scaled by a power of two is one shift where
+// 56 took three instructions, and the bound check a division by 56.
+struct alignas(64) SimNetwork::Slot {
   std::string name;
   std::unique_ptr<NodeEnv> env;
   Node* node = nullptr;
