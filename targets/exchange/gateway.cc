@@ -1,6 +1,8 @@
 #include "targets/exchange/gateway.h"
 
 #include <functional>
+#include <tuple>
+#include <utility>
 
 #include "framework/base/string_hash.h"
 #include "targets/exchange/fault_points.h"
@@ -188,20 +190,27 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   const auto shard = route(*instrument);
   if (!shard) return reply(from, request, Verdict::reject, "no such engine shard", {});
   const OrderId order_id = next_order_id_++;
-  // The entry found above is the one a reused id overwrites: no second lookup.
+  // The entry found above is the one a reused id overwrites (no second
+  // lookup), and starts afresh; a new entry's key is built in its node.
   KnownOrder& order = existing != orders_.end()
-                          ? existing->second
-                          : orders_[OrderKey{request.client, request.clordid}];
-  order = KnownOrder{.order_id = order_id,
-                     .shard = *shard,
-                     .client_node = from,
-                     .view = OrderView{.order_id = order_id,
-                                       .client = request.client,
-                                       .clordid = request.clordid,
-                                       .symbol = request.symbol,
-                                       .side = request.side,
-                                       .price = request.price,
-                                       .qty = request.qty}};
+                          ? (existing->second = KnownOrder{})
+                          : orders_
+                                .emplace(std::piecewise_construct,
+                                         std::forward_as_tuple(request.client, request.clordid),
+                                         std::forward_as_tuple())
+                                .first->second;
+  // Field by field into the fresh entry: a KnownOrder built and then moved
+  // there copied each string twice.
+  order.order_id = order_id;
+  order.shard = *shard;
+  order.client_node = from;
+  order.view.order_id = order_id;
+  order.view.client = request.client;
+  order.view.clordid = request.clordid;
+  order.view.symbol = request.symbol;
+  order.view.side = request.side;
+  order.view.price = request.price;
+  order.view.qty = request.qty;
   keep(order);  // before any shard can hold it
   const uint64_t id = track(from, request, &order, 1);
   forward(id, *shard, [&](ShardRequest& sent) {
