@@ -245,16 +245,19 @@ EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwa
   if (request.post_only && book.would_cross(request.side, request.price)) {
     return respond(false, "post-only order would cross", nullptr);
   }
-  Order& order = orders_[request.order_id];
+  Order& order = orders_[request.order_id];  // a new entry: the id was not there
   touch(request.order_id);
-  order.view = OrderView{.order_id = request.order_id,
-                         .client = request.client,
-                         .clordid = request.clordid,
-                         .symbol = request.symbol,
-                         .side = request.side,
-                         .status = OrdStatus::new_order,
-                         .price = request.type == OrdType::limit ? request.price : 0,
-                         .qty = request.qty};
+  // Field by field into the fresh view: an OrderView built and then moved
+  // there copied each string twice.
+  OrderView& view = order.view;
+  view.order_id = request.order_id;
+  view.client = request.client;
+  view.clordid = request.clordid;
+  view.symbol = request.symbol;
+  view.side = request.side;
+  view.status = OrdStatus::new_order;
+  view.price = request.type == OrdType::limit ? request.price : 0;
+  view.qty = request.qty;
   order.tif = request.type == OrdType::market ? TimeInForce::ioc : request.tif;
   order.post_only = request.post_only;
   order.gateway = request.gateway;
