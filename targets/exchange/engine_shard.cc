@@ -216,10 +216,8 @@ void EngineShard::send_answer(NodeId to, const ShardRequest& request, const Outc
 }
 
 void EngineShard::emit_answer(NodeId to, const ShardRequest& request, const Outcome& outcome) {
-  if (!journal_) return send_answer(to, request, outcome);
-  ShardResponse response;
-  fill_answer(response, request, outcome);
-  emit(to, std::move(response));
+  emit_built<ShardResponse>(
+      to, [&](ShardResponse& response) { fill_answer(response, request, outcome); });
 }
 
 EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwarded) {
@@ -298,17 +296,19 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
   order.view.filled += qty;
   order.view.status =
       order.view.filled >= order.view.qty ? OrdStatus::filled : OrdStatus::partially_filled;
-  emit(order.gateway, Fill{.client = order.view.client,
-                           .order_id = order.view.order_id,
-                           .clordid = order.view.clordid,
-                           .symbol = order.view.symbol,
-                           .side = order.view.side,
-                           .price = price,
-                           .qty = qty,
-                           .trade_id = trade_id,
-                           .maker = maker,
-                           .order_filled = order.view.filled,
-                           .order_qty = order.view.qty});
+  emit_built<Fill>(order.gateway, [&](Fill& sent) {
+    sent.client = order.view.client;
+    sent.order_id = order.view.order_id;
+    sent.clordid = order.view.clordid;
+    sent.symbol = order.view.symbol;
+    sent.side = order.view.side;
+    sent.price = price;
+    sent.qty = qty;
+    sent.trade_id = trade_id;
+    sent.maker = maker;
+    sent.order_filled = order.view.filled;
+    sent.order_qty = order.view.qty;
+  });
 }
 
 EngineShard::Outcome EngineShard::amend(const ShardRequest& request) {
