@@ -206,9 +206,10 @@ bool SimNetwork::run_until(int64_t until_us, uint64_t events_max) {
 
 void SimNetwork::deliver(Event& event) {
   if (event.kind == EventKind::action) {
-    std::function<void()> action = std::move(event.action);
+    // Called where it is: an event never moves and its place is reused only
+    // after delivery. Dropped after, so that what it captured goes now.
+    event.action();
     event.action = nullptr;
-    action();
     return;
   }
   Slot& slot = slots_[event.to];
@@ -242,7 +243,9 @@ const std::string& SimNetwork::name(NodeId id) const { return slots_.at(id).name
 
 void SimNetwork::at(int64_t time_us, std::function<void()> action) {
   const int64_t at_us = std::max(time_us, now_us_);
-  push(at_us, EventKind::action, 0).action = std::move(action);
+  // A place's action is empty (dropped at every delivery and reset()), so
+  // a swap moves the new one in, with no temporary as a move assignment has.
+  push(at_us, EventKind::action, 0).action.swap(action);
 }
 
 // What reset() keeps: nothing of a case's timing or randomness, only memory.
