@@ -375,10 +375,11 @@ EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
 // Applies one request and, with a journal, writes what it changed before
 // anything it sends leaves: an answer is never ahead of the disk.
 void EngineShard::apply_durably(const ShardRequest& request) {
+  if (!journal_) return apply(request);  // nothing noted (touch), nothing held
   touched_.clear();
   requeued_.clear();
   apply(request);
-  if (journal_) persist();
+  persist();
   touched_.clear();
   requeued_.clear();
 }
