@@ -340,11 +340,12 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
 }
 
 // Pending requests sit in id order, which is deadline order: the due ones
-// are at the oldest end.
+// are at the oldest end. With none pending the time is not even asked.
 void Gateway::expire_due() {
+  const Pending* oldest = pending_.oldest();
+  if (oldest == nullptr) return;
   const int64_t now_us = env_.now_us();
-  for (const Pending* oldest = pending_.oldest();
-       oldest != nullptr && oldest->deadline_us <= now_us; oldest = pending_.oldest()) {
+  for (; oldest != nullptr && oldest->deadline_us <= now_us; oldest = pending_.oldest()) {
     on_timeout(pending_.oldest_id());  // erases it: each turn removes one entry
   }
 }
