@@ -113,10 +113,9 @@ SimNetwork::~SimNetwork() = default;
 NodeId SimNetwork::reserve(std::string name) {
   ORDEAL_ASSERT(slots_.size() < kNodesMax, "more than {} nodes", kNodesMax);
   const auto id = static_cast<NodeId>(slots_.size());
-  Slot slot;
+  Slot& slot = slots_.emplace_back();  // made in place: no Slot moved in
   slot.name = std::move(name);
   slot.env = reuse_env(id, rng_.fork(id));
-  slots_.push_back(std::move(slot));
   // After reset() the rows are there already, zeroed.
   if (link_last_delivery_us_.size() < slots_.size() * kNodesMax) {
     link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
