@@ -216,10 +216,8 @@ void EngineShard::send_answer(NodeId to, const ShardRequest& request, const Outc
 }
 
 void EngineShard::emit_answer(NodeId to, const ShardRequest& request, const Outcome& outcome) {
-  if (!journal_) return send_answer(to, request, outcome);
-  ShardResponse response;
-  fill_answer(response, request, outcome);
-  emit(to, std::move(response));
+  emit_built<ShardResponse>(
+      to, [&](ShardResponse& response) { fill_answer(response, request, outcome); });
 }
 
 EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwarded) {
@@ -245,16 +243,19 @@ EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwa
   if (request.post_only && book.would_cross(request.side, request.price)) {
     return respond(false, "post-only order would cross", nullptr);
   }
-  Order& order = orders_[request.order_id];
+  Order& order = orders_[request.order_id];  // a new entry: the id was not there
   touch(request.order_id);
-  order.view = OrderView{.order_id = request.order_id,
-                         .client = request.client,
-                         .clordid = request.clordid,
-                         .symbol = request.symbol,
-                         .side = request.side,
-                         .status = OrdStatus::new_order,
-                         .price = request.type == OrdType::limit ? request.price : 0,
-                         .qty = request.qty};
+  // Field by field into the fresh view: an OrderView built and then moved
+  // there copied each string twice.
+  OrderView& view = order.view;
+  view.order_id = request.order_id;
+  view.client = request.client;
+  view.clordid = request.clordid;
+  view.symbol = request.symbol;
+  view.side = request.side;
+  view.status = OrdStatus::new_order;
+  view.price = request.type == OrdType::limit ? request.price : 0;
+  view.qty = request.qty;
   order.tif = request.type == OrdType::market ? TimeInForce::ioc : request.tif;
   order.post_only = request.post_only;
   order.gateway = request.gateway;
@@ -295,17 +296,19 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
   order.view.filled += qty;
   order.view.status =
       order.view.filled >= order.view.qty ? OrdStatus::filled : OrdStatus::partially_filled;
-  emit(order.gateway, Fill{.client = order.view.client,
-                           .order_id = order.view.order_id,
-                           .clordid = order.view.clordid,
-                           .symbol = order.view.symbol,
-                           .side = order.view.side,
-                           .price = price,
-                           .qty = qty,
-                           .trade_id = trade_id,
-                           .maker = maker,
-                           .order_filled = order.view.filled,
-                           .order_qty = order.view.qty});
+  emit_built<Fill>(order.gateway, [&](Fill& sent) {
+    sent.client = order.view.client;
+    sent.order_id = order.view.order_id;
+    sent.clordid = order.view.clordid;
+    sent.symbol = order.view.symbol;
+    sent.side = order.view.side;
+    sent.price = price;
+    sent.qty = qty;
+    sent.trade_id = trade_id;
+    sent.maker = maker;
+    sent.order_filled = order.view.filled;
+    sent.order_qty = order.view.qty;
+  });
 }
 
 EngineShard::Outcome EngineShard::amend(const ShardRequest& request) {
@@ -372,10 +375,11 @@ EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
 // Applies one request and, with a journal, writes what it changed before
 // anything it sends leaves: an answer is never ahead of the disk.
 void EngineShard::apply_durably(const ShardRequest& request) {
+  if (!journal_) return apply(request);  // nothing noted (touch), nothing held
   touched_.clear();
   requeued_.clear();
   apply(request);
-  if (journal_) persist();
+  persist();
   touched_.clear();
   requeued_.clear();
 }

@@ -96,6 +96,16 @@ class EngineShard final : public Node {
     if (!journal_) return env_.send(to, std::forward<M>(message));
     outbox_.emplace_back(to, std::forward<M>(message));
   }
+  // The same for a message built in place (Env::send_built): `build` sets
+  // the fields of a fresh M where the transport keeps it, or, with a
+  // journal, of one held until the change is on disk.
+  template <typename M, typename Build>
+  void emit_built(NodeId to, Build&& build) {
+    if (!journal_) return env_.send_built<M>(to, 0, std::forward<Build>(build));
+    M message;
+    build(message);
+    outbox_.emplace_back(to, std::move(message));
+  }
   // Only a journal reads what a request touched and requeued: without one
   // (the simulator) nothing is noted.
   void touch(OrderId id) {

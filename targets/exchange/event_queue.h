@@ -43,13 +43,16 @@ class EventQueue {
 
   // Inline: the simulator pushes once per event.
   void push(const Key& key) {
-    if (count_ >= events_max_ || key.time_us < 0 || key.seq >= kSeqsMax || key.slot >= kSlotsMax)
-        [[unlikely]] {
+    // A negative time, or a seq or slot past its bits, shows in the bits
+    // the packed key has no room for: one test for all three.
+    if ((static_cast<uint64_t>(key.time_us) >> 63 | key.seq >> (64 - kSlotBits) |
+         key.slot >> kSlotBits) != 0) [[unlikely]] {
       reject(key.time_us, key.seq, key.slot);
     }
     const Packed packed = pack(key);
-    if (heap_ || count_ >= kSortedMax) [[unlikely]] {
-      push_heap(packed);
+    // One test also for the bound on pending events and for the heap.
+    if (count_ >= sorted_limit_) [[unlikely]] {
+      push_beyond_sorted(packed);
       return;
     }
     // Shifts the keys due before it up by one, from the back, until a later
@@ -110,7 +113,9 @@ class EventQueue {
   // store the key on its stack every time.
   [[noreturn, gnu::noinline, gnu::cold]] void reject(int64_t time_us, uint64_t seq,
                                                      uint32_t slot) const;
-  // The heap side, out of line: only bursts take it.
+  // The heap side, out of line: only bursts take it. push_beyond_sorted()
+  // also checks the bound on pending events.
+  void push_beyond_sorted(Packed packed);
   void push_heap(Packed packed);
   Packed pop_heap();
 
@@ -135,6 +140,9 @@ class EventQueue {
   std::vector<Packed> keys_;
   size_t count_ = 0;
   bool heap_ = false;
+  // How many keys the sorted array takes before push() goes out of line:
+  // kSortedMax, or events_max_ if lower; 0 while a heap.
+  size_t sorted_limit_ = 0;
 };
 
 }  // namespace ordeal::exchange

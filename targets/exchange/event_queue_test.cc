@@ -165,6 +165,15 @@ TEST(EventQueueDeathTest, BoundOnPendingEventsAsserts) {
   EXPECT_EQ(queue.size(), 3u);
 }
 
+// The bound holds past the sorted array too, once a burst made it a heap.
+TEST(EventQueueDeathTest, BoundHoldsInTheHeap) {
+  EventQueue queue(200);
+  for (uint32_t i = 0; i < 200; ++i) queue.push({.time_us = 200 - i, .seq = i, .slot = i});
+  EXPECT_TRUE(queue.heap());
+  EXPECT_DEATH(queue.push({.time_us = 1, .seq = 200, .slot = 200}), "more than 200 events pending");
+  EXPECT_EQ(queue.pop().time_us, 1);
+}
+
 // Seq and slot share one word: values past their bits would mix up keys.
 TEST(EventQueueDeathTest, SlotOrSeqOutOfRangeAsserts) {
   EventQueue queue(10);

@@ -2,6 +2,10 @@
 // gateway, gateway to engine shards, and the metadata service's replication.
 // Nodes see only these, through the transport, so the same node code runs in
 // the simulator and over real sockets.
+//
+// Every field has a default member initialiser: Env::send_built() builds a
+// message default-initialised, so a field without one would be left
+// indeterminate.
 #pragma once
 
 #include <cstdint>

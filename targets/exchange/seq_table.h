@@ -28,7 +28,7 @@ class SeqTable {
     // A jump in the ids (a new numbering after a restart) needs clear() first.
     ORDEAL_ASSERT(id - base_ < kSpanMax, "id {} is {} past the oldest live one", id, id - base_);
     while (base_ + span_ <= id) {  // the skipped ids, then id itself
-      if (span_ == ring_.size()) grow();
+      if (ring_.empty() || span_ > mask_) grow();
       at(span_++).live = false;
     }
     Slot& slot = at(span_ - 1);
@@ -51,7 +51,7 @@ class SeqTable {
     // Places free up from the oldest end only: the ring spans the ids from
     // the oldest live entry to the newest.
     while (span_ > 0 && !at(0).live) {
-      head_ = (head_ + 1) & (ring_.size() - 1);
+      head_ = (head_ + 1) & mask_;
       ++base_;
       --span_;
     }
@@ -79,17 +79,21 @@ class SeqTable {
     bool live = false;
   };
 
-  Slot& at(uint64_t offset) { return ring_[(head_ + offset) & (ring_.size() - 1)]; }
+  Slot& at(uint64_t offset) { return ring_[(head_ + offset) & mask_]; }
 
   // Doubles the ring (a power of two), keeping the entries in id order.
   void grow() {
     std::vector<Slot> bigger(ring_.empty() ? 16 : ring_.size() * 2);
     for (uint64_t i = 0; i < span_; ++i) bigger[i] = std::move(at(i));
     ring_ = std::move(bigger);
+    mask_ = ring_.size() - 1;
     head_ = 0;
   }
 
   std::vector<Slot> ring_;
+  // ring_.size() - 1, kept: the size of a vector of Slots is a division by
+  // the Slot's size, and every lookup took one.
+  uint64_t mask_ = 0;
   uint64_t head_ = 0;  // where the entry for base_ sits
   uint64_t base_ = 0;  // the oldest id still spanned
   uint64_t span_ = 0;  // ids spanned, from base_
