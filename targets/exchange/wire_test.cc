@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <new>
+#include <utility>
+#include <variant>
+
 #include "targets/exchange/sim_exchange.h"
 
 namespace ordeal::exchange {
@@ -89,6 +94,38 @@ std::string resealed(std::string body) {
   const uint32_t crc = wire::checksum(body);
   body.append(reinterpret_cast<const char*>(&crc), sizeof crc);
   return body;
+}
+
+// Env::send_built() builds a message default-initialised (transport.h),
+// the same as value-initialised only while every field of every message
+// has a member initialiser: one without would carry whatever the memory
+// held, and histories would depend on it. Built in memory full of 0xA5,
+// each message type must encode as its value-initialised self.
+template <typename M>
+std::string default_initialised_encoding() {
+  alignas(M) unsigned char memory[sizeof(M)];
+  std::memset(memory, 0xA5, sizeof memory);
+  // The fill must happen: without this the compiler may drop it as a
+  // store to an object whose lifetime has not begun.
+  asm volatile("" : : "r"(memory) : "memory");
+  M* message = new (memory) M;
+  std::string bytes = wire::encode(1, Message{*message});
+  message->~M();
+  return bytes;
+}
+
+template <typename M>
+void expect_default_initialised_is_value_initialised(size_t index) {
+  EXPECT_EQ(default_initialised_encoding<M>(), wire::encode(1, Message{M{}}))
+      << "message type " << index;
+}
+
+TEST(Wire, EveryMessageDefaultInitialisedIsItsValueInitialisedSelf) {
+  []<size_t... I>(std::index_sequence<I...>) {
+    (expect_default_initialised_is_value_initialised<std::variant_alternative_t<I, Message>>(I),
+     ...);
+  }
+  (std::make_index_sequence<std::variant_size_v<Message>>{});
 }
 
 TEST(Wire, DamagedFramesAreErrorsNotCrashes) {
