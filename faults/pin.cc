@@ -23,6 +23,14 @@ const Pin* pin_at(std::span<const Pin> pins, uint64_t check) {
   return it != pins.end() && it->check == check ? &*it : nullptr;
 }
 
+void merge_pins(std::vector<Pin>& into, std::span<const Pin> from) {
+  for (const Pin& pin : from) {
+    const auto at = std::lower_bound(into.begin(), into.end(), pin.check,
+                                     [](const Pin& p, uint32_t check) { return p.check < check; });
+    if (at == into.end() || at->check != pin.check) into.insert(at, pin);
+  }
+}
+
 std::string format_pins(std::span<const Pin> pins) {
   std::string out;
   for (const Pin& pin : pins) {

@@ -33,6 +33,10 @@ bool valid_pins(std::span<const Pin> pins);
 // The pins of a list that hold `check`, or null.
 const Pin* pin_at(std::span<const Pin> pins, uint64_t check);
 
+// Adds the pins of `from` to `into` (both valid), in the order of their
+// checks; where both pin a check, `into`'s pin stays.
+void merge_pins(std::vector<Pin>& into, std::span<const Pin> from);
+
 // Text form, for a node's control protocol: "3,9:10,12" is checks 3, 9 and
 // 12, the one at 9 acting as 10. parse_pins returns nothing unless the text
 // is such a list of valid pins.

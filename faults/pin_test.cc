@@ -31,5 +31,14 @@ TEST(Pins, PinAtFindsTheCheck) {
   EXPECT_EQ(pin_at({}, 1), nullptr);
 }
 
+TEST(Pins, MergeKeepsChecksRisingAndTheFirstPinOfACheck) {
+  std::vector<Pin> into = {{.check = 3, .as = 3}, {.check = 9, .as = 10}};
+  const std::vector<Pin> from = {
+      {.check = 1, .as = 1}, {.check = 9, .as = 9}, {.check = 12, .as = 4}};
+  merge_pins(into, from);
+  EXPECT_EQ(format_pins(into), "1,3,9:10,12:4");
+  EXPECT_TRUE(valid_pins(into));
+}
+
 }  // namespace
 }  // namespace ordeal::faults

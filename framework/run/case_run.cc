@@ -192,21 +192,6 @@ History CaseRun::run() {
   return std::move(h_);
 }
 
-namespace {
-
-// Adds the pins of `from` to `into`, in the order of their checks; where
-// both pin a check, `into`'s pin stays.
-void merge_pins(std::vector<faults::Pin>& into, const std::vector<faults::Pin>& from) {
-  for (const faults::Pin& pin : from) {
-    const auto at =
-        std::lower_bound(into.begin(), into.end(), pin.check,
-                         [](const faults::Pin& p, uint32_t check) { return p.check < check; });
-    if (at == into.end() || at->check != pin.check) into.insert(at, pin);
-  }
-}
-
-}  // namespace
-
 // Fault windows of one point that overlap are merged: a point is armed once.
 // A merged window is pinned (FaultWindow::pins) at the pins of all its
 // parts: a check pinned twice fires once, as the first part says.
@@ -237,7 +222,7 @@ void CaseRun::schedule_nemesis() {
       }
       Span& into = merged.back();
       into.end_ms = std::max(into.end_ms, w.end_ms);
-      merge_pins(into.pins, w.pins);
+      faults::merge_pins(into.pins, w.pins);
     }
     const FaultSpec& spec = s_.faults[f];
     for (const auto& [start_ms, end_ms, pins] : merged) {

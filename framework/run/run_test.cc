@@ -74,14 +74,21 @@ TEST(Run, IncidentDefectIsFoundAndShrunkToAFewOperations) {
 // crash has probability 0.05 per request applied, so as generated it takes
 // about 20 requests to happen at all. Shrinking pins it to one of its first
 // checks, and the requests that only gave it its chances go (seed 2: from
-// 24 operations before pinning, to 4).
+// 24 operations before pinning, to 3). The case had two windows of the
+// crash armed as one, the pin on the later: the later goes once it hands
+// its pin to the earlier, which the arm starts with, so every check keeps
+// its number (2 faults were left without that). The minimizer alone, so
+// that the result does not hang on how much RapidCheck shrank in its 2 s
+// on this machine (a sanitizer build kept the second window).
 TEST(Run, ShrinkingPinsARareFaultAndDropsTheRequestsItNeededToFire) {
   const Scenario s = shipped("engine-restart");
-  const RunOutcome outcome = run_scenario(
-      s, {.seed = 2, .cases = s.cases, .defects = *DefectSet::parse("restart-loses-orders")});
+  const RunOutcome outcome = run_scenario(s, {.seed = 2,
+                                              .cases = s.cases,
+                                              .defects = *DefectSet::parse("restart-loses-orders"),
+                                              .value_shrink_s = 0});
   ASSERT_TRUE(outcome.failed());
   const Case& shrunk = *outcome.failing_case;
-  EXPECT_LE(shrunk.operations(), 8u);
+  EXPECT_LE(shrunk.operations(), 4u);
   ASSERT_EQ(shrunk.faults.size(), 1u);
   EXPECT_FALSE(shrunk.faults[0].pins.empty());
   EXPECT_EQ(s.faults[shrunk.faults[0].fault].point, "engine.shard.crash");

@@ -139,10 +139,8 @@ class Minimizer {
       shrunk = pin_faults(c);
       for (size_t client = 0; client < c.clients.size(); ++client) shrunk |= drop_ops(c, client);
       shrunk |= drop_idle_clients(c);
-      shrunk |= drop_each(
-          c, [](Case & k) -> auto& { return k.metadata; }, true);
-      shrunk |= drop_each(
-          c, [](Case & k) -> auto& { return k.faults; }, false);
+      shrunk |= drop_changes(c);
+      shrunk |= drop_windows(c);
       if (c.upgrade && !expired()) shrunk |= keep_if_fails(c, [](Case& k) { k.upgrade = false; });
     }
     return c;
@@ -328,17 +326,40 @@ class Minimizer {
     });
   }
 
-  // Tries dropping each element of the list `list_of(case)`, last first;
-  // with `shift_pins`, also with the pins moved (drop_shifting_pins).
-  template <typename ListOf>
-  bool drop_each(Case& c, ListOf list_of, bool shift_pins) {
+  // Tries dropping each metadata change, last first, then with the pins
+  // moved back (drop_shifting_pins).
+  bool drop_changes(Case& c) {
     bool dropped = false;
-    for (size_t i = list_of(c).size(); i-- > 0 && !expired();) {
+    for (size_t i = c.metadata.size(); i-- > 0 && !expired();) {
       auto drop = [&](Case& k) {
-        auto& list = list_of(k);
-        list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+        k.metadata.erase(k.metadata.begin() + static_cast<std::ptrdiff_t>(i));
       };
-      dropped |= keep_if_fails(c, drop) || (shift_pins && drop_shifting_pins(c, drop));
+      dropped |= keep_if_fails(c, drop) || drop_shifting_pins(c, drop);
+    }
+    return dropped;
+  }
+
+  // Tries dropping each fault window, last first. The windows of a point
+  // that overlap are armed once, and the arm has the pins of them all: a
+  // window dropped hands its pins to one it was armed with. If it was the
+  // first, the arm now starts later and its checks count from there, so
+  // this is tried again with the pins moved back (drop_shifting_pins).
+  bool drop_windows(Case& c) {
+    bool dropped = false;
+    for (size_t i = c.faults.size(); i-- > 0 && !expired();) {
+      auto drop = [&](Case& k) {
+        const auto [from, to] = armed_span(k, i);
+        std::vector<faults::Pin> pins = std::move(k.faults[i].pins);
+        const uint8_t fault = k.faults[i].fault;
+        k.faults.erase(k.faults.begin() + static_cast<std::ptrdiff_t>(i));
+        if (pins.empty()) return;
+        for (FaultWindow& w : k.faults) {
+          if (w.fault != fault || w.start_ms < from || w.start_ms > to) continue;
+          faults::merge_pins(w.pins, pins);
+          return;
+        }
+      };
+      dropped |= keep_if_fails(c, drop) || drop_shifting_pins(c, drop);
     }
     return dropped;
   }
