@@ -192,40 +192,16 @@ History CaseRun::run() {
   return std::move(h_);
 }
 
-// Fault windows of one point that overlap are merged: a point is armed once.
-// A merged window is pinned (FaultWindow::pins) at the pins of all its
-// parts: a check pinned twice fires once, as the first part says.
+// Each fault is armed once per arm (arms_of): windows that overlap merge.
 void CaseRun::schedule_nemesis() {
   nemesis_end_us_ = t0_us_;
   if (!exchange_.nemesis_supported()) return;
-  struct Span {
-    int64_t start_ms, end_ms;
-    std::vector<faults::Pin> pins;
-    bool operator<(const Span& o) const { return start_ms < o.start_ms; }
-  };
-  // Reused for every fault: a case has at most a few windows in all.
-  std::vector<Span> windows, merged;
-  windows.reserve(c_.faults.size());
-  merged.reserve(c_.faults.size());
+  std::vector<Arm> arms;  // reused for every fault
+  arms.reserve(c_.faults.size());
   for (size_t f = 0; f < s_.faults.size(); ++f) {
-    windows.clear();
-    merged.clear();
-    for (const FaultWindow& w : c_.faults) {
-      if (w.fault == f)
-        windows.push_back({w.start_ms, int64_t{w.start_ms} + w.duration_ms, w.pins});
-    }
-    std::stable_sort(windows.begin(), windows.end());
-    for (const Span& w : windows) {
-      if (merged.empty() || w.start_ms > merged.back().end_ms) {
-        merged.push_back(w);
-        continue;
-      }
-      Span& into = merged.back();
-      into.end_ms = std::max(into.end_ms, w.end_ms);
-      faults::merge_pins(into.pins, w.pins);
-    }
+    arms_of(c_, f, arms);
     const FaultSpec& spec = s_.faults[f];
-    for (const auto& [start_ms, end_ms, pins] : merged) {
+    for (const auto& [start_ms, end_ms, pins] : arms) {
       const int64_t start_us = t0_us_ + start_ms * 1000, end_us = t0_us_ + end_ms * 1000;
       nemesis_end_us_ = std::max(nemesis_end_us_, end_us);
       const uint64_t seed =
@@ -718,23 +694,37 @@ std::vector<int32_t> sent_at_ms(const History& h, size_t client) {
   return sent;
 }
 
-// The span in ms of the arm window i is part of, as schedule_nemesis
-// merges windows: those of its point that overlap it, and theirs in turn.
+void arms_of(const Case& c, size_t fault, std::vector<Arm>& arms) {
+  arms.clear();
+  for (const FaultWindow& w : c.faults) {
+    if (w.fault == fault) arms.push_back({w.start_ms, int64_t{w.start_ms} + w.duration_ms, w.pins});
+  }
+  std::stable_sort(arms.begin(), arms.end(),
+                   [](const Arm& a, const Arm& b) { return a.start_ms < b.start_ms; });
+  // Merged in place: `kept` arms so far, the last still growing.
+  size_t kept = 0;
+  for (size_t i = 0; i < arms.size(); ++i) {
+    if (kept == 0 || arms[i].start_ms > arms[kept - 1].end_ms) {
+      if (kept != i) arms[kept] = std::move(arms[i]);
+      ++kept;
+      continue;
+    }
+    Arm& into = arms[kept - 1];
+    into.end_ms = std::max(into.end_ms, arms[i].end_ms);
+    faults::merge_pins(into.pins, arms[i].pins);
+  }
+  arms.resize(kept);
+}
+
 std::pair<int64_t, int64_t> armed_span(const Case& c, size_t i) {
   const FaultWindow& w = c.faults[i];
-  int64_t from = w.start_ms, to = int64_t{w.start_ms} + w.duration_ms;
-  // Each round adds at least one window or ends: bounded by their number.
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const FaultWindow& o : c.faults) {
-      const int64_t o_to = int64_t{o.start_ms} + o.duration_ms;
-      if (o.fault != w.fault || o.start_ms > to || o_to < from) continue;
-      if (o.start_ms < from || o_to > to) grew = true;
-      from = std::min<int64_t>(from, o.start_ms);
-      to = std::max(to, o_to);
-    }
+  std::vector<Arm> arms;
+  arms_of(c, w.fault, arms);
+  for (const Arm& arm : arms) {
+    if (arm.start_ms <= w.start_ms && w.start_ms <= arm.end_ms) return {arm.start_ms, arm.end_ms};
   }
-  return {from, to};
+  ORDEAL_ASSERT(false, "window {} is in no arm of its fault", i);
+  return {};
 }
 
 bool armed_with_pins_of_another(const Case& c, size_t i) {

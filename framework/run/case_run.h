@@ -35,9 +35,17 @@ struct FireSeen {
   int64_t at_us = 0;
   uint32_t check = 0;
 };
-// The span in ms from the case's start of the arm window `i` of `c` is part
-// of: the windows of a point that overlap are armed once, from the first's
-// start to the last's end.
+// One arming of a fault: the windows of one fault that overlap (or touch)
+// are armed once, from the first's start to the last's end, with the pins
+// of them all (a check pinned twice fires once, as the earlier window says).
+struct Arm {
+  int64_t start_ms = 0, end_ms = 0;  // from the case's start
+  std::vector<faults::Pin> pins;
+};
+// The arms of the case's fault `fault` (an index into the scenario's
+// faults), in time order, into `arms` (cleared first; its memory reused).
+void arms_of(const Case& c, size_t fault, std::vector<Arm>& arms);
+// The span in ms of the arm window `i` of `c` is part of.
 std::pair<int64_t, int64_t> armed_span(const Case& c, size_t i);
 // Whether another window armed together with window `i` has pins: the arm
 // has them all, and fires nowhere else.
