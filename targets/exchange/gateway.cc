@@ -332,7 +332,9 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
       take_state(order->view, response.order);
     }
     if (kind == RequestKind::place) {
-      order->view_at_ack = response.order;  // whole: a rollback takes its names too
+      // Whole, names too, and only for the defect that rolls back to it:
+      // nothing else reads it, and copying its two names cost every place.
+      if (defects_.has(Defect::state_regress_after_resync)) order->view_at_ack = response.order;
       if (responder && *responder != order->shard) {
         order->shard = *responder;  // a forwarded order lives there
         keep(*order);

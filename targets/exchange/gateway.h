@@ -88,8 +88,10 @@ class Gateway final : public Node {
     // Where the order was placed from: its fills and unsolicited updates go
     // there until the client is heard from again, also after a restart.
     NodeId client_node = 0;
-    OrderView view;         // the latest the gateway heard
-    OrderView view_at_ack;  // as acknowledged (what a defective resync rolls back to)
+    OrderView view;  // the latest the gateway heard
+    // As acknowledged: what a defective resync rolls back to. Kept only
+    // under that defect (state-regress-after-resync).
+    OrderView view_at_ack;
   };
   // Who asked what: all that an answer needs of its request.
   struct Asker {
