@@ -253,12 +253,11 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
   }
   const uint64_t id = track(from, request, &order, 1);
   if (acks_early(request, order)) answer(*pending_.find(id), Verdict::ack, "", order.view);
+  // The shard knows the order by its id: the names stay empty (ShardRequest).
   forward(id, order.shard, [&](ShardRequest& sent) {
     sent.kind = request.kind;
     sent.order_id = order.order_id;
     sent.client = request.client;
-    sent.clordid = request.clordid;
-    sent.symbol = order.view.symbol;
     sent.side = order.view.side;
     sent.price = request.price;
     sent.qty = request.qty;
