@@ -108,6 +108,19 @@ TEST(Defects, RestartLosesOrders) {
   EXPECT_EQ(status_after_shard_restart({}), OrdStatus::new_order);
 }
 
+// The books go with the orders, and the next order rests in a new book
+// that the shard knows (not in one it remembered from before the restart).
+TEST(Defects, RestartLosesOrdersAndTheNextOneRestsInANewBook) {
+  Situation s(with(Defect::restart_loses_orders));
+  s.send(place(1, 1, "o", Side::buy, 50'000, 1));
+  s.exchange.network().crash(s.exchange.shard(0).id(), 100'000);
+  s.exchange.run_for(1'000'000);
+  ASSERT_EQ(s.exchange.shard(0).resting_orders(), 0u);
+  s.send(place(1, 2, "again", Side::buy, 50'000, 1));
+  EXPECT_EQ(s.status_of(1, "again", 3), OrdStatus::new_order);
+  EXPECT_EQ(s.exchange.shard(0).resting_orders(), 1u);
+}
+
 Price gateway_tick_after_corrupt_update(DefectSet defects) {
   Situation s(defects);
   ScopedArm corrupt("meta.update.corrupt", {.param = 1});

@@ -35,6 +35,7 @@ void EngineShard::renew(Env& env) {
   subscriber_.renew();
   decltype(orders_)().swap(orders_);
   decltype(books_)().swap(books_);
+  last_book_ = nullptr;
   inbound_.clear();
   parked_.clear();
   stalled_ = false;
@@ -57,6 +58,7 @@ void EngineShard::on_crash() {
   if (defects_.has(Defect::restart_loses_orders)) {
     orders_.clear();  // the defect: the book was never journaled
     books_.clear();
+    last_book_ = nullptr;
   }
 }
 
@@ -239,7 +241,7 @@ EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwa
   }
   if (orders_.contains(request.order_id)) return respond(false, "duplicate order id", nullptr);
   if (journal_ && journal_->nearly_full()) return respond(false, "shard storage full", nullptr);
-  OrderBook& book = books_[request.symbol];
+  OrderBook& book = book_for(request.symbol);
   if (request.post_only && book.would_cross(request.side, request.price)) {
     return respond(false, "post-only order would cross", nullptr);
   }
@@ -263,6 +265,16 @@ EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwa
       request.type == OrdType::limit ? std::optional<Price>(request.price) : std::nullopt;
   rest_or_expire(order, book, execute(order, book, limit, request.qty));
   return respond(true, "", &order);
+}
+
+// Requests in a row are mostly about one symbol: the last book asked for
+// is tried before the map, whose lookup hashes and compares the name.
+// Its node stays put until the map is cleared, and every clear() forgets
+// it (renew, on_crash).
+OrderBook& EngineShard::book_for(const std::string& symbol) {
+  if (last_book_ != nullptr && last_book_->first == symbol) return last_book_->second;
+  last_book_ = &*books_.try_emplace(symbol).first;
+  return last_book_->second;
 }
 
 // Takes up to `open` of liquidity for `taker`, reporting both sides of every
@@ -326,7 +338,7 @@ EngineShard::Outcome EngineShard::amend(const ShardRequest& request) {
   if (qty <= order.view.filled && !overfill_defect) {
     return respond(false, "new quantity not above the filled quantity", &order);
   }
-  OrderBook& book = books_[order.view.symbol];
+  OrderBook& book = book_for(order.view.symbol);
   if (order.post_only && price != order.view.price && book.would_cross(order.view.side, price)) {
     return respond(false, "post-only order would cross", &order);
   }
@@ -350,7 +362,7 @@ EngineShard::Outcome EngineShard::cancel(const ShardRequest& request) {
   if (it == orders_.end()) return respond(false, kUnknownOrder, nullptr);
   Order& order = it->second;
   if (!live(order.view)) return respond(false, "order is final", &order);
-  books_[order.view.symbol].remove(order.view.order_id);
+  book_for(order.view.symbol).remove(order.view.order_id);
   order.view.status = OrdStatus::cancelled;
   touch(order.view.order_id);
   return respond(true, "", &order);
@@ -361,7 +373,7 @@ EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
   for (auto& [id, order] : orders_) {
     if (order.view.client != request.client || !live(order.view)) continue;
     if (!request.symbol.empty() && order.view.symbol != request.symbol) continue;
-    books_[order.view.symbol].remove(id);
+    book_for(order.view.symbol).remove(id);
     order.view.status = OrdStatus::cancelled;
     touch(id);
     emit(order.gateway, OrderUpdate{.order = order.view, .reason = "mass-cancel"});

@@ -146,6 +146,7 @@ class EngineShard final : public Node {
   Outcome amend(const ShardRequest& request);
   Outcome cancel(const ShardRequest& request);
   Outcome mass_cancel(const ShardRequest& request);
+  OrderBook& book_for(const std::string& symbol);  // made if new
   // Both take the order's book, which the caller has looked up already.
   Qty execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open);
   void rest_or_expire(Order& order, OrderBook& book, Qty open);
@@ -165,6 +166,7 @@ class EngineShard final : public Node {
   std::unordered_map<std::string, OrderBook, StringHash, std::equal_to<>,
                      MapNodePool<std::string, OrderBook>>
       books_;
+  std::pair<const std::string, OrderBook>* last_book_ = nullptr;  // book_for()'s last
   // Empty nearly always: a Fifo allocates only once something waits.
   Fifo<Inbound> inbound_;
   Fifo<Parked> parked_;

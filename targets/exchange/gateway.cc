@@ -52,6 +52,7 @@ void Gateway::renew(Env& env) {
   decltype(orders_)().swap(orders_);
   pending_.clear();
   timeout_armed_us_ = -1;
+  client_nodes_by_id_.clear();
   decltype(client_nodes_)().swap(client_nodes_);
   Routing().swap(routing_);
   Routing().swap(previous_routing_);
@@ -121,7 +122,7 @@ void Gateway::on_metadata_change(const Instrument* record) {
 }
 
 void Gateway::on_request(NodeId from, const ClientRequest& request) {
-  client_nodes_[request.client] = from;
+  hear_from(request.client, from);
   if (pending_.size() >= config_.pending_max) {
     reply(from, request, Verdict::reject, "gateway overloaded", {});
     return;
@@ -253,12 +254,11 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
   }
   const uint64_t id = track(from, request, &order, 1);
   if (acks_early(request, order)) answer(*pending_.find(id), Verdict::ack, "", order.view);
+  // The shard knows the order by its id: the names stay empty (ShardRequest).
   forward(id, order.shard, [&](ShardRequest& sent) {
     sent.kind = request.kind;
     sent.order_id = order.order_id;
     sent.client = request.client;
-    sent.clordid = request.clordid;
-    sent.symbol = order.view.symbol;
     sent.side = order.view.side;
     sent.price = request.price;
     sent.qty = request.qty;
@@ -332,7 +332,9 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
       take_state(order->view, response.order);
     }
     if (kind == RequestKind::place) {
-      order->view_at_ack = response.order;  // whole: a rollback takes its names too
+      // Whole, names too, and only for the defect that rolls back to it:
+      // nothing else reads it, and copying its two names cost every place.
+      if (defects_.has(Defect::state_regress_after_resync)) order->view_at_ack = response.order;
       if (responder && *responder != order->shard) {
         order->shard = *responder;  // a forwarded order lives there
         keep(*order);
@@ -381,13 +383,31 @@ void Gateway::on_timeout(uint64_t gateway_request_id) {
   pending_.erase(gateway_request_id);
 }
 
+// Every request looks its client up: a vector index costs less than the
+// map's hashing for the small ids that simulated clients have.
+void Gateway::hear_from(ClientId client, NodeId from) {
+  if (client >= kClientsIndexed) {
+    client_nodes_[client] = from;
+    return;
+  }
+  if (client >= client_nodes_by_id_.size()) client_nodes_by_id_.resize(client + 1, kNotHeard);
+  client_nodes_by_id_[client] = from;
+}
+
+NodeId Gateway::heard_from(ClientId client) const {
+  if (client < client_nodes_by_id_.size()) return client_nodes_by_id_[client];
+  if (client < kClientsIndexed) return kNotHeard;
+  auto heard = client_nodes_.find(client);
+  return heard == client_nodes_.end() ? kNotHeard : heard->second;
+}
+
 // A fill or unsolicited update goes where the client was last heard from;
 // after a restart, before it has sent anything, where its order came from
 // (a FIX port keeps it for the client's next logon), so that it is not lost.
 template <typename M>
 void Gateway::tell_client(ClientId client, const KnownOrder* order, const M& message) {
-  auto heard = client_nodes_.find(client);
-  if (heard != client_nodes_.end()) return env_.send(heard->second, message);
+  const NodeId heard = heard_from(client);
+  if (heard != kNotHeard) return env_.send(heard, message);
   if (order != nullptr && order->client_node != 0) env_.send(order->client_node, message);
 }
 

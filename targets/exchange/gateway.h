@@ -11,6 +11,7 @@
 // keeps the same (gateway_durable.cc).
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -88,8 +89,10 @@ class Gateway final : public Node {
     // Where the order was placed from: its fills and unsolicited updates go
     // there until the client is heard from again, also after a restart.
     NodeId client_node = 0;
-    OrderView view;         // the latest the gateway heard
-    OrderView view_at_ack;  // as acknowledged (what a defective resync rolls back to)
+    OrderView view;  // the latest the gateway heard
+    // As acknowledged: what a defective resync rolls back to. Kept only
+    // under that defect (state-regress-after-resync).
+    OrderView view_at_ack;
   };
   // Who asked what: all that an answer needs of its request.
   struct Asker {
@@ -126,6 +129,8 @@ class Gateway final : public Node {
   void tell_client(ClientId client, const KnownOrder* order, const M& message);
   void on_timeout(uint64_t gateway_request_id);
   void on_metadata_change(const Instrument* record);
+  void hear_from(ClientId client, NodeId from);
+  NodeId heard_from(ClientId client) const;  // kNotHeard: not since the last start
 
   void place(NodeId from, const ClientRequest& request);
   void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
@@ -161,7 +166,12 @@ class Gateway final : public Node {
       orders_;
   SeqTable<Pending> pending_;      // by gateway request id
   int64_t timeout_armed_us_ = -1;  // when the armed timeout timer fires; -1: none
-  // A few entries each, filled in every case: nodes from the pool too.
+  // Where each client was last heard from (hear_from): a client id below
+  // kClientsIndexed (the simulator numbers its clients from 1) by index,
+  // kNotHeard where none; others in the map, nodes from the pool too.
+  static constexpr ClientId kClientsIndexed = 256;
+  static constexpr NodeId kNotHeard = std::numeric_limits<NodeId>::max();
+  std::vector<NodeId> client_nodes_by_id_;
   std::unordered_map<ClientId, NodeId, std::hash<ClientId>, std::equal_to<ClientId>,
                      MapNodePool<ClientId, NodeId>>
       client_nodes_;

@@ -32,6 +32,7 @@ void Gateway::on_crash() {
   pending_.clear();        // requests in flight: their clients see the connection drop
   timeout_armed_us_ = -1;  // timers die with the process
   client_nodes_.clear();   // connections die with the process
+  client_nodes_by_id_.clear();
   routing_.clear();
   previous_routing_.clear();
   shard_versions_.assign(shard_versions_.size(), 0);

@@ -89,6 +89,9 @@ struct OrderUpdate {
 
 // ---- gateway <-> engine shard ---------------------------------------------
 
+// A shard knows an order by its id once placed: `clordid` and `symbol`
+// name the new order on a place (symbol: the one a mass-cancel is about,
+// empty for every symbol), and are left empty on amend, cancel and status.
 struct ShardRequest {
   uint64_t gateway_request_id = 0;
   RequestKind kind = RequestKind::place;
