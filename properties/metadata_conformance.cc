@@ -9,7 +9,8 @@
 // that much.
 #include <algorithm>
 #include <array>
-#include <map>
+#include <optional>
+#include <span>
 
 #include "framework/base/saturating.h"
 #include "properties/support.h"
@@ -19,37 +20,56 @@ namespace {
 
 using exchange::Instrument;
 
-using Records = std::vector<uint32_t>;  // a symbol's meta events, in history order
+using Records = std::span<const uint32_t>;  // a symbol's meta events, in history order
 
-// The records a place's symbol names, by the symbol's Sym, remembered in a
-// few slots: thousands of places name a handful of symbols, and comparing
-// their names cost more than the rest of the check. Its size does not
-// depend on the history's, so a long history costs no memory more.
+// Every symbol's records, found by the symbol's Sym: the meta events in one
+// array, sorted by their symbol's Sym and each symbol's in history order.
+// Syms compare without reading names, and a case's handful of meta events
+// take two arrays rather than a tree node and a vector per symbol. A record
+// whose symbol no event names is left out: no request can ask for it.
+// The symbols asked for lately are remembered in a few slots: thousands of
+// places name a handful of symbols. The slots' size does not depend on the
+// history's, so a long history costs no memory more.
 class RecordsBySym {
  public:
-  explicit RecordsBySym(const std::map<std::string_view, Records>& records_of)
-      : records_of_(records_of) {}
+  RecordsBySym(const History& h, const std::vector<uint32_t>& metadata) {
+    keys_.reserve(metadata.size());
+    for (uint32_t meta : metadata) {
+      const std::optional<Sym> symbol = h.find(h.record(h[meta].record).symbol);
+      if (symbol) keys_.push_back(uint64_t{*symbol} << 32 | meta);
+    }
+    std::sort(keys_.begin(), keys_.end());
+    records_.reserve(keys_.size());
+    for (uint64_t key : keys_) records_.push_back(static_cast<uint32_t>(key));
+  }
 
-  // Null when no record names the symbol.
-  const Records* find(const History& h, Sym symbol) {
+  bool empty() const { return keys_.empty(); }
+
+  // Empty when no record names the symbol.
+  Records find(Sym symbol) {
     Slot& slot = slots_[symbol % kSlots];
     if (!slot.filled || slot.symbol != symbol) {
-      auto found = records_of_.find(h.text(symbol));
-      slot = {.symbol = symbol,
-              .filled = true,
-              .records = found == records_of_.end() ? nullptr : &found->second};
+      slot = {.symbol = symbol, .filled = true, .records = search(symbol)};
     }
     return slot.records;
   }
 
  private:
+  Records search(Sym symbol) const {
+    const uint64_t first = uint64_t{symbol} << 32;
+    const auto begin = std::lower_bound(keys_.begin(), keys_.end(), first);
+    const auto end = std::lower_bound(begin, keys_.end(), first + (uint64_t{1} << 32));
+    return Records(records_).subspan(begin - keys_.begin(), end - begin);
+  }
+
   static constexpr size_t kSlots = 16;
   struct Slot {
     Sym symbol = 0;
     bool filled = false;
-    const Records* records = nullptr;
+    Records records;
   };
-  const std::map<std::string_view, Records>& records_of_;
+  std::vector<uint64_t> keys_;     // symbol << 32 | meta index, sorted
+  std::vector<uint32_t> records_;  // the meta indices of keys_, in the same order
   std::array<Slot, kSlots> slots_{};
 };
 
@@ -62,18 +82,14 @@ class MetadataConformance final : public Property {
 
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
     const History& h = c.history();
-    std::map<std::string_view, Records> records_of;
-    for (uint32_t meta : c.index.metadata()) {
-      records_of[h.record(h[meta].record).symbol].push_back(meta);
-    }
-    if (records_of.empty()) return;  // the target published no metadata: nothing to judge
-    RecordsBySym records_by_sym(records_of);
-    std::vector<uint32_t> chosen;  // reused: most places have one or two versions in force
+    RecordsBySym records_by_sym(h, c.index.metadata());
+    if (records_by_sym.empty()) return;  // no metadata of any symbol named: nothing to judge
+    std::vector<uint32_t> chosen;        // reused: most places have one or two versions in force
     for (const OrderFacts& order : c.index.orders()) {
       for (uint32_t place : order.places) {
-        const Records* records = records_by_sym.find(h, h[place].symbol);
-        if (records == nullptr) continue;
-        in_force(c, *records, place, chosen);
+        const Records records = records_by_sym.find(h[place].symbol);
+        if (records.empty()) continue;
+        in_force(c, records, place, chosen);
         check_request(c, order, place, terms_of(h[place]), chosen, out);
       }
       if (order.requests.empty() || order.places.empty()) continue;
@@ -86,7 +102,7 @@ class MetadataConformance final : public Property {
   // in force are the latest one at or before the window's start, then every
   // one up to its end. A binary search keeps a history with many versions
   // linear.
-  void in_force(const CheckContext& c, const std::vector<uint32_t>& records, uint32_t request,
+  void in_force(const CheckContext& c, Records records, uint32_t request,
                 std::vector<uint32_t>& chosen) const {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(request);
@@ -123,8 +139,8 @@ class MetadataConformance final : public Property {
     const uint32_t first = agreed_place(c, order);
     if (first == kNone) return;
     const Event& place = h[first];
-    const Records* records = records_by_sym.find(h, place.symbol);
-    if (records == nullptr) return;
+    const Records records = records_by_sym.find(place.symbol);
+    if (records.empty()) return;
     for (uint32_t request : order.requests) {
       if (h[request].kind != RequestKind::amend) continue;
       const Event* done = c.index.completion_of(request);
@@ -134,7 +150,7 @@ class MetadataConformance final : public Property {
       // changes: a rejection is judged only when the amend states both.
       const bool states_both = h[request].price != 0 && h[request].qty != 0;
       if (done->type == EventType::fail && !states_both) continue;
-      in_force(c, *records, request, chosen);
+      in_force(c, records, request, chosen);
       const exchange::OrderTerms terms{.kind = RequestKind::amend,
                                        .side = place.side,
                                        .price = h[request].price,

@@ -60,6 +60,17 @@ Sym StringTable::intern(std::string_view text) {
   return sym;
 }
 
+std::optional<Sym> StringTable::find(std::string_view text) const {
+  if (text.empty()) return 0;
+  const auto hash = static_cast<uint32_t>(hash_of(text));
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.sym == 0) return std::nullopt;
+    if (slot.hash == hash && texts_[slot.sym] == text) return slot.sym;
+  }
+}
+
 // The large table: the string's Sym, found or added.
 Sym StringTable::intern_new(std::string_view text, uint32_t hash) {
   const size_t mask = slots_.size() - 1;
