@@ -84,38 +84,34 @@ class MetadataConformance final : public Property {
     const History& h = c.history();
     RecordsBySym records_by_sym(h, c.index.metadata());
     if (records_by_sym.empty()) return;  // no metadata of any symbol named: nothing to judge
-    std::vector<uint32_t> chosen;        // reused: most places have one or two versions in force
     for (const OrderFacts& order : c.index.orders()) {
       for (uint32_t place : order.places) {
         const Records records = records_by_sym.find(h[place].symbol);
         if (records.empty()) continue;
-        in_force(c, records, place, chosen);
-        check_request(c, order, place, terms_of(h[place]), chosen, out);
+        check_request(c, order, place, terms_of(h[place]), in_force(c, records, place), out);
       }
       if (order.requests.empty() || order.places.empty()) continue;
-      check_amends(c, order, records_by_sym, chosen, out);
+      check_amends(c, order, records_by_sym, out);
     }
   }
 
  private:
   // A symbol's records are in history order, so in time order: the versions
   // in force are the latest one at or before the window's start, then every
-  // one up to its end. A binary search keeps a history with many versions
-  // linear.
-  void in_force(const CheckContext& c, Records records, uint32_t request,
-                std::vector<uint32_t>& chosen) const {
+  // one up to its end: a run of them, taken as a view. A binary search
+  // keeps a history with many versions linear.
+  static Records in_force(const CheckContext& c, Records records, uint32_t request) {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(request);
     const int64_t from_us = h[request].time_us - c.limits.metadata_staleness_ms * 1000;
     const int64_t to_us = saturating_add(done == kNone ? h[request].time_us : h[done].time_us,
                                          c.limits.metadata_notice_ms * 1000);
-    chosen.clear();
-    auto after_start = std::partition_point(
+    const auto after_start = std::partition_point(
         records.begin(), records.end(), [&](uint32_t meta) { return h[meta].time_us <= from_us; });
-    if (after_start != records.begin()) chosen.push_back(*(after_start - 1));
-    for (auto it = after_start; it != records.end() && h[*it].time_us <= to_us; ++it) {
-      chosen.push_back(*it);
-    }
+    auto end = after_start;
+    while (end != records.end() && h[*end].time_us <= to_us) ++end;
+    const auto begin = after_start == records.begin() ? after_start : after_start - 1;
+    return records.subspan(begin - records.begin(), end - begin);
   }
 
   static exchange::OrderTerms terms_of(const Event& place) {
@@ -132,7 +128,7 @@ class MetadataConformance final : public Property {
   // conform as a place's do (against its order's symbol and side). What it
   // states breaking a rule breaks it however the target reads an amend.
   void check_amends(const CheckContext& c, const OrderFacts& order, RecordsBySym& records_by_sym,
-                    std::vector<uint32_t>& chosen, std::vector<Violation>& out) const {
+                    std::vector<Violation>& out) const {
     const History& h = c.history();
     // A reused id may name orders in several symbols: which one an amend
     // concerns is not known then. A rejected repeat never was the order.
@@ -150,19 +146,18 @@ class MetadataConformance final : public Property {
       // changes: a rejection is judged only when the amend states both.
       const bool states_both = h[request].price != 0 && h[request].qty != 0;
       if (done->type == EventType::fail && !states_both) continue;
-      in_force(c, records, request, chosen);
       const exchange::OrderTerms terms{.kind = RequestKind::amend,
                                        .side = place.side,
                                        .price = h[request].price,
                                        .qty = h[request].qty};
-      check_request(c, order, request, terms, chosen, out);
+      check_request(c, order, request, terms, in_force(c, records, request), out);
     }
   }
 
   // A place or an amend of `order`, invoked at `request`, against the
   // versions in force.
   void check_request(const CheckContext& c, const OrderFacts& order, uint32_t request,
-                     const exchange::OrderTerms& terms, const std::vector<uint32_t>& records,
+                     const exchange::OrderTerms& terms, Records records,
                      std::vector<Violation>& out) const {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(request);
