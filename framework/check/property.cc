@@ -52,12 +52,20 @@ std::vector<const Property*> checked_properties(std::span<const std::string> nam
   return checked;
 }
 
+// A history this long gives its index's arrays back rather than keep them
+// (a few bytes per event) for the next check.
+constexpr size_t kKeptBuffersEventsMax = size_t{1} << 20;
+
 std::vector<Violation> check_history(const History& history, std::span<const std::string> names,
                                      const CheckLimits& limits) {
-  const HistoryIndex index(history);
+  // A run checks every case it runs, one after the other on a thread: the
+  // index's arrays are taken once and reused (HistoryIndex::Buffers).
+  thread_local HistoryIndex::Buffers kept;
+  HistoryIndex index(history, std::move(kept));
   const CheckContext context{index, limits};
   std::vector<Violation> violations;
   for (const Property* property : checked_properties(names)) property->check(context, violations);
+  if (history.size() <= kKeptBuffersEventsMax) kept = std::move(index).release();
   return violations;
 }
 
