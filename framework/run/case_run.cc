@@ -539,7 +539,8 @@ void CaseRun::arm_deadline() {
 void CaseRun::complete(size_t client, const ClientResponse* r) {
   Client& state = clients_[client];
   const uint32_t op = state.outstanding;
-  const Event invoke = h_[state.invoke_index];
+  // Read in place: nothing is appended before `e` is made from it.
+  const Event& invoke = h_[state.invoke_index];
   ORDEAL_ASSERT(invoke.op == op && invoke.type == EventType::invoke);
   Event e{.time_us = exchange_.now_us(),
           .op = op,
