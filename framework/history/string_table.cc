@@ -43,11 +43,18 @@ StringTable& StringTable::operator=(const StringTable& other) {
   return *this;
 }
 
+// Kept small, the recent slots apart: a case's history interns a string per
+// event or so, and saving the registers the recent slots need cost more
+// than the hash.
 Sym StringTable::intern(std::string_view text) {
   if (text.empty()) return 0;
   const uint64_t hash_full = hash_of(text);
+  if (recent_ == nullptr) return intern_new(text, static_cast<uint32_t>(hash_full));
+  return intern_recent(text, hash_full);
+}
+
+Sym StringTable::intern_recent(std::string_view text, uint64_t hash_full) {
   const auto hash = static_cast<uint32_t>(hash_full);
-  if (recent_ == nullptr) return intern_new(text, hash);
   Slot& recent = recent_[(hash_full >> 32) % kRecentSlots];
   // Only a hint, checked against the text: a table moved from keeps its
   // recent slots but not its strings.

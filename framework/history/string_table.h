@@ -50,8 +50,10 @@ class StringTable {
   static constexpr size_t kRecentSlots = 1024;
   static constexpr size_t kRecentFromSlots = 8192;
 
+  [[gnu::noinline]] Sym intern_recent(std::string_view text, uint64_t hash_full);
   Sym intern_new(std::string_view text, uint32_t hash);
-  std::string_view store(std::string_view text);
+  // Inlined in intern_new(), its one caller, which runs once per new string.
+  [[gnu::always_inline]] inline std::string_view store(std::string_view text);
   void grow_slots();
 
   LargeVector<std::string_view> texts_;  // by Sym, pointing into chunks_
