@@ -50,12 +50,12 @@ class NoLostCancel final : public Property {
   }
 
  private:
-  // An order as mass-cancels find it: its client in the high half (its
-  // sign bit flipped, so that keys sort as the clients do), its place in
-  // the index's orders() in the low half: plain integers sort faster than
-  // pairs compared field by field.
+  // An order as mass-cancels find it: its client in the high half, its
+  // place in the index's orders() in the low half. Sorted, a client's orders
+  // are together and in their order: plain integers sort faster than pairs
+  // compared field by field.
   static uint64_t client_order(int32_t client, uint32_t id) {
-    return uint64_t{static_cast<uint32_t>(client) ^ 0x8000'0000u} << 32 | id;
+    return uint64_t{static_cast<uint32_t>(client)} << 32 | id;
   }
 
   // The order must not fill after `accepted` and must read as final at the end.
