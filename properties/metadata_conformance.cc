@@ -155,7 +155,9 @@ class MetadataConformance final : public Property {
   }
 
   // A place or an amend of `order`, invoked at `request`, against the
-  // versions in force.
+  // versions in force. Only an acceptance or a reject as invalid can be
+  // wrong, and the versions are read only until one settles it: a version
+  // the request conforms to clears an acceptance, one it breaks a reject.
   void check_request(const CheckContext& c, const OrderFacts& order, uint32_t request,
                      const exchange::OrderTerms& terms, Records records,
                      std::vector<Violation>& out) const {
@@ -167,32 +169,47 @@ class MetadataConformance final : public Property {
       return fmt::format("{}order {}", terms.kind == RequestKind::amend ? "the amend of " : "",
                          c.order_name(order.key));
     };
-    int conforming = 0;
-    std::optional<std::string_view> reason;
-    for (uint32_t meta : records) {
-      auto broken = exchange::nonconformance(h.record(h[meta].record), terms);
-      conforming += !broken;
-      if (broken) reason = broken;
-    }
     const Event& outcome = h[done];
-    if (outcome.type == EventType::ok && conforming == 0) {
+    if (outcome.type == EventType::ok) {
+      const std::optional<std::string_view> reason = broken_under_all(h, records, terms);
+      if (!reason) return;
       out.push_back(
           violation(name(),
                     fmt::format("{} was accepted ({}) though under every metadata version in force "
                                 "it breaks a rule: {}",
                                 what(), when(h, done), *reason),
                     {c.order_name(order.key)}, {records.back(), request, done}));
+      return;
     }
     const bool rejected_as_invalid =
         outcome.type == EventType::fail && exchange::is_validation_reason(h.text(outcome.text));
-    if (rejected_as_invalid && conforming == static_cast<int>(records.size())) {
-      out.push_back(
-          violation(name(),
-                    fmt::format("{} was rejected as '{}' ({}) though it conforms to every metadata "
-                                "version in force",
-                                what(), h.text(outcome.text), when(h, done)),
-                    {c.order_name(order.key)}, {records.back(), request, done}));
+    if (!rejected_as_invalid || !conforms_to_all(h, records, terms)) return;
+    out.push_back(
+        violation(name(),
+                  fmt::format("{} was rejected as '{}' ({}) though it conforms to every metadata "
+                              "version in force",
+                              what(), h.text(outcome.text), when(h, done)),
+                  {c.order_name(order.key)}, {records.back(), request, done}));
+  }
+
+  // The rule the terms break under the last version when they break one
+  // under every version; nothing when a version lets them through.
+  static std::optional<std::string_view> broken_under_all(const History& h, Records records,
+                                                          const exchange::OrderTerms& terms) {
+    std::optional<std::string_view> reason;
+    for (uint32_t meta : records) {
+      reason = exchange::nonconformance(h.record(h[meta].record), terms);
+      if (!reason) return std::nullopt;
     }
+    return reason;
+  }
+
+  static bool conforms_to_all(const History& h, Records records,
+                              const exchange::OrderTerms& terms) {
+    for (uint32_t meta : records) {
+      if (exchange::nonconformance(h.record(h[meta].record), terms)) return false;
+    }
+    return true;
   }
 };
 
