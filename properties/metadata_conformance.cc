@@ -88,7 +88,7 @@ class MetadataConformance final : public Property {
       for (uint32_t place : order.places) {
         const Records records = records_by_sym.find(h[place].symbol);
         if (records.empty()) continue;
-        check_request(c, order, place, terms_of(h[place]), in_force(c, records, place), out);
+        check_request(c, order, place, terms_of(h[place]), records, out);
       }
       if (order.requests.empty() || order.places.empty()) continue;
       check_amends(c, order, records_by_sym, out);
@@ -150,26 +150,33 @@ class MetadataConformance final : public Property {
                                        .side = place.side,
                                        .price = h[request].price,
                                        .qty = h[request].qty};
-      check_request(c, order, request, terms, in_force(c, records, request), out);
+      check_request(c, order, request, terms, records, out);
     }
   }
 
   // A place or an amend of `order`, invoked at `request`, against the
-  // versions in force. Only an acceptance or a reject as invalid can be
-  // wrong, and the versions are read only until one settles it: a version
-  // the request conforms to clears an acceptance, one it breaks a reject.
+  // versions of its symbol's records in force. Only an acceptance or a
+  // reject as invalid can be wrong (the versions in force are found for
+  // those only), and the versions are read only until one settles it: a
+  // version the request conforms to clears an acceptance, one it breaks a
+  // reject.
   void check_request(const CheckContext& c, const OrderFacts& order, uint32_t request,
-                     const exchange::OrderTerms& terms, Records records,
+                     const exchange::OrderTerms& terms, Records symbol_records,
                      std::vector<Violation>& out) const {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(request);
-    if (records.empty() || done == kNone) return;
+    if (done == kNone) return;
+    const Event& outcome = h[done];
+    const bool rejected_as_invalid =
+        outcome.type == EventType::fail && exchange::is_validation_reason(h.text(outcome.text));
+    if (outcome.type != EventType::ok && !rejected_as_invalid) return;
+    const Records records = in_force(c, symbol_records, request);
+    if (records.empty()) return;
     // Named only for a violation: most requests have none.
     auto what = [&] {
       return fmt::format("{}order {}", terms.kind == RequestKind::amend ? "the amend of " : "",
                          c.order_name(order.key));
     };
-    const Event& outcome = h[done];
     if (outcome.type == EventType::ok) {
       const std::optional<std::string_view> reason = broken_under_all(h, records, terms);
       if (!reason) return;
@@ -181,9 +188,7 @@ class MetadataConformance final : public Property {
                     {c.order_name(order.key)}, {records.back(), request, done}));
       return;
     }
-    const bool rejected_as_invalid =
-        outcome.type == EventType::fail && exchange::is_validation_reason(h.text(outcome.text));
-    if (!rejected_as_invalid || !conforms_to_all(h, records, terms)) return;
+    if (!conforms_to_all(h, records, terms)) return;
     out.push_back(
         violation(name(),
                   fmt::format("{} was rejected as '{}' ({}) though it conforms to every metadata "
