@@ -143,7 +143,8 @@ constexpr size_t kDirectSlotsPerEvent = 4;
 
 void HistoryIndex::size_operations(uint32_t op_max) {
   const auto& events = history_.events();
-  if (op_max / kDirectSlotsPerEvent <= events.size()) {
+  sparse_ = op_max / kDirectSlotsPerEvent > events.size();
+  if (!sparse_) {
     operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
     return;
   }

@@ -134,8 +134,9 @@ class HistoryIndex {
   // (another tool's numbering), by the id's place in sparse_ids_ instead.
   LargeVector<Operation> operations_;
   std::vector<uint32_t> sparse_ids_;  // sorted distinct op ids; empty: direct
+  bool sparse_ = false;               // sparse_ids_ in use: one flag read, not its bounds
   // Inline for direct ids, which every operation of a case looks up.
-  uint32_t slot_of(uint32_t op) const { return sparse_ids_.empty() ? op : sparse_slot_of(op); }
+  uint32_t slot_of(uint32_t op) const { return sparse_ ? sparse_slot_of(op) : op; }
   uint32_t sparse_slot_of(uint32_t op) const;
   LargeVector<OrderSlot> orders_;
   // Orders are found by their client order id's Sym: the first client to use
