@@ -64,7 +64,16 @@ std::vector<Violation> check_history(const History& history, std::span<const std
   HistoryIndex index(history, std::move(kept));
   const CheckContext context{index, limits};
   std::vector<Violation> violations;
-  for (const Property* property : checked_properties(names)) property->check(context, violations);
+  // All of them (as scenarios usually ask) straight from the catalogue,
+  // without a list made per case.
+  auto check_all = [&](std::span<const Property* const> properties) {
+    for (const Property* property : properties) property->check(context, violations);
+  };
+  if (names.empty()) {
+    check_all(all_properties());
+  } else {
+    check_all(checked_properties(names));
+  }
   if (history.size() <= kKeptBuffersEventsMax) kept = std::move(index).release();
   return violations;
 }
