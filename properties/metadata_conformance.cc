@@ -100,9 +100,9 @@ class MetadataConformance final : public Property {
   // in force are the latest one at or before the window's start, then every
   // one up to its end: a run of them, taken as a view. A binary search
   // keeps a history with many versions linear.
-  static Records in_force(const CheckContext& c, Records records, uint32_t request) {
+  // `done` is the request's completion.
+  static Records in_force(const CheckContext& c, Records records, uint32_t request, uint32_t done) {
     const History& h = c.history();
-    const uint32_t done = c.index.completion_index_of(request);
     const int64_t from_us = h[request].time_us - c.limits.metadata_staleness_ms * 1000;
     const int64_t to_us = saturating_add(done == kNone ? h[request].time_us : h[done].time_us,
                                          c.limits.metadata_notice_ms * 1000);
@@ -170,7 +170,7 @@ class MetadataConformance final : public Property {
     const bool rejected_as_invalid =
         outcome.type == EventType::fail && exchange::is_validation_reason(h.text(outcome.text));
     if (outcome.type != EventType::ok && !rejected_as_invalid) return;
-    const Records records = in_force(c, symbol_records, request);
+    const Records records = in_force(c, symbol_records, request, done);
     if (records.empty()) return;
     // Named only for a violation: most requests have none.
     auto what = [&] {
