@@ -52,9 +52,10 @@ std::vector<const Property*> checked_properties(std::span<const std::string> nam
   return checked;
 }
 
-// A history this long gives its index's arrays back rather than keep them
-// (a few bytes per event) for the next check.
-constexpr size_t kKeptBuffersEventsMax = size_t{1} << 20;
+// A history longer than a case's (a file given to `ordeal check`) gives its
+// index's arrays back rather than keep them (a few bytes per event) for a
+// next check: what follows it (the reports) has the memory as before.
+constexpr size_t kKeptBuffersEventsMax = size_t{1} << 16;
 
 std::vector<Violation> check_history(const History& history, std::span<const std::string> names,
                                      const CheckLimits& limits) {
