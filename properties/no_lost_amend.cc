@@ -78,6 +78,9 @@ class NoLostAmend final : public Property {
     const Event& read = h[order.final_read];
     // no-lost-order's and no-phantom's business
     if (read.status == OrdStatus::none || read.status == OrdStatus::rejected) return;
+    // Most orders are never amended: nothing to replay, no place to find.
+    auto amend = [&](uint32_t request) { return h[request].kind == RequestKind::amend; };
+    if (std::none_of(order.requests.begin(), order.requests.end(), amend)) return;
     // A place of unknown outcome took effect, as the exchange holds the order.
     const uint32_t place = the_place(c, order);
     if (place == kNone) return;

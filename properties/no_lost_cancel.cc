@@ -4,7 +4,6 @@
 // symbol) that was accepted before the mass-cancel was sent, or whose place
 // had an unknown outcome but which the exchange reported before it.
 #include <algorithm>
-#include <compare>
 #include <span>
 
 #include "properties/support.h"
@@ -33,28 +32,31 @@ class NoLostCancel final : public Property {
     // A mass-cancel concerns its client's orders only: sorting them by
     // client once (one array, in order of appearance within a client) keeps
     // many mass-cancels over many orders from taking their product.
-    std::vector<ClientOrder> orders_by_client;
+    std::vector<uint64_t> orders_by_client;  // client_order() keys
     orders_by_client.reserve(c.index.orders().size());
     uint32_t id = 0;
     for (const OrderFacts& order : c.index.orders())
-      orders_by_client.push_back({order.key.client, id++});
+      orders_by_client.push_back(client_order(order.key.client, id++));
     std::sort(orders_by_client.begin(), orders_by_client.end());
     for (uint32_t mass : c.index.mass_cancels()) {
-      const ClientOrder first{c.history()[mass].client, 0};
-      const ClientOrder last{c.history()[mass].client, kNone};
+      const int32_t client = c.history()[mass].client;
       check_mass_cancel(c, mass,
-                        {std::lower_bound(orders_by_client.begin(), orders_by_client.end(), first),
-                         std::upper_bound(orders_by_client.begin(), orders_by_client.end(), last)},
+                        {std::lower_bound(orders_by_client.begin(), orders_by_client.end(),
+                                          client_order(client, 0)),
+                         std::upper_bound(orders_by_client.begin(), orders_by_client.end(),
+                                          client_order(client, kNone))},
                         out);
     }
   }
 
  private:
-  struct ClientOrder {
-    int32_t client;
-    uint32_t id;  // the order's place in the index's orders()
-    auto operator<=>(const ClientOrder&) const = default;
-  };
+  // An order as mass-cancels find it: its client in the high half, its
+  // place in the index's orders() in the low half. Sorted, a client's orders
+  // are together and in their order: plain integers sort faster than pairs
+  // compared field by field.
+  static uint64_t client_order(int32_t client, uint32_t id) {
+    return uint64_t{static_cast<uint32_t>(client)} << 32 | id;
+  }
 
   // The order must not fill after `accepted` and must read as final at the end.
   // A fill recorded later but within a quantity the exchange reported filled
@@ -120,13 +122,13 @@ class NoLostCancel final : public Property {
     return kNone;
   }
 
-  void check_mass_cancel(const CheckContext& c, uint32_t mass, std::span<const ClientOrder> orders,
+  void check_mass_cancel(const CheckContext& c, uint32_t mass, std::span<const uint64_t> orders,
                          std::vector<Violation>& out) const {
     const History& h = c.history();
     const uint32_t done = c.index.completion_index_of(mass);
     if (done == kNone || h[done].type != EventType::ok) return;
-    for (const ClientOrder& of_client : orders) {
-      const OrderFacts order = c.index.order_at(of_client.id);
+    for (const uint64_t of_client : orders) {
+      const OrderFacts order = c.index.order_at(static_cast<uint32_t>(of_client));
       const uint32_t place = held_before(c, order, mass);
       if (place == kNone) continue;
       if (h[mass].symbol != 0 && h[place].symbol != h[mass].symbol) continue;

@@ -162,6 +162,28 @@ TEST(NoLostCancel, HoldsAMassCancelToItsSymbol) {
   EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o2"});
 }
 
+// A mass-cancel concerns its own client's orders only, whatever the clients'
+// ids (a history from a file may use negative ones).
+TEST(NoLostCancel, HoldsAMassCancelToItsClient) {
+  for (const int32_t client : {-7, -1, 0, 1, 2'000'000'000}) {
+    HistoryBuilder b;
+    std::vector<uint32_t> places;
+    for (const int32_t owner : {client, -3, 5}) {
+      places.push_back(b.at(1).place(owner, "o" + std::to_string(owner), Side::buy, 50'000, 5));
+    }
+    for (const uint32_t place : places) b.at(2).ok(place, OrdStatus::new_order);
+    auto mass = b.at(4).mass_cancel(client);
+    b.at(5).ok(mass, OrdStatus::none);
+    for (const int32_t owner : {client, -3, 5}) {
+      b.at(9).read(owner, "o" + std::to_string(owner), OrdStatus::new_order, 50'000, 5);
+    }
+    const auto v = check("no-lost-cancel", b);
+    ASSERT_EQ(v.size(), 1u) << client;
+    EXPECT_EQ(v[0].orders,
+              std::vector<std::string>{std::to_string(client) + "/o" + std::to_string(client)});
+  }
+}
+
 // The unknown place took effect before the mass-cancel was sent (the order
 // traded): the mass-cancel must cancel it.
 TEST(NoLostCancel, CatchesAMassCancelThatLeftAnUnknownPlaceOpen) {

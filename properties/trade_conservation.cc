@@ -29,10 +29,12 @@ class TradeConservation final : public Property {
     LargeVector<TradeSide> sides;
     sides.reserve(fills);
     for (const OrderFacts& order : c.index.orders()) {
+      if (order.fills.empty()) continue;
+      const uint32_t first = agreed_place(c, order);  // once for all of the order's fills
       for (uint32_t fill : order.fills) {
         sides.push_back({h[fill].number, static_cast<uint32_t>(sides.size()), fill});
         check_limit(c, order, fill, out);
-        check_terms(c, order, fill, out);
+        check_terms(c, order, first, fill, out);
       }
     }
     std::sort(sides.begin(), sides.end(), [](const TradeSide& a, const TradeSide& b) {
@@ -82,11 +84,11 @@ class TradeConservation final : public Property {
 
   // A fill is in its order's symbol and on its side. A reused id may name
   // orders in several symbols or sides: which one a fill is of is not known
-  // then, and a fill that names no symbol says nothing of it.
-  void check_terms(const CheckContext& c, const OrderFacts& order, uint32_t fill,
+  // then, and a fill that names no symbol says nothing of it. `first` is
+  // the order's agreed_place().
+  void check_terms(const CheckContext& c, const OrderFacts& order, uint32_t first, uint32_t fill,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
-    const uint32_t first = agreed_place(c, order);
     if (first == kNone) return;
     const Event& place = h[first];
     const Event& f = h[fill];

@@ -35,8 +35,44 @@ using enum HistoryIndex::List;
 
 }  // namespace
 
-HistoryIndex::HistoryIndex(const History& history) : history_(history) {
-  ORDEAL_ASSERT(history.size() < kNone, "a history of 2^32 events or more cannot be indexed");
+HistoryIndex::HistoryIndex(const History& history) : history_(history) { build(); }
+
+HistoryIndex::HistoryIndex(const History& history, Buffers&& reused)
+    : history_(history),
+      lists_(std::move(reused.lists)),
+      operations_(std::move(reused.operations)),
+      sparse_ids_(std::move(reused.sparse_ids)),
+      orders_(std::move(reused.orders)),
+      order_of_sym_(std::move(reused.order_of_sym)),
+      order_of_other_client_(std::move(reused.order_of_other_client)),
+      faults_(std::move(reused.faults)),
+      metadata_(std::move(reused.metadata)),
+      mass_cancels_(std::move(reused.mass_cancels)) {
+  lists_.clear();
+  operations_.clear();
+  sparse_ids_.clear();
+  orders_.clear();
+  order_of_other_client_.clear();
+  faults_.clear();
+  metadata_.clear();
+  mass_cancels_.clear();
+  build();  // order_of_sym_ is filled anew there
+}
+
+HistoryIndex::Buffers HistoryIndex::release() && {
+  return Buffers{.lists = std::move(lists_),
+                 .operations = std::move(operations_),
+                 .sparse_ids = std::move(sparse_ids_),
+                 .orders = std::move(orders_),
+                 .order_of_sym = std::move(order_of_sym_),
+                 .order_of_other_client = std::move(order_of_other_client_),
+                 .faults = std::move(faults_),
+                 .metadata = std::move(metadata_),
+                 .mass_cancels = std::move(mass_cancels_)};
+}
+
+void HistoryIndex::build() {
+  ORDEAL_ASSERT(history_.size() < kNone, "a history of 2^32 events or more cannot be indexed");
   const uint32_t op_max = scan_forward();
   place_lists();
   size_operations(op_max);
@@ -107,7 +143,8 @@ constexpr size_t kDirectSlotsPerEvent = 4;
 
 void HistoryIndex::size_operations(uint32_t op_max) {
   const auto& events = history_.events();
-  if (op_max / kDirectSlotsPerEvent <= events.size()) {
+  sparse_ = op_max / kDirectSlotsPerEvent > events.size();
+  if (!sparse_) {
     operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
     return;
   }

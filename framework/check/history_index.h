@@ -79,7 +79,16 @@ class HistoryIndex {
   // An order's lists, in the order they are stored.
   enum List : uint8_t { kPlaces, kRequests, kFills, kObservations, kListCount, kNoList };
 
+  // The arrays an index fills, kept from one index to the next: a run
+  // checks thousands of histories of about one size, and taking the arrays
+  // anew for each cost a tenth of building the index. What they held is of no
+  // consequence: an index clears them first.
+  struct Buffers;
+
   explicit HistoryIndex(const History& history);
+  HistoryIndex(const History& history, Buffers&& reused);
+  // The arrays back, for the next index.
+  Buffers release() &&;
 
   const History& history() const { return history_; }
   const Operation* operation(uint32_t op) const;
@@ -107,6 +116,7 @@ class HistoryIndex {
     uint32_t final_read = kNone;
   };
 
+  void build();
   uint32_t scan_forward();
   void note_mark(const Event& e, uint32_t index);
   void place_lists();
@@ -124,8 +134,9 @@ class HistoryIndex {
   // (another tool's numbering), by the id's place in sparse_ids_ instead.
   LargeVector<Operation> operations_;
   std::vector<uint32_t> sparse_ids_;  // sorted distinct op ids; empty: direct
+  bool sparse_ = false;               // sparse_ids_ in use: one flag read, not its bounds
   // Inline for direct ids, which every operation of a case looks up.
-  uint32_t slot_of(uint32_t op) const { return sparse_ids_.empty() ? op : sparse_slot_of(op); }
+  uint32_t slot_of(uint32_t op) const { return sparse_ ? sparse_slot_of(op) : op; }
   uint32_t sparse_slot_of(uint32_t op) const;
   LargeVector<OrderSlot> orders_;
   // Orders are found by their client order id's Sym: the first client to use
@@ -135,6 +146,18 @@ class HistoryIndex {
   std::vector<uint32_t> faults_;
   std::vector<uint32_t> metadata_;
   std::vector<uint32_t> mass_cancels_;
+};
+
+struct HistoryIndex::Buffers {
+  LargeVector<uint32_t> lists;
+  LargeVector<Operation> operations;
+  std::vector<uint32_t> sparse_ids;
+  LargeVector<OrderSlot> orders;
+  LargeVector<uint32_t> order_of_sym;
+  std::unordered_map<OrderKey, uint32_t, OrderKeyHash> order_of_other_client;
+  std::vector<uint32_t> faults;
+  std::vector<uint32_t> metadata;
+  std::vector<uint32_t> mass_cancels;
 };
 
 // Inlined where properties walk the orders (each property walks all of

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "framework/check/history_builder.h"
@@ -80,6 +81,55 @@ TEST(HistoryIndex, PairsSparseOpIds) {
   EXPECT_EQ(index.operation(4'000'000'000)->completion, 2u);
   EXPECT_EQ(index.operation(9)->completion, kNone);
   EXPECT_EQ(index.operation(10), nullptr);
+}
+
+// Everything an index tells of a history, to compare two indexes by.
+std::vector<std::vector<uint32_t>> contents(const HistoryIndex& index) {
+  std::vector<std::vector<uint32_t>> all = {index.faults(), index.metadata(), index.mass_cancels()};
+  for (const OrderFacts& order : index.orders()) {
+    all.push_back({static_cast<uint32_t>(order.key.client), order.key.order, order.final_read});
+    for (auto list : {order.places, order.requests, order.fills, order.observations}) {
+      all.push_back(as_vector(list));
+    }
+  }
+  for (const Operation& op : index.operations()) all.push_back({op.invoke, op.completion});
+  for (uint32_t i = 0; i < index.history().size(); ++i) {
+    all.push_back({index.completion_index_of(i)});
+  }
+  return all;
+}
+
+// Buffers other histories filled (more orders, ids of two clients, marks,
+// then sparse op ids) leave nothing of them in an index built over them.
+TEST(HistoryIndex, BuiltOverReusedBuffersSeesOnlyItsHistory) {
+  HistoryBuilder first;
+  for (int i = 0; i < 20; ++i) {
+    const std::string id = "c" + std::to_string(i);
+    const uint32_t place = first.at(1 + i).place(1 + i % 2, id, Side::buy, 50'000, 2);
+    first.at(1 + i).ok(place, OrdStatus::new_order);
+    first.at(1 + i).read(2 - i % 2, id, OrdStatus::new_order);  // the other client
+  }
+  first.at(30).fault(true, "meta.update.delay");
+  first.at(31).meta(1, exchange::Instrument{.symbol = "BTC-USDT"});
+  first.at(32).mass_cancel(1);
+  History sparse;
+  const Sym x = sparse.intern("x");
+  sparse.append({.time_us = 1, .op = 4'000'000'000, .client = 1, .order = x});
+  sparse.append(
+      {.time_us = 2, .op = 4'000'000'000, .client = 1, .order = x, .type = EventType::fail});
+  HistoryIndex::Buffers buffers = HistoryIndex(first.history()).release();
+  buffers = HistoryIndex(sparse, std::move(buffers)).release();
+
+  HistoryBuilder b;
+  b.at(1).meta(1, exchange::Instrument{.symbol = "BTC-USDT"});           // the ops' events move on
+  const uint32_t place = b.at(2).place(1, "c0", Side::sell, 50'000, 1);  // the same Sym as first's
+  b.at(3).ok(place, OrdStatus::new_order);
+  b.at(4).fill(1, "c0", Side::sell, 50'000, 1, 7, 1);
+  b.at(5).read(1, "c0", OrdStatus::filled);
+  const HistoryIndex fresh(b.history());
+  const HistoryIndex reused(b.history(), std::move(buffers));
+  EXPECT_EQ(contents(reused), contents(fresh));
+  EXPECT_FALSE(reused.order({2, b.history().intern("c0")}).has_value());
 }
 
 }  // namespace

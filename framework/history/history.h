@@ -7,6 +7,7 @@
 //                   .order = history.intern("c1-1"), .type = EventType::invoke});
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,8 @@ class History {
  public:
   Sym intern(std::string_view text) { return strings_.intern(text); }
   std::string_view text(Sym sym) const { return strings_.text(sym); }
+  // The Sym of a string some event names, if any does (StringTable::find).
+  std::optional<Sym> find(std::string_view text) const { return strings_.find(text); }
   // Every Sym of this history is below this.
   size_t string_count() const { return strings_.size(); }
 

@@ -43,11 +43,18 @@ StringTable& StringTable::operator=(const StringTable& other) {
   return *this;
 }
 
+// Kept small, the recent slots apart: a case's history interns a string per
+// event or so, and saving the registers the recent slots need cost more
+// than the hash.
 Sym StringTable::intern(std::string_view text) {
   if (text.empty()) return 0;
   const uint64_t hash_full = hash_of(text);
+  if (recent_ == nullptr) return intern_new(text, static_cast<uint32_t>(hash_full));
+  return intern_recent(text, hash_full);
+}
+
+Sym StringTable::intern_recent(std::string_view text, uint64_t hash_full) {
   const auto hash = static_cast<uint32_t>(hash_full);
-  if (recent_ == nullptr) return intern_new(text, hash);
   Slot& recent = recent_[(hash_full >> 32) % kRecentSlots];
   // Only a hint, checked against the text: a table moved from keeps its
   // recent slots but not its strings.
@@ -58,6 +65,17 @@ Sym StringTable::intern(std::string_view text) {
   const Sym sym = intern_new(text, hash);
   recent = Slot{sym, hash};
   return sym;
+}
+
+std::optional<Sym> StringTable::find(std::string_view text) const {
+  if (text.empty()) return 0;
+  const auto hash = static_cast<uint32_t>(hash_of(text));
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.sym == 0) return std::nullopt;
+    if (slot.hash == hash && texts_[slot.sym] == text) return slot.sym;
+  }
 }
 
 // The large table: the string's Sym, found or added.

@@ -7,10 +7,12 @@
 //   StringTable strings;
 //   const Sym a = strings.intern("c1-1");   // 0 is always the empty string
 //   assert(strings.intern("c1-1") == a && strings.text(a) == "c1-1");
+//   assert(strings.find("c1-1") == a && !strings.find("c1-2"));
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +32,9 @@ class StringTable {
   StringTable& operator=(StringTable&&) noexcept = default;
 
   Sym intern(std::string_view text);
+  // The string's Sym if it was interned (0 for the empty string), without
+  // adding it: a reader of a finished history looks strings up this way.
+  std::optional<Sym> find(std::string_view text) const;
   std::string_view text(Sym sym) const { return texts_[sym]; }
   // How many strings there are, the empty one included: every Sym is below it.
   size_t size() const { return texts_.size(); }
@@ -45,8 +50,10 @@ class StringTable {
   static constexpr size_t kRecentSlots = 1024;
   static constexpr size_t kRecentFromSlots = 8192;
 
+  [[gnu::noinline]] Sym intern_recent(std::string_view text, uint64_t hash_full);
   Sym intern_new(std::string_view text, uint32_t hash);
-  std::string_view store(std::string_view text);
+  // Inlined in intern_new(), its one caller, which runs once per new string.
+  [[gnu::always_inline]] inline std::string_view store(std::string_view text);
   void grow_slots();
 
   LargeVector<std::string_view> texts_;  // by Sym, pointing into chunks_

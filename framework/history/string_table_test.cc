@@ -20,6 +20,20 @@ TEST(StringTable, GivesEachDistinctStringOneSym) {
   EXPECT_EQ(strings.size(), 3u);
 }
 
+TEST(StringTable, FindsOnlyWhatWasInterned) {
+  StringTable strings;
+  EXPECT_EQ(strings.find(""), Sym{0});
+  EXPECT_FALSE(strings.find("a").has_value());
+  const Sym a = strings.intern("a");
+  EXPECT_EQ(strings.find("a"), a);
+  EXPECT_FALSE(strings.find("b").has_value());
+  EXPECT_EQ(strings.size(), 2u);                                            // finding adds nothing
+  for (int i = 0; i < 1'000; ++i) strings.intern("c" + std::to_string(i));  // grown
+  EXPECT_EQ(strings.find("a"), a);
+  EXPECT_EQ(strings.find("c999"), strings.intern("c999"));
+  EXPECT_FALSE(strings.find("c1000").has_value());
+}
+
 // Enough strings to grow the table several times and fill many chunks, with
 // one larger than a chunk in the middle: every Sym still reads back its text.
 TEST(StringTable, KeepsEveryStringThroughGrowthAndLargeStrings) {

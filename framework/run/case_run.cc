@@ -80,10 +80,10 @@ class CaseRun final : public ExchangeListener {
                       uint64_t check) override;
 
  private:
-  // An order id a client created, with its Sym in the history once its
-  // place was recorded: the requests that name it later need no hashing.
+  // An order id a client created, by its Sym in the history (set once its
+  // place is recorded): the requests that name it later need no hashing,
+  // and its text is the history's, not a copy.
   struct Placed {
-    std::string clordid;
     Sym order = 0;
   };
   struct Client {
@@ -402,7 +402,7 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
         invalid = !state.placed.empty();
         if (invalid) {
           const Placed& reused = state.placed[op.target % state.placed.size()];
-          r.clordid = reused.clordid;
+          r.clordid = h_.text(reused.order);
           order = reused.order;
         }
         break;
@@ -411,7 +411,7 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
         break;
     }
     const bool reused = op.invalid == Invalid::reused_clordid && invalid;
-    if (!reused) state.placed.emplace_back().clordid = r.clordid;
+    if (!reused) state.placed.emplace_back();  // its Sym comes once the place is recorded
     return r;
   }
   if (op.kind == RequestKind::mass_cancel) {
@@ -424,7 +424,7 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
     r.clordid = order_id("never-", id, next_op_);
   } else {
     const Placed& named = state.placed[op.target % state.placed.size()];
-    r.clordid = named.clordid;
+    r.clordid = h_.text(named.order);
     order = named.order;
   }
   if (op.kind == RequestKind::amend) {
@@ -539,7 +539,8 @@ void CaseRun::arm_deadline() {
 void CaseRun::complete(size_t client, const ClientResponse* r) {
   Client& state = clients_[client];
   const uint32_t op = state.outstanding;
-  const Event invoke = h_[state.invoke_index];
+  // Read in place: nothing is appended before `e` is made from it.
+  const Event& invoke = h_[state.invoke_index];
   ORDEAL_ASSERT(invoke.op == op && invoke.type == EventType::invoke);
   Event e{.time_us = exchange_.now_us(),
           .op = op,
@@ -665,7 +666,7 @@ void CaseRun::final_reads() {
     exchange_.submit(ClientRequest{.kind = RequestKind::status,
                                    .client = reads_[i].client,
                                    .request_id = kReadBase + i,
-                                   .clordid = reads_[i].order->clordid});
+                                   .clordid = std::string(h_.text(reads_[i].order->order))});
   }
   // Until every read is answered, at most the answer bound.
   const int64_t until_us = exchange_.now_us() + int64_t{s_.answer_bound_ms} * 1000;

@@ -22,21 +22,39 @@ using exchange::TimeInForce;
 // the distributions they had when each was its own draw, and shrinking
 // still moves each towards its simplest value.
 
+// A range to draw from, sized once per run rather than at each draw (as
+// Rng::between does): a case draws a dozen values per operation. A draw is
+// the value Rng::between(lo, hi) gives; whoever draws checks valid() once
+// for all its ranges.
+struct Range {
+  int64_t lo = 0;
+  uint64_t span = 1;  // hi - lo + 1
+
+  constexpr Range(int64_t lo_in, int64_t hi)
+      : lo(lo_in), span(lo_in <= hi ? static_cast<uint64_t>(hi - lo_in) + 1 : 0) {}
+
+  constexpr bool valid() const { return span != 0; }
+  constexpr int64_t draw(Rng& rng) const { return lo + static_cast<int64_t>(rng.next() % span); }
+};
+
 // Weights to pick an index by, with their sum taken once: a case picks
 // twice per operation.
 template <size_t N>
 struct Weights {
   std::array<int, N> weights{};
-  int total = 0;
+  Range drawn;  // 0 to the sum of the weights - 1
 
-  explicit Weights(const std::array<int, N>& w) : weights(w) {
-    for (const int weight : weights) total += weight;
+  explicit Weights(const std::array<int, N>& w) : weights(w), drawn(0, sum(w) - 1) {}
+
+  static int sum(const std::array<int, N>& w) {
+    int total = 0;
+    for (const int weight : w) total += weight;
+    return total;
   }
 
   // An index, picked with probability proportional to its weight.
   size_t pick(Rng& rng) const {
-    ORDEAL_ASSERT(total > 0);
-    auto pick = static_cast<int>(rng.between(0, total - 1));
+    auto pick = static_cast<int>(drawn.draw(rng));
     for (size_t i = 0; i < N; ++i) {
       if (pick < weights[i]) return i;
       pick -= weights[i];
@@ -52,18 +70,25 @@ constexpr std::array kKinds = {RequestKind::place, RequestKind::amend, RequestKi
 struct OpShape {
   Weights<kKinds.size()> kind_weights;
   Weights<kInvalids.size()> invalid_weights;
-  int symbols = 1;
-  int price_steps_max = 0;
-  int lots_max = 1;
-  int think_ms_max = 0;
+  Range symbol;
+  Range price_steps;
+  Range lots;
+  Range think_ms;
+  bool drawable = false;  // every range valid, checked once
+  static constexpr Range kTargets{0, 63};
+  static constexpr Range kSides{0, 1};
+  static constexpr Range kTenths{0, 9};
 
   explicit OpShape(const Scenario& s)
       : kind_weights({s.mix.place, s.mix.amend, s.mix.cancel, s.mix.mass_cancel, s.mix.status}),
         invalid_weights(invalid_per_mille(s.invalid_share)),
-        symbols(static_cast<int>(s.symbols.size())),
-        price_steps_max(s.price_steps_max),
-        lots_max(s.lots_max),
-        think_ms_max(s.think_ms_max) {}
+        symbol(0, static_cast<int64_t>(s.symbols.size()) - 1),
+        price_steps(-s.price_steps_max, s.price_steps_max),
+        lots(1, s.lots_max),
+        think_ms(0, s.think_ms_max) {
+    drawable = kind_weights.drawn.valid() && invalid_weights.drawn.valid() && symbol.valid() &&
+               price_steps.valid() && lots.valid() && think_ms.valid();
+  }
 
   // Per mille: the invalid share spread evenly over the six invalid kinds.
   static std::array<int, kInvalids.size()> invalid_per_mille(double invalid_share) {
@@ -75,18 +100,19 @@ struct OpShape {
   }
 
   Op operator()(Rng& rng) const {
+    ORDEAL_ASSERT(drawable);
     Op op;
     op.kind = kKinds[kind_weights.pick(rng)];
-    op.target = static_cast<uint16_t>(rng.between(0, 63));
-    op.symbol = static_cast<uint8_t>(rng.between(0, symbols - 1));
-    op.side = rng.between(0, 1) == 0 ? Side::buy : Side::sell;
-    op.type = rng.between(0, 9) < 9 ? OrdType::limit : OrdType::market;
-    op.tif = rng.between(0, 9) < 8 ? TimeInForce::gtc : TimeInForce::ioc;
-    op.post_only = rng.between(0, 9) == 9;
-    op.price_steps = static_cast<int16_t>(rng.between(-price_steps_max, price_steps_max));
-    op.lots = static_cast<int16_t>(rng.between(1, lots_max));
+    op.target = static_cast<uint16_t>(kTargets.draw(rng));
+    op.symbol = static_cast<uint8_t>(symbol.draw(rng));
+    op.side = kSides.draw(rng) == 0 ? Side::buy : Side::sell;
+    op.type = kTenths.draw(rng) < 9 ? OrdType::limit : OrdType::market;
+    op.tif = kTenths.draw(rng) < 8 ? TimeInForce::gtc : TimeInForce::ioc;
+    op.post_only = kTenths.draw(rng) == 9;
+    op.price_steps = static_cast<int16_t>(price_steps.draw(rng));
+    op.lots = static_cast<int16_t>(lots.draw(rng));
     op.invalid = kInvalids[invalid_weights.pick(rng)];
-    op.at_ms = static_cast<int32_t>(rng.between(0, think_ms_max));  // made absolute later
+    op.at_ms = static_cast<int32_t>(think_ms.draw(rng));  // made absolute later
     return op;
   }
 };
