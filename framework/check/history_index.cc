@@ -38,38 +38,19 @@ using enum HistoryIndex::List;
 HistoryIndex::HistoryIndex(const History& history) : history_(history) { build(); }
 
 HistoryIndex::HistoryIndex(const History& history, Buffers&& reused)
-    : history_(history),
-      lists_(std::move(reused.lists)),
-      operations_(std::move(reused.operations)),
-      sparse_ids_(std::move(reused.sparse_ids)),
-      orders_(std::move(reused.orders)),
-      order_of_sym_(std::move(reused.order_of_sym)),
-      order_of_other_client_(std::move(reused.order_of_other_client)),
-      faults_(std::move(reused.faults)),
-      metadata_(std::move(reused.metadata)),
-      mass_cancels_(std::move(reused.mass_cancels)) {
-  lists_.clear();
-  operations_.clear();
-  sparse_ids_.clear();
-  orders_.clear();
-  order_of_other_client_.clear();
-  faults_.clear();
-  metadata_.clear();
-  mass_cancels_.clear();
-  build();  // order_of_sym_ is filled anew there
+    : history_(history), a_(std::move(reused)) {
+  a_.lists.clear();
+  a_.operations.clear();
+  a_.sparse_ids.clear();
+  a_.orders.clear();
+  a_.order_of_other_client.clear();
+  a_.faults.clear();
+  a_.metadata.clear();
+  a_.mass_cancels.clear();
+  build();  // a_.order_of_sym is filled anew there
 }
 
-HistoryIndex::Buffers HistoryIndex::release() && {
-  return Buffers{.lists = std::move(lists_),
-                 .operations = std::move(operations_),
-                 .sparse_ids = std::move(sparse_ids_),
-                 .orders = std::move(orders_),
-                 .order_of_sym = std::move(order_of_sym_),
-                 .order_of_other_client = std::move(order_of_other_client_),
-                 .faults = std::move(faults_),
-                 .metadata = std::move(metadata_),
-                 .mass_cancels = std::move(mass_cancels_)};
-}
+HistoryIndex::Buffers HistoryIndex::release() && { return std::move(a_); }
 
 void HistoryIndex::build() {
   ORDEAL_ASSERT(history_.size() < kNone, "a history of 2^32 events or more cannot be indexed");
@@ -85,12 +66,12 @@ constexpr size_t kFewMarks = 16;
 // metadata record. Inlined in scan_forward().
 [[gnu::always_inline]] inline void HistoryIndex::note_mark(const Event& e, uint32_t index) {
   if (e.type == EventType::invoke && e.kind == exchange::RequestKind::mass_cancel) {
-    mass_cancels_.push_back(index);
+    a_.mass_cancels.push_back(index);
   }
   if (e.type == EventType::fault_start || e.type == EventType::fault_stop) {
-    faults_.push_back(index);
+    a_.faults.push_back(index);
   }
-  if (e.type == EventType::meta) metadata_.push_back(index);
+  if (e.type == EventType::meta) a_.metadata.push_back(index);
 }
 
 // Pass one, in history order: finds every order and counts its lists, and
@@ -99,13 +80,13 @@ constexpr size_t kFewMarks = 16;
 // linked in pass two, once their ids' range is known.
 uint32_t HistoryIndex::scan_forward() {
   const auto& events = history_.events();
-  order_of_sym_.assign(history_.string_count(), kNone);
-  orders_.reserve(history_.string_count());  // one order per client order id, usually
+  a_.order_of_sym.assign(history_.string_count(), kNone);
+  a_.orders.reserve(history_.string_count());  // one order per client order id, usually
   // A case has a few of each: taken at once rather than grown from one.
   const size_t few = std::min<size_t>(events.size(), kFewMarks);
-  mass_cancels_.reserve(few);
-  faults_.reserve(few);
-  metadata_.reserve(few);
+  a_.mass_cancels.reserve(few);
+  a_.faults.reserve(few);
+  a_.metadata.reserve(few);
   uint32_t op_max = 0;
   for (uint32_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
@@ -117,24 +98,24 @@ uint32_t HistoryIndex::scan_forward() {
       note_mark(e, i);
       if (e.type != EventType::read) continue;
     }
-    OrderSlot& order = orders_[add_order({e.client, e.order})];
+    OrderSlot& order = a_.orders[add_order({e.client, e.order})];
     if (e.type == EventType::read) order.final_read = i;
     if (list != kNoList) ++order.list_begin[list];
   }
   return op_max;
 }
 
-// Turns each order's counts into where its lists end in lists_.
+// Turns each order's counts into where its lists end in a_.lists.
 void HistoryIndex::place_lists() {
   uint32_t end = 0;
-  for (OrderSlot& order : orders_) {
+  for (OrderSlot& order : a_.orders) {
     for (int list = 0; list < kListCount; ++list) {
       end += order.list_begin[list];
       order.list_begin[list] = end;  // pass two moves it back to the list's start
     }
     order.list_begin[kListCount] = end;
   }
-  lists_.resize(end);
+  a_.lists.resize(end);
 }
 
 // Direct indexing wastes at most this many slots per event; beyond it
@@ -145,15 +126,15 @@ void HistoryIndex::size_operations(uint32_t op_max) {
   const auto& events = history_.events();
   sparse_ = op_max / kDirectSlotsPerEvent > events.size();
   if (!sparse_) {
-    operations_.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
+    a_.operations.resize(op_max == 0 ? 0 : size_t{op_max} + 1);
     return;
   }
   for (const Event& e : events) {
-    if (e.op != 0) sparse_ids_.push_back(e.op);
+    if (e.op != 0) a_.sparse_ids.push_back(e.op);
   }
-  std::sort(sparse_ids_.begin(), sparse_ids_.end());
-  sparse_ids_.erase(std::unique(sparse_ids_.begin(), sparse_ids_.end()), sparse_ids_.end());
-  operations_.resize(sparse_ids_.size() + 1);
+  std::sort(a_.sparse_ids.begin(), a_.sparse_ids.end());
+  a_.sparse_ids.erase(std::unique(a_.sparse_ids.begin(), a_.sparse_ids.end()), a_.sparse_ids.end());
+  a_.operations.resize(a_.sparse_ids.size() + 1);
 }
 
 // Pass two, backwards: each event goes just before the ones after it, so
@@ -166,13 +147,13 @@ void HistoryIndex::scan_backward() {
     if (e.op != 0) link_operation(e, i);
     const List list = list_of(e);
     if (list == kNoList) continue;
-    lists_[--orders_[find_order({e.client, e.order})].list_begin[list]] = i;
+    a_.lists[--a_.orders[find_order({e.client, e.order})].list_begin[list]] = i;
   }
 }
 
 // Inlined in scan_backward(), which asks it of every operation's events.
 [[gnu::always_inline]] inline void HistoryIndex::link_operation(const Event& e, uint32_t index) {
-  Operation& op = operations_[slot_of(e.op)];
+  Operation& op = a_.operations[slot_of(e.op)];
   if (e.type == EventType::invoke && op.invoke == kNone) op.invoke = index;
   if (is_completion(e.type)) op.completion = index;
 }
@@ -180,36 +161,36 @@ void HistoryIndex::scan_backward() {
 // The common case, an order id met again for its first client, stays small
 // enough to be inlined in the passes; the rest is add_order_uncommon().
 uint32_t HistoryIndex::add_order(OrderKey key) {
-  const uint32_t first = order_of_sym_[key.order];
-  if (first != kNone && orders_[first].key.client == key.client) return first;
+  const uint32_t first = a_.order_of_sym[key.order];
+  if (first != kNone && a_.orders[first].key.client == key.client) return first;
   return add_order_uncommon(key);
 }
 
 // A new order id, or one another client used first.
 uint32_t HistoryIndex::add_order_uncommon(OrderKey key) {
-  uint32_t& first = order_of_sym_[key.order];
-  const auto id = static_cast<uint32_t>(orders_.size());
+  uint32_t& first = a_.order_of_sym[key.order];
+  const auto id = static_cast<uint32_t>(a_.orders.size());
   if (first == kNone) {
     first = id;
   } else {
-    auto [it, added] = order_of_other_client_.try_emplace(key, id);
+    auto [it, added] = a_.order_of_other_client.try_emplace(key, id);
     if (!added) return it->second;
   }
-  orders_.push_back(OrderSlot{.key = key});
+  a_.orders.push_back(OrderSlot{.key = key});
   return id;
 }
 
 // Inlined in scan_backward(), which asks it of every event of an order.
 [[gnu::always_inline]] inline uint32_t HistoryIndex::find_order(OrderKey key) const {
-  if (key.order >= order_of_sym_.size()) return kNone;
-  const uint32_t first = order_of_sym_[key.order];
-  if (first == kNone || orders_[first].key.client == key.client) return first;
+  if (key.order >= a_.order_of_sym.size()) return kNone;
+  const uint32_t first = a_.order_of_sym[key.order];
+  if (first == kNone || a_.orders[first].key.client == key.client) return first;
   return find_order_of_other_client(key);
 }
 
 uint32_t HistoryIndex::find_order_of_other_client(OrderKey key) const {
-  auto it = order_of_other_client_.find(key);
-  return it == order_of_other_client_.end() ? kNone : it->second;
+  auto it = a_.order_of_other_client.find(key);
+  return it == a_.order_of_other_client.end() ? kNone : it->second;
 }
 
 std::optional<OrderFacts> HistoryIndex::order(OrderKey key) const {
@@ -219,9 +200,9 @@ std::optional<OrderFacts> HistoryIndex::order(OrderKey key) const {
 }
 
 uint32_t HistoryIndex::sparse_slot_of(uint32_t op) const {
-  const auto it = std::lower_bound(sparse_ids_.begin(), sparse_ids_.end(), op);
-  if (it == sparse_ids_.end() || *it != op) return kNone;
-  return static_cast<uint32_t>(it - sparse_ids_.begin()) + 1;
+  const auto it = std::lower_bound(a_.sparse_ids.begin(), a_.sparse_ids.end(), op);
+  if (it == a_.sparse_ids.end() || *it != op) return kNone;
+  return static_cast<uint32_t>(it - a_.sparse_ids.begin()) + 1;
 }
 
 }  // namespace ordeal

@@ -69,8 +69,8 @@ class HistoryIndex {
     };
     explicit OrderRange(const HistoryIndex& index) : index_(index) {}
     iterator begin() const { return {&index_, 0}; }
-    iterator end() const { return {&index_, static_cast<uint32_t>(index_.orders_.size())}; }
-    size_t size() const { return index_.orders_.size(); }
+    iterator end() const { return {&index_, static_cast<uint32_t>(index_.a_.orders.size())}; }
+    size_t size() const { return index_.a_.orders.size(); }
 
    private:
     const HistoryIndex& index_;
@@ -99,15 +99,15 @@ class HistoryIndex {
   OrderRange orders() const { return OrderRange(*this); }
   // The order at `id`, its position in orders().
   OrderFacts order_at(uint32_t id) const;
-  const LargeVector<Operation>& operations() const { return operations_; }
+  const LargeVector<Operation>& operations() const { return a_.operations; }
   // Indices of fault_start/fault_stop and meta events, in order.
-  const std::vector<uint32_t>& faults() const { return faults_; }
-  const std::vector<uint32_t>& metadata() const { return metadata_; }
+  const std::vector<uint32_t>& faults() const { return a_.faults; }
+  const std::vector<uint32_t>& metadata() const { return a_.metadata; }
   // Mass-cancel invocations, in order.
-  const std::vector<uint32_t>& mass_cancels() const { return mass_cancels_; }
+  const std::vector<uint32_t>& mass_cancels() const { return a_.mass_cancels; }
 
  private:
-  // An order as stored: where each of its lists starts in lists_ (each list
+  // An order as stored: where each of its lists starts in a_.lists (each list
   // ends where the next one starts), and where its last list ends, so that
   // reading an order (every property reads every order) looks at no other.
   struct OrderSlot {
@@ -116,6 +116,24 @@ class HistoryIndex {
     uint32_t final_read = kNone;
   };
 
+ public:
+  struct Buffers {
+    LargeVector<uint32_t> lists;  // every order's lists, back to back
+    // By op id, 0 unused; when the ids are far sparser than the events
+    // (another tool's numbering), by the id's place in sparse_ids instead.
+    LargeVector<Operation> operations;
+    std::vector<uint32_t> sparse_ids;  // sorted distinct op ids; empty: direct
+    LargeVector<OrderSlot> orders;
+    // Orders are found by their client order id's Sym: the first client to
+    // use an id is found directly, other clients using the same id in a map.
+    LargeVector<uint32_t> order_of_sym;
+    std::unordered_map<OrderKey, uint32_t, OrderKeyHash> order_of_other_client;
+    std::vector<uint32_t> faults;
+    std::vector<uint32_t> metadata;
+    std::vector<uint32_t> mass_cancels;
+  };
+
+ private:
   void build();
   uint32_t scan_forward();
   void note_mark(const Event& e, uint32_t index);
@@ -129,44 +147,21 @@ class HistoryIndex {
   uint32_t find_order_of_other_client(OrderKey key) const;
 
   const History& history_;
-  LargeVector<uint32_t> lists_;  // every order's lists, back to back
-  // By op id, 0 unused; when the ids are far sparser than the events
-  // (another tool's numbering), by the id's place in sparse_ids_ instead.
-  LargeVector<Operation> operations_;
-  std::vector<uint32_t> sparse_ids_;  // sorted distinct op ids; empty: direct
-  bool sparse_ = false;               // sparse_ids_ in use: one flag read, not its bounds
+  // The arrays, as one: release() hands them on whole.
+  Buffers a_;
+  bool sparse_ = false;  // a_.sparse_ids in use: one flag read, not its bounds
   // Inline for direct ids, which every operation of a case looks up.
   uint32_t slot_of(uint32_t op) const { return sparse_ ? sparse_slot_of(op) : op; }
   uint32_t sparse_slot_of(uint32_t op) const;
-  LargeVector<OrderSlot> orders_;
-  // Orders are found by their client order id's Sym: the first client to use
-  // an id is found directly, other clients using the same id in a map.
-  LargeVector<uint32_t> order_of_sym_;
-  std::unordered_map<OrderKey, uint32_t, OrderKeyHash> order_of_other_client_;
-  std::vector<uint32_t> faults_;
-  std::vector<uint32_t> metadata_;
-  std::vector<uint32_t> mass_cancels_;
-};
-
-struct HistoryIndex::Buffers {
-  LargeVector<uint32_t> lists;
-  LargeVector<Operation> operations;
-  std::vector<uint32_t> sparse_ids;
-  LargeVector<OrderSlot> orders;
-  LargeVector<uint32_t> order_of_sym;
-  std::unordered_map<OrderKey, uint32_t, OrderKeyHash> order_of_other_client;
-  std::vector<uint32_t> faults;
-  std::vector<uint32_t> metadata;
-  std::vector<uint32_t> mass_cancels;
 };
 
 // Inlined where properties walk the orders (each property walks all of
 // them), so that the lists a property does not read are not made.
 inline OrderFacts HistoryIndex::order_at(uint32_t id) const {
-  const OrderSlot& order = orders_[id];
+  const OrderSlot& order = a_.orders[id];
   auto list = [&](int which) {
     const uint32_t begin = order.list_begin[which];
-    return std::span<const uint32_t>(lists_.data() + begin, order.list_begin[which + 1] - begin);
+    return std::span<const uint32_t>(a_.lists.data() + begin, order.list_begin[which + 1] - begin);
   };
   return OrderFacts{.key = order.key,
                     .places = list(kPlaces),
@@ -180,7 +175,7 @@ inline OrderFacts HistoryIndex::order_at(uint32_t id) const {
 // read, a few per event in all, and the call cost as much as the lookup.
 inline const Operation* HistoryIndex::operation(uint32_t op) const {
   const uint32_t slot = op == 0 ? 0 : slot_of(op);
-  return slot < operations_.size() ? &operations_[slot] : nullptr;
+  return slot < a_.operations.size() ? &a_.operations[slot] : nullptr;
 }
 
 inline uint32_t HistoryIndex::completion_index_of(uint32_t invoke_index) const {
