@@ -67,32 +67,31 @@ Sym StringTable::intern_recent(std::string_view text, uint64_t hash_full) {
   return sym;
 }
 
-std::optional<Sym> StringTable::find(std::string_view text) const {
-  if (text.empty()) return 0;
-  const auto hash = static_cast<uint32_t>(hash_of(text));
+// Linear probing ends at an empty slot: the table is never full.
+inline size_t StringTable::slot_of(std::string_view text, uint32_t hash) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.sym == 0) return std::nullopt;
-    if (slot.hash == hash && texts_[slot.sym] == text) return slot.sym;
+    if (slot.sym == 0 || (slot.hash == hash && texts_[slot.sym] == text)) return i;
   }
+}
+
+std::optional<Sym> StringTable::find(std::string_view text) const {
+  if (text.empty()) return 0;
+  const Slot& slot = slots_[slot_of(text, static_cast<uint32_t>(hash_of(text)))];
+  if (slot.sym == 0) return std::nullopt;
+  return slot.sym;
 }
 
 // The large table: the string's Sym, found or added.
 Sym StringTable::intern_new(std::string_view text, uint32_t hash) {
-  const size_t mask = slots_.size() - 1;
-  // Linear probing ends at an empty slot: the table is never full.
-  for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    Slot& slot = slots_[i];
-    if (slot.sym == 0) {
-      ORDEAL_ASSERT(texts_.size() < UINT32_MAX, "more than 2^32 distinct strings");
-      slot = Slot{static_cast<Sym>(texts_.size()), hash};
-      texts_.push_back(store(text));
-      if (texts_.size() * 4 > slots_.size() * 3) grow_slots();
-      return static_cast<Sym>(texts_.size() - 1);
-    }
-    if (slot.hash == hash && texts_[slot.sym] == text) return slot.sym;
-  }
+  Slot& slot = slots_[slot_of(text, hash)];
+  if (slot.sym != 0) return slot.sym;
+  ORDEAL_ASSERT(texts_.size() < UINT32_MAX, "more than 2^32 distinct strings");
+  slot = Slot{static_cast<Sym>(texts_.size()), hash};
+  texts_.push_back(store(text));
+  if (texts_.size() * 4 > slots_.size() * 3) grow_slots();
+  return static_cast<Sym>(texts_.size() - 1);
 }
 
 std::string_view StringTable::store(std::string_view text) {

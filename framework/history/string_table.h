@@ -52,6 +52,8 @@ class StringTable {
 
   [[gnu::noinline]] Sym intern_recent(std::string_view text, uint64_t hash_full);
   Sym intern_new(std::string_view text, uint32_t hash);
+  // The slot holding `text`, or the empty one where it would go.
+  [[gnu::always_inline]] inline size_t slot_of(std::string_view text, uint32_t hash) const;
   // Inlined in intern_new(), its one caller, which runs once per new string.
   [[gnu::always_inline]] inline std::string_view store(std::string_view text);
   void grow_slots();
