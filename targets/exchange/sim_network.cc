@@ -1,7 +1,6 @@
 #include "targets/exchange/sim_network.h"
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <memory>
 
@@ -105,7 +104,7 @@ SimNetwork::SimNetwork(uint64_t seed, SimNetworkConfig config)
   pool_.reserve(kPoolReserved);
   free_slots_.reserve(kPoolReserved);
   slots_.reserve(kSlotsReserved);
-  link_last_delivery_us_.reserve(kSlotsReserved * kNodesMax);
+  links_.reserve(kSlotsReserved * kNodesMax);
 }
 
 SimNetwork::~SimNetwork() = default;
@@ -117,10 +116,20 @@ NodeId SimNetwork::reserve(std::string name) {
   slot.name = std::move(name);
   slot.env = reuse_env(id, rng_.fork(id));
   // After reset() the rows are there already, zeroed.
-  if (link_last_delivery_us_.size() < slots_.size() * kNodesMax) {
-    link_last_delivery_us_.resize(slots_.size() * kNodesMax, 0);
-  }
+  if (links_.size() < slots_.size() * kNodesMax) links_.resize(slots_.size() * kNodesMax);
+  salt_links(id);
   return id;
+}
+
+void SimNetwork::salt_links(NodeId id) {
+  auto salt = [this](NodeId from, NodeId to) {
+    links_[from * kNodesMax + to].salt = mix64(seed_ ^ mix64(uint64_t{from} << 16 | to));
+  };
+  for (NodeId other = 0; other < id; ++other) {
+    salt(id, other);
+    salt(other, id);
+  }
+  salt(id, id);
 }
 
 Env& SimNetwork::env(NodeId id) { return *slots_.at(id).env; }
@@ -162,20 +171,24 @@ int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, b
   // The latency depends on the link and the send time only, not on how many
   // messages went before: removing one operation while shrinking leaves the
   // timing of unrelated traffic as it was. Messages often leave together (a
-  // heartbeat to every subscriber), so the mix of the time is kept.
+  // heartbeat to every subscriber), so the mix of the time is kept. The
+  // link's salt and the time are each mixed already, so one more mix of the
+  // two makes the draw: a chain of three cost a third of a message's send.
   if (now_mixed_at_us_ != now_us_) {
     now_mixed_at_us_ = now_us_;
     now_mixed_ = mix64(static_cast<uint64_t>(now_us_));
   }
-  // Rng(x).next() is mix64(x): the draw of Rng(...).between(min, max).
-  const uint64_t draw = mix64(mix64(seed_ ^ mix64((uint64_t{from} << 16 | to) ^ now_mixed_)));
-  int64_t arrival = now_us_ + config_.latency_min_us +
-                    static_cast<int64_t>(latency_span_.remainder(draw)) +
-                    std::max<int64_t>(0, extra_delay_us);
+  Link& link = links_[from * kNodesMax + to];
+  const uint64_t draw = mix64(link.salt ^ now_mixed_);
+  // The draw scaled onto the span by its high bits: one multiplication
+  // where a remainder takes several, uniform within span / 2^64.
+  __extension__ using U128 = unsigned __int128;
+  const auto offset = static_cast<int64_t>((U128{draw} * latency_span_) >> 64);
+  int64_t arrival =
+      now_us_ + config_.latency_min_us + offset + std::max<int64_t>(0, extra_delay_us);
   if (ordered) {
-    int64_t& last = link_last_delivery_us_[from * kNodesMax + to];
-    arrival = std::max(arrival, last);
-    last = arrival;
+    arrival = std::max(arrival, link.last_delivery_us);
+    link.last_delivery_us = arrival;
   }
   return arrival - now_us_;
 }
@@ -259,7 +272,7 @@ void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
   }
   // Only links between the nodes there were can have been written.
   for (size_t from = 0; from < slots_.size(); ++from) {
-    std::memset(&link_last_delivery_us_[from * kNodesMax], 0, slots_.size() * sizeof(int64_t));
+    std::fill_n(&links_[from * kNodesMax], slots_.size(), Link{});
   }
   // Kept in reverse, so that reserve() gives each id the env it had.
   for (auto slot = slots_.rbegin(); slot != slots_.rend(); ++slot) {
@@ -275,9 +288,9 @@ void SimNetwork::reset(uint64_t seed, SimNetworkConfig config) {
   events_run_ = 0;
 }
 
-ExactDivisor SimNetwork::latency_span(const SimNetworkConfig& config) {
+uint64_t SimNetwork::latency_span(const SimNetworkConfig& config) {
   ORDEAL_ASSERT(config.latency_min_us >= 0 && config.latency_min_us <= config.latency_max_us);
-  return ExactDivisor(static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1);
+  return static_cast<uint64_t>(config.latency_max_us - config.latency_min_us) + 1;
 }
 
 // A node environment as new, in the memory of one from before reset().

@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "targets/exchange/event_queue.h"
-#include "targets/exchange/exact_divisor.h"
 #include "targets/exchange/transport.h"
 
 namespace ordeal::exchange {
@@ -96,13 +95,16 @@ class SimNetwork {
   [[gnu::always_inline]] inline int64_t link_delay(NodeId from, NodeId to, int64_t extra_delay_us,
                                                    bool ordered);
   std::unique_ptr<NodeEnv> reuse_env(NodeId id, Rng rng);
-  // What the draw of a latency takes its remainder by; checks the config.
-  static ExactDivisor latency_span(const SimNetworkConfig& config);
+  // How many latencies there are to draw from; checks the config.
+  static uint64_t latency_span(const SimNetworkConfig& config);
+  // Gives the links between `id` and the nodes reserved before it (both
+  // ways, and its link to itself) their salts.
+  void salt_links(NodeId id);
 
   uint64_t seed_;
   Rng rng_;  // forks the nodes' own streams
   SimNetworkConfig config_;
-  ExactDivisor latency_span_;  // latency_max_us - latency_min_us + 1
+  uint64_t latency_span_;  // latency_max_us - latency_min_us + 1
   // mix64(now_us_), kept for the messages sent at the same time.
   int64_t now_mixed_at_us_ = -1;
   uint64_t now_mixed_ = 0;
@@ -123,10 +125,16 @@ class SimNetwork {
   std::vector<std::unique_ptr<Event>> pool_;
   std::vector<uint32_t> free_slots_;
   std::vector<Slot> slots_;
-  // When the last ordered message on each link arrives, a row of kNodesMax
-  // per node reserved (row: the sender), added as nodes are reserved (rows
-  // from before a reset() stay, zeroed).
-  std::vector<int64_t> link_last_delivery_us_;
+  // Per link: when its last ordered message arrives, and the salt its
+  // latencies are drawn with (mixed from the seed and the two ends once per
+  // case, so that a draw is one mix). A row of kNodesMax per node reserved
+  // (row: the sender), added as nodes are reserved (rows from before a
+  // reset() stay, zeroed, and are salted again by reserve()).
+  struct Link {
+    int64_t last_delivery_us = 0;
+    uint64_t salt = 0;
+  };
+  std::vector<Link> links_;
   // Environments of the nodes before the last reset(), for reserve() to
   // reuse; every member above is restored by reset().
   std::vector<std::unique_ptr<NodeEnv>> spare_envs_;
