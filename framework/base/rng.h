@@ -36,6 +36,15 @@ constexpr uint64_t hash_name(std::string_view name) {
   return h;
 }
 
+// Maps a 64-bit draw onto [0, span) by its high bits: draw * span / 2^64, a
+// multiplication where a remainder takes a division (tens of cycles; the
+// simulator draws a latency per message). Each value gets floor or ceil of
+// 2^64 / span draws, so the bias is span / 2^64. span > 0.
+constexpr uint64_t scaled(uint64_t draw, uint64_t span) {
+  __extension__ using U128 = unsigned __int128;
+  return static_cast<uint64_t>((U128{draw} * span) >> 64);
+}
+
 // Maps a 64-bit draw onto [0, 1).
 constexpr double unit_interval(uint64_t draw) {
   return static_cast<double>(draw >> 11) * 0x1.0p-53;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdint>
 #include <set>
 
 namespace ordeal {
@@ -29,6 +31,21 @@ TEST(Rng, BetweenStaysInRangeAndCoversIt) {
     seen.insert(v);
   }
   EXPECT_EQ(seen.size(), 7u);
+}
+
+// The ends of the draws map to the ends of the span, and each value of a
+// span that does not divide 2^64 gets its share of the draws within one.
+TEST(Rng, ScaledSpreadsTheDrawsEvenly) {
+  EXPECT_EQ(scaled(0, 351), 0u);
+  EXPECT_EQ(scaled(UINT64_MAX, 351), 350u);
+  EXPECT_EQ(scaled(UINT64_MAX, 1), 0u);
+  EXPECT_EQ(scaled(uint64_t{1} << 63, 2), 1u);
+  // Draws spread evenly over 2^64 (a step of 2^64 / 7000, 7000 draws) give
+  // each of 7 values 1000 of them, give or take the one at a boundary.
+  const uint64_t step = UINT64_MAX / 7000;
+  std::array<int, 7> counts{};
+  for (uint64_t i = 0; i < 7000; ++i) ++counts[scaled(i * step, 7)];
+  for (const int count : counts) EXPECT_NEAR(count, 1000, 1);
 }
 
 TEST(Rng, ChanceMatchesProbabilityRoughly) {

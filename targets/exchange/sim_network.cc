@@ -180,10 +180,7 @@ int64_t SimNetwork::link_delay(NodeId from, NodeId to, int64_t extra_delay_us, b
   }
   Link& link = links_[from * kNodesMax + to];
   const uint64_t draw = mix64(link.salt ^ now_mixed_);
-  // The draw scaled onto the span by its high bits: one multiplication
-  // where a remainder takes several, uniform within span / 2^64.
-  __extension__ using U128 = unsigned __int128;
-  const auto offset = static_cast<int64_t>((U128{draw} * latency_span_) >> 64);
+  const auto offset = static_cast<int64_t>(scaled(draw, latency_span_));
   int64_t arrival =
       now_us_ + config_.latency_min_us + offset + std::max<int64_t>(0, extra_delay_us);
   if (ordered) {
