@@ -460,6 +460,17 @@ TEST(Scenario, AtMost256Faults) {
   EXPECT_EQ(error_of(toml), "s.toml:513: nemesis.fault: 257 faults, at most 256");
 }
 
+// A seed is read as the integer it is: past 2^53 a double would round it
+// to a neighbour, and the run would use a seed nobody wrote.
+TEST(Scenario, ASeedIsKeptToTheLastDigit) {
+  EXPECT_EQ(parse_scenario("seed = 9007199254740993\n", "s.toml").scenario.seed, 9007199254740993u);
+  EXPECT_EQ(parse_scenario("seed = 4611686018427387904\n", "s.toml").scenario.seed,
+            uint64_t{1} << 62);
+  EXPECT_EQ(error_of("seed = 4611686018427387905\n"),
+            "s.toml:1: seed: must be between 0 and 4611686018427387904");
+  EXPECT_EQ(error_of("seed = -1\n"), "s.toml:1: seed: must be between 0 and 4611686018427387904");
+}
+
 TEST(Scenario, AFolderOrAnEndlessFileIsNoScenario) {
   const std::string folder = std::filesystem::temp_directory_path().string();
   EXPECT_EQ(load_scenario(folder).error, folder + ": cannot read the scenario file: a folder");

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "faults/fault_point.h"
 #include "faults/hook.h"
@@ -31,20 +32,22 @@ class TableReader {
   void number(std::string_view key, T& out, T min, T max) {
     const toml::node* node = take(key);
     if (node == nullptr || !error_.empty()) return;
-    std::optional<double> value;
     if constexpr (std::is_floating_point_v<T>) {
-      if (auto v = node->value<double>()) value = *v;
-    } else if (auto v = node->as_integer()) {
-      value = static_cast<double>(v->get());
+      const std::optional<double> value = node->value<double>();
+      // nan compares false with both bounds: it is no number here.
+      if (!value || std::isnan(*value)) return fail(*node, key, "expected a number");
+      if (*value < min || *value > max) return out_of_range(*node, key, min, max);
+      out = static_cast<T>(*value);
+    } else {
+      // Compared as integers: a double holds 53 bits, and a seed rounded
+      // to one would be another seed than the one written.
+      const toml::value<int64_t>* value = node->as_integer();
+      if (value == nullptr) return fail(*node, key, "expected an integer");
+      if (std::cmp_less(value->get(), min) || std::cmp_greater(value->get(), max)) {
+        return out_of_range(*node, key, min, max);
+      }
+      out = static_cast<T>(value->get());
     }
-    // nan compares false with both bounds: it is no number here.
-    if (!value || std::isnan(*value))
-      return fail(*node, key,
-                  std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
-    if (*value < static_cast<double>(min) || *value > static_cast<double>(max)) {
-      return fail(*node, key, fmt::format("must be between {} and {}", min, max));
-    }
-    out = static_cast<T>(*value);
   }
 
   void text(std::string_view key, std::string& out) {
@@ -107,6 +110,11 @@ class TableReader {
           section_.empty() ? "" : fmt::format(" in [{}]", section_), fmt::join(known, ", "));
       return;
     }
+  }
+
+  template <typename T>
+  void out_of_range(const toml::node& node, std::string_view key, T min, T max) {
+    fail(node, key, fmt::format("must be between {} and {}", min, max));
   }
 
   void fail(const toml::node& node, std::string_view key, std::string_view message) {
