@@ -413,6 +413,10 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
                error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\nnode = \"gateway\"\n"),
                "s.toml:1: nemesis.fault.node: only process faults take a node");
   EXPECT_EQ(error_of(""), "");
+  // A fault without its point is missing a key, not naming an unknown one.
+  EXPECT_EQ(error_of("\n[[nemesis.fault]]\nprobability = 0.5\n"),
+            "s.toml:2: nemesis.fault.point: missing: every fault names its point (see `ordeal "
+            "list faults`)");
 }
 
 // A link that names no node of the exchange would fault nothing: a typo

@@ -222,6 +222,13 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   if (!error.empty()) return;
   const int line = static_cast<int>(table.source().begin.line);
   fault.line = line;
+  if (table.get("point") == nullptr) {
+    error = fmt::format(
+        "{}:{}: nemesis.fault.point: missing: every fault names its point (see `ordeal list "
+        "faults`)",
+        path, line);
+    return;
+  }
   const bool hook = fault.point == faults::kHookFault;
   if (hook != (!fault.start_command.empty() || !fault.stop_command.empty())) {
     error = hook ? fmt::format("{}:{}: nemesis.fault: a hook needs a `start` or `stop` command",
