@@ -265,7 +265,7 @@ Error read_order_flag(value v, std::string_view key, Event& e) {
 struct SharedFields {
   Sym symbol = 0;
   Sym text = 0;
-  uint32_t record = 0;
+  std::optional<uint32_t> record;
 
   void store_in(Event& e) const {
     switch (e.type) {
@@ -274,7 +274,7 @@ struct SharedFields {
         e.symbol = symbol;
         break;
       case EventType::meta:
-        e.record = record;
+        e.record = *record;
         break;
       default:
         e.text = text;
@@ -369,6 +369,11 @@ Error read_event_fields(simdjson::ondemand::object object, History& h, Event& e,
             read_member(k, key.value_unsafe(), member.value().value_unsafe(), h, e, shared)) {
       return error;
     }
+  }
+  // Without its record a meta event would point at another event's, or at
+  // none at all.
+  if (e.type == EventType::meta && !shared.record) {
+    return FieldError{"record", "missing: a meta event needs the instrument record"};
   }
   shared.store_in(e);
   return std::nullopt;

@@ -164,6 +164,27 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   std::remove(path.c_str());
 }
 
+// A meta event is its record: one without it must not pass as the record
+// of an earlier meta event, nor as one no history holds.
+TEST(HistoryJsonl, AMetaEventNeedsItsRecord) {
+  const std::string path = temp_path("meta.jsonl");
+  const std::string with_record =
+      R"({"time_us":1,"type":"meta","version":1,"record":{"symbol":"BTC-USDT","tick_size":10}})"
+      "\n";
+  const std::string without = R"({"time_us":2,"type":"meta","version":2})"
+                              "\n";
+  std::ofstream(path) << without;
+  EXPECT_EQ(read_history_jsonl(path).error,
+            path + ":1: record: missing: a meta event needs the instrument record");
+  std::ofstream(path) << with_record << without;
+  const HistoryLoad loaded = read_history_jsonl(path);
+  EXPECT_EQ(loaded.error, path + ":2: record: missing: a meta event needs the instrument record");
+  EXPECT_EQ(loaded.history.size(), 1u);
+  std::ofstream(path) << with_record;
+  EXPECT_TRUE(read_history_jsonl(path)) << read_history_jsonl(path).error;
+  std::remove(path.c_str());
+}
+
 // Ops link each request to its one answer (op_links.h): a file that numbers
 // two requests alike, answers one twice or as another kind, or answers one
 // never sent, is refused at the line, on the scanner's path (ordeal's own
