@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "framework/base/interrupt.h"
 #include "framework/history/history_jsonl.h"
 #include "framework/run/repro.h"
 #include "framework/run/runner.h"
@@ -272,6 +273,25 @@ TEST(Run, ShardsSplitTheCases) {
   EXPECT_EQ(first.cases_run, 10u);
   EXPECT_EQ(second.cases_run, 10u);
   EXPECT_NE(render(first.history), render(second.history));
+}
+
+// A run that stops ends at once, however many cases it had left: RapidCheck
+// would call the property for each of them, and 10^8 calls that return at
+// once took half a minute after a Ctrl-C, or past a time budget. The bound
+// below is a hang check, far above a run that stops and far below one that
+// goes through the cases left.
+TEST(Run, AStoppedRunEndsWithoutGoingThroughTheCasesLeft) {
+  const Scenario s = shipped("engine-restart");
+  g_interrupted = 1;
+  const RunOutcome interrupted = run_scenario(s, {.seed = 1, .cases = 100'000'000});
+  g_interrupted = 0;
+  EXPECT_TRUE(interrupted.interrupted);
+  EXPECT_EQ(interrupted.cases_run, 0u);
+  EXPECT_LT(interrupted.wall_s, 5.0);
+  const RunOutcome out_of_time =
+      run_scenario(s, {.seed = 1, .cases = 100'000'000, .time_budget_s = 1e-9});
+  EXPECT_TRUE(out_of_time.budget_exhausted);
+  EXPECT_LT(out_of_time.wall_s, 5.0);
 }
 
 TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
