@@ -395,6 +395,9 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
                "s.toml:2: workload.symbols: unknown symbol 'DOGE-USDT'");
   EXPECT_EQ(error_of("\n[workload]\nsymbols = []\n"),
             "s.toml:3: workload.symbols: at least one symbol is needed");
+  EXPECT_EQ(error_of("[metadata]\nkinds = []\n"),
+            "s.toml:2: metadata.kinds: at least one kind is needed (changes_max = 0 makes no "
+            "metadata changes)");
   // The hint lists every key a scenario may have, the seed too.
   EXPECT_PRED2(starts, error_of("seeed = 3\n"),
                "s.toml:1: unknown key 'seeed' (known keys: cases, description, exchange, live, "

@@ -171,6 +171,13 @@ void read_metadata(const toml::table& table, const std::string& path, std::strin
   r.number("changes_max", s.metadata_changes_max, 0, 100);
   std::vector<std::string> kinds;
   r.texts("kinds", kinds);
+  // An empty list would fall back to the default kinds: changes where the
+  // file seems to ask for none.
+  if (error.empty() && kinds.empty() && table.contains("kinds")) {
+    r.fail(*table.get("kinds"), "kinds",
+           "at least one kind is needed (changes_max = 0 makes no metadata changes)");
+    return;
+  }
   if (!kinds.empty()) s.metadata_kinds.clear();
   for (const std::string& name : kinds) {
     auto kind = from_string(name, kMetaChangeKinds);
