@@ -442,8 +442,9 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
     load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", where);
   }
   if (load.error.empty() && s.target != "inproc" && s.target != "cluster") {
-    load.error = fmt::format(
-        "{}: target: '{}' is not available in this build (known: inproc, cluster)", path, s.target);
+    load.error =
+        fmt::format("{}:{}: target: '{}' is not available in this build (known: inproc, cluster)",
+                    path, root["target"].node()->source().begin.line, s.target);
   }
   if (load.error.empty()) load.error = check_process_nodes(s);
   if (load.error.empty()) load.error = check_links(s);
