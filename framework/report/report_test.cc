@@ -2,6 +2,13 @@
 #include "framework/report/report.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <vector>
 
 namespace ordeal {
 namespace {
@@ -49,6 +56,47 @@ TEST(ShrinkSummary, SaysWhenTheCaseWasNotShrunk) {
   shrunk.clients[0][0].lots = 7;  // other values, as many operations: shrunk
   EXPECT_EQ(shrink_summary(original, shrunk, 0.0125),
             "shrunk from 3 operations and 0 faults to 3 operations and 0 faults (12.5 ms)");
+}
+
+// How many times the console draws its progress line for these updates
+// (stderr caught in a file for the while).
+size_t progress_draws(const std::vector<Progress>& updates) {
+  const std::string path = ::testing::TempDir() + "ordeal-progress.txt";
+  std::fflush(stderr);
+  const int saved = dup(STDERR_FILENO);
+  FILE* caught = std::fopen(path.c_str(), "w");
+  dup2(fileno(caught), STDERR_FILENO);
+  {
+    const auto console = console_report(/*progress=*/true);
+    for (const Progress& p : updates) console->on_progress(p);
+  }
+  std::fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  std::fclose(caught);
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(path.c_str());
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\r'));
+}
+
+// A case a millisecond: a redraw for each sent the terminal a thousand
+// lines a second. A new violation or the start of shrinking shows at once.
+TEST(ConsoleProgress, RedrawsAFewTimesASecondNotForEveryCase) {
+  std::vector<Progress> updates;
+  for (uint64_t i = 1; i <= 1000; ++i) {
+    updates.push_back({.cases = i, .operations = 40 * i, .wall_s = static_cast<double>(i) / 1000});
+  }
+  const size_t draws = progress_draws(updates);
+  EXPECT_GE(draws, 9u);
+  EXPECT_LE(draws, 11u);
+  const Progress first{.cases = 1, .wall_s = 0.5};
+  Progress violated = first;
+  violated.violations = 2;
+  Progress shrinking = violated;
+  shrinking.shrinking = true;
+  EXPECT_EQ(progress_draws({first, violated, shrinking}), 3u);
+  EXPECT_EQ(progress_draws({first, first, first}), 1u);
 }
 
 }  // namespace
