@@ -94,10 +94,23 @@ class JsonReport final : public ReportListener {
   }
 };
 
+// Why a run that found no violation has no verdict either, for junit.xml:
+// empty when it has one.
+std::string run_error(const RunReport& r) {
+  if (r.outcome.failed() || status_of(r) != "error") return {};
+  const std::string checked =
+      fmt::format("after {} without a violation", counted(r.outcome.cases_run, "case"));
+  if (r.outcome.interrupted) return "interrupted " + checked;
+  return fmt::format("target {} failed {}: {}", r.target, checked, r.outcome.target_error);
+}
+
 class JunitReport final : public ReportListener {
  public:
   std::string on_finish(const RunReport& r) override {
     const std::vector<const Property*> checked = checked_properties(r.scenario.properties);
+    // An interrupted run or a failed target held no property to the end: a
+    // page that showed every testcase passed would read as a pass.
+    const std::string error = run_error(r);
     size_t failures = 0;
     std::string cases;
     for (const Property* p : checked) {
@@ -113,16 +126,21 @@ class JunitReport final : public ReportListener {
         cases += fmt::format("      <failure message=\"{} violated; {}\">{}</failure>\n", p->name(),
                              xml_escape(r.reproduce), failure);
       }
+      if (!error.empty()) {
+        cases += fmt::format("      <error message=\"{}\"/>\n", xml_escape(error));
+      }
       cases += "    </testcase>\n";
     }
+    const size_t errors = error.empty() ? 0 : checked.size();
     const std::string xml = fmt::format(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<testsuites tests=\"{0}\" failures=\"{1}\">\n"
-        "  <testsuite name=\"{2}\" tests=\"{0}\" failures=\"{1}\" time=\"{3:.3f}\">\n"
+        "<testsuites tests=\"{0}\" failures=\"{1}\" errors=\"{7}\">\n"
+        "  <testsuite name=\"{2}\" tests=\"{0}\" failures=\"{1}\" errors=\"{7}\" "
+        "time=\"{3:.3f}\">\n"
         "    <properties><property name=\"seed\" value=\"{4}\"/><property name=\"defect\" "
         "value=\"{5}\"/></properties>\n{6}  </testsuite>\n</testsuites>\n",
         checked.size(), failures, xml_escape(r.scenario.name), r.outcome.wall_s, r.seed,
-        xml_escape(r.defect), cases);
+        xml_escape(r.defect), cases, errors);
     return write_file(r.out_dir + "/junit.xml", xml);
   }
 };

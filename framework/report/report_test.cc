@@ -1,14 +1,18 @@
-// The console report's words for a case.
+// The reports: the console's words for a case and its progress line, junit.xml.
 #include "framework/report/report.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <vector>
+
+#include "framework/check/property.h"
 
 namespace ordeal {
 namespace {
@@ -97,6 +101,44 @@ TEST(ConsoleProgress, RedrawsAFewTimesASecondNotForEveryCase) {
   shrinking.shrinking = true;
   EXPECT_EQ(progress_draws({first, violated, shrinking}), 3u);
   EXPECT_EQ(progress_draws({first, first, first}), 1u);
+}
+
+std::string junit_of(const RunOutcome& outcome) {
+  Scenario scenario;
+  scenario.name = "s";
+  const std::string out = ::testing::TempDir() + "ordeal-junit";
+  std::filesystem::create_directories(out);
+  const RunReport report{.scenario = scenario, .outcome = outcome, .seed = 7, .out_dir = out};
+  EXPECT_EQ(write_file_reports(report), "");
+  std::ifstream in(out + "/junit.xml");
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove_all(out);
+  return xml;
+}
+
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// report.json says "error" for an interrupted run or a failed target;
+// junit.xml said every property passed, and a CI page showed a pass.
+TEST(JunitXml, ARunWithoutAVerdictIsAnErrorNotAPass) {
+  const size_t properties = checked_properties({}).size();
+  const RunOutcome passed{.cases_run = 5};
+  EXPECT_EQ(occurrences(junit_of(passed), "<error "), 0u);
+  EXPECT_EQ(occurrences(junit_of(passed), " errors=\"0\""), 2u);
+  const RunOutcome interrupted{.cases_run = 5, .interrupted = true};
+  const std::string xml = junit_of(interrupted);
+  EXPECT_EQ(occurrences(xml, "<error message=\"interrupted after 5 cases without a violation\"/>"),
+            properties);
+  EXPECT_EQ(occurrences(xml, fmt::format(" errors=\"{}\"", properties)), 2u);
+  const RunOutcome broken{.cases_run = 1, .target_error = "cannot start <node>"};
+  EXPECT_EQ(occurrences(junit_of(broken),
+                        "<error message=\"target inproc failed after 1 case "
+                        "without a violation: cannot start &lt;node&gt;\"/>"),
+            properties);
 }
 
 }  // namespace
