@@ -98,8 +98,9 @@ class JsonReport final : public ReportListener {
 // empty when it has one.
 std::string run_error(const RunReport& r) {
   if (r.outcome.failed() || status_of(r) != "error") return {};
-  const std::string checked =
-      fmt::format("after {} without a violation", counted(r.outcome.cases_run, "case"));
+  const uint64_t cases = r.outcome.cases_run;  // the last one may have no verdict
+  const std::string checked = fmt::format("after {}, {} without a violation",
+                                          counted(cases, "case"), cases > 0 ? cases - 1 : 0);
   if (r.outcome.interrupted) return "interrupted " + checked;
   return fmt::format("target {} failed {}: {}", r.target, checked, r.outcome.target_error);
 }

@@ -131,12 +131,13 @@ TEST(JunitXml, ARunWithoutAVerdictIsAnErrorNotAPass) {
   EXPECT_EQ(occurrences(junit_of(passed), " errors=\"0\""), 2u);
   const RunOutcome interrupted{.cases_run = 5, .interrupted = true};
   const std::string xml = junit_of(interrupted);
-  EXPECT_EQ(occurrences(xml, "<error message=\"interrupted after 5 cases without a violation\"/>"),
-            properties);
+  EXPECT_EQ(
+      occurrences(xml, "<error message=\"interrupted after 5 cases, 4 without a violation\"/>"),
+      properties);
   EXPECT_EQ(occurrences(xml, fmt::format(" errors=\"{}\"", properties)), 2u);
   const RunOutcome broken{.cases_run = 1, .target_error = "cannot start <node>"};
   EXPECT_EQ(occurrences(junit_of(broken),
-                        "<error message=\"target inproc failed after 1 case "
+                        "<error message=\"target inproc failed after 1 case, 0 "
                         "without a violation: cannot start &lt;node&gt;\"/>"),
             properties);
 }
