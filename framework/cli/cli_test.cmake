@@ -142,6 +142,17 @@ if(NOT last_err MATCHES "bad.toml:3: workload.clients: expected an integer")
 endif()
 expect_exit(2 ${ORDEAL} run ${incident} --defect no-such-defect)
 expect_exit(2 ${ORDEAL} run ${incident} --shard 3/2)
+# A shard is two whole numbers; a trailing word or a third part is a typo.
+foreach(shard 0/2abc 1/2/3 +1/2 " 1/2")
+  expect_exit(2 ${ORDEAL} run ${incident} --shard ${shard})
+endforeach()
+# The shards' cases together are bounded: past about 10^9 RapidCheck's
+# memory for them aborted the run (bad_alloc, exit 134).
+expect_exit(2 ${ORDEAL} run ${incident} --cases 100000000 --shard 0/11)
+expect_exit(2 ${ORDEAL} run ${incident} --cases 5 --shard 0/2147483647)
+if(NOT last_err MATCHES "at most 100000000")
+  message(FATAL_ERROR "the error does not give the bound:\n${last_err}")
+endif()
 foreach(seed -1 18446744073709551616 0x10)
   expect_exit(2 ${ORDEAL} run ${incident} --seed ${seed})
   if(NOT last_err MATCHES "--seed: ${seed} is not a seed")

@@ -31,16 +31,24 @@ struct RunArgs {
   bool no_shrink = false;
 };
 
+// The most cases a run goes through, its shard's and the others' alike:
+// RapidCheck sets memory aside for each of them before the first (past about
+// 10^9 the run aborted with bad_alloc), and the count is an int.
+constexpr int64_t kCasesOverShardsMax = 100'000'000;
+
+// Digits only, the whole of each part: "0/2abc" or "1/2/3" is not a shard.
+bool parse_count(std::string_view text, int& out) {
+  const char* end = text.data() + text.size();
+  const auto parsed = std::from_chars(text.data(), end, out);
+  return !text.empty() && parsed.ec == std::errc{} && parsed.ptr == end;
+}
+
 bool parse_shard(const std::string& text, int& index, int& count) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos) return false;
-  try {
-    index = std::stoi(text.substr(0, slash));
-    count = std::stoi(text.substr(slash + 1));
-  } catch (const std::exception&) {
-    return false;
-  }
-  return count >= 1 && index >= 0 && index < count;
+  const std::string_view view(text);
+  return parse_count(view.substr(0, slash), index) && parse_count(view.substr(slash + 1), count) &&
+         count >= 1 && index >= 0 && index < count;
 }
 
 int run(const RunArgs& args) {
@@ -69,6 +77,14 @@ int run(const RunArgs& args) {
                      .shrink = !args.no_shrink};
   if (!parse_shard(args.shard, options.shard_index, options.shard_count)) {
     fmt::print(stderr, "ordeal run: --shard {}: expected I/N with 0 <= I < N\n", args.shard);
+    return kExitUsage;
+  }
+  if (const int64_t total = int64_t{options.cases} * options.shard_count;
+      total > kCasesOverShardsMax) {
+    fmt::print(stderr,
+               "ordeal run: --shard {}: {} shards of {} cases are {} cases, at most {} (fewer "
+               "cases per shard, or more seeds)\n",
+               args.shard, options.shard_count, options.cases, total, kCasesOverShardsMax);
     return kExitUsage;
   }
   options.seed = args.seed ? *args.seed : scenario.seed ? *scenario.seed : draw_seed();
