@@ -294,6 +294,19 @@ TEST(Run, AStoppedRunEndsWithoutGoingThroughTheCasesLeft) {
   EXPECT_LT(out_of_time.wall_s, 5.0);
 }
 
+// A budget shorter than one case still runs one: "PASS: 0 cases" said
+// every property held when none had been checked.
+TEST(Run, ATimeBudgetRunsAtLeastOneCase) {
+  const Scenario s = shipped("engine-restart");
+  const RunOutcome outcome = run_scenario(s, {.seed = 1, .cases = 10, .time_budget_s = 1e-300});
+  EXPECT_EQ(outcome.cases_run, 1u);
+  EXPECT_TRUE(outcome.budget_exhausted);
+  EXPECT_GT(outcome.history.size(), 0u);
+  const RunOutcome shard = run_scenario(
+      s, {.seed = 1, .cases = 10, .shard_index = 2, .shard_count = 3, .time_budget_s = 1e-300});
+  EXPECT_EQ(shard.cases_run, 1u) << "the shard's own first case";
+}
+
 TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
   const Scenario s = shipped("okx-2023-08-14");
   const auto defects = *DefectSet::parse("okx-2023-08-14");

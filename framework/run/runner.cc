@@ -439,7 +439,10 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     // Stopping is decided before generating: generating a case takes long.
     if (stopped()) return;
     const bool shrinking = outcome.original_case.has_value();
-    if (!shrinking && options.time_budget_s > 0 && seconds_since(start) > options.time_budget_s) {
+    // The first case runs whatever the budget: a pass over no case at all
+    // would say nothing held.
+    if (!shrinking && outcome.cases_run > 0 && options.time_budget_s > 0 &&
+        seconds_since(start) > options.time_budget_s) {
       outcome.budget_exhausted = true;
       return;
     }
