@@ -185,7 +185,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->add_option("--shard", args.shard,
                   "shard I of N: of N times --cases cases, run those whose index is I mod N");
-  cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")
+  cmd->add_option("--time-budget", args.time_budget_s,
+                  "stop starting cases after SECONDS (0: no budget; the first case always runs)")
       ->check(number_within(0, 1e9));
   cmd->add_flag("--no-shrink", args.no_shrink, "report the first failing case as found");
   cmd->callback([&exit_code] { exit_code = run(args); });
