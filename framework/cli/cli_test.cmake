@@ -33,6 +33,11 @@ if(NOT junit MATCHES "<failure message=\"no-lost-")
   message(FATAL_ERROR "junit.xml has no failure:\n${junit}")
 endif()
 expect_exit(1 ${ORDEAL} replay ${WORK}/fail/repro.toml --out ${WORK}/replay)
+# The replay's report says how long it took, as a run's does.
+file(READ ${WORK}/replay/report.json replay_report)
+if(replay_report MATCHES "\"wall_s\": 0\\.0\n")
+  message(FATAL_ERROR "the replay's report.json has no wall time:\n${replay_report}")
+endif()
 # The replay's report names the repro.toml it wrote, and that one fails again;
 # replaying into the repro's own folder keeps the file as it was.
 expect_file(${WORK}/replay/repro.toml)
