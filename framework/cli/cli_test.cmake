@@ -163,6 +163,12 @@ foreach(seed -1 18446744073709551616 0x10)
   if(NOT last_err MATCHES "--seed: ${seed} is not a seed")
     message(FATAL_ERROR "unclear error: ${last_err}")
   endif()
+  # A bad ORDEAL_SEED is named too: the error must not point at a flag
+  # nobody typed.
+  expect_exit(2 ${CMAKE_COMMAND} -E env ORDEAL_SEED=${seed} ${ORDEAL} run ${incident})
+  if(NOT last_err MATCHES "ORDEAL_SEED")
+    message(FATAL_ERROR "the error does not name ORDEAL_SEED: ${last_err}")
+  endif()
 endforeach()
 expect_exit(2 ${ORDEAL} run ${incident} --target fix://127.0.0.1:9878)
 # A list of defects names the one that is wrong.

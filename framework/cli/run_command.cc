@@ -161,7 +161,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
         const char* end = input.data() + input.size();
         const auto parsed = std::from_chars(input.data(), end, seed);
         if (!input.empty() && parsed.ec == std::errc{} && parsed.ptr == end) return "";
-        return fmt::format("{} is not a seed (digits, 0 to 18446744073709551615)", input);
+        // ORDEAL_SEED comes through here too, under the flag's name.
+        return fmt::format(
+            "{} is not a seed (digits, 0 to 18446744073709551615; from --seed or ORDEAL_SEED)",
+            input);
       },
       "SEED");
   cmd->add_option("--seed", args.seed, "seed for every random choice")
