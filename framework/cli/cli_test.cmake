@@ -188,6 +188,10 @@ expect_exit(2 sh -c "\"$0\" run \"$1\" --defect ''" ${ORDEAL} ${incident})
 if(NOT last_err MATCHES "--defect: empty: name a defect")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
+# So is a list with an empty name: "$A,$B" with both unset ran with none.
+foreach(list , okx-2023-08-14, ,okx-2023-08-14 okx-2023-08-14,,amend-lost)
+  expect_exit(2 ${ORDEAL} run ${incident} --defect ${list})
+endforeach()
 # A report that cannot be written in full (here a full disk: the files are
 # links to /dev/full) is an error naming it, not a success with a cut file.
 file(MAKE_DIRECTORY ${WORK}/full-check ${WORK}/full-run)

@@ -176,10 +176,14 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "inproc (default: sim mode), cluster (processes on loopback) or "
                   "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T");
   // An empty name is a script's unset variable more often than a wish for
-  // none: it would run the exchange as designed and pass.
+  // none: it would run the exchange as designed and pass. In a list too:
+  // "$A,$B" with both unset is ",".
   const CLI::Validator named(
       [](std::string& input) -> std::string {
-        return input.empty() ? "empty: name a defect (`ordeal list defects`), or none" : "";
+        if (input.empty()) return "empty: name a defect (`ordeal list defects`), or none";
+        const bool empty_name =
+            input.front() == ',' || input.back() == ',' || input.find(",,") != std::string::npos;
+        return empty_name ? input + ": an empty name in the list (`ordeal list defects`)" : "";
       },
       "NAME[,NAME...]");
   cmd->add_option("--defect", args.defect,
