@@ -38,7 +38,13 @@ std::string xml_escape(std::string_view text) {
         out += "&quot;";
         break;
       default:
-        out.push_back(c);
+        // XML 1.0 has no control character but tab and line ends, not even
+        // as a reference: one in a scenario's name made junit.xml unreadable.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += "\uFFFD";
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out;

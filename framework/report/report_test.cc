@@ -103,9 +103,9 @@ TEST(ConsoleProgress, RedrawsAFewTimesASecondNotForEveryCase) {
   EXPECT_EQ(progress_draws({first, first, first}), 1u);
 }
 
-std::string junit_of(const RunOutcome& outcome) {
+std::string junit_of(const RunOutcome& outcome, const std::string& name = "s") {
   Scenario scenario;
-  scenario.name = "s";
+  scenario.name = name;
   const std::string out = ::testing::TempDir() + "ordeal-junit";
   std::filesystem::create_directories(out);
   const RunReport report{.scenario = scenario, .outcome = outcome, .seed = 7, .out_dir = out};
@@ -140,6 +140,18 @@ TEST(JunitXml, ARunWithoutAVerdictIsAnErrorNotAPass) {
                         "<error message=\"target inproc failed after 1 case, 0 "
                         "without a violation: cannot start &lt;node&gt;\"/>"),
             properties);
+}
+
+// XML allows no control character but tab and line ends, escaped or not: a
+// scenario named with one made the whole file unreadable.
+TEST(JunitXml, ControlCharactersOfANameAreReplaced) {
+  const std::string xml = junit_of(RunOutcome{.cases_run = 1},
+                                   "a\x01"
+                                   "b\x1f<c>");
+  EXPECT_EQ(std::count_if(xml.begin(), xml.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\n'; }),
+            0);
+  EXPECT_NE(xml.find("name=\"a\uFFFDb\uFFFD&lt;c&gt;\""), std::string::npos) << xml;
 }
 
 }  // namespace
