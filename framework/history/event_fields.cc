@@ -264,7 +264,8 @@ Error read_order_flag(value v, std::string_view key, Event& e) {
 // event keeps depends on its type, which may come last on the line.
 struct SharedFields {
   Sym symbol = 0;
-  Sym text = 0;
+  Sym reason = 0;
+  Sym fault = 0;  // apart from reason: a stray reason must not rename a fault
   std::optional<uint32_t> record;
 
   void store_in(Event& e) const {
@@ -276,8 +277,13 @@ struct SharedFields {
       case EventType::meta:
         e.record = *record;
         break;
+      case EventType::fault_start:
+      case EventType::fault_stop:
+      case EventType::fault_fire:
+        e.text = fault;
+        break;
       default:
-        e.text = text;
+        e.text = reason;
     }
   }
 };
@@ -308,8 +314,9 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::symbol:
       return read_sym(v, key, h, shared.symbol);
     case Key::reason:
+      return read_sym(v, key, h, shared.reason);
     case Key::fault:
-      return read_sym(v, key, h, shared.text);
+      return read_sym(v, key, h, shared.fault);
     case Key::side:
       return read_enum(v, key, kSides, e.side);
     case Key::status:

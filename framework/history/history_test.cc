@@ -185,6 +185,27 @@ TEST(HistoryJsonl, AMetaEventNeedsItsRecord) {
   std::remove(path.c_str());
 }
 
+// A fault event's name and a completion's reason are two fields: a reason
+// written on a fault window renamed it, and its stop then closed nothing.
+TEST(HistoryJsonl, AReasonDoesNotRenameAFault) {
+  const std::string path = temp_path("fault-reason.jsonl");
+  std::ofstream(path)
+      << R"({"time_us":1,"type":"fault_start","fault":"meta.update.drop","param":0,"reason":"x"})"
+         "\n"
+      << R"({"time_us":2,"type":"fault_stop","reason":"y","fault":"meta.update.drop","param":0})"
+         "\n"
+      << R"({"time_us":3,"type":"read","client":1,"order":"a","status":"none","fault":"z",)"
+         R"("reason":"gone"})"
+         "\n";
+  const HistoryLoad loaded = read_history_jsonl(path);
+  ASSERT_TRUE(loaded) << loaded.error;
+  const History& h = loaded.history;
+  EXPECT_EQ(h.text(h[0].text), "meta.update.drop");
+  EXPECT_EQ(h.text(h[1].text), "meta.update.drop");
+  EXPECT_EQ(h.text(h[2].text), "gone");
+  std::remove(path.c_str());
+}
+
 // Ops link each request to its one answer (op_links.h): a file that numbers
 // two requests alike, answers one twice or as another kind, or answers one
 // never sent, is refused at the line, on the scanner's path (ordeal's own
