@@ -64,6 +64,21 @@ if(NOT repro_before MATCHES "target = 'inproc'")
   message(FATAL_ERROR "the repro does not name its target:\n${repro_before}")
 endif()
 
+# The commands the console prints run when pasted into a shell, from a
+# folder with a space in its name too.
+expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --out "${WORK}/out dir")
+string(REGEX MATCH "reproduce: ([^\n]*)" unused "${last_out}")
+set(replay_line "${CMAKE_MATCH_1}")
+string(REGEX MATCH "  or: ([^\n]*)" unused "${last_out}")
+set(run_line "${CMAKE_MATCH_1}")
+foreach(line "${replay_line}" "${run_line}")
+  execute_process(COMMAND sh -c "ordeal() { \"$0\" \"$@\"; }; ${line} --out \"$1\""
+    ${ORDEAL} "${WORK}/pasted" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "the printed command `${line}` exited ${rc}:\n${err}")
+  endif()
+endforeach()
+
 # A run given a relative scenario path writes a repro that replays from any
 # current folder, named by a relative path or an absolute one.
 execute_process(COMMAND ${ORDEAL} run examples/scenarios/okx-2023-08-14.toml --seed 1

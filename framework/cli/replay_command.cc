@@ -55,7 +55,7 @@ int report(const ReplayArgs& args, const Repro& repro, const Scenario& scenario,
                          .seed = repro.run_seed,
                          .defect = repro.defect,
                          .out_dir = args.out,
-                         .reproduce = "ordeal replay " + args.repro,
+                         .reproduce = "ordeal replay " + shell_word(args.repro),
                          .target = target};
   // The output folder gets its own repro.toml (the report names it), unless
   // that would overwrite the very file being replayed.

@@ -108,10 +108,11 @@ int run(const RunArgs& args) {
       .seed = options.seed,
       .defect = args.defect,
       .out_dir = args.out,
-      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}", args.scenario,
-                               options.seed, options.cases, args.defect,
-                               target == "inproc" ? "" : " --target " + target,
-                               options.shard_count > 1 ? " --shard " + args.shard : ""),
+      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}",
+                               shell_word(args.scenario), options.seed, options.cases,
+                               shell_word(args.defect),
+                               target == "inproc" ? "" : " --target " + shell_word(target),
+                               options.shard_count > 1 ? " --shard " + shell_word(args.shard) : ""),
       .target = target};
   if (auto error = write_file_reports(report); !error.empty()) {
     fmt::print(stderr, "ordeal run: {}\n", error);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -219,7 +221,7 @@ class ConsoleReport final : public ReportListener {
          first_steps(describe_steps(o.history, r.scenario), kStepsShown)) {
       fmt::print("    {}\n", step);
     }
-    fmt::print("  reproduce: ordeal replay {}/repro.toml\n", r.out_dir);
+    fmt::print("  reproduce: ordeal replay {}\n", shell_word(r.out_dir + "/repro.toml"));
     fmt::print("        or: {}\n", r.reproduce);
     fmt::print("  reports: {}/\n", r.out_dir);
     return {};
@@ -241,6 +243,17 @@ class ConsoleReport final : public ReportListener {
 };
 
 }  // namespace
+
+std::string shell_word(std::string_view word) {
+  const auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+  };
+  if (!word.empty() && std::all_of(word.begin(), word.end(), plain)) return std::string(word);
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 // A failure found in the first case takes a millisecond: "0.00 s" would
 // read as nothing at all.

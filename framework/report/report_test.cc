@@ -103,6 +103,19 @@ TEST(ConsoleProgress, RedrawsAFewTimesASecondNotForEveryCase) {
   EXPECT_EQ(progress_draws({first, first, first}), 1u);
 }
 
+// Printed commands are pasted into a shell: a folder with a space, or a
+// fix:// target with its '&', broke them.
+TEST(ShellWord, QuotesWhatAShellWouldSplitOrRead) {
+  EXPECT_EQ(shell_word("examples/scenarios/okx-2023-08-14.toml"),
+            "examples/scenarios/okx-2023-08-14.toml");
+  EXPECT_EQ(shell_word("out dir/repro.toml"), "'out dir/repro.toml'");
+  EXPECT_EQ(shell_word("fix://h:9?version=FIX.4.4&sender=S"),
+            "'fix://h:9?version=FIX.4.4&sender=S'");
+  EXPECT_EQ(shell_word("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_word("$HOME"), "'$HOME'");
+  EXPECT_EQ(shell_word(""), "''");
+}
+
 std::string junit_of(const RunOutcome& outcome, const std::string& name = "s") {
   Scenario scenario;
   scenario.name = name;
