@@ -366,17 +366,22 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
 
 Error read_event_fields(simdjson::ondemand::object object, History& h, Event& e, bool& has_type) {
   SharedFields shared;
+  bool has_time = false;
   for (auto member : object) {
     if (member.error()) return FieldError{"", simdjson::error_message(member.error())};
     auto key = member.unescaped_key();
     if (key.error()) return FieldError{"", simdjson::error_message(key.error())};
     const Key k = key_of(key.value_unsafe());
     has_type |= k == Key::type;
+    has_time |= k == Key::time_us;
     if (auto error =
             read_member(k, key.value_unsafe(), member.value().value_unsafe(), h, e, shared)) {
       return error;
     }
   }
+  // Without its time an event would read as at 0: silently first, or
+  // "going backwards" after others.
+  if (!has_time) return FieldError{"time_us", "missing"};
   // Without its record a meta event would point at another event's, or at
   // none at all.
   if (e.type == EventType::meta && !shared.record) {

@@ -124,6 +124,11 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"fill\",\"colour\":1}\n"),
             path + ":1: colour: unknown field");
   EXPECT_EQ(error_for("{\"time_us\":1}\n"), path + ":1: type: missing");
+  // An event without its time is not at 0: on the first line it was taken
+  // as that, after others it was said to go backwards.
+  EXPECT_EQ(error_for("{\"type\":\"read\"}\n"), path + ":1: time_us: missing");
+  EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"type\":\"read\"}\n"),
+            path + ":2: time_us: missing");
   EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
             path + ":2: time_us: goes backwards (4 after 5)");
   // Text from the file is quoted short, and an empty key says so.
