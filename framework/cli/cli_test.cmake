@@ -33,6 +33,11 @@ if(NOT junit MATCHES "<failure message=\"no-lost-")
   message(FATAL_ERROR "junit.xml has no failure:\n${junit}")
 endif()
 expect_exit(1 ${ORDEAL} replay ${WORK}/fail/repro.toml --out ${WORK}/replay)
+# The replay's report says how long it took, as a run's does.
+file(READ ${WORK}/replay/report.json replay_report)
+if(replay_report MATCHES "\"wall_s\": 0\\.0\n")
+  message(FATAL_ERROR "the replay's report.json has no wall time:\n${replay_report}")
+endif()
 # The replay's report names the repro.toml it wrote, and that one fails again;
 # replaying into the repro's own folder keeps the file as it was.
 expect_file(${WORK}/replay/repro.toml)
@@ -58,6 +63,21 @@ endif()
 if(NOT repro_before MATCHES "target = 'inproc'")
   message(FATAL_ERROR "the repro does not name its target:\n${repro_before}")
 endif()
+
+# The commands the console prints run when pasted into a shell, from a
+# folder with a space in its name too.
+expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --out "${WORK}/out dir")
+string(REGEX MATCH "reproduce: ([^\n]*)" unused "${last_out}")
+set(replay_line "${CMAKE_MATCH_1}")
+string(REGEX MATCH "  or: ([^\n]*)" unused "${last_out}")
+set(run_line "${CMAKE_MATCH_1}")
+foreach(line "${replay_line}" "${run_line}")
+  execute_process(COMMAND sh -c "ordeal() { \"$0\" \"$@\"; }; ${line} --out \"$1\""
+    ${ORDEAL} "${WORK}/pasted" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "the printed command `${line}` exited ${rc}:\n${err}")
+  endif()
+endforeach()
 
 # A run given a relative scenario path writes a repro that replays from any
 # current folder, named by a relative path or an absolute one.
@@ -142,10 +162,27 @@ if(NOT last_err MATCHES "bad.toml:3: workload.clients: expected an integer")
 endif()
 expect_exit(2 ${ORDEAL} run ${incident} --defect no-such-defect)
 expect_exit(2 ${ORDEAL} run ${incident} --shard 3/2)
+# A shard is two whole numbers; a trailing word or a third part is a typo.
+foreach(shard 0/2abc 1/2/3 +1/2 " 1/2")
+  expect_exit(2 ${ORDEAL} run ${incident} --shard ${shard})
+endforeach()
+# The shards' cases together are bounded: past about 10^9 RapidCheck's
+# memory for them aborted the run (bad_alloc, exit 134).
+expect_exit(2 ${ORDEAL} run ${incident} --cases 100000000 --shard 0/11)
+expect_exit(2 ${ORDEAL} run ${incident} --cases 5 --shard 0/2147483647)
+if(NOT last_err MATCHES "at most 100000000")
+  message(FATAL_ERROR "the error does not give the bound:\n${last_err}")
+endif()
 foreach(seed -1 18446744073709551616 0x10)
   expect_exit(2 ${ORDEAL} run ${incident} --seed ${seed})
   if(NOT last_err MATCHES "--seed: ${seed} is not a seed")
     message(FATAL_ERROR "unclear error: ${last_err}")
+  endif()
+  # A bad ORDEAL_SEED is named too: the error must not point at a flag
+  # nobody typed.
+  expect_exit(2 ${CMAKE_COMMAND} -E env ORDEAL_SEED=${seed} ${ORDEAL} run ${incident})
+  if(NOT last_err MATCHES "ORDEAL_SEED")
+    message(FATAL_ERROR "the error does not name ORDEAL_SEED: ${last_err}")
   endif()
 endforeach()
 expect_exit(2 ${ORDEAL} run ${incident} --target fix://127.0.0.1:9878)
@@ -166,6 +203,10 @@ expect_exit(2 sh -c "\"$0\" run \"$1\" --defect ''" ${ORDEAL} ${incident})
 if(NOT last_err MATCHES "--defect: empty: name a defect")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
+# So is a list with an empty name: "$A,$B" with both unset ran with none.
+foreach(list , okx-2023-08-14, ,okx-2023-08-14 okx-2023-08-14,,amend-lost)
+  expect_exit(2 ${ORDEAL} run ${incident} --defect ${list})
+endforeach()
 # A report that cannot be written in full (here a full disk: the files are
 # links to /dev/full) is an error naming it, not a success with a cut file.
 file(MAKE_DIRECTORY ${WORK}/full-check ${WORK}/full-run)

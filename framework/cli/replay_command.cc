@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <filesystem>
 
 #include "framework/base/interrupt.h"
@@ -34,10 +35,12 @@ std::string replay_target(const Repro& repro, const Scenario& scenario, const Ca
 
 // Writes the reports of the replayed case; the exit status.
 int report(const ReplayArgs& args, const Repro& repro, const Scenario& scenario, const Case& c,
-           const std::string& target, CaseVerdict verdict) {
+           const std::string& target, CaseVerdict verdict, double wall_s) {
   RunOutcome outcome{.cases_run = 1,
                      .operations = c.operations(),
                      .events = verdict.history.size(),
+                     .wall_s = wall_s,
+                     .first_failure_s = verdict.violations.empty() ? 0 : wall_s,
                      .interrupted = interrupted(),
                      .target_error = verdict.error,
                      .violations = verdict.violations,
@@ -52,7 +55,7 @@ int report(const ReplayArgs& args, const Repro& repro, const Scenario& scenario,
                          .seed = repro.run_seed,
                          .defect = repro.defect,
                          .out_dir = args.out,
-                         .reproduce = "ordeal replay " + args.repro,
+                         .reproduce = "ordeal replay " + shell_word(args.repro),
                          .target = target};
   // The output folder gets its own repro.toml (the report names it), unless
   // that would overwrite the very file being replayed.
@@ -113,8 +116,11 @@ int replay(const ReplayArgs& args) {
                                             describe(done));
                                },
                            .make_target = choice.make_target};
-  return report(args, repro, scenario.scenario, c, target,
-                check_case(scenario.scenario, c, options));
+  const auto start = std::chrono::steady_clock::now();
+  CaseVerdict verdict = check_case(scenario.scenario, c, options);
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report(args, repro, scenario.scenario, c, target, std::move(verdict), wall_s);
 }
 
 }  // namespace

@@ -31,16 +31,24 @@ struct RunArgs {
   bool no_shrink = false;
 };
 
+// The most cases a run goes through, its shard's and the others' alike:
+// RapidCheck sets memory aside for each of them before the first (past about
+// 10^9 the run aborted with bad_alloc), and the count is an int.
+constexpr int64_t kCasesOverShardsMax = 100'000'000;
+
+// Digits only, the whole of each part: "0/2abc" or "1/2/3" is not a shard.
+bool parse_count(std::string_view text, int& out) {
+  const char* end = text.data() + text.size();
+  const auto parsed = std::from_chars(text.data(), end, out);
+  return !text.empty() && parsed.ec == std::errc{} && parsed.ptr == end;
+}
+
 bool parse_shard(const std::string& text, int& index, int& count) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos) return false;
-  try {
-    index = std::stoi(text.substr(0, slash));
-    count = std::stoi(text.substr(slash + 1));
-  } catch (const std::exception&) {
-    return false;
-  }
-  return count >= 1 && index >= 0 && index < count;
+  const std::string_view view(text);
+  return parse_count(view.substr(0, slash), index) && parse_count(view.substr(slash + 1), count) &&
+         count >= 1 && index >= 0 && index < count;
 }
 
 int run(const RunArgs& args) {
@@ -71,6 +79,14 @@ int run(const RunArgs& args) {
     fmt::print(stderr, "ordeal run: --shard {}: expected I/N with 0 <= I < N\n", args.shard);
     return kExitUsage;
   }
+  if (const int64_t total = int64_t{options.cases} * options.shard_count;
+      total > kCasesOverShardsMax) {
+    fmt::print(stderr,
+               "ordeal run: --shard {}: {} shards of {} cases are {} cases, at most {} (fewer "
+               "cases per shard, or more seeds)\n",
+               args.shard, options.shard_count, options.cases, total, kCasesOverShardsMax);
+    return kExitUsage;
+  }
   options.seed = args.seed ? *args.seed : scenario.seed ? *scenario.seed : draw_seed();
   if (!args.seed && !scenario.seed) fmt::print(stderr, "ordeal run: seed {}\n", options.seed);
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
@@ -92,10 +108,11 @@ int run(const RunArgs& args) {
       .seed = options.seed,
       .defect = args.defect,
       .out_dir = args.out,
-      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}", args.scenario,
-                               options.seed, options.cases, args.defect,
-                               target == "inproc" ? "" : " --target " + target,
-                               options.shard_count > 1 ? " --shard " + args.shard : ""),
+      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}",
+                               shell_word(args.scenario), options.seed, options.cases,
+                               shell_word(args.defect),
+                               target == "inproc" ? "" : " --target " + shell_word(target),
+                               options.shard_count > 1 ? " --shard " + shell_word(args.shard) : ""),
       .target = target};
   if (auto error = write_file_reports(report); !error.empty()) {
     fmt::print(stderr, "ordeal run: {}\n", error);
@@ -145,7 +162,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
         const char* end = input.data() + input.size();
         const auto parsed = std::from_chars(input.data(), end, seed);
         if (!input.empty() && parsed.ec == std::errc{} && parsed.ptr == end) return "";
-        return fmt::format("{} is not a seed (digits, 0 to 18446744073709551615)", input);
+        // ORDEAL_SEED comes through here too, under the flag's name.
+        return fmt::format(
+            "{} is not a seed (digits, 0 to 18446744073709551615; from --seed or ORDEAL_SEED)",
+            input);
       },
       "SEED");
   cmd->add_option("--seed", args.seed, "seed for every random choice")
@@ -157,10 +177,14 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "inproc (default: sim mode), cluster (processes on loopback) or "
                   "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T");
   // An empty name is a script's unset variable more often than a wish for
-  // none: it would run the exchange as designed and pass.
+  // none: it would run the exchange as designed and pass. In a list too:
+  // "$A,$B" with both unset is ",".
   const CLI::Validator named(
       [](std::string& input) -> std::string {
-        return input.empty() ? "empty: name a defect (`ordeal list defects`), or none" : "";
+        if (input.empty()) return "empty: name a defect (`ordeal list defects`), or none";
+        const bool empty_name =
+            input.front() == ',' || input.back() == ',' || input.find(",,") != std::string::npos;
+        return empty_name ? input + ": an empty name in the list (`ordeal list defects`)" : "";
       },
       "NAME[,NAME...]");
   cmd->add_option("--defect", args.defect,
@@ -169,7 +193,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->add_option("--shard", args.shard,
                   "shard I of N: of N times --cases cases, run those whose index is I mod N");
-  cmd->add_option("--time-budget", args.time_budget_s, "stop starting cases after SECONDS")
+  cmd->add_option("--time-budget", args.time_budget_s,
+                  "stop starting cases after SECONDS (0: no budget; the first case always runs)")
       ->check(number_within(0, 1e9));
   cmd->add_flag("--no-shrink", args.no_shrink, "report the first failing case as found");
   cmd->callback([&exit_code] { exit_code = run(args); });

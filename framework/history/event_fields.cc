@@ -264,8 +264,9 @@ Error read_order_flag(value v, std::string_view key, Event& e) {
 // event keeps depends on its type, which may come last on the line.
 struct SharedFields {
   Sym symbol = 0;
-  Sym text = 0;
-  uint32_t record = 0;
+  Sym reason = 0;
+  Sym fault = 0;  // apart from reason: a stray reason must not rename a fault
+  std::optional<uint32_t> record;
 
   void store_in(Event& e) const {
     switch (e.type) {
@@ -274,10 +275,15 @@ struct SharedFields {
         e.symbol = symbol;
         break;
       case EventType::meta:
-        e.record = record;
+        e.record = *record;
+        break;
+      case EventType::fault_start:
+      case EventType::fault_stop:
+      case EventType::fault_fire:
+        e.text = fault;
         break;
       default:
-        e.text = text;
+        e.text = reason;
     }
   }
 };
@@ -308,8 +314,9 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::symbol:
       return read_sym(v, key, h, shared.symbol);
     case Key::reason:
+      return read_sym(v, key, h, shared.reason);
     case Key::fault:
-      return read_sym(v, key, h, shared.text);
+      return read_sym(v, key, h, shared.fault);
     case Key::side:
       return read_enum(v, key, kSides, e.side);
     case Key::status:
@@ -359,16 +366,26 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
 
 Error read_event_fields(simdjson::ondemand::object object, History& h, Event& e, bool& has_type) {
   SharedFields shared;
+  bool has_time = false;
   for (auto member : object) {
     if (member.error()) return FieldError{"", simdjson::error_message(member.error())};
     auto key = member.unescaped_key();
     if (key.error()) return FieldError{"", simdjson::error_message(key.error())};
     const Key k = key_of(key.value_unsafe());
     has_type |= k == Key::type;
+    has_time |= k == Key::time_us;
     if (auto error =
             read_member(k, key.value_unsafe(), member.value().value_unsafe(), h, e, shared)) {
       return error;
     }
+  }
+  // Without its time an event would read as at 0: silently first, or
+  // "going backwards" after others.
+  if (!has_time) return FieldError{"time_us", "missing"};
+  // Without its record a meta event would point at another event's, or at
+  // none at all.
+  if (e.type == EventType::meta && !shared.record) {
+    return FieldError{"record", "missing: a meta event needs the instrument record"};
   }
   shared.store_in(e);
   return std::nullopt;

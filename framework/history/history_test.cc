@@ -124,6 +124,11 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(error_for("{\"time_us\":1,\"type\":\"fill\",\"colour\":1}\n"),
             path + ":1: colour: unknown field");
   EXPECT_EQ(error_for("{\"time_us\":1}\n"), path + ":1: type: missing");
+  // An event without its time is not at 0: on the first line it was taken
+  // as that, after others it was said to go backwards.
+  EXPECT_EQ(error_for("{\"type\":\"read\"}\n"), path + ":1: time_us: missing");
+  EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"type\":\"read\"}\n"),
+            path + ":2: time_us: missing");
   EXPECT_EQ(error_for("{\"time_us\":5,\"type\":\"read\"}\n{\"time_us\":4,\"type\":\"read\"}\n"),
             path + ":2: time_us: goes backwards (4 after 5)");
   // Text from the file is quoted short, and an empty key says so.
@@ -161,6 +166,48 @@ TEST(HistoryJsonl, RejectsUnknownFieldsMissingTypeBackwardsTimeAndBrokenJson) {
   EXPECT_EQ(read_history_jsonl(folder).error, folder + ": cannot read: is a directory");
   EXPECT_EQ(read_history_jsonl("/dev/zero").error,
             "/dev/zero:1: a line of more than 16777216 bytes: not a history");
+  std::remove(path.c_str());
+}
+
+// A meta event is its record: one without it must not pass as the record
+// of an earlier meta event, nor as one no history holds.
+TEST(HistoryJsonl, AMetaEventNeedsItsRecord) {
+  const std::string path = temp_path("meta.jsonl");
+  const std::string with_record =
+      R"({"time_us":1,"type":"meta","version":1,"record":{"symbol":"BTC-USDT","tick_size":10}})"
+      "\n";
+  const std::string without = R"({"time_us":2,"type":"meta","version":2})"
+                              "\n";
+  std::ofstream(path) << without;
+  EXPECT_EQ(read_history_jsonl(path).error,
+            path + ":1: record: missing: a meta event needs the instrument record");
+  std::ofstream(path) << with_record << without;
+  const HistoryLoad loaded = read_history_jsonl(path);
+  EXPECT_EQ(loaded.error, path + ":2: record: missing: a meta event needs the instrument record");
+  EXPECT_EQ(loaded.history.size(), 1u);
+  std::ofstream(path) << with_record;
+  EXPECT_TRUE(read_history_jsonl(path)) << read_history_jsonl(path).error;
+  std::remove(path.c_str());
+}
+
+// A fault event's name and a completion's reason are two fields: a reason
+// written on a fault window renamed it, and its stop then closed nothing.
+TEST(HistoryJsonl, AReasonDoesNotRenameAFault) {
+  const std::string path = temp_path("fault-reason.jsonl");
+  std::ofstream(path)
+      << R"({"time_us":1,"type":"fault_start","fault":"meta.update.drop","param":0,"reason":"x"})"
+         "\n"
+      << R"({"time_us":2,"type":"fault_stop","reason":"y","fault":"meta.update.drop","param":0})"
+         "\n"
+      << R"({"time_us":3,"type":"read","client":1,"order":"a","status":"none","fault":"z",)"
+         R"("reason":"gone"})"
+         "\n";
+  const HistoryLoad loaded = read_history_jsonl(path);
+  ASSERT_TRUE(loaded) << loaded.error;
+  const History& h = loaded.history;
+  EXPECT_EQ(h.text(h[0].text), "meta.update.drop");
+  EXPECT_EQ(h.text(h[1].text), "meta.update.drop");
+  EXPECT_EQ(h.text(h[2].text), "gone");
   std::remove(path.c_str());
 }
 

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "framework/base/write_file.h"
 #include "framework/history/history_jsonl.h"
@@ -37,7 +40,13 @@ std::string xml_escape(std::string_view text) {
         out += "&quot;";
         break;
       default:
-        out.push_back(c);
+        // XML 1.0 has no control character but tab and line ends, not even
+        // as a reference: one in a scenario's name made junit.xml unreadable.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += "\uFFFD";
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out;
@@ -93,10 +102,24 @@ class JsonReport final : public ReportListener {
   }
 };
 
+// Why a run that found no violation has no verdict either, for junit.xml:
+// empty when it has one.
+std::string run_error(const RunReport& r) {
+  if (r.outcome.failed() || status_of(r) != "error") return {};
+  const uint64_t cases = r.outcome.cases_run;  // the last one may have no verdict
+  const std::string checked = fmt::format("after {}, {} without a violation",
+                                          counted(cases, "case"), cases > 0 ? cases - 1 : 0);
+  if (r.outcome.interrupted) return "interrupted " + checked;
+  return fmt::format("target {} failed {}: {}", r.target, checked, r.outcome.target_error);
+}
+
 class JunitReport final : public ReportListener {
  public:
   std::string on_finish(const RunReport& r) override {
     const std::vector<const Property*> checked = checked_properties(r.scenario.properties);
+    // An interrupted run or a failed target held no property to the end: a
+    // page that showed every testcase passed would read as a pass.
+    const std::string error = run_error(r);
     size_t failures = 0;
     std::string cases;
     for (const Property* p : checked) {
@@ -112,16 +135,21 @@ class JunitReport final : public ReportListener {
         cases += fmt::format("      <failure message=\"{} violated; {}\">{}</failure>\n", p->name(),
                              xml_escape(r.reproduce), failure);
       }
+      if (!error.empty()) {
+        cases += fmt::format("      <error message=\"{}\"/>\n", xml_escape(error));
+      }
       cases += "    </testcase>\n";
     }
+    const size_t errors = error.empty() ? 0 : checked.size();
     const std::string xml = fmt::format(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<testsuites tests=\"{0}\" failures=\"{1}\">\n"
-        "  <testsuite name=\"{2}\" tests=\"{0}\" failures=\"{1}\" time=\"{3:.3f}\">\n"
+        "<testsuites tests=\"{0}\" failures=\"{1}\" errors=\"{7}\">\n"
+        "  <testsuite name=\"{2}\" tests=\"{0}\" failures=\"{1}\" errors=\"{7}\" "
+        "time=\"{3:.3f}\">\n"
         "    <properties><property name=\"seed\" value=\"{4}\"/><property name=\"defect\" "
         "value=\"{5}\"/></properties>\n{6}  </testsuite>\n</testsuites>\n",
         checked.size(), failures, xml_escape(r.scenario.name), r.outcome.wall_s, r.seed,
-        xml_escape(r.defect), cases);
+        xml_escape(r.defect), cases, errors);
     return write_file(r.out_dir + "/junit.xml", xml);
   }
 };
@@ -157,7 +185,8 @@ class ConsoleReport final : public ReportListener {
   explicit ConsoleReport(bool progress) : progress_(progress) {}
 
   void on_progress(const Progress& p) override {
-    if (!progress_) return;
+    if (!progress_ || !redraw_due(p)) return;
+    drawn_ = p;
     const double ops_per_s = p.wall_s > 0 ? static_cast<double>(p.operations) / p.wall_s : 0;
     fmt::print(stderr, "\r{} {} cases, {:.0f} ops/s, {} violations   ",
                p.shrinking ? "shrinking:" : "running:", p.cases, ops_per_s, p.violations);
@@ -192,17 +221,39 @@ class ConsoleReport final : public ReportListener {
          first_steps(describe_steps(o.history, r.scenario), kStepsShown)) {
       fmt::print("    {}\n", step);
     }
-    fmt::print("  reproduce: ordeal replay {}/repro.toml\n", r.out_dir);
+    fmt::print("  reproduce: ordeal replay {}\n", shell_word(r.out_dir + "/repro.toml"));
     fmt::print("        or: {}\n", r.reproduce);
     fmt::print("  reports: {}/\n", r.out_dir);
     return {};
   }
 
  private:
+  // A redraw per case sent a terminal tens of thousands of lines a second
+  // (2.6 MB of them for 50,000 cases); a few a second read the same. A new
+  // phase or a new violation shows at once.
+  bool redraw_due(const Progress& p) const {
+    constexpr double kRedrawS = 0.1;
+    if (!drawn_) return true;
+    return p.shrinking != drawn_->shrinking || p.violations != drawn_->violations ||
+           p.wall_s - drawn_->wall_s >= kRedrawS;
+  }
+
   bool progress_;
+  std::optional<Progress> drawn_;
 };
 
 }  // namespace
+
+std::string shell_word(std::string_view word) {
+  const auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+  };
+  if (!word.empty() && std::all_of(word.begin(), word.end(), plain)) return std::string(word);
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 // A failure found in the first case takes a millisecond: "0.00 s" would
 // read as nothing at all.

@@ -42,6 +42,12 @@ std::string write_file_reports(const RunReport& report, bool with_repro = true);
 // The summary on stdout; progress on stderr when it is a terminal.
 std::unique_ptr<ReportListener> console_report(bool progress);
 
+// A word of a command line as a POSIX shell reads it: unchanged when it
+// holds no character the shell treats specially, else in single quotes
+// ("out dir/repro.toml" becomes 'out dir/repro.toml'), so that a printed
+// command runs when pasted.
+std::string shell_word(std::string_view word);
+
 // A wall time as a person reads it: "1.5 ms" below a second, else "2.31 s".
 std::string duration(double seconds);
 // A count in words, with the singular for one: "1 case", "2 cases".

@@ -1,7 +1,18 @@
-// The console report's words for a case.
+// The reports: the console's words for a case and its progress line, junit.xml.
 #include "framework/report/report.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "framework/check/property.h"
 
 namespace ordeal {
 namespace {
@@ -49,6 +60,111 @@ TEST(ShrinkSummary, SaysWhenTheCaseWasNotShrunk) {
   shrunk.clients[0][0].lots = 7;  // other values, as many operations: shrunk
   EXPECT_EQ(shrink_summary(original, shrunk, 0.0125),
             "shrunk from 3 operations and 0 faults to 3 operations and 0 faults (12.5 ms)");
+}
+
+// How many times the console draws its progress line for these updates
+// (stderr caught in a file for the while).
+size_t progress_draws(const std::vector<Progress>& updates) {
+  const std::string path = ::testing::TempDir() + "ordeal-progress.txt";
+  std::fflush(stderr);
+  const int saved = dup(STDERR_FILENO);
+  FILE* caught = std::fopen(path.c_str(), "w");
+  dup2(fileno(caught), STDERR_FILENO);
+  {
+    const auto console = console_report(/*progress=*/true);
+    for (const Progress& p : updates) console->on_progress(p);
+  }
+  std::fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  std::fclose(caught);
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(path.c_str());
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\r'));
+}
+
+// A case a millisecond: a redraw for each sent the terminal a thousand
+// lines a second. A new violation or the start of shrinking shows at once.
+TEST(ConsoleProgress, RedrawsAFewTimesASecondNotForEveryCase) {
+  std::vector<Progress> updates;
+  for (uint64_t i = 1; i <= 1000; ++i) {
+    updates.push_back({.cases = i, .operations = 40 * i, .wall_s = static_cast<double>(i) / 1000});
+  }
+  const size_t draws = progress_draws(updates);
+  EXPECT_GE(draws, 9u);
+  EXPECT_LE(draws, 11u);
+  const Progress first{.cases = 1, .wall_s = 0.5};
+  Progress violated = first;
+  violated.violations = 2;
+  Progress shrinking = violated;
+  shrinking.shrinking = true;
+  EXPECT_EQ(progress_draws({first, violated, shrinking}), 3u);
+  EXPECT_EQ(progress_draws({first, first, first}), 1u);
+}
+
+// Printed commands are pasted into a shell: a folder with a space, or a
+// fix:// target with its '&', broke them.
+TEST(ShellWord, QuotesWhatAShellWouldSplitOrRead) {
+  EXPECT_EQ(shell_word("examples/scenarios/okx-2023-08-14.toml"),
+            "examples/scenarios/okx-2023-08-14.toml");
+  EXPECT_EQ(shell_word("out dir/repro.toml"), "'out dir/repro.toml'");
+  EXPECT_EQ(shell_word("fix://h:9?version=FIX.4.4&sender=S"),
+            "'fix://h:9?version=FIX.4.4&sender=S'");
+  EXPECT_EQ(shell_word("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_word("$HOME"), "'$HOME'");
+  EXPECT_EQ(shell_word(""), "''");
+}
+
+std::string junit_of(const RunOutcome& outcome, const std::string& name = "s") {
+  Scenario scenario;
+  scenario.name = name;
+  const std::string out = ::testing::TempDir() + "ordeal-junit";
+  std::filesystem::create_directories(out);
+  const RunReport report{.scenario = scenario, .outcome = outcome, .seed = 7, .out_dir = out};
+  EXPECT_EQ(write_file_reports(report), "");
+  std::ifstream in(out + "/junit.xml");
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove_all(out);
+  return xml;
+}
+
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// report.json says "error" for an interrupted run or a failed target;
+// junit.xml said every property passed, and a CI page showed a pass.
+TEST(JunitXml, ARunWithoutAVerdictIsAnErrorNotAPass) {
+  const size_t properties = checked_properties({}).size();
+  const RunOutcome passed{.cases_run = 5};
+  EXPECT_EQ(occurrences(junit_of(passed), "<error "), 0u);
+  EXPECT_EQ(occurrences(junit_of(passed), " errors=\"0\""), 2u);
+  const RunOutcome interrupted{.cases_run = 5, .interrupted = true};
+  const std::string xml = junit_of(interrupted);
+  EXPECT_EQ(
+      occurrences(xml, "<error message=\"interrupted after 5 cases, 4 without a violation\"/>"),
+      properties);
+  EXPECT_EQ(occurrences(xml, fmt::format(" errors=\"{}\"", properties)), 2u);
+  const RunOutcome broken{.cases_run = 1, .target_error = "cannot start <node>"};
+  EXPECT_EQ(occurrences(junit_of(broken),
+                        "<error message=\"target inproc failed after 1 case, 0 "
+                        "without a violation: cannot start &lt;node&gt;\"/>"),
+            properties);
+}
+
+// XML allows no control character but tab and line ends, escaped or not: a
+// scenario named with one made the whole file unreadable.
+TEST(JunitXml, ControlCharactersOfANameAreReplaced) {
+  const std::string xml = junit_of(RunOutcome{.cases_run = 1},
+                                   "a\x01"
+                                   "b\x1f<c>");
+  EXPECT_EQ(std::count_if(xml.begin(), xml.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\n'; }),
+            0);
+  EXPECT_NE(xml.find("name=\"a\uFFFDb\uFFFD&lt;c&gt;\""), std::string::npos) << xml;
 }
 
 }  // namespace

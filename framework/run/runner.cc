@@ -9,6 +9,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <random>
 
@@ -71,13 +72,28 @@ CaseVerdict execute(const Scenario& scenario, const Case& c, const RunOptions& o
   return verdict;
 }
 
+// Thrown by the listener to end RapidCheck's loop early.
+struct RunStopped {};
+
 // RapidCheck's default listener prints progress and, at exit, its own
 // reproduction hint; ordeal reports through its own listeners instead.
+// Once the run stops (interrupted, out of time, the target failed, the
+// shrinking budget spent), RapidCheck would still call the property for
+// every case and shrink left, each returning at once: 10^8 cases of that
+// take half a minute after a Ctrl-C. The listener ends the loop instead.
 class QuietListener final : public rc::detail::TestListener {
  public:
-  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
-  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  explicit QuietListener(std::function<bool()> stopped) : stopped_(std::move(stopped)) {}
+  void onTestCaseFinished(const rc::detail::CaseDescription&) override { stop_if_stopped(); }
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override { stop_if_stopped(); }
   void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+
+ private:
+  void stop_if_stopped() const {
+    if (stopped_()) throw RunStopped{};
+  }
+
+  std::function<bool()> stopped_;
 };
 
 double seconds_since(Clock::time_point start) {
@@ -415,13 +431,18 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   Progress progress;
   std::string failed_property;
   double shrink_deadline_s = 0;
+  auto stopped = [&] {
+    if (!outcome.target_error.empty() || interrupted() || outcome.budget_exhausted) return true;
+    return outcome.original_case.has_value() && seconds_since(start) > shrink_deadline_s;
+  };
   auto property = [&] {
-    // Stopping is decided before generating: RapidCheck still calls this for
-    // every remaining case, and generating them all would take long.
-    if (!outcome.target_error.empty() || interrupted()) return;
+    // Stopping is decided before generating: generating a case takes long.
+    if (stopped()) return;
     const bool shrinking = outcome.original_case.has_value();
-    if (shrinking && seconds_since(start) > shrink_deadline_s) return;  // budget spent
-    if (!shrinking && options.time_budget_s > 0 && seconds_since(start) > options.time_budget_s) {
+    // The first case runs whatever the budget: a pass over no case at all
+    // would say nothing held.
+    if (!shrinking && outcome.cases_run > 0 && options.time_budget_s > 0 &&
+        seconds_since(start) > options.time_budget_s) {
       outcome.budget_exhausted = true;
       return;
     }
@@ -475,8 +496,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   params.disableShrinking = !options.shrink;
   rc::detail::TestMetadata metadata{.id = scenario.name, .description = scenario.name};
   load_rapidcheck_quietly();
-  QuietListener listener;
-  rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+  QuietListener listener(stopped);
+  try {
+    rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+  } catch (const RunStopped&) {
+    // The outcome holds what the run found before it stopped.
+  }
   outcome.interrupted = interrupted();
   if (outcome.failed() && options.shrink && !outcome.interrupted) {
     minimize(scenario, options, failed_property, start,

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "faults/fault_point.h"
 #include "faults/hook.h"
@@ -31,20 +32,22 @@ class TableReader {
   void number(std::string_view key, T& out, T min, T max) {
     const toml::node* node = take(key);
     if (node == nullptr || !error_.empty()) return;
-    std::optional<double> value;
     if constexpr (std::is_floating_point_v<T>) {
-      if (auto v = node->value<double>()) value = *v;
-    } else if (auto v = node->as_integer()) {
-      value = static_cast<double>(v->get());
+      const std::optional<double> value = node->value<double>();
+      // nan compares false with both bounds: it is no number here.
+      if (!value || std::isnan(*value)) return fail(*node, key, "expected a number");
+      if (*value < min || *value > max) return out_of_range(*node, key, min, max);
+      out = static_cast<T>(*value);
+    } else {
+      // Compared as integers: a double holds 53 bits, and a seed rounded
+      // to one would be another seed than the one written.
+      const toml::value<int64_t>* value = node->as_integer();
+      if (value == nullptr) return fail(*node, key, "expected an integer");
+      if (std::cmp_less(value->get(), min) || std::cmp_greater(value->get(), max)) {
+        return out_of_range(*node, key, min, max);
+      }
+      out = static_cast<T>(value->get());
     }
-    // nan compares false with both bounds: it is no number here.
-    if (!value || std::isnan(*value))
-      return fail(*node, key,
-                  std::is_floating_point_v<T> ? "expected a number" : "expected an integer");
-    if (*value < static_cast<double>(min) || *value > static_cast<double>(max)) {
-      return fail(*node, key, fmt::format("must be between {} and {}", min, max));
-    }
-    out = static_cast<T>(*value);
   }
 
   void text(std::string_view key, std::string& out) {
@@ -109,6 +112,11 @@ class TableReader {
     }
   }
 
+  template <typename T>
+  void out_of_range(const toml::node& node, std::string_view key, T min, T max) {
+    fail(node, key, fmt::format("must be between {} and {}", min, max));
+  }
+
   void fail(const toml::node& node, std::string_view key, std::string_view message) {
     if (!error_.empty()) return;
     error_ = fmt::format("{}:{}: {}{}: {}", path_, node.source().begin.line,
@@ -163,6 +171,13 @@ void read_metadata(const toml::table& table, const std::string& path, std::strin
   r.number("changes_max", s.metadata_changes_max, 0, 100);
   std::vector<std::string> kinds;
   r.texts("kinds", kinds);
+  // An empty list would fall back to the default kinds: changes where the
+  // file seems to ask for none.
+  if (error.empty() && kinds.empty() && table.contains("kinds")) {
+    r.fail(*table.get("kinds"), "kinds",
+           "at least one kind is needed (changes_max = 0 makes no metadata changes)");
+    return;
+  }
   if (!kinds.empty()) s.metadata_kinds.clear();
   for (const std::string& name : kinds) {
     auto kind = from_string(name, kMetaChangeKinds);
@@ -214,6 +229,13 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   if (!error.empty()) return;
   const int line = static_cast<int>(table.source().begin.line);
   fault.line = line;
+  if (table.get("point") == nullptr) {
+    error = fmt::format(
+        "{}:{}: nemesis.fault.point: missing: every fault names its point (see `ordeal list "
+        "faults`)",
+        path, line);
+    return;
+  }
   const bool hook = fault.point == faults::kHookFault;
   if (hook != (!fault.start_command.empty() || !fault.stop_command.empty())) {
     error = hook ? fmt::format("{}:{}: nemesis.fault: a hook needs a `start` or `stop` command",
@@ -420,8 +442,9 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
     load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", where);
   }
   if (load.error.empty() && s.target != "inproc" && s.target != "cluster") {
-    load.error = fmt::format(
-        "{}: target: '{}' is not available in this build (known: inproc, cluster)", path, s.target);
+    load.error =
+        fmt::format("{}:{}: target: '{}' is not available in this build (known: inproc, cluster)",
+                    path, root["target"].node()->source().begin.line, s.target);
   }
   if (load.error.empty()) load.error = check_process_nodes(s);
   if (load.error.empty()) load.error = check_links(s);
