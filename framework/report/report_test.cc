@@ -119,7 +119,10 @@ TEST(ShellWord, QuotesWhatAShellWouldSplitOrRead) {
 std::string junit_of(const RunOutcome& outcome, const std::string& name = "s") {
   Scenario scenario;
   scenario.name = name;
-  const std::string out = ::testing::TempDir() + "ordeal-junit";
+  // A folder of the test's own: ctest runs the tests of this file side by
+  // side, and one's remove_all would take another's junit.xml.
+  const std::string out = ::testing::TempDir() + "ordeal-junit-" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::create_directories(out);
   const RunReport report{.scenario = scenario, .outcome = outcome, .seed = 7, .out_dir = out};
   EXPECT_EQ(write_file_reports(report), "");
