@@ -198,6 +198,12 @@ class ConsoleReport final : public ReportListener {
     fmt::print("ordeal: {} ({}), seed {}, defect {}\n", r.scenario.name, r.scenario.path, r.seed,
                r.defect);
     if (o.clean_up.live) fmt::print("  clean-up: {}\n", describe(o.clean_up));
+    if (o.operations_unsent > 0) {
+      fmt::print(
+          "  note: {} not sent: a case stops its clients at 10 minutes of virtual time "
+          "(lower think_ms_max or operations_per_client)\n",
+          counted(o.operations_unsent, "operation"));
+    }
     if (!o.failed() && status_of(r) == "error") {
       fmt::print("  ERROR after {}, {} without a violation ({}): {}\n",
                  counted(o.cases_run, "case"), o.cases_run > 0 ? o.cases_run - 1 : 0,

@@ -307,6 +307,24 @@ TEST(Run, ATimeBudgetRunsAtLeastOneCase) {
   EXPECT_EQ(shard.cases_run, 1u) << "the shard's own first case";
 }
 
+// A case stops its clients at 10 minutes of virtual time: with think
+// times of up to a minute, 100 operations a client do not all go. The run
+// counts those sent (the invocations of the history) and says how many
+// did not go, rather than counting operations that never ran.
+TEST(Run, OperationsNeverSentAreCountedApart) {
+  const ScenarioLoad load = parse_scenario(
+      "[workload]\nclients = 1\noperations_per_client = 100\nthink_ms_max = 60000\n", "s.toml");
+  ASSERT_EQ(load.error, "");
+  const RunOutcome outcome = run_scenario(load.scenario, {.seed = 3, .cases = 1});
+  ASSERT_FALSE(outcome.failed());
+  ASSERT_GT(outcome.last_case.operations(), 0u);
+  size_t invoked = 0;
+  for (const Event& e : outcome.history.events()) invoked += e.type == EventType::invoke;
+  EXPECT_EQ(outcome.operations, invoked);
+  EXPECT_GT(outcome.operations_unsent, 0u);
+  EXPECT_EQ(outcome.operations + outcome.operations_unsent, outcome.last_case.operations());
+}
+
 TEST(Repro, RoundTripsACaseAndReplaysTheSameViolation) {
   const Scenario s = shipped("okx-2023-08-14");
   const auto defects = *DefectSet::parse("okx-2023-08-14");
