@@ -52,6 +52,21 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
+// The `ordeal check` of the run's history.jsonl that judges it as the run
+// did: the scenario's properties and limits, which the history does not
+// hold (its defaults differ from some scenarios', metadata-corruption's
+// staleness for one).
+std::string check_command(const RunReport& r) {
+  std::string command = "ordeal check " + shell_word(r.out_dir + "/history.jsonl");
+  for (const std::string& property : r.scenario.properties) {
+    command += " --property " + shell_word(property);
+  }
+  const CheckLimits& l = r.scenario.limits;
+  return command +
+         fmt::format(" --failed-share-max {} --outage-ms-max {} --metadata-staleness-ms {}",
+                     l.failed_share_max, l.outage_ms_max, l.metadata_staleness_ms);
+}
+
 class JsonReport final : public ReportListener {
  public:
   std::string on_finish(const RunReport& r) override {
@@ -97,6 +112,7 @@ class JsonReport final : public ReportListener {
         {"signature", signature},
         {"repro", r.outcome.failed() ? nlohmann::json("repro.toml") : nlohmann::json(nullptr)},
         {"reproduce", r.reproduce},
+        {"check", check_command(r)},
         {"clean_up", clean_up}};
     return write_file(r.out_dir + "/report.json", report.dump(2) + "\n");
   }

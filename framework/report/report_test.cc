@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "framework/check/property.h"
@@ -116,20 +117,25 @@ TEST(ShellWord, QuotesWhatAShellWouldSplitOrRead) {
   EXPECT_EQ(shell_word(""), "''");
 }
 
-std::string junit_of(const RunOutcome& outcome, const std::string& name = "s") {
-  Scenario scenario;
-  scenario.name = name;
-  // A folder of the test's own: ctest runs the tests of this file side by
-  // side, and one's remove_all would take another's junit.xml.
-  const std::string out = ::testing::TempDir() + "ordeal-junit-" +
+// One file of a run's reports, written into a folder of the test's own:
+// ctest runs the tests of this file side by side, and one's remove_all
+// would take another's files.
+std::string written(const RunOutcome& outcome, const Scenario& scenario, const std::string& file) {
+  const std::string out = ::testing::TempDir() + "ordeal-report-" +
                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::create_directories(out);
   const RunReport report{.scenario = scenario, .outcome = outcome, .seed = 7, .out_dir = out};
   EXPECT_EQ(write_file_reports(report), "");
-  std::ifstream in(out + "/junit.xml");
-  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ifstream in(out + "/" + file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::filesystem::remove_all(out);
-  return xml;
+  return text;
+}
+
+std::string junit_of(const RunOutcome& outcome, const std::string& name = "s") {
+  Scenario scenario;
+  scenario.name = name;
+  return written(outcome, scenario, "junit.xml");
 }
 
 size_t occurrences(const std::string& text, const std::string& part) {
@@ -168,6 +174,23 @@ TEST(JunitXml, ControlCharactersOfANameAreReplaced) {
                           [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\n'; }),
             0);
   EXPECT_NE(xml.find("name=\"a\uFFFDb\uFFFD&lt;c&gt;\""), std::string::npos) << xml;
+}
+
+// report.json gives the `ordeal check` that judges the run's history as
+// the run did: the history holds no limits, and check's defaults differ
+// from some scenarios'.
+TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
+  Scenario scenario;
+  scenario.properties = {"metadata-conformance"};
+  scenario.limits.failed_share_max = 0.8;
+  scenario.limits.metadata_staleness_ms = 1000;
+  const auto json =
+      nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
+  const std::string out = ::testing::TempDir() + "ordeal-report-" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  EXPECT_EQ(json.at("check"), "ordeal check " + shell_word(out + "/history.jsonl") +
+                                  " --property metadata-conformance --failed-share-max 0.8 "
+                                  "--outage-ms-max 3000 --metadata-staleness-ms 1000");
 }
 
 }  // namespace
