@@ -2,7 +2,10 @@
 // may have had when it filled. That is the quantity of its last accepted
 // amend, or of its place before any; an amend still in flight, or of unknown
 // outcome (from its invocation on), may be in force too, so it is allowed as
-// well; a rejected amend never is.
+// well; a rejected amend never is. What the exchange says has filled (a
+// fill's cumulative quantity, an order's state) counts as much as the sum of
+// the fills ordeal saw: a state reporting more filled than any quantity the
+// order ever had is an overfill even when no fill report shows it.
 #include <algorithm>
 
 #include "framework/base/saturating.h"
@@ -38,9 +41,11 @@ class NoOverfill final : public Property {
     // as one order's amends or fills): a run checks thousands of cases.
     thread_local Scratch scratch;
     for (const OrderFacts& order : c.index.orders()) {
-      if (order.fills.empty()) continue;
+      if (order.fills.empty() && order.observations.empty()) continue;
       collect_amends(c, order, scratch);
-      check_fills(c, order, scratch, out);
+      if (!order.fills.empty() && check_fills(c, order, scratch, out)) continue;  // one per order
+      // A state of an order never placed is no-phantom's business.
+      if (!order.places.empty()) check_states(c, order, scratch, out);
     }
   }
 
@@ -105,8 +110,8 @@ class NoOverfill final : public Property {
   // Walks the fills where they happened with the amends invoked and
   // accepted before each. An accepted amend Y, acknowledged before a fill,
   // settles every accepted amend that completed before Y was sent (and the
-  // place): those took effect before Y did.
-  void check_fills(const CheckContext& c, const OrderFacts& order, Scratch& s,
+  // place): those took effect before Y did. Whether it found a violation.
+  bool check_fills(const CheckContext& c, const OrderFacts& order, Scratch& s,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
     const int64_t placed_qty = place_qty(c, order);
@@ -132,13 +137,40 @@ class NoOverfill final : public Property {
       }
       int64_t qty_max = std::max(settled_before == kNone ? placed_qty : 0, unknown_qty_max);
       for (const QtyAmend& a : s.live) qty_max = std::max(qty_max, a.qty);
-      filled = saturating_add(filled, h[fill].qty);  // any integers may come from a file
+      // Any integers may come from a file. The fill's cumulative quantity
+      // counts too: fills ordeal did not see were fills all the same.
+      filled = std::max(saturating_add(filled, h[fill].qty), h[fill].filled);
       if (filled <= qty_max) continue;
       out.push_back(violation(name(),
                               fmt::format("order {} has filled {} ({}), more than its quantity {}",
                                           c.order_name(order.key), filled, when(h, fill), qty_max),
                               {c.order_name(order.key)},
                               {order.places.empty() ? fill : order.places[0], fill}));
+      return true;
+    }
+    return false;
+  }
+
+  // A reported state (an acceptance, an update, a read) whose filled
+  // quantity is beyond every quantity the order may have had by then: its
+  // place's, or that of an amend sent before it and not rejected.
+  void check_states(const CheckContext& c, const OrderFacts& order, const Scratch& s,
+                    std::vector<Violation>& out) const {
+    const History& h = c.history();
+    int64_t qty_max = place_qty(c, order);
+    size_t invoked = 0;
+    for (uint32_t seen : order.observations) {
+      for (; invoked < s.amends.size() && s.amends[invoked].invoke < seen; ++invoked) {
+        qty_max = std::max(qty_max, s.amends[invoked].qty);
+      }
+      if (h[seen].filled <= qty_max) continue;
+      out.push_back(violation(
+          name(),
+          fmt::format("order {} is reported {} with {} filled ({}), more than any quantity it had "
+                      "({})",
+                      c.order_name(order.key), exchange::to_string(h[seen].status), h[seen].filled,
+                      when(h, seen), qty_max),
+          {c.order_name(order.key)}, {order.places[0], seen}));
       return;
     }
   }

@@ -483,6 +483,50 @@ TEST(NoOverfill, CatchesFillsWhoseSumIsBeyondSixtyFourBits) {
   EXPECT_EQ(check("no-overfill", b).size(), 1u);
 }
 
+// The exchange says 12 have filled of an order of 10: fills ordeal did not
+// see were fills all the same.
+TEST(NoOverfill, CatchesAFillWhoseCumulativeQuantityIsBeyondTheQuantity) {
+  auto b = with_resting_order(10);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 4, 1, 12);
+  auto v = check("no-overfill", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("has filled 12"), std::string::npos) << v[0].message;
+}
+
+// A state (here the final read) saying more has filled than any quantity
+// the order had is an overfill, with or without fill reports; an amend of
+// unknown outcome may have raised the quantity, a rejected one did not.
+TEST(NoOverfill, CatchesAStateReportingMoreFilledThanAnyQuantity) {
+  for (const bool rejected : {true, false}) {
+    auto b = with_resting_order(10);
+    auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 12);
+    if (rejected) {
+      b.at(4).fail(up, "metadata unavailable");
+    } else {
+      b.at(4).info(up);
+    }
+    b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 10, 12);
+    auto v = check("no-overfill", b);
+    ASSERT_EQ(v.size(), rejected ? 1u : 0u) << rejected;
+    if (!rejected) continue;
+    EXPECT_EQ(v[0].events, (std::vector<uint64_t>{0, 4}));
+    EXPECT_NE(v[0].message.find("reported filled with 12 filled"), std::string::npos)
+        << v[0].message;
+  }
+}
+
+// An amend down to what has filled leaves the order done with a quantity
+// below its filled one (as over FIX): it had the larger quantity when it
+// filled.
+TEST(NoOverfill, PassesAStateAfterAnAmendDownToWhatHasFilled) {
+  auto b = with_resting_order(10);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 6, 1, 6);
+  auto down = b.at(4).request(RequestKind::amend, 1, "o1", 0, 4);
+  b.at(5).ok(down, OrdStatus::filled, 6, 50'000, 4);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 4, 6);
+  EXPECT_TRUE(check("no-overfill", b).empty());
+}
+
 // ---- no-phantom ---------------------------------------------------------------
 
 TEST(NoPhantom, CatchesFillsOfOrdersNobodyPlacedOrThatWereRejected) {
