@@ -1,7 +1,10 @@
 // no-phantom: every order and fill the target reports traces back to a
-// request: no fill or state of an order that was never placed, and no fill
-// or state (other than "rejected") of an order whose place was definitely
-// rejected: a rejected place must not take effect.
+// request: no fill or state of an order that was never placed (or not yet:
+// reported before its place was sent), and no fill or state (other than
+// "rejected") of an order whose place was definitely rejected: a rejected
+// place must not take effect.
+#include <algorithm>
+
 #include "properties/support.h"
 
 namespace ordeal::properties {
@@ -27,6 +30,18 @@ class NoPhantom final : public Property {
                                             "ever placed",
                                             c.order_name(order.key), when(h, reported)),
                                 {c.order_name(order.key)}, {reported}));
+        continue;
+      }
+      // A report before any place of the order was sent is of no request.
+      const uint32_t earliest = order.fills.empty() || order.observations.empty()
+                                    ? reported
+                                    : std::min(order.fills[0], order.observations[0]);
+      if (earliest < order.places[0]) {
+        out.push_back(violation(
+            name(),
+            fmt::format("the exchange reported order {} ({}) before its client placed it ({})",
+                        c.order_name(order.key), when(h, earliest), when(h, order.places[0])),
+            {c.order_name(order.key)}, {earliest, order.places[0]}));
         continue;
       }
       if (!all_rejected(c, order)) continue;

@@ -563,6 +563,25 @@ TEST(NoPhantom, PassesARejectedOrderReadAsRejected) {
   EXPECT_TRUE(check("no-phantom", b).empty());
 }
 
+// A fill, or a state, of an order before its client sent the place is of
+// no request: the order's id only names it later.
+TEST(NoPhantom, CatchesAReportBeforeThePlaceWasSent) {
+  for (const bool traded : {true, false}) {
+    HistoryBuilder b;
+    if (traded) {
+      b.at(1).fill(1, "o1", Side::buy, 50'000, 1, 9, 1);
+    } else {
+      b.at(1).update(1, "o1", OrdStatus::new_order);
+    }
+    auto place = b.at(2).place(1, "o1", Side::buy, 50'000, 5);
+    b.at(3).ok(place, OrdStatus::partially_filled, traded ? 1 : 0);
+    auto v = check("no-phantom", b);
+    ASSERT_EQ(v.size(), 1u) << traded;
+    EXPECT_EQ(v[0].events, (std::vector<uint64_t>{0, 1}));
+    EXPECT_NE(v[0].message.find("before its client placed it"), std::string::npos) << v[0].message;
+  }
+}
+
 // ---- order-state-machine -----------------------------------------------------
 
 TEST(OrderStateMachine, CatchesAStateGoingBackwards) {
