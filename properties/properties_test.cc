@@ -1016,6 +1016,38 @@ TEST(TradeConservation, PassesMatchingSidesAndOneSidedTrades) {
 }
 
 // A fill of a buy of BTC-USDT must be a buy of BTC-USDT.
+// A fill that names no symbol says nothing of it (as a fill compared with
+// its order): its trade is not in two symbols. Two named symbols that
+// differ are, and the message names them.
+TEST(TradeConservation, ComparesTheSymbolsOfATradesSidesOnlyWhenBothNameOne) {
+  for (const std::string other : {"", "ETH-USDT"}) {
+    HistoryBuilder b;
+    auto buy = b.at(1).place(1, "b", Side::buy, 50'000, 2);
+    b.at(2).ok(buy, OrdStatus::new_order);
+    auto sell = b.at(3).place(2, "s", Side::sell, 50'000, 2, other.empty() ? "BTC-USDT" : other);
+    b.at(4).fill(1, "b", Side::buy, 50'000, 2, 1, 2);
+    b.at(4).fill(2, "s", Side::sell, 50'000, 2, 1, 2, other);
+    b.at(4).ok(sell, OrdStatus::filled, 2);
+    auto v = check("trade-conservation", b);
+    ASSERT_EQ(v.size(), other.empty() ? 0u : 1u) << other;
+    if (other.empty()) continue;
+    EXPECT_EQ(v[0].message, "trade 1 is in BTC-USDT on one side and ETH-USDT on the other");
+  }
+}
+
+// A fill beyond the limit says where it happened and which limit it broke:
+// of the limits the order may have had, the one letting most prices through.
+TEST(TradeConservation, NamesTheLimitAFillBroke) {
+  auto b = with_resting_order();
+  auto up = b.at(3).request(RequestKind::amend, 1, "o1", 50'020, 0);
+  b.at(4).info(up);
+  b.at(5).fill(1, "o1", Side::buy, 50'030, 1, 1, 1);
+  auto v = check("trade-conservation", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].message,
+            "order 1/o1 (buy) filled at 50030 (event 4 at 0.005 s), beyond its limit price 50020");
+}
+
 TEST(TradeConservation, CatchesAFillInAnotherSymbolOrOnTheOtherSide) {
   for (const bool wrong_symbol : {false, true}) {
     for (const bool wrong_side : {false, true}) {

@@ -69,8 +69,9 @@ class TradeConservation final : public Property {
       problem = fmt::format("is {} on one side and {} on the other", a.qty, b.qty);
     else if (a.price != b.price)
       problem = fmt::format("is at {} on one side and {} on the other", a.price, b.price);
-    else if (a.symbol != b.symbol)
-      problem = "is in two different symbols";
+    else if (a.symbol != 0 && b.symbol != 0 && a.symbol != b.symbol)  // none named: unsaid
+      problem = fmt::format("is in {} on one side and {} on the other", h.text(a.symbol),
+                            h.text(b.symbol));
     if (problem.empty()) return;
     out.push_back(violation(name(), fmt::format("trade {} {}", trade, problem),
                             {c.order_name(a), c.order_name(b)}, fill_indices(sides)));
@@ -107,12 +108,15 @@ class TradeConservation final : public Property {
                    std::vector<Violation>& out) const {
     const History& h = c.history();
     const Event& f = h[fill];
-    bool has_limit = false, respected = false;
+    const bool buy = f.side == exchange::Side::buy;
+    bool has_limit = false;
+    int64_t loosest = 0;  // of the limits it may have had, the one letting most prices through
     auto consider = [&](const Event& request) {
       if (request.price == 0) return;  // market order, or an amend leaving the price
+      loosest = !has_limit ? request.price
+                : buy      ? std::max(loosest, request.price)
+                           : std::min(loosest, request.price);
       has_limit = true;
-      respected |=
-          f.side == exchange::Side::buy ? f.price <= request.price : f.price >= request.price;
     };
     for (uint32_t place : order.places) {
       if (!may_be_the_order(c, order, place)) continue;
@@ -127,11 +131,12 @@ class TradeConservation final : public Property {
       if (done == nullptr || done->type != EventType::fail)
         consider(h[request]);  // rejected: never in force
     }
-    if (!has_limit || respected) return;
+    if (!has_limit || (buy ? f.price <= loosest : f.price >= loosest)) return;
     out.push_back(
         violation(name(),
-                  fmt::format("order {} ({}) filled at {}, beyond its limit price",
-                              c.order_name(order.key), exchange::to_string(f.side), f.price),
+                  fmt::format("order {} ({}) filled at {} ({}), beyond its limit price {}",
+                              c.order_name(order.key), exchange::to_string(f.side), f.price,
+                              when(h, fill), loosest),
                   {c.order_name(order.key)}, {fill}));
   }
 };
