@@ -27,15 +27,17 @@ class EveryRequestAnswered final : public Property {
       std::vector<uint64_t> events = {op.invoke};
       if (op.completion != kNone) events.push_back(op.completion);
       // Orders are named as every property names them ("order 3/c3-1"); a
-      // mass-cancel names no order, only its client.
-      const std::string of = request.order == 0 || h.text(request.order).empty()
-                                 ? fmt::format("client {}", request.client)
-                                 : fmt::format("order {}", c.order_name(request));
+      // mass-cancel names no order, only its client (in its message).
+      const bool of_order = request.order != 0 && !h.text(request.order).empty();
+      const std::string of = of_order ? fmt::format("order {}", c.order_name(request))
+                                      : fmt::format("client {}", request.client);
+      std::vector<std::string> orders;
+      if (of_order) orders.push_back(c.order_name(request));
       out.push_back(
           violation(name(),
                     fmt::format("the {} of {} ({}) was never answered",
                                 exchange::to_string(request.kind), of, when(h, op.invoke)),
-                    {c.order_name(request)}, std::move(events)));
+                    std::move(orders), std::move(events)));
     }
   }
 };

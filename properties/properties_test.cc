@@ -863,6 +863,9 @@ TEST(EveryRequestAnswered, CatchesSilentDrops) {
             "the place of order 1/a (event 0 at 0.001 s) was never answered");
   EXPECT_EQ(violations[2].message,
             "the mass-cancel of client 2 (event 3 at 3.002 s) was never answered");
+  // A mass-cancel is of no order: it names none ("2/" is not an order).
+  EXPECT_EQ(violations[0].orders, std::vector<std::string>{"1/a"});
+  EXPECT_TRUE(violations[2].orders.empty());
 }
 
 TEST(EveryRequestAnswered, PassesRejectsAndExplicitUnknowns) {
