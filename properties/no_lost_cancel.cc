@@ -79,6 +79,19 @@ class NoLostCancel final : public Property {
                     {c.order_name(order.key)}, {accepted, fill}));
       return;
     }
+    // A state reported after the acceptance with more filled than that is
+    // a fill after it too, whether or not its fill report came.
+    for (uint32_t seen : order.observations) {
+      if (seen < accepted || h[seen].filled <= filled_before) continue;
+      out.push_back(violation(
+          name(),
+          fmt::format("order {} is reported {} with {} filled ({}) after its {} was accepted "
+                      "({}) with {} filled",
+                      c.order_name(order.key), exchange::to_string(h[seen].status), h[seen].filled,
+                      when(h, seen), what, when(h, accepted), filled_before),
+          {c.order_name(order.key)}, {accepted, seen}));
+      return;
+    }
     if (order.final_read == kNone) return;
     const Event& read = h[order.final_read];
     const bool honoured =

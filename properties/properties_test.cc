@@ -227,6 +227,24 @@ TEST(NoLostCancel, PassesALateReportOfAFillReportedBeforeAMassCancel) {
   }
 }
 
+// The order filled after the mass-cancel was accepted, as its states say
+// though no fill report came: the final read "filled" is final, but the
+// cancel was lost all the same. A cancel's acceptance counts the same way.
+TEST(NoLostCancel, CatchesAFillAfterTheCancelThatOnlyAStateReports) {
+  for (const bool mass : {true, false}) {
+    auto b = with_resting_order();
+    auto cancel = mass ? b.at(3).mass_cancel(1) : b.at(3).request(RequestKind::cancel, 1, "o1");
+    b.at(4).ok(cancel, mass ? OrdStatus::none : OrdStatus::cancelled);
+    b.at(5).update(1, "o1", OrdStatus::filled, 5);
+    b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+    auto v = check("no-lost-cancel", b);
+    ASSERT_EQ(v.size(), 1u) << mass;
+    EXPECT_EQ(v[0].events, (std::vector<uint64_t>{3, 4})) << mass;
+    EXPECT_NE(v[0].message.find("is reported filled with 5 filled"), std::string::npos)
+        << v[0].message;
+  }
+}
+
 // ---- no-lost-order -----------------------------------------------------------
 
 TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {
