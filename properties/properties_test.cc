@@ -678,6 +678,34 @@ TEST(OrderStateMachine, CatchesAnOrderReportedRejectedAfterItTraded) {
   EXPECT_NE(v[0].message.find("traded"), std::string::npos) << v[0].message;
 }
 
+// The exchange reported the whole order filled, then reads it new with
+// nothing filled: the fill was lost, the state went back, though no two
+// states the exchange reported say so.
+TEST(OrderStateMachine, CatchesAStateSayingLessFilledThanAFillReportedBefore) {
+  auto b = with_resting_order();
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5, 0);
+  auto v = check("order-state-machine", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].events, (std::vector<uint64_t>{2, 3}));
+  EXPECT_EQ(v[0].message,
+            "order 1/o1 traded to 5 filled (event 2 at 0.003 s), yet the exchange reports it new "
+            "with 0 filled (event 3 at 0.009 s)");
+}
+
+// An answer may have been made before a fill recorded while it was on its
+// way: it is held to the fills recorded before its request was sent.
+TEST(OrderStateMachine, PassesAnAnswerMadeBeforeAFillRecordedOnItsWay) {
+  auto b = with_resting_order();
+  auto status = b.at(3).request(RequestKind::status, 1, "o1");
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(5).ok(status, OrdStatus::new_order, 0);
+  EXPECT_TRUE(check("order-state-machine", b).empty());
+  auto again = b.at(6).request(RequestKind::status, 1, "o1");
+  b.at(7).ok(again, OrdStatus::new_order, 0);  // sent after the fill: it went back
+  EXPECT_EQ(check("order-state-machine", b).size(), 1u);
+}
+
 // ---- metadata-conformance ----------------------------------------------------
 
 TEST(MetadataConformance, CatchesAnOrderAcceptedOffTheTickInForce) {
