@@ -41,7 +41,8 @@ class NoOverfill final : public Property {
     // as one order's amends or fills): a run checks thousands of cases.
     thread_local Scratch scratch;
     for (const OrderFacts& order : c.index.orders()) {
-      if (order.fills.empty() && order.observations.empty()) continue;
+      // Most orders never fill: nothing to add up, no state to bound.
+      if (order.fills.empty() && !any_filled(c.history(), order)) continue;
       collect_amends(c, order, scratch);
       if (!order.fills.empty() && check_fills(c, order, scratch, out)) continue;  // one per order
       // A state of an order never placed is no-phantom's business.
@@ -56,6 +57,11 @@ class NoOverfill final : public Property {
     std::vector<QtyAmend> live;    // accepted ones not yet known superseded
     std::vector<FillAt> fills;     // in the order they happened, as far as known
   };
+
+  static bool any_filled(const History& h, const OrderFacts& order) {
+    return std::any_of(order.observations.begin(), order.observations.end(),
+                       [&](uint32_t seen) { return h[seen].filled > 0; });
+  }
 
   static void collect_amends(const CheckContext& c, const OrderFacts& order, Scratch& s) {
     const History& h = c.history();

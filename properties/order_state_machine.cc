@@ -86,6 +86,7 @@ class OrderStateMachine final : public Property {
   // with the most filled up to it.
   static uint32_t fill_beyond(const CheckContext& c, const OrderFacts& order,
                               const std::vector<uint32_t>& most, uint32_t seen) {
+    if (order.fills.empty()) return kNone;  // most orders: no lookup
     const History& h = c.history();
     uint32_t before = seen;
     if (h[seen].type == EventType::ok) {
