@@ -2,7 +2,8 @@
 // leaves the order as it was. Replays the order's accepted amends over its
 // place (the accepted one, or one of unknown outcome when the final read
 // finds the order; a repeat rejected as a duplicate is not the order) and
-// compares with the final read. An amend of unknown outcome may or may not
+// compares with the final read (an order never amended reads as placed).
+// An amend of unknown outcome may or may not
 // have taken effect, whole (its price and quantity together), at any time
 // after it was sent: before an accepted amend acknowledged after that, which
 // then overrides what it states, or after every other one.
@@ -78,12 +79,15 @@ class NoLostAmend final : public Property {
     const Event& read = h[order.final_read];
     // no-lost-order's and no-phantom's business
     if (read.status == OrdStatus::none || read.status == OrdStatus::rejected) return;
-    // Most orders are never amended: nothing to replay, no place to find.
-    auto amend = [&](uint32_t request) { return h[request].kind == RequestKind::amend; };
-    if (std::none_of(order.requests.begin(), order.requests.end(), amend)) return;
     // A place of unknown outcome took effect, as the exchange holds the order.
     const uint32_t place = the_place(c, order);
     if (place == kNone) return;
+    // Most orders are never amended: nothing to replay, the order is as placed.
+    auto amend = [&](uint32_t request) { return h[request].kind == RequestKind::amend; };
+    if (std::none_of(order.requests.begin(), order.requests.end(), amend)) {
+      if (h[place].price == read.price && h[place].qty == read.qty) return;
+      return report_unamended(c, order, place, out);
+    }
     steps.clear();
     uint32_t last_amend = kNone;
     size_t unknown = 0;
@@ -155,6 +159,20 @@ class NoLostAmend final : public Property {
       qty |= asked.qty != 0 && asked.qty == found.qty;
     }
     return price && qty;
+  }
+
+  // An order no amend was sent for, changed all the same.
+  void report_unamended(const CheckContext& c, const OrderFacts& order, uint32_t place,
+                        std::vector<Violation>& out) const {
+    const History& h = c.history();
+    const Event& read = h[order.final_read];
+    out.push_back(violation(
+        name(),
+        fmt::format("order {} was placed at {} at {} ({}) and never amended, but at the end it is "
+                    "{} at {}",
+                    c.order_name(order.key), h[place].qty, h[place].price, when(h, place), read.qty,
+                    read.price),
+        {c.order_name(order.key)}, {place, order.final_read}));
   }
 
   void report(const CheckContext& c, const OrderFacts& order, uint32_t last_amend, Terms replayed,

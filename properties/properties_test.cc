@@ -408,6 +408,22 @@ TEST(NoLostAmend, ChecksAnOrderWhoseRepeatedPlaceWasRejected) {
   EXPECT_EQ(final_read(49'000, 7), 1u);  // the rejected repeat's quantity
 }
 
+// No amend was sent, yet the order changed: replaying no amend over the
+// place gives the place, and the final read must find it so.
+TEST(NoLostAmend, CatchesAnOrderChangedWithoutAnAmend) {
+  auto b = with_resting_order(10);
+  b.at(9).read(1, "o1", OrdStatus::new_order, 48'000, 6);
+  auto v = check("no-lost-amend", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].events, (std::vector<uint64_t>{0, 2}));
+  EXPECT_EQ(v[0].message,
+            "order 1/o1 was placed at 10 at 50000 (event 0 at 0.001 s) and never amended, but at "
+            "the end it is 6 at 48000");
+  auto as_placed = with_resting_order(10);
+  as_placed.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 10, 4);
+  EXPECT_TRUE(check("no-lost-amend", as_placed).empty());
+}
+
 // ---- no-overfill -------------------------------------------------------------
 
 TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {
