@@ -118,13 +118,18 @@ class JsonReport final : public ReportListener {
   }
 };
 
+// How far a run without a verdict got, in the console's and junit.xml's
+// words: the last case it started may have none.
+std::string cases_checked(const RunOutcome& o) {
+  return fmt::format("after {}, {} without a violation", counted(o.cases_run, "case"),
+                     o.cases_run > 0 ? o.cases_run - 1 : 0);
+}
+
 // Why a run that found no violation has no verdict either, for junit.xml:
 // empty when it has one.
 std::string run_error(const RunReport& r) {
   if (r.outcome.failed() || status_of(r) != "error") return {};
-  const uint64_t cases = r.outcome.cases_run;  // the last one may have no verdict
-  const std::string checked = fmt::format("after {}, {} without a violation",
-                                          counted(cases, "case"), cases > 0 ? cases - 1 : 0);
+  const std::string checked = cases_checked(r.outcome);
   if (r.outcome.interrupted) return "interrupted " + checked;
   return fmt::format("target {} failed {}: {}", r.target, checked, r.outcome.target_error);
 }
@@ -221,9 +226,8 @@ class ConsoleReport final : public ReportListener {
           counted(o.operations_unsent, "operation"));
     }
     if (!o.failed() && status_of(r) == "error") {
-      fmt::print("  ERROR after {}, {} without a violation ({}): {}\n",
-                 counted(o.cases_run, "case"), o.cases_run > 0 ? o.cases_run - 1 : 0,
-                 duration(o.wall_s), o.interrupted ? "interrupted" : o.target_error);
+      fmt::print("  ERROR {} ({}): {}\n", cases_checked(o), duration(o.wall_s),
+                 o.interrupted ? "interrupted" : o.target_error);
       fmt::print("  reports: {}/\n", r.out_dir);
       return {};
     }
