@@ -41,11 +41,11 @@ HistoryBuilder with_resting_order(int64_t qty = 5) {
   return b;
 }
 
-TEST(Properties, AllTwelveAreRegistered) {
-  for (const char* name :
-       {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
-        "order-state-machine", "metadata-conformance", "every-request-answered",
-        "bounded-unavailability", "trade-conservation", "clordid-idempotence", "no-newer-schema"}) {
+TEST(Properties, AllThirteenAreRegistered) {
+  for (const char* name : {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill",
+                           "no-phantom", "order-state-machine", "metadata-conformance",
+                           "every-request-answered", "bounded-unavailability", "trade-conservation",
+                           "clordid-idempotence", "no-newer-schema", "no-phantom-cancel"}) {
     ASSERT_NE(find_property(name), nullptr) << name;
     EXPECT_FALSE(find_property(name)->description().empty());
   }
@@ -1215,6 +1215,81 @@ TEST(ClordidIdempotence, CatchesARepeatAcceptedAfterAnUnknownPlaceTookEffect) {
     b.at(6).fill(1, "o1", Side::buy, 50'000, 1, 2, 2);  // of either: proves nothing more
     EXPECT_EQ(check("clordid-idempotence", b).size(), traded ? 1u : 0u) << traded;
   }
+}
+
+// ---- no-phantom-cancel ---------------------------------------------------------
+
+// Client 2's kill switch (a mass-cancel of every symbol) pulls client 1's order.
+TEST(NoPhantomCancel, CatchesAnOrderCancelledByAnotherClientsMassCancel) {
+  auto b = with_resting_order();
+  auto mass = b.at(3).mass_cancel(2);
+  b.at(4).ok(mass, OrdStatus::none);
+  b.at(4).update(1, "o1", OrdStatus::cancelled);
+  b.at(9).read(1, "o1", OrdStatus::cancelled);
+  auto v = check("no-phantom-cancel", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o1"});
+  EXPECT_EQ(v[0].events, (std::vector<uint64_t>{0, 4, 2})) << v[0].message;
+  EXPECT_NE(v[0].message.find("client 2 sent a mass-cancel of every symbol"), std::string::npos)
+      << v[0].message;
+}
+
+TEST(NoPhantomCancel, CatchesACancelledOrderNobodyAskedAbout) {
+  auto b = with_resting_order();
+  b.at(9).read(1, "o1", OrdStatus::cancelled);
+  auto v = check("no-phantom-cancel", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("its client never asked"), std::string::npos) << v[0].message;
+}
+
+// A rejected cancel must not take effect; one sent after the order was
+// reported cancelled explains nothing; nor does a mass-cancel of another
+// symbol.
+TEST(NoPhantomCancel, CatchesCancelsThatAreNoReason) {
+  auto b = with_resting_order();
+  auto rejected = b.at(3).request(RequestKind::cancel, 1, "o1");
+  b.at(4).fail(rejected, "metadata is stale");
+  auto other_symbol = b.at(5).mass_cancel(1, "ETH-USDT");
+  b.at(6).ok(other_symbol, OrdStatus::none);
+  b.at(7).update(1, "o1", OrdStatus::cancelled);
+  auto late = b.at(8).request(RequestKind::cancel, 1, "o1");
+  b.at(8).ok(late, OrdStatus::cancelled);
+  b.at(9).read(1, "o1", OrdStatus::cancelled);
+  EXPECT_EQ(check("no-phantom-cancel", b).size(), 1u);
+}
+
+// Its own cancel (accepted or unknown), its own mass-cancel (of the symbol,
+// of every one, or unknown), and the exchange expiring an IOC or market
+// order's rest are all reasons; an open order is never judged.
+TEST(NoPhantomCancel, PassesCancelsTheOwnerAskedForAndExpiries) {
+  HistoryBuilder b;
+  auto place = [&](int32_t client, const char* order, int64_t flags = 0) {
+    auto p = b.at(1).place(client, order, Side::buy, 50'000, 5, "BTC-USDT", flags);
+    b.at(1).ok(p, flags == 0 ? OrdStatus::new_order : OrdStatus::cancelled);
+  };
+  place(1, "accepted");
+  place(1, "unknown");
+  place(1, "ioc", kIocFlag);
+  place(1, "market", kMarketFlag);
+  place(1, "open");
+  place(2, "mine");
+  place(3, "all");
+  auto cancel = b.at(3).request(RequestKind::cancel, 1, "accepted");
+  b.at(4).ok(cancel, OrdStatus::cancelled);
+  auto maybe = b.at(4).request(RequestKind::cancel, 1, "unknown");
+  b.at(4).info(maybe);
+  auto of_symbol = b.at(5).mass_cancel(2, "BTC-USDT");
+  b.at(6).ok(of_symbol, OrdStatus::none);
+  b.at(6).update(2, "mine", OrdStatus::cancelled);
+  auto every = b.at(6).mass_cancel(3);
+  b.at(7).info(every);
+  for (const char* order : {"accepted", "unknown", "ioc", "market"}) {
+    b.at(9).read(1, order, OrdStatus::cancelled);
+  }
+  b.at(9).read(1, "open", OrdStatus::new_order);
+  b.at(9).read(2, "mine", OrdStatus::cancelled);
+  b.at(9).read(3, "all", OrdStatus::cancelled);
+  EXPECT_TRUE(check("no-phantom-cancel", b).empty());
 }
 
 }  // namespace

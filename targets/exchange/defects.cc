@@ -67,6 +67,10 @@ constexpr std::array<DefectInfo, static_cast<size_t>(Defect::count)> kDefects = 
      "schema 2 and serves and commits them as they are: the old version serves the new "
      "schema (an upgrade step taken back, 2023-08-14 class)",
      "process.rollback of the metadata leader, then metadata changes"},
+    {Defect::kill_switch_all_clients, "kill-switch-all-clients",
+     "a mass-cancel of every symbol (one participant's kill switch) cancels the open orders of "
+     "every client on the shard, not only its sender's (a kill switch of the wrong scope)",
+     "a mass-cancel without a symbol while other clients have open orders"},
 }};
 
 }  // namespace

@@ -31,6 +31,7 @@ enum class Defect : uint8_t {
   reorder_applies_older,
   gateway_forgets_orders,
   rollback_keeps_migrated,
+  kill_switch_all_clients,
   count
 };
 

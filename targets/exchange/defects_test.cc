@@ -275,6 +275,22 @@ TEST(Defects, MassCancelPartialAcknowledgesAnUnconfirmedMassCancel) {
   EXPECT_EQ(mass_cancel_with_a_crashing_shard({}), Verdict::unknown);
 }
 
+// Client 2 pulls every order of its own with a mass-cancel of every symbol;
+// what becomes of client 1's resting order, and of one of client 2's own?
+std::pair<OrdStatus, OrdStatus> after_a_kill_switch(DefectSet defects) {
+  Situation s(defects);
+  s.send(place(1, 1, "other", Side::buy, 50'000, 1));
+  s.send(place(2, 1, "own", Side::buy, 50'000, 1));
+  s.send(about(RequestKind::mass_cancel, 2, 2, ""));
+  return {s.status_of(1, "other", 3), s.status_of(2, "own", 3)};
+}
+
+TEST(Defects, KillSwitchAllClientsCancelsOtherClientsOrders) {
+  EXPECT_EQ(after_a_kill_switch(with(Defect::kill_switch_all_clients)),
+            std::pair(OrdStatus::cancelled, OrdStatus::cancelled));
+  EXPECT_EQ(after_a_kill_switch({}), std::pair(OrdStatus::new_order, OrdStatus::cancelled));
+}
+
 // One update is overtaken by the next; afterwards, does every node's copy of
 // BTC-USDT match the leader's?
 bool every_copy_converges(DefectSet defects) {
