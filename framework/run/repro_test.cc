@@ -263,7 +263,35 @@ TEST(Repro, EntriesOfTheWrongShapeAreErrors) {
   EXPECT_EQ(short_error_of(without_clients("client = [3]\n")),
             ":11: case.client: needs ops = [...]");
   EXPECT_EQ(short_error_of(without_clients("")), ": case: no clients");
-  EXPECT_EQ(short_error_of("case = 3\n"), ": needs scenario, defect, run_seed and a [case] table");
+  EXPECT_EQ(short_error_of("case = 3\n").substr(0, 22), ":1: scenario: expected");
+}
+
+// As in a scenario file, a key the reader does not know is an error naming
+// it, not a value silently left out: a misspelt `lots` would replay another
+// case than the file seems to pin.
+TEST(Repro, UnknownKeysAreErrorsNamingTheKey) {
+  ReproFile f;
+  struct Edit {
+    std::string from, to, error;
+  };
+  const std::vector<Edit> edits = {
+      {"run_seed = '2'", "run_seed = '2'\nrun_sed = '3'",
+       ":4: unknown key 'run_sed' (known keys: case, defect, run_seed, scenario, target)"},
+      {"seed = '105293'", "seed = '105293'\n    sede = 1",
+       ":9: unknown key 'sede' in [case] (known keys: client, fault, metadata, seed, upgrade, "
+       "upgrade_start_ms)"},
+      {"lots = 3", "lot = 3",
+       ":18: unknown key 'lot' in [case.client.ops] (known keys: at_ms, invalid, kind, lots, "
+       "post_only, price_steps, side, symbol, target, tif, type)"},
+      {"value = 4", "value = 4\n    valeu = 5",
+       ":58: unknown key 'valeu' in [case.metadata] (known keys: at_ms, kind, symbol, value)"},
+      {"duration_ms = 76", "duration_ms = 76\n    probability = 1.0",
+       ":42: unknown key 'probability' in [case.fault] (known keys: duration_ms, fault, fire_at, "
+       "index, pins, start_ms)"},
+  };
+  for (const Edit& edit : edits) EXPECT_EQ(f.short_error_with(edit.from, edit.to), edit.error);
+  // A wrong type at the top names the key and its line too.
+  EXPECT_EQ(f.short_error_with("defect = 'none'", "defect = 3"), ":2: defect: expected a string");
 }
 
 // Replaces a number of the text, a line or a byte with another; bounded

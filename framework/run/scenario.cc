@@ -14,6 +14,7 @@
 #include "faults/hook.h"
 #include "faults/process_faults.h"
 #include "faults/proxy/proxy_fault.h"
+#include "framework/run/toml_keys.h"
 #include "targets/exchange/fault_points.h"
 #include "targets/exchange/layout.h"
 #include "targets/exchange/sim_exchange.h"
@@ -102,14 +103,7 @@ class TableReader {
   // Any key not read is unknown: name it, where it is, and what is known.
   void finish() {
     if (!error_.empty()) return;
-    for (const auto& [key, node] : table_) {
-      if (known_.contains(std::string(key.str()))) continue;
-      std::vector<std::string> known(known_.begin(), known_.end());
-      error_ = fmt::format(
-          "{}:{}: unknown key '{}'{} (known keys: {})", path_, key.source().begin.line, key.str(),
-          section_.empty() ? "" : fmt::format(" in [{}]", section_), fmt::join(known, ", "));
-      return;
-    }
+    error_ = unknown_key_error(table_, known_, section_, path_);
   }
 
   template <typename T>
