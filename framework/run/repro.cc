@@ -9,7 +9,9 @@
 #include <limits>
 #include <sstream>
 
+#include "framework/run/price_grid.h"
 #include "framework/run/toml_keys.h"
+#include "targets/exchange/sim_exchange.h"
 
 namespace ordeal {
 namespace {
@@ -276,8 +278,8 @@ std::string read_op(const toml::node& node, const std::string& path, const Scena
   }
   std::string error = unknown_key_error(*node.as_table(), kOpKeys, "case.client.ops", path);
   const auto symbols = static_cast<int64_t>(scenario.symbols.size());
-  Fields(*node.as_table(), "case.client.ops", path, error)
-      .choice("kind", kRequestKinds, op.kind)
+  Fields fields(*node.as_table(), "case.client.ops", path, error);
+  fields.choice("kind", kRequestKinds, op.kind)
       .integer("target", op.target)
       .integer("symbol", op.symbol, 0, symbols - 1)
       .choice("side", kSides, op.side)
@@ -288,6 +290,12 @@ std::string read_op(const toml::node& node, const std::string& path, const Scena
       .integer("lots", op.lots, 1)
       .choice("invalid", kInvalids, op.invalid)
       .integer("at_ms", op.at_ms, 0, kTimeMsMax);
+  if (!error.empty()) return error;
+  // As the scenario bounds them: no price of 0 or below (price_grid.h).
+  const exchange::Instrument* record =
+      exchange::default_metadata(1).find(scenario.symbols[op.symbol]);
+  const int64_t most = price_steps_max(price_grid(*record));
+  fields.integer("price_steps", op.price_steps, -most, most);
   return error;
 }
 

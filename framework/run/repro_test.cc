@@ -191,6 +191,10 @@ TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
        ":41: case.fault.duration_ms: expected an integer from 1 to 2147483647"},
       {"index = 0", "index = 256", ":43: case.fault.index: expected an integer from 0 to 255"},
       {"lots = 3", "lots = 3.0", ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
+      // BTC-USDT's prices are 55000 plus or minus steps of 100: 550 steps
+      // below would be a price of 0 (price_grid.h).
+      {"price_steps = -2", "price_steps = -550",
+       ":20: case.client.ops.price_steps: expected an integer from -549 to 549"},
       {"pins = '3,8:11'", "pins = '8,3'",
        ":50: case.fault.pins: expected rising checks from 1 to 1000000, each check or check:as, "
        "as \"3,9:10,12\""},
