@@ -21,6 +21,10 @@ file(MAKE_DIRECTORY ${WORK})
 
 # The incident's defect: found, shrunk, reported, replayable.
 expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --out ${WORK}/fail)
+file(READ ${WORK}/fail/report.json shrunk_json)
+if(NOT shrunk_json MATCHES "\"shrunk\": {")
+  message(FATAL_ERROR "a shrunk failure without its shrink:\n${shrunk_json}")
+endif()
 foreach(f report.json junit.xml history.jsonl report.html repro.toml)
   expect_file(${WORK}/fail/${f})
 endforeach()
@@ -153,6 +157,11 @@ if(NOT last_out MATCHES "time budget reached")
   message(FATAL_ERROR "no word of the time budget:\n${last_out}")
 endif()
 expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --no-shrink --out ${WORK}/noshrink)
+file(READ ${WORK}/noshrink/report.json noshrink_json)
+if(NOT noshrink_json MATCHES "\"shrunk\": null" OR NOT noshrink_json MATCHES "\"failing_case\": {"
+   OR NOT last_out MATCHES "the failing case, not shrunk")
+  message(FATAL_ERROR "--no-shrink told of a shrink that never ran:\n${last_out}\n${noshrink_json}")
+endif()
 
 # Bad usage and bad input: exit 2 with a message naming the problem.
 file(WRITE ${WORK}/bad.toml "name = \"bad\"\n[workload]\nclients = \"four\"\n")
