@@ -206,6 +206,15 @@ if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# A history without events is a wrong path or a cut file, not a pass; one of
+# only faults and metadata is checked as any other.
+file(WRITE ${WORK}/empty.jsonl "\n\n")
+expect_exit(2 ${ORDEAL} check ${WORK}/empty.jsonl)
+if(NOT last_err MATCHES "empty.jsonl: no events")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+file(WRITE ${WORK}/faults-only.jsonl "{\"time_us\":1,\"type\":\"fault_start\",\"fault\":\"meta.update.drop\",\"param\":0}\n")
+expect_exit(0 ${ORDEAL} check ${WORK}/faults-only.jsonl)
 # An empty --defect (an unset variable in a script): CMake drops empty
 # arguments, so a shell passes it.
 expect_exit(2 sh -c "\"$0\" run \"$1\" --defect ''" ${ORDEAL} ${incident})
