@@ -159,7 +159,8 @@ endif()
 expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --no-shrink --out ${WORK}/noshrink)
 file(READ ${WORK}/noshrink/report.json noshrink_json)
 if(NOT noshrink_json MATCHES "\"shrunk\": null" OR NOT noshrink_json MATCHES "\"failing_case\": {"
-   OR NOT last_out MATCHES "the failing case, not shrunk")
+   OR NOT last_out MATCHES "the failing case, not shrunk"
+   OR NOT noshrink_json MATCHES "\"reproduce\": \"ordeal run [^\"]* --no-shrink\"")
   message(FATAL_ERROR "--no-shrink told of a shrink that never ran:\n${last_out}\n${noshrink_json}")
 endif()
 
