@@ -48,6 +48,16 @@ int check(const CheckArgs& args) {
     fmt::print(stderr, "ordeal check: {}\n", loaded.error);
     return kExitUsage;
   }
+  // Every property holds over no events: a pass here would hide a wrong
+  // path or a file cut short. ordeal's own histories always have events
+  // (the initial metadata at least).
+  if (loaded.history.size() == 0) {
+    fmt::print(stderr,
+               "ordeal check: {}: no events (empty, or blank lines only): nothing to check; "
+               "is it the right file?\n",
+               args.history);
+    return kExitUsage;
+  }
   const auto violations = check_history(loaded.history, args.properties, args.limits);
   fmt::print("ordeal check: {}, {}\n", counted(loaded.history.size(), "event"),
              counted(violations.size(), "violation"));

@@ -21,6 +21,10 @@ file(MAKE_DIRECTORY ${WORK})
 
 # The incident's defect: found, shrunk, reported, replayable.
 expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --out ${WORK}/fail)
+file(READ ${WORK}/fail/report.json shrunk_json)
+if(NOT shrunk_json MATCHES "\"shrunk\": {")
+  message(FATAL_ERROR "a shrunk failure without its shrink:\n${shrunk_json}")
+endif()
 foreach(f report.json junit.xml history.jsonl report.html repro.toml)
   expect_file(${WORK}/fail/${f})
 endforeach()
@@ -153,6 +157,12 @@ if(NOT last_out MATCHES "time budget reached")
   message(FATAL_ERROR "no word of the time budget:\n${last_out}")
 endif()
 expect_exit(1 ${ORDEAL} run ${incident} --seed 1 --defect okx-2023-08-14 --no-shrink --out ${WORK}/noshrink)
+file(READ ${WORK}/noshrink/report.json noshrink_json)
+if(NOT noshrink_json MATCHES "\"shrunk\": null" OR NOT noshrink_json MATCHES "\"failing_case\": {"
+   OR NOT last_out MATCHES "the failing case, not shrunk"
+   OR NOT noshrink_json MATCHES "\"reproduce\": \"ordeal run [^\"]* --no-shrink\"")
+  message(FATAL_ERROR "--no-shrink told of a shrink that never ran:\n${last_out}\n${noshrink_json}")
+endif()
 
 # Bad usage and bad input: exit 2 with a message naming the problem.
 file(WRITE ${WORK}/bad.toml "name = \"bad\"\n[workload]\nclients = \"four\"\n")
@@ -191,12 +201,21 @@ expect_exit(2 ${ORDEAL} run ${incident} --defect okx-2023-08-14,amend-lots)
 if(NOT last_err MATCHES "--defect okx-2023-08-14,amend-lots: unknown defect 'amend-lots'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
-file(WRITE ${WORK}/bad.jsonl "{\"time_us\":1,\"type\":\"invoke\",\"op\":1}\n{\"time_us\":2,\"type\":\"wat\"}\n")
+file(WRITE ${WORK}/bad.jsonl "{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"op\":1,\"f\":\"place\",\"order\":\"a\"}\n{\"time_us\":2,\"type\":\"wat\"}\n")
 expect_exit(2 ${ORDEAL} check ${WORK}/bad.jsonl)
 if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# A history without events is a wrong path or a cut file, not a pass; one of
+# only faults and metadata is checked as any other.
+file(WRITE ${WORK}/empty.jsonl "\n\n")
+expect_exit(2 ${ORDEAL} check ${WORK}/empty.jsonl)
+if(NOT last_err MATCHES "empty.jsonl: no events")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
+file(WRITE ${WORK}/faults-only.jsonl "{\"time_us\":1,\"type\":\"fault_start\",\"fault\":\"meta.update.drop\",\"param\":0}\n")
+expect_exit(0 ${ORDEAL} check ${WORK}/faults-only.jsonl)
 # An empty --defect (an unset variable in a script): CMake drops empty
 # arguments, so a shell passes it.
 expect_exit(2 sh -c "\"$0\" run \"$1\" --defect ''" ${ORDEAL} ${incident})

@@ -108,11 +108,14 @@ int run(const RunArgs& args) {
       .seed = options.seed,
       .defect = args.defect,
       .out_dir = args.out,
-      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}",
+      // Without --no-shrink the command would report a shrunk case, not
+      // the one this run reported.
+      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}{}",
                                shell_word(args.scenario), options.seed, options.cases,
                                shell_word(args.defect),
                                target == "inproc" ? "" : " --target " + shell_word(target),
-                               options.shard_count > 1 ? " --shard " + shell_word(args.shard) : ""),
+                               options.shard_count > 1 ? " --shard " + shell_word(args.shard) : "",
+                               options.shrink ? "" : " --no-shrink"),
       .target = target};
   if (auto error = write_file_reports(report); !error.empty()) {
     fmt::print(stderr, "ordeal run: {}\n", error);

@@ -61,7 +61,8 @@ std::string failure_message(const RunReport& report, const std::string& out_dir)
                           report.seed, report.defect);
     for (const Violation& v : o.violations)
       message += fmt::format("  {}: {}\n", v.property, v.message);
-    message += fmt::format("  shrunk to {}:\n", case_size(*o.failing_case));
+    message += o.shrunk ? fmt::format("  shrunk to {}:\n", case_size(*o.failing_case))
+                        : fmt::format("  not shrunk: {}:\n", case_size(*o.failing_case));
     for (const std::string& step :
          first_steps(describe_steps(o.history, report.scenario), kStepsShown)) {
       message += fmt::format("    {}\n", step);

@@ -17,6 +17,8 @@
 
 namespace ordeal {
 
+// The events of a client's order come first (is_client_event); the order
+// is also that of the names in history.cc.
 enum class EventType : uint8_t {
   invoke,       // a client sent a request
   ok,           // the target accepted it: it must take effect
@@ -35,9 +37,10 @@ std::string_view to_string(EventType type);
 std::optional<EventType> event_type_from(std::string_view name);
 
 // The ranges a history file's "op" and "client" may hold (UINT32_MAX is
-// the checker's "none").
+// the checker's "none"; a client of -1 is an event of no client's, never
+// written: docs/history.md).
 inline constexpr int64_t kOpMax = int64_t{UINT32_MAX} - 1;
-inline constexpr int64_t kClientMin = INT32_MIN, kClientMax = INT32_MAX;
+inline constexpr int64_t kClientMin = 0, kClientMax = INT32_MAX;
 
 struct Event {
   int64_t time_us = 0;
@@ -48,7 +51,7 @@ struct Event {
   // mass-cancel ok: orders cancelled
   int64_t number = 0;
   uint32_t op = 0;      // links an invocation to its completion; 0 for other events
-  int32_t client = -1;  // -1: not a client's event
+  int32_t client = -1;  // -1: not a client's event (is_client_event says which are)
   Sym order = 0;        // the client order id
   // Each type of event has one of these at most, so they share their place.
   union {
@@ -79,5 +82,9 @@ inline bool is_completion(EventType type) {
 // Invocations and completions are linked by their op: one without an op
 // would be an operation no property can follow.
 inline bool needs_op(EventType type) { return type == EventType::invoke || is_completion(type); }
+
+// The events of a client's order: they name the client (0 or more), and
+// only they do; faults and metadata are no client's.
+inline bool is_client_event(EventType type) { return type <= EventType::read; }
 
 }  // namespace ordeal

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <bit>
 #include <limits>
 
 #include "faults/pin.h"
@@ -49,6 +51,86 @@ enum class Key : uint8_t {
   check,
   unknown
 };
+
+// The names of the keys, in the order of Key.
+constexpr std::array<std::string_view, static_cast<size_t>(Key::unknown)> kKeyNames = {
+    "index",   "time_us", "type",           "client",   "op",    "f",         "order",   "symbol",
+    "reason",  "fault",   "side",           "status",   "price", "qty",       "filled",  "trade",
+    "version", "param",   "count",          "ord_type", "tif",   "post_only", "invalid", "answered",
+    "maker",   "record",  "replica_schema", "fire_at",  "pins",  "check"};
+
+// Sets of keys, one bit each.
+using Keys = uint32_t;
+static_assert(static_cast<size_t>(Key::unknown) <= 32, "a Keys holds every key");
+
+constexpr Keys keys(std::initializer_list<Key> list) {
+  Keys set = 0;
+  for (const Key k : list) set |= Keys{1} << static_cast<unsigned>(k);
+  return set;
+}
+
+// The keys each type of event has (docs/history.md): any other on it would
+// be read into a place the type uses for something else, or ignored.
+Keys keys_of(EventType type) {
+  constexpr Keys kEvery = keys({Key::index, Key::time_us, Key::type});
+  constexpr Keys kOperation = kEvery | keys({Key::client, Key::op, Key::f, Key::order});
+  constexpr Keys kOrderState =
+      keys({Key::client, Key::order, Key::status, Key::price, Key::qty, Key::filled, Key::reason});
+  constexpr Keys kFault = kEvery | keys({Key::fault, Key::param});
+  switch (type) {
+    case EventType::invoke:
+      return kOperation | keys({Key::symbol, Key::side, Key::price, Key::qty, Key::ord_type,
+                                Key::tif, Key::post_only, Key::invalid});
+    case EventType::ok:
+    case EventType::fail:
+      return kOperation | kOrderState | keys({Key::count});
+    case EventType::info:
+      return kOperation | kOrderState | keys({Key::count, Key::answered});
+    case EventType::fill:
+      return kEvery | keys({Key::client, Key::order, Key::symbol, Key::side, Key::price, Key::qty,
+                            Key::filled, Key::trade, Key::maker});
+    case EventType::update:
+    case EventType::read:
+      return kEvery | kOrderState;
+    case EventType::fault_start:
+      return kFault | keys({Key::pins, Key::fire_at});
+    case EventType::fault_stop:
+      return kFault;
+    case EventType::fault_fire:
+      return kFault | keys({Key::check});
+    case EventType::meta:
+      return kEvery | keys({Key::version, Key::record, Key::replica_schema});
+  }
+  return kEvery;
+}
+
+// The keys without which an event of each type reads as another's: a
+// missing client as no client's, a missing f as a place, a missing record
+// as another event's record. (A missing op is the reader's to name: it
+// says what the op links.)
+Keys required_keys_of(EventType type) {
+  if (needs_op(type)) return keys({Key::client, Key::f, Key::order});
+  if (is_client_event(type)) return keys({Key::client, Key::order});
+  if (type == EventType::meta) return keys({Key::version, Key::record});
+  return keys({Key::fault});
+}
+
+// The name of the first key of a non-empty set.
+std::string_view first_key(Keys set) {
+  return kKeyNames[static_cast<size_t>(std::countr_zero(set))];
+}
+
+std::optional<FieldError> check_keys(EventType type, Keys seen) {
+  if (const Keys stray = seen & ~keys_of(type)) {
+    return FieldError{std::string(first_key(stray)),
+                      fmt::format("not a field of {} events", to_string(type))};
+  }
+  if (const Keys missing = required_keys_of(type) & ~seen) {
+    return FieldError{std::string(first_key(missing)),
+                      fmt::format("missing: {} events need it", to_string(type))};
+  }
+  return std::nullopt;
+}
 
 // Which field a key names: by length first, since most lengths leave one or
 // two candidates (this runs for every field of every event).
@@ -366,27 +448,32 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
 
 Error read_event_fields(simdjson::ondemand::object object, History& h, Event& e, bool& has_type) {
   SharedFields shared;
-  bool has_time = false;
+  Keys seen = 0;
   for (auto member : object) {
     if (member.error()) return FieldError{"", simdjson::error_message(member.error())};
     auto key = member.unescaped_key();
     if (key.error()) return FieldError{"", simdjson::error_message(key.error())};
     const Key k = key_of(key.value_unsafe());
-    has_type |= k == Key::type;
-    has_time |= k == Key::time_us;
+    if (k != Key::unknown) {
+      // A second value would overwrite the first, or set another field
+      // that shares its place.
+      const Keys bit = keys({k});
+      if (seen & bit) return FieldError{std::string(key.value_unsafe()), "given twice"};
+      seen |= bit;
+    }
     if (auto error =
             read_member(k, key.value_unsafe(), member.value().value_unsafe(), h, e, shared)) {
       return error;
     }
   }
+  has_type = (seen & keys({Key::type})) != 0;
   // Without its time an event would read as at 0: silently first, or
   // "going backwards" after others.
-  if (!has_time) return FieldError{"time_us", "missing"};
-  // Without its record a meta event would point at another event's, or at
-  // none at all.
-  if (e.type == EventType::meta && !shared.record) {
-    return FieldError{"record", "missing: a meta event needs the instrument record"};
-  }
+  if (!(seen & keys({Key::time_us}))) return FieldError{"time_us", "missing"};
+  if (!has_type) return std::nullopt;  // the caller names it
+  // Fields of other types share places in an Event (event.h): one of them
+  // here would be read as another field, or dropped.
+  if (auto error = check_keys(e.type, seen)) return error;
   shared.store_in(e);
   return std::nullopt;
 }

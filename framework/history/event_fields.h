@@ -23,7 +23,9 @@ struct FieldError {
 
 // Fills `event` (interning its strings and adding its record into `history`);
 // unknown fields are an error: a typo must not silently drop data a property
-// needs. `has_type` tells whether the object named its type.
+// needs. So are a field of another type of event, a field given twice and,
+// once the type is known, a missing required one (docs/history.md).
+// `has_type` tells whether the object named its type.
 std::optional<FieldError> read_event_fields(simdjson::ondemand::object object, History& history,
                                             Event& event, bool& has_type);
 

@@ -250,8 +250,11 @@ const char* scan_event_line(const char* line, const char* text_end, ScannedLine&
   out.record.reset();
   Cursor c(line, text_end);
   // A line without a needed op goes to the parser, which names the error.
-  const bool matched = scan_header(c, out.event) &&
-                       (out.event.op != 0 || !needs_op(out.event.type)) && scan_body(c, out) &&
+  // So does a client or an op on an event that has none (fault, meta), or
+  // a client event without its client.
+  const Event& e = out.event;
+  const bool matched = scan_header(c, out.event) && (e.op != 0) == needs_op(e.type) &&
+                       (e.client >= 0) == is_client_event(e.type) && scan_body(c, out) &&
                        c.literal("}\n");
   return matched ? c.position() : nullptr;
 }

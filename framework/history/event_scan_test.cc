@@ -279,6 +279,17 @@ TEST(EventScan, MalformedLinesInTheLayoutGiveTheExactError) {
             "type: unknown event type 'invok'");
   EXPECT_FALSE(error_at_line_2(kPlain.substr(0, kPlain.size() - 1)).empty());
   EXPECT_EQ(error_at_line_2(kPlain + kPlain), "more than one JSON value on the line");
+  // In the layout but for a client or an op where the type has none, or a
+  // client event without its client: the scanner takes none of them.
+  EXPECT_EQ(error_at_line_2(with(",\"client\":1", "")), "client: missing: invoke events need it");
+  EXPECT_EQ(error_at_line_2(with(",\"client\":1", ",\"client\":-1")),
+            "client: expected an integer from 0 to 2147483647");
+  EXPECT_EQ(error_at_line_2(
+                R"({"index":1,"time_us":6,"type":"fault_stop","client":1,"fault":"x","param":0})"),
+            "client: not a field of fault_stop events");
+  EXPECT_EQ(error_at_line_2(
+                R"({"index":1,"time_us":6,"type":"fault_stop","op":3,"fault":"x","param":0})"),
+            "op: not a field of fault_stop events");
 }
 
 // A record's sizes divide prices and quantities in the rules, and its shard

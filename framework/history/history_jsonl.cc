@@ -89,7 +89,7 @@ std::string event_json(const History& h, size_t index) {
   out += ",\"type\":\"";
   out += to_string(e.type);
   out += '"';
-  if (e.client >= 0) field(out, "client", e.client);
+  if (is_client_event(e.type)) field(out, "client", e.client);
   if (e.op != 0) field(out, "op", e.op);
   switch (e.type) {
     case EventType::invoke:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -220,13 +221,11 @@ std::vector<std::pair<std::string, std::string>> run_summary(const RunReport& r)
   return rows;
 }
 
-std::string steps_note(const Case& original, const Case& shrunk) {
-  if (original.operations() == shrunk.operations() &&
-      original.fault_count() == shrunk.fault_count()) {
-    return fmt::format("The failing case as found ({}), not smaller:", case_size(shrunk));
-  }
-  return fmt::format("The smallest case that still fails, shrunk from {} to {}:",
-                     case_size(original), case_size(shrunk));
+// The console's shrink_summary, as a sentence.
+std::string steps_note(const RunOutcome& o) {
+  std::string note = shrink_summary(o) + ":";
+  note[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(note[0])));
+  return note;
 }
 
 class HtmlReport final : public ReportListener {
@@ -241,7 +240,7 @@ class HtmlReport final : public ReportListener {
                   .violations = o.violations};
     if (o.failed()) {
       page.steps = describe_steps(o.history, r.scenario);
-      page.steps_note = steps_note(*o.original_case, *o.failing_case);
+      page.steps_note = steps_note(o);
     }
     return write_html_report(page, r.out_dir + "/report.html");
   }

@@ -77,17 +77,22 @@ class JsonReport final : public ReportListener {
                             {"orders", v.orders},
                             {"events", v.events}});
     }
+    nlohmann::json failing_case = nullptr;
     nlohmann::json shrunk = nullptr;
     nlohmann::json signature = nullptr;
-    if (r.outcome.failed()) {
-      const FailureSignature s =
-          failure_signature(r.scenario, *r.outcome.failing_case, r.outcome.violations);
+    if (const RunOutcome& o = r.outcome; o.failed()) {
+      const FailureSignature s = failure_signature(r.scenario, *o.failing_case, o.violations);
       signature = {{"text", s.text}, {"id", s.id}, {"shape", s.shape}};
-      shrunk = {{"operations", r.outcome.failing_case->operations()},
-                {"faults", r.outcome.failing_case->fault_count()},
-                {"metadata_changes", r.outcome.failing_case->metadata.size()},
-                {"original_operations", r.outcome.original_case->operations()},
-                {"original_faults", r.outcome.original_case->fault_count()}};
+      failing_case = {{"operations", o.failing_case->operations()},
+                      {"faults", o.failing_case->fault_count()},
+                      {"metadata_changes", o.failing_case->metadata.size()}};
+      // Only a shrink that ran has a result: a case reported as found
+      // (--no-shrink, a replay) said "shrunk" from itself to itself.
+      if (o.shrunk) {
+        shrunk = failing_case;
+        shrunk["original_operations"] = o.original_case->operations();
+        shrunk["original_faults"] = o.original_case->fault_count();
+      }
     }
     nlohmann::json clean_up = nullptr;
     if (const CaseCleanUp& c = r.outcome.clean_up; c.live) {
@@ -108,6 +113,7 @@ class JsonReport final : public ReportListener {
         {"wall_s", r.outcome.wall_s},
         {"first_failure_s", r.outcome.first_failure_s},
         {"violations", violations},
+        {"failing_case", failing_case},
         {"shrunk", shrunk},
         {"signature", signature},
         {"repro", r.outcome.failed() ? nlohmann::json("repro.toml") : nlohmann::json(nullptr)},
@@ -241,8 +247,7 @@ class ConsoleReport final : public ReportListener {
     fmt::print("  FAIL after {} ({}): {}\n", counted(o.cases_run, "case"),
                duration(o.first_failure_s), o.violations.front().property);
     for (const Violation& v : o.violations) fmt::print("    {}: {}\n", v.property, v.message);
-    const Case& shrunk = *o.failing_case;
-    fmt::print("  {}:\n", shrink_summary(*o.original_case, shrunk, o.shrunk_s));
+    fmt::print("  {}:\n", shrink_summary(o));
     for (const std::string& step :
          first_steps(describe_steps(o.history, r.scenario), kStepsShown)) {
       fmt::print("    {}\n", step);
@@ -302,11 +307,16 @@ std::string case_size(const Case& c) {
                      faults);
 }
 
-std::string shrink_summary(const Case& original, const Case& shrunk, double shrunk_s) {
-  if (original == shrunk)
-    return fmt::format("the failing case, not shrunk ({})", case_size(shrunk));
+std::string shrink_summary(const RunOutcome& o) {
+  const Case& original = *o.original_case;
+  const Case& shrunk = *o.failing_case;
+  if (!o.shrunk) return fmt::format("the failing case, not shrunk ({})", case_size(shrunk));
+  if (original == shrunk) {
+    return fmt::format("the failing case; shrinking found nothing smaller ({}, {})",
+                       case_size(shrunk), duration(o.shrunk_s));
+  }
   return fmt::format("shrunk from {} to {} ({})", case_size(original), case_size(shrunk),
-                     duration(shrunk_s));
+                     duration(o.shrunk_s));
 }
 
 std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {

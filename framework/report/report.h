@@ -55,8 +55,9 @@ std::string counted(uint64_t n, std::string_view noun);
 // A case's size in words: "3 operations and 1 fault", or with its metadata
 // changes when it has some: "3 operations, 1 metadata change and 1 fault".
 std::string case_size(const Case& c);
-// The line above a failing case's steps: what it was shrunk from, or that
-// it was not (shrinking off or found nothing smaller, a replay, a live run).
-std::string shrink_summary(const Case& original, const Case& shrunk, double shrunk_s);
+// The line above a failing case's steps: what it was shrunk from, that
+// shrinking found nothing smaller, or that it did not run (--no-shrink, a
+// replay): RunOutcome::shrunk.
+std::string shrink_summary(const RunOutcome& outcome);
 
 }  // namespace ordeal

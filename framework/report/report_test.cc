@@ -46,20 +46,24 @@ TEST(CaseSize, CountsInWordsWithTheSingularForOne) {
   EXPECT_EQ(case_size(c), "1 operation, 2 metadata changes and 1 fault");
 }
 
-// A replay, a live run or --no-shrink reports the case as it is: "shrunk
-// from 56 operations to 56 operations (0.0 ms)" told of a shrink that never ran.
-TEST(ShrinkSummary, SaysWhenTheCaseWasNotShrunk) {
+// A replay or --no-shrink reports the case as it is: "shrunk from 56
+// operations to 56 operations (0.0 ms)" told of a shrink that never ran.
+// A shrink that ran and found nothing smaller says so.
+TEST(ShrinkSummary, SaysWhetherShrinkingRanAndWhatItFound) {
   Case original;
   original.clients = {{Op{}, Op{}}, {Op{}}};
-  EXPECT_EQ(shrink_summary(original, original, 0),
-            "the failing case, not shrunk (3 operations and 0 faults)");
-  Case shrunk = original;
-  shrunk.clients.pop_back();
-  EXPECT_EQ(shrink_summary(original, shrunk, 0.0125),
+  RunOutcome o{.shrunk_s = 0.0125, .failing_case = original, .original_case = original};
+  EXPECT_EQ(shrink_summary(o), "the failing case, not shrunk (3 operations and 0 faults)");
+  o.shrunk = true;
+  EXPECT_EQ(shrink_summary(o),
+            "the failing case; shrinking found nothing smaller (3 operations and 0 faults, "
+            "12.5 ms)");
+  o.failing_case->clients.pop_back();
+  EXPECT_EQ(shrink_summary(o),
             "shrunk from 3 operations and 0 faults to 2 operations and 0 faults (12.5 ms)");
-  shrunk = original;
-  shrunk.clients[0][0].lots = 7;  // other values, as many operations: shrunk
-  EXPECT_EQ(shrink_summary(original, shrunk, 0.0125),
+  o.failing_case = original;
+  o.failing_case->clients[0][0].lots = 7;  // other values, as many operations: shrunk
+  EXPECT_EQ(shrink_summary(o),
             "shrunk from 3 operations and 0 faults to 3 operations and 0 faults (12.5 ms)");
 }
 
@@ -191,6 +195,35 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
   EXPECT_EQ(json.at("check"), "ordeal check " + shell_word(out + "/history.jsonl") +
                                   " --property metadata-conformance --failed-share-max 0.8 "
                                   "--outage-ms-max 3000 --metadata-staleness-ms 1000");
+}
+
+// report.json's `shrunk` is the result of a shrink that ran, else null;
+// `failing_case` sizes the case reported either way. With --no-shrink it
+// said "shrunk" from the case to itself.
+TEST(ReportJson, ShrunkIsNullWhenShrinkingDidNotRun) {
+  Case original;
+  original.clients = {{Op{}, Op{}}, {Op{}}};
+  Case smaller = original;
+  smaller.clients.pop_back();
+  RunOutcome o{.cases_run = 1,
+               .violations = {Violation{.property = "no-lost-cancel", .message = "lost"}},
+               .failing_case = original,
+               .original_case = original};
+  Scenario scenario;
+  scenario.path = "s.toml";  // repro.toml names it
+  auto json = nlohmann::json::parse(written(o, scenario, "report.json"));
+  EXPECT_EQ(json.at("shrunk"), nullptr);
+  EXPECT_EQ(json.at("failing_case").at("operations"), 3);
+  o.shrunk = true;
+  o.failing_case = smaller;
+  json = nlohmann::json::parse(written(o, scenario, "report.json"));
+  EXPECT_EQ(json.at("shrunk").at("operations"), 2);
+  EXPECT_EQ(json.at("shrunk").at("original_operations"), 3);
+  EXPECT_EQ(json.at("failing_case").at("operations"), 2);
+  // A pass has neither.
+  json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
+  EXPECT_EQ(json.at("shrunk"), nullptr);
+  EXPECT_EQ(json.at("failing_case"), nullptr);
 }
 
 }  // namespace

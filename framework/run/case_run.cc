@@ -11,6 +11,7 @@
 #include "faults/hook.h"
 #include "faults/hook_lease.h"
 #include "framework/base/node_pool.h"
+#include "framework/run/price_grid.h"
 
 namespace ordeal {
 namespace {
@@ -39,13 +40,8 @@ std::string order_id(std::string_view prefix, uint64_t a, uint64_t b) {
   return std::string(text, end);
 }
 
-// Where an operation's prices and quantities come from: the symbol's
-// original record. Prices sit on a grid of ten ticks, so that they stay valid
-// when a metadata change multiplies the tick size by 2 or 5.
-struct Grid {
-  Price mid = 0;
-  Price step = 0;
-  Qty unit = 0;
+// A symbol's price grid (price_grid.h), with its record as the case started.
+struct Grid : PriceGrid {
   const Instrument* record = nullptr;
   Sym symbol = 0;  // the record's symbol in the case's history, once interned
 };
@@ -162,9 +158,7 @@ class CaseRun final : public ExchangeListener {
 Grid CaseRun::grid_of(const std::string& symbol) const {
   const Instrument* r = exchange_.initial_metadata().find(symbol);
   ORDEAL_ASSERT(r != nullptr, "scenario symbol {} unknown", symbol);
-  Grid g{.step = r->tick_size * 10, .unit = std::max(r->lot_size, r->min_qty), .record = r};
-  g.mid = (r->min_price + r->max_price) / 2 / g.step * g.step;
-  return g;
+  return Grid{price_grid(*r), r};
 }
 
 History CaseRun::run() {

@@ -9,6 +9,10 @@
 #include <limits>
 #include <sstream>
 
+#include "framework/run/price_grid.h"
+#include "framework/run/toml_keys.h"
+#include "targets/exchange/sim_exchange.h"
+
 namespace ordeal {
 namespace {
 
@@ -53,6 +57,13 @@ class Fields {
       return fail(key, fmt::format("expected an integer from {} to {}", lo, hi));
     }
     out = static_cast<T>(*v);
+    return *this;
+  }
+  Fields& text(std::string_view key, std::string& out) {
+    if (!error_.empty()) return *this;
+    auto v = table_[key].value_exact<std::string>();
+    if (!v) return fail(key, "expected a string");
+    out = *v;
     return *this;
   }
   Fields& boolean(std::string_view key, bool& out) {
@@ -222,17 +233,19 @@ ReproLoad load_repro(const std::string& path) {
   ReproLoad load;
   auto root = parse_file(path, load.error);
   if (!root) return load;
-  auto scenario = (*root)["scenario"].value_exact<std::string>();
-  auto defect = (*root)["defect"].value_exact<std::string>();
-  if (!scenario || !defect || !(*root)["run_seed"] || !(*root)["case"].is_table()) {
-    load.error = fmt::format("{}: needs scenario, defect, run_seed and a [case] table", path);
-    return load;
-  }
-  const std::optional<std::string> opened = scenario_as_opened(*scenario, path);
+  load.error =
+      unknown_key_error(*root, {"scenario", "target", "defect", "run_seed", "case"}, "", path);
+  std::string scenario;
+  Fields fields(*root, "", path, load.error);
+  fields.text("scenario", scenario).text("defect", load.repro.defect);
+  fields.seed("run_seed", load.repro.run_seed);
+  if (load.error.empty() && !(*root)["case"].is_table()) fields.fail("case", "expected a table");
+  if (!load.error.empty()) return load;
+  const std::optional<std::string> opened = scenario_as_opened(scenario, path);
   if (!opened) {
     load.error = fmt::format(
         "{}:{}: scenario: no file '{}' in this file's folder ({}) nor in the current folder", path,
-        (*root)["scenario"].node()->source().begin.line, *scenario, folder_of(path).string());
+        (*root)["scenario"].node()->source().begin.line, scenario, folder_of(path).string());
     return load;
   }
   load.repro.scenario_path = *opened;
@@ -244,12 +257,15 @@ ReproLoad load_repro(const std::string& path) {
     }
     load.repro.target = *target.value<std::string>();
   }
-  load.repro.defect = *defect;
-  Fields(*root, "", path, load.error).seed("run_seed", load.repro.run_seed);
   return load;
 }
 
 namespace {
+
+// The keys of an operation, as op_table writes them.
+const std::set<std::string> kOpKeys = {"kind", "target",  "symbol",    "side",
+                                       "type", "tif",     "post_only", "price_steps",
+                                       "lots", "invalid", "at_ms"};
 
 // The times of a case are milliseconds from its start, as the generator
 // makes them: never before it.
@@ -260,10 +276,10 @@ std::string read_op(const toml::node& node, const std::string& path, const Scena
   if (!node.is_table()) {
     return fmt::format("{}:{}: case.client.ops: expected tables", path, node.source().begin.line);
   }
-  std::string error;
+  std::string error = unknown_key_error(*node.as_table(), kOpKeys, "case.client.ops", path);
   const auto symbols = static_cast<int64_t>(scenario.symbols.size());
-  Fields(*node.as_table(), "case.client.ops", path, error)
-      .choice("kind", kRequestKinds, op.kind)
+  Fields fields(*node.as_table(), "case.client.ops", path, error);
+  fields.choice("kind", kRequestKinds, op.kind)
       .integer("target", op.target)
       .integer("symbol", op.symbol, 0, symbols - 1)
       .choice("side", kSides, op.side)
@@ -274,6 +290,12 @@ std::string read_op(const toml::node& node, const std::string& path, const Scena
       .integer("lots", op.lots, 1)
       .choice("invalid", kInvalids, op.invalid)
       .integer("at_ms", op.at_ms, 0, kTimeMsMax);
+  if (!error.empty()) return error;
+  // As the scenario bounds them: no price of 0 or below (price_grid.h).
+  const exchange::Instrument* record =
+      exchange::default_metadata(1).find(scenario.symbols[op.symbol]);
+  const int64_t most = price_steps_max(price_grid(*record));
+  fields.integer("price_steps", op.price_steps, -most, most);
   return error;
 }
 
@@ -282,6 +304,10 @@ std::string read_client(const toml::node& client, const std::string& path, const
   const toml::array* list = client.as_table() ? (*client.as_table())["ops"].as_array() : nullptr;
   if (list == nullptr) {
     return fmt::format("{}:{}: case.client: needs ops = [...]", path, client.source().begin.line);
+  }
+  if (auto error = unknown_key_error(*client.as_table(), {"ops"}, "case.client", path);
+      !error.empty()) {
+    return error;
   }
   for (const toml::node& node : *list) {
     Op op;
@@ -304,7 +330,8 @@ std::string read_meta_change(const toml::node& node, const std::string& path,
   if (!node.is_table()) {
     return fmt::format("{}:{}: case.metadata: expected tables", path, node.source().begin.line);
   }
-  std::string error;
+  std::string error = unknown_key_error(*node.as_table(), {"at_ms", "symbol", "kind", "value"},
+                                        "case.metadata", path);
   Fields fields(*node.as_table(), "case.metadata", path, error);
   fields.integer("at_ms", m.at_ms, 0, kTimeMsMax)
       .integer("symbol", m.symbol, 0, static_cast<int64_t>(scenario.symbols.size()) - 1)
@@ -319,7 +346,9 @@ std::string read_fault_window(const toml::node& node, const std::string& path,
   if (!node.is_table()) {
     return fmt::format("{}:{}: case.fault: expected tables", path, node.source().begin.line);
   }
-  std::string error;
+  std::string error = unknown_key_error(
+      *node.as_table(), {"fault", "index", "start_ms", "duration_ms", "pins", "fire_at"},
+      "case.fault", path);
   Fields(*node.as_table(), "case.fault", path, error)
       .integer("index", f.fault)
       .integer("start_ms", f.start_ms, 0, kTimeMsMax)
@@ -377,6 +406,8 @@ std::string load_repro_case(const std::string& path, const Scenario& scenario, C
   if (!root) return error;
   const toml::table* kase = (*root)["case"].as_table();
   if (kase == nullptr) return fmt::format("{}: needs a [case] table", path);
+  error = unknown_key_error(
+      *kase, {"seed", "upgrade", "upgrade_start_ms", "client", "metadata", "fault"}, "case", path);
   Fields(*kase, "case", path, error)
       .boolean("upgrade", c.upgrade)
       .integer("upgrade_start_ms", c.upgrade_start_ms, 0, kTimeMsMax)

@@ -191,6 +191,10 @@ TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
        ":41: case.fault.duration_ms: expected an integer from 1 to 2147483647"},
       {"index = 0", "index = 256", ":43: case.fault.index: expected an integer from 0 to 255"},
       {"lots = 3", "lots = 3.0", ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
+      // BTC-USDT's prices are 55000 plus or minus steps of 100: 550 steps
+      // below would be a price of 0 (price_grid.h).
+      {"price_steps = -2", "price_steps = -550",
+       ":20: case.client.ops.price_steps: expected an integer from -549 to 549"},
       {"pins = '3,8:11'", "pins = '8,3'",
        ":50: case.fault.pins: expected rising checks from 1 to 1000000, each check or check:as, "
        "as \"3,9:10,12\""},
@@ -263,7 +267,35 @@ TEST(Repro, EntriesOfTheWrongShapeAreErrors) {
   EXPECT_EQ(short_error_of(without_clients("client = [3]\n")),
             ":11: case.client: needs ops = [...]");
   EXPECT_EQ(short_error_of(without_clients("")), ": case: no clients");
-  EXPECT_EQ(short_error_of("case = 3\n"), ": needs scenario, defect, run_seed and a [case] table");
+  EXPECT_EQ(short_error_of("case = 3\n").substr(0, 22), ":1: scenario: expected");
+}
+
+// As in a scenario file, a key the reader does not know is an error naming
+// it, not a value silently left out: a misspelt `lots` would replay another
+// case than the file seems to pin.
+TEST(Repro, UnknownKeysAreErrorsNamingTheKey) {
+  ReproFile f;
+  struct Edit {
+    std::string from, to, error;
+  };
+  const std::vector<Edit> edits = {
+      {"run_seed = '2'", "run_seed = '2'\nrun_sed = '3'",
+       ":4: unknown key 'run_sed' (known keys: case, defect, run_seed, scenario, target)"},
+      {"seed = '105293'", "seed = '105293'\n    sede = 1",
+       ":9: unknown key 'sede' in [case] (known keys: client, fault, metadata, seed, upgrade, "
+       "upgrade_start_ms)"},
+      {"lots = 3", "lot = 3",
+       ":18: unknown key 'lot' in [case.client.ops] (known keys: at_ms, invalid, kind, lots, "
+       "post_only, price_steps, side, symbol, target, tif, type)"},
+      {"value = 4", "value = 4\n    valeu = 5",
+       ":58: unknown key 'valeu' in [case.metadata] (known keys: at_ms, kind, symbol, value)"},
+      {"duration_ms = 76", "duration_ms = 76\n    probability = 1.0",
+       ":42: unknown key 'probability' in [case.fault] (known keys: duration_ms, fault, fire_at, "
+       "index, pins, start_ms)"},
+  };
+  for (const Edit& edit : edits) EXPECT_EQ(f.short_error_with(edit.from, edit.to), edit.error);
+  // A wrong type at the top names the key and its line too.
+  EXPECT_EQ(f.short_error_with("defect = 'none'", "defect = 3"), ":2: defect: expected a string");
 }
 
 // Replaces a number of the text, a line or a byte with another; bounded

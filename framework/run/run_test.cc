@@ -7,10 +7,12 @@
 
 #include "framework/base/interrupt.h"
 #include "framework/history/history_jsonl.h"
+#include "framework/run/price_grid.h"
 #include "framework/run/repro.h"
 #include "framework/run/runner.h"
 #include "framework/run/shipped_scenarios.h"
 #include "framework/run/sim_target.h"
+#include "targets/exchange/sim_exchange.h"
 
 namespace ordeal {
 namespace {
@@ -401,6 +403,27 @@ TEST(Scenario, ShippedScenariosLoad) {
     const Scenario s = shipped(name);
     EXPECT_EQ(s.name, name);
     EXPECT_FALSE(s.faults.empty());
+  }
+}
+
+// Prices are the middle of the band plus or minus price_steps_max steps: a
+// bound any higher sent prices of 0 and below (SOL-USDT with 1000 steps:
+// -9500), which every venue rejects whatever the case does.
+TEST(Scenario, PriceStepsMaxKeepsEveryPriceAboveZero) {
+  EXPECT_EQ(error_of("[workload]\nsymbols = [\"SOL-USDT\"]\nprice_steps_max = 50\n"),
+            "s.toml:3: workload.price_steps_max: must be between 0 and 49 with SOL-USDT (its "
+            "prices are 500 plus or minus steps of 10: 50 steps below would make a price of 0)");
+  EXPECT_EQ(error_of("[workload]\nsymbols = [\"SOL-USDT\"]\nprice_steps_max = 49\n"), "");
+  // The default symbols: ETH-USDT has the fewer steps below its middle.
+  EXPECT_PRED2(starts, error_of("[workload]\nprice_steps_max = 110\n"),
+               "s.toml:2: workload.price_steps_max: must be between 0 and 109 with ETH-USDT");
+  EXPECT_EQ(error_of("[workload]\nsymbols = [\"BTC-USDT\"]\nprice_steps_max = 549\n"), "");
+  // The bound is exact for every symbol: its lowest price is above 0, one
+  // step lower is not.
+  for (const exchange::Instrument& record : exchange::default_metadata(1).instruments) {
+    const PriceGrid g = price_grid(record);
+    EXPECT_GT(g.mid - price_steps_max(g) * g.step, 0) << record.symbol;
+    EXPECT_LE(g.mid - (price_steps_max(g) + 1) * g.step, 0) << record.symbol;
   }
 }
 

@@ -519,6 +519,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   }
   outcome.wall_s = seconds_since(start);
   if (outcome.failed()) outcome.shrunk_s = outcome.wall_s;
+  outcome.shrunk = outcome.failed() && options.shrink;
   return outcome;
 }
 
@@ -538,6 +539,7 @@ RunOutcome shrink_case(const Scenario& scenario, const Case& c, const RunOptions
   outcome.failing_case = c;
   minimize(scenario, options, property, start, options.shrink_budget_s, outcome);
   outcome.wall_s = outcome.shrunk_s = seconds_since(start);
+  outcome.shrunk = true;
   return outcome;
 }
 

@@ -75,6 +75,9 @@ struct RunOutcome {
   double wall_s = 0;
   double first_failure_s = 0;
   double shrunk_s = 0;
+  // Shrinking ran on the failing case (it may have found nothing smaller);
+  // false for --no-shrink and for a replay, whose case is reported as given.
+  bool shrunk = false;
   bool budget_exhausted = false;
   bool interrupted = false;           // SIGINT or SIGTERM stopped the run
   std::string target_error;           // the target failed: no verdict on that case

@@ -14,6 +14,8 @@
 #include "faults/hook.h"
 #include "faults/process_faults.h"
 #include "faults/proxy/proxy_fault.h"
+#include "framework/run/price_grid.h"
+#include "framework/run/toml_keys.h"
 #include "targets/exchange/fault_points.h"
 #include "targets/exchange/layout.h"
 #include "targets/exchange/sim_exchange.h"
@@ -102,14 +104,7 @@ class TableReader {
   // Any key not read is unknown: name it, where it is, and what is known.
   void finish() {
     if (!error_.empty()) return;
-    for (const auto& [key, node] : table_) {
-      if (known_.contains(std::string(key.str()))) continue;
-      std::vector<std::string> known(known_.begin(), known_.end());
-      error_ = fmt::format(
-          "{}:{}: unknown key '{}'{} (known keys: {})", path_, key.source().begin.line, key.str(),
-          section_.empty() ? "" : fmt::format(" in [{}]", section_), fmt::join(known, ", "));
-      return;
-    }
+    error_ = unknown_key_error(table_, known_, section_, path_);
   }
 
   template <typename T>
@@ -396,6 +391,27 @@ std::string check_links(const Scenario& s) {
   return "";
 }
 
+// An operation's price is the middle of its symbol's band plus or minus up
+// to price_steps_max steps (price_grid.h): more steps than the middle holds
+// would send prices of 0 or below, rejected whatever the metadata says, so
+// the run would test nothing. The bound is that of the scenario's symbol with
+// the fewest steps below its middle.
+std::string check_price_steps(const Scenario& s, const toml::table& root) {
+  const exchange::MetadataState known = exchange::default_metadata(1);
+  for (const std::string& symbol : s.symbols) {
+    const PriceGrid g = price_grid(*known.find(symbol));
+    const int64_t most = price_steps_max(g);
+    if (s.price_steps_max <= most) continue;
+    const toml::node* node = root.at_path("workload.price_steps_max").node();
+    return fmt::format(
+        "{}:{}: workload.price_steps_max: must be between 0 and {} with {} (its prices are {} "
+        "plus or minus steps of {}: {} steps below would make a price of {})",
+        s.path, node != nullptr ? node->source().begin.line : 0, most, symbol, g.mid, g.step,
+        s.price_steps_max, g.mid - s.price_steps_max * g.step);
+  }
+  return "";
+}
+
 }  // namespace
 
 ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path) {
@@ -446,6 +462,7 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
         fmt::format("{}:{}: target: '{}' is not available in this build (known: inproc, cluster)",
                     path, root["target"].node()->source().begin.line, s.target);
   }
+  if (load.error.empty()) load.error = check_price_steps(s, root);
   if (load.error.empty()) load.error = check_process_nodes(s);
   if (load.error.empty()) load.error = check_links(s);
   return load;
