@@ -70,19 +70,8 @@ class BoundedUnavailability final : public Property {
   // The last fault stop; the history's last event when a fault never healed
   // (more starts than stops): it stayed active to the end.
   static uint32_t window_end(const CheckContext& c) {
-    int64_t active = 0;
-    for (uint32_t fault : c.index.faults()) {
-      active += c.history()[fault].type == EventType::fault_start ? 1 : -1;
-    }
-    if (active > 0) return static_cast<uint32_t>(c.history().size() - 1);
+    if (fault_active_at_end(c)) return static_cast<uint32_t>(c.history().size() - 1);
     return c.index.faults().back();
-  }
-
-  static bool clients_doing(const History& h, const Event& outcome) {
-    if (outcome.type != EventType::fail) return false;
-    const std::string_view reason = h.text(outcome.text);
-    return exchange::is_validation_reason(reason) || reason == "post-only order would cross" ||
-           reason == "duplicate client order id";
   }
 
   void report(const CheckContext& c, int total, int failed, int64_t outage_us_max, uint32_t worst,

@@ -41,7 +41,7 @@ HistoryBuilder with_resting_order(int64_t qty = 5) {
   return b;
 }
 
-TEST(Properties, AllThirteenAreRegistered) {
+TEST(Properties, AllFourteenAreRegistered) {
   for (const char* name : {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill",
                            "no-phantom", "order-state-machine", "metadata-conformance",
                            "every-request-answered", "bounded-unavailability", "trade-conservation",
@@ -1290,6 +1290,48 @@ TEST(NoPhantomCancel, PassesCancelsTheOwnerAskedForAndExpiries) {
   b.at(9).read(2, "mine", OrdStatus::cancelled);
   b.at(9).read(3, "all", OrdStatus::cancelled);
   EXPECT_TRUE(check("no-phantom-cancel", b).empty());
+}
+
+// ---- recovers-after-faults -----------------------------------------------------
+
+// The faults stopped at 5 ms; at the end the exchange still refuses to say
+// anything of o2, though it answered about o1.
+TEST(RecoversAfterFaults, CatchesAFinalReadNeverAnswered) {
+  auto b = with_resting_order();
+  auto p2 = b.at(2).place(1, "o2", Side::sell, 60'000, 1);
+  b.at(3).ok(p2, OrdStatus::new_order);
+  b.at(4).fault(true, "meta.subscriber.resync-fail");
+  b.at(5).fault(false, "meta.subscriber.resync-fail");
+  b.at(1005).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  b.at(4005).unanswered_read(1, "o2", "metadata unavailable");
+  auto v = check("recovers-after-faults", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o2"});
+  EXPECT_EQ(v[0].events, (std::vector<uint64_t>{5, 7})) << v[0].message;
+  EXPECT_NE(v[0].message.find("1 of 2 final reads got no answer"), std::string::npos)
+      << v[0].message;
+  EXPECT_NE(v[0].message.find("metadata unavailable"), std::string::npos) << v[0].message;
+}
+
+// Reads answered, "unknown order" among them, pass; so do unanswered ones
+// while a fault never stopped: there was nothing to recover from yet.
+TEST(RecoversAfterFaults, PassesAnsweredReadsAndFaultsThatNeverHealed) {
+  auto b = with_resting_order();
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5);
+  b.at(9).read(1, "never-placed", OrdStatus::none);
+  EXPECT_TRUE(check("recovers-after-faults", b).empty());
+  b.at(10).fault(true, "meta.subscriber.resync-fail");
+  b.at(11).unanswered_read(1, "o1", "metadata unavailable");
+  EXPECT_TRUE(check("recovers-after-faults", b).empty());
+}
+
+// An unanswered read is no final read: it tells no other property that the
+// exchange does not know the order.
+TEST(RecoversAfterFaults, AnUnansweredReadIsNoFinalRead) {
+  auto b = with_resting_order();
+  b.at(9).unanswered_read(1, "o1", "no answer in time");
+  EXPECT_TRUE(check("no-lost-order", b).empty());
+  EXPECT_EQ(check("recovers-after-faults", b).size(), 1u);
 }
 
 }  // namespace

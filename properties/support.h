@@ -63,6 +63,26 @@ inline uint32_t first_report_held(const History& h, const OrderFacts& order) {
   return first;
 }
 
+// Whether a failed request was the client's own doing: a reject for
+// breaking metadata rules, post-only crossing or a duplicate id says
+// nothing of whether the target was up.
+inline bool clients_doing(const History& h, const Event& outcome) {
+  if (outcome.type != EventType::fail) return false;
+  const std::string_view reason = h.text(outcome.text);
+  return exchange::is_validation_reason(reason) || reason == "post-only order would cross" ||
+         reason == "duplicate client order id";
+}
+
+// Whether some fault is still active at the history's end (more starts than
+// stops): it never healed.
+inline bool fault_active_at_end(const CheckContext& c) {
+  int64_t active = 0;
+  for (uint32_t fault : c.index.faults()) {
+    active += c.history()[fault].type == EventType::fault_start ? 1 : -1;
+  }
+  return active > 0;
+}
+
 inline Violation violation(std::string_view property, std::string message,
                            std::vector<std::string> orders, std::vector<uint64_t> events) {
   return Violation{std::string(property), std::move(message), std::move(orders), std::move(events)};

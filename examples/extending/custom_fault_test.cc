@@ -63,14 +63,15 @@ TEST(CustomFault, ArmedByTheNemesisItRefusesOrdersInsideTheWindow) {
   c.faults = {{.fault = 0, .start_ms = 450, .duration_ms = 300}};
   auto target = make_toy_target(c);
   const ordeal::History h = ordeal::run_case(*target, scenario, c);
-  int refused = 0, accepted = 0;
+  int refused = 0, accepted = 0, probes = 0;
   for (const ordeal::Event& e : h.events()) {
     if (e.type == ordeal::EventType::fail && h.text(e.text) == "venue busy") ++refused;
-    if (e.type == ordeal::EventType::ok && e.kind == ordeal::exchange::RequestKind::place)
-      ++accepted;
+    if (e.type != ordeal::EventType::ok || e.kind != ordeal::exchange::RequestKind::place) continue;
+    ++(ordeal::is_probe(h, e) ? probes : accepted);
   }
   EXPECT_EQ(refused, 3) << "the places sent at 500, 600 and 700 ms";
   EXPECT_EQ(accepted, 7);
+  EXPECT_EQ(probes, 1) << "the recovery probe after the window: the venue came back";
   EXPECT_FALSE(session_busy.armed()) << "the window closed";
 }
 

@@ -25,15 +25,15 @@ HistoryBuilder with_filled_order() {
   return b;
 }
 
-TEST(CustomProperty, IsRegisteredBesideTheThirteenOfOrdeal) {
+TEST(CustomProperty, IsRegisteredBesideTheFourteenOfOrdeal) {
   for (const char* name :
        {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
         "order-state-machine", "metadata-conformance", "every-request-answered",
         "bounded-unavailability", "trade-conservation", "clordid-idempotence", "no-newer-schema",
-        "no-phantom-cancel", kProperty}) {
+        "no-phantom-cancel", "recovers-after-faults", kProperty}) {
     EXPECT_NE(ordeal::find_property(name), nullptr) << name;
   }
-  EXPECT_EQ(ordeal::all_properties().size(), 14u);
+  EXPECT_EQ(ordeal::all_properties().size(), 15u);
 }
 
 TEST(CustomProperty, CatchesAnAcceptedCancelOfAFilledOrder) {

@@ -94,6 +94,15 @@ class HistoryBuilder {
                .type = EventType::read,
                .status = status});
   }
+  // A final read that got no answer about its order: refused for `reason`.
+  void unanswered_read(int32_t client, const std::string& order, const std::string& reason) {
+    h_.append({.time_us = now_us_,
+               .client = client,
+               .order = h_.intern(order),
+               .text = h_.intern(reason),
+               .type = EventType::read,
+               .flag = true});
+  }
   void update(int32_t client, const std::string& order, exchange::OrdStatus status,
               int64_t filled = 0) {
     h_.append({.time_us = now_us_,

@@ -26,8 +26,8 @@ using enum HistoryIndex::List;
       return kFills;
     case EventType::update:
       return kObservations;
-    case EventType::read:
-      return e.status != OrdStatus::none ? kObservations : kNoList;
+    case EventType::read:  // an unanswered one says nothing of the order
+      return e.status != OrdStatus::none && !e.flag ? kObservations : kNoList;
     default:
       return kNoList;
   }
@@ -47,6 +47,7 @@ HistoryIndex::HistoryIndex(const History& history, Buffers&& reused)
   a_.faults.clear();
   a_.metadata.clear();
   a_.mass_cancels.clear();
+  a_.unanswered_reads.clear();
   build();  // a_.order_of_sym is filled anew there
 }
 
@@ -62,8 +63,8 @@ void HistoryIndex::build() {
 
 constexpr size_t kFewMarks = 16;
 
-// Lists the event if it is a mass-cancel, a fault's start or stop, or a
-// metadata record. Inlined in scan_forward().
+// Lists the event if it is a mass-cancel, a fault's start or stop, a
+// metadata record or an unanswered read. Inlined in scan_forward().
 [[gnu::always_inline]] inline void HistoryIndex::note_mark(const Event& e, uint32_t index) {
   if (e.type == EventType::invoke && e.kind == exchange::RequestKind::mass_cancel) {
     a_.mass_cancels.push_back(index);
@@ -72,6 +73,7 @@ constexpr size_t kFewMarks = 16;
     a_.faults.push_back(index);
   }
   if (e.type == EventType::meta) a_.metadata.push_back(index);
+  if (e.type == EventType::read && e.flag) a_.unanswered_reads.push_back(index);
 }
 
 // Pass one, in history order: finds every order and counts its lists, and
@@ -96,7 +98,7 @@ uint32_t HistoryIndex::scan_forward() {
       // Mass-cancels, faults and metadata are in no order's lists: the
       // events that are (most of them) are not asked about them.
       note_mark(e, i);
-      if (e.type != EventType::read) continue;
+      if (e.type != EventType::read || e.flag) continue;
     }
     OrderSlot& order = a_.orders[add_order({e.client, e.order})];
     if (e.type == EventType::read) order.final_read = i;

@@ -105,6 +105,9 @@ class HistoryIndex {
   const std::vector<uint32_t>& metadata() const { return a_.metadata; }
   // Mass-cancel invocations, in order.
   const std::vector<uint32_t>& mass_cancels() const { return a_.mass_cancels; }
+  // Final reads the target gave no answer about their order, in order: no
+  // order's final_read.
+  const std::vector<uint32_t>& unanswered_reads() const { return a_.unanswered_reads; }
 
  private:
   // An order as stored: where each of its lists starts in a_.lists (each list
@@ -131,6 +134,7 @@ class HistoryIndex {
     std::vector<uint32_t> faults;
     std::vector<uint32_t> metadata;
     std::vector<uint32_t> mass_cancels;
+    std::vector<uint32_t> unanswered_reads;
   };
 
  private:

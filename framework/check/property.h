@@ -31,11 +31,15 @@ struct Violation {
 // options), each within its range: below, the outage and staleness limits.
 inline constexpr int64_t kOutageMsMaxCeiling = 3'600'000;
 inline constexpr int64_t kMetadataStalenessMsCeiling = 600'000;
+inline constexpr int64_t kRecoveryMsMaxCeiling = 600'000;
 
 struct CheckLimits {
   double failed_share_max = 0.5;          // bounded-unavailability
   int64_t outage_ms_max = 3'000;          // bounded-unavailability
   int64_t metadata_staleness_ms = 2'000;  // metadata-conformance: how old a version may be in force
+  // recovers-after-faults: how long after the last fault stopped order
+  // entry may stay down (ordeal's runs send orders to probe it then)
+  int64_t recovery_ms_max = 3'000;
   // metadata-conformance: how long after a commit the history may record it
   // (the runner hears of it one network hop later)
   int64_t metadata_notice_ms = 10;

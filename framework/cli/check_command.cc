@@ -103,6 +103,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--metadata-staleness-ms", args.limits.metadata_staleness_ms,
                   "metadata-conformance: how long an older metadata version stays in force")
       ->check(number_within(0, kMetadataStalenessMsCeiling));
+  cmd->add_option("--recovery-ms-max", args.limits.recovery_ms_max,
+                  "recovers-after-faults: how long order entry may stay down after the faults")
+      ->check(number_within(0, kRecoveryMsMaxCeiling));
   cmd->callback([&exit_code] { exit_code = check(args); });
 }
 

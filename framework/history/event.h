@@ -26,7 +26,7 @@ enum class EventType : uint8_t {
   info,         // the outcome is unknown (explicit "unknown", or no answer at all)
   fill,         // one side of a trade, reported to the order's owner
   update,       // an unsolicited change of an order (mass-cancel, expiry)
-  read,         // a final read: the status of an order once everything healed
+  read,         // a final read: the status of an order once everything healed (or unanswered)
   fault_start,  // the nemesis armed a fault
   fault_stop,   // ... and healed it
   meta,         // the metadata service committed an instrument record
@@ -64,7 +64,8 @@ struct Event {
   exchange::Side side = exchange::Side::buy;
   exchange::OrdStatus status = exchange::OrdStatus::none;
   // invoke: generated deliberately invalid; info: the target answered
-  // explicitly (not a silent timeout); fill: the maker side
+  // explicitly (not a silent timeout); fill: the maker side; read: no answer
+  // about the order came (refused, or none in time; the reason in text)
   bool flag = false;
 };
 

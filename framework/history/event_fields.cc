@@ -90,8 +90,9 @@ Keys keys_of(EventType type) {
       return kEvery | keys({Key::client, Key::order, Key::symbol, Key::side, Key::price, Key::qty,
                             Key::filled, Key::trade, Key::maker});
     case EventType::update:
-    case EventType::read:
       return kEvery | kOrderState;
+    case EventType::read:
+      return kEvery | kOrderState | keys({Key::answered});
     case EventType::fault_start:
       return kFault | keys({Key::pins, Key::fire_at});
     case EventType::fault_stop:
@@ -474,6 +475,9 @@ Error read_event_fields(simdjson::ondemand::object object, History& h, Event& e,
   // Fields of other types share places in an Event (event.h): one of them
   // here would be read as another field, or dropped.
   if (auto error = check_keys(e.type, seen)) return error;
+  // A read's flag says it was not answered: `"answered":false`; missing,
+  // it was (every read written before reads could go unanswered).
+  if (e.type == EventType::read) e.flag = (seen & keys({Key::answered})) != 0 && !e.flag;
   shared.store_in(e);
   return std::nullopt;
 }

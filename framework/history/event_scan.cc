@@ -184,9 +184,14 @@ bool scan_fill(Cursor& c, ScannedLine& s) {
 }
 
 // update and read: an order's state, with the reason when there is one.
+// A read without an answer about its order says `"answered":false` (kept
+// inverted, as Event::flag); an update never does.
 bool scan_order_report(Cursor& c, ScannedLine& s) {
   if (!c.text_field(R"(,"order":)", s.order) || !scan_order_state(c, s.event)) return false;
-  return !c.literal(R"(,"reason":)") || c.text(s.shared);
+  if (c.literal(R"(,"reason":)") && !c.text(s.shared)) return false;
+  if (s.event.type != EventType::read || !c.literal(R"(,"answered":false)")) return true;
+  s.event.flag = true;
+  return true;
 }
 
 bool scan_record(Cursor& c, exchange::Instrument& r) {

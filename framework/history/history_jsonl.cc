@@ -129,6 +129,7 @@ std::string event_json(const History& h, size_t index) {
       field(out, "order", h.text(e.order));
       order_fields(out, e);
       if (e.text != 0) field(out, "reason", h.text(e.text));
+      if (e.type == EventType::read && e.flag) out += ",\"answered\":false";
       break;
     case EventType::fault_start:
     case EventType::fault_stop:

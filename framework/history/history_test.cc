@@ -34,6 +34,7 @@ History sample() {
   b.at(7).info(lost, false);
   b.at(8).fault(false, "meta.update.delay", 200);
   b.at(9).read(1, "o\"1", OrdStatus::cancelled, 50'000, 5, 2);
+  b.at(10).unanswered_read(2, "x", "metadata unavailable");
   return b.history();
 }
 

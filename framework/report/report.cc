@@ -62,9 +62,11 @@ std::string check_command(const RunReport& r) {
     command += " --property " + shell_word(property);
   }
   const CheckLimits& l = r.scenario.limits;
-  return command +
-         fmt::format(" --failed-share-max {} --outage-ms-max {} --metadata-staleness-ms {}",
-                     l.failed_share_max, l.outage_ms_max, l.metadata_staleness_ms);
+  return command + fmt::format(
+                       " --failed-share-max {} --outage-ms-max {} --metadata-staleness-ms {} "
+                       "--recovery-ms-max {}",
+                       l.failed_share_max, l.outage_ms_max, l.metadata_staleness_ms,
+                       l.recovery_ms_max);
 }
 
 class JsonReport final : public ReportListener {

@@ -188,13 +188,15 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
   scenario.properties = {"metadata-conformance"};
   scenario.limits.failed_share_max = 0.8;
   scenario.limits.metadata_staleness_ms = 1000;
+  scenario.limits.recovery_ms_max = 2500;
   const auto json =
       nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
   const std::string out = ::testing::TempDir() + "ordeal-report-" +
                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
   EXPECT_EQ(json.at("check"), "ordeal check " + shell_word(out + "/history.jsonl") +
                                   " --property metadata-conformance --failed-share-max 0.8 "
-                                  "--outage-ms-max 3000 --metadata-staleness-ms 1000");
+                                  "--outage-ms-max 3000 --metadata-staleness-ms 1000 "
+                                  "--recovery-ms-max 2500");
 }
 
 // report.json's `shrunk` is the result of a shrink that ran, else null;

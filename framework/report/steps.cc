@@ -215,6 +215,10 @@ class Steps {
         return fmt::format("client {} {} changed by the exchange: {} ({})", e.client,
                            h_.text(e.order), order_state(e), h_.text(e.text));
       case EventType::read:
+        if (e.flag) {
+          return fmt::format("final read of client {} {}: no answer about the order ({})", e.client,
+                             h_.text(e.order), h_.text(e.text));
+        }
         return fmt::format("final read of client {} {}: {}", e.client, h_.text(e.order),
                            order_state(e));
       case EventType::fault_start:

@@ -19,10 +19,14 @@ namespace {
 using namespace exchange;
 
 constexpr int64_t kSettleUs = 300'000;   // metadata syncs before the case starts
-constexpr int64_t kQuietUs = 1'000'000;  // after the nemesis heals, before final reads
+constexpr int64_t kQuietUs = 1'000'000;  // after the nemesis heals, before the probes and reads
 constexpr int64_t kStepUs = 10'000;
 constexpr int64_t kCaseUsMax = 600'000'000;  // a case never runs longer than 10 virtual minutes
 constexpr uint64_t kReadBase = uint64_t{1} << 40;
+// A final read refused for a reason other than the order (metadata
+// unavailable while a node resyncs), or a recovery probe refused, is asked
+// again this often: the exchange gets until the bound to come back.
+constexpr int64_t kAskAgainUs = 100'000;
 constexpr int64_t kLeaseMarginMs = 5'000;
 constexpr int64_t kHookPollUs = 20'000;
 constexpr size_t kEventsReservedMin = 64;  // metadata records, faults
@@ -93,6 +97,10 @@ class CaseRun final : public ExchangeListener {
     ClientId client;
     const Placed* order;  // the clients' lists no longer grow when reads are made
     bool answered = false;
+    bool refused = false;  // the last ask got an answer that was not about the order
+    Sym refusal = 0;       // its reason, for the history if no answer ever comes
+    int64_t asked_us = 0;
+    uint32_t asks = 0;
   };
   // When an operation ends `info` ("no answer in time") if still unanswered.
   struct Deadline {
@@ -116,12 +124,20 @@ class CaseRun final : public ExchangeListener {
   Sym intern_symbol(const Op& op, const std::string& symbol);
   Sym known_symbol(std::string_view symbol);
   bool rate_limited(size_t client);
-  ClientRequest request_for(size_t client, const Op& op, bool& invalid, Sym& order);
+  bool take_turn();
+  ClientRequest request_for(size_t client, const Op& op, bool& invalid, Sym& order,
+                            std::string_view prefix);
   void complete(size_t client, const ClientResponse* response);
   void watch(size_t client, int64_t deadline_us);
   void expire_due();
   void arm_deadline();
+  void probe_recovery();
+  bool refused_by_exchange(uint32_t op) const;
+  // `prefix` begins the client order id of a new order ("c" for the case's).
+  void send_op(size_t client, const Op& op, std::string_view prefix = "c");
   void final_reads();
+  void ask(size_t read);
+  void record_unanswered_reads();
   void record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema = 0);
   // An event about the order `view` describes, recorded under `order`.
   Event order_event(EventType type, ClientId client, const OrderView& view, Sym order);
@@ -182,6 +198,7 @@ History CaseRun::run() {
   // Hooks still running (a rollout script) finish or time out first.
   while (hooks_running_ > 0 && going()) exchange_.run_until(exchange_.now_us() + kStepUs);
   exchange_.run_until(std::max(exchange_.now_us(), nemesis_end_us_) + kQuietUs);
+  probe_recovery();
   final_reads();
   return std::move(h_);
 }
@@ -359,7 +376,8 @@ void CaseRun::schedule_next(size_t client, int64_t after_us) {
 
 // `order` is set to the request's order id's Sym when the history has it
 // already, else to 0.
-ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, Sym& order) {
+ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, Sym& order,
+                                   std::string_view prefix) {
   Client& state = clients_[client];
   const Grid& g = grids_[op.symbol % grids_.size()];
   const auto id = static_cast<ClientId>(client + 1);
@@ -376,7 +394,7 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
   if (op.kind == RequestKind::place) {
     if (op.type == OrdType::market) r.price = 0;
     r.symbol = g.record->symbol;
-    r.clordid = order_id("c", id, state.placed.size() + 1);
+    r.clordid = order_id(prefix, id, state.placed.size() + 1);
     switch (op.invalid) {
       case Invalid::off_tick:
         r.price = g.record->tick_size > 1 ? g.mid + g.record->tick_size / 2
@@ -432,25 +450,33 @@ ClientRequest CaseRun::request_for(size_t client, const Op& op, bool& invalid, S
 // With a cap on the order rate (live targets against staging), a request
 // waits for its turn; the cap spaces requests evenly over all clients.
 bool CaseRun::rate_limited(size_t client) {
-  if (s_.max_orders_per_s <= 0) return false;
-  const int64_t gap_us = 1'000'000 / s_.max_orders_per_s;
+  if (take_turn()) return false;
+  exchange_.at(next_send_us_, [this, client] { send(client); });
+  return true;
+}
+
+// Whether the scenario's order rate lets a request go now; if so, the
+// request takes its turn.
+bool CaseRun::take_turn() {
+  if (s_.max_orders_per_s <= 0) return true;
   const int64_t now_us = exchange_.now_us();
-  if (now_us < next_send_us_) {
-    exchange_.at(next_send_us_, [this, client] { send(client); });
-    return true;
-  }
-  next_send_us_ = now_us + gap_us;
-  return false;
+  if (now_us < next_send_us_) return false;
+  next_send_us_ = now_us + 1'000'000 / s_.max_orders_per_s;
+  return true;
 }
 
 void CaseRun::send(size_t client) {
   if (rate_limited(client)) return;
   Client& state = clients_[client];
-  const Op& op = c_.clients[client][state.next++];
+  send_op(client, c_.clients[client][state.next++]);
+}
+
+void CaseRun::send_op(size_t client, const Op& op, std::string_view prefix) {
+  Client& state = clients_[client];
   ++next_op_;
   bool invalid = false;
   Sym order = 0;
-  ClientRequest request = request_for(client, op, invalid, order);
+  ClientRequest request = request_for(client, op, invalid, order, prefix);
   if (order == 0) order = h_.intern(request.clordid);
   // A new order id: later requests naming it reuse its Sym.
   if (!state.placed.empty() && state.placed.back().order == 0) state.placed.back().order = order;
@@ -565,12 +591,18 @@ void CaseRun::complete(size_t client, const ClientResponse* r) {
 void CaseRun::on_response(const ClientResponse& r) {
   expire_due();
   if (r.request_id >= kReadBase) {
-    Read& read = reads_.at(r.request_id - kReadBase);
+    Read& read = reads_.at((r.request_id - kReadBase) % reads_.size());
+    if (read.answered) return;
     // Only an answer about the order resolves a read: "unknown order" says
     // the exchange does not know it; a reject for another reason (metadata
-    // unavailable after an upgrade, say) says nothing about the order.
-    if (read.answered || r.verdict == Verdict::unknown) return;
-    if (r.verdict == Verdict::reject && r.reason != kUnknownOrder) return;
+    // unavailable after an upgrade, say), or an unknown outcome, says
+    // nothing about the order: the read is asked again (final_reads()).
+    if (r.verdict == Verdict::unknown ||
+        (r.verdict == Verdict::reject && r.reason != kUnknownOrder)) {
+      read.refused = true;
+      read.refusal = h_.intern(r.reason.empty() ? "unknown outcome" : r.reason);
+      return;
+    }
     read.answered = true;
     Event e = order_event(EventType::read, read.client, r.order, read.order->order);
     if (r.verdict != Verdict::ack) e.status = OrdStatus::none;
@@ -646,7 +678,63 @@ void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t
              .type = EventType::meta});
 }
 
-// The status of every order any client placed, once everything healed.
+// Once the faults healed and the quiet period passed, order entry must be
+// back (recovers-after-faults). The first clients (one per symbol, or every
+// client if there are fewer) each send a new order at a symbol's mid price,
+// again every kAskAgainUs while the exchange refuses it for a reason of its
+// own, until one is accepted, or refused for breaking a metadata rule (a
+// halted symbol: nothing to learn), or one went out recovery_ms_max after
+// the faults' end: that one the property judges. Cases without faults have
+// nothing to recover from.
+void CaseRun::probe_recovery() {
+  if (!s_.recovery_probes || nemesis_end_us_ == t0_us_ || !going()) return;
+  const int64_t judged_us = nemesis_end_us_ + s_.limits.recovery_ms_max * 1000;
+  struct Probe {
+    size_t client;
+    uint32_t op = 0;  // the last one sent; 0: none yet
+    int64_t sent_us = 0;
+    bool done = false;
+  };
+  std::vector<Probe> probes;
+  for (size_t i = 0; i < std::min(clients_.size(), grids_.size()); ++i) {
+    // A client still waiting (a case cut off at its time limit) sends none.
+    if (clients_[i].outstanding == 0) probes.push_back({.client = i});
+  }
+  const int64_t until_us = judged_us + int64_t{s_.answer_bound_ms} * 1000 + kStepUs;
+  for (size_t left = probes.size(); left > 0 && exchange_.now_us() < until_us && going();
+       exchange_.run_until(exchange_.now_us() + kStepUs)) {
+    for (Probe& p : probes) {
+      if (p.done || clients_[p.client].outstanding != 0) continue;
+      if (p.op != 0 && (p.sent_us >= judged_us || !refused_by_exchange(p.op))) {
+        p.done = true;
+        --left;
+        continue;
+      }
+      if (p.op != 0 && exchange_.now_us() - p.sent_us < kAskAgainUs) continue;
+      if (!take_turn()) continue;
+      send_op(p.client, Op{.kind = RequestKind::place, .symbol = static_cast<uint8_t>(p.client)},
+              kProbePrefix);
+      p.op = next_op_;
+      p.sent_us = exchange_.now_us();
+    }
+  }
+}
+
+// Whether operation `op`, answered, failed for a reason of the exchange's
+// own (unavailable, unknown, no answer), not for breaking a metadata rule.
+bool CaseRun::refused_by_exchange(uint32_t op) const {
+  for (size_t i = h_.size(); i-- > 0;) {
+    const Event& e = h_[i];
+    if (e.op != op || e.type == EventType::invoke) continue;
+    return e.type != EventType::ok &&
+           !(e.type == EventType::fail && is_validation_reason(h_.text(e.text)));
+  }
+  return true;
+}
+
+// The status of every order any client placed, once everything healed. A
+// read refused is asked again until the answer bound; one still without an
+// answer about its order then is recorded as such (recovers-after-faults).
 void CaseRun::final_reads() {
   size_t orders = 0;
   for (const Client& client : clients_) orders += client.placed.size();
@@ -656,12 +744,7 @@ void CaseRun::final_reads() {
       reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .order = &order});
     }
   }
-  for (size_t i = 0; i < reads_.size(); ++i) {
-    exchange_.submit(ClientRequest{.kind = RequestKind::status,
-                                   .client = reads_[i].client,
-                                   .request_id = kReadBase + i,
-                                   .clordid = std::string(h_.text(reads_[i].order->order))});
-  }
+  for (size_t i = 0; i < reads_.size(); ++i) ask(i);
   // Until every read is answered, at most the answer bound.
   const int64_t until_us = exchange_.now_us() + int64_t{s_.answer_bound_ms} * 1000;
   auto answered = [&] {
@@ -669,6 +752,37 @@ void CaseRun::final_reads() {
   };
   while (!answered() && exchange_.now_us() < until_us && going()) {
     exchange_.run_until(exchange_.now_us() + kStepUs);
+    for (size_t i = 0; i < reads_.size(); ++i) {
+      const Read& read = reads_[i];
+      if (read.refused && !read.answered && exchange_.now_us() - read.asked_us >= kAskAgainUs) {
+        ask(i);
+      }
+    }
+  }
+  if (going()) record_unanswered_reads();
+}
+
+// Each ask has a request id of its own (the read's place, counted on by the
+// number of reads per ask), so that a target may map it to an id of its own.
+void CaseRun::ask(size_t read) {
+  Read& r = reads_[read];
+  r.refused = false;
+  r.asked_us = exchange_.now_us();
+  exchange_.submit(ClientRequest{.kind = RequestKind::status,
+                                 .client = r.client,
+                                 .request_id = kReadBase + r.asks++ * reads_.size() + read,
+                                 .clordid = std::string(h_.text(r.order->order))});
+}
+
+void CaseRun::record_unanswered_reads() {
+  for (const Read& read : reads_) {
+    if (read.answered) continue;
+    h_.append(Event{.time_us = exchange_.now_us(),
+                    .client = static_cast<int32_t>(read.client),
+                    .order = read.order->order,
+                    .text = read.refusal != 0 ? read.refusal : h_.intern("no answer in time"),
+                    .type = EventType::read,
+                    .flag = true});
   }
 }
 
@@ -683,10 +797,14 @@ std::vector<int32_t> sent_at_ms(const History& h, size_t client) {
   const int64_t start_us = h[0].time_us;
   const auto id = static_cast<int32_t>(client + 1);
   for (const Event& e : h.events()) {
-    if (e.type != EventType::invoke || e.client != id) continue;
+    if (e.type != EventType::invoke || e.client != id || is_probe(h, e)) continue;
     sent.push_back(static_cast<int32_t>((e.time_us - start_us + 999) / 1000));
   }
   return sent;
+}
+
+bool is_probe(const History& h, const Event& invoke) {
+  return h.text(invoke.order).starts_with(kProbePrefix);
 }
 
 void arms_of(const Case& c, size_t fault, std::vector<Arm>& arms) {

@@ -22,6 +22,13 @@ namespace ordeal {
 History run_case(Target& target, const Scenario& scenario, const Case& c,
                  std::string* error = nullptr);
 
+// The client order ids of the orders that probe whether order entry came
+// back after the faults (recovers-after-faults) begin with this; the case's
+// own begin with "c".
+inline constexpr std::string_view kProbePrefix = "probe";
+// Whether the invocation `invoke` is of such a probe, not of the case.
+bool is_probe(const History& h, const Event& invoke);
+
 // When each operation of the case's client `client` (0-based) was sent, in
 // ms from the case's start, rounded up, as run_case recorded it in `h`: an
 // operation waits for the answer to the one before, so it may go later

@@ -68,14 +68,17 @@ class Forwarding : public Target, protected ExchangeListener {
 // is empty), as a troubled gateway would give them.
 class RejectingReads final : public Forwarding {
  public:
-  RejectingReads(std::unique_ptr<Target> inner, std::string reason)
-      : Forwarding(std::move(inner)), reason_(std::move(reason)) {}
+  // Rewrites the first `rewrites_max` answers to reads, then lets them by.
+  RejectingReads(std::unique_ptr<Target> inner, std::string reason, int rewrites_max)
+      : Forwarding(std::move(inner)), reason_(std::move(reason)), rewrites_max_(rewrites_max) {}
 
   int reads_rewritten = 0;
 
  private:
   void on_response(const ClientResponse& r) override {
-    if (r.kind != RequestKind::status || reason_.empty()) return Forwarding::on_response(r);
+    if (r.kind != RequestKind::status || reason_.empty() || reads_rewritten == rewrites_max_) {
+      return Forwarding::on_response(r);
+    }
     ++reads_rewritten;
     ClientResponse rejected = r;
     rejected.verdict = Verdict::reject;
@@ -85,6 +88,7 @@ class RejectingReads final : public Forwarding {
   }
 
   std::string reason_;
+  int rewrites_max_;
 };
 
 Scenario parsed(const char* toml, const char* file) {
@@ -131,23 +135,28 @@ TEST(CaseRun, SentAtSaysWhenEachOperationWentAfterWaitingForThePrevious) {
 struct Reads {
   int events = 0;
   int unknown_to_exchange = 0;  // read as OrdStatus::none
+  int unanswered = 0;
   int rewritten = 0;
-  std::vector<Violation> violations;
+  std::vector<Violation> violations;  // of no-lost-order
+  std::vector<Violation> recovery;    // of recovers-after-faults
 };
 
-Reads final_reads_with(const std::string& reject_reason) {
+Reads final_reads_with(const std::string& reject_reason, int rewrites_max = INT32_MAX) {
   const Scenario s = quiet_scenario();
   const Case c = two_resting_orders();
-  RejectingReads target(make_sim_target(s, c, {}), reject_reason);
+  RejectingReads target(make_sim_target(s, c, {}), reject_reason, rewrites_max);
   const History h = run_case(target, s, c);
   Reads reads{.rewritten = target.reads_rewritten};
   for (size_t i = 0; i < h.size(); ++i) {
     if (h[i].type != EventType::read) continue;
     ++reads.events;
-    reads.unknown_to_exchange += h[i].status == OrdStatus::none;
+    reads.unanswered += h[i].flag;
+    reads.unknown_to_exchange += h[i].status == OrdStatus::none && !h[i].flag;
   }
   const std::vector<std::string> property = {"no-lost-order"};
   reads.violations = check_history(h, property, s.limits);
+  const std::vector<std::string> recovery = {"recovers-after-faults"};
+  reads.recovery = check_history(h, recovery, s.limits);
   return reads;
 }
 
@@ -168,11 +177,28 @@ TEST(FinalReads, UnknownOrderResolvesTheOrderAsUnknownToTheExchange) {
   EXPECT_EQ(reads.violations.front().property, "no-lost-order");
 }
 
-TEST(FinalReads, ARejectForAnotherReasonResolvesNothing) {
+// A reject for another reason says nothing of the order: the read is asked
+// again every 100 ms until the answer bound (3 s), then recorded as
+// unanswered, which recovers-after-faults judges and no other property
+// takes for a final read.
+TEST(FinalReads, ARejectForAnotherReasonIsAskedAgainThenRecordedUnanswered) {
   const Reads reads = final_reads_with("metadata unavailable");
-  EXPECT_EQ(reads.rewritten, 2);
-  EXPECT_EQ(reads.events, 0);
+  EXPECT_EQ(reads.rewritten, 60);  // 2 reads, 30 asks each
+  EXPECT_EQ(reads.events, 2);
+  EXPECT_EQ(reads.unanswered, 2);
   EXPECT_TRUE(reads.violations.empty());
+  ASSERT_EQ(reads.recovery.size(), 1u);
+  EXPECT_NE(reads.recovery[0].message.find("2 of 2 final reads"), std::string::npos)
+      << reads.recovery[0].message;
+}
+
+// The exchange comes back within the bound: the reads asked again resolve.
+TEST(FinalReads, AReadRefusedForAWhileIsAnsweredWhenAskedAgain) {
+  const Reads reads = final_reads_with("metadata unavailable", 5);
+  EXPECT_EQ(reads.rewritten, 5);
+  EXPECT_EQ(reads.events, 2);
+  EXPECT_EQ(reads.unanswered, 0);
+  EXPECT_TRUE(reads.recovery.empty());
 }
 
 // Holds back every answer to one client's operations (not final reads):

@@ -135,7 +135,10 @@ TEST(Run, ShrinkingFindsAPinBetweenTheSpreadOutChecks) {
 // reproducible): 1 operation and 1 metadata change; 6 operations without
 // the first step, 6 metadata changes without the second.
 TEST(Run, ShrinkingDropsWhatOnlyTookTimeOrGaveAPinnedFaultItsChecks) {
-  const Scenario s = shipped("metadata-corruption");
+  // The defect also leaves order entry down after the faults, which the
+  // recovery probes would show at once, with no order of the case needed.
+  Scenario s = shipped("metadata-corruption");
+  s.recovery_probes = false;
   const auto defects = *DefectSet::parse("stale-tick-after-corrupt");
   const RunOutcome outcome =
       run_scenario(s, {.seed = 1, .cases = s.cases, .defects = defects, .value_shrink_s = 0});
@@ -157,7 +160,9 @@ TEST(Run, ShrinkingDropsWhatOnlyTookTimeOrGaveAPinnedFaultItsChecks) {
 // metadata change and 1 fault with 2 pinned fires; 12 metadata changes and
 // 1 fault, none pinned, without the step.
 TEST(Run, ShrinkingPinsEveryFireAFailureNeeds) {
-  const Scenario s = shipped("metadata-corruption");
+  // As above: the recovery probes would show the defect with no order.
+  Scenario s = shipped("metadata-corruption");
+  s.recovery_probes = false;
   const auto defects = *DefectSet::parse("stale-tick-after-corrupt");
   const RunOutcome outcome =
       run_scenario(s, {.seed = 6, .cases = s.cases, .defects = defects, .value_shrink_s = 0});
@@ -222,6 +227,27 @@ TEST(Run, RestartRollbackCatchesItsDefects) {
           << property;
     }
   }
+}
+
+// A node that never asks again after a failed resync leaves order entry
+// down once the faults healed: only the recovery probes, orders sent after
+// them, show it. They are not the case's operations: the counts are the
+// same with and without them.
+TEST(Run, RecoveryProbesCatchOrderEntryThatNeverComesBack) {
+  Scenario s = shipped("metadata-corruption");
+  const auto defects = *DefectSet::parse("resync-gives-up");
+  const RunOutcome caught =
+      run_scenario(s, {.seed = 1, .cases = 300, .defects = defects, .shrink = false});
+  ASSERT_TRUE(caught.failed());
+  EXPECT_EQ(caught.violations.front().property, "recovers-after-faults");
+  const RunOutcome probed = run_scenario(s, {.seed = 2, .cases = 50, .shrink = false});
+  s.recovery_probes = false;
+  EXPECT_FALSE(
+      run_scenario(s, {.seed = 1, .cases = 300, .defects = defects, .shrink = false}).failed());
+  const RunOutcome unprobed = run_scenario(s, {.seed = 2, .cases = 50, .shrink = false});
+  EXPECT_EQ(probed.operations, unprobed.operations);
+  EXPECT_EQ(probed.operations_unsent, 0u);
+  EXPECT_GT(probed.events, unprobed.events);
 }
 
 // The process faults the simulator plays: a restart keeps the shard's book
@@ -570,6 +596,7 @@ seed = 99
 [workload]
 clients = 2
 operations_per_client = 3
+recovery_probes = false
 [workload.mix]
 place = 1
 cancel = 1
@@ -588,6 +615,7 @@ shards = 3
 [properties]
 check = ["no-overfill"]
 outage_ms_max = 10
+recovery_ms_max = 1500
 )",
                                              "t.toml");
   ASSERT_TRUE(loaded) << loaded.error;
@@ -602,6 +630,8 @@ outage_ms_max = 10
   EXPECT_TRUE(s.upgrade);
   EXPECT_EQ(s.shards, 3);
   EXPECT_EQ(s.limits.outage_ms_max, 10);
+  EXPECT_EQ(s.limits.recovery_ms_max, 1500);
+  EXPECT_FALSE(s.recovery_probes);
 }
 
 TEST(Case, DroppingAnOperationKeepsLaterTargetsOnTheSameOrder) {

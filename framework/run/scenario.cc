@@ -156,6 +156,7 @@ void read_workload(const toml::table& table, const std::string& path, std::strin
   r.number("think_ms_max", s.think_ms_max, 0, 60'000);
   r.number("price_steps_max", s.price_steps_max, 0, 1000);
   r.number("lots_max", s.lots_max, 1, 1000);
+  r.boolean("recovery_probes", s.recovery_probes);
   if (const toml::table* mix = r.table("mix")) read_mix(*mix, path, error, s.mix);
   r.finish();
 }
@@ -320,6 +321,7 @@ void read_properties(const toml::table& table, const std::string& path, std::str
   r.number("outage_ms_max", s.limits.outage_ms_max, int64_t{0}, kOutageMsMaxCeiling);
   r.number("metadata_staleness_ms", s.limits.metadata_staleness_ms, int64_t{0},
            kMetadataStalenessMsCeiling);
+  r.number("recovery_ms_max", s.limits.recovery_ms_max, int64_t{0}, kRecoveryMsMaxCeiling);
   r.number("answer_bound_ms", s.answer_bound_ms, 1, 600'000);
   for (const std::string& name : s.properties) {
     if (find_property(name) != nullptr || !error.empty()) continue;

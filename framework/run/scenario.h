@@ -68,6 +68,9 @@ struct Scenario {
   int think_ms_max = 20;
   int price_steps_max = 10;
   int lots_max = 5;
+  // After the faults, probe that order entry came back (CaseRun's
+  // probe_recovery(), recovers-after-faults).
+  bool recovery_probes = true;
   OperationMix mix;
 
   // metadata changes

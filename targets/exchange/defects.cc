@@ -71,6 +71,12 @@ constexpr std::array<DefectInfo, static_cast<size_t>(Defect::count)> kDefects = 
      "a mass-cancel of every symbol (one participant's kill switch) cancels the open orders of "
      "every client on the shard, not only its sender's (a kill switch of the wrong scope)",
      "a mass-cancel without a symbol while other clients have open orders"},
+    {Defect::resync_gives_up, "resync-gives-up",
+     "a node whose resync from a replica failed never asks again, so it stays without "
+     "metadata and fails closed after the faults heal: order entry does not come back (an "
+     "outage that outlasts its cause)",
+     "meta.subscriber.resync-fail while a node resyncs (after a gap, a corrupt update or a "
+     "restart)"},
 }};
 
 }  // namespace

@@ -32,6 +32,7 @@ enum class Defect : uint8_t {
   gateway_forgets_orders,
   rollback_keeps_migrated,
   kill_switch_all_clients,
+  resync_gives_up,
   count
 };
 

@@ -291,6 +291,28 @@ TEST(Defects, KillSwitchAllClientsCancelsOtherClientsOrders) {
   EXPECT_EQ(after_a_kill_switch({}), std::pair(OrdStatus::new_order, OrdStatus::cancelled));
 }
 
+// A corrupted update sends every node to resync, and every resync fails
+// while the faults last; once they are long gone, is a new order accepted?
+Verdict place_after_a_failed_resync(DefectSet defects) {
+  Situation s(defects);
+  {
+    ScopedArm corrupt("meta.update.corrupt", {.param = 1});
+    ScopedArm fail("meta.subscriber.resync-fail", {});
+    Instrument btc = s.record("BTC-USDT");
+    btc.max_qty = 500;
+    s.update(btc);
+    s.exchange.run_for(500'000);
+  }
+  s.exchange.run_for(2'000'000);
+  auto r = s.send(place(1, 1, "after", Side::buy, 50'000, 1));
+  return r ? r->verdict : Verdict::unknown;
+}
+
+TEST(Defects, ResyncGivesUpLeavesOrderEntryDownAfterTheFaults) {
+  EXPECT_EQ(place_after_a_failed_resync(with(Defect::resync_gives_up)), Verdict::reject);
+  EXPECT_EQ(place_after_a_failed_resync({}), Verdict::ack);
+}
+
 // One update is overtaken by the next; afterwards, does every node's copy of
 // BTC-USDT match the leader's?
 bool every_copy_converges(DefectSet defects) {

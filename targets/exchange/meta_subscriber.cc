@@ -35,6 +35,7 @@ void MetaSubscriber::renew() {
 
 void MetaSubscriber::start() {
   drop_held();  // heartbeats to the process before: lost with it
+  gave_up_ = false;
   last_heard_us_ = env_.now_us();
   check_origin_us_ = env_.now_us();
   check_at_us_ = -1;  // timers died with the process, if it ran before
@@ -109,7 +110,10 @@ void MetaSubscriber::on_publish(const MetaPublish& publish) {
 
 void MetaSubscriber::on_snapshot(const MetaSnapshot& snapshot) {
   last_heard_us_ = env_.now_us();
-  if (points::meta_subscriber_resync_fail.check()) return;  // retried by check()
+  if (points::meta_subscriber_resync_fail.check()) {
+    gave_up_ = defects_.has(Defect::resync_gives_up);  // the defect: never retried
+    return;                                            // retried by check()
+  }
   if (checksum(snapshot.state) != snapshot.checksum) return;
   if (snapshot.state.version < state_.version) return;  // a stale read: retried
   awaiting_snapshot_ = false;
@@ -211,7 +215,9 @@ void MetaSubscriber::check() {
     subscribe();
     return;
   }
-  if (awaiting_snapshot_ && now - subscribed_at_us_ > config_.resync_retry_us) subscribe();
+  if (awaiting_snapshot_ && now - subscribed_at_us_ > config_.resync_retry_us && !gave_up_) {
+    subscribe();
+  }
 }
 
 }  // namespace ordeal::exchange

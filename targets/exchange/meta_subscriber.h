@@ -143,6 +143,7 @@ class MetaSubscriber {
   int64_t check_at_us_ = -1;     // when the live check timer fires; -1: none
   uint64_t check_timer_id_ = kTimerBase;
   uint64_t resyncs_ = 0;
+  bool gave_up_ = false;  // defect resync-gives-up: a failed resync is not retried
   // Absorbed heartbeats not yet applied, in order of arrival. Each link
   // delivers in order and a replica sends one per interval, so a handful at
   // most are on their way; past the bound they come as messages. They sit
