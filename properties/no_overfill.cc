@@ -56,6 +56,8 @@ class NoOverfill final : public Property {
     std::vector<QtyAmend> acked;   // the accepted ones, in order of acceptance
     std::vector<QtyAmend> live;    // accepted ones not yet known superseded
     std::vector<FillAt> fills;     // in the order they happened, as far as known
+    std::vector<std::pair<int64_t, uint32_t>> trades;  // (trade id, fill), to find repeats
+    std::vector<uint32_t> repeats;                     // fills that repeat one before, sorted
   };
 
   static bool any_filled(const History& h, const OrderFacts& order) {
@@ -101,7 +103,9 @@ class NoOverfill final : public Property {
   // what has filled, and the order is done).
   static void place_fills(const History& h, const OrderFacts& order, Scratch& s) {
     s.fills.clear();
+    find_repeats(h, order, s);
     for (uint32_t fill : order.fills) {
+      if (std::binary_search(s.repeats.begin(), s.repeats.end(), fill)) continue;
       uint32_t at = fill;
       for (const QtyAmend& a : s.acked) {
         if (a.done < at && h[a.done].filled >= h[fill].filled) at = a.done;
@@ -111,6 +115,27 @@ class NoOverfill final : public Property {
     if (s.acked.empty()) return;
     std::stable_sort(s.fills.begin(), s.fills.end(),
                      [](const FillAt& a, const FillAt& b) { return a.at < b.at; });
+  }
+
+  // A fill of a trade the order filled in already, on the same terms, is
+  // that trade reported again (a venue's resend), not a second trade: it
+  // counts once. On other terms it counts (trade-conservation names it).
+  // Sorted by trade id, in n log n: one order may have many fills.
+  static void find_repeats(const History& h, const OrderFacts& order, Scratch& s) {
+    s.repeats.clear();
+    if (order.fills.size() < 2) return;
+    s.trades.clear();
+    for (uint32_t fill : order.fills) s.trades.emplace_back(h[fill].number, fill);
+    std::sort(s.trades.begin(), s.trades.end());
+    for (size_t i = 1; i < s.trades.size(); ++i) {
+      const Event& fill = h[s.trades[i].second];
+      const Event& before = h[s.trades[i - 1].second];
+      if (s.trades[i].first == s.trades[i - 1].first && fill.qty == before.qty &&
+          fill.price == before.price && fill.filled == before.filled) {
+        s.repeats.push_back(s.trades[i].second);
+      }
+    }
+    std::sort(s.repeats.begin(), s.repeats.end());
   }
 
   // Walks the fills where they happened with the amends invoked and

@@ -1334,5 +1334,37 @@ TEST(RecoversAfterFaults, AnUnansweredReadIsNoFinalRead) {
   EXPECT_EQ(check("recovers-after-faults", b).size(), 1u);
 }
 
+// ---- fills reported twice ------------------------------------------------------
+
+// Trade 7 between o1 (client 1) and o2 (client 2), o1's side reported a
+// second time as a venue resends an execution: `repeat` the same report,
+// or another quantity for the same trade.
+HistoryBuilder with_trade_reported_twice(int64_t repeat_qty, int64_t repeat_filled) {
+  auto b = with_resting_order(2);
+  auto sell = b.at(2).place(2, "o2", Side::sell, 50'000, 2);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+  b.at(3).fill(2, "o2", Side::sell, 50'000, 2, 7, 2);
+  b.at(3).ok(sell, OrdStatus::filled, 2);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, repeat_qty, 7, repeat_filled);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 2, 2);
+  b.at(9).read(2, "o2", OrdStatus::filled, 50'000, 2, 2);
+  return b;
+}
+
+TEST(FillsReportedTwice, AnExactRepeatIsOneFillAndOneSide) {
+  auto b = with_trade_reported_twice(2, 2);
+  EXPECT_TRUE(check("no-overfill", b).empty());
+  EXPECT_TRUE(check("trade-conservation", b).empty());
+}
+
+TEST(FillsReportedTwice, ARepeatOnOtherTermsIsCaught) {
+  auto b = with_trade_reported_twice(1, 3);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+  auto v = check("trade-conservation", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("trade 7 is reported twice for order 1/o1"), std::string::npos)
+      << v[0].message;
+}
+
 }  // namespace
 }  // namespace ordeal

@@ -6,6 +6,7 @@
 // place rejected (a repeat of the id, rejected as a duplicate) never was the
 // order: its terms are not the order's.
 #include <algorithm>
+#include <array>
 #include <span>
 
 #include "properties/support.h"
@@ -58,11 +59,34 @@ class TradeConservation final : public Property {
     const History& h = c.history();
     if (sides.size() == 1) return;  // the other side may be someone ordeal does not see
     const int64_t trade = sides[0].trade;
-    const Event& a = h[sides[0].fill];
-    const Event& b = h[sides[1].fill];
+    // An order's sides come together. One that repeats the side before it
+    // on the same terms is that side reported again (a venue's resend), not
+    // a side of its own; on other terms the trade is told two ways.
+    size_t distinct = 0;
+    std::array<uint32_t, 2> first_two{};
+    for (size_t i = 0; i < sides.size(); ++i) {
+      const Event& side = h[sides[i].fill];
+      if (i > 0 && same_order(side, h[sides[i - 1].fill])) {
+        const Event& before = h[sides[i - 1].fill];
+        if (same_terms(side, before)) continue;
+        out.push_back(violation(
+            name(),
+            fmt::format("trade {} is reported twice for order {}: {} at {} ({} filled), then {} "
+                        "at {} ({} filled)",
+                        trade, c.order_name(side), before.qty, before.price, before.filled,
+                        side.qty, side.price, side.filled),
+            {c.order_name(side)}, {sides[i - 1].fill, sides[i].fill}));
+        return;
+      }
+      if (distinct < first_two.size()) first_two[distinct] = sides[i].fill;
+      ++distinct;
+    }
+    if (distinct == 1) return;
+    const Event& a = h[first_two[0]];
+    const Event& b = h[first_two[1]];
     std::string problem;
-    if (sides.size() > 2)
-      problem = fmt::format("has {} sides", sides.size());
+    if (distinct > 2)
+      problem = fmt::format("has {} sides", distinct);
     else if (a.side == b.side)
       problem = "has two sides that both " + std::string(exchange::to_string(a.side));
     else if (a.qty != b.qty)
@@ -75,6 +99,14 @@ class TradeConservation final : public Property {
     if (problem.empty()) return;
     out.push_back(violation(name(), fmt::format("trade {} {}", trade, problem),
                             {c.order_name(a), c.order_name(b)}, fill_indices(sides)));
+  }
+
+  static bool same_order(const Event& a, const Event& b) {
+    return a.client == b.client && a.order == b.order;
+  }
+  static bool same_terms(const Event& a, const Event& b) {
+    return a.qty == b.qty && a.price == b.price && a.side == b.side && a.filled == b.filled &&
+           a.symbol == b.symbol;
   }
 
   static std::vector<uint64_t> fill_indices(std::span<const TradeSide> sides) {
