@@ -2,7 +2,8 @@
 // first report of it cancelled (an answer, an update or the final read) must
 // follow a cancel of the order or a mass-cancel of its client covering its
 // symbol, either not definitely rejected: an unknown one may have taken
-// effect, a rejected one must not. IOC and market orders are exempt, as the
+// effect, a rejected one must not, and one accepted before the order was
+// placed was done with before it. IOC and market orders are exempt, as the
 // exchange itself expires what they leave open. Another client's
 // mass-cancel is no reason: one participant's kill switch must not pull
 // another's orders.
@@ -70,16 +71,29 @@ class NoPhantomCancel final : public Property {
     return false;
   }
 
-  // A request not definitely rejected may have taken effect.
-  static bool not_rejected(const CheckContext& c, uint32_t invoke) {
-    const Event* done = c.index.completion_of(invoke);
-    return done == nullptr || done->type != EventType::fail;
+  // Whether a cancel or mass-cancel may have cancelled the order: one not
+  // definitely rejected may have taken effect, unless the exchange accepted
+  // it before the order was placed (it was done then; an order placed after
+  // it is not one it cancelled). One of unknown outcome may still be on its
+  // way.
+  static bool may_have_cancelled(const CheckContext& c, const OrderFacts& order, uint32_t request) {
+    const uint32_t done = c.index.completion_index_of(request);
+    if (done == kNone) return true;
+    const EventType outcome = c.history()[done].type;
+    if (outcome != EventType::ok) return outcome != EventType::fail;
+    for (uint32_t place : order.places) {
+      if (may_be_the_order(c, order, place)) return done > place;
+    }
+    return true;
   }
 
   static bool asked_by_cancel(const CheckContext& c, const OrderFacts& order, uint32_t cancelled) {
     for (uint32_t request : order.requests) {
       if (request > cancelled) break;
-      if (c.history()[request].kind == RequestKind::cancel && not_rejected(c, request)) return true;
+      if (c.history()[request].kind == RequestKind::cancel &&
+          may_have_cancelled(c, order, request)) {
+        return true;
+      }
     }
     return false;
   }
@@ -100,7 +114,7 @@ class NoPhantomCancel final : public Property {
     for (uint32_t mass : c.index.mass_cancels()) {
       if (mass > cancelled) break;
       if (c.history()[mass].client == order.key.client && covers(c, order, mass) &&
-          not_rejected(c, mass)) {
+          may_have_cancelled(c, order, mass)) {
         return true;
       }
     }

@@ -1258,6 +1258,36 @@ TEST(NoPhantomCancel, CatchesCancelsThatAreNoReason) {
   EXPECT_EQ(check("no-phantom-cancel", b).size(), 1u);
 }
 
+// A mass-cancel the exchange answered before the order was placed cannot
+// have cancelled it: client 1's kill switch at 1 ms explains nothing of an
+// order it placed at 3 ms and client 2's kill switch pulled.
+TEST(NoPhantomCancel, CatchesAnOrderPlacedAfterItsClientsMassCancelWasDone) {
+  HistoryBuilder b;
+  auto own = b.at(1).mass_cancel(1);
+  b.at(2).ok(own, OrdStatus::none);
+  auto place = b.at(3).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(4).ok(place, OrdStatus::new_order);
+  auto foreign = b.at(5).mass_cancel(2);
+  b.at(6).ok(foreign, OrdStatus::none);
+  b.at(6).update(1, "o1", OrdStatus::cancelled);
+  b.at(9).read(1, "o1", OrdStatus::cancelled);
+  auto v = check("no-phantom-cancel", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].events, (std::vector<uint64_t>{2, 6, 4})) << v[0].message;
+}
+
+// One still unanswered when the order was placed may have reached it.
+TEST(NoPhantomCancel, PassesAnOrderPlacedWhileItsClientsMassCancelWasInFlight) {
+  HistoryBuilder b;
+  auto own = b.at(1).mass_cancel(1);
+  auto place = b.at(2).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(3).ok(own, OrdStatus::none);
+  b.at(3).ok(place, OrdStatus::new_order);
+  b.at(4).update(1, "o1", OrdStatus::cancelled);
+  b.at(9).read(1, "o1", OrdStatus::cancelled);
+  EXPECT_TRUE(check("no-phantom-cancel", b).empty());
+}
+
 // Its own cancel (accepted or unknown), its own mass-cancel (of the symbol,
 // of every one, or unknown), and the exchange expiring an IOC or market
 // order's rest are all reasons; an open order is never judged.
