@@ -164,6 +164,9 @@ class CaseRun final : public ExchangeListener {
   uint32_t next_op_ = 0;
   int64_t t0_us_ = 0;
   int64_t nemesis_end_us_ = 0;
+  // When the history last recorded a fault's start or stop: a live target's
+  // timers fire after their time, so it may be after nemesis_end_us_.
+  int64_t faults_recorded_us_ = 0;
   int hooks_running_ = 0;
   // A started hook's stop command, run by a guard if ordeal does not run it.
   std::map<const FaultSpec*, std::unique_ptr<faults::HookLease>> hook_leases_;
@@ -254,6 +257,7 @@ void CaseRun::schedule_nemesis() {
   exchange_.rolling_upgrade(start_us, s_.upgrade_step_ms * 1000, s_.upgrade_down_ms * 1000);
   for (const bool start : {true, false}) {
     exchange_.at(start ? start_us : end_us, [this, start] {
+      faults_recorded_us_ = exchange_.now_us();
       h_.append({.time_us = exchange_.now_us(),
                  .number = s_.upgrade_step_ms,
                  .text = h_.intern("rolling-upgrade"),
@@ -320,6 +324,7 @@ void CaseRun::record_fault(const FaultSpec& spec, EventType type,
   const std::string& where = spec.node.empty() ? spec.link : spec.node;
   // A fault point alone is interned as it is, without a copy.
   const Sym text = where.empty() ? h_.intern(spec.point) : h_.intern(spec.point + ":" + where);
+  faults_recorded_us_ = exchange_.now_us();
   h_.append({.time_us = exchange_.now_us(),
              .number = spec.param,
              .order = pins.empty() ? Sym{0} : h_.intern(faults::format_pins(pins)),
@@ -688,7 +693,9 @@ void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t
 // nothing to recover from.
 void CaseRun::probe_recovery() {
   if (!s_.recovery_probes || nemesis_end_us_ == t0_us_ || !going()) return;
-  const int64_t judged_us = nemesis_end_us_ + s_.limits.recovery_ms_max * 1000;
+  // From the faults' end as the history has it, which the property reads.
+  const int64_t healed_us = std::max(nemesis_end_us_, faults_recorded_us_);
+  const int64_t judged_us = healed_us + s_.limits.recovery_ms_max * 1000;
   struct Probe {
     size_t client;
     uint32_t op = 0;  // the last one sent; 0: none yet

@@ -7,6 +7,7 @@
 
 #include <climits>
 #include <map>
+#include <set>
 
 #include "framework/run/runner.h"
 #include "framework/run/sim_target.h"
@@ -89,6 +90,36 @@ class RejectingReads final : public Forwarding {
 
   std::string reason_;
   int rewrites_max_;
+};
+
+// Its timers fire late (as a live target's may: a poll, a proxy call to
+// heal a fault), so the history records the faults' stop after its
+// scheduled time; and it refuses every recovery probe, as an exchange whose
+// order entry never came back.
+class LateTimersNoRecovery final : public Forwarding {
+ public:
+  static constexpr int64_t kLateUs = 200'000;
+  using Forwarding::Forwarding;
+  void at(int64_t time_us, std::function<void()> action) override {
+    Forwarding::at(time_us + kLateUs, std::move(action));
+  }
+  void submit(ClientRequest&& request) override {
+    if (request.kind == RequestKind::place && request.clordid.starts_with(kProbePrefix)) {
+      probes_.insert(request.request_id);
+    }
+    Forwarding::submit(std::move(request));
+  }
+
+ private:
+  void on_response(const ClientResponse& r) override {
+    if (!probes_.contains(r.request_id)) return Forwarding::on_response(r);
+    ClientResponse refused = r;
+    refused.verdict = Verdict::reject;
+    refused.reason = "metadata unavailable";
+    Forwarding::on_response(refused);
+  }
+
+  std::set<uint64_t> probes_;
 };
 
 Scenario parsed(const char* toml, const char* file) {
@@ -354,6 +385,38 @@ point = "meta.update.delay"
   EXPECT_GE(meta_last_us, int64_t{2'500'000'000});
   EXPECT_GE(upgrade_us, int64_t{2'600'000'000});
   EXPECT_GE(fault_us, int64_t{2'700'000'000});
+}
+
+// The probes are judged from when the history says the faults stopped, as
+// recovers-after-faults reads it: with the stop recorded 200 ms after its
+// scheduled time, the last probe went out before the property's bound and
+// nothing was judged, though no probe was ever accepted.
+TEST(RecoveryProbes, TheLastOneGoesOutWhenTheHistorySaysTheBoundIsReached) {
+  const Scenario s = parsed(R"(
+name = "late-stop"
+[workload]
+clients = 1
+symbols = ["BTC-USDT"]
+[nemesis]
+window_ms = 1000
+[[nemesis.fault]]
+point = "meta.update.delay"
+)",
+                            "late-stop.toml");
+  Case c = two_resting_orders();
+  c.faults = {FaultWindow{.fault = 0, .start_ms = 100, .duration_ms = 500}};
+  LateTimersNoRecovery target(make_sim_target(s, c, {}));
+  const History h = run_case(target, s, c);
+  int64_t stop_us = 0, last_probe_us = 0;
+  for (const Event& e : h.events()) {
+    if (e.type == EventType::fault_stop) stop_us = e.time_us;
+    if (e.type == EventType::invoke && is_probe(h, e)) last_probe_us = e.time_us;
+  }
+  EXPECT_GE(last_probe_us, stop_us + s.limits.recovery_ms_max * 1000);
+  const std::vector<std::string> recovery = {"recovers-after-faults"};
+  const std::vector<Violation> v = check_history(h, recovery, s.limits);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("1 of 1 new orders"), std::string::npos) << v[0].message;
 }
 
 }  // namespace
