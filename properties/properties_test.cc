@@ -1396,5 +1396,16 @@ TEST(FillsReportedTwice, ARepeatOnOtherTermsIsCaught) {
       << v[0].message;
 }
 
+// Fills naming no trade (0: a history that leaves `trade` out) and no
+// cumulative filled quantity say nothing that makes them one trade: two of
+// them filling o1's 5 twice over are an overfill, not a resend.
+TEST(FillsReportedTwice, FillsNamingNoTradeAreNeverRepeats) {
+  auto b = with_resting_order(5);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 5, 0, 0);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 5, 0, 0);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+  EXPECT_EQ(check("trade-conservation", b).size(), 1u);
+}
+
 }  // namespace
 }  // namespace ordeal

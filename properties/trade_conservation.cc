@@ -61,14 +61,15 @@ class TradeConservation final : public Property {
     const int64_t trade = sides[0].trade;
     // An order's sides come together. One that repeats the side before it
     // on the same terms is that side reported again (a venue's resend), not
-    // a side of its own; on other terms the trade is told two ways.
+    // a side of its own; on other terms the trade is told two ways. Fills
+    // naming no trade (0) are not known to be one: never repeats.
     size_t distinct = 0;
     std::array<uint32_t, 2> first_two{};
     for (size_t i = 0; i < sides.size(); ++i) {
       const Event& side = h[sides[i].fill];
       if (i > 0 && same_order(side, h[sides[i - 1].fill])) {
         const Event& before = h[sides[i - 1].fill];
-        if (same_terms(side, before)) continue;
+        if (trade != 0 && same_terms(side, before)) continue;
         out.push_back(violation(
             name(),
             fmt::format("trade {} is reported twice for order {}: {} at {} ({} filled), then {} "
