@@ -471,6 +471,10 @@ bool CaseRun::take_turn() {
 }
 
 void CaseRun::send(size_t client) {
+  // Clients stop at the case's time limit: what a client has left is never
+  // sent, though its next operation may be scheduled and the probes' answers
+  // (complete()) schedule it again.
+  if (exchange_.now_us() - t0_us_ >= kCaseUsMax) return;
   if (rate_limited(client)) return;
   Client& state = clients_[client];
   send_op(client, c_.clients[client][state.next++]);

@@ -98,10 +98,10 @@ class RejectingReads final : public Forwarding {
 // order entry never came back.
 class LateTimersNoRecovery final : public Forwarding {
  public:
-  static constexpr int64_t kLateUs = 200'000;
-  using Forwarding::Forwarding;
+  LateTimersNoRecovery(std::unique_ptr<Target> inner, int64_t late_us)
+      : Forwarding(std::move(inner)), late_us_(late_us) {}
   void at(int64_t time_us, std::function<void()> action) override {
-    Forwarding::at(time_us + kLateUs, std::move(action));
+    Forwarding::at(time_us + late_us_, std::move(action));
   }
   void submit(ClientRequest&& request) override {
     if (request.kind == RequestKind::place && request.clordid.starts_with(kProbePrefix)) {
@@ -119,6 +119,7 @@ class LateTimersNoRecovery final : public Forwarding {
     Forwarding::on_response(refused);
   }
 
+  int64_t late_us_;
   std::set<uint64_t> probes_;
 };
 
@@ -405,7 +406,7 @@ point = "meta.update.delay"
                             "late-stop.toml");
   Case c = two_resting_orders();
   c.faults = {FaultWindow{.fault = 0, .start_ms = 100, .duration_ms = 500}};
-  LateTimersNoRecovery target(make_sim_target(s, c, {}));
+  LateTimersNoRecovery target(make_sim_target(s, c, {}), 200'000);
   const History h = run_case(target, s, c);
   int64_t stop_us = 0, last_probe_us = 0;
   for (const Event& e : h.events()) {
@@ -417,6 +418,47 @@ point = "meta.update.delay"
   const std::vector<Violation> v = check_history(h, recovery, s.limits);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].message.find("1 of 1 new orders"), std::string::npos) << v[0].message;
+}
+
+// A case cut off at its 10-minute limit while its client thinks, its next
+// operation already scheduled (at 601.5 s), and faults up to the limit:
+// the client stops there (scenarios.md), and the probes it sends, refused
+// until the bound, do not send its operations again (each answer moved the
+// client on to its next operation, scheduled once more each time).
+TEST(RecoveryProbes, AClientCutOffAtTheTimeLimitSendsNothingMoreOfItsCase) {
+  const Scenario s = parsed(R"(
+name = "cut-off"
+[workload]
+clients = 1
+symbols = ["BTC-USDT"]
+[nemesis]
+window_ms = 600000
+[[nemesis.fault]]
+point = "meta.update.delay"
+)",
+                            "cut-off.toml");
+  Case c{.seed = 11};
+  c.clients = {{Op{.price_steps = -5, .at_ms = 0}, Op{.price_steps = -4, .at_ms = 601'500}}};
+  c.faults = {FaultWindow{.fault = 0, .start_ms = 599'000, .duration_ms = 1'000}};
+  LateTimersNoRecovery target(make_sim_target(s, c, {}), 0);
+  const History h = run_case(target, s, c);
+  const int64_t limit_us = h[0].time_us + 600'000'000;
+  int case_sent = 0, probes = 0;
+  std::map<uint32_t, int> completions;
+  for (const Event& e : h.events()) {
+    if (is_completion(e.type)) ++completions[e.op];
+    if (e.type != EventType::invoke) continue;
+    completions.try_emplace(e.op, 0);
+    if (is_probe(h, e)) {
+      ++probes;
+      continue;
+    }
+    ++case_sent;
+    EXPECT_LT(e.time_us, limit_us) << "a case operation sent after the limit";
+  }
+  EXPECT_EQ(case_sent, 1);
+  EXPECT_GT(probes, 1);
+  for (const auto& [op, count] : completions) EXPECT_EQ(count, 1) << "op " << op;
 }
 
 }  // namespace
