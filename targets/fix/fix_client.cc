@@ -256,13 +256,17 @@ void FixClient::on_execution(const FixReport& report) {
   if (report.exec_type != '8') note_terms(report);
   if (const std::string key = open_key_for(report); !key.empty()) {
     Open& open = open_.at(key);
-    const bool reject = report.exec_type == '8' ||
-                        (open.request.kind == RequestKind::status && report.unknown_order);
-    return complete(key,
-                    report.outcome_unknown ? Verdict::unknown
-                    : reject               ? Verdict::reject
-                                           : Verdict::ack,
-                    report.text, &report);
+    const bool unknown_order = open.request.kind == RequestKind::status && report.unknown_order;
+    const bool reject = report.exec_type == '8' || unknown_order;
+    // OrdRejReason 5 says it whatever the venue's text: ordeal's final reads
+    // take only "unknown order" for an answer that the order is not known.
+    return complete(
+        key,
+        report.outcome_unknown ? Verdict::unknown
+        : reject               ? Verdict::reject
+                               : Verdict::ack,
+        unknown_order && !report.outcome_unknown ? std::string(kUnknownOrder) : report.text,
+        &report);
   }
   if (auto it = open_.find(report.clordid); it != open_.end() && report.is_pending()) {
     it->second.pending_text = report.text;  // interim: the final answer should follow

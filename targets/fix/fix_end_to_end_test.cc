@@ -383,6 +383,51 @@ TEST(FixEndToEnd, PartialGatewayGivesCleanAnswers) {
   EXPECT_EQ(c.client.counters().disconnects, 1u);
 }
 
+// A venue that answers a status request for an order it does not know
+// with OrdRejReason 5 (unknown order) and a text of its own.
+class UnknownOrderGateway {
+ public:
+  explicit UnknownOrderGateway(int port)
+      : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
+                {.on_message = [this](const std::string& session, const FixMessage& m) {
+                  if (m.type != "H") return false;
+                  engine_.send(session,
+                               FixMessage{"8",
+                                          {{tag::order_id, "NONE"},
+                                           {tag::exec_id, "s"},
+                                           {tag::exec_type, "I"},
+                                           {tag::ord_status, "8"},
+                                           {tag::clordid, m.get(tag::clordid)},
+                                           {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
+                                           {tag::ord_rej_reason, "5"},
+                                           {tag::text, "Order not found"}}});
+                  return true;
+                }}) {
+    error = engine_.start();
+  }
+  std::string error;
+
+ private:
+  FixEngine engine_;
+};
+
+// ordeal's final reads take a read as resolved ("the exchange does not know
+// it") only for the reason "unknown order"; any other is asked again and
+// then recorded as unanswered (recovers-after-faults). The FIX client says
+// so whatever text the venue gives with OrdRejReason 5.
+TEST(FixEndToEnd, AStatusOfAnUnknownOrderIsAnsweredUnknownOrderWhateverTheText) {
+  const int port = free_loopback_port();
+  UnknownOrderGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  const ClientResponse* r = c.ask(about(RequestKind::status, 1, "never-placed"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::reject);
+  EXPECT_EQ(r->reason, kUnknownOrder);
+  EXPECT_EQ(r->order.status, OrdStatus::none);
+}
+
 TEST(FixEndToEnd, NoGatewayMeansNotSent) {
   Client c(free_loopback_port());
   c.net.run_for(50'000);
