@@ -44,7 +44,8 @@ class NoPhantomCancel final : public Property {
       out.push_back(violation(
           name(),
           fmt::format("order {} was reported cancelled ({}), but its client never asked: no "
-                      "cancel of it and no mass-cancel of client {} went out before{}",
+                      "cancel of it and no mass-cancel of client {} went out before that may have "
+                      "reached it (not rejected, not done before it was placed){}",
                       c.order_name(order.key), when(h, cancelled), order.key.client, also),
           {c.order_name(order.key)}, std::move(events)));
     }
