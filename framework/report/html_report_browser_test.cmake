@@ -93,3 +93,16 @@ if(fault_count EQUAL 1)
 endif()
 expect_in("${dom}" ", ${fault_count} ${windows}." "the fault windows")
 expect_in("${dom}" "history file" "the missing reproduce command explained")
+
+# A final read that got no answer about its order ("answered": false) is
+# shown as such, not as "status none" (the target does not know the order).
+file(MAKE_DIRECTORY ${WORK}/unanswered)
+file(WRITE ${WORK}/unanswered/history.jsonl
+     "{\"index\":0,\"time_us\":0,\"type\":\"fault_start\",\"fault\":\"meta.update.delay\"}\n"
+     "{\"index\":1,\"time_us\":1000,\"type\":\"fault_stop\",\"fault\":\"meta.update.delay\"}\n"
+     "{\"index\":2,\"time_us\":5000000,\"type\":\"read\",\"client\":1,\"order\":\"c1-1\","
+     "\"status\":\"none\",\"reason\":\"metadata unavailable\",\"answered\":false}\n")
+run_ordeal(1 check ${WORK}/unanswered/history.jsonl --out ${WORK}/unanswered/report)
+check_page(${WORK}/unanswered/report)
+expect_in("${dom}" "c1-1 · no answer about the order · (metadata unavailable)"
+          "the unanswered read")

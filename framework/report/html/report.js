@@ -62,8 +62,11 @@
     if (e.client !== undefined) parts.push(clientLabel(e.client));
     if (e.f) parts.push(e.f);
     if (e.order) parts.push(e.order);
-    if (e.status) parts.push('status ' + e.status);
-    if (e.qty !== undefined && e.type !== 'invoke') parts.push('qty ' + e.qty);
+    // A final read that got no answer about its order: its status says nothing.
+    const unanswered = e.type === 'read' && e.answered === false;
+    if (unanswered) parts.push('no answer about the order');
+    if (e.status && !unanswered) parts.push('status ' + e.status);
+    if (e.qty !== undefined && e.type !== 'invoke' && !unanswered) parts.push('qty ' + e.qty);
     if (e.filled) parts.push('filled ' + e.filled);
     if (e.reason) parts.push('(' + e.reason + ')');
     if (e.fault) parts.push(e.fault);
