@@ -100,6 +100,7 @@ class CaseRun final : public ExchangeListener {
     bool refused = false;  // the last ask got an answer that was not about the order
     Sym refusal = 0;       // its reason, for the history if no answer ever comes
     int64_t asked_us = 0;
+    int64_t first_asked_us = 0;
     uint32_t asks = 0;
   };
   // When an operation ends `info` ("no answer in time") if still unanswered.
@@ -136,6 +137,7 @@ class CaseRun final : public ExchangeListener {
   // `prefix` begins the client order id of a new order ("c" for the case's).
   void send_op(size_t client, const Op& op, std::string_view prefix = "c");
   void final_reads();
+  void ask_due();
   void ask(size_t read);
   void record_unanswered_reads();
   void record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema = 0);
@@ -170,6 +172,7 @@ class CaseRun final : public ExchangeListener {
   int hooks_running_ = 0;
   // A started hook's stop command, run by a guard if ordeal does not run it.
   std::map<const FaultSpec*, std::unique_ptr<faults::HookLease>> hook_leases_;
+  size_t ask_from_ = 0;       // final reads: the one the cap on the request rate stopped at
   int64_t next_send_us_ = 0;  // max_orders_per_s: the next request's earliest time
   std::string error_;         // the case could not run as written (a hook failed)
 };
@@ -755,22 +758,38 @@ void CaseRun::final_reads() {
       reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .order = &order});
     }
   }
-  for (size_t i = 0; i < reads_.size(); ++i) ask(i);
-  // Until every read is answered, at most the answer bound.
-  const int64_t until_us = exchange_.now_us() + int64_t{s_.answer_bound_ms} * 1000;
-  auto answered = [&] {
-    return std::all_of(reads_.begin(), reads_.end(), [](const Read& r) { return r.answered; });
+  ask_due();
+  // Until every read is answered, each at most the answer bound from its
+  // first ask (all at once, without a cap on the request rate).
+  const int64_t bound_us = int64_t{s_.answer_bound_ms} * 1000;
+  auto waiting = [&] {
+    return std::any_of(reads_.begin(), reads_.end(), [&](const Read& r) {
+      return !r.answered && (r.asks == 0 || exchange_.now_us() - r.first_asked_us < bound_us);
+    });
   };
-  while (!answered() && exchange_.now_us() < until_us && going()) {
+  while (waiting() && going()) {
     exchange_.run_until(exchange_.now_us() + kStepUs);
-    for (size_t i = 0; i < reads_.size(); ++i) {
-      const Read& read = reads_[i];
-      if (read.refused && !read.answered && exchange_.now_us() - read.asked_us >= kAskAgainUs) {
-        ask(i);
-      }
-    }
+    ask_due();
   }
   if (going()) record_unanswered_reads();
+}
+
+// Asks the reads not asked yet, and again those refused kAskAgainUs ago,
+// as the cap on the request rate lets them go: in turn from the one the cap
+// stopped at, so that a read asked again never keeps another from its first.
+void CaseRun::ask_due() {
+  for (size_t n = 0; n < reads_.size(); ++n) {
+    const size_t i = (ask_from_ + n) % reads_.size();
+    const Read& read = reads_[i];
+    const bool again =
+        read.refused && !read.answered && exchange_.now_us() - read.asked_us >= kAskAgainUs;
+    if (read.asks != 0 && !again) continue;
+    if (!take_turn()) {
+      ask_from_ = i;
+      return;
+    }
+    ask(i);
+  }
 }
 
 // Each ask has a request id of its own (the read's place, counted on by the
@@ -779,6 +798,7 @@ void CaseRun::ask(size_t read) {
   Read& r = reads_[read];
   r.refused = false;
   r.asked_us = exchange_.now_us();
+  if (r.asks == 0) r.first_asked_us = r.asked_us;
   exchange_.submit(ClientRequest{.kind = RequestKind::status,
                                  .client = r.client,
                                  .request_id = kReadBase + r.asks++ * reads_.size() + read,

@@ -461,5 +461,40 @@ point = "meta.update.delay"
   for (const auto& [op, count] : completions) EXPECT_EQ(count, 1) << "op " << op;
 }
 
+// Counts the status requests it is sent, by the second they go in.
+class CountingStatuses final : public Forwarding {
+ public:
+  using Forwarding::Forwarding;
+  void submit(ClientRequest&& request) override {
+    if (request.kind == RequestKind::status) ++per_second[now_us() / 1'000'000];
+    Forwarding::submit(std::move(request));
+  }
+  std::map<int64_t, int> per_second;
+};
+
+// The cap on the request rate (live targets against staging) holds for the
+// final reads too, asked again while refused: 3 reads asked again every
+// 100 ms were 30 status requests a second against a cap of 10. Each read
+// still gets the answer bound from its first ask, so none is cut short.
+TEST(FinalReads, AskedAgainWithinTheRequestRateCap) {
+  Scenario s = quiet_scenario();
+  s.max_orders_per_s = 10;
+  Case c = two_resting_orders();
+  c.clients[0].push_back(Op{.price_steps = -3, .lots = 1, .at_ms = 100});
+  auto counting = std::make_unique<CountingStatuses>(make_sim_target(s, c, {}));
+  CountingStatuses& counted = *counting;
+  RejectingReads target(std::move(counting), "metadata unavailable", INT32_MAX);
+  const History h = run_case(target, s, c);
+  int total = 0;
+  for (const auto& [second, count] : counted.per_second) {
+    EXPECT_LE(count, 10) << "second " << second;
+    total += count;
+  }
+  EXPECT_GE(total, 3 * 3 * 10 / 3);  // each read asked for its 3 s, at a third of the cap
+  int unanswered = 0;
+  for (const Event& e : h.events()) unanswered += e.type == EventType::read && e.flag;
+  EXPECT_EQ(unanswered, 3);
+}
+
 }  // namespace
 }  // namespace ordeal
