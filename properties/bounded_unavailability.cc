@@ -29,19 +29,11 @@ class BoundedUnavailability final : public Property {
     std::vector<uint32_t> failed, accepted;
     accepted.reserve(c.index.operations().size());  // most are: taken once, not grown
     for (const Operation& op : c.index.operations()) {
-      if (op.invoke == kNone) continue;
-      const Event& request = h[op.invoke];
-      if (request.kind != RequestKind::place || request.flag) continue;
-      if (request.time_us < from_us || request.time_us > to_us) continue;
-      // A request never answered (another tool's history may stop there)
-      // was not accepted as far as anyone knows: it failed.
-      if (op.completion == kNone) {
-        failed.push_back(op.invoke);
-        continue;
-      }
-      const Event& outcome = h[op.completion];
-      if (clients_doing(h, outcome)) continue;
-      if (outcome.type == EventType::ok) {
+      const PlaceFate fate = place_fate(h, op);
+      if (fate == PlaceFate::not_valid_place || fate == PlaceFate::own_doing) continue;
+      const int64_t sent_us = h[op.invoke].time_us;
+      if (sent_us < from_us || sent_us > to_us) continue;
+      if (fate == PlaceFate::accepted) {
         accepted.push_back(op.completion);
       } else {
         failed.push_back(op.invoke);

@@ -43,15 +43,10 @@ class RecoversAfterFaults final : public Property {
     std::vector<uint32_t> refused;  // invocations
     size_t sent = 0;
     for (const Operation& op : c.index.operations()) {
-      if (op.invoke == kNone) continue;
-      const Event& request = h[op.invoke];
-      if (request.kind != RequestKind::place || request.flag || request.time_us < from_us) continue;
+      const PlaceFate fate = place_fate(h, op);
+      if (fate == PlaceFate::not_valid_place || h[op.invoke].time_us < from_us) continue;
       ++sent;
-      if (op.completion != kNone &&
-          (h[op.completion].type == EventType::ok || clients_doing(h, h[op.completion]))) {
-        continue;
-      }
-      refused.push_back(op.invoke);
+      if (fate == PlaceFate::failed) refused.push_back(op.invoke);
     }
     if (refused.empty()) return;
     std::sort(refused.begin(), refused.end());

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "framework/check/property.h"
+#include "targets/exchange/messages.h"
 
 namespace ordeal::properties {
 
@@ -67,10 +68,24 @@ inline uint32_t first_report_held(const History& h, const OrderFacts& order) {
 // breaking metadata rules, post-only crossing or a duplicate id says
 // nothing of whether the target was up.
 inline bool clients_doing(const History& h, const Event& outcome) {
-  if (outcome.type != EventType::fail) return false;
-  const std::string_view reason = h.text(outcome.text);
-  return exchange::is_validation_reason(reason) || reason == "post-only order would cross" ||
-         reason == "duplicate client order id";
+  return outcome.type == EventType::fail && exchange::is_clients_doing(h.text(outcome.text));
+}
+
+// How a new order fared, for the properties that judge whether the target
+// took orders: not a valid new order at all; refused for the client's own
+// doing; accepted; or failed (refused by the target, of unknown outcome, or
+// never answered: another tool's history may stop there, and as far as
+// anyone knows it was not accepted).
+enum class PlaceFate : uint8_t { not_valid_place, own_doing, accepted, failed };
+
+inline PlaceFate place_fate(const History& h, const Operation& op) {
+  if (op.invoke == kNone) return PlaceFate::not_valid_place;
+  const Event& request = h[op.invoke];
+  if (request.kind != RequestKind::place || request.flag) return PlaceFate::not_valid_place;
+  if (op.completion == kNone) return PlaceFate::failed;
+  const Event& outcome = h[op.completion];
+  if (clients_doing(h, outcome)) return PlaceFate::own_doing;
+  return outcome.type == EventType::ok ? PlaceFate::accepted : PlaceFate::failed;
 }
 
 // Whether some fault is still active at the history's end (more starts than

@@ -735,13 +735,14 @@ void CaseRun::probe_recovery() {
 }
 
 // Whether operation `op`, answered, failed for a reason of the exchange's
-// own (unavailable, unknown, no answer), not for breaking a metadata rule.
+// own (unavailable, unknown, no answer), not for the client's own doing
+// (is_clients_doing: a metadata rule, say), as recovers-after-faults judges.
 bool CaseRun::refused_by_exchange(uint32_t op) const {
   for (size_t i = h_.size(); i-- > 0;) {
     const Event& e = h_[i];
     if (e.op != op || e.type == EventType::invoke) continue;
     return e.type != EventType::ok &&
-           !(e.type == EventType::fail && is_validation_reason(h_.text(e.text)));
+           !(e.type == EventType::fail && is_clients_doing(h_.text(e.text)));
   }
   return true;
 }

@@ -243,7 +243,7 @@ EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwa
   if (journal_ && journal_->nearly_full()) return respond(false, "shard storage full", nullptr);
   OrderBook& book = book_for(request.symbol);
   if (request.post_only && book.would_cross(request.side, request.price)) {
-    return respond(false, "post-only order would cross", nullptr);
+    return respond(false, kPostOnlyWouldCross, nullptr);
   }
   Order& order = orders_[request.order_id];  // a new entry: the id was not there
   touch(request.order_id);
@@ -340,7 +340,7 @@ EngineShard::Outcome EngineShard::amend(const ShardRequest& request) {
   }
   OrderBook& book = book_for(order.view.symbol);
   if (order.post_only && price != order.view.price && book.would_cross(order.view.side, price)) {
-    return respond(false, "post-only order would cross", &order);
+    return respond(false, kPostOnlyWouldCross, &order);
   }
   // The defect counts the new total as still open, forgetting what has filled.
   const Qty open = overfill_defect ? qty : qty - order.view.filled;

@@ -182,7 +182,7 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   const bool reuse_allowed = existing != orders_.end() && defects_.has(Defect::duplicate_clordid) &&
                              is_final_view(existing->second.view);
   if (existing != orders_.end() && !reuse_allowed) {
-    return reply(from, request, Verdict::reject, "duplicate client order id", {});
+    return reply(from, request, Verdict::reject, kDuplicateClordid, {});
   }
   if (orders_.size() >= config_.orders_max || (journal_ && journal_->nearly_full())) {
     return reply(from, request, Verdict::reject, "gateway order table full", {});

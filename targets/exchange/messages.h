@@ -25,6 +25,21 @@ namespace ordeal::exchange {
 // so every site that says it uses this one spelling.
 inline constexpr std::string_view kUnknownOrder = "unknown order";
 
+// Rejects that are the client's own doing, with one spelling for the same
+// reason: is_clients_doing() keys on them.
+inline constexpr std::string_view kPostOnlyWouldCross = "post-only order would cross";
+inline constexpr std::string_view kDuplicateClordid = "duplicate client order id";
+
+// Whether a reject was the client's own doing (its request broke a metadata
+// rule, would have crossed as post-only, or reused an order id), not the
+// exchange failing to serve it: readers judging whether the exchange was up
+// (bounded-unavailability, recovers-after-faults, the recovery probes) skip
+// these.
+inline bool is_clients_doing(std::string_view reason) {
+  return is_validation_reason(reason) || reason == kPostOnlyWouldCross ||
+         reason == kDuplicateClordid;
+}
+
 // One client request. `clordid` names the new order on a place and the target
 // order on amend, cancel and status. On an amend, price or qty 0 = unchanged.
 struct ClientRequest {
