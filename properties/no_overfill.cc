@@ -117,11 +117,10 @@ class NoOverfill final : public Property {
                      [](const FillAt& a, const FillAt& b) { return a.at < b.at; });
   }
 
-  // A fill of a trade the order filled in already, on the same terms, is
-  // that trade reported again (a venue's resend), not a second trade: it
-  // counts once. On other terms it counts (trade-conservation names it). A
-  // fill naming no trade (0) is never a repeat: nothing says which it was.
-  // Sorted by trade id, in n log n: one order may have many fills.
+  // A fill that reports again a trade the order filled in already
+  // (reports_again: the same terms) counts once. On other terms it counts
+  // (trade-conservation names it). Sorted by trade id, in n log n: one
+  // order may have many fills.
   static void find_repeats(const History& h, const OrderFacts& order, Scratch& s) {
     s.repeats.clear();
     if (order.fills.size() < 2) return;
@@ -129,10 +128,7 @@ class NoOverfill final : public Property {
     for (uint32_t fill : order.fills) s.trades.emplace_back(h[fill].number, fill);
     std::sort(s.trades.begin(), s.trades.end());
     for (size_t i = 1; i < s.trades.size(); ++i) {
-      const Event& fill = h[s.trades[i].second];
-      const Event& before = h[s.trades[i - 1].second];
-      if (s.trades[i].first != 0 && s.trades[i].first == s.trades[i - 1].first &&
-          fill.qty == before.qty && fill.price == before.price && fill.filled == before.filled) {
+      if (reports_again(h[s.trades[i].second], h[s.trades[i - 1].second])) {
         s.repeats.push_back(s.trades[i].second);
       }
     }

@@ -1396,6 +1396,23 @@ TEST(FillsReportedTwice, ARepeatOnOtherTermsIsCaught) {
       << v[0].message;
 }
 
+// A repeat that differs only in its side is no resend: both properties
+// share one definition of a repeat (reports_again), so no-overfill counts
+// it as the second fill it claims to be and trade-conservation names it.
+TEST(FillsReportedTwice, ARepeatOnTheOtherSideIsNoRepeatToEither) {
+  auto b = with_resting_order(2);
+  auto sell = b.at(2).place(2, "o2", Side::sell, 50'000, 2);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+  b.at(3).fill(2, "o2", Side::sell, 50'000, 2, 7, 2);
+  b.at(3).ok(sell, OrdStatus::filled, 2);
+  b.at(4).fill(1, "o1", Side::sell, 50'000, 2, 7, 2);
+  EXPECT_EQ(check("no-overfill", b).size(), 1u);
+  const auto v = check("trade-conservation", b);
+  EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](const Violation& one) {
+    return one.message.find("trade 7 is reported twice for order 1/o1") != std::string::npos;
+  }));
+}
+
 // Fills naming no trade (0: a history that leaves `trade` out) and no
 // cumulative filled quantity say nothing that makes them one trade: two of
 // them filling o1's 5 twice over are an overfill, not a resend.

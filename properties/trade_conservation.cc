@@ -59,17 +59,16 @@ class TradeConservation final : public Property {
     const History& h = c.history();
     if (sides.size() == 1) return;  // the other side may be someone ordeal does not see
     const int64_t trade = sides[0].trade;
-    // An order's sides come together. One that repeats the side before it
-    // on the same terms is that side reported again (a venue's resend), not
-    // a side of its own; on other terms the trade is told two ways. Fills
-    // naming no trade (0) are not known to be one: never repeats.
+    // An order's sides come together. One that reports the side before it
+    // again (reports_again) is not a side of its own; on other terms the
+    // trade is told two ways.
     size_t distinct = 0;
     std::array<uint32_t, 2> first_two{};
     for (size_t i = 0; i < sides.size(); ++i) {
       const Event& side = h[sides[i].fill];
       if (i > 0 && same_order(side, h[sides[i - 1].fill])) {
         const Event& before = h[sides[i - 1].fill];
-        if (trade != 0 && same_terms(side, before)) continue;
+        if (reports_again(side, before)) continue;
         out.push_back(violation(
             name(),
             fmt::format("trade {} is reported twice for order {}: {} at {} ({} filled), then {} "
@@ -104,10 +103,6 @@ class TradeConservation final : public Property {
 
   static bool same_order(const Event& a, const Event& b) {
     return a.client == b.client && a.order == b.order;
-  }
-  static bool same_terms(const Event& a, const Event& b) {
-    return a.qty == b.qty && a.price == b.price && a.side == b.side && a.filled == b.filled &&
-           a.symbol == b.symbol;
   }
 
   static std::vector<uint64_t> fill_indices(std::span<const TradeSide> sides) {
