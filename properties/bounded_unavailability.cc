@@ -29,7 +29,7 @@ class BoundedUnavailability final : public Property {
     std::vector<uint32_t> failed, accepted;
     accepted.reserve(c.index.operations().size());  // most are: taken once, not grown
     for (const Operation& op : c.index.operations()) {
-      const PlaceFate fate = place_fate(h, op);
+      const PlaceFate fate = place_fate(c, op);
       if (fate == PlaceFate::not_valid_place || fate == PlaceFate::own_doing) continue;
       const int64_t sent_us = h[op.invoke].time_us;
       if (sent_us < from_us || sent_us > to_us) continue;

@@ -994,6 +994,23 @@ TEST(BoundedUnavailability, PassesWithinTheLimitsAndIgnoresTheClientsOwnMistakes
       check("bounded-unavailability", b, {.failed_share_max = 0.5, .outage_ms_max = 1000}).empty());
 }
 
+// A live venue's own rules (self-trade prevention here) are the client's
+// doing only when the scenario names them: the reference exchange's
+// reasons are known, a venue's are not.
+TEST(BoundedUnavailability, IgnoresRejectsTheScenarioNamesAsTheClientsDoing) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  for (int i = 0; i < 10; ++i) {
+    auto place = b.at(10 + i * 100).place(1, "o" + std::to_string(i), Side::buy, 50'000, 1);
+    b.at(20 + i * 100).fail(place, "35=8 rejected: self-trade prevention (STP) on account 7");
+  }
+  b.at(2000).fault(false, "meta.replica.restart");
+  CheckLimits limits{.failed_share_max = 0.5, .outage_ms_max = 500};
+  EXPECT_FALSE(check("bounded-unavailability", b, limits).empty());
+  limits.client_reject_reasons = {"price band", "self-trade prevention"};
+  EXPECT_TRUE(check("bounded-unavailability", b, limits).empty());
+}
+
 // Client 2's order, accepted 40 ms after client 1's failed, ends the outage, though client 1's next
 // one (a lower op id) is accepted only 2.5 s later.
 TEST(BoundedUnavailability, MeasuresOutagesInTimeNotInOpOrder) {
@@ -1362,6 +1379,20 @@ TEST(RecoversAfterFaults, AnUnansweredReadIsNoFinalRead) {
   b.at(9).unanswered_read(1, "o1", "no answer in time");
   EXPECT_TRUE(check("no-lost-order", b).empty());
   EXPECT_EQ(check("recovers-after-faults", b).size(), 1u);
+}
+
+// A new order refused after the faults for a venue's own rule (a price
+// band) is the client's doing once the scenario says so; until then it is
+// order entry still down.
+TEST(RecoversAfterFaults, ARejectTheScenarioNamesIsTheClientsDoing) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  b.at(100).fault(false, "meta.replica.restart");
+  auto late = b.at(3200).place(1, "probe1-1", Side::buy, 50'000, 1);
+  b.at(3210).fail(late, "price outside the band [49000, 49900]");
+  EXPECT_EQ(check("recovers-after-faults", b).size(), 1u);
+  EXPECT_TRUE(
+      check("recovers-after-faults", b, {.client_reject_reasons = {"outside the band"}}).empty());
 }
 
 // ---- fills reported twice ------------------------------------------------------

@@ -43,7 +43,7 @@ class RecoversAfterFaults final : public Property {
     std::vector<uint32_t> refused;  // invocations
     size_t sent = 0;
     for (const Operation& op : c.index.operations()) {
-      const PlaceFate fate = place_fate(h, op);
+      const PlaceFate fate = place_fate(c, op);
       if (fate == PlaceFate::not_valid_place || h[op.invoke].time_us < from_us) continue;
       ++sent;
       if (fate == PlaceFate::failed) refused.push_back(op.invoke);

@@ -78,10 +78,13 @@ inline bool reports_again(const Event& fill, const Event& before) {
 }
 
 // Whether a failed request was the client's own doing: a reject for
-// breaking metadata rules, post-only crossing or a duplicate id says
+// breaking metadata rules, post-only crossing or a duplicate id, or for a
+// rule the scenario names as the venue's own (client_reject_reasons), says
 // nothing of whether the target was up.
-inline bool clients_doing(const History& h, const Event& outcome) {
-  return outcome.type == EventType::fail && exchange::is_clients_doing(h.text(outcome.text));
+inline bool clients_doing(const CheckContext& c, const Event& outcome) {
+  if (outcome.type != EventType::fail) return false;
+  const std::string_view reject = c.history().text(outcome.text);
+  return exchange::is_clients_doing(reject) || c.limits.names_clients_doing(reject);
 }
 
 // How a new order fared, for the properties that judge whether the target
@@ -91,13 +94,14 @@ inline bool clients_doing(const History& h, const Event& outcome) {
 // anyone knows it was not accepted).
 enum class PlaceFate : uint8_t { not_valid_place, own_doing, accepted, failed };
 
-inline PlaceFate place_fate(const History& h, const Operation& op) {
+inline PlaceFate place_fate(const CheckContext& c, const Operation& op) {
+  const History& h = c.history();
   if (op.invoke == kNone) return PlaceFate::not_valid_place;
   const Event& request = h[op.invoke];
   if (request.kind != RequestKind::place || request.flag) return PlaceFate::not_valid_place;
   if (op.completion == kNone) return PlaceFate::failed;
   const Event& outcome = h[op.completion];
-  if (clients_doing(h, outcome)) return PlaceFate::own_doing;
+  if (clients_doing(c, outcome)) return PlaceFate::own_doing;
   return outcome.type == EventType::ok ? PlaceFate::accepted : PlaceFate::failed;
 }
 

@@ -18,6 +18,13 @@ std::vector<const Property*>& sorted() {
 }
 }  // namespace
 
+bool CheckLimits::names_clients_doing(std::string_view reject) const {
+  return std::any_of(client_reject_reasons.begin(), client_reject_reasons.end(),
+                     [reject](const std::string& reason) {
+                       return !reason.empty() && reject.find(reason) != std::string_view::npos;
+                     });
+}
+
 std::string CheckContext::order_name(OrderKey key) const {
   return fmt::format("{}/{}", key.client, history().text(key.order));
 }

@@ -43,7 +43,17 @@ struct CheckLimits {
   // metadata-conformance: how long after a commit the history may record it
   // (the runner hears of it one network hop later)
   int64_t metadata_notice_ms = 10;
+  // Reject texts, or parts of them, that a target sends when a request broke
+  // a rule of the venue's own (self-trade prevention, a price band): the
+  // client's doing, as the reference exchange's reasons are, not the target
+  // failing to serve it. bounded-unavailability, recovers-after-faults and
+  // the recovery probes read them so; each is looked for anywhere in a
+  // reject's text, case as written. At most kClientRejectReasonsMax, none
+  // empty (an empty one would be in every text).
+  std::vector<std::string> client_reject_reasons;
+  bool names_clients_doing(std::string_view reject) const;
 };
+inline constexpr size_t kClientRejectReasonsMax = 64;
 
 struct CheckContext {
   const HistoryIndex& index;

@@ -43,6 +43,11 @@ int check(const CheckArgs& args) {
                name);
     return kExitUsage;
   }
+  if (args.limits.client_reject_reasons.size() > kClientRejectReasonsMax) {
+    fmt::print(stderr, "ordeal check: --client-reject-reason: {} given, at most {}\n",
+               args.limits.client_reject_reasons.size(), kClientRejectReasonsMax);
+    return kExitUsage;
+  }
   const HistoryLoad loaded = read_history_jsonl(args.history);
   if (!loaded) {
     fmt::print(stderr, "ordeal check: {}\n", loaded.error);
@@ -106,6 +111,15 @@ void add_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--recovery-ms-max", args.limits.recovery_ms_max,
                   "recovers-after-faults: how long order entry may stay down after the faults")
       ->check(number_within(0, kRecoveryMsMaxCeiling));
+  cmd->add_option("--client-reject-reason", args.limits.client_reject_reasons,
+                  "a reject text (or part of one) the target sends for a rule of its own, the "
+                  "client's doing (repeatable; as the scenario's client_reject_reasons)")
+      ->check(CLI::Validator(
+          [](const std::string& reason) {
+            return reason.empty() ? std::string("an empty reason would be in every reject's text")
+                                  : std::string();
+          },
+          "TEXT"));
   cmd->callback([&exit_code] { exit_code = check(args); });
 }
 

@@ -207,6 +207,12 @@ if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# An empty reason would be in every reject's text and excuse every refusal
+# (CMake drops an empty argument: the empty value is given after `=`).
+expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --client-reject-reason=)
+if(NOT last_err MATCHES "--client-reject-reason: ")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
 # A history without events is a wrong path or a cut file, not a pass; one of
 # only faults and metadata is checked as any other.
 file(WRITE ${WORK}/empty.jsonl "\n\n")

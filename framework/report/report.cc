@@ -62,11 +62,14 @@ std::string check_command(const RunReport& r) {
     command += " --property " + shell_word(property);
   }
   const CheckLimits& l = r.scenario.limits;
-  return command + fmt::format(
-                       " --failed-share-max {} --outage-ms-max {} --metadata-staleness-ms {} "
-                       "--recovery-ms-max {}",
-                       l.failed_share_max, l.outage_ms_max, l.metadata_staleness_ms,
-                       l.recovery_ms_max);
+  command += fmt::format(
+      " --failed-share-max {} --outage-ms-max {} --metadata-staleness-ms {} "
+      "--recovery-ms-max {}",
+      l.failed_share_max, l.outage_ms_max, l.metadata_staleness_ms, l.recovery_ms_max);
+  for (const std::string& reason : l.client_reject_reasons) {
+    command += " --client-reject-reason " + shell_word(reason);
+  }
+  return command;
 }
 
 class JsonReport final : public ReportListener {

@@ -189,6 +189,7 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
   scenario.limits.failed_share_max = 0.8;
   scenario.limits.metadata_staleness_ms = 1000;
   scenario.limits.recovery_ms_max = 2500;
+  scenario.limits.client_reject_reasons = {"self-trade", "price band"};
   const auto json =
       nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
   const std::string out = ::testing::TempDir() + "ordeal-report-" +
@@ -196,7 +197,8 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
   EXPECT_EQ(json.at("check"), "ordeal check " + shell_word(out + "/history.jsonl") +
                                   " --property metadata-conformance --failed-share-max 0.8 "
                                   "--outage-ms-max 3000 --metadata-staleness-ms 1000 "
-                                  "--recovery-ms-max 2500");
+                                  "--recovery-ms-max 2500 --client-reject-reason "
+                                  "self-trade --client-reject-reason 'price band'");
 }
 
 // report.json's `shrunk` is the result of a shrink that ran, else null;

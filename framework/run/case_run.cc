@@ -736,13 +736,16 @@ void CaseRun::probe_recovery() {
 
 // Whether operation `op`, answered, failed for a reason of the exchange's
 // own (unavailable, unknown, no answer), not for the client's own doing
-// (is_clients_doing: a metadata rule, say), as recovers-after-faults judges.
+// (is_clients_doing: a metadata rule, say; or a reason the scenario names
+// as the venue's own), as recovers-after-faults judges.
 bool CaseRun::refused_by_exchange(uint32_t op) const {
   for (size_t i = h_.size(); i-- > 0;) {
     const Event& e = h_[i];
     if (e.op != op || e.type == EventType::invoke) continue;
-    return e.type != EventType::ok &&
-           !(e.type == EventType::fail && is_clients_doing(h_.text(e.text)));
+    if (e.type == EventType::ok) return false;
+    if (e.type != EventType::fail) return true;
+    const std::string_view reject = h_.text(e.text);
+    return !is_clients_doing(reject) && !s_.limits.names_clients_doing(reject);
   }
   return true;
 }

@@ -94,12 +94,14 @@ class RejectingReads final : public Forwarding {
 
 // Its timers fire late (as a live target's may: a poll, a proxy call to
 // heal a fault), so the history records the faults' stop after its
-// scheduled time; and it refuses every recovery probe, as an exchange whose
-// order entry never came back.
+// scheduled time; and it refuses every recovery probe with `reason`, as an
+// exchange whose order entry never came back (or a venue with a rule of
+// its own the probes break).
 class LateTimersNoRecovery final : public Forwarding {
  public:
-  LateTimersNoRecovery(std::unique_ptr<Target> inner, int64_t late_us)
-      : Forwarding(std::move(inner)), late_us_(late_us) {}
+  LateTimersNoRecovery(std::unique_ptr<Target> inner, int64_t late_us,
+                       std::string reason = "metadata unavailable")
+      : Forwarding(std::move(inner)), late_us_(late_us), reason_(std::move(reason)) {}
   void at(int64_t time_us, std::function<void()> action) override {
     Forwarding::at(time_us + late_us_, std::move(action));
   }
@@ -115,11 +117,12 @@ class LateTimersNoRecovery final : public Forwarding {
     if (!probes_.contains(r.request_id)) return Forwarding::on_response(r);
     ClientResponse refused = r;
     refused.verdict = Verdict::reject;
-    refused.reason = "metadata unavailable";
+    refused.reason = reason_;
     Forwarding::on_response(refused);
   }
 
   int64_t late_us_;
+  std::string reason_;
   std::set<uint64_t> probes_;
 };
 
@@ -418,6 +421,43 @@ point = "meta.update.delay"
   const std::vector<Violation> v = check_history(h, recovery, s.limits);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].message.find("1 of 1 new orders"), std::string::npos) << v[0].message;
+}
+
+// A venue that refuses the probes for a rule of its own (self-trade
+// prevention) has order entry up: once the scenario names the reason, the
+// first refusal ends the probing and recovers-after-faults passes; until
+// then they are refusals like any other, sent again to the bound.
+TEST(RecoveryProbes, ARejectTheScenarioNamesAsTheClientsDoingEndsThem) {
+  const char* toml = R"(
+name = "stp"
+[workload]
+clients = 1
+symbols = ["BTC-USDT"]
+[nemesis]
+window_ms = 1000
+[[nemesis.fault]]
+point = "meta.update.delay"
+[properties]
+client_reject_reasons = ["self-trade"]
+)";
+  Case c = two_resting_orders();
+  c.faults = {FaultWindow{.fault = 0, .start_ms = 100, .duration_ms = 500}};
+  const std::vector<std::string> recovery = {"recovers-after-faults"};
+  for (bool named : {false, true}) {
+    Scenario s = parsed(toml, "stp.toml");
+    if (!named) s.limits.client_reject_reasons.clear();
+    LateTimersNoRecovery target(make_sim_target(s, c, {}), 0, "35=8 STP: self-trade prevented");
+    const History h = run_case(target, s, c);
+    int probes = 0;
+    for (const Event& e : h.events()) probes += e.type == EventType::invoke && is_probe(h, e);
+    if (named) {
+      EXPECT_EQ(probes, 1);
+      EXPECT_TRUE(check_history(h, recovery, s.limits).empty());
+    } else {
+      EXPECT_GT(probes, 10) << "sent again every 100 ms for 3 s";
+      EXPECT_EQ(check_history(h, recovery, s.limits).size(), 1u);
+    }
+  }
 }
 
 // A case cut off at its 10-minute limit while its client thinks, its next

@@ -559,6 +559,13 @@ TEST(Scenario, NanAndInfinityAreNoNumbers) {
             "s.toml:2: properties.failed_share_max: must be between 0 and 1");
 }
 
+// An empty reason is in every reject's text: it would excuse every refusal.
+TEST(Scenario, RefusesAnEmptyClientRejectReason) {
+  EXPECT_EQ(error_of("[properties]\nclient_reject_reasons = [\"self-trade\", \"\"]\n"),
+            "s.toml:2: properties.client_reject_reasons: an empty reason would be in every "
+            "reject's text: name a part of one");
+}
+
 // A case names its faults by an 8-bit index: past 256 they would wrap onto
 // the first ones.
 TEST(Scenario, AtMost256Faults) {
@@ -616,6 +623,7 @@ shards = 3
 check = ["no-overfill"]
 outage_ms_max = 10
 recovery_ms_max = 1500
+client_reject_reasons = ["self-trade", "price band"]
 )",
                                              "t.toml");
   ASSERT_TRUE(loaded) << loaded.error;
@@ -631,6 +639,7 @@ recovery_ms_max = 1500
   EXPECT_EQ(s.shards, 3);
   EXPECT_EQ(s.limits.outage_ms_max, 10);
   EXPECT_EQ(s.limits.recovery_ms_max, 1500);
+  EXPECT_EQ(s.limits.client_reject_reasons, (std::vector<std::string>{"self-trade", "price band"}));
   EXPECT_FALSE(s.recovery_probes);
 }
 

@@ -313,6 +313,26 @@ void read_nemesis(const toml::table& table, const std::string& path, std::string
   r.finish();
 }
 
+// Bounded, and none empty: an empty reason is in every reject's text and
+// would excuse every refusal.
+void read_client_reject_reasons(TableReader& r, const toml::table& table,
+                                std::vector<std::string>& out) {
+  r.texts("client_reject_reasons", out);
+  const toml::node* node = table.get("client_reject_reasons");
+  if (node == nullptr || !node->is_array()) return;
+  const toml::array& items = *node->as_array();
+  if (out.size() > kClientRejectReasonsMax) {
+    return r.fail(items[kClientRejectReasonsMax], "client_reject_reasons",
+                  fmt::format("{} reasons, at most {}", out.size(), kClientRejectReasonsMax));
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].empty()) {
+      return r.fail(items[i], "client_reject_reasons",
+                    "an empty reason would be in every reject's text: name a part of one");
+    }
+  }
+}
+
 void read_properties(const toml::table& table, const std::string& path, std::string& error,
                      Scenario& s) {
   TableReader r(table, "properties", path, error);
@@ -323,6 +343,7 @@ void read_properties(const toml::table& table, const std::string& path, std::str
            kMetadataStalenessMsCeiling);
   r.number("recovery_ms_max", s.limits.recovery_ms_max, int64_t{0}, kRecoveryMsMaxCeiling);
   r.number("answer_bound_ms", s.answer_bound_ms, 1, 600'000);
+  read_client_reject_reasons(r, table, s.limits.client_reject_reasons);
   for (const std::string& name : s.properties) {
     if (find_property(name) != nullptr || !error.empty()) continue;
     r.fail(*table.get("check"), "check",
