@@ -714,7 +714,11 @@ void CaseRun::probe_recovery() {
     // A client still waiting (a case cut off at its time limit) sends none.
     if (clients_[i].outstanding == 0) probes.push_back({.client = i});
   }
-  const int64_t until_us = judged_us + int64_t{s_.answer_bound_ms} * 1000 + kStepUs;
+  // Until each probe's last answer came, or its answer bound passed (and
+  // the client recorded it unknown): the last goes out up to kAskAgainUs
+  // after judged_us, and a history ending before its bound would lack it.
+  const int64_t bound_us = int64_t{s_.answer_bound_ms} * 1000 + kStepUs;
+  int64_t until_us = judged_us + bound_us;
   for (size_t left = probes.size(); left > 0 && exchange_.now_us() < until_us && going();
        exchange_.run_until(exchange_.now_us() + kStepUs)) {
     for (Probe& p : probes) {
@@ -730,6 +734,7 @@ void CaseRun::probe_recovery() {
               kProbePrefix);
       p.op = next_op_;
       p.sent_us = exchange_.now_us();
+      until_us = std::max(until_us, p.sent_us + bound_us);
     }
   }
 }

@@ -126,6 +126,25 @@ class LateTimersNoRecovery final : public Forwarding {
   std::set<uint64_t> probes_;
 };
 
+// Never answers a recovery probe: each one's answer is lost.
+class SilentProbes final : public Forwarding {
+ public:
+  using Forwarding::Forwarding;
+  void submit(ClientRequest&& request) override {
+    if (request.kind == RequestKind::place && request.clordid.starts_with(kProbePrefix)) {
+      probes_.insert(request.request_id);
+    }
+    Forwarding::submit(std::move(request));
+  }
+
+ private:
+  void on_response(const ClientResponse& r) override {
+    if (!probes_.contains(r.request_id)) Forwarding::on_response(r);
+  }
+
+  std::set<uint64_t> probes_;
+};
+
 Scenario parsed(const char* toml, const char* file) {
   const ScenarioLoad loaded = parse_scenario(toml, file);
   EXPECT_TRUE(loaded) << loaded.error;
@@ -458,6 +477,35 @@ client_reject_reasons = ["self-trade"]
       EXPECT_EQ(check_history(h, recovery, s.limits).size(), 1u);
     }
   }
+}
+
+// Every probe the case sent has its outcome in the history, the last one
+// too: with no answer, an `info` at its answer bound. The probing used to
+// stop at the bound of a probe sent at the judged time, while the last one
+// goes out up to 100 ms later; the history then ended without its info.
+TEST(RecoveryProbes, TheLastOneIsWaitedForToItsAnswerBound) {
+  const Scenario s = parsed(R"(
+name = "silent"
+[workload]
+clients = 1
+symbols = ["BTC-USDT"]
+[nemesis]
+window_ms = 1000
+[[nemesis.fault]]
+point = "meta.update.delay"
+)",
+                            "silent.toml");
+  Case c = two_resting_orders();
+  c.faults = {FaultWindow{.fault = 0, .start_ms = 100, .duration_ms = 500}};
+  SilentProbes target(make_sim_target(s, c, {}));
+  const History h = run_case(target, s, c);
+  std::set<uint32_t> sent, outcomes;
+  for (const Event& e : h.events()) {
+    if (e.type == EventType::invoke && is_probe(h, e)) sent.insert(e.op);
+    if (e.type == EventType::info && sent.contains(e.op)) outcomes.insert(e.op);
+  }
+  ASSERT_GT(sent.size(), 1u) << "sent again while unanswered";
+  EXPECT_EQ(outcomes, sent);
 }
 
 // A case cut off at its 10-minute limit while its client thinks, its next
