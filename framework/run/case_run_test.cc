@@ -92,42 +92,8 @@ class RejectingReads final : public Forwarding {
   int rewrites_max_;
 };
 
-// Its timers fire late (as a live target's may: a poll, a proxy call to
-// heal a fault), so the history records the faults' stop after its
-// scheduled time; and it refuses every recovery probe with `reason`, as an
-// exchange whose order entry never came back (or a venue with a rule of
-// its own the probes break).
-class LateTimersNoRecovery final : public Forwarding {
- public:
-  LateTimersNoRecovery(std::unique_ptr<Target> inner, int64_t late_us,
-                       std::string reason = "metadata unavailable")
-      : Forwarding(std::move(inner)), late_us_(late_us), reason_(std::move(reason)) {}
-  void at(int64_t time_us, std::function<void()> action) override {
-    Forwarding::at(time_us + late_us_, std::move(action));
-  }
-  void submit(ClientRequest&& request) override {
-    if (request.kind == RequestKind::place && request.clordid.starts_with(kProbePrefix)) {
-      probes_.insert(request.request_id);
-    }
-    Forwarding::submit(std::move(request));
-  }
-
- private:
-  void on_response(const ClientResponse& r) override {
-    if (!probes_.contains(r.request_id)) return Forwarding::on_response(r);
-    ClientResponse refused = r;
-    refused.verdict = Verdict::reject;
-    refused.reason = reason_;
-    Forwarding::on_response(refused);
-  }
-
-  int64_t late_us_;
-  std::string reason_;
-  std::set<uint64_t> probes_;
-};
-
-// Never answers a recovery probe: each one's answer is lost.
-class SilentProbes final : public Forwarding {
+// Knows which answers answer a recovery probe, for targets that change them.
+class WatchingProbes : public Forwarding {
  public:
   using Forwarding::Forwarding;
   void submit(ClientRequest&& request) override {
@@ -137,12 +103,49 @@ class SilentProbes final : public Forwarding {
     Forwarding::submit(std::move(request));
   }
 
+ protected:
+  bool answers_probe(const ClientResponse& r) const { return probes_.contains(r.request_id); }
+
  private:
-  void on_response(const ClientResponse& r) override {
-    if (!probes_.contains(r.request_id)) Forwarding::on_response(r);
+  std::set<uint64_t> probes_;
+};
+
+// Its timers fire late (as a live target's may: a poll, a proxy call to
+// heal a fault), so the history records the faults' stop after its
+// scheduled time; and it refuses every recovery probe with `reason`, as an
+// exchange whose order entry never came back (or a venue with a rule of
+// its own the probes break).
+class LateTimersNoRecovery final : public WatchingProbes {
+ public:
+  LateTimersNoRecovery(std::unique_ptr<Target> inner, int64_t late_us,
+                       std::string reason = "metadata unavailable")
+      : WatchingProbes(std::move(inner)), late_us_(late_us), reason_(std::move(reason)) {}
+  void at(int64_t time_us, std::function<void()> action) override {
+    Forwarding::at(time_us + late_us_, std::move(action));
   }
 
-  std::set<uint64_t> probes_;
+ private:
+  void on_response(const ClientResponse& r) override {
+    if (!answers_probe(r)) return Forwarding::on_response(r);
+    ClientResponse refused = r;
+    refused.verdict = Verdict::reject;
+    refused.reason = reason_;
+    Forwarding::on_response(refused);
+  }
+
+  int64_t late_us_;
+  std::string reason_;
+};
+
+// Never answers a recovery probe: each one's answer is lost.
+class SilentProbes final : public WatchingProbes {
+ public:
+  using WatchingProbes::WatchingProbes;
+
+ private:
+  void on_response(const ClientResponse& r) override {
+    if (!answers_probe(r)) Forwarding::on_response(r);
+  }
 };
 
 Scenario parsed(const char* toml, const char* file) {
@@ -410,13 +413,10 @@ point = "meta.update.delay"
   EXPECT_GE(fault_us, int64_t{2'700'000'000});
 }
 
-// The probes are judged from when the history says the faults stopped, as
-// recovers-after-faults reads it: with the stop recorded 200 ms after its
-// scheduled time, the last probe went out before the property's bound and
-// nothing was judged, though no probe was ever accepted.
-TEST(RecoveryProbes, TheLastOneGoesOutWhenTheHistorySaysTheBoundIsReached) {
-  const Scenario s = parsed(R"(
-name = "late-stop"
+// One client, one symbol, one fault: the recovery probes' setting.
+Scenario one_fault_scenario() {
+  return parsed(R"(
+name = "one-fault"
 [workload]
 clients = 1
 symbols = ["BTC-USDT"]
@@ -425,9 +425,23 @@ window_ms = 1000
 [[nemesis.fault]]
 point = "meta.update.delay"
 )",
-                            "late-stop.toml");
+                "one-fault.toml");
+}
+
+// Its fault from 0.1 to 0.6 s.
+Case one_fault_case() {
   Case c = two_resting_orders();
   c.faults = {FaultWindow{.fault = 0, .start_ms = 100, .duration_ms = 500}};
+  return c;
+}
+
+// The probes are judged from when the history says the faults stopped, as
+// recovers-after-faults reads it: with the stop recorded 200 ms after its
+// scheduled time, the last probe went out before the property's bound and
+// nothing was judged, though no probe was ever accepted.
+TEST(RecoveryProbes, TheLastOneGoesOutWhenTheHistorySaysTheBoundIsReached) {
+  const Scenario s = one_fault_scenario();
+  const Case c = one_fault_case();
   LateTimersNoRecovery target(make_sim_target(s, c, {}), 200'000);
   const History h = run_case(target, s, c);
   int64_t stop_us = 0, last_probe_us = 0;
@@ -447,24 +461,11 @@ point = "meta.update.delay"
 // first refusal ends the probing and recovers-after-faults passes; until
 // then they are refusals like any other, sent again to the bound.
 TEST(RecoveryProbes, ARejectTheScenarioNamesAsTheClientsDoingEndsThem) {
-  const char* toml = R"(
-name = "stp"
-[workload]
-clients = 1
-symbols = ["BTC-USDT"]
-[nemesis]
-window_ms = 1000
-[[nemesis.fault]]
-point = "meta.update.delay"
-[properties]
-client_reject_reasons = ["self-trade"]
-)";
-  Case c = two_resting_orders();
-  c.faults = {FaultWindow{.fault = 0, .start_ms = 100, .duration_ms = 500}};
+  const Case c = one_fault_case();
   const std::vector<std::string> recovery = {"recovers-after-faults"};
   for (bool named : {false, true}) {
-    Scenario s = parsed(toml, "stp.toml");
-    if (!named) s.limits.client_reject_reasons.clear();
+    Scenario s = one_fault_scenario();
+    if (named) s.limits.client_reject_reasons = {"self-trade"};
     LateTimersNoRecovery target(make_sim_target(s, c, {}), 0, "35=8 STP: self-trade prevented");
     const History h = run_case(target, s, c);
     int probes = 0;
@@ -484,19 +485,8 @@ client_reject_reasons = ["self-trade"]
 // stop at the bound of a probe sent at the judged time, while the last one
 // goes out up to 100 ms later; the history then ended without its info.
 TEST(RecoveryProbes, TheLastOneIsWaitedForToItsAnswerBound) {
-  const Scenario s = parsed(R"(
-name = "silent"
-[workload]
-clients = 1
-symbols = ["BTC-USDT"]
-[nemesis]
-window_ms = 1000
-[[nemesis.fault]]
-point = "meta.update.delay"
-)",
-                            "silent.toml");
-  Case c = two_resting_orders();
-  c.faults = {FaultWindow{.fault = 0, .start_ms = 100, .duration_ms = 500}};
+  const Scenario s = one_fault_scenario();
+  const Case c = one_fault_case();
   SilentProbes target(make_sim_target(s, c, {}));
   const History h = run_case(target, s, c);
   std::set<uint32_t> sent, outcomes;
