@@ -289,6 +289,24 @@ FixMessage encode_update(const OrderUpdate& u, const std::string& clordid,
   return m;
 }
 
+// A reject's reason is its Text (58). A venue may give a reason code
+// alone: then "OrdRejReason 3" (or the code the message has) stands for it,
+// so that the history says why and a scenario's client_reject_reasons can
+// name it.
+static std::string reason_text(const FixMessage& m) {
+  std::string text = m.get(tag::text);
+  if (!text.empty()) return text;
+  static constexpr std::pair<int, std::string_view> kCodes[] = {
+      {tag::ord_rej_reason, "OrdRejReason"},
+      {tag::cxl_rej_reason, "CxlRejReason"},
+      {tag::business_reject_reason, "BusinessRejectReason"},
+      {tag::session_reject_reason, "SessionRejectReason"}};
+  for (const auto& [code, name] : kCodes) {
+    if (m.has(code)) return fmt::format("{} {}", name, m.get(code));
+  }
+  return text;
+}
+
 FixReport decode_report(const FixMessage& m) {
   FixReport r;
   r.msg_type = m.type;
@@ -298,7 +316,7 @@ FixReport decode_report(const FixMessage& m) {
   r.clordid = m.get(tag::clordid);
   r.orig_clordid = m.get(tag::orig_clordid);
   r.status_req_id = m.get(tag::ord_status_req_id);
-  r.text = m.get(tag::text);
+  r.text = reason_text(m);
   r.business_ref_id = m.get(tag::business_reject_ref_id);
   r.ref_seq_num = static_cast<int>(int_field(m, tag::ref_seq_num));
   r.account = static_cast<ClientId>(int_field(m, tag::account));

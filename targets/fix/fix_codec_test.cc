@@ -126,6 +126,31 @@ TEST(FixCodec, RepliesCarryVerdictAndOrder) {
   EXPECT_EQ(mass.cancelled_count, 5u);
 }
 
+// A venue's reject may carry a reason code and no Text: the code stands
+// for the reason, so the history says why and client_reject_reasons can
+// name it. Text, when there is one, is the reason as the venue wrote it.
+TEST(FixCodec, AReasonCodeStandsForAMissingText) {
+  FixMessage m;
+  m.type = "8";
+  m.set(tag::exec_type, "8");
+  m.set(tag::ord_rej_reason, "3");
+  EXPECT_EQ(decode_report(m).text, "OrdRejReason 3");
+  m.set(tag::text, "exceeds the account's limit");
+  EXPECT_EQ(decode_report(m).text, "exceeds the account's limit");
+  FixMessage cancel_reject;
+  cancel_reject.type = "9";
+  cancel_reject.set(tag::cxl_rej_reason, "2");
+  EXPECT_EQ(decode_report(cancel_reject).text, "CxlRejReason 2");
+  FixMessage business;
+  business.type = "j";
+  business.set(tag::business_reject_reason, "4");
+  EXPECT_EQ(decode_report(business).text, "BusinessRejectReason 4");
+  FixMessage session;
+  session.type = "3";
+  session.set(tag::session_reject_reason, "5");
+  EXPECT_EQ(decode_report(session).text, "SessionRejectReason 5");
+}
+
 TEST(FixCodec, FillsAndUnsolicitedCancels) {
   const Fill fill{.client = 1,
                   .order_id = 9,
