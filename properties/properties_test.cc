@@ -1011,6 +1011,26 @@ TEST(BoundedUnavailability, IgnoresRejectsTheScenarioNamesAsTheClientsDoing) {
   EXPECT_TRUE(check("bounded-unavailability", b, limits).empty());
 }
 
+// A venue that sends reason codes alone has them in the history as
+// "OrdRejReason 16": naming code 1 (unknown symbol) names neither 16 (a
+// price band) nor 13, whose texts begin with it; a code is matched whole.
+TEST(BoundedUnavailability, ANamedReasonCodeIsNoPrefixOfAnother) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  for (int i = 0; i < 10; ++i) {
+    auto place = b.at(10 + i * 100).place(1, "o" + std::to_string(i), Side::buy, 50'000, 1);
+    b.at(20 + i * 100).fail(place, i % 2 == 0 ? "OrdRejReason 16" : "OrdRejReason 13");
+  }
+  b.at(2000).fault(false, "meta.replica.restart");
+  CheckLimits limits{
+      .failed_share_max = 0.5, .outage_ms_max = 500, .client_reject_reasons = {"OrdRejReason 1"}};
+  EXPECT_FALSE(check("bounded-unavailability", b, limits).empty());
+  limits.client_reject_reasons = {"OrdRejReason 16", "OrdRejReason 13"};
+  EXPECT_TRUE(check("bounded-unavailability", b, limits).empty());
+  limits.client_reject_reasons = {"RejReason 16", "Reason 13"};  // words may be cut, not numbers
+  EXPECT_TRUE(check("bounded-unavailability", b, limits).empty());
+}
+
 // Client 2's order, accepted 40 ms after client 1's failed, ends the outage, though client 1's next
 // one (a lower op id) is accepted only 2.5 s later.
 TEST(BoundedUnavailability, MeasuresOutagesInTimeNotInOpOrder) {

@@ -48,8 +48,9 @@ struct CheckLimits {
   // client's doing, as the reference exchange's reasons are, not the target
   // failing to serve it. bounded-unavailability, recovers-after-faults and
   // the recovery probes read them so; each is looked for anywhere in a
-  // reject's text, case as written. At most kClientRejectReasonsMax, none
-  // empty (an empty one would be in every text).
+  // reject's text, case as written, a number at either end of it whole
+  // ("OrdRejReason 1" is not in "OrdRejReason 13"). At most
+  // kClientRejectReasonsMax, none empty (an empty one would be in every text).
   std::vector<std::string> client_reject_reasons;
   bool names_clients_doing(std::string_view reject) const;
 };
