@@ -42,6 +42,15 @@ bool CheckLimits::names_clients_doing(std::string_view reject) const {
       [reject](const std::string& reason) { return holds_whole_numbers(reject, reason); });
 }
 
+std::string_view client_reject_reason_problem(std::string_view reason) {
+  if (reason.empty()) return "an empty reason would be in every reject's text: name a part of one";
+  if (reason.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
+    return "a reason of white space alone would be in nearly every reject's text: name a part "
+           "of one";
+  }
+  return {};
+}
+
 std::string CheckContext::order_name(OrderKey key) const {
   return fmt::format("{}/{}", key.client, history().text(key.order));
 }
