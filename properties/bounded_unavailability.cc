@@ -2,7 +2,8 @@
 // to the last fault stop, or to the end when one never healed), the share of valid new orders that
 // the target failed to accept, and the longest stretch in which none was accepted, stay under the
 // scenario's limits: the upgrade's service level. Rejects for breaking metadata rules, post-only
-// crossing or duplicate ids are the client's doing and do not count; requests never answered do.
+// crossing or duplicate ids, and those the scenario names (client_reject_reasons), are the client's
+// doing and do not count; requests never answered do.
 #include <algorithm>
 
 #include "properties/support.h"

@@ -1011,6 +1011,26 @@ TEST(BoundedUnavailability, IgnoresRejectsTheScenarioNamesAsTheClientsDoing) {
   EXPECT_TRUE(check("bounded-unavailability", b, limits).empty());
 }
 
+// A venue that sends reason codes alone has them in the history as
+// "OrdRejReason 16": naming code 1 (unknown symbol) names neither 16 (a
+// price band) nor 13, whose texts begin with it; a code is matched whole.
+TEST(BoundedUnavailability, ANamedReasonCodeIsNoPrefixOfAnother) {
+  HistoryBuilder b;
+  b.at(0).fault(true, "meta.replica.restart");
+  for (int i = 0; i < 10; ++i) {
+    auto place = b.at(10 + i * 100).place(1, "o" + std::to_string(i), Side::buy, 50'000, 1);
+    b.at(20 + i * 100).fail(place, i % 2 == 0 ? "OrdRejReason 16" : "OrdRejReason 13");
+  }
+  b.at(2000).fault(false, "meta.replica.restart");
+  CheckLimits limits{
+      .failed_share_max = 0.5, .outage_ms_max = 500, .client_reject_reasons = {"OrdRejReason 1"}};
+  EXPECT_FALSE(check("bounded-unavailability", b, limits).empty());
+  limits.client_reject_reasons = {"OrdRejReason 16", "OrdRejReason 13"};
+  EXPECT_TRUE(check("bounded-unavailability", b, limits).empty());
+  limits.client_reject_reasons = {"RejReason 16", "Reason 13"};  // words may be cut, not numbers
+  EXPECT_TRUE(check("bounded-unavailability", b, limits).empty());
+}
+
 // Client 2's order, accepted 40 ms after client 1's failed, ends the outage, though client 1's next
 // one (a lower op id) is accepted only 2.5 s later.
 TEST(BoundedUnavailability, MeasuresOutagesInTimeNotInOpOrder) {
@@ -1446,13 +1466,37 @@ TEST(FillsReportedTwice, ARepeatOnTheOtherSideIsNoRepeatToEither) {
 
 // Fills naming no trade (0: a history that leaves `trade` out) and no
 // cumulative filled quantity say nothing that makes them one trade: two of
-// them filling o1's 5 twice over are an overfill, not a resend.
+// them filling o1's 5 twice over are an overfill, not a resend. Nor do
+// they say they are one trade's sides: trade-conservation pairs none of
+// them (no "trade 0" reported twice), and still checks each one's terms.
 TEST(FillsReportedTwice, FillsNamingNoTradeAreNeverRepeats) {
   auto b = with_resting_order(5);
   b.at(3).fill(1, "o1", Side::buy, 50'000, 5, 0, 0);
   b.at(4).fill(1, "o1", Side::buy, 50'000, 5, 0, 0);
   EXPECT_EQ(check("no-overfill", b).size(), 1u);
-  EXPECT_EQ(check("trade-conservation", b).size(), 1u);
+  EXPECT_TRUE(check("trade-conservation", b).empty());
+  b.at(5).fill(1, "o1", Side::sell, 50'000, 1, 0, 0);
+  const auto v = check("trade-conservation", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("as a sell"), std::string::npos) << v[0].message;
+}
+
+// A history without trade ids: o1 fills 2 against o2, then 3 against o3,
+// each trade on matching terms. Nothing is wrong; nothing pairs o1's two
+// fills into one trade told two ways, nor the four into a trade of four
+// sides.
+TEST(FillsReportedTwice, PartialFillsNamingNoTradeAreNoTradeToldTwice) {
+  auto b = with_resting_order(5);
+  auto o2 = b.at(3).place(2, "o2", Side::sell, 50'000, 2);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 0, 0);
+  b.at(4).fill(2, "o2", Side::sell, 50'000, 2, 0, 0);
+  b.at(4).ok(o2, OrdStatus::filled, 2);
+  auto o3 = b.at(5).place(3, "o3", Side::sell, 50'000, 3);
+  b.at(6).fill(1, "o1", Side::buy, 50'000, 3, 0, 0);
+  b.at(6).fill(3, "o3", Side::sell, 50'000, 3, 0, 0);
+  b.at(6).ok(o3, OrdStatus::filled, 3);
+  EXPECT_TRUE(check("trade-conservation", b).empty());
+  EXPECT_TRUE(check("no-overfill", b).empty());
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // recovers-after-faults: once the faults have healed, order entry comes
 // back. A valid new order sent recovery_ms_max or more after the last fault
 // stopped is accepted, or refused for the client's own doing (a metadata
-// rule, post-only crossing, a duplicate id); and every final read gets an
+// rule, post-only crossing, a duplicate id, or a reject the scenario names
+// in client_reject_reasons); and every final read gets an
 // answer about its order, its state or that the target does not know it. A
 // refusal ("metadata unavailable"), an unknown outcome or no answer then, or
 // a final read refused though asked again until the answer bound, means the

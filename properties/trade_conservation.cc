@@ -33,7 +33,11 @@ class TradeConservation final : public Property {
       if (order.fills.empty()) continue;
       const uint32_t first = agreed_place(c, order);  // once for all of the order's fills
       for (uint32_t fill : order.fills) {
-        sides.push_back({h[fill].number, static_cast<uint32_t>(sides.size()), fill});
+        // A fill naming no trade (0: a history that leaves `trade` out) is
+        // no side of a known trade: pairing those would make one "trade 0"
+        // of every such fill, an order's partial fills "reported twice".
+        if (h[fill].number != 0)
+          sides.push_back({h[fill].number, static_cast<uint32_t>(sides.size()), fill});
         check_limit(c, order, fill, out);
         check_terms(c, order, first, fill, out);
       }

@@ -18,11 +18,37 @@ std::vector<const Property*>& sorted() {
 }
 }  // namespace
 
+namespace {
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether `part` is in `text` with a number at either end of it whole
+// there: a venue's codes are numbers, and "OrdRejReason 1" (unknown
+// symbol) must not name "OrdRejReason 13" or "OrdRejReason 16".
+bool holds_whole_numbers(std::string_view text, std::string_view part) {
+  if (part.empty()) return false;
+  for (size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + 1)) {
+    const size_t end = at + part.size();
+    const bool cut_before = is_digit(part.front()) && at > 0 && is_digit(text[at - 1]);
+    const bool cut_after = is_digit(part.back()) && end < text.size() && is_digit(text[end]);
+    if (!cut_before && !cut_after) return true;
+  }
+  return false;
+}
+}  // namespace
+
 bool CheckLimits::names_clients_doing(std::string_view reject) const {
-  return std::any_of(client_reject_reasons.begin(), client_reject_reasons.end(),
-                     [reject](const std::string& reason) {
-                       return !reason.empty() && reject.find(reason) != std::string_view::npos;
-                     });
+  return std::any_of(
+      client_reject_reasons.begin(), client_reject_reasons.end(),
+      [reject](const std::string& reason) { return holds_whole_numbers(reject, reason); });
+}
+
+std::string_view client_reject_reason_problem(std::string_view reason) {
+  if (reason.empty()) return "an empty reason would be in every reject's text: name a part of one";
+  if (reason.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
+    return "a reason of white space alone would be in nearly every reject's text: name a part "
+           "of one";
+  }
+  return {};
 }
 
 std::string CheckContext::order_name(OrderKey key) const {

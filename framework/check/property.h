@@ -48,12 +48,18 @@ struct CheckLimits {
   // client's doing, as the reference exchange's reasons are, not the target
   // failing to serve it. bounded-unavailability, recovers-after-faults and
   // the recovery probes read them so; each is looked for anywhere in a
-  // reject's text, case as written. At most kClientRejectReasonsMax, none
-  // empty (an empty one would be in every text).
+  // reject's text, case as written, a number at either end of it whole
+  // ("OrdRejReason 1" is not in "OrdRejReason 13"). At most
+  // kClientRejectReasonsMax, none empty or blank (client_reject_reason_problem).
   std::vector<std::string> client_reject_reasons;
   bool names_clients_doing(std::string_view reject) const;
 };
 inline constexpr size_t kClientRejectReasonsMax = 64;
+// What is wrong with `reason` as one of client_reject_reasons, or "": empty,
+// or white space alone, it would be in every reject's text, or in nearly
+// every one, and excuse every refusal. The scenario and `ordeal check` both
+// ask it.
+std::string_view client_reject_reason_problem(std::string_view reason);
 
 struct CheckContext {
   const HistoryIndex& index;

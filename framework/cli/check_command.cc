@@ -116,8 +116,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
                   "client's doing (repeatable; as the scenario's client_reject_reasons)")
       ->check(CLI::Validator(
           [](const std::string& reason) {
-            return reason.empty() ? std::string("an empty reason would be in every reject's text")
-                                  : std::string();
+            return std::string(client_reject_reason_problem(reason));
           },
           "TEXT"));
   cmd->callback([&exit_code] { exit_code = check(args); });

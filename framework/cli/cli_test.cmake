@@ -213,6 +213,10 @@ expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --client-reject-reason=
 if(NOT last_err MATCHES "--client-reject-reason: ")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
+expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --client-reject-reason " ")
+if(NOT last_err MATCHES "--client-reject-reason: a reason of white space alone")
+  message(FATAL_ERROR "unclear error: ${last_err}")
+endif()
 # A history without events is a wrong path or a cut file, not a pass; one of
 # only faults and metadata is checked as any other.
 file(WRITE ${WORK}/empty.jsonl "\n\n")

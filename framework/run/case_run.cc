@@ -694,8 +694,9 @@ void CaseRun::record_meta(MetaVersion version, const Instrument& record, uint8_t
 // back (recovers-after-faults). The first clients (one per symbol, or every
 // client if there are fewer) each send a new order at a symbol's mid price,
 // again every kAskAgainUs while the exchange refuses it for a reason of its
-// own, until one is accepted, or refused for breaking a metadata rule (a
-// halted symbol: nothing to learn), or one went out recovery_ms_max after
+// own, until one is accepted, or refused for the client's own doing (a
+// metadata rule, a halted symbol: nothing to learn; or a reason the
+// scenario names in client_reject_reasons), or one went out recovery_ms_max after
 // the faults' end: that one the property judges. Cases without faults have
 // nothing to recover from.
 void CaseRun::probe_recovery() {

@@ -566,6 +566,15 @@ TEST(Scenario, RefusesAnEmptyClientRejectReason) {
             "reject's text: name a part of one");
 }
 
+// Spaces alone are in nearly every reject's text ("metadata unavailable"):
+// they would excuse nearly every refusal.
+TEST(Scenario, RefusesAClientRejectReasonOfSpacesAlone) {
+  EXPECT_EQ(
+      error_of("[properties]\nclient_reject_reasons = [\n  \"self-trade\",\n  \" \\t\",\n]\n"),
+      "s.toml:4: properties.client_reject_reasons: a reason of white space alone would be "
+      "in nearly every reject's text: name a part of one");
+}
+
 // A case names its faults by an 8-bit index: past 256 they would wrap onto
 // the first ones.
 TEST(Scenario, AtMost256Faults) {

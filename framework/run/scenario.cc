@@ -313,8 +313,8 @@ void read_nemesis(const toml::table& table, const std::string& path, std::string
   r.finish();
 }
 
-// Bounded, and none empty: an empty reason is in every reject's text and
-// would excuse every refusal.
+// Bounded, and none empty or blank: such a reason is in every reject's
+// text, or nearly every one, and would excuse every refusal.
 void read_client_reject_reasons(TableReader& r, const toml::table& table,
                                 std::vector<std::string>& out) {
   r.texts("client_reject_reasons", out);
@@ -326,10 +326,8 @@ void read_client_reject_reasons(TableReader& r, const toml::table& table,
                   fmt::format("{} reasons, at most {}", out.size(), kClientRejectReasonsMax));
   }
   for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i].empty()) {
-      return r.fail(items[i], "client_reject_reasons",
-                    "an empty reason would be in every reject's text: name a part of one");
-    }
+    const std::string_view problem = client_reject_reason_problem(out[i]);
+    if (!problem.empty()) return r.fail(items[i], "client_reject_reasons", problem);
   }
 }
 
