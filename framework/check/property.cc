@@ -16,9 +16,7 @@ std::vector<const Property*>& sorted() {
   static std::vector<const Property*> properties;
   return properties;
 }
-}  // namespace
 
-namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Whether `part` is in `text` with a number at either end of it whole
