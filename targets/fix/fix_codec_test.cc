@@ -137,18 +137,19 @@ TEST(FixCodec, AReasonCodeStandsForAMissingText) {
   EXPECT_EQ(decode_report(m).text, "OrdRejReason 3");
   m.set(tag::text, "exceeds the account's limit");
   EXPECT_EQ(decode_report(m).text, "exceeds the account's limit");
-  FixMessage cancel_reject;
-  cancel_reject.type = "9";
-  cancel_reject.set(tag::cxl_rej_reason, "2");
-  EXPECT_EQ(decode_report(cancel_reject).text, "CxlRejReason 2");
-  FixMessage business;
-  business.type = "j";
-  business.set(tag::business_reject_reason, "4");
-  EXPECT_EQ(decode_report(business).text, "BusinessRejectReason 4");
-  FixMessage session;
-  session.type = "3";
-  session.set(tag::session_reject_reason, "5");
-  EXPECT_EQ(decode_report(session).text, "SessionRejectReason 5");
+  const struct {
+    const char* type;
+    int code;
+    const char* reason;
+  } others[] = {{"9", tag::cxl_rej_reason, "CxlRejReason 2"},
+                {"j", tag::business_reject_reason, "BusinessRejectReason 2"},
+                {"3", tag::session_reject_reason, "SessionRejectReason 2"}};
+  for (const auto& other : others) {
+    FixMessage reject;
+    reject.type = other.type;
+    reject.set(other.code, "2");
+    EXPECT_EQ(decode_report(reject).text, other.reason);
+  }
 }
 
 TEST(FixCodec, FillsAndUnsolicitedCancels) {
