@@ -1392,6 +1392,19 @@ TEST(RecoversAfterFaults, PassesAnsweredReadsAndFaultsThatNeverHealed) {
   EXPECT_TRUE(check("recovers-after-faults", b).empty());
 }
 
+// A read refused for a reason the scenario names as the client's doing (a
+// venue that takes no status request) is not the target failing to come
+// back; one refused for another reason still is.
+TEST(RecoversAfterFaults, AReadRefusedForTheClientsDoingIsNotCounted) {
+  auto b = with_resting_order();
+  b.at(9).unanswered_read(1, "o1", "BusinessRejectReason 3");
+  const CheckLimits named{.client_reject_reasons = {"BusinessRejectReason 3"}};
+  EXPECT_EQ(check("recovers-after-faults", b).size(), 1u);
+  EXPECT_TRUE(check("recovers-after-faults", b, named).empty());
+  b.at(10).unanswered_read(1, "o1", "metadata unavailable");
+  EXPECT_EQ(check("recovers-after-faults", b, named).size(), 1u);
+}
+
 // An unanswered read is no final read: it tells no other property that the
 // exchange does not know the order.
 TEST(RecoversAfterFaults, AnUnansweredReadIsNoFinalRead) {

@@ -98,7 +98,10 @@ class CaseRun final : public ExchangeListener {
     const Placed* order;  // the clients' lists no longer grow when reads are made
     bool answered = false;
     bool refused = false;  // the last ask got an answer that was not about the order
-    Sym refusal = 0;       // its reason, for the history if no answer ever comes
+    // Refused for the client's own doing (a venue that takes no status
+    // request, its reason named in client_reject_reasons): not asked again.
+    bool declined = false;
+    Sym refusal = 0;  // its reason, for the history if no answer ever comes
     int64_t asked_us = 0;
     int64_t first_asked_us = 0;
     uint32_t asks = 0;
@@ -134,6 +137,7 @@ class CaseRun final : public ExchangeListener {
   void arm_deadline();
   void probe_recovery();
   bool refused_by_exchange(uint32_t op) const;
+  bool clients_doing(std::string_view reason) const;
   // `prefix` begins the client order id of a new order ("c" for the case's).
   void send_op(size_t client, const Op& op, std::string_view prefix = "c");
   void final_reads();
@@ -609,9 +613,11 @@ void CaseRun::on_response(const ClientResponse& r) {
     // the exchange does not know it; a reject for another reason (metadata
     // unavailable after an upgrade, say), or an unknown outcome, says
     // nothing about the order: the read is asked again (final_reads()).
+    // A reject for the client's own doing will not change when asked again.
     if (r.verdict == Verdict::unknown ||
         (r.verdict == Verdict::reject && r.reason != kUnknownOrder)) {
       read.refused = true;
+      read.declined = r.verdict == Verdict::reject && clients_doing(r.reason);
       read.refusal = h_.intern(r.reason.empty() ? "unknown outcome" : r.reason);
       return;
     }
@@ -749,11 +755,15 @@ bool CaseRun::refused_by_exchange(uint32_t op) const {
     const Event& e = h_[i];
     if (e.op != op || e.type == EventType::invoke) continue;
     if (e.type == EventType::ok) return false;
-    if (e.type != EventType::fail) return true;
-    const std::string_view reject = h_.text(e.text);
-    return !is_clients_doing(reject) && !s_.limits.names_clients_doing(reject);
+    return e.type != EventType::fail || !clients_doing(h_.text(e.text));
   }
   return true;
+}
+
+// A reject the reference exchange gives for the client's own doing, or one
+// the scenario names as the venue's own rule.
+bool CaseRun::clients_doing(std::string_view reason) const {
+  return is_clients_doing(reason) || s_.limits.names_clients_doing(reason);
 }
 
 // The status of every order any client placed, once everything healed. A
@@ -774,7 +784,8 @@ void CaseRun::final_reads() {
   const int64_t bound_us = int64_t{s_.answer_bound_ms} * 1000;
   auto waiting = [&] {
     return std::any_of(reads_.begin(), reads_.end(), [&](const Read& r) {
-      return !r.answered && (r.asks == 0 || exchange_.now_us() - r.first_asked_us < bound_us);
+      return !r.answered && !r.declined &&
+             (r.asks == 0 || exchange_.now_us() - r.first_asked_us < bound_us);
     });
   };
   while (waiting() && going()) {
@@ -791,8 +802,8 @@ void CaseRun::ask_due() {
   for (size_t n = 0; n < reads_.size(); ++n) {
     const size_t i = (ask_from_ + n) % reads_.size();
     const Read& read = reads_[i];
-    const bool again =
-        read.refused && !read.answered && exchange_.now_us() - read.asked_us >= kAskAgainUs;
+    const bool again = read.refused && !read.answered && !read.declined &&
+                       exchange_.now_us() - read.asked_us >= kAskAgainUs;
     if (read.asks != 0 && !again) continue;
     if (!take_turn()) {
       ask_from_ = i;

@@ -198,8 +198,10 @@ struct Reads {
   std::vector<Violation> recovery;    // of recovers-after-faults
 };
 
-Reads final_reads_with(const std::string& reject_reason, int rewrites_max = INT32_MAX) {
-  const Scenario s = quiet_scenario();
+Reads final_reads_with(const std::string& reject_reason, int rewrites_max = INT32_MAX,
+                       std::vector<std::string> client_reject_reasons = {}) {
+  Scenario s = quiet_scenario();
+  s.limits.client_reject_reasons = std::move(client_reject_reasons);
   const Case c = two_resting_orders();
   RejectingReads target(make_sim_target(s, c, {}), reject_reason, rewrites_max);
   const History h = run_case(target, s, c);
@@ -256,6 +258,21 @@ TEST(FinalReads, AReadRefusedForAWhileIsAnsweredWhenAskedAgain) {
   EXPECT_EQ(reads.events, 2);
   EXPECT_EQ(reads.unanswered, 0);
   EXPECT_TRUE(reads.recovery.empty());
+}
+
+// A venue that takes no status request refuses every read the same way:
+// once the scenario names its reason as the client's doing, each read is
+// asked once and recorded unanswered with it, and recovers-after-faults
+// does not count it (the venue's being up is not in question).
+TEST(FinalReads, ARejectTheScenarioNamesIsNotAskedAgain) {
+  const Reads reads =
+      final_reads_with("BusinessRejectReason 3", INT32_MAX, {"BusinessRejectReason 3"});
+  EXPECT_EQ(reads.rewritten, 2);
+  EXPECT_EQ(reads.unanswered, 2);
+  EXPECT_TRUE(reads.recovery.empty());
+  const Reads unnamed = final_reads_with("BusinessRejectReason 3");
+  EXPECT_EQ(unnamed.rewritten, 60);
+  EXPECT_EQ(unnamed.recovery.size(), 1u);
 }
 
 // Holds back every answer to one client's operations (not final reads):
