@@ -1433,12 +1433,18 @@ TEST(RecoversAfterFaults, ARejectTheScenarioNamesIsTheClientsDoing) {
 // Trade 7 between o1 (client 1) and o2 (client 2), o1's side reported a
 // second time as a venue resends an execution: `repeat` the same report,
 // or another quantity for the same trade.
-HistoryBuilder with_trade_reported_twice(int64_t repeat_qty, int64_t repeat_filled) {
+// Trade 7: o1 (client 1) buys 2 from o2 (client 2), both sides reported.
+HistoryBuilder with_trade_7() {
   auto b = with_resting_order(2);
   auto sell = b.at(2).place(2, "o2", Side::sell, 50'000, 2);
   b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
   b.at(3).fill(2, "o2", Side::sell, 50'000, 2, 7, 2);
   b.at(3).ok(sell, OrdStatus::filled, 2);
+  return b;
+}
+
+HistoryBuilder with_trade_reported_twice(int64_t repeat_qty, int64_t repeat_filled) {
+  auto b = with_trade_7();
   b.at(4).fill(1, "o1", Side::buy, 50'000, repeat_qty, 7, repeat_filled);
   b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 2, 2);
   b.at(9).read(2, "o2", OrdStatus::filled, 50'000, 2, 2);
@@ -1460,15 +1466,20 @@ TEST(FillsReportedTwice, ARepeatOnOtherTermsIsCaught) {
       << v[0].message;
 }
 
+// A resend that leaves the symbol out (the schema allows it) leaves it
+// unsaid: the same report again to both properties, as an exact repeat is.
+TEST(FillsReportedTwice, ARepeatWithoutItsSymbolIsTheSameReport) {
+  auto b = with_trade_7();
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 7, 2, "");
+  EXPECT_TRUE(check("no-overfill", b).empty());
+  EXPECT_TRUE(check("trade-conservation", b).empty());
+}
+
 // A repeat that differs only in its side is no resend: both properties
 // share one definition of a repeat (reports_again), so no-overfill counts
 // it as the second fill it claims to be and trade-conservation names it.
 TEST(FillsReportedTwice, ARepeatOnTheOtherSideIsNoRepeatToEither) {
-  auto b = with_resting_order(2);
-  auto sell = b.at(2).place(2, "o2", Side::sell, 50'000, 2);
-  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
-  b.at(3).fill(2, "o2", Side::sell, 50'000, 2, 7, 2);
-  b.at(3).ok(sell, OrdStatus::filled, 2);
+  auto b = with_trade_7();
   b.at(4).fill(1, "o1", Side::sell, 50'000, 2, 7, 2);
   EXPECT_EQ(check("no-overfill", b).size(), 1u);
   const auto v = check("trade-conservation", b);

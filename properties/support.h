@@ -66,15 +66,16 @@ inline uint32_t first_report_held(const History& h, const OrderFacts& order) {
 
 // Whether `fill` is the trade `before` reported, reported again: two fills
 // of one order naming the same trade on the same terms (quantity, price,
-// side, symbol and filled so far). A venue's resend is that, and counts
-// once; on any other terms it is a second report of the trade that
-// disagrees with the first. A fill naming no trade (0) is never a repeat:
-// nothing says which trade it was. One definition for no-overfill and
-// trade-conservation, so that both count the same fills.
+// side, symbol and filled so far; a symbol one of them leaves out is
+// unsaid, not another). A venue's resend is that, and counts once; on any
+// other terms it is a second report of the trade that disagrees with the
+// first. A fill naming no trade (0) is never a repeat: nothing says which
+// trade it was. One definition for no-overfill and trade-conservation, so
+// that both count the same fills.
 inline bool reports_again(const Event& fill, const Event& before) {
   return fill.number != 0 && fill.number == before.number && fill.qty == before.qty &&
          fill.price == before.price && fill.side == before.side && fill.filled == before.filled &&
-         fill.symbol == before.symbol;
+         (fill.symbol == before.symbol || fill.symbol == 0 || before.symbol == 0);
 }
 
 // Whether a failed request was the client's own doing: a reject for
