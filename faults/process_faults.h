@@ -41,9 +41,10 @@ inline constexpr std::array kProcessFaults = {
     ProcessFaultInfo{"process.mixed_version",
                      "metadata replica: restart it with schema 2 at the window's start, "
                      "among replicas of schema 1; back to schema 1 at its end"},
-    ProcessFaultInfo{"process.rollback",
-                     "metadata replica: upgrade it to schema 2 at the window's start, roll it "
-                     "back to schema 1 param ms later (default half the window), under load"},
+    ProcessFaultInfo{
+        "process.rollback",
+        "metadata replica: upgrade it to schema 2 at the window's start, roll it "
+        "back to schema 1 param ms later (default 300, at most the window), under load"},
 };
 
 // The process faults the simulator can play too: a restart keeps what a
