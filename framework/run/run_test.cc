@@ -546,6 +546,30 @@ TEST(Scenario, NetworkFaultsNeedALinkBetweenNodes) {
   }
 }
 
+// A key the fault would ignore is refused: the file must say what the run
+// does, and a node on a network fault would name it in the history too.
+TEST(Scenario, FaultsRefuseKeysOfOtherKinds) {
+  const std::string hook =
+      "target = \"cluster\"\n[[nemesis.fault]]\npoint = \"hook\"\nstart = \"true\"\n";
+  EXPECT_EQ(error_of(hook), "");
+  EXPECT_EQ(error_of(hook + "timeout_ms = 5\n"), "");
+  EXPECT_PRED2(starts, error_of(hook + "node = \"gateway\"\n"),
+               "s.toml:2: nemesis.fault.node: only process faults take a node");
+  EXPECT_PRED2(starts, error_of(hook + "link = \"client->gateway\"\n"),
+               "s.toml:2: nemesis.fault.link: only network faults take a link");
+  EXPECT_PRED2(starts,
+               error_of("target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.latency\"\n"
+                        "link = \"client->gateway\"\nnode = \"engine-0\"\n"),
+               "s.toml:2: nemesis.fault.node: only process faults take a node");
+  EXPECT_PRED2(starts,
+               error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\ntimeout_ms = 5\n"),
+               "s.toml:1: nemesis.fault.timeout_ms: only a hook");
+  EXPECT_PRED2(starts,
+               error_of("[[nemesis.fault]]\npoint = \"process.restart\"\nnode = \"gateway\"\n"
+                        "timeout_ms = 5\n"),
+               "s.toml:1: nemesis.fault.timeout_ms: only a hook");
+}
+
 // nan passes both range checks of a number (every comparison with it is
 // false), so it must be refused on its own; inf is out of range anyway.
 TEST(Scenario, NanAndInfinityAreNoNumbers) {

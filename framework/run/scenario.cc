@@ -209,6 +209,32 @@ std::string check_network_fault(const FaultSpec& fault, const std::string& path)
   return "";
 }
 
+// A key this kind of fault would ignore: refused, so that the file says what
+// the run does (a node on a network fault would also name it in the
+// history's fault events).
+std::string check_fault_keys(const FaultSpec& fault, const toml::table& table,
+                             const std::string& path) {
+  const bool hook = fault.point == faults::kHookFault;
+  const bool network = fault.point.rfind("network.", 0) == 0;
+  if (!hook && table.contains("timeout_ms")) {
+    return fmt::format(
+        "{}:{}: nemesis.fault.timeout_ms: only a hook (point = \"hook\") takes a timeout for its "
+        "commands",
+        path, fault.line);
+  }
+  if ((hook || network) && !fault.node.empty()) {
+    return fmt::format("{}:{}: nemesis.fault.node: only process faults take a node; {} acts {}",
+                       path, fault.line, fault.point, hook ? "where ordeal runs" : "on its link");
+  }
+  if (hook && !fault.link.empty()) {
+    return fmt::format(
+        "{}:{}: nemesis.fault.link: only network faults take a link; a hook acts where ordeal "
+        "runs",
+        path, fault.line);
+  }
+  return "";
+}
+
 void read_fault(const toml::table& table, const std::string& path, std::string& error,
                 Scenario& s) {
   TableReader r(table, "nemesis.fault", path, error);
@@ -242,6 +268,7 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
                        path, line);
     return;
   }
+  if (error = check_fault_keys(fault, table, path); !error.empty()) return;
   if (hook) {
     s.faults.push_back(fault);
     return;
