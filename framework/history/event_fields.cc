@@ -332,14 +332,18 @@ Error read_pins(value v, std::string_view key, History& h, Sym& out) {
   return std::nullopt;
 }
 
-// ord_type and tif: their non-default values set an order flag.
+// ord_type (limit or market) and tif (gtc or ioc): the second value sets an
+// order flag. Each key takes its own two only: a tif of "market" would
+// otherwise make a market order.
 Error read_order_flag(value v, std::string_view key, Event& e) {
   std::string_view text;
   if (auto error = read_text(v, key, text)) return error;
-  const bool known = text == "limit" || text == "market" || text == "gtc" || text == "ioc";
-  if (!known) return FieldError{std::string(key), "unknown value " + quoted(text)};
-  if (text == "market") e.number |= kMarketFlag;
-  if (text == "ioc") e.number |= kIocFlag;
+  const bool tif = key == "tif";
+  const std::string_view plain = tif ? "gtc" : "limit", flagged = tif ? "ioc" : "market";
+  if (text != plain && text != flagged) {
+    return FieldError{std::string(key), "unknown value " + quoted(text)};
+  }
+  if (text == flagged) e.number |= tif ? kIocFlag : kMarketFlag;
   return std::nullopt;
 }
 

@@ -272,6 +272,12 @@ TEST(EventScan, MalformedLinesInTheLayoutGiveTheExactError) {
   EXPECT_EQ(error_at_line_2(with("\"place\"", "\"plac\"")), "f: unknown value 'plac'");
   EXPECT_EQ(error_at_line_2(with("\"buy\"", "\"up\"")), "side: unknown value 'up'");
   EXPECT_EQ(error_at_line_2(with("54500", "54500.5")), "price: expected an integer");
+  // Each order flag takes its own two values: an ord_type of "ioc" is no
+  // order type, and must not make the order IOC.
+  EXPECT_EQ(error_at_line_2(with("\"qty\":1", "\"qty\":1,\"ord_type\":\"ioc\"")),
+            "ord_type: unknown value 'ioc'");
+  EXPECT_EQ(error_at_line_2(with("\"qty\":1", "\"qty\":1,\"tif\":\"market\"")),
+            "tif: unknown value 'market'");
   EXPECT_EQ(error_at_line_2(with("\"time_us\":5", "\"time_us\":4")),
             "time_us: goes backwards (4 after 5)");
   EXPECT_EQ(error_at_line_2(with("\"qty\":1", "\"qty\":1,\"colour\":1")), "colour: unknown field");
