@@ -411,10 +411,15 @@ Error read_member(Key k, std::string_view key, value v, History& h, Event& e,
     case Key::price:
       return read_int(v, key, e.price);
     case Key::qty:
-    case Key::replica_schema:
-    case Key::fire_at:
-    case Key::check:
       return read_int(v, key, e.qty);
+    // Stored where qty is: a schema as narrow as a record's, and check
+    // numbers counted from 1 (a pin's at most kPinCheckMax).
+    case Key::replica_schema:
+      return read_int_in(v, key, 0, UINT8_MAX, e.qty);
+    case Key::fire_at:
+      return read_int_in(v, key, 1, faults::kPinCheckMax, e.qty);
+    case Key::check:
+      return read_int_in(v, key, 1, INT64_MAX, e.qty);
     case Key::pins:
       return read_pins(v, key, h, e.order);
     case Key::filled:

@@ -101,9 +101,10 @@ bool scan_fault_extra(Cursor& c, ScannedLine& s) {
   switch (s.event.type) {
     case EventType::fault_start:
       if (c.literal(R"(,"pins":)")) return c.text(s.order) && faults::parse_pins(s.order);
-      return !c.literal(R"(,"fire_at":)") || c.integer(s.event.qty);
+      return !c.literal(R"(,"fire_at":)") ||
+             (c.integer(s.event.qty) && s.event.qty >= 1 && s.event.qty <= faults::kPinCheckMax);
     case EventType::fault_fire:
-      return !c.literal(R"(,"check":)") || c.integer(s.event.qty);
+      return !c.literal(R"(,"check":)") || (c.integer(s.event.qty) && s.event.qty >= 1);
     default:
       return true;
   }
@@ -241,7 +242,8 @@ bool scan_body(Cursor& c, ScannedLine& s) {
     case EventType::meta:
       return c.integer_field(R"(,"version":)", s.event.number) &&
              scan_record(c, s.record.emplace()) &&
-             (!c.literal(R"(,"replica_schema":)") || c.integer(s.event.qty));
+             (!c.literal(R"(,"replica_schema":)") ||
+              (c.integer(s.event.qty) && s.event.qty >= 0 && s.event.qty <= UINT8_MAX));
   }
   return false;
 }

@@ -324,5 +324,35 @@ TEST(EventScan, RecordsOutOfRangeGiveTheExactError) {
             "record.max_qty: expected an integer");
 }
 
+// The optional numbers of meta and fault events have ranges too: a replica
+// said to run schema -1 would make no-newer-schema judge every record it
+// committed, and a check or fire_at below 1 names no check.
+TEST(EventScan, OptionalNumbersOutOfRangeGiveTheExactError) {
+  const std::string meta =
+      R"({"index":0,"time_us":5,"type":"meta","version":1,"record":{"symbol":"BTC-USDT","tick_size":10,"lot_size":1,"min_qty":1,"max_qty":1000,"min_price":10000,"max_price":100000,"status":"open","shard":0,"schema":1,"max_notional":0},"replica_schema":1})";
+  const std::string fire =
+      R"({"index":1,"time_us":6,"type":"fault_fire","fault":"meta.update.drop","param":0,"check":3})";
+  const std::string start =
+      R"({"index":1,"time_us":6,"type":"fault_start","fault":"meta.update.drop","param":0,"fire_at":3})";
+  auto error_in = [&](const std::string& good, std::string_view from, std::string_view to) {
+    EXPECT_TRUE(read_lines("optional.jsonl", {meta, good})) << good;
+    std::string line = good;
+    line.replace(line.find(from), from.size(), to);
+    const HistoryLoad load = read_lines("optional.jsonl", {meta, line});
+    EXPECT_EQ(load.history.size(), 1u) << line;
+    const std::string prefix = temp_path("optional.jsonl") + ":2: ";
+    return load.error.rfind(prefix, 0) == 0 ? load.error.substr(prefix.size()) : load.error;
+  };
+  const std::string meta_again = R"({"index":1,"time_us":6)" + meta.substr(meta.find(",\"type\""));
+  EXPECT_EQ(error_in(meta_again, "\"replica_schema\":1", "\"replica_schema\":-1"),
+            "replica_schema: expected an integer from 0 to 255");
+  EXPECT_EQ(error_in(meta_again, "\"replica_schema\":1", "\"replica_schema\":256"),
+            "replica_schema: expected an integer from 0 to 255");
+  EXPECT_EQ(error_in(fire, "\"check\":3", "\"check\":0"),
+            "check: expected an integer of at least 1");
+  EXPECT_EQ(error_in(start, "\"fire_at\":3", "\"fire_at\":-2"),
+            "fire_at: expected an integer from 1 to 1000000");
+}
+
 }  // namespace
 }  // namespace ordeal
