@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <limits>
@@ -282,13 +283,26 @@ Error read_record_number(value v, std::string_view key, exchange::Instrument& r)
   return error;
 }
 
+// The fields of a record, to refuse one given twice: the second value would
+// silently win.
+constexpr std::array<std::string_view, 11> kRecordKeys = {
+    "symbol",    "status",    "tick_size", "lot_size", "min_qty",     "max_qty",
+    "min_price", "max_price", "shard",     "schema",   "max_notional"};
+
 Error read_record(value v, exchange::Instrument& r) {
   auto object = v.get_object();
   if (object.error()) return FieldError{"record", "expected an object"};
+  uint32_t seen = 0;  // bits of kRecordKeys
   for (auto member : object.value_unsafe()) {
     if (member.error()) return FieldError{"record", simdjson::error_message(member.error())};
     std::string_view key = member.unescaped_key().value_unsafe();
     value field_value = member.value().value_unsafe();
+    const auto known = std::find(kRecordKeys.begin(), kRecordKeys.end(), key);
+    if (known != kRecordKeys.end()) {
+      const uint32_t bit = uint32_t{1} << (known - kRecordKeys.begin());
+      if (seen & bit) return FieldError{fmt::format("record.{}", key), "given twice"};
+      seen |= bit;
+    }
     Error error;
     if (key == "symbol") {
       std::string_view text;

@@ -322,6 +322,11 @@ TEST(EventScan, RecordsOutOfRangeGiveTheExactError) {
             "record.schema: expected an integer from 0 to 255");
   EXPECT_EQ(error_with("\"max_qty\":1000", "\"max_qty\":\"1000\""),
             "record.max_qty: expected an integer");
+  // As an event's own fields: a second value would silently win.
+  EXPECT_EQ(error_with("\"tick_size\":10", "\"tick_size\":10,\"tick_size\":20"),
+            "record.tick_size: given twice");
+  EXPECT_EQ(error_with("\"status\":\"open\"", "\"status\":\"open\",\"status\":\"halted\""),
+            "record.status: given twice");
 }
 
 // The optional numbers of meta and fault events have ranges too: a replica
