@@ -73,7 +73,7 @@ class RecoversAfterFaults final : public Property {
     const History& h = c.history();
     std::vector<uint32_t> unanswered;
     for (uint32_t read : c.index.unanswered_reads()) {
-      if (!clients_doing(c, h.text(h[read].text))) unanswered.push_back(read);
+      if (!c.limits.clients_doing(h.text(h[read].text))) unanswered.push_back(read);
     }
     if (unanswered.empty()) return;
     size_t answered = 0;

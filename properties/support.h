@@ -82,12 +82,8 @@ inline bool reports_again(const Event& fill, const Event& before) {
 // breaking metadata rules, post-only crossing or a duplicate id, or for a
 // rule the scenario names as the venue's own (client_reject_reasons), says
 // nothing of whether the target was up.
-inline bool clients_doing(const CheckContext& c, std::string_view reject) {
-  return exchange::is_clients_doing(reject) || c.limits.names_clients_doing(reject);
-}
-
 inline bool clients_doing(const CheckContext& c, const Event& outcome) {
-  return outcome.type == EventType::fail && clients_doing(c, c.history().text(outcome.text));
+  return outcome.type == EventType::fail && c.limits.clients_doing(c.history().text(outcome.text));
 }
 
 // How a new order fared, for the properties that judge whether the target

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "framework/base/assert.h"
+#include "targets/exchange/messages.h"
 
 namespace ordeal {
 namespace {
@@ -34,10 +35,11 @@ bool holds_whole_numbers(std::string_view text, std::string_view part) {
 }
 }  // namespace
 
-bool CheckLimits::names_clients_doing(std::string_view reject) const {
-  return std::any_of(
-      client_reject_reasons.begin(), client_reject_reasons.end(),
-      [reject](const std::string& reason) { return holds_whole_numbers(reject, reason); });
+bool CheckLimits::clients_doing(std::string_view reject) const {
+  return exchange::is_clients_doing(reject) ||
+         std::any_of(
+             client_reject_reasons.begin(), client_reject_reasons.end(),
+             [reject](const std::string& reason) { return holds_whole_numbers(reject, reason); });
 }
 
 std::string_view client_reject_reason_problem(std::string_view reason) {

@@ -52,7 +52,10 @@ struct CheckLimits {
   // ("OrdRejReason 1" is not in "OrdRejReason 13"). At most
   // kClientRejectReasonsMax, none empty or blank (client_reject_reason_problem).
   std::vector<std::string> client_reject_reasons;
-  bool names_clients_doing(std::string_view reject) const;
+  // Whether a reject was the client's own doing: one of the reference
+  // exchange's reasons (exchange::is_clients_doing: a metadata rule,
+  // post-only crossing, a duplicate id), or one named above.
+  bool clients_doing(std::string_view reject) const;
 };
 inline constexpr size_t kClientRejectReasonsMax = 64;
 // What is wrong with `reason` as one of client_reject_reasons, or "": empty,

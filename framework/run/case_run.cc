@@ -137,7 +137,6 @@ class CaseRun final : public ExchangeListener {
   void arm_deadline();
   void probe_recovery();
   bool refused_by_exchange(uint32_t op) const;
-  bool clients_doing(std::string_view reason) const;
   // `prefix` begins the client order id of a new order ("c" for the case's).
   void send_op(size_t client, const Op& op, std::string_view prefix = "c");
   void final_reads();
@@ -617,7 +616,7 @@ void CaseRun::on_response(const ClientResponse& r) {
     if (r.verdict == Verdict::unknown ||
         (r.verdict == Verdict::reject && r.reason != kUnknownOrder)) {
       read.refused = true;
-      read.declined = r.verdict == Verdict::reject && clients_doing(r.reason);
+      read.declined = r.verdict == Verdict::reject && s_.limits.clients_doing(r.reason);
       read.refusal = h_.intern(r.reason.empty() ? "unknown outcome" : r.reason);
       return;
     }
@@ -748,22 +747,16 @@ void CaseRun::probe_recovery() {
 
 // Whether operation `op`, answered, failed for a reason of the exchange's
 // own (unavailable, unknown, no answer), not for the client's own doing
-// (is_clients_doing: a metadata rule, say; or a reason the scenario names
-// as the venue's own), as recovers-after-faults judges.
+// (CheckLimits::clients_doing: a metadata rule, say, or a reason the
+// scenario names as the venue's own), as recovers-after-faults judges.
 bool CaseRun::refused_by_exchange(uint32_t op) const {
   for (size_t i = h_.size(); i-- > 0;) {
     const Event& e = h_[i];
     if (e.op != op || e.type == EventType::invoke) continue;
     if (e.type == EventType::ok) return false;
-    return e.type != EventType::fail || !clients_doing(h_.text(e.text));
+    return e.type != EventType::fail || !s_.limits.clients_doing(h_.text(e.text));
   }
   return true;
-}
-
-// A reject the reference exchange gives for the client's own doing, or one
-// the scenario names as the venue's own rule.
-bool CaseRun::clients_doing(std::string_view reason) const {
-  return is_clients_doing(reason) || s_.limits.names_clients_doing(reason);
 }
 
 // The status of every order any client placed, once everything healed. A
