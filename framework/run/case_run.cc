@@ -772,8 +772,8 @@ void CaseRun::final_reads() {
     }
   }
   ask_due();
-  // Until every read is answered, each at most the answer bound from its
-  // first ask (all at once, without a cap on the request rate).
+  // Until every read is answered or declined, each at most the answer bound
+  // from its first ask (asked as the cap on the request rate lets them go).
   const int64_t bound_us = int64_t{s_.answer_bound_ms} * 1000;
   auto waiting = [&] {
     return std::any_of(reads_.begin(), reads_.end(), [&](const Read& r) {

@@ -3,6 +3,7 @@
 // answers to status reads, as a troubled gateway would give them.
 #include "framework/run/case_run.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <climits>
@@ -431,18 +432,19 @@ point = "meta.update.delay"
 }
 
 // One client, one symbol, one fault: the recovery probes' setting.
-Scenario one_fault_scenario() {
-  return parsed(R"(
+Scenario one_fault_scenario(int window_ms = 1000) {
+  const std::string toml = fmt::format(R"(
 name = "one-fault"
 [workload]
 clients = 1
 symbols = ["BTC-USDT"]
 [nemesis]
-window_ms = 1000
+window_ms = {}
 [[nemesis.fault]]
 point = "meta.update.delay"
 )",
-                "one-fault.toml");
+                                       window_ms);
+  return parsed(toml.c_str(), "one-fault.toml");
 }
 
 // Its fault from 0.1 to 0.6 s.
@@ -521,17 +523,7 @@ TEST(RecoveryProbes, TheLastOneIsWaitedForToItsAnswerBound) {
 // until the bound, do not send its operations again (each answer moved the
 // client on to its next operation, scheduled once more each time).
 TEST(RecoveryProbes, AClientCutOffAtTheTimeLimitSendsNothingMoreOfItsCase) {
-  const Scenario s = parsed(R"(
-name = "cut-off"
-[workload]
-clients = 1
-symbols = ["BTC-USDT"]
-[nemesis]
-window_ms = 600000
-[[nemesis.fault]]
-point = "meta.update.delay"
-)",
-                            "cut-off.toml");
+  const Scenario s = one_fault_scenario(600'000);
   Case c{.seed = 11};
   c.clients = {{Op{.price_steps = -5, .at_ms = 0}, Op{.price_steps = -4, .at_ms = 601'500}}};
   c.faults = {FaultWindow{.fault = 0, .start_ms = 599'000, .duration_ms = 1'000}};
