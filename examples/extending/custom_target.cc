@@ -155,6 +155,7 @@ std::vector<std::string> ToyVenue::handle(std::string_view line) {
     case RequestKind::mass_cancel:
       return mass_cancel(*r);
     case RequestKind::status:
+    case RequestKind::mass_status:  // never parsed: this venue reads one order at a time
       break;
   }
   const Order* order = find(*r);

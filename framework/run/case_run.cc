@@ -142,6 +142,12 @@ class CaseRun final : public ExchangeListener {
   void final_reads();
   void ask_due();
   void ask(size_t read);
+  // Mass-status reads (Target::mass_status_supported): one ask per client.
+  void ask_due_by_client();
+  void ask_client(size_t client);
+  void on_mass_status(const ClientResponse& r);
+  // Whether `read` waits for a first ask, or for another after a refusal.
+  bool due(const Read& read) const;
   void record_unanswered_reads();
   void record_meta(MetaVersion version, const Instrument& record, uint8_t replica_schema = 0);
   // An event about the order `view` describes, recorded under `order`.
@@ -157,6 +163,10 @@ class CaseRun final : public ExchangeListener {
   // the run loop asks after every step.
   size_t clients_done_ = 0;
   std::vector<Read> reads_;
+  // With mass-status reads, client i's reads are reads_[read_starts_[i],
+  // read_starts_[i + 1]); empty otherwise.
+  std::vector<size_t> read_starts_;
+  std::vector<uint64_t> client_asks_;  // mass-status asks per client, for their ids
   std::map<uint64_t, Instrument, std::less<uint64_t>, MapNodePool<uint64_t, Instrument>>
       pending_meta_;  // nodes from the pool: every case has a few
   // Answer deadlines of the operations in the order they were sent, which
@@ -605,6 +615,7 @@ void CaseRun::complete(size_t client, const ClientResponse* r) {
 
 void CaseRun::on_response(const ClientResponse& r) {
   expire_due();
+  if (r.kind == RequestKind::mass_status && !read_starts_.empty()) return on_mass_status(r);
   if (r.request_id >= kReadBase) {
     Read& read = reads_.at((r.request_id - kReadBase) % reads_.size());
     if (read.answered) return;
@@ -766,10 +777,16 @@ void CaseRun::final_reads() {
   size_t orders = 0;
   for (const Client& client : clients_) orders += client.placed.size();
   reads_.reserve(orders);
+  const bool by_client = exchange_.mass_status_supported();
   for (size_t client = 0; client < clients_.size(); ++client) {
+    if (by_client) read_starts_.push_back(reads_.size());
     for (const Placed& order : clients_[client].placed) {
       reads_.push_back(Read{.client = static_cast<ClientId>(client + 1), .order = &order});
     }
+  }
+  if (by_client) {
+    read_starts_.push_back(reads_.size());
+    client_asks_.assign(clients_.size(), 0);
   }
   ask_due();
   // Until every read is answered or declined, each at most the answer bound
@@ -792,12 +809,10 @@ void CaseRun::final_reads() {
 // as the cap on the request rate lets them go: in turn from the one the cap
 // stopped at, so that a read asked again never keeps another from its first.
 void CaseRun::ask_due() {
+  if (!read_starts_.empty()) return ask_due_by_client();
   for (size_t n = 0; n < reads_.size(); ++n) {
     const size_t i = (ask_from_ + n) % reads_.size();
-    const Read& read = reads_[i];
-    const bool again = read.refused && !read.answered && !read.declined &&
-                       exchange_.now_us() - read.asked_us >= kAskAgainUs;
-    if (read.asks != 0 && !again) continue;
+    if (!due(reads_[i])) continue;
     if (!take_turn()) {
       ask_from_ = i;
       return;
@@ -817,6 +832,71 @@ void CaseRun::ask(size_t read) {
                                  .client = r.client,
                                  .request_id = kReadBase + r.asks++ * reads_.size() + read,
                                  .clordid = std::string(h_.text(r.order->order))});
+}
+
+bool CaseRun::due(const Read& read) const {
+  if (read.asks == 0) return true;
+  return read.refused && !read.answered && !read.declined &&
+         exchange_.now_us() - read.asked_us >= kAskAgainUs;
+}
+
+// As ask_due(), a client at a time: a client is asked when one of its reads
+// is due, about all of them (they share each answer).
+void CaseRun::ask_due_by_client() {
+  const size_t clients = clients_.size();
+  for (size_t n = 0; n < clients; ++n) {
+    const size_t client = (ask_from_ + n) % clients;
+    const auto first = reads_.begin() + static_cast<ptrdiff_t>(read_starts_[client]);
+    const auto last = reads_.begin() + static_cast<ptrdiff_t>(read_starts_[client + 1]);
+    if (std::none_of(first, last, [&](const Read& r) { return due(r); })) continue;
+    if (!take_turn()) {
+      ask_from_ = client;
+      return;
+    }
+    ask_client(client);
+  }
+}
+
+void CaseRun::ask_client(size_t client) {
+  const int64_t now_us = exchange_.now_us();
+  for (size_t i = read_starts_[client]; i < read_starts_[client + 1]; ++i) {
+    Read& r = reads_[i];
+    if (r.answered || r.declined) continue;
+    r.refused = false;
+    r.asked_us = now_us;
+    if (r.asks++ == 0) r.first_asked_us = now_us;
+  }
+  exchange_.submit(ClientRequest{.kind = RequestKind::mass_status,
+                                 .client = static_cast<ClientId>(client + 1),
+                                 .request_id = kReadBase + client_asks_[client]++});
+}
+
+// The answer to a client's mass-status: each of its reads still open takes
+// its order's view from the list; an order not in it, or one its shard did
+// not know, is "unknown order" as a status request would say. A refusal
+// refuses them all, as each read's own refusal would (on_response).
+void CaseRun::on_mass_status(const ClientResponse& r) {
+  const size_t client = r.client - 1;
+  if (client >= clients_.size()) return;
+  const bool refused = r.verdict != Verdict::ack;
+  const bool declined = r.verdict == Verdict::reject && s_.limits.clients_doing(r.reason);
+  const Sym refusal = refused ? h_.intern(r.reason.empty() ? "unknown outcome" : r.reason) : 0;
+  for (size_t i = read_starts_[client]; i < read_starts_[client + 1]; ++i) {
+    Read& read = reads_[i];
+    if (read.answered) continue;
+    if (refused) {
+      read.refused = true;
+      read.declined = declined;
+      read.refusal = refusal;
+      continue;
+    }
+    read.answered = true;
+    const std::string_view clordid = h_.text(read.order->order);
+    auto it = std::find_if(r.orders.begin(), r.orders.end(),
+                           [&](const OrderView& v) { return v.clordid == clordid; });
+    h_.append(order_event(EventType::read, read.client, it == r.orders.end() ? OrderView{} : *it,
+                          read.order->order));
+  }
 }
 
 void CaseRun::record_unanswered_reads() {

@@ -51,6 +51,7 @@ class SimTarget final : public Target, faults::FireObserver {
   }
   void run_until(int64_t time_us) override { exchange_.run_until(time_us); }
   void submit(ClientRequest&& request) override { exchange_.submit(request); }
+  bool mass_status_supported() const override { return true; }
   const MetadataState& initial_metadata() const override { return exchange_.config().metadata; }
   // The leader's record: what a change made now would be based on.
   const Instrument* current_record(std::string_view symbol) override {

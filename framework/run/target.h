@@ -61,6 +61,12 @@ class Target {
   // the history records none.
   virtual bool nemesis_supported() const { return true; }
 
+  // Whether the target answers a mass-status request (every order of a
+  // client at once, ClientResponse::orders): the final reads then ask once
+  // per client instead of once per order. A venue without it is read order
+  // by order.
+  virtual bool mass_status_supported() const { return false; }
+
   // After the case (its final reads done, or interrupted) and before the
   // target stops: cancels every order the case may have left open, no
   // faster than the rate cap, waiting at most `timeout_ms` for the answers.

@@ -161,6 +161,8 @@ EngineShard::Outcome EngineShard::dispatch(const ShardRequest& request, bool& fo
       return cancel(request);
     case RequestKind::mass_cancel:
       return mass_cancel(request);
+    case RequestKind::mass_status:
+      return respond(true, "", nullptr);  // the list is the answer's (fill_answer)
     case RequestKind::status:
       break;
   }
@@ -210,6 +212,17 @@ void EngineShard::fill_answer(ShardResponse& response, const ShardRequest& reque
   if (outcome.order != nullptr) response.order = outcome.order->view;
   response.shard_version = subscriber_.version();
   response.cancelled_count = outcome.cancelled_count;
+  if (request.kind != RequestKind::mass_status || !outcome.ok) return;
+  // Each order asked about, in the order asked; one not known here by its id alone.
+  response.orders.reserve(request.order_ids.size());
+  for (const OrderId id : request.order_ids) {
+    auto it = orders_.find(id);
+    if (it == orders_.end()) {
+      response.orders.push_back(OrderView{.order_id = id});
+    } else {
+      response.orders.push_back(it->second.view);
+    }
+  }
 }
 
 void EngineShard::send_answer(NodeId to, const ShardRequest& request, const Outcome& outcome) {

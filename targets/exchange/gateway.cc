@@ -1,5 +1,6 @@
 #include "targets/exchange/gateway.h"
 
+#include <algorithm>
 #include <functional>
 #include <tuple>
 #include <utility>
@@ -51,6 +52,7 @@ void Gateway::renew(Env& env) {
   subscriber_.renew();
   decltype(orders_)().swap(orders_);
   pending_.clear();
+  gatherings_.clear();
   timeout_armed_us_ = -1;
   client_nodes_by_id_.clear();
   decltype(client_nodes_)().swap(client_nodes_);
@@ -133,6 +135,9 @@ void Gateway::on_request(NodeId from, const ClientRequest& request) {
       break;
     case RequestKind::mass_cancel:
       mass_cancel(from, request);
+      break;
+    case RequestKind::mass_status:
+      mass_status(from, request);
       break;
     default:
       modify(from, request);
@@ -287,6 +292,83 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
   }
 }
 
+// Each shard is asked about the client's orders the gateway placed there,
+// by id, as a status request asks about one: an order the gateway does not
+// know is not in the answer, as a status request of it is "unknown order".
+void Gateway::mass_status(NodeId from, const ClientRequest& request) {
+  const size_t shards = config_.shards.size();
+  std::vector<KnownOrder*> asked;
+  for (auto& [key, order] : orders_) {
+    if (key.client == request.client) asked.push_back(&order);
+  }
+  if (defects_.has(Defect::state_regress_after_resync)) {  // the defect: from the cache
+    std::vector<OrderView> views;
+    for (const KnownOrder* order : asked) views.push_back(order->view);
+    const Asker asker{.client_node = from,
+                      .client = request.client,
+                      .request_id = request.request_id,
+                      .kind = request.kind};
+    return send_answer(asker, subscriber_.version(), 0, Verdict::ack, "", {}, &views);
+  }
+  // Stable: within a shard, in the order the table gave them.
+  std::stable_sort(asked.begin(), asked.end(),
+                   [](const KnownOrder* a, const KnownOrder* b) { return a->shard < b->shard; });
+  Gathering g{.asked = std::move(asked), .starts = std::vector<uint32_t>(shards + 1, 0)};
+  for (const KnownOrder* order : g.asked) ++g.starts[order->shard + 1];
+  uint32_t parts = 0;
+  for (size_t shard = 0; shard < shards; ++shard) {
+    parts += g.starts[shard + 1] != 0;
+    g.starts[shard + 1] += g.starts[shard];
+  }
+  if (parts == 0) {  // nothing placed: nothing to ask
+    return reply(from, request, Verdict::ack, "", {});
+  }
+  g.views.resize(g.asked.size());
+  g.answered.assign(shards, false);
+  g.gateway_request_id = track(from, request, nullptr, parts);
+  for (ShardId shard = 0; shard < shards; ++shard) {
+    if (g.starts[shard] == g.starts[shard + 1]) continue;
+    forward(g.gateway_request_id, shard, [&](ShardRequest& sent) {
+      sent.kind = RequestKind::mass_status;
+      sent.client = request.client;
+      for (uint32_t i = g.starts[shard]; i < g.starts[shard + 1]; ++i) {
+        sent.order_ids.push_back(g.asked[i]->order_id);
+      }
+    });
+  }
+  gatherings_.push_back(std::move(g));
+}
+
+bool Gateway::gather(Gathering& g, ShardId shard, const ShardResponse& response) {
+  const uint32_t from = g.starts[shard], to = g.starts[shard + 1];
+  if (g.answered[shard] || to - from != response.orders.size()) return false;
+  g.answered[shard] = true;
+  for (uint32_t i = from; i < to; ++i) {
+    KnownOrder& order = *g.asked[i];
+    const OrderView& heard = response.orders[i - from];
+    if (heard.order_id == order.order_id && heard.status != OrdStatus::none) {
+      learn(order, heard);
+      g.views[i] = heard;
+    } else {  // as "unknown order" answers a status request: only the name
+      g.views[i].client = order.view.client;
+      g.views[i].clordid = order.view.clordid;
+    }
+  }
+  return true;
+}
+
+Gateway::Gathering* Gateway::gathering(uint64_t gateway_request_id) {
+  for (Gathering& g : gatherings_) {
+    if (g.gateway_request_id == gateway_request_id) return &g;
+  }
+  return nullptr;
+}
+
+void Gateway::end_gathering(uint64_t gateway_request_id) {
+  std::erase_if(gatherings_,
+                [&](const Gathering& g) { return g.gateway_request_id == gateway_request_id; });
+}
+
 uint64_t Gateway::track(NodeId from, const ClientRequest& request, KnownOrder* order,
                         uint32_t shards) {
   const uint64_t id = next_request_id_++;
@@ -320,17 +402,24 @@ void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
     pending_.erase(response.gateway_request_id);
     return;
   }
+  if (kind == RequestKind::mass_status) {
+    Gathering* g = gathering(response.gateway_request_id);
+    if (g == nullptr || !responder) return;
+    if (!response.ok) {
+      answer(pending, Verdict::reject, response.reason, {});
+    } else if (!gather(*g, *responder, response) || --pending.shards_outstanding > 0) {
+      return;
+    } else {
+      send_answer(pending.asker, pending.meta_version, 0, Verdict::ack, "", {}, &g->views);
+      pending.answered = true;
+    }
+    end_gathering(response.gateway_request_id);
+    pending_.erase(response.gateway_request_id);
+    return;
+  }
   KnownOrder* order = pending.order;
   if (order != nullptr && response.order.order_id == order->order_id) {
-    // An order id names one order, whose client order id and symbol are
-    // those it was placed with at the gateway and the shard alike. Not so
-    // under the gateway-forgets-orders defect: a restarted gateway hands
-    // the same ids out again, and a shard may answer about the earlier order.
-    if (defects_.has(Defect::gateway_forgets_orders)) [[unlikely]] {
-      order->view = response.order;
-    } else {
-      take_state(order->view, response.order);
-    }
+    learn(*order, response.order);
     if (kind == RequestKind::place) {
       // Whole, names too, and only for the defect that rolls back to it:
       // nothing else reads it, and copying its two names cost every place.
@@ -371,9 +460,22 @@ void Gateway::arm_timeout() {
   env_.set_timer(std::max<int64_t>(oldest->deadline_us - env_.now_us(), 0), kTimeoutTimer);
 }
 
+// An order id names one order, whose client order id and symbol are those
+// it was placed with at the gateway and the shard alike. Not so under the
+// gateway-forgets-orders defect: a restarted gateway hands the same ids out
+// again, and a shard may answer about the earlier order.
+void Gateway::learn(KnownOrder& order, const OrderView& heard) const {
+  if (defects_.has(Defect::gateway_forgets_orders)) [[unlikely]] {
+    order.view = heard;
+  } else {
+    take_state(order.view, heard);
+  }
+}
+
 void Gateway::on_timeout(uint64_t gateway_request_id) {
   Pending* found = pending_.find(gateway_request_id);
   if (found == nullptr) return;
+  if (found->asker.kind == RequestKind::mass_status) end_gathering(gateway_request_id);
   Pending& pending = *found;
   if (pending.asker.kind == RequestKind::mass_cancel && defects_.has(Defect::mass_cancel_partial)) {
     answer(pending, Verdict::ack, "", {});  // the defect: unconfirmed shards count as done
@@ -447,7 +549,8 @@ void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict ve
 }
 
 void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,
-                          Verdict verdict, std::string_view reason, const OrderView& view) {
+                          Verdict verdict, std::string_view reason, const OrderView& view,
+                          std::vector<OrderView>* orders) {
   int64_t delay_us = 0;
   if (const auto hit = points::gateway_ack_delay.check(asker.client_node)) {
     delay_us = hit.param * 1000;
@@ -463,6 +566,7 @@ void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t
     response.order = view;
     response.meta_version = meta_version;
     response.cancelled_count = cancelled_count;
+    if (orders != nullptr) response.orders = std::move(*orders);
   });
 }
 

@@ -114,6 +114,17 @@ class Gateway final : public Node {
     bool answered = false;
   };
 
+  // A mass-status in progress: the client's orders the gateway knows,
+  // grouped by the shard asked about them, and their views as the shards
+  // answer. Few at a time (one per client at the end of a case).
+  struct Gathering {
+    uint64_t gateway_request_id = 0;
+    std::vector<KnownOrder*> asked;   // grouped by shard, as `starts` divides them
+    std::vector<uint32_t> starts;     // shard s asked about asked[starts[s], starts[s + 1])
+    std::vector<OrderView> views;     // one per asked order
+    std::vector<bool> answered;       // by shard: a repeated answer counts once
+  };
+
   void on_request(NodeId from, const ClientRequest& request);
   void on_shard_response(NodeId from, const ShardResponse& response);
   void on_fill(const Fill& fill);
@@ -135,6 +146,13 @@ class Gateway final : public Node {
   void place(NodeId from, const ClientRequest& request);
   void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
   void mass_cancel(NodeId from, const ClientRequest& request);
+  void mass_status(NodeId from, const ClientRequest& request);
+  // Takes shard `shard`'s part of a mass-status; true once every part is in.
+  bool gather(Gathering& g, ShardId shard, const ShardResponse& response);
+  Gathering* gathering(uint64_t gateway_request_id);
+  void end_gathering(uint64_t gateway_request_id);
+  // What a shard reported of an order the gateway knows.
+  void learn(KnownOrder& order, const OrderView& heard) const;
   uint64_t track(NodeId from, const ClientRequest& request, KnownOrder* order, uint32_t shards);
   // Sends a request to a shard, built in the message's place: `fill` sets
   // what the request asks, forward() who asks and against which version.
@@ -144,8 +162,10 @@ class Gateway final : public Node {
   // Answers a request that no shard is asked about.
   void reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
              std::string_view reason, const OrderView& view);
+  // `orders`, when given, is moved into the answer (a mass-status's list).
   void send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,
-                   Verdict verdict, std::string_view reason, const OrderView& view);
+                   Verdict verdict, std::string_view reason, const OrderView& view,
+                   std::vector<OrderView>* orders = nullptr);
   bool acks_early(const ClientRequest& request, const KnownOrder& order) const;
   std::optional<ShardId> route(const Instrument& instrument);
   // gateway_durable.cc: what survives a restart.
@@ -165,6 +185,7 @@ class Gateway final : public Node {
                      MapNodePool<OrderKey, KnownOrder>>
       orders_;
   SeqTable<Pending> pending_;      // by gateway request id
+  std::vector<Gathering> gatherings_;  // mass-statuses pending (each also in pending_)
   int64_t timeout_armed_us_ = -1;  // when the armed timeout timer fires; -1: none
   // Where each client was last heard from (hear_from): a client id below
   // kClientsIndexed (the simulator numbers its clients from 1) by index,

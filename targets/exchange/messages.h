@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "targets/exchange/instrument.h"
 #include "targets/exchange/types.h"
@@ -78,6 +79,10 @@ struct ClientResponse {
   OrderView order;               // the order after the request (place, amend, cancel, status)
   MetaVersion meta_version = 0;  // the metadata version the request was validated against
   uint32_t cancelled_count = 0;  // mass-cancel
+  // mass-status: every order of the client the exchange knows, in no
+  // particular order; one the shard holding it did not know has only its
+  // client order id (status none).
+  std::vector<OrderView> orders;
 };
 
 // One side of a trade, sent to the owner of that order.
@@ -123,6 +128,7 @@ struct ShardRequest {
   MetaVersion meta_version = 0;  // the version the gateway validated it against
   NodeId gateway = 0;            // where the answer goes, also after a shard forwards it
   uint8_t hops = 0;              // how often shards passed it on to a newer owner
+  std::vector<OrderId> order_ids;  // mass-status: the orders asked about
 };
 
 struct ShardResponse {
@@ -132,6 +138,9 @@ struct ShardResponse {
   OrderView order;
   MetaVersion shard_version = 0;
   uint32_t cancelled_count = 0;
+  // mass-status: one view per order asked about, in the order asked; an
+  // order the shard does not know has only its id (status none).
+  std::vector<OrderView> orders;
 };
 
 // ---- metadata service -------------------------------------------------------

@@ -50,6 +50,8 @@ std::string_view to_string(RequestKind kind) {
       return "mass-cancel";
     case RequestKind::status:
       return "status";
+    case RequestKind::mass_status:
+      return "mass-status";
   }
   return "?";
 }

@@ -27,7 +27,10 @@ enum class TradingStatus : uint8_t { open, halted, cancel_only, post_only };
 // Order states move forward only: new -> partially_filled -> filled | cancelled.
 enum class OrdStatus : uint8_t { none, new_order, partially_filled, filled, cancelled, rejected };
 
-enum class RequestKind : uint8_t { place, amend, cancel, mass_cancel, status };
+// mass_status asks the status of every order of its client at once (FIX's
+// OrderMassStatusRequest): final reads use it, no operation of a case does,
+// so kRequestKinds (the operations' kinds) leaves it out.
+enum class RequestKind : uint8_t { place, amend, cancel, mass_cancel, status, mass_status };
 
 // How the gateway answered a request. `unknown` is an explicit answer too: the
 // gateway could not learn the outcome in time (e.g. the shard did not reply).
