@@ -5,11 +5,13 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
 
 #include <climits>
 #include <map>
 #include <set>
 
+#include "framework/run/generate.h"
 #include "framework/run/runner.h"
 #include "framework/run/sim_target.h"
 
@@ -47,6 +49,11 @@ class Forwarding : public Target, protected ExchangeListener {
     inner_->rolling_upgrade(start_us, step_us, down_us);
   }
   void live_fault(const FaultSpec& spec, bool start) override { inner_->live_fault(spec, start); }
+  // Off by default: most tests here read order by order, as a venue
+  // without mass-status is read.
+  bool mass_status_supported() const override { return mass_status; }
+
+  bool mass_status = false;
 
  protected:
   void on_response(const ClientResponse& r) override {
@@ -66,8 +73,9 @@ class Forwarding : public Target, protected ExchangeListener {
   ExchangeListener* listener_ = nullptr;
 };
 
-// Answers to status requests come back as rejects with `reason` (unless it
-// is empty), as a troubled gateway would give them.
+// Answers to status requests (and mass-statuses) come back as rejects with
+// `reason` (unless it is empty), as a troubled gateway would give them; "unknown
+// order" to a mass-status is a list without the client's orders.
 class RejectingReads final : public Forwarding {
  public:
   // Rewrites the first `rewrites_max` answers to reads, then lets them by.
@@ -78,13 +86,17 @@ class RejectingReads final : public Forwarding {
 
  private:
   void on_response(const ClientResponse& r) override {
-    if (r.kind != RequestKind::status || reason_.empty() || reads_rewritten == rewrites_max_) {
+    const bool read = r.kind == RequestKind::status || r.kind == RequestKind::mass_status;
+    if (!read || reason_.empty() || reads_rewritten == rewrites_max_) {
       return Forwarding::on_response(r);
     }
     ++reads_rewritten;
     ClientResponse rejected = r;
-    rejected.verdict = Verdict::reject;
-    rejected.reason = reason_;
+    rejected.orders.clear();
+    if (r.kind != RequestKind::mass_status || reason_ != kUnknownOrder) {
+      rejected.verdict = Verdict::reject;
+      rejected.reason = reason_;
+    }
     rejected.order = OrderView{};
     Forwarding::on_response(rejected);
   }
@@ -199,12 +211,16 @@ struct Reads {
   std::vector<Violation> recovery;    // of recovers-after-faults
 };
 
+// The final reads of two_resting_orders(), asked order by order or (with
+// `by_client`) by one mass-status.
 Reads final_reads_with(const std::string& reject_reason, int rewrites_max = INT32_MAX,
-                       std::vector<std::string> client_reject_reasons = {}) {
+                       std::vector<std::string> client_reject_reasons = {},
+                       bool by_client = false) {
   Scenario s = quiet_scenario();
   s.limits.client_reject_reasons = std::move(client_reject_reasons);
   const Case c = two_resting_orders();
   RejectingReads target(make_sim_target(s, c, {}), reject_reason, rewrites_max);
+  target.mass_status = by_client;
   const History h = run_case(target, s, c);
   Reads reads{.rewritten = target.reads_rewritten};
   for (size_t i = 0; i < h.size(); ++i) {
@@ -274,6 +290,92 @@ TEST(FinalReads, ARejectTheScenarioNamesIsNotAskedAgain) {
   const Reads unnamed = final_reads_with("BusinessRejectReason 3");
   EXPECT_EQ(unnamed.rewritten, 60);
   EXPECT_EQ(unnamed.recovery.size(), 1u);
+}
+
+// The same by mass-status, one per client: each answer or refusal is the
+// two reads', so half the asks of reading order by order.
+TEST(FinalReadsByClient, AnAnswerResolvesEveryOrderOfTheClient) {
+  const Reads reads = final_reads_with("", INT32_MAX, {}, true);
+  EXPECT_EQ(reads.events, 2);
+  EXPECT_EQ(reads.unknown_to_exchange, 0);
+  EXPECT_EQ(reads.unanswered, 0);
+  EXPECT_TRUE(reads.violations.empty());
+}
+
+TEST(FinalReadsByClient, AnOrderMissingFromTheListIsUnknownToTheExchange) {
+  const Reads reads = final_reads_with(std::string(kUnknownOrder), INT32_MAX, {}, true);
+  EXPECT_EQ(reads.rewritten, 1);
+  EXPECT_EQ(reads.events, 2);
+  EXPECT_EQ(reads.unknown_to_exchange, 2);
+  ASSERT_FALSE(reads.violations.empty());
+  EXPECT_EQ(reads.violations.front().property, "no-lost-order");
+}
+
+TEST(FinalReadsByClient, ARefusalIsAskedAgainThenEveryReadRecordedUnanswered) {
+  const Reads reads = final_reads_with("metadata unavailable", INT32_MAX, {}, true);
+  EXPECT_EQ(reads.rewritten, 30);  // one ask every 100 ms for 3 s
+  EXPECT_EQ(reads.events, 2);
+  EXPECT_EQ(reads.unanswered, 2);
+  EXPECT_TRUE(reads.violations.empty());
+  ASSERT_EQ(reads.recovery.size(), 1u);
+  EXPECT_NE(reads.recovery[0].message.find("2 of 2 final reads"), std::string::npos)
+      << reads.recovery[0].message;
+  const Reads later = final_reads_with("metadata unavailable", 5, {}, true);
+  EXPECT_EQ(later.rewritten, 5);
+  EXPECT_EQ(later.unanswered, 0);
+  EXPECT_TRUE(later.recovery.empty());
+}
+
+TEST(FinalReadsByClient, ARefusalTheScenarioNamesIsNotAskedAgain) {
+  const Reads reads =
+      final_reads_with("BusinessRejectReason 3", INT32_MAX, {"BusinessRejectReason 3"}, true);
+  EXPECT_EQ(reads.rewritten, 1);
+  EXPECT_EQ(reads.unanswered, 2);
+  EXPECT_TRUE(reads.recovery.empty());
+}
+
+// What the final reads of a history said, by order: status, price,
+// quantity, filled, and whether it went unanswered.
+std::map<std::string, std::tuple<OrdStatus, Price, Qty, Qty, bool>> read_outcomes(const History& h) {
+  std::map<std::string, std::tuple<OrdStatus, Price, Qty, Qty, bool>> outcomes;
+  for (const Event& e : h.events()) {
+    if (e.type != EventType::read) continue;
+    outcomes[std::string(h.text(e.order))] = {e.status, e.price, e.qty, e.filled, e.flag};
+  }
+  return outcomes;
+}
+
+// Reading by mass-status must say what reading order by order says, for
+// every order: over generated cases of several clients, symbols and
+// metadata changes (a symbol moved to the other shard among them), both
+// ways, with the planted defect that answers reads from the gateway's
+// cache as well.
+TEST(FinalReadsByClient, SayWhatReadsOrderByOrderSay) {
+  const Scenario s = parsed(R"(
+name = "reads-both-ways"
+[workload]
+clients = 3
+operations_per_client = 12
+symbols = ["BTC-USDT", "ETH-USDT"]
+[metadata]
+changes_max = 3
+kinds = ["move", "tick"]
+)",
+                            "reads-both-ways.toml");
+  const rc::Gen<Case> gen = case_generator(s);
+  size_t reads = 0;
+  for (const DefectSet& defects : {DefectSet(), DefectSet().add(Defect::state_regress_after_resync)}) {
+    for (uint64_t seed = 1; seed <= 30; ++seed) {
+      const Case c = gen(rc::Random(seed), 50).value();
+      Forwarding by_order(make_sim_target(s, c, defects));
+      Forwarding by_client(make_sim_target(s, c, defects));
+      by_client.mass_status = true;
+      const auto expected = read_outcomes(run_case(by_order, s, c));
+      ASSERT_EQ(read_outcomes(run_case(by_client, s, c)), expected) << "seed " << seed;
+      reads += expected.size();
+    }
+  }
+  EXPECT_GT(reads, 300u);  // the cases placed orders to read
 }
 
 // Holds back every answer to one client's operations (not final reads):

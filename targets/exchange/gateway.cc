@@ -313,17 +313,17 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
   // Stable: within a shard, in the order the table gave them.
   std::stable_sort(asked.begin(), asked.end(),
                    [](const KnownOrder* a, const KnownOrder* b) { return a->shard < b->shard; });
-  Gathering g{.asked = std::move(asked), .starts = std::vector<uint32_t>(shards + 1, 0)};
+  Gathering& g = free_gathering();
+  g.asked.swap(asked);
+  g.starts.assign(shards + 1, 0);
   for (const KnownOrder* order : g.asked) ++g.starts[order->shard + 1];
   uint32_t parts = 0;
   for (size_t shard = 0; shard < shards; ++shard) {
     parts += g.starts[shard + 1] != 0;
     g.starts[shard + 1] += g.starts[shard];
   }
-  if (parts == 0) {  // nothing placed: nothing to ask
-    return reply(from, request, Verdict::ack, "", {});
-  }
-  g.views.resize(g.asked.size());
+  if (parts == 0) return reply(from, request, Verdict::ack, "", {});  // nothing placed
+  g.views.assign(g.asked.size(), OrderView{});
   g.answered.assign(shards, false);
   g.gateway_request_id = track(from, request, nullptr, parts);
   for (ShardId shard = 0; shard < shards; ++shard) {
@@ -331,12 +331,12 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
     forward(g.gateway_request_id, shard, [&](ShardRequest& sent) {
       sent.kind = RequestKind::mass_status;
       sent.client = request.client;
+      sent.order_ids.reserve(g.starts[shard + 1] - g.starts[shard]);
       for (uint32_t i = g.starts[shard]; i < g.starts[shard + 1]; ++i) {
         sent.order_ids.push_back(g.asked[i]->order_id);
       }
     });
   }
-  gatherings_.push_back(std::move(g));
 }
 
 bool Gateway::gather(Gathering& g, ShardId shard, const ShardResponse& response) {
@@ -358,15 +358,31 @@ bool Gateway::gather(Gathering& g, ShardId shard, const ShardResponse& response)
 }
 
 Gateway::Gathering* Gateway::gathering(uint64_t gateway_request_id) {
+  if (gateway_request_id == 0) return nullptr;
   for (Gathering& g : gatherings_) {
     if (g.gateway_request_id == gateway_request_id) return &g;
   }
   return nullptr;
 }
 
+// Places are reused, with their lists' memory: a case ends with one
+// mass-status per client.
+Gateway::Gathering& Gateway::free_gathering() {
+  Gathering* g = gathering_free();
+  if (g == nullptr) g = &gatherings_.emplace_back();
+  g->gateway_request_id = 0;
+  return *g;
+}
+
+Gateway::Gathering* Gateway::gathering_free() {
+  for (Gathering& g : gatherings_) {
+    if (g.gateway_request_id == 0) return &g;
+  }
+  return nullptr;
+}
+
 void Gateway::end_gathering(uint64_t gateway_request_id) {
-  std::erase_if(gatherings_,
-                [&](const Gathering& g) { return g.gateway_request_id == gateway_request_id; });
+  if (Gathering* g = gathering(gateway_request_id)) g->gateway_request_id = 0;
 }
 
 uint64_t Gateway::track(NodeId from, const ClientRequest& request, KnownOrder* order,

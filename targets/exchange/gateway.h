@@ -118,7 +118,7 @@ class Gateway final : public Node {
   // grouped by the shard asked about them, and their views as the shards
   // answer. Few at a time (one per client at the end of a case).
   struct Gathering {
-    uint64_t gateway_request_id = 0;
+    uint64_t gateway_request_id = 0;  // 0: the place is free
     std::vector<KnownOrder*> asked;   // grouped by shard, as `starts` divides them
     std::vector<uint32_t> starts;     // shard s asked about asked[starts[s], starts[s + 1])
     std::vector<OrderView> views;     // one per asked order
@@ -149,7 +149,9 @@ class Gateway final : public Node {
   void mass_status(NodeId from, const ClientRequest& request);
   // Takes shard `shard`'s part of a mass-status; true once every part is in.
   bool gather(Gathering& g, ShardId shard, const ShardResponse& response);
-  Gathering* gathering(uint64_t gateway_request_id);
+  Gathering* gathering(uint64_t gateway_request_id);  // null: none (ended, or timed out)
+  Gathering& free_gathering();                        // a place not in use, its id 0
+  Gathering* gathering_free();
   void end_gathering(uint64_t gateway_request_id);
   // What a shard reported of an order the gateway knows.
   void learn(KnownOrder& order, const OrderView& heard) const;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "targets/exchange/test_support.h"
@@ -161,6 +162,62 @@ TEST_F(GatewayTest, MassCancelCancelsOnEveryShardAndReportsEachOrder) {
   EXPECT_EQ(r.cancelled_count, 2u);
   EXPECT_EQ(recorder.updates.size(), 2u);
   EXPECT_EQ(send(about(RequestKind::status, 2, 2, "other")).order.status, OrdStatus::new_order);
+}
+
+// The client's orders on both shards, each as a status request would
+// report it; no other client's, and nothing of an order the gateway
+// rejected itself (unknown to it, as a status request of it would say).
+TEST_F(GatewayTest, MassStatusReportsEveryOrderOfTheClientOnEveryShard) {
+  send(place(1, 1, "btc", Side::buy, 50'000, 3));
+  send(place(1, 2, "eth", Side::buy, 5'000, 10, "ETH-USDT"));
+  send(place(1, 3, "gone", Side::buy, 49'000, 1));
+  send(about(RequestKind::cancel, 1, 4, "gone"));
+  send(place(1, 5, "bad", Side::buy, 50'005, 1));  // off tick: rejected by the gateway
+  send(place(2, 1, "other", Side::sell, 50'000, 1));
+  const ClientResponse r = send(about(RequestKind::mass_status, 1, 6, ""));
+  EXPECT_EQ(r.verdict, Verdict::ack);
+  EXPECT_EQ(r.kind, RequestKind::mass_status);
+  std::map<std::string, OrderView> by_id;
+  for (const OrderView& v : r.orders) by_id[v.clordid] = v;
+  ASSERT_EQ(by_id.size(), 3u);
+  ASSERT_EQ(r.orders.size(), 3u);
+  EXPECT_EQ(by_id["btc"].status, OrdStatus::partially_filled);
+  EXPECT_EQ(by_id["btc"].filled, 1);
+  EXPECT_EQ(by_id["btc"].qty, 3);
+  EXPECT_EQ(by_id["eth"].status, OrdStatus::new_order);
+  EXPECT_EQ(by_id["eth"].symbol, "ETH-USDT");
+  EXPECT_EQ(by_id["gone"].status, OrdStatus::cancelled);
+  for (const OrderView& v : r.orders) EXPECT_EQ(v.client, 1u);
+  for (const OrderView& v : r.orders) {
+    const ClientResponse one = send(about(RequestKind::status, 1, 100 + v.order_id, v.clordid));
+    EXPECT_EQ(one.order.status, v.status) << v.clordid;
+    EXPECT_EQ(one.order.filled, v.filled) << v.clordid;
+  }
+}
+
+TEST_F(GatewayTest, MassStatusOfAClientWithoutOrdersIsAnEmptyList) {
+  const ClientResponse r = send(about(RequestKind::mass_status, 3, 1, ""));
+  EXPECT_EQ(r.verdict, Verdict::ack);
+  EXPECT_TRUE(r.orders.empty());
+}
+
+// A shard that does not answer: the whole mass-status is unknown at the
+// gateway's timeout, as a status request would be, and the gateway takes
+// the next one after the shard is back.
+TEST_F(GatewayTest, MassStatusWithAShardDownIsUnknownThenAnsweredOnceItIsBack) {
+  send(place(1, 1, "btc", Side::buy, 50'000, 1));
+  send(place(1, 2, "eth", Side::buy, 5'000, 10, "ETH-USDT"));
+  exchange.crash(exchange.shard(1).id(), 1'000'000);
+  exchange.submit(about(RequestKind::mass_status, 1, 3, ""));
+  exchange.run_for(600'000);
+  const auto lost = recorder.response(1, 3);
+  ASSERT_TRUE(lost.has_value());
+  EXPECT_EQ(lost->verdict, Verdict::unknown);
+  EXPECT_TRUE(lost->orders.empty());
+  exchange.run_for(2'000'000);  // restarted, its orders kept (simulated durability)
+  const ClientResponse back = send(about(RequestKind::mass_status, 1, 4, ""));
+  EXPECT_EQ(back.verdict, Verdict::ack);
+  EXPECT_EQ(back.orders.size(), 2u);
 }
 
 TEST_F(GatewayTest, HaltedInstrumentRejectsOrdersButAllowsCancels) {

@@ -47,7 +47,8 @@ TEST(Wire, EveryMessageTypeRoundTrips) {
                      .reason = "timeout",
                      .order = view,
                      .meta_version = 17,
-                     .cancelled_count = 3},
+                     .cancelled_count = 3,
+                     .orders = {view, OrderView{.clordid = "c2-9"}}},
       Fill{.client = 2,
            .order_id = 9,
            .clordid = "c2-1",
@@ -59,9 +60,17 @@ TEST(Wire, EveryMessageTypeRoundTrips) {
            .order_filled = 3,
            .order_qty = 7},
       OrderUpdate{.order = view, .reason = "mass cancel"},
-      ShardRequest{
-          .gateway_request_id = 5, .order_id = 9, .clordid = "c2-1", .gateway = 4, .hops = 2},
-      ShardResponse{.gateway_request_id = 5, .ok = true, .order = view, .shard_version = 3},
+      ShardRequest{.gateway_request_id = 5,
+                   .order_id = 9,
+                   .clordid = "c2-1",
+                   .gateway = 4,
+                   .hops = 2,
+                   .order_ids = {9, 1ull << 41}},
+      ShardResponse{.gateway_request_id = 5,
+                    .ok = true,
+                    .order = view,
+                    .shard_version = 3,
+                    .orders = {OrderView{.order_id = 1ull << 41}, view}},
       MetaUpdateRequest{.request_id = 8, .record = record},
       MetaUpdateResult{.request_id = 8, .ok = false, .version = 4, .reason = "not leader"},
       MetaPublish{.version = 5, .record = record, .checksum = checksum(record, 5)},
@@ -86,6 +95,13 @@ TEST(Wire, EveryMessageTypeRoundTrips) {
   EXPECT_EQ(request.clordid, "c3-7");
   EXPECT_EQ(request.price, -5);
   EXPECT_EQ(request.tif, TimeInForce::ioc);
+  const auto listing =
+      std::get<ClientResponse>(wire::decode(body_of(wire::encode(1, messages[1]))).message);
+  ASSERT_EQ(listing.orders.size(), 2u);
+  EXPECT_EQ(listing.orders[0].filled, 3);
+  EXPECT_EQ(listing.orders[1].clordid, "c2-9");
+  const auto asked = std::get<ShardRequest>(wire::decode(body_of(wire::encode(1, messages[4]))).message);
+  EXPECT_EQ(asked.order_ids, (std::vector<OrderId>{9, 1ull << 41}));
 }
 
 // A damaged body with its checksum made right again.
