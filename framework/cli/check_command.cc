@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "framework/base/write_file.h"
@@ -37,11 +38,16 @@ std::string write_check_page(const CheckArgs& args, const History& history,
 }
 
 int check(const CheckArgs& args) {
-  for (const std::string& name : args.properties) {
-    if (find_property(name) != nullptr) continue;
-    fmt::print(stderr, "ordeal check: --property {}: unknown (see `ordeal list properties`)\n",
-               name);
-    return kExitUsage;
+  for (auto it = args.properties.begin(); it != args.properties.end(); ++it) {
+    if (find_property(*it) == nullptr) {
+      fmt::print(stderr, "ordeal check: --property {}: unknown (see `ordeal list properties`)\n",
+                 *it);
+      return kExitUsage;
+    }
+    if (std::find(args.properties.begin(), it, *it) != it) {  // each violation twice
+      fmt::print(stderr, "ordeal check: --property {}: given twice\n", *it);
+      return kExitUsage;
+    }
   }
   if (args.limits.client_reject_reasons.size() > kClientRejectReasonsMax) {
     fmt::print(stderr, "ordeal check: --client-reject-reason: {} given, at most {}\n",

@@ -207,6 +207,8 @@ if(NOT last_err MATCHES "bad.jsonl:2: type: unknown event type 'wat'")
   message(FATAL_ERROR "unclear error: ${last_err}")
 endif()
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-such-property)
+# A property named twice would report each violation twice.
+expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --property no-lost-order --property no-lost-order)
 # An empty reason would be in every reject's text and excuse every refusal
 # (CMake drops an empty argument: the empty value is given after `=`).
 expect_exit(2 ${ORDEAL} check ${WORK}/fail/history.jsonl --client-reject-reason=)

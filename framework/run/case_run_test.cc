@@ -336,7 +336,8 @@ TEST(FinalReadsByClient, ARefusalTheScenarioNamesIsNotAskedAgain) {
 
 // What the final reads of a history said, by order: status, price,
 // quantity, filled, and whether it went unanswered.
-std::map<std::string, std::tuple<OrdStatus, Price, Qty, Qty, bool>> read_outcomes(const History& h) {
+std::map<std::string, std::tuple<OrdStatus, Price, Qty, Qty, bool>> read_outcomes(
+    const History& h) {
   std::map<std::string, std::tuple<OrdStatus, Price, Qty, Qty, bool>> outcomes;
   for (const Event& e : h.events()) {
     if (e.type != EventType::read) continue;
@@ -364,7 +365,8 @@ kinds = ["move", "tick"]
                             "reads-both-ways.toml");
   const rc::Gen<Case> gen = case_generator(s);
   size_t reads = 0;
-  for (const DefectSet& defects : {DefectSet(), DefectSet().add(Defect::state_regress_after_resync)}) {
+  for (const DefectSet& defects :
+       {DefectSet(), DefectSet().add(Defect::state_regress_after_resync)}) {
     for (uint64_t seed = 1; seed <= 30; ++seed) {
       const Case c = gen(rc::Random(seed), 50).value();
       Forwarding by_order(make_sim_target(s, c, defects));

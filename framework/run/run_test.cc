@@ -471,6 +471,10 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
   EXPECT_EQ(error_of("[properties]\ncheck = [\"no-lost-cancel\", \"no-free-lunch\"]\n"),
             "s.toml:2: properties.check: unknown property 'no-free-lunch' (see `ordeal list "
             "properties`)");
+  EXPECT_EQ(error_of("[properties]\ncheck = [\"no-lost-cancel\", \"no-lost-cancel\"]\n"),
+            "s.toml:2: properties.check: 'no-lost-cancel' is named twice");
+  EXPECT_EQ(error_of("[workload]\nsymbols = [\"BTC-USDT\", \"ETH-USDT\", \"BTC-USDT\"]\n"),
+            "s.toml:2: workload.symbols: 'BTC-USDT' is named twice");
   EXPECT_PRED2(starts, error_of("[workload]\nsymbols = [\"DOGE-USDT\"]\n"),
                "s.toml:2: workload.symbols: unknown symbol 'DOGE-USDT'");
   EXPECT_EQ(error_of("\n[workload]\nsymbols = []\n"),

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -369,10 +370,16 @@ void read_properties(const toml::table& table, const std::string& path, std::str
   r.number("recovery_ms_max", s.limits.recovery_ms_max, int64_t{0}, kRecoveryMsMaxCeiling);
   r.number("answer_bound_ms", s.answer_bound_ms, 1, 600'000);
   read_client_reject_reasons(r, table, s.limits.client_reject_reasons);
-  for (const std::string& name : s.properties) {
-    if (find_property(name) != nullptr || !error.empty()) continue;
-    r.fail(*table.get("check"), "check",
-           fmt::format("unknown property '{}' (see `ordeal list properties`)", name));
+  for (size_t i = 0; i < s.properties.size() && error.empty(); ++i) {
+    const std::string& name = s.properties[i];
+    if (find_property(name) == nullptr) {
+      r.fail(*table.get("check"), "check",
+             fmt::format("unknown property '{}' (see `ordeal list properties`)", name));
+    } else if (std::find(s.properties.begin(), s.properties.begin() + i, name) !=
+               s.properties.begin() + i) {
+      // Checked twice, every violation would be reported twice.
+      r.fail(*table.get("check"), "check", fmt::format("'{}' is named twice", name));
+    }
   }
   r.finish();
 }
@@ -501,6 +508,15 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
         "{}: workload.symbols: unknown symbol '{}' (the reference exchange "
         "lists BTC-USDT, ETH-USDT, SOL-USDT)",
         where, symbol);
+  }
+  for (size_t i = 0; i < s.symbols.size() && load.error.empty(); ++i) {
+    // Twice would double its share of the orders and of the recovery probes:
+    // a weight the file does not say it means.
+    if (std::find(s.symbols.begin(), s.symbols.begin() + i, s.symbols[i]) ==
+        s.symbols.begin() + i) {
+      continue;
+    }
+    load.error = fmt::format("{}: workload.symbols: '{}' is named twice", where, s.symbols[i]);
   }
   if (load.error.empty() && s.symbols.empty()) {
     load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", where);

@@ -186,9 +186,9 @@ class Gateway final : public Node {
   std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual,
                      MapNodePool<OrderKey, KnownOrder>>
       orders_;
-  SeqTable<Pending> pending_;      // by gateway request id
+  SeqTable<Pending> pending_;          // by gateway request id
   std::vector<Gathering> gatherings_;  // mass-statuses pending (each also in pending_)
-  int64_t timeout_armed_us_ = -1;  // when the armed timeout timer fires; -1: none
+  int64_t timeout_armed_us_ = -1;      // when the armed timeout timer fires; -1: none
   // Where each client was last heard from (hear_from): a client id below
   // kClientsIndexed (the simulator numbers its clients from 1) by index,
   // kNotHeard where none; others in the map, nodes from the pool too.

@@ -29,7 +29,7 @@ void Gateway::begin_incarnation() {
 }
 
 void Gateway::on_crash() {
-  pending_.clear();        // requests in flight: their clients see the connection drop
+  pending_.clear();  // requests in flight: their clients see the connection drop
   gatherings_.clear();
   timeout_armed_us_ = -1;  // timers die with the process
   client_nodes_.clear();   // connections die with the process

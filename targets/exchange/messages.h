@@ -125,9 +125,9 @@ struct ShardRequest {
   bool post_only = false;
   Price price = 0;
   Qty qty = 0;
-  MetaVersion meta_version = 0;  // the version the gateway validated it against
-  NodeId gateway = 0;            // where the answer goes, also after a shard forwards it
-  uint8_t hops = 0;              // how often shards passed it on to a newer owner
+  MetaVersion meta_version = 0;    // the version the gateway validated it against
+  NodeId gateway = 0;              // where the answer goes, also after a shard forwards it
+  uint8_t hops = 0;                // how often shards passed it on to a newer owner
   std::vector<OrderId> order_ids;  // mass-status: the orders asked about
 };
 

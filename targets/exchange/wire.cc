@@ -30,8 +30,8 @@ void fields(A& a, OrderView& m) {
 }
 template <typename A>
 void fields(A& a, ClientResponse& m) {
-  a(m.client, m.request_id, m.kind, m.verdict, m.reason, m.order, m.meta_version,
-    m.cancelled_count, m.orders);
+  a(m.client, m.request_id, m.kind, m.verdict, m.reason, m.order, m.meta_version, m.cancelled_count,
+    m.orders);
 }
 template <typename A>
 void fields(A& a, Fill& m) {
@@ -49,8 +49,7 @@ void fields(A& a, ShardRequest& m) {
 }
 template <typename A>
 void fields(A& a, ShardResponse& m) {
-  a(m.gateway_request_id, m.ok, m.reason, m.order, m.shard_version, m.cancelled_count,
-    m.orders);
+  a(m.gateway_request_id, m.ok, m.reason, m.order, m.shard_version, m.cancelled_count, m.orders);
 }
 template <typename A>
 void fields(A& a, MetaUpdateRequest& m) {

@@ -100,7 +100,8 @@ TEST(Wire, EveryMessageTypeRoundTrips) {
   ASSERT_EQ(listing.orders.size(), 2u);
   EXPECT_EQ(listing.orders[0].filled, 3);
   EXPECT_EQ(listing.orders[1].clordid, "c2-9");
-  const auto asked = std::get<ShardRequest>(wire::decode(body_of(wire::encode(1, messages[4]))).message);
+  const auto asked =
+      std::get<ShardRequest>(wire::decode(body_of(wire::encode(1, messages[4]))).message);
   EXPECT_EQ(asked.order_ids, (std::vector<OrderId>{9, 1ull << 41}));
 }
 
