@@ -287,7 +287,8 @@ TEST(FixMassStatus, ClientGathersTheReportsOfItsRequestAlone) {
   EXPECT_EQ(s.c.recorder.responses.size(), 3u);  // two places, one mass status
 }
 
-// A venue that never says LastRptRequested: TotNumReports ends it.
+// A venue that never says LastRptRequested: TotNumReports ends it. A
+// report of a cancelled order is no unsolicited cancel.
 TEST(FixMassStatus, TotNumReportsEndsAGatheringWithoutTheLastFlag) {
   VenueSession s([](const FixMessage& m, const std::vector<std::string>& ids) {
     return std::vector<FixMessage>{mass_report(m, report(ids.at(1), "I", "4", "5", "0"), 2, false),
@@ -300,6 +301,7 @@ TEST(FixMassStatus, TotNumReportsEndsAGatheringWithoutTheLastFlag) {
   ASSERT_EQ(r->orders.size(), 2u);
   EXPECT_EQ(find(*r, "c1-1")->status, OrdStatus::filled);
   EXPECT_EQ(find(*r, "c1-2")->status, OrdStatus::cancelled);
+  EXPECT_TRUE(s.c.recorder.updates.empty()) << "a report of a cancelled order read as a cancel";
 }
 
 // A venue that knows no order of the Account: one report of none, an
