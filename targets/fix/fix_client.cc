@@ -1,6 +1,5 @@
 #include "targets/fix/fix_client.h"
 
-#include <algorithm>
 #include <vector>
 
 namespace ordeal::fix {
@@ -358,12 +357,12 @@ void FixClient::gather_order(Open& open, const FixReport& report) {
   if (view.status == OrdStatus::none) view = OrderView{};
   view.client = owner->second.first;
   view.clordid = owner->second.second;
-  auto same = std::find_if(open.orders.begin(), open.orders.end(),
-                           [&](const OrderView& o) { return o.clordid == view.clordid; });
-  if (same != open.orders.end()) {
-    *same = std::move(view);  // reported twice (under two ClOrdIDs): the later
-  } else {
+  // Reported twice (under two ClOrdIDs of its chain, say): the later report.
+  const auto [at, added] = open.order_index.try_emplace(view.clordid, open.orders.size());
+  if (added) {
     open.orders.push_back(std::move(view));
+  } else {
+    open.orders[at->second] = std::move(view);
   }
 }
 

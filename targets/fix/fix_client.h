@@ -108,6 +108,7 @@ class FixClient {
     // A mass status's gathering: the orders so far, the reports heard and
     // how many there are to be (TotNumReports; -1 until a report says).
     std::vector<exchange::OrderView> orders;
+    std::unordered_map<std::string, size_t> order_index;  // ordeal's ClOrdID -> in orders
     int reports = 0;
     int expected = -1;
   };

@@ -287,12 +287,14 @@ TEST(FixMassStatus, ClientGathersTheReportsOfItsRequestAlone) {
   EXPECT_EQ(s.c.recorder.responses.size(), 3u);  // two places, one mass status
 }
 
-// A venue that never says LastRptRequested: TotNumReports ends it. A
-// report of a cancelled order is no unsolicited cancel.
+// A venue that never says LastRptRequested: TotNumReports ends it. An
+// order reported twice reads as the later report says; a report of a
+// cancelled order is no unsolicited cancel.
 TEST(FixMassStatus, TotNumReportsEndsAGatheringWithoutTheLastFlag) {
   VenueSession s([](const FixMessage& m, const std::vector<std::string>& ids) {
-    return std::vector<FixMessage>{mass_report(m, report(ids.at(1), "I", "4", "5", "0"), 2, false),
-                                   mass_report(m, report(ids.at(0), "I", "2", "5", "5"), 2, false)};
+    return std::vector<FixMessage>{mass_report(m, report(ids.at(1), "I", "0", "5", "0"), 3, false),
+                                   mass_report(m, report(ids.at(0), "I", "2", "5", "5"), 3, false),
+                                   mass_report(m, report(ids.at(1), "I", "4", "5", "0"), 3, false)};
   });
   ASSERT_EQ(s.venue.error, "");
   const ClientResponse* r = s.two_orders_then_mass_status();
