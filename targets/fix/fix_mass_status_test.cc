@@ -405,13 +405,16 @@ std::vector<FinalRead> final_reads(const History& h) {
   return out;
 }
 
+// reset=Y: the fix:// target keeps its session's messages for the rest of
+// the process, which a gateway of another test (--gtest_repeat) would ask
+// for again without it.
 std::vector<FinalRead> run_over_fix(int port, bool mass_status) {
   const Scenario s = two_clients();
   const Case c = resting_orders();
   std::string error;
-  const std::string text =
-      "fix://127.0.0.1:" + std::to_string(port) +
-      "?version=FIX.4.4&sender=ORDEAL&target=EXCHANGE&mass_status=" + (mass_status ? "Y" : "N");
+  const std::string text = "fix://127.0.0.1:" + std::to_string(port) +
+                           "?version=FIX.4.4&sender=ORDEAL&target=EXCHANGE&reset=Y&mass_status=" +
+                           (mass_status ? "Y" : "N");
   const std::optional<FixUri> uri = parse_fix_uri(text, error);
   EXPECT_TRUE(uri) << error;
   if (!uri) return {};
