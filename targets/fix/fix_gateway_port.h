@@ -14,6 +14,10 @@
 // maps any ClOrdID of it back to the first (clordid_chains.h), on disk when
 // the gateway keeps its state there.
 //
+// A mass status (OrderMassStatusRequest) is one request to the gateway and
+// one answer listing the client's orders; the port sends it on as a report
+// per order, each under the order's ClOrdID in force (fix_codec.h).
+//
 // Reports for a client whose session is logged out (a disconnect, or a
 // restart of the gateway before the client logs on again) are kept in the
 // session and reach the client when it logs on: it sees the gap in the
