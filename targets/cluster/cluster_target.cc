@@ -87,6 +87,8 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
   void live_fault(const FaultSpec& spec, bool start) override;
   std::string log_dir() const override { return options_.log_dir; }
+  // The reference gateway answers OrderMassStatusRequest (fix_codec.h).
+  bool mass_status_supported() const override { return true; }
   CaseCleanUp cancel_open_orders(const CleanUpLimits& limits) override {
     end_case();
     if (!fix_client_) return {};
@@ -466,7 +468,8 @@ std::string ClusterTarget::connect_clients() {
       fix::FixClientConfig{.engine = {.port = proxied_.contains("client->gateway")
                                                   ? proxied_.at("client->gateway")
                                                   : static_cast<uint16_t>(fix_port()),
-                                      .sessions = {{"FIX.4.4", "ORDEAL", "EXCHANGE"}}}},
+                                      .sessions = {{"FIX.4.4", "ORDEAL", "EXCHANGE"}}},
+                           .mass_status_timeout_us = int64_t{scenario_.answer_bound_ms} * 1000},
       listener_);
   if (std::string e = fix_client_->start(); !e.empty()) return e;
   const int64_t deadline_us = net_.now_us() + int64_t{options_.startup_timeout_ms} * 1000;

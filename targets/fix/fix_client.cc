@@ -57,6 +57,11 @@ FixRequest FixClient::to_fix(const ClientRequest& r, std::string& key) {
     fr.clordid = key = "m" + own;
     return fr;
   }
+  if (r.kind == RequestKind::mass_status) {
+    fr.status_req_id = "a" + own;
+    key = "A:" + fr.status_req_id;
+    return fr;
+  }
   fr.request.clordid = order == orders_.end() ? tag : order->second.fix_clordid;
   if (order != orders_.end()) {
     const ClientRequest& terms = order->second.terms;
@@ -93,9 +98,14 @@ void FixClient::submit(ClientRequest request) {
     return answer(request, Verdict::reject, "not connected to the FIX gateway (not sent)");
   ++counters_.sent;
   if (seq < 0) return answer(request, Verdict::unknown, "the connection broke while sending");
+  const bool gathers = request.kind == RequestKind::mass_status;
   open_[key] = Open{.request = std::move(request), .seq = seq};
   by_seq_[seq] = key;
   opened_.emplace_back(net_.now_us(), key);
+  if (gathers) {
+    net_.at(net_.now_us() + config_.mass_status_timeout_us,
+            [this, key, seq] { expire_mass_status(key, seq); });
+  }
 }
 
 void FixClient::prune(int64_t now_us) {
@@ -138,13 +148,16 @@ void FixClient::on_report(const FixReport& report) {
   if (report.msg_type == "3" || report.msg_type == "j") {
     // A reject counts against a request only when it clearly names it.
     std::string key = report.business_ref_id;
+    if (!open_.contains(key)) key = "A:" + report.business_ref_id;  // a MassStatusReqID
     if (!open_.contains(key)) {
       auto seq = by_seq_.find(report.ref_seq_num);
       key = seq == by_seq_.end() ? "" : seq->second;
     }
     const char* what = report.msg_type == "3" ? "session reject" : "business reject";
+    // The reference gateway's refused mass status may be an explicit unknown.
+    const Verdict verdict = report.outcome_unknown ? Verdict::unknown : Verdict::reject;
     if (open_.contains(key))
-      return complete(key, Verdict::reject, fmt::format("{}: {}", what, report.text), nullptr);
+      return complete(key, verdict, fmt::format("{}: {}", what, report.text), nullptr);
     ++counters_.unmatched;
     return;
   }
@@ -254,6 +267,8 @@ void FixClient::track(const FixReport& r) {
 
 void FixClient::on_execution(const FixReport& report) {
   if (report.exec_type != '8') note_terms(report);
+  // A mass status's report answers that alone, never a status request.
+  if (!report.mass_status_req_id.empty()) return gather(report);
   if (const std::string key = open_key_for(report); !key.empty()) {
     Open& open = open_.at(key);
     const bool unknown_order = open.request.kind == RequestKind::status && report.unknown_order;
@@ -297,6 +312,71 @@ void FixClient::on_execution(const FixReport& report) {
   } else {
     listener_->on_order_update(OrderUpdate{.order = view, .reason = report.text});
   }
+}
+
+// A report of a mass status joins its gathering; the last one (by
+// LastRptRequested, or the TotNumReports-th) completes it. Reports of no
+// gathering open (late ones, another run's) are left alone.
+void FixClient::gather(const FixReport& report) {
+  const std::string key = "A:" + report.mass_status_req_id;
+  auto it = open_.find(key);
+  if (it == open_.end()) return void(++counters_.unmatched);
+  Open& open = it->second;
+  ++open.reports;
+  ++counters_.mass_status_reports;
+  if (report.tot_num_reports >= 0) open.expected = report.tot_num_reports;
+  if (report.tot_num_reports != 0) gather_order(open, report);  // 0: the report of none
+  const bool done =
+      report.last_rpt_requested || (open.expected >= 0 && open.reports >= open.expected);
+  if (!done) return;
+  Open finished = std::move(it->second);
+  open_.erase(it);
+  by_seq_.erase(finished.seq);
+  if (listener_ == nullptr) return;
+  listener_->on_response(ClientResponse{.client = finished.request.client,
+                                        .request_id = finished.request.request_id,
+                                        .kind = RequestKind::mass_status,
+                                        .verdict = Verdict::ack,
+                                        .orders = std::move(finished.orders)});
+}
+
+// The order a report is about, under ordeal's names; one this client did
+// not place for that client (an earlier run's, another user's of the
+// Account) is no part of the answer.
+void FixClient::gather_order(Open& open, const FixReport& report) {
+  auto owner = by_fix_.find(report.clordid);
+  if (owner == by_fix_.end() && !report.orig_clordid.empty()) {
+    owner = by_fix_.find(report.orig_clordid);
+  }
+  if (owner == by_fix_.end() || owner->second.first != open.request.client) {
+    return void(++counters_.foreign);
+  }
+  OrderView view = report.order;
+  // One the venue does not know (OrderID NONE, unknown order): its name
+  // alone, as the exchange's own answer has it.
+  if (view.status == OrdStatus::none) view = OrderView{};
+  view.client = owner->second.first;
+  view.clordid = owner->second.second;
+  // Reported twice (under two ClOrdIDs of its chain, say): the later report.
+  const auto [at, added] = open.order_index.try_emplace(view.clordid, open.orders.size());
+  if (added) {
+    open.orders.push_back(std::move(view));
+  } else {
+    open.orders[at->second] = std::move(view);
+  }
+}
+
+void FixClient::expire_mass_status(const std::string& key, int seq) {
+  auto it = open_.find(key);
+  if (it == open_.end() || it->second.seq != seq) return;
+  const Open& open = it->second;
+  const std::string heard = open.expected >= 0
+                                ? fmt::format("{} of {} reports", open.reports, open.expected)
+                                : fmt::format("{} reports, none the last", open.reports);
+  complete(key, Verdict::unknown,
+           fmt::format("mass status unfinished: {} within {} ms", heard,
+                       config_.mass_status_timeout_us / 1000),
+           nullptr);
 }
 
 }  // namespace ordeal::fix

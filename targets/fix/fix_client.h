@@ -14,6 +14,12 @@
 // rejected without being sent. Requests the gateway never answers stay open
 // until the case's answer bound records them as unanswered.
 //
+// A mass status (OrderMassStatusRequest) is answered by a report per order:
+// the client gathers those of its MassStatusReqID, by nothing else, until
+// the last (LastRptRequested, or TotNumReports of them), and hands them on
+// as one answer whose `orders` hold ordeal's names. A gathering not done
+// within mass_status_timeout_us ends `unknown`, whatever it gathered.
+//
 // The client also keeps, for each order it placed, whether it may be open on
 // the gateway; cancel_open_orders() cancels those at the end of a case
 // (fix_clean_up.cc), away from the listener.
@@ -23,6 +29,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "framework/run/case_clean_up.h"
 #include "targets/exchange/client_port.h"
@@ -39,6 +46,9 @@ struct FixClientConfig {
   size_t orders_max = 1'000'000;
   int64_t open_ttl_us = 120'000'000;  // an unanswered request is forgotten after this
   size_t clean_up_max = 10'000;       // cancels one clean-up sends at most
+  // A mass status's reports all arrive within this (the scenario's answer
+  // bound, as the targets set it), or it ends unknown.
+  int64_t mass_status_timeout_us = 3'000'000;
 };
 
 struct FixClientCounters {
@@ -46,6 +56,7 @@ struct FixClientCounters {
   uint64_t reports = 0;
   uint64_t unmatched = 0;  // reports that answered nothing open and were no fill or cancel
   uint64_t foreign = 0;    // reports about orders not placed by this client (other runs)
+  uint64_t mass_status_reports = 0;  // gathered into a mass status's answer
   uint64_t disconnects = 0;
   uint64_t logons = 0;
 };
@@ -94,6 +105,12 @@ class FixClient {
     exchange::ClientRequest request;
     int seq = 0;
     std::string pending_text;
+    // A mass status's gathering: the orders so far, the reports heard and
+    // how many there are to be (TotNumReports; -1 until a report says).
+    std::vector<exchange::OrderView> orders;
+    std::unordered_map<std::string, size_t> order_index;  // ordeal's ClOrdID -> in orders
+    int reports = 0;
+    int expected = -1;
   };
 
   FixRequest to_fix(const exchange::ClientRequest& request, std::string& key);
@@ -101,6 +118,9 @@ class FixClient {
   void on_report(const FixReport& report);
   void on_execution(const FixReport& report);
   bool answers(const Open& open, const FixReport& report) const;
+  void gather(const FixReport& report);
+  void gather_order(Open& open, const FixReport& report);
+  void expire_mass_status(const std::string& key, int seq);
   void complete(const std::string& key, exchange::Verdict verdict, std::string reason,
                 const FixReport* report);
   void answer(const exchange::ClientRequest& request, exchange::Verdict verdict, std::string reason,
@@ -122,8 +142,9 @@ class FixClient {
   bool logged_on_ = false;
   std::map<OrderKey, Order> orders_;
   std::unordered_map<std::string, OrderKey> by_fix_;  // every ClOrdID sent -> its order
-  std::unordered_map<std::string, Open> open_;        // by ClOrdID, or "S:" + OrdStatusReqID
-  std::unordered_map<int, std::string> by_seq_;       // MsgSeqNum -> open key
+  // By ClOrdID, "S:" + OrdStatusReqID, or "A:" + MassStatusReqID.
+  std::unordered_map<std::string, Open> open_;
+  std::unordered_map<int, std::string> by_seq_;  // MsgSeqNum -> open key
   std::deque<std::pair<int64_t, std::string>> opened_;
   std::map<std::string, CleanUpCancel> clean_up_;  // by the cancel's ClOrdID
   FixClientCounters counters_;

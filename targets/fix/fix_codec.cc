@@ -171,10 +171,94 @@ char pending_exec_type(RequestKind kind) {
   return kind == RequestKind::amend ? 'E' : kind == RequestKind::cancel ? '6' : 'A';
 }
 
+// Every order of the Account (MassStatusReqType 7): the one kind ordeal asks.
+FixMessage mass_status_request(const FixRequest& fr) {
+  FixMessage m = message_of("AF");
+  m.set(tag::mass_status_req_id, fr.status_req_id);
+  m.set(tag::mass_status_req_type, "7");
+  m.set(tag::account, std::to_string(fr.request.client));
+  return m;
+}
+
+bool parse_client(const FixMessage& m, ClientId& client, std::string& error) {
+  if (parse_int(m.get(tag::account), client) && client != 0) return true;
+  error = "Account (1): expected ordeal's client id, got '" + m.get(tag::account) + "'";
+  return false;
+}
+
+std::optional<FixRequest> decode_mass_status(const FixMessage& m, std::string& error) {
+  FixRequest fr{.request = {.kind = RequestKind::mass_status},
+                .status_req_id = m.get(tag::mass_status_req_id)};
+  if (!parse_client(m, fr.request.client, error)) return std::nullopt;
+  if (fr.status_req_id.empty()) {
+    error = "MassStatusReqID (584) missing";
+    return std::nullopt;
+  }
+  if (const std::string type = m.get(tag::mass_status_req_type); type != "7") {
+    error = "MassStatusReqType (585): expected 7 (every order of the Account), got '" + type + "'";
+    return std::nullopt;
+  }
+  return fr;
+}
+
+// A refused mass status: it names no order, so no order's report can say so.
+FixMessage mass_status_reject(const FixReply& reply) {
+  const ClientResponse& r = reply.response;
+  FixMessage m = message_of("j");
+  m.set(tag::ref_msg_type, "AF");
+  m.set(tag::business_reject_ref_id, reply.request.status_req_id);
+  m.set(tag::business_reject_reason, "0");  // other
+  if (r.verdict == Verdict::unknown) m.set(tag::outcome_unknown, "Y");
+  if (!r.reason.empty()) m.set(tag::text, r.reason);
+  return m;
+}
+
+// A mass status's report, without what says which order it is about.
+FixMessage mass_status_report(const FixReply& reply, size_t index, size_t total) {
+  FixMessage m = message_of("8");
+  m.set(tag::exec_id, fmt::format("{}.{}", reply.exec_id, index));
+  m.set(tag::exec_type, "I");
+  m.set(tag::mass_status_req_id, reply.request.status_req_id);
+  m.set(tag::tot_num_reports, std::to_string(total));
+  m.set(tag::last_rpt_requested, index + 1 >= total ? "Y" : "N");
+  return m;
+}
+
 }  // namespace
+
+std::vector<FixMessage> encode_mass_status(const FixReply& reply,
+                                           const std::vector<std::string>& clordids) {
+  const ClientResponse& r = reply.response;
+  if (r.verdict != Verdict::ack) return {mass_status_reject(reply)};
+  std::vector<FixMessage> out;
+  if (r.orders.empty()) {  // one report that there is none
+    FixMessage m = mass_status_report(reply, 0, 0);
+    m.set(tag::ord_status, "8");
+    m.set(tag::order_id, "NONE");
+    m.set(tag::account, std::to_string(r.client));
+    out.push_back(std::move(m));
+    return out;
+  }
+  out.reserve(r.orders.size());
+  for (size_t i = 0; i < r.orders.size(); ++i) {
+    const OrderView& order = r.orders[i];
+    const bool known = order.status != OrdStatus::none;
+    FixMessage m = mass_status_report(reply, i, r.orders.size());
+    m.set(tag::ord_status, std::string(1, known ? status_code(order.status) : '8'));
+    m.set(tag::clordid, i < clordids.size() ? clordids[i] : order.clordid);
+    put_order(m, known ? order : OrderView{}, reply.request.request);
+    if (!known) {
+      m.set(tag::ord_rej_reason, "5");
+      m.set(tag::text, std::string(kUnknownOrder));
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
 
 FixMessage encode_request(const FixRequest& fr) {
   const ClientRequest& r = fr.request;
+  if (r.kind == RequestKind::mass_status) return mass_status_request(fr);
   static constexpr const char* kTypes[] = {"D", "G", "F", "q", "H"};
   FixMessage m = message_of(kTypes[static_cast<int>(r.kind)]);
   m.set(tag::account, std::to_string(r.client));
@@ -207,16 +291,14 @@ FixMessage encode_request(const FixRequest& fr) {
 }
 
 std::optional<FixRequest> decode_request(const FixMessage& m, std::string& error) {
+  if (m.type == "AF") return decode_mass_status(m, error);
   static const std::string kTypes = "DGFqH";
   const size_t kind = m.type.size() == 1 ? kTypes.find(m.type[0]) : std::string::npos;
   if (kind == std::string::npos) return std::nullopt;
   FixRequest fr;
   ClientRequest& r = fr.request;
   r.kind = static_cast<RequestKind>(kind);
-  if (!parse_int(m.get(tag::account), r.client) || r.client == 0) {
-    error = "Account (1): expected ordeal's client id, got '" + m.get(tag::account) + "'";
-    return std::nullopt;
-  }
+  if (!parse_client(m, r.client, error)) return std::nullopt;
   const bool names_order = r.kind == RequestKind::amend || r.kind == RequestKind::cancel;
   r.clordid = m.get(names_order ? tag::orig_clordid : tag::clordid);
   if (r.kind != RequestKind::status && r.kind != RequestKind::place)
@@ -243,6 +325,7 @@ std::optional<FixRequest> decode_request(const FixMessage& m, std::string& error
 FixMessage encode_reply(const FixReply& reply) {
   const ClientResponse& r = reply.response;
   if (r.kind == RequestKind::mass_cancel) return mass_cancel_report(reply);
+  if (r.kind == RequestKind::mass_status) return mass_status_reject(reply);
   if (r.verdict == Verdict::unknown) {
     const char pending = pending_exec_type(r.kind);
     FixMessage m = execution_report(reply, r.kind == RequestKind::status ? 'I' : pending, pending);
@@ -316,6 +399,10 @@ FixReport decode_report(const FixMessage& m) {
   r.clordid = m.get(tag::clordid);
   r.orig_clordid = m.get(tag::orig_clordid);
   r.status_req_id = m.get(tag::ord_status_req_id);
+  r.mass_status_req_id = m.get(tag::mass_status_req_id);
+  r.tot_num_reports =
+      m.has(tag::tot_num_reports) ? static_cast<int>(int_field(m, tag::tot_num_reports)) : -1;
+  r.last_rpt_requested = m.get(tag::last_rpt_requested) == "Y";
   r.text = reason_text(m);
   r.business_ref_id = m.get(tag::business_reject_ref_id);
   r.ref_seq_num = static_cast<int>(int_field(m, tag::ref_seq_num));

@@ -7,10 +7,23 @@
 //   cancel      -> OrderCancelRequest (F)       ack: ER Canceled (150=4)
 //   status      -> OrderStatusRequest (H)       ER OrderStatus (150=I)
 //   mass-cancel -> OrderMassCancelRequest (q)   OrderMassCancelReport (r)
+//   mass-status -> OrderMassStatusRequest (AF)  one ER OrderStatus (150=I) per order
 //   amend/cancel rejects: OrderCancelReject (9); place rejects: ER Rejected.
+//   mass-status rejects: BusinessMessageReject (j), RefMsgType AF,
+//     BusinessRejectRefID = MassStatusReqID.
 //   Fills: ER Trade (150=F); unsolicited cancels: ER Canceled, no request.
 //
 // Account (1) carries ordeal's client id: every client shares one session.
+//
+// A mass status asks for every order of its Account: MassStatusReqType
+// (585) 7, MassStatusReqID (584) echoed in each report with TotNumReports
+// (911) and LastRptRequested (912) Y on the last, N before. Per order:
+//   known order        ER 150=I, 39 = its status, 37 = its OrderID, 11 = its
+//                      ClOrdID in force, its terms as an OrderStatusRequest's
+//   not known by the   ER 150=I, 39=8, 37=NONE, 103=5 (unknown order), 11 =
+//   shard holding it   its ClOrdID: as a status request of it would answer
+//   no order at all    one ER 150=I, 39=8, 37=NONE, no ClOrdID, 911=0, 912=Y
+//
 // The exchange's explicit "unknown" answer is a pending ExecType (A, E, 6)
 // or a rejected mass cancel marked with kOutcomeUnknownTag; other gateways'
 // pending reports are interim and are waited past.
@@ -22,6 +35,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "targets/exchange/messages.h"
 #include "targets/fix/fix_message.h"
@@ -37,8 +51,9 @@ constexpr int account = 1, avg_px = 6, clordid = 11, cum_qty = 14, exec_id = 17,
               session_reject_reason = 373, business_reject_ref_id = 379,
               business_reject_reason = 380, cxl_rej_response_to = 434, exec_type = 150,
               leaves_qty = 151, mass_cancel_request_type = 530, mass_cancel_response = 531,
-              total_affected_orders = 533, ord_status_req_id = 790, trade_id = 1003,
-              aggressor_indicator = 1057;
+              total_affected_orders = 533, mass_status_req_id = 584, mass_status_req_type = 585,
+              ord_status_req_id = 790, tot_num_reports = 911, last_rpt_requested = 912,
+              trade_id = 1003, aggressor_indicator = 1057;
 // A user-defined tag: "Y" when the gateway could not learn the outcome.
 constexpr int outcome_unknown = 9731;
 }  // namespace tag
@@ -49,8 +64,9 @@ constexpr int outcome_unknown = 9731;
 // Amends carry the order's full terms: FIX replaces, it does not patch.
 struct FixRequest {
   exchange::ClientRequest request;
-  std::string clordid;        // amend, cancel, mass-cancel: this request's own ClOrdID
-  std::string status_req_id;  // status: OrdStatusReqID, echoed in the answer
+  std::string clordid;  // amend, cancel, mass-cancel: this request's own ClOrdID
+  // status: OrdStatusReqID; mass-status: MassStatusReqID; echoed in the answer.
+  std::string status_req_id;
 };
 
 FixMessage encode_request(const FixRequest& request);
@@ -64,7 +80,16 @@ struct FixReply {
   exchange::ClientResponse response;
   std::string exec_id;  // unique per report
 };
+// One message for every answer but an acknowledged mass status, which is a
+// report per order (encode_mass_status); a refused one is a
+// BusinessMessageReject.
 FixMessage encode_reply(const FixReply& reply);
+// A mass status's answer: its refusal, or its reports (the table above),
+// the i-th about response.orders[i] under the ClOrdID clordids[i] (the one
+// in force; orders[i].clordid when clordids is shorter). Each report's
+// ExecID is reply.exec_id with its index.
+std::vector<FixMessage> encode_mass_status(const FixReply& reply,
+                                           const std::vector<std::string>& clordids);
 // An order's unsolicited report: a fill, or a cancel no request answers.
 // `clordid` is the order's current FIX ClOrdID.
 FixMessage encode_fill(const exchange::Fill& fill, const std::string& clordid,
@@ -81,6 +106,9 @@ struct FixReport {
   std::string clordid;
   std::string orig_clordid;
   std::string status_req_id;
+  std::string mass_status_req_id;   // MassStatusReqID: a report of a mass status
+  int tot_num_reports = -1;         // TotNumReports (911); -1: absent
+  bool last_rpt_requested = false;  // LastRptRequested (912) Y
   std::string text;
   std::string business_ref_id;  // BusinessMessageReject: BusinessRejectRefID
   int ref_seq_num = 0;          // Reject, BusinessMessageReject

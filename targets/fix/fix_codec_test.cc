@@ -189,5 +189,167 @@ TEST(FixCodec, FillsAndUnsolicitedCancels) {
   EXPECT_EQ(u.account, 1u);
 }
 
+TEST(FixCodec, MassStatusRequestRoundTrips) {
+  const FixRequest asked{.request = {.kind = RequestKind::mass_status, .client = 4},
+                         .status_req_id = "a4.7"};
+  const FixMessage m = encode_request(asked);
+  EXPECT_EQ(m.type, "AF");
+  EXPECT_EQ(m.get(tag::mass_status_req_type), "7");
+  EXPECT_EQ(m.get(tag::account), "4");
+  FixRequest back = round_trip(asked);
+  EXPECT_EQ(back.request.kind, RequestKind::mass_status);
+  EXPECT_EQ(back.request.client, 4u);
+  EXPECT_EQ(back.status_req_id, "a4.7");
+}
+
+TEST(FixCodec, BadMassStatusRequestsNameTheField) {
+  const std::pair<FixMessage, const char*> cases[] = {
+      {FixMessage{"AF", {{tag::mass_status_req_id, "a1"}, {tag::mass_status_req_type, "7"}}},
+       "Account (1)"},
+      {FixMessage{"AF", {{tag::account, "1"}, {tag::mass_status_req_type, "7"}}},
+       "MassStatusReqID (584)"},
+      {FixMessage{"AF",
+                  {{tag::account, "1"},
+                   {tag::mass_status_req_id, "a1"},
+                   {tag::mass_status_req_type, "1"}}},
+       "MassStatusReqType (585)"},
+  };
+  for (const auto& [m, expected] : cases) {
+    std::string error;
+    EXPECT_FALSE(decode_request(m, error));
+    EXPECT_NE(error.find(expected), std::string::npos) << error;
+  }
+}
+
+FixReply mass_status_reply(std::vector<OrderView> orders, Verdict verdict = Verdict::ack,
+                           std::string reason = "") {
+  return {.request = {.request = {.kind = RequestKind::mass_status, .client = 2},
+                      .status_req_id = "a2.5"},
+          .response = {.client = 2,
+                       .kind = RequestKind::mass_status,
+                       .verdict = verdict,
+                       .reason = std::move(reason),
+                       .orders = std::move(orders)},
+          .exec_id = "E9"};
+}
+
+std::vector<FixReport> decoded(const std::vector<FixMessage>& messages) {
+  std::vector<FixReport> out;
+  for (const FixMessage& m : messages) out.push_back(decode_report(m));
+  return out;
+}
+
+// One report per order, under the ClOrdID in force; the last says so. An
+// order its shard did not know reads as a status request of it would.
+TEST(FixCodec, MassStatusAnswersAReportPerOrder) {
+  const FixReply reply =
+      mass_status_reply({{.order_id = 7,
+                          .client = 2,
+                          .clordid = "c2-1",
+                          .symbol = "BTC-USDT",
+                          .side = Side::sell,
+                          .status = OrdStatus::partially_filled,
+                          .price = 50'000,
+                          .qty = 5,
+                          .filled = 2},
+                         {.client = 2, .clordid = "c2-2"},  // not known where it was placed
+                         {.order_id = 9,
+                          .client = 2,
+                          .clordid = "c2-3",
+                          .symbol = "ETH-USDT",
+                          .status = OrdStatus::cancelled,
+                          .price = 3'000,
+                          .qty = 1}});
+  const std::vector<FixMessage> messages = encode_mass_status(reply, {"2.8", "c2-2", "c2-3"});
+  const std::vector<FixReport> r = decoded(messages);
+  ASSERT_EQ(r.size(), 3u);
+  for (size_t i = 0; i < r.size(); ++i) {
+    EXPECT_EQ(r[i].msg_type, "8");
+    EXPECT_TRUE(r[i].is_status());
+    EXPECT_EQ(r[i].mass_status_req_id, "a2.5");
+    EXPECT_EQ(r[i].tot_num_reports, 3);
+    EXPECT_EQ(r[i].last_rpt_requested, i == 2) << i;
+    EXPECT_EQ(r[i].account, 2u);
+    EXPECT_TRUE(r[i].status_req_id.empty());  // no single status request's answer
+  }
+  EXPECT_EQ(messages[0].get(tag::exec_id), "E9.0");
+  EXPECT_EQ(messages[2].get(tag::exec_id), "E9.2");
+  EXPECT_EQ(r[0].clordid, "2.8");  // amended: the ClOrdID in force
+  EXPECT_EQ(r[0].order.order_id, 7u);
+  EXPECT_EQ(r[0].order.status, OrdStatus::partially_filled);
+  EXPECT_EQ(r[0].order.symbol, "BTC-USDT");
+  EXPECT_EQ(r[0].order.side, Side::sell);
+  EXPECT_EQ(r[0].order.price, 50'000);
+  EXPECT_EQ(r[0].order.qty, 5);
+  EXPECT_EQ(r[0].order.filled, 2);
+  EXPECT_EQ(r[1].clordid, "c2-2");
+  EXPECT_TRUE(r[1].unknown_order);
+  EXPECT_EQ(r[1].order.status, OrdStatus::none);
+  EXPECT_EQ(messages[1].get(tag::order_id), "NONE");
+  EXPECT_EQ(r[1].text, kUnknownOrder);
+  EXPECT_EQ(r[2].order.status, OrdStatus::cancelled);
+  EXPECT_EQ(r[2].order.filled, 0);
+}
+
+TEST(FixCodec, MassStatusOfNoOrderIsOneReportOfNone) {
+  const std::vector<FixMessage> messages = encode_mass_status(mass_status_reply({}), {});
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].get(tag::order_id), "NONE");
+  EXPECT_FALSE(messages[0].has(tag::clordid));
+  const FixReport r = decode_report(messages[0]);
+  EXPECT_TRUE(r.is_status());
+  EXPECT_EQ(r.mass_status_req_id, "a2.5");
+  EXPECT_EQ(r.tot_num_reports, 0);
+  EXPECT_TRUE(r.last_rpt_requested);
+  EXPECT_EQ(r.order.status, OrdStatus::none);
+}
+
+// A refusal names the request by its MassStatusReqID; the exchange's
+// explicit unknown carries the outcome-unknown mark, as elsewhere.
+TEST(FixCodec, RefusedMassStatusIsABusinessReject) {
+  for (const Verdict verdict : {Verdict::reject, Verdict::unknown}) {
+    const FixReply reply = mass_status_reply({}, verdict, "gateway overloaded");
+    const std::vector<FixMessage> messages = encode_mass_status(reply, {});
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].type, "j");
+    EXPECT_EQ(messages[0].get(tag::ref_msg_type), "AF");
+    // encode_reply, which the port's own refusals take, says the same.
+    EXPECT_EQ(encode_reply(reply).fields, messages[0].fields);
+    const FixReport r = decode_report(messages[0]);
+    EXPECT_EQ(r.business_ref_id, "a2.5");
+    EXPECT_EQ(r.text, "gateway overloaded");
+    EXPECT_EQ(r.outcome_unknown, verdict == Verdict::unknown);
+  }
+}
+
+// A foreign venue's reports: TotNumReports on each, LastRptRequested
+// perhaps on none; decimal quantities keep their integer part.
+TEST(FixCodec, DecodesAForeignVenuesMassStatusReports) {
+  FixMessage m{"8",
+               {{tag::order_id, "V-17"},
+                {tag::exec_id, "x1"},
+                {tag::exec_type, "I"},
+                {tag::ord_status, "1"},
+                {tag::clordid, "o1-c1-1"},
+                {tag::mass_status_req_id, "a1.3"},
+                {tag::tot_num_reports, "2"},
+                {tag::symbol, "BTC-USDT"},
+                {tag::side, "1"},
+                {tag::order_qty, "5.000"},
+                {tag::cum_qty, "1.000"},
+                {tag::price, "50000.0"}}};
+  const FixReport r = decode_report(m);
+  EXPECT_EQ(r.mass_status_req_id, "a1.3");
+  EXPECT_EQ(r.tot_num_reports, 2);
+  EXPECT_FALSE(r.last_rpt_requested);
+  EXPECT_EQ(r.order.order_id, id_number("V-17"));
+  EXPECT_EQ(r.order.status, OrdStatus::partially_filled);
+  EXPECT_EQ(r.order.qty, 5);
+  EXPECT_EQ(r.order.filled, 1);
+  EXPECT_EQ(r.order.price, 50'000);
+  FixMessage bare{"8", {{tag::exec_type, "I"}, {tag::mass_status_req_id, "a1.3"}}};
+  EXPECT_EQ(decode_report(bare).tot_num_reports, -1);  // absent
+}
+
 }  // namespace
 }  // namespace ordeal::fix

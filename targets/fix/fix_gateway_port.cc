@@ -35,9 +35,12 @@ bool FixGatewayPort::on_fix(const std::string& session, const FixMessage& messag
   std::optional<FixRequest> request = decode_request(message, error);
   if (!request && error.empty()) return false;  // QuickFIX sends a BusinessMessageReject
   if (!request) {
+    // Refused as its kind is: a bad mass status by a BusinessMessageReject
+    // naming its MassStatusReqID, anything else by an ER Rejected.
     FixRequest bad;
-    bad.request.kind = RequestKind::place;
+    bad.request.kind = message.type == "AF" ? RequestKind::mass_status : RequestKind::place;
     bad.request.clordid = message.get(tag::clordid);
+    if (message.type == "AF") bad.status_req_id = message.get(tag::mass_status_req_id);
     net_.post([this, session, bad, error] { reject(session, bad, error); });
     return true;
   }
@@ -68,7 +71,7 @@ void FixGatewayPort::on_request(const std::string& session, FixRequest fr) {
   request.request_id = next_request_id_++;
   if (request.kind == RequestKind::place) {
     chains_.named(client, request.clordid, request.clordid);
-  } else if (request.kind != RequestKind::mass_cancel) {
+  } else if (request.kind != RequestKind::mass_cancel && request.kind != RequestKind::mass_status) {
     request.clordid = chains_.original(client, request.clordid);
     // A later request may name the order by this request's ClOrdID.
     if (!fr.clordid.empty()) chains_.named(client, fr.clordid, request.clordid);
@@ -100,7 +103,22 @@ void FixGatewayPort::on_response(const ClientResponse& response) {
                     pending.request.clordid);
   }
   FixReply reply{.request = pending.request, .response = response, .exec_id = next_exec_id()};
+  if (response.kind == RequestKind::mass_status) return send_mass_status(pending.session, reply);
   engine_.send_or_keep(pending.session, encode_reply(reply));
+}
+
+// A report per order, each under the order's ClOrdID in force (the
+// exchange names it by the one it was placed with).
+void FixGatewayPort::send_mass_status(const std::string& session, const FixReply& reply) {
+  std::vector<std::string> clordids;
+  clordids.reserve(reply.response.orders.size());
+  for (const OrderView& order : reply.response.orders) {
+    clordids.push_back(chains_.current(reply.response.client, order.clordid));
+  }
+  for (const FixMessage& m : encode_mass_status(reply, clordids)) {
+    engine_.send_or_keep(session, m);
+  }
+  mass_statuses_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void FixGatewayPort::on_message(NodeId /*from*/, const Message& message) {

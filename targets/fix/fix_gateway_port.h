@@ -14,6 +14,10 @@
 // maps any ClOrdID of it back to the first (clordid_chains.h), on disk when
 // the gateway keeps its state there.
 //
+// A mass status (OrderMassStatusRequest) is one request to the gateway and
+// one answer listing the client's orders; the port sends it on as a report
+// per order, each under the order's ClOrdID in force (fix_codec.h).
+//
 // Reports for a client whose session is logged out (a disconnect, or a
 // restart of the gateway before the client logs on again) are kept in the
 // session and reach the client when it logs on: it sees the gap in the
@@ -21,6 +25,7 @@
 // (FIX.4.4 or FIX.4.2) the port remembers per client (report_sessions.h).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -59,6 +64,8 @@ class FixGatewayPort final : public exchange::Node {
   exchange::Recovery attach_journals(const std::string& dir);
   void on_message(exchange::NodeId from, const exchange::Message& message) override;
   void on_timer(uint64_t /*timer_id*/) override {}
+  // Mass statuses answered (from any thread: tests).
+  uint64_t mass_statuses() const { return mass_statuses_.load(std::memory_order_relaxed); }
 
  private:
   struct Pending {
@@ -69,6 +76,7 @@ class FixGatewayPort final : public exchange::Node {
   bool on_fix(const std::string& session, const FixMessage& message);
   void on_request(const std::string& session, FixRequest request);
   void on_response(const exchange::ClientResponse& response);
+  void send_mass_status(const std::string& session, const FixReply& reply);
   void reject(const std::string& session, const FixRequest& request, std::string reason);
   std::string next_exec_id() { return "E" + std::to_string(++exec_count_); }
 
@@ -81,6 +89,7 @@ class FixGatewayPort final : public exchange::Node {
   ReportSessions report_sessions_;
   uint64_t next_request_id_ = 1;
   uint64_t exec_count_ = 0;
+  std::atomic<uint64_t> mass_statuses_{0};
 };
 
 }  // namespace ordeal::fix

@@ -42,8 +42,10 @@ class FixTarget final : public LiveTarget {
                                            .heartbeat_s = uri.heartbeat_s,
                                            .reset_on_logon = uri.reset,
                                            .keep_store = true},
-                                .clordid_prefix = run_prefix()},
-                listener_) {}
+                                .clordid_prefix = run_prefix(),
+                                .mass_status_timeout_us = int64_t{s.answer_bound_ms} * 1000},
+                listener_),
+        mass_status_(uri.mass_status) {}
 
   std::string start(int logon_timeout_ms) {
     if (std::string e = net_.start(); !e.empty()) return e;
@@ -64,6 +66,8 @@ class FixTarget final : public LiveTarget {
   }
   // A foreign gateway's metadata, fault points and processes are not ordeal's.
   bool nemesis_supported() const override { return false; }
+  // The URI's mass_status=Y: the venue answers OrderMassStatusRequest.
+  bool mass_status_supported() const override { return mass_status_; }
   void update_metadata(const Instrument&, uint64_t) override {}
   void arm(const std::string&, const faults::ArmSpec&, int64_t) override {}
   void disarm(const std::string&) override {}
@@ -77,6 +81,7 @@ class FixTarget final : public LiveTarget {
  private:
   MetadataState metadata_;
   FixClient client_;
+  bool mass_status_;
 };
 
 }  // namespace

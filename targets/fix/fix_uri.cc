@@ -48,9 +48,16 @@ bool set_option(FixUri& uri, std::string_view name, std::string_view value, std:
       return false;
     }
     uri.reset = value == "Y";
+  } else if (name == "mass_status") {
+    if (value != "Y" && value != "N") {
+      error = fmt::format("mass_status={}: expected Y or N", value);
+      return false;
+    }
+    uri.mass_status = value == "Y";
   } else {
-    error = fmt::format("unknown option '{}' (expected version, sender, target, heartbeat, reset)",
-                        name);
+    error = fmt::format(
+        "unknown option '{}' (expected version, sender, target, heartbeat, reset, mass_status)",
+        name);
     return false;
   }
   return true;
@@ -113,6 +120,14 @@ std::optional<FixUri> parse_fix_uri(std::string_view text, std::string& error) {
       error = fmt::format("missing option {}=", required);
       return std::nullopt;
     }
+  }
+  // OrderMassStatusRequest came with FIX 4.3: a FIX 4.2 venue has none.
+  if (uri.mass_status && uri.version != "FIX.4.4") {
+    error = fmt::format(
+        "mass_status=Y: OrderMassStatusRequest (AF) is not in {}; expected "
+        "version=FIX.4.4 or mass_status=N",
+        uri.version);
+    return std::nullopt;
   }
   return uri;
 }

@@ -9,7 +9,10 @@
 // Options: version (FIX.4.2 or FIX.4.4, required), sender and target
 // (CompIDs, required), heartbeat (seconds, default 30), reset (Y: both
 // sides restart sequence numbers at every logon; default N, which keeps
-// them and recovers missed messages after a reconnect).
+// them and recovers missed messages after a reconnect), mass_status (Y:
+// the case's final reads ask each client's orders with one
+// OrderMassStatusRequest, FIX.4.4 only; default N, an OrderStatusRequest
+// per order, which any venue with order status serves).
 #pragma once
 
 #include <optional>
@@ -26,6 +29,7 @@ struct FixUri {
   std::string target;
   int heartbeat_s = 30;
   bool reset = false;
+  bool mass_status = false;
 };
 
 bool is_fix_uri(std::string_view text);

@@ -17,6 +17,10 @@ TEST(FixUri, ParsesEveryPart) {
   EXPECT_EQ(uri->target, "GW");
   EXPECT_EQ(uri->heartbeat_s, 5);
   EXPECT_TRUE(uri->reset);
+  EXPECT_FALSE(uri->mass_status);  // the default: a status request per order
+  auto mass = parse_fix_uri("fix://h:1?version=FIX.4.4&sender=A&target=B&mass_status=Y", error);
+  ASSERT_TRUE(mass) << error;
+  EXPECT_TRUE(mass->mass_status);
   auto v6 = parse_fix_uri("fix://[::1]:1?version=FIX.4.4&sender=A&target=B", error);
   ASSERT_TRUE(v6) << error;
   EXPECT_EQ(v6->host, "::1");
@@ -32,6 +36,8 @@ TEST(FixUri, ErrorsNameTheBadPart) {
       {"fix://h:1?version=FIX.4.4&sender=A&target=B&colour=red", "unknown option 'colour'"},
       {"fix://h:1?version=FIX.4.4&sender=A&target=B&heartbeat=0", "heartbeat=0"},
       {"fix://h:1?version=FIX.4.4&sender=A&target", "option 'target'"},
+      {"fix://h:1?version=FIX.4.4&sender=A&target=B&mass_status=yes", "mass_status=yes"},
+      {"fix://h:1?version=FIX.4.2&sender=A&target=B&mass_status=Y", "not in FIX.4.2"},
   };
   for (const auto& [text, expected] : cases) {
     std::string error;

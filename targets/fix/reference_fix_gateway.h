@@ -40,6 +40,8 @@ class ReferenceGateway {
   void crash_gateway(int64_t down_us) {
     net_.post([this, down_us] { net_.crash(layout_.gateway(), down_us); });
   }
+  // Mass statuses the port answered.
+  uint64_t mass_statuses() const { return port_->mass_statuses(); }
   std::string error;
 
  private:
