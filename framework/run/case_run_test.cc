@@ -243,14 +243,18 @@ TEST(FinalReads, AnAnswerAboutTheOrderResolvesIt) {
   EXPECT_TRUE(reads.violations.empty());
 }
 
+// Order by order, each read answered "unknown order"; by mass-status, the
+// one list without them.
 TEST(FinalReads, UnknownOrderResolvesTheOrderAsUnknownToTheExchange) {
-  const Reads reads = final_reads_with(std::string(kUnknownOrder));
-  EXPECT_EQ(reads.rewritten, 2);
-  EXPECT_EQ(reads.events, 2);
-  EXPECT_EQ(reads.unknown_to_exchange, 2);
-  // Two acknowledged orders the exchange says it does not know: lost.
-  ASSERT_FALSE(reads.violations.empty());
-  EXPECT_EQ(reads.violations.front().property, "no-lost-order");
+  for (const bool by_client : {false, true}) {
+    const Reads reads = final_reads_with(std::string(kUnknownOrder), INT32_MAX, {}, by_client);
+    EXPECT_EQ(reads.rewritten, by_client ? 1 : 2);
+    EXPECT_EQ(reads.events, 2);
+    EXPECT_EQ(reads.unknown_to_exchange, 2);
+    // Two acknowledged orders the exchange says it does not know: lost.
+    ASSERT_FALSE(reads.violations.empty());
+    EXPECT_EQ(reads.violations.front().property, "no-lost-order");
+  }
 }
 
 // A reject for another reason says nothing of the order: the read is asked
@@ -300,15 +304,6 @@ TEST(FinalReadsByClient, AnAnswerResolvesEveryOrderOfTheClient) {
   EXPECT_EQ(reads.unknown_to_exchange, 0);
   EXPECT_EQ(reads.unanswered, 0);
   EXPECT_TRUE(reads.violations.empty());
-}
-
-TEST(FinalReadsByClient, AnOrderMissingFromTheListIsUnknownToTheExchange) {
-  const Reads reads = final_reads_with(std::string(kUnknownOrder), INT32_MAX, {}, true);
-  EXPECT_EQ(reads.rewritten, 1);
-  EXPECT_EQ(reads.events, 2);
-  EXPECT_EQ(reads.unknown_to_exchange, 2);
-  ASSERT_FALSE(reads.violations.empty());
-  EXPECT_EQ(reads.violations.front().property, "no-lost-order");
 }
 
 TEST(FinalReadsByClient, ARefusalIsAskedAgainThenEveryReadRecordedUnanswered) {
