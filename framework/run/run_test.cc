@@ -572,6 +572,37 @@ TEST(Scenario, FaultsRefuseKeysOfOtherKinds) {
                error_of("[[nemesis.fault]]\npoint = \"process.restart\"\nnode = \"gateway\"\n"
                         "timeout_ms = 5\n"),
                "s.toml:1: nemesis.fault.timeout_ms: only a hook");
+  // Hooks and process faults act once per window; a chance would be ignored.
+  EXPECT_EQ(error_of(hook + "probability = 0.5\n"),
+            "s.toml:2: nemesis.fault.probability: hook acts once per window, at its start and "
+            "end: it takes no probability");
+  const std::string kill =
+      "target = \"cluster\"\n[[nemesis.fault]]\npoint = \"process.kill\"\nnode = \"gateway\"\n";
+  EXPECT_EQ(error_of(kill), "");
+  EXPECT_PRED2(starts, error_of(kill + "probability = 1.0\n"),
+               "s.toml:2: nemesis.fault.probability: process.kill acts once per window");
+  // A parameter where the fault has none.
+  EXPECT_EQ(error_of(kill + "param = 300\n"),
+            "s.toml:2: nemesis.fault.param: process.kill takes no parameter (see `ordeal list "
+            "faults`)");
+  EXPECT_PRED2(starts, error_of(hook + "param = 1\n"),
+               "s.toml:2: nemesis.fault.param: hook takes no parameter");
+  EXPECT_PRED2(starts,
+               error_of("target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.blackhole\"\n"
+                        "link = \"client->gateway\"\nparam = 5\n"),
+               "s.toml:2: nemesis.fault.param: network.blackhole takes no parameter");
+  // Those that have one, and network faults' chance per chunk or connection.
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"process.restart\"\nnode = \"gateway\"\n"
+                     "param = 300\n"),
+            "");
+  EXPECT_EQ(error_of("target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.reset\"\n"
+                     "link = \"client->gateway\"\nparam = 5\nprobability = 0.5\n"),
+            "");
+  // An unknown process fault is named as unknown, whatever its keys.
+  EXPECT_PRED2(starts,
+               error_of("[[nemesis.fault]]\npoint = \"process.explode\"\nnode = \"gateway\"\n"
+                        "param = 3\n"),
+               "s.toml:1: nemesis.fault.point: unknown process fault 'process.explode'");
 }
 
 // nan passes both range checks of a number (every comparison with it is

@@ -210,6 +210,17 @@ std::string check_network_fault(const FaultSpec& fault, const std::string& path)
   return "";
 }
 
+// Whether a hook, process or network fault reads `param` (`ordeal list
+// faults` says what it means); fault points are not judged here, since a
+// point of the user's own may read it without declaring a meaning.
+bool takes_param(std::string_view point) {
+  if (point == faults::kHookFault) return false;
+  if (faults::find_process_fault(point) != nullptr) {
+    return point == "process.restart" || point == "process.rollback";
+  }
+  return point != "network.blackhole" && point != "network.half_open";
+}
+
 // A key this kind of fault would ignore: refused, so that the file says what
 // the run does (a node on a network fault would also name it in the
 // history's fault events).
@@ -232,6 +243,20 @@ std::string check_fault_keys(const FaultSpec& fault, const toml::table& table,
         "{}:{}: nemesis.fault.link: only network faults take a link; a hook acts where ordeal "
         "runs",
         path, fault.line);
+  }
+  // An unknown process fault is named as such later, not here.
+  const bool process = faults::find_process_fault(fault.point) != nullptr;
+  if ((hook || process) && table.contains("probability")) {
+    return fmt::format(
+        "{}:{}: nemesis.fault.probability: {} acts once per window, at its start and end: it "
+        "takes no probability",
+        path, fault.line, fault.point);
+  }
+  if (table.contains("param") && !takes_param(fault.point)) {
+    return fmt::format(
+        "{}:{}: nemesis.fault.param: {} takes no parameter (see `ordeal list "
+        "faults`)",
+        path, fault.line, fault.point);
   }
   return "";
 }
