@@ -13,7 +13,9 @@
 
 #include "framework/run/generate.h"
 #include "framework/run/runner.h"
+#include "framework/run/shipped_scenarios.h"
 #include "framework/run/sim_target.h"
+#include "targets/exchange/defects.h"
 
 namespace ordeal {
 namespace {
@@ -373,6 +375,38 @@ kinds = ["move", "tick"]
     }
   }
   EXPECT_GT(reads, 300u);  // the cases placed orders to read
+}
+
+// The same under the shipped simulator scenarios' faults (shards and the
+// gateway crashed and restarted, metadata resyncs, delayed applies and
+// answers) and every planted defect: what a defect does to a status read
+// it does alike to the mass-status's view of that order. Under
+// gateway-forgets-orders a restarted gateway reuses an order id, and a
+// shard reports the earlier order, with its names, for the later one: its
+// view, too, answers the order it was asked for.
+TEST(FinalReadsByClient, SayWhatReadsOrderByOrderSayUnderFaultsAndDefects) {
+  size_t reads = 0;
+  for (const char* name :
+       {"okx-2023-08-14", "engine-restart", "metadata-corruption", "restart-rollback"}) {
+    const Scenario s = shipped(name);
+    const rc::Gen<Case> gen = case_generator(s);
+    std::vector<std::pair<std::string_view, DefectSet>> defect_sets = {{"none", DefectSet()}};
+    for (const DefectInfo& d : all_defects())
+      defect_sets.emplace_back(d.name, DefectSet().add(d.defect));
+    for (const auto& [defect, defects] : defect_sets) {
+      for (uint64_t seed = 1; seed <= 25; ++seed) {
+        const Case c = gen(rc::Random(seed), 50).value();
+        Forwarding by_order(make_sim_target(s, c, defects));
+        Forwarding by_client(make_sim_target(s, c, defects));
+        by_client.mass_status = true;
+        const auto expected = read_outcomes(run_case(by_order, s, c));
+        ASSERT_EQ(read_outcomes(run_case(by_client, s, c)), expected)
+            << name << ", defect " << defect << ", seed " << seed;
+        reads += expected.size();
+      }
+    }
+  }
+  EXPECT_GT(reads, 10'000u);
 }
 
 // Holds back every answer to one client's operations (not final reads):

@@ -297,13 +297,17 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
 // know is not in the answer, as a status request of it is "unknown order".
 void Gateway::mass_status(NodeId from, const ClientRequest& request) {
   const size_t shards = config_.shards.size();
-  std::vector<KnownOrder*> asked;
-  for (auto& [key, order] : orders_) {
-    if (key.client == request.client) asked.push_back(&order);
+  std::vector<OrderEntry*> asked;
+  for (OrderEntry& entry : orders_) {
+    if (entry.first.client == request.client) asked.push_back(&entry);
   }
   if (defects_.has(Defect::state_regress_after_resync)) {  // the defect: from the cache
     std::vector<OrderView> views;
-    for (const KnownOrder* order : asked) views.push_back(order->view);
+    for (const OrderEntry* entry : asked) {
+      views.push_back(entry->second.view);
+      views.back().client = entry->first.client;
+      views.back().clordid = entry->first.clordid;
+    }
     const Asker asker{.client_node = from,
                       .client = request.client,
                       .request_id = request.request_id,
@@ -311,12 +315,13 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
     return send_answer(asker, subscriber_.version(), 0, Verdict::ack, "", {}, &views);
   }
   // Stable: within a shard, in the order the table gave them.
-  std::stable_sort(asked.begin(), asked.end(),
-                   [](const KnownOrder* a, const KnownOrder* b) { return a->shard < b->shard; });
+  std::stable_sort(asked.begin(), asked.end(), [](const OrderEntry* a, const OrderEntry* b) {
+    return a->second.shard < b->second.shard;
+  });
   Gathering& g = free_gathering();
   g.asked.swap(asked);
   g.starts.assign(shards + 1, 0);
-  for (const KnownOrder* order : g.asked) ++g.starts[order->shard + 1];
+  for (const OrderEntry* entry : g.asked) ++g.starts[entry->second.shard + 1];
   uint32_t parts = 0;
   for (size_t shard = 0; shard < shards; ++shard) {
     parts += g.starts[shard + 1] != 0;
@@ -333,7 +338,7 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
       sent.client = request.client;
       sent.order_ids.reserve(g.starts[shard + 1] - g.starts[shard]);
       for (uint32_t i = g.starts[shard]; i < g.starts[shard + 1]; ++i) {
-        sent.order_ids.push_back(g.asked[i]->order_id);
+        sent.order_ids.push_back(g.asked[i]->second.order_id);
       }
     });
   }
@@ -343,16 +348,20 @@ bool Gateway::gather(Gathering& g, ShardId shard, const ShardResponse& response)
   const uint32_t from = g.starts[shard], to = g.starts[shard + 1];
   if (g.answered[shard] || to - from != response.orders.size()) return false;
   g.answered[shard] = true;
+  // As a status request's answer: the shard's view of the id asked about
+  // (taken into the entry only while the entry still has that id), or,
+  // the id unknown there, only the name ("unknown order"); either under
+  // the name the order was asked by.
   for (uint32_t i = from; i < to; ++i) {
-    KnownOrder& order = *g.asked[i];
+    auto& [key, order] = *g.asked[i];
     const OrderView& heard = response.orders[i - from];
-    if (heard.order_id == order.order_id && heard.status != OrdStatus::none) {
-      learn(order, heard);
-      g.views[i] = heard;
-    } else {  // as "unknown order" answers a status request: only the name
-      g.views[i].client = order.view.client;
-      g.views[i].clordid = order.view.clordid;
+    OrderView& view = g.views[i];
+    if (heard.status != OrdStatus::none) {
+      if (heard.order_id == order.order_id) learn(order, heard);
+      view = heard;
     }
+    view.client = key.client;
+    view.clordid = key.clordid;
   }
   return true;
 }

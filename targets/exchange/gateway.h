@@ -114,12 +114,16 @@ class Gateway final : public Node {
     bool answered = false;
   };
 
+  // An entry of orders_: a mass-status names each order by its key, as a
+  // status request's answer is taken for the order it named (the view a
+  // shard reports may carry other names under gateway-forgets-orders).
+  using OrderEntry = std::pair<const OrderKey, KnownOrder>;
   // A mass-status in progress: the client's orders the gateway knows,
   // grouped by the shard asked about them, and their views as the shards
   // answer. Few at a time (one per client at the end of a case).
   struct Gathering {
     uint64_t gateway_request_id = 0;  // 0: the place is free
-    std::vector<KnownOrder*> asked;   // grouped by shard, as `starts` divides them
+    std::vector<OrderEntry*> asked;   // grouped by shard, as `starts` divides them
     std::vector<uint32_t> starts;     // shard s asked about asked[starts[s], starts[s + 1])
     std::vector<OrderView> views;     // one per asked order
     std::vector<bool> answered;       // by shard: a repeated answer counts once
