@@ -220,6 +220,38 @@ TEST_F(GatewayTest, MassStatusWithAShardDownIsUnknownThenAnsweredOnceItIsBack) {
   EXPECT_EQ(back.orders.size(), 2u);
 }
 
+// Under duplicate-clordid a finished order's client order id is placed
+// again while a status request and a mass-status about it are on their way
+// to the shard: the shard answers about the id asked, the finished order,
+// and the mass-status says what the status request says, under the name.
+TEST(GatewayMassStatus, SaysWhatAStatusRequestSaysOfAnOrderPlacedAgainMeanwhile) {
+  SimExchange exchange(testing::quiet_config(1, *DefectSet::parse("duplicate-clordid")));
+  Recorder recorder;
+  exchange.set_listener(&recorder);
+  exchange.run_for(testing::kSettleUs);
+  exchange.submit(place(1, 1, "a", Side::buy, 50'000, 2));
+  exchange.run_for(100'000);
+  exchange.submit(about(RequestKind::cancel, 1, 2, "a"));
+  exchange.run_for(100'000);
+  ASSERT_EQ(recorder.response(1, 2)->verdict, Verdict::ack);
+  exchange.submit(about(RequestKind::status, 1, 3, "a"));
+  exchange.submit(about(RequestKind::mass_status, 1, 4, ""));
+  exchange.submit(place(1, 5, "a", Side::buy, 49'000, 3));  // reused: a second order
+  exchange.run_for(100'000);
+  ASSERT_EQ(recorder.response(1, 5)->verdict, Verdict::ack);
+  const auto status = recorder.response(1, 3);
+  const auto mass = recorder.response(1, 4);
+  ASSERT_TRUE(status.has_value());
+  ASSERT_TRUE(mass.has_value());
+  ASSERT_EQ(status->verdict, Verdict::ack);
+  EXPECT_EQ(status->order.status, OrdStatus::cancelled);
+  ASSERT_EQ(mass->orders.size(), 1u);
+  EXPECT_EQ(mass->orders[0].clordid, "a");
+  EXPECT_EQ(mass->orders[0].status, status->order.status);
+  EXPECT_EQ(mass->orders[0].qty, status->order.qty);
+  EXPECT_EQ(mass->orders[0].price, status->order.price);
+}
+
 TEST_F(GatewayTest, HaltedInstrumentRejectsOrdersButAllowsCancels) {
   send(place(1, 1, "o", Side::buy, 50'000, 1));
   Instrument halted = *exchange.replica(0).state().find("BTC-USDT");
