@@ -213,6 +213,7 @@ void EngineShard::fill_answer(ShardResponse& response, const ShardRequest& reque
   response.shard_version = subscriber_.version();
   response.cancelled_count = outcome.cancelled_count;
   if (request.kind != RequestKind::mass_status || !outcome.ok) return;
+  response.part = request.part;
   // Each order asked about, in the order asked; one not known here by its id alone.
   response.orders.reserve(request.order_ids.size());
   for (const OrderId id : request.order_ids) {

@@ -296,7 +296,6 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
 // by id, as a status request asks about one: an order the gateway does not
 // know is not in the answer, as a status request of it is "unknown order".
 void Gateway::mass_status(NodeId from, const ClientRequest& request) {
-  const size_t shards = config_.shards.size();
   std::vector<OrderEntry*> asked;
   for (OrderEntry& entry : orders_) {
     if (entry.first.client == request.client) asked.push_back(&entry);
@@ -318,26 +317,32 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
   std::stable_sort(asked.begin(), asked.end(), [](const OrderEntry* a, const OrderEntry* b) {
     return a->second.shard < b->second.shard;
   });
+  if (asked.empty()) return reply(from, request, Verdict::ack, "", {});  // nothing placed
   Gathering& g = free_gathering();
   g.asked.swap(asked);
-  g.starts.assign(shards + 1, 0);
-  for (const OrderEntry* entry : g.asked) ++g.starts[entry->second.shard + 1];
-  uint32_t parts = 0;
-  for (size_t shard = 0; shard < shards; ++shard) {
-    parts += g.starts[shard + 1] != 0;
-    g.starts[shard + 1] += g.starts[shard];
+  g.starts.clear();
+  g.shards.clear();
+  const size_t part_max = std::max<size_t>(config_.mass_status_part_max, 1);
+  for (size_t i = 0; i < g.asked.size(); ++i) {
+    const ShardId shard = g.asked[i]->second.shard;
+    const bool new_shard = g.shards.empty() || g.shards.back() != shard;
+    if (new_shard || i - g.starts.back() == part_max) {
+      g.starts.push_back(static_cast<uint32_t>(i));
+      g.shards.push_back(shard);
+    }
   }
-  if (parts == 0) return reply(from, request, Verdict::ack, "", {});  // nothing placed
+  g.starts.push_back(static_cast<uint32_t>(g.asked.size()));
+  const auto parts = static_cast<uint32_t>(g.shards.size());
   g.views.assign(g.asked.size(), OrderView{});
-  g.answered.assign(shards, false);
+  g.answered.assign(parts, false);
   g.gateway_request_id = track(from, request, nullptr, parts);
-  for (ShardId shard = 0; shard < shards; ++shard) {
-    if (g.starts[shard] == g.starts[shard + 1]) continue;
-    forward(g.gateway_request_id, shard, [&](ShardRequest& sent) {
+  for (uint32_t part = 0; part < parts; ++part) {
+    forward(g.gateway_request_id, g.shards[part], [&](ShardRequest& sent) {
       sent.kind = RequestKind::mass_status;
       sent.client = request.client;
-      sent.order_ids.reserve(g.starts[shard + 1] - g.starts[shard]);
-      for (uint32_t i = g.starts[shard]; i < g.starts[shard + 1]; ++i) {
+      sent.part = part;
+      sent.order_ids.reserve(g.starts[part + 1] - g.starts[part]);
+      for (uint32_t i = g.starts[part]; i < g.starts[part + 1]; ++i) {
         sent.order_ids.push_back(g.asked[i]->second.order_id);
       }
     });
@@ -345,9 +350,11 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
 }
 
 bool Gateway::gather(Gathering& g, ShardId shard, const ShardResponse& response) {
-  const uint32_t from = g.starts[shard], to = g.starts[shard + 1];
-  if (g.answered[shard] || to - from != response.orders.size()) return false;
-  g.answered[shard] = true;
+  const uint32_t part = response.part;
+  if (part >= g.shards.size() || g.shards[part] != shard || g.answered[part]) return false;
+  const uint32_t from = g.starts[part], to = g.starts[part + 1];
+  if (to - from != response.orders.size()) return false;
+  g.answered[part] = true;
   // As a status request's answer: the shard's view of the id asked about
   // (taken into the entry only while the entry still has that id), or,
   // the id unknown there, only the name ("unknown order"); either under

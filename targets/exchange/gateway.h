@@ -32,6 +32,10 @@ struct GatewayConfig {
   int64_t request_timeout_us = 400'000;
   size_t pending_max = 100'000;
   size_t orders_max = 1'000'000;
+  // Orders a shard is asked about in one part of a mass-status: its answer
+  // (about 70 bytes an order) stays far below a live link's frame bound
+  // (wire.h) however many orders a long-lived gateway holds for a client.
+  size_t mass_status_part_max = 10'000;
 };
 
 class Gateway final : public Node {
@@ -121,12 +125,14 @@ class Gateway final : public Node {
   // A mass-status in progress: the client's orders the gateway knows,
   // grouped by the shard asked about them, and their views as the shards
   // answer. Few at a time (one per client at the end of a case).
+  // Each shard is asked in parts of at most mass_status_part_max orders.
   struct Gathering {
     uint64_t gateway_request_id = 0;  // 0: the place is free
-    std::vector<OrderEntry*> asked;   // grouped by shard, as `starts` divides them
-    std::vector<uint32_t> starts;     // shard s asked about asked[starts[s], starts[s + 1])
+    std::vector<OrderEntry*> asked;   // grouped by shard, each shard's in parts
+    std::vector<uint32_t> starts;     // part p asked about asked[starts[p], starts[p + 1])
+    std::vector<ShardId> shards;      // part p went to shards[p]
     std::vector<OrderView> views;     // one per asked order
-    std::vector<bool> answered;       // by shard: a repeated answer counts once
+    std::vector<bool> answered;       // by part: a repeated answer counts once
   };
 
   void on_request(NodeId from, const ClientRequest& request);
@@ -151,7 +157,8 @@ class Gateway final : public Node {
   void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
   void mass_cancel(NodeId from, const ClientRequest& request);
   void mass_status(NodeId from, const ClientRequest& request);
-  // Takes shard `shard`'s part of a mass-status; true once every part is in.
+  // Takes a shard's answer to one part of a mass-status; false when it is
+  // no answer to a part still open.
   bool gather(Gathering& g, ShardId shard, const ShardResponse& response);
   Gathering* gathering(uint64_t gateway_request_id);  // null: none (ended, or timed out)
   Gathering& free_gathering();                        // a place not in use, its id 0

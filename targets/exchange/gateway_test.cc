@@ -252,6 +252,35 @@ TEST(GatewayMassStatus, SaysWhatAStatusRequestSaysOfAnOrderPlacedAgainMeanwhile)
   EXPECT_EQ(mass->orders[0].price, status->order.price);
 }
 
+// A client with more orders on a shard than one part may ask about: the
+// shard is asked in parts, each answered on its own, and the answer is
+// whole once all are in. Parts of 2 here; 10,000 by default, so that a
+// live shard's answer stays within one frame.
+TEST(GatewayMassStatus, AShardIsAskedInPartsAndTheAnswerIsWhole) {
+  SimExchange exchange{ExchangeConfig{.seed = 1, .mass_status_part_max = 2}};
+  Recorder recorder;
+  exchange.set_listener(&recorder);
+  exchange.run_for(testing::kSettleUs);
+  for (uint64_t i = 1; i <= 5; ++i) {
+    exchange.submit(place(1, i, "btc" + std::to_string(i), Side::buy, 49'000, 1));
+  }
+  exchange.submit(place(1, 6, "eth", Side::buy, 5'000, 10, "ETH-USDT"));
+  exchange.submit(about(RequestKind::cancel, 1, 7, "btc3"));
+  exchange.run_for(100'000);
+  exchange.submit(about(RequestKind::mass_status, 1, 8, ""));
+  exchange.run_for(100'000);
+  const auto r = recorder.response(1, 8);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  std::map<std::string, OrdStatus> statuses;
+  for (const OrderView& v : r->orders) statuses[v.clordid] = v.status;
+  EXPECT_EQ(statuses.size(), 6u);
+  EXPECT_EQ(r->orders.size(), 6u);
+  for (const auto& [clordid, status] : statuses) {
+    EXPECT_EQ(status, clordid == "btc3" ? OrdStatus::cancelled : OrdStatus::new_order) << clordid;
+  }
+}
+
 TEST_F(GatewayTest, HaltedInstrumentRejectsOrdersButAllowsCancels) {
   send(place(1, 1, "o", Side::buy, 50'000, 1));
   Instrument halted = *exchange.replica(0).state().find("BTC-USDT");

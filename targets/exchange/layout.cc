@@ -53,7 +53,8 @@ ShardConfig shard_config(const Layout& layout, int index) {
 
 GatewayConfig gateway_config(const Layout& layout) {
   GatewayConfig config{.meta = SubscriberConfig{.replicas = rotated(layout, 1)},
-                       .request_timeout_us = layout.request_timeout_us};
+                       .request_timeout_us = layout.request_timeout_us,
+                       .mass_status_part_max = layout.mass_status_part_max};
   config.shards.reserve(static_cast<size_t>(layout.shards));
   for (int i = 0; i < layout.shards; ++i) config.shards.push_back(layout.shard(i));
   return config;

@@ -24,6 +24,7 @@ struct Layout {
   int shards = 2;
   int clients = 4;
   int64_t request_timeout_us = 400'000;
+  size_t mass_status_part_max = 10'000;  // GatewayConfig's
 
   NodeId replica(int i) const { return static_cast<NodeId>(i); }
   NodeId shard(int i) const { return static_cast<NodeId>(replicas + i); }

@@ -128,6 +128,7 @@ struct ShardRequest {
   MetaVersion meta_version = 0;    // the version the gateway validated it against
   NodeId gateway = 0;              // where the answer goes, also after a shard forwards it
   uint8_t hops = 0;                // how often shards passed it on to a newer owner
+  uint32_t part = 0;               // mass-status: which part of the gateway's asking
   std::vector<OrderId> order_ids;  // mass-status: the orders asked about
 };
 
@@ -138,6 +139,7 @@ struct ShardResponse {
   OrderView order;
   MetaVersion shard_version = 0;
   uint32_t cancelled_count = 0;
+  uint32_t part = 0;  // mass-status: the request's
   // mass-status: one view per order asked about, in the order asked; an
   // order the shard does not know has only its id (status none).
   std::vector<OrderView> orders;

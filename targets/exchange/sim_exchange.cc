@@ -85,7 +85,8 @@ void SimExchange::build(Servers servers) {
   const Layout layout{.replicas = config_.replicas,
                       .shards = config_.shards,
                       .clients = config_.clients,
-                      .request_timeout_us = config_.request_timeout_us};
+                      .request_timeout_us = config_.request_timeout_us,
+                      .mass_status_part_max = config_.mass_status_part_max};
   // Names depend on the layout only, so a reset for another seed keeps them.
   for (auto id = static_cast<NodeId>(node_names_.size()); id < layout.nodes(); ++id) {
     node_names_.push_back(layout.name(id));

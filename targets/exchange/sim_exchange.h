@@ -35,6 +35,7 @@ struct ExchangeConfig {
   SimNetworkConfig network;
   MetadataState metadata = default_metadata(2);
   int64_t request_timeout_us = 400'000;
+  size_t mass_status_part_max = 10'000;  // GatewayConfig's
 };
 
 class SimExchange {

@@ -45,11 +45,12 @@ void fields(A& a, OrderUpdate& m) {
 template <typename A>
 void fields(A& a, ShardRequest& m) {
   a(m.gateway_request_id, m.kind, m.order_id, m.client, m.clordid, m.symbol, m.side, m.type, m.tif,
-    m.post_only, m.price, m.qty, m.meta_version, m.gateway, m.hops, m.order_ids);
+    m.post_only, m.price, m.qty, m.meta_version, m.gateway, m.hops, m.part, m.order_ids);
 }
 template <typename A>
 void fields(A& a, ShardResponse& m) {
-  a(m.gateway_request_id, m.ok, m.reason, m.order, m.shard_version, m.cancelled_count, m.orders);
+  a(m.gateway_request_id, m.ok, m.reason, m.order, m.shard_version, m.cancelled_count, m.part,
+    m.orders);
 }
 template <typename A>
 void fields(A& a, MetaUpdateRequest& m) {
