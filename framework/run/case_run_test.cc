@@ -239,10 +239,13 @@ Reads final_reads_with(const std::string& reject_reason, int rewrites_max = INT3
 }
 
 TEST(FinalReads, AnAnswerAboutTheOrderResolvesIt) {
-  const Reads reads = final_reads_with("");
-  EXPECT_EQ(reads.events, 2);
-  EXPECT_EQ(reads.unknown_to_exchange, 0);
-  EXPECT_TRUE(reads.violations.empty());
+  for (const bool by_client : {false, true}) {
+    const Reads reads = final_reads_with("", INT32_MAX, {}, by_client);
+    EXPECT_EQ(reads.events, 2);
+    EXPECT_EQ(reads.unknown_to_exchange, 0);
+    EXPECT_EQ(reads.unanswered, 0);
+    EXPECT_TRUE(reads.violations.empty());
+  }
 }
 
 // Order by order, each read answered "unknown order"; by mass-status, the
@@ -262,25 +265,30 @@ TEST(FinalReads, UnknownOrderResolvesTheOrderAsUnknownToTheExchange) {
 // A reject for another reason says nothing of the order: the read is asked
 // again every 100 ms until the answer bound (3 s), then recorded as
 // unanswered, which recovers-after-faults judges and no other property
-// takes for a final read.
+// takes for a final read. By mass-status each refusal is both reads', so
+// half the asks.
 TEST(FinalReads, ARejectForAnotherReasonIsAskedAgainThenRecordedUnanswered) {
-  const Reads reads = final_reads_with("metadata unavailable");
-  EXPECT_EQ(reads.rewritten, 60);  // 2 reads, 30 asks each
-  EXPECT_EQ(reads.events, 2);
-  EXPECT_EQ(reads.unanswered, 2);
-  EXPECT_TRUE(reads.violations.empty());
-  ASSERT_EQ(reads.recovery.size(), 1u);
-  EXPECT_NE(reads.recovery[0].message.find("2 of 2 final reads"), std::string::npos)
-      << reads.recovery[0].message;
+  for (const bool by_client : {false, true}) {
+    const Reads reads = final_reads_with("metadata unavailable", INT32_MAX, {}, by_client);
+    EXPECT_EQ(reads.rewritten, by_client ? 30 : 60);  // 30 asks a read, or a client
+    EXPECT_EQ(reads.events, 2);
+    EXPECT_EQ(reads.unanswered, 2);
+    EXPECT_TRUE(reads.violations.empty());
+    ASSERT_EQ(reads.recovery.size(), 1u);
+    EXPECT_NE(reads.recovery[0].message.find("2 of 2 final reads"), std::string::npos)
+        << reads.recovery[0].message;
+  }
 }
 
 // The exchange comes back within the bound: the reads asked again resolve.
 TEST(FinalReads, AReadRefusedForAWhileIsAnsweredWhenAskedAgain) {
-  const Reads reads = final_reads_with("metadata unavailable", 5);
-  EXPECT_EQ(reads.rewritten, 5);
-  EXPECT_EQ(reads.events, 2);
-  EXPECT_EQ(reads.unanswered, 0);
-  EXPECT_TRUE(reads.recovery.empty());
+  for (const bool by_client : {false, true}) {
+    const Reads reads = final_reads_with("metadata unavailable", 5, {}, by_client);
+    EXPECT_EQ(reads.rewritten, 5);
+    EXPECT_EQ(reads.events, 2);
+    EXPECT_EQ(reads.unanswered, 0);
+    EXPECT_TRUE(reads.recovery.empty());
+  }
 }
 
 // A venue that takes no status request refuses every read the same way:
@@ -288,47 +296,16 @@ TEST(FinalReads, AReadRefusedForAWhileIsAnsweredWhenAskedAgain) {
 // asked once and recorded unanswered with it, and recovers-after-faults
 // does not count it (the venue's being up is not in question).
 TEST(FinalReads, ARejectTheScenarioNamesIsNotAskedAgain) {
-  const Reads reads =
-      final_reads_with("BusinessRejectReason 3", INT32_MAX, {"BusinessRejectReason 3"});
-  EXPECT_EQ(reads.rewritten, 2);
-  EXPECT_EQ(reads.unanswered, 2);
-  EXPECT_TRUE(reads.recovery.empty());
-  const Reads unnamed = final_reads_with("BusinessRejectReason 3");
-  EXPECT_EQ(unnamed.rewritten, 60);
-  EXPECT_EQ(unnamed.recovery.size(), 1u);
-}
-
-// The same by mass-status, one per client: each answer or refusal is the
-// two reads', so half the asks of reading order by order.
-TEST(FinalReadsByClient, AnAnswerResolvesEveryOrderOfTheClient) {
-  const Reads reads = final_reads_with("", INT32_MAX, {}, true);
-  EXPECT_EQ(reads.events, 2);
-  EXPECT_EQ(reads.unknown_to_exchange, 0);
-  EXPECT_EQ(reads.unanswered, 0);
-  EXPECT_TRUE(reads.violations.empty());
-}
-
-TEST(FinalReadsByClient, ARefusalIsAskedAgainThenEveryReadRecordedUnanswered) {
-  const Reads reads = final_reads_with("metadata unavailable", INT32_MAX, {}, true);
-  EXPECT_EQ(reads.rewritten, 30);  // one ask every 100 ms for 3 s
-  EXPECT_EQ(reads.events, 2);
-  EXPECT_EQ(reads.unanswered, 2);
-  EXPECT_TRUE(reads.violations.empty());
-  ASSERT_EQ(reads.recovery.size(), 1u);
-  EXPECT_NE(reads.recovery[0].message.find("2 of 2 final reads"), std::string::npos)
-      << reads.recovery[0].message;
-  const Reads later = final_reads_with("metadata unavailable", 5, {}, true);
-  EXPECT_EQ(later.rewritten, 5);
-  EXPECT_EQ(later.unanswered, 0);
-  EXPECT_TRUE(later.recovery.empty());
-}
-
-TEST(FinalReadsByClient, ARefusalTheScenarioNamesIsNotAskedAgain) {
-  const Reads reads =
-      final_reads_with("BusinessRejectReason 3", INT32_MAX, {"BusinessRejectReason 3"}, true);
-  EXPECT_EQ(reads.rewritten, 1);
-  EXPECT_EQ(reads.unanswered, 2);
-  EXPECT_TRUE(reads.recovery.empty());
+  for (const bool by_client : {false, true}) {
+    const Reads reads = final_reads_with("BusinessRejectReason 3", INT32_MAX,
+                                         {"BusinessRejectReason 3"}, by_client);
+    EXPECT_EQ(reads.rewritten, by_client ? 1 : 2);
+    EXPECT_EQ(reads.unanswered, 2);
+    EXPECT_TRUE(reads.recovery.empty());
+    const Reads unnamed = final_reads_with("BusinessRejectReason 3", INT32_MAX, {}, by_client);
+    EXPECT_EQ(unnamed.rewritten, by_client ? 30 : 60);
+    EXPECT_EQ(unnamed.recovery.size(), 1u);
+  }
 }
 
 // What the final reads of a history said, by order: status, price,
