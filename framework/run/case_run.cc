@@ -146,6 +146,7 @@ class CaseRun final : public ExchangeListener {
   void ask_due_by_client();
   void ask_client(size_t client);
   void on_mass_status(const ClientResponse& r);
+  void refuse(Read& read, const ClientResponse& r);
   // Whether `read` waits for a first ask, or for another after a refusal.
   bool due(const Read& read) const;
   void record_unanswered_reads();
@@ -626,10 +627,7 @@ void CaseRun::on_response(const ClientResponse& r) {
     // A reject for the client's own doing will not change when asked again.
     if (r.verdict == Verdict::unknown ||
         (r.verdict == Verdict::reject && r.reason != kUnknownOrder)) {
-      read.refused = true;
-      read.declined = r.verdict == Verdict::reject && s_.limits.clients_doing(r.reason);
-      read.refusal = h_.intern(r.reason.empty() ? "unknown outcome" : r.reason);
-      return;
+      return refuse(read, r);
     }
     read.answered = true;
     Event e = order_event(EventType::read, read.client, r.order, read.order->order);
@@ -834,6 +832,15 @@ void CaseRun::ask(size_t read) {
                                  .clordid = std::string(h_.text(r.order->order))});
 }
 
+// An answer that says nothing about the order: the read is asked again,
+// unless it was refused for the client's own doing, which asking again
+// will not change.
+void CaseRun::refuse(Read& read, const ClientResponse& r) {
+  read.refused = true;
+  read.declined = r.verdict == Verdict::reject && s_.limits.clients_doing(r.reason);
+  read.refusal = h_.intern(r.reason.empty() ? "unknown outcome" : r.reason);
+}
+
 bool CaseRun::due(const Read& read) const {
   if (read.asks == 0) return true;
   return read.refused && !read.answered && !read.declined &&
@@ -878,16 +885,11 @@ void CaseRun::ask_client(size_t client) {
 void CaseRun::on_mass_status(const ClientResponse& r) {
   const size_t client = r.client - 1;
   if (client >= clients_.size()) return;
-  const bool refused = r.verdict != Verdict::ack;
-  const bool declined = r.verdict == Verdict::reject && s_.limits.clients_doing(r.reason);
-  const Sym refusal = refused ? h_.intern(r.reason.empty() ? "unknown outcome" : r.reason) : 0;
   for (size_t i = read_starts_[client]; i < read_starts_[client + 1]; ++i) {
     Read& read = reads_[i];
     if (read.answered) continue;
-    if (refused) {
-      read.refused = true;
-      read.declined = declined;
-      read.refusal = refusal;
+    if (r.verdict != Verdict::ack) {
+      refuse(read, r);
       continue;
     }
     read.answered = true;

@@ -307,11 +307,7 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
       views.back().client = entry->first.client;
       views.back().clordid = entry->first.clordid;
     }
-    const Asker asker{.client_node = from,
-                      .client = request.client,
-                      .request_id = request.request_id,
-                      .kind = request.kind};
-    return send_answer(asker, subscriber_.version(), 0, Verdict::ack, "", {}, &views);
+    return reply(from, request, Verdict::ack, "", {}, &views);
   }
   // Stable: within a shard, in the order the table gave them.
   std::stable_sort(asked.begin(), asked.end(), [](const OrderEntry* a, const OrderEntry* b) {
@@ -320,18 +316,7 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
   if (asked.empty()) return reply(from, request, Verdict::ack, "", {});  // nothing placed
   Gathering& g = free_gathering();
   g.asked.swap(asked);
-  g.starts.clear();
-  g.shards.clear();
-  const size_t part_max = std::max<size_t>(config_.mass_status_part_max, 1);
-  for (size_t i = 0; i < g.asked.size(); ++i) {
-    const ShardId shard = g.asked[i]->second.shard;
-    const bool new_shard = g.shards.empty() || g.shards.back() != shard;
-    if (new_shard || i - g.starts.back() == part_max) {
-      g.starts.push_back(static_cast<uint32_t>(i));
-      g.shards.push_back(shard);
-    }
-  }
-  g.starts.push_back(static_cast<uint32_t>(g.asked.size()));
+  divide_into_parts(g);
   const auto parts = static_cast<uint32_t>(g.shards.size());
   g.views.assign(g.asked.size(), OrderView{});
   g.answered.assign(parts, false);
@@ -347,6 +332,22 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
       }
     });
   }
+}
+
+// Each shard's run of `asked` in parts of at most mass_status_part_max.
+void Gateway::divide_into_parts(Gathering& g) const {
+  g.starts.clear();
+  g.shards.clear();
+  const size_t part_max = std::max<size_t>(config_.mass_status_part_max, 1);
+  for (size_t i = 0; i < g.asked.size(); ++i) {
+    const ShardId shard = g.asked[i]->second.shard;
+    const bool new_shard = g.shards.empty() || g.shards.back() != shard;
+    if (new_shard || i - g.starts.back() == part_max) {
+      g.starts.push_back(static_cast<uint32_t>(i));
+      g.shards.push_back(shard);
+    }
+  }
+  g.starts.push_back(static_cast<uint32_t>(g.asked.size()));
 }
 
 bool Gateway::gather(Gathering& g, ShardId shard, const ShardResponse& response) {
@@ -572,12 +573,13 @@ void Gateway::answer(Pending& pending, Verdict verdict, std::string_view reason,
 }
 
 void Gateway::reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
-                    std::string_view reason, const OrderView& view) {
+                    std::string_view reason, const OrderView& view,
+                    std::vector<OrderView>* orders) {
   const Asker asker{.client_node = client_node,
                     .client = request.client,
                     .request_id = request.request_id,
                     .kind = request.kind};
-  send_answer(asker, subscriber_.version(), 0, verdict, reason, view);
+  send_answer(asker, subscriber_.version(), 0, verdict, reason, view, orders);
 }
 
 void Gateway::send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,

@@ -157,6 +157,7 @@ class Gateway final : public Node {
   void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
   void mass_cancel(NodeId from, const ClientRequest& request);
   void mass_status(NodeId from, const ClientRequest& request);
+  void divide_into_parts(Gathering& g) const;
   // Takes a shard's answer to one part of a mass-status; false when it is
   // no answer to a part still open.
   bool gather(Gathering& g, ShardId shard, const ShardResponse& response);
@@ -174,7 +175,8 @@ class Gateway final : public Node {
   void answer(Pending& pending, Verdict verdict, std::string_view reason, const OrderView& view);
   // Answers a request that no shard is asked about.
   void reply(NodeId client_node, const ClientRequest& request, Verdict verdict,
-             std::string_view reason, const OrderView& view);
+             std::string_view reason, const OrderView& view,
+             std::vector<OrderView>* orders = nullptr);
   // `orders`, when given, is moved into the answer (a mass-status's list).
   void send_answer(const Asker& asker, MetaVersion meta_version, uint32_t cancelled_count,
                    Verdict verdict, std::string_view reason, const OrderView& view,
