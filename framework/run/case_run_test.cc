@@ -663,7 +663,9 @@ class CountingStatuses final : public Forwarding {
  public:
   using Forwarding::Forwarding;
   void submit(ClientRequest&& request) override {
-    if (request.kind == RequestKind::status) ++per_second[now_us() / 1'000'000];
+    const bool read =
+        request.kind == RequestKind::status || request.kind == RequestKind::mass_status;
+    if (read) ++per_second[now_us() / 1'000'000];
     Forwarding::submit(std::move(request));
   }
   std::map<int64_t, int> per_second;
@@ -673,24 +675,31 @@ class CountingStatuses final : public Forwarding {
 // final reads too, asked again while refused: 3 reads asked again every
 // 100 ms were 30 status requests a second against a cap of 10. Each read
 // still gets the answer bound from its first ask, so none is cut short.
+// By mass-status one request asks for all three; a cap of 5 holds it to
+// every 200 ms.
 TEST(FinalReads, AskedAgainWithinTheRequestRateCap) {
-  Scenario s = quiet_scenario();
-  s.max_orders_per_s = 10;
-  Case c = two_resting_orders();
-  c.clients[0].push_back(Op{.price_steps = -3, .lots = 1, .at_ms = 100});
-  auto counting = std::make_unique<CountingStatuses>(make_sim_target(s, c, {}));
-  CountingStatuses& counted = *counting;
-  RejectingReads target(std::move(counting), "metadata unavailable", INT32_MAX);
-  const History h = run_case(target, s, c);
-  int total = 0;
-  for (const auto& [second, count] : counted.per_second) {
-    EXPECT_LE(count, 10) << "second " << second;
-    total += count;
+  for (const bool by_client : {false, true}) {
+    Scenario s = quiet_scenario();
+    s.max_orders_per_s = by_client ? 5 : 10;
+    Case c = two_resting_orders();
+    c.clients[0].push_back(Op{.price_steps = -3, .lots = 1, .at_ms = 100});
+    auto counting = std::make_unique<CountingStatuses>(make_sim_target(s, c, {}));
+    CountingStatuses& counted = *counting;
+    RejectingReads target(std::move(counting), "metadata unavailable", INT32_MAX);
+    target.mass_status = by_client;
+    const History h = run_case(target, s, c);
+    int total = 0;
+    for (const auto& [second, count] : counted.per_second) {
+      EXPECT_LE(count, s.max_orders_per_s) << "second " << second;
+      total += count;
+    }
+    // Order by order, each read asked for its 3 s at a third of the cap;
+    // by client, one request at the cap for 3 s, less the edges of a step.
+    EXPECT_GE(total, by_client ? 3 * 5 - 1 : 3 * 3 * 10 / 3) << by_client;
+    int unanswered = 0;
+    for (const Event& e : h.events()) unanswered += e.type == EventType::read && e.flag;
+    EXPECT_EQ(unanswered, 3);
   }
-  EXPECT_GE(total, 3 * 3 * 10 / 3);  // each read asked for its 3 s, at a third of the cap
-  int unanswered = 0;
-  for (const Event& e : h.events()) unanswered += e.type == EventType::read && e.flag;
-  EXPECT_EQ(unanswered, 3);
 }
 
 }  // namespace
