@@ -217,12 +217,8 @@ void EngineShard::fill_answer(ShardResponse& response, const ShardRequest& reque
   // Each order asked about, in the order asked; one not known here by its id alone.
   response.orders.reserve(request.order_ids.size());
   for (const OrderId id : request.order_ids) {
-    auto it = orders_.find(id);
-    if (it == orders_.end()) {
-      response.orders.push_back(OrderView{.order_id = id});
-    } else {
-      response.orders.push_back(it->second.view);
-    }
+    const OrderView* view = order(id);
+    response.orders.push_back(view != nullptr ? *view : OrderView{.order_id = id});
   }
 }
 

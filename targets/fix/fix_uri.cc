@@ -42,18 +42,12 @@ bool set_option(FixUri& uri, std::string_view name, std::string_view value, std:
       error = fmt::format("heartbeat={}: expected seconds from 1 to 3600", value);
       return false;
     }
-  } else if (name == "reset") {
+  } else if (name == "reset" || name == "mass_status") {
     if (value != "Y" && value != "N") {
-      error = fmt::format("reset={}: expected Y or N", value);
+      error = fmt::format("{}={}: expected Y or N", name, value);
       return false;
     }
-    uri.reset = value == "Y";
-  } else if (name == "mass_status") {
-    if (value != "Y" && value != "N") {
-      error = fmt::format("mass_status={}: expected Y or N", value);
-      return false;
-    }
-    uri.mass_status = value == "Y";
+    (name == "reset" ? uri.reset : uri.mass_status) = value == "Y";
   } else {
     error = fmt::format(
         "unknown option '{}' (expected version, sender, target, heartbeat, reset, mass_status)",
