@@ -147,19 +147,27 @@ void FixClient::on_report(const FixReport& report) {
   if (settle_clean_up(report)) return;  // a clean-up's answers stay out of the history
   if (report.msg_type == "3" || report.msg_type == "j") {
     // A reject counts against a request only when it clearly names it.
+    // BusinessRejectRefID names a request by its ClOrdID, MassStatusReqID or
+    // OrdStatusReqID.
     std::string key = report.business_ref_id;
-    if (!open_.contains(key)) key = "A:" + report.business_ref_id;  // a MassStatusReqID
+    if (!open_.contains(key)) key = "A:" + report.business_ref_id;
+    if (!open_.contains(key)) key = "S:" + report.business_ref_id;
     if (!open_.contains(key)) {
       auto seq = by_seq_.find(report.ref_seq_num);
       key = seq == by_seq_.end() ? "" : seq->second;
     }
-    const char* what = report.msg_type == "3" ? "session reject" : "business reject";
+    auto open = open_.find(key);
+    if (open == open_.end()) return void(++counters_.unmatched);
     // The reference gateway's refused mass status may be an explicit unknown.
     const Verdict verdict = report.outcome_unknown ? Verdict::unknown : Verdict::reject;
-    if (open_.contains(key))
-      return complete(key, verdict, fmt::format("{}: {}", what, report.text), nullptr);
-    ++counters_.unmatched;
-    return;
+    // "Unknown ID" refusing a status request says the venue does not know
+    // the order, as OrdRejReason 5 does on a report.
+    if (verdict == Verdict::reject && report.unknown_order &&
+        open->second.request.kind == RequestKind::status) {
+      return complete(key, verdict, std::string(kUnknownOrder), nullptr);
+    }
+    const char* what = report.msg_type == "3" ? "session reject" : "business reject";
+    return complete(key, verdict, fmt::format("{}: {}", what, report.text), nullptr);
   }
   if (report.msg_type == "9") {
     if (!open_.contains(report.clordid)) ++counters_.unmatched;

@@ -413,7 +413,10 @@ FixReport decode_report(const FixMessage& m) {
   r.order.price = int_field(m, tag::price);
   r.order.qty = int_field(m, tag::order_qty);
   r.order.filled = int_field(m, tag::cum_qty);
-  r.unknown_order = m.get(tag::ord_rej_reason) == "5" || m.get(tag::cxl_rej_reason) == "1";
+  // A BusinessMessageReject says it by BusinessRejectReason 1 (unknown ID):
+  // some venues answer a status request for an order they do not know so.
+  r.unknown_order = m.get(tag::ord_rej_reason) == "5" || m.get(tag::cxl_rej_reason) == "1" ||
+                    (m.type == "j" && m.get(tag::business_reject_reason) == "1");
   r.order.status = status_of(r.ord_status, r.order.filled);
   // No order behind the report (OrderID NONE, unknown order): no status.
   if (m.get(tag::order_id) == "NONE" || r.unknown_order) r.order.status = OrdStatus::none;

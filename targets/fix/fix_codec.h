@@ -118,7 +118,7 @@ struct FixReport {
   exchange::Qty last_qty = 0;
   uint64_t trade_id = 0;
   bool maker = false;
-  bool unknown_order = false;    // OrdRejReason 5 or CxlRejReason 1
+  bool unknown_order = false;    // OrdRejReason 5, CxlRejReason 1 or BusinessRejectReason 1
   bool outcome_unknown = false;  // kOutcomeUnknownTag
   bool mass_cancel_accepted = false;
   uint32_t cancelled_count = 0;

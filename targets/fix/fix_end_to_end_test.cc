@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "framework/base/interrupt.h"
@@ -304,24 +305,16 @@ TEST(FixEndToEnd, PartialGatewayGivesCleanAnswers) {
   EXPECT_EQ(c.client.counters().disconnects, 1u);
 }
 
-// A venue that answers a status request for an order it does not know
-// with OrdRejReason 5 (unknown order) and a text of its own.
+// A venue that answers a status request for an order it does not know,
+// in its own words: `answer` makes the reply from the request.
 class UnknownOrderGateway {
  public:
-  explicit UnknownOrderGateway(int port)
+  using Answer = std::function<FixMessage(const FixMessage& request)>;
+  UnknownOrderGateway(int port, Answer answer)
       : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
-                {.on_message = [this](const std::string& session, const FixMessage& m) {
+                {.on_message = [this, answer](const std::string& session, const FixMessage& m) {
                   if (m.type != "H") return false;
-                  engine_.send(session,
-                               FixMessage{"8",
-                                          {{tag::order_id, "NONE"},
-                                           {tag::exec_id, "s"},
-                                           {tag::exec_type, "I"},
-                                           {tag::ord_status, "8"},
-                                           {tag::clordid, m.get(tag::clordid)},
-                                           {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
-                                           {tag::ord_rej_reason, "5"},
-                                           {tag::text, "Order not found"}}});
+                  engine_.send(session, answer(m));
                   return true;
                 }}) {
     error = engine_.start();
@@ -332,13 +325,38 @@ class UnknownOrderGateway {
   FixEngine engine_;
 };
 
+// A report with OrdRejReason 5 (unknown order) and a text of its own.
+FixMessage order_not_found(const FixMessage& m) {
+  return FixMessage{"8",
+                    {{tag::order_id, "NONE"},
+                     {tag::exec_id, "s"},
+                     {tag::exec_type, "I"},
+                     {tag::ord_status, "8"},
+                     {tag::clordid, m.get(tag::clordid)},
+                     {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
+                     {tag::ord_rej_reason, "5"},
+                     {tag::text, "Order not found"}}};
+}
+
+// A BusinessMessageReject naming the request by its OrdStatusReqID, with
+// BusinessRejectReason `reason` (1: unknown ID).
+UnknownOrderGateway::Answer business_reject(std::string reason) {
+  return [reason](const FixMessage& m) {
+    return FixMessage{"j",
+                      {{tag::ref_msg_type, "H"},
+                       {tag::business_reject_ref_id, m.get(tag::ord_status_req_id)},
+                       {tag::business_reject_reason, reason},
+                       {tag::text, "No such order"}}};
+  };
+}
+
 // ordeal's final reads take a read as resolved ("the exchange does not know
 // it") only for the reason "unknown order"; any other is asked again and
 // then recorded as unanswered (recovers-after-faults). The FIX client says
 // so whatever text the venue gives with OrdRejReason 5.
 TEST(FixEndToEnd, AStatusOfAnUnknownOrderIsAnsweredUnknownOrderWhateverTheText) {
   const int port = free_loopback_port();
-  UnknownOrderGateway gateway(port);
+  UnknownOrderGateway gateway(port, order_not_found);
   ASSERT_EQ(gateway.error, "");
   Client c(port);
   ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
@@ -347,6 +365,27 @@ TEST(FixEndToEnd, AStatusOfAnUnknownOrderIsAnsweredUnknownOrderWhateverTheText) 
   EXPECT_EQ(r->verdict, Verdict::reject);
   EXPECT_EQ(r->reason, kUnknownOrder);
   EXPECT_EQ(r->order.status, OrdStatus::none);
+}
+
+// Some venues refuse a status request about an order they do not know with
+// a BusinessMessageReject, BusinessRejectReason 1 (unknown ID): that too is
+// "unknown order". Another reason stays a refusal in the venue's words, which
+// the final reads ask again.
+TEST(FixEndToEnd, AStatusRefusedForAnUnknownIdIsAnsweredUnknownOrder) {
+  for (const auto& [reason, expected] :
+       {std::pair{"1", std::string(kUnknownOrder)},
+        std::pair{"4", std::string("business reject: No such order")}}) {
+    const int port = free_loopback_port();
+    UnknownOrderGateway gateway(port, business_reject(reason));
+    ASSERT_EQ(gateway.error, "");
+    Client c(port);
+    ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+    const ClientResponse* r = c.ask(about(RequestKind::status, 1, "never-placed"));
+    ASSERT_NE(r, nullptr) << "BusinessRejectReason " << reason;
+    EXPECT_EQ(r->verdict, Verdict::reject);
+    EXPECT_EQ(r->reason, expected);
+    EXPECT_EQ(r->order.status, OrdStatus::none);
+  }
 }
 
 TEST(FixEndToEnd, NoGatewayMeansNotSent) {
