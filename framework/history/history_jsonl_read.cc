@@ -264,7 +264,10 @@ std::optional<FieldError> JsonlReader::parse_line(const char* line, size_t size,
     return FieldError{"", simdjson::error_message(error)};
   }
   auto object = doc.get_object();
-  if (object.error()) return FieldError{"", "expected a JSON object"};
+  // Another kind of value, or an object that does not end on its line (a
+  // line cut short): simdjson's words say which.
+  if (object.error() == simdjson::INCORRECT_TYPE) return FieldError{"", "expected a JSON object"};
+  if (object.error()) return FieldError{"", simdjson::error_message(object.error())};
   bool has_type = false;
   if (auto error = read_event_fields(object.value_unsafe(), load_.history, event, has_type)) {
     return error;

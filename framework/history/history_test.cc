@@ -321,6 +321,10 @@ TEST(HistoryJsonl, BadLineDeepInALargeFileNamesItsLine) {
       error_for(R"({"time_us":30000,"type":"read","order":"unclosed})", events).rfind(at_line, 0),
       0u);
   EXPECT_EQ(error_for(R"([1, 2])", events), at_line + "expected a JSON object");
+  // A line cut short says so, not that it is no object.
+  const std::string cut = error_for(R"({"time_us":30000,"type":"read","client":1)", events);
+  EXPECT_EQ(cut.rfind(at_line, 0), 0u);
+  EXPECT_EQ(cut.find("expected a JSON object"), std::string::npos) << cut;
   std::ofstream(path) << "\n\n{\"time_us\":1,\"type\":\"read\",\"client\":1,\"order\":\"a\"}\n\n{"
                          "\"time_us\":1,\"type\":\"rea\"}\n";
   EXPECT_EQ(read_history_jsonl(path).error, path + ":5: type: unknown event type 'rea'");
