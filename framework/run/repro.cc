@@ -291,10 +291,10 @@ std::string read_op(const toml::node& node, const std::string& path, const Scena
       .choice("invalid", kInvalids, op.invalid)
       .integer("at_ms", op.at_ms, 0, kTimeMsMax);
   if (!error.empty()) return error;
-  // As the scenario bounds them: no price of 0 or below (price_grid.h).
-  const exchange::Instrument* record =
-      exchange::default_metadata(1).find(scenario.symbols[op.symbol]);
-  const int64_t most = price_steps_max(price_grid(*record));
+  // As the scenario bounds them: no price of 0 or below (price_grid.h). The
+  // metadata is kept while its record is read: find() points into it.
+  const exchange::MetadataState metadata = exchange::default_metadata(1);
+  const int64_t most = price_steps_max(price_grid(*metadata.find(scenario.symbols[op.symbol])));
   fields.integer("price_steps", op.price_steps, -most, most);
   return error;
 }
