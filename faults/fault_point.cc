@@ -79,7 +79,9 @@ void FaultPoint::arm(const ArmSpec& spec) {
   ORDEAL_ASSERT(spec.probability >= 0.0 && spec.probability <= 1.0);
   ORDEAL_ASSERT(valid_pins(spec.pins), "fault point {}: pins must rise, within 1..{}", name_,
                 kPinCheckMax);
-  gate_.store(false, std::memory_order_relaxed);
+  // Armed again: libfiu's entry for the point goes first, since enabling a
+  // point it has enabled already leaks a copy of the name.
+  if (gate_.exchange(false)) fiu_disable(name_.c_str());
   spec_ = spec;
   point_seed_ = mix64(spec.seed ^ hash_name(name_));
   hits_.store(0, std::memory_order_relaxed);
