@@ -1,5 +1,8 @@
 // ordeal: fault injection and chaos testing for order-entry systems.
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <new>
 
 #include "framework/cli/commands.h"
 
@@ -17,6 +20,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? 0 : ordeal::cli::kExitUsage;
+  } catch (const std::bad_alloc&) {
+    // Caught, not left to std::terminate: unwinding closes the files the
+    // command was writing, with what they hold so far.
+    std::fputs("ordeal: out of memory\n", stderr);
+    return ordeal::cli::kExitEnvironment;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "ordeal: unexpected error: %s\n", error.what());
+    return ordeal::cli::kExitEnvironment;
   }
   return exit_code;
 }

@@ -2,10 +2,13 @@
 // scenario's verdicts, shrinking, repro files and sharding.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "framework/base/interrupt.h"
+#include "framework/check/property.h"
 #include "framework/history/history_jsonl.h"
 #include "framework/run/price_grid.h"
 #include "framework/run/repro.h"
@@ -414,6 +417,62 @@ TEST(Run, OneCaseOnATargetThatCannotStartIsAnError) {
   const CaseVerdict verdict = check_case(s, c, options);
   EXPECT_EQ(verdict.error, "cannot start the cluster");
   EXPECT_TRUE(verdict.violations.empty());
+}
+
+// A property with a bug: it throws once armed. Registered for these tests
+// alone; disarmed it finds nothing.
+std::atomic<bool> g_property_throws{false};
+class ThrowsWhenArmed final : public Property {
+ public:
+  std::string_view name() const override { return "test-throws-when-armed"; }
+  std::string_view description() const override { return "throws while a test arms it"; }
+  void check(const CheckContext&, std::vector<Violation>&) const override {
+    if (g_property_throws) throw std::runtime_error("a bug in a property");
+  }
+};
+ORDEAL_REGISTER_PROPERTY(ThrowsWhenArmed);
+
+// An exception out of a case is the run's error, exit 3, not a pass: RapidCheck
+// took it for a failing case and shrank it, and ordeal, finding no violation,
+// said every property held (and counted each shrinking step as a case).
+TEST(Run, APropertyThatThrowsEndsTheRunWithAnErrorNotAPass) {
+  Scenario s = shipped("okx-2023-08-14");
+  s.properties = {"test-throws-when-armed", "no-lost-cancel"};
+  g_property_throws = true;
+  const RunOutcome outcome = run_scenario(s, {.seed = 3, .cases = 50});
+  g_property_throws = false;
+  EXPECT_EQ(outcome.target_error, "checking the history threw: a bug in a property");
+  EXPECT_FALSE(outcome.failed());
+  EXPECT_EQ(outcome.cases_run, 1u);
+  // The case's whole history stays, for `ordeal check` to run it again.
+  EXPECT_GT(outcome.history.size(), 30u);
+  EXPECT_TRUE(check_history(outcome.history, {}, s.limits).empty());
+  EXPECT_TRUE(run_scenario(s, {.seed = 3, .cases = 5}).target_error.empty());
+}
+
+TEST(Run, ATargetThatThrowsEndsTheRunWithAnErrorNotAPass) {
+  const Scenario s = shipped("okx-2023-08-14");
+  const RunOptions options{.seed = 3, .cases = 50, .make_target = [](const Case&, std::string&) {
+                             throw std::runtime_error("the venue's adapter broke");
+                             return std::unique_ptr<Target>();
+                           }};
+  const RunOutcome outcome = run_scenario(s, options);
+  EXPECT_EQ(outcome.target_error, "starting the target threw: the venue's adapter broke");
+  EXPECT_FALSE(outcome.failed());
+  EXPECT_EQ(outcome.cases_run, 1u);
+}
+
+// Outside a case's run and check RapidCheck catches what is thrown (here by
+// a progress listener): the run still ends as an error.
+TEST(Run, AnExceptionRapidCheckCatchesIsAnErrorNotAPass) {
+  const Scenario s = shipped("okx-2023-08-14");
+  RunOptions options{.seed = 3, .cases = 20};
+  options.on_progress = [](const Progress&) { throw std::runtime_error("a broken listener"); };
+  const RunOutcome outcome = run_scenario(s, options);
+  EXPECT_NE(outcome.target_error.find("outside a case's run and check:"), std::string::npos)
+      << outcome.target_error;
+  EXPECT_NE(outcome.target_error.find("a broken listener"), std::string::npos);
+  EXPECT_FALSE(outcome.failed());
 }
 
 // ---- scenario validation ------------------------------------------------------

@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <new>
 #include <random>
+#include <string_view>
 
 #include "framework/base/assert.h"
 #include "framework/base/interrupt.h"
@@ -21,16 +23,59 @@
 
 namespace ordeal {
 
+namespace {
+
+// What an exception out of a case's `stage` says, for the case's error; to
+// be called in a catch block. A bug in ordeal, or in a user's property or
+// target, must end the run as an error: RapidCheck would take the exception
+// for a failing case and shrink it, and ordeal, seeing no violation, would
+// report that every property held.
+std::string thrown(std::string_view stage) {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return fmt::format("{} ran out of memory", stage);
+  } catch (const std::exception& e) {
+    return fmt::format("{} threw: {}", stage, e.what());
+  } catch (...) {
+    return fmt::format("{} threw something that is not a std::exception", stage);
+  }
+}
+
+// Runs `run`, which makes a case's verdict; an exception out of it is the
+// verdict's error, named by the stage the run had reached.
+template <typename Run>
+CaseVerdict run_guarded(const std::string_view& stage, Run&& run) {
+  try {
+    return run();
+  } catch (...) {
+    return {.error = thrown(stage)};
+  }
+}
+
+// Checks the history of a case that ran. A property that throws leaves the
+// history with the error, so that `ordeal check` can run it again.
+void check_verdict(const Scenario& scenario, CaseVerdict& verdict) {
+  if (!verdict.error.empty()) return;
+  try {
+    verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
+  } catch (...) {
+    verdict.error = thrown("checking the history");
+  }
+}
+
+}  // namespace
+
 CaseVerdict check_case(const Scenario& scenario, const Case& c,
                        const exchange::DefectSet& defects) {
-  // Made with its history rather than given it later: an empty history
-  // costs its string table's first allocations, for every case.
-  std::string error;
-  CaseVerdict verdict{.history = run_sim_case(scenario, c, defects, &error),
-                      .error = std::move(error)};
-  if (verdict.error.empty()) {
-    verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
-  }
+  CaseVerdict verdict = run_guarded("running the case", [&] {
+    // Made with its history rather than given it later: an empty history
+    // costs its string table's first allocations, for every case.
+    std::string error;
+    return CaseVerdict{.history = run_sim_case(scenario, c, defects, &error),
+                       .error = std::move(error)};
+  });
+  check_verdict(scenario, verdict);
   return verdict;
 }
 
@@ -59,16 +104,20 @@ CaseVerdict execute(const Scenario& scenario, const Case& c, const RunOptions& o
     error = verdict.error;
     return verdict;
   }
-  std::unique_ptr<Target> target = options.make_target(c, error);
-  if (!target) return {.error = error};
-  std::string case_error;
-  CaseVerdict verdict{.history = run_case(*target, scenario, c, &case_error)};
-  clean_up(*target, scenario, options, clean_up_total);
-  error = target->error().empty() ? case_error : target->error();
-  verdict.error = error;
-  if (error.empty()) {
-    verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
-  }
+  std::string_view stage = "starting the target";
+  CaseVerdict verdict = run_guarded(stage, [&] {
+    std::unique_ptr<Target> target = options.make_target(c, error);
+    if (!target) return CaseVerdict{.error = error};
+    std::string case_error;
+    stage = "running the case";
+    CaseVerdict ran{.history = run_case(*target, scenario, c, &case_error)};
+    stage = "cancelling the orders the case left open";
+    clean_up(*target, scenario, options, clean_up_total);
+    ran.error = target->error().empty() ? case_error : target->error();
+    return ran;
+  });
+  check_verdict(scenario, verdict);
+  error = verdict.error;
   return verdict;
 }
 
@@ -463,7 +512,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
     std::string error;
     CaseVerdict verdict = execute(scenario, c, options, error, outcome.clean_up);
     if (!error.empty()) {
-      if (!shrinking) outcome.target_error = error;
+      // What the case recorded stays for the reports: the history up to a
+      // target's failure, or the whole one a property threw on.
+      if (!shrinking) {
+        outcome.target_error = error;
+        outcome.history = std::move(verdict.history);
+      }
       return;
     }
     const uint64_t sent = invocations(verdict.history);
@@ -509,7 +563,19 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   load_rapidcheck_quietly();
   QuietListener listener(stopped);
   try {
-    rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+    const rc::detail::TestResult result =
+        rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+    // A failure ordeal did not record is an exception RapidCheck caught
+    // outside a case's run and check (generating it): an error, not a pass.
+    rc::detail::FailureResult failure;
+    rc::detail::Error rc_error;
+    std::string caught;
+    if (result.match(failure)) caught = failure.description;
+    if (result.match(rc_error)) caught = rc_error.description;
+    if (!caught.empty() && !outcome.failed() && outcome.target_error.empty() && !interrupted()) {
+      std::replace(caught.begin(), caught.end(), '\n', ' ');
+      outcome.target_error = "outside a case's run and check: " + caught;
+    }
   } catch (const RunStopped&) {
     // The outcome holds what the run found before it stopped.
   }
