@@ -128,7 +128,7 @@ int run(const RunArgs& args) {
     return kExitInterrupted;
   }
   if (!outcome.target_error.empty()) {
-    fmt::print(stderr, "ordeal run: target {}: {}\n", target, outcome.target_error);
+    fmt::print(stderr, "ordeal run: stopped on target {}: {}\n", target, outcome.target_error);
     return kExitEnvironment;
   }
   return kExitOk;

@@ -142,7 +142,9 @@ std::string run_error(const RunReport& r) {
   if (r.outcome.failed() || status_of(r) != "error") return {};
   const std::string checked = cases_checked(r.outcome);
   if (r.outcome.interrupted) return "interrupted " + checked;
-  return fmt::format("target {} failed {}: {}", r.target, checked, r.outcome.target_error);
+  // The error says what failed: the target, or a stage of a case that threw
+  // (a property's bug too), so this line does not blame the target.
+  return fmt::format("stopped on target {} {}: {}", r.target, checked, r.outcome.target_error);
 }
 
 class JunitReport final : public ReportListener {

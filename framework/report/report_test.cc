@@ -163,7 +163,7 @@ TEST(JunitXml, ARunWithoutAVerdictIsAnErrorNotAPass) {
   EXPECT_EQ(occurrences(xml, fmt::format(" errors=\"{}\"", properties)), 2u);
   const RunOutcome broken{.cases_run = 1, .target_error = "cannot start <node>"};
   EXPECT_EQ(occurrences(junit_of(broken),
-                        "<error message=\"target inproc failed after 1 case, 0 "
+                        "<error message=\"stopped on target inproc after 1 case, 0 "
                         "without a violation: cannot start &lt;node&gt;\"/>"),
             properties);
 }
