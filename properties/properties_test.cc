@@ -41,11 +41,12 @@ HistoryBuilder with_resting_order(int64_t qty = 5) {
   return b;
 }
 
-TEST(Properties, AllFourteenAreRegistered) {
-  for (const char* name : {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill",
-                           "no-phantom", "order-state-machine", "metadata-conformance",
-                           "every-request-answered", "bounded-unavailability", "trade-conservation",
-                           "clordid-idempotence", "no-newer-schema", "no-phantom-cancel"}) {
+TEST(Properties, AllFifteenAreRegistered) {
+  for (const char* name :
+       {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
+        "order-state-machine", "metadata-conformance", "every-request-answered",
+        "bounded-unavailability", "trade-conservation", "clordid-idempotence", "no-newer-schema",
+        "no-phantom-cancel", "recovers-after-faults", "no-lost-fill"}) {
     ASSERT_NE(find_property(name), nullptr) << name;
     EXPECT_FALSE(find_property(name)->description().empty());
   }
@@ -1426,6 +1427,98 @@ TEST(RecoversAfterFaults, ARejectTheScenarioNamesIsTheClientsDoing) {
   EXPECT_EQ(check("recovers-after-faults", b).size(), 1u);
   EXPECT_TRUE(
       check("recovers-after-faults", b, {.client_reject_reasons = {"outside the band"}}).empty());
+}
+
+// ---- no-lost-fill --------------------------------------------------------------
+
+TEST(NoLostFill, CatchesAFilledOrderWhoseOwnerGotNoFillReport) {
+  auto b = with_resting_order();
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  const auto v = check("no-lost-fill", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o1"});
+  EXPECT_NE(v[0].message.find("reports 5 filled"), std::string::npos) << v[0].message;
+  EXPECT_NE(v[0].message.find("no fill report reached its owner"), std::string::npos);
+}
+
+TEST(NoLostFill, CatchesFillReportsShortOfWhatTheExchangeSaysFilled) {
+  auto b = with_resting_order();
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  const auto v = check("no-lost-fill", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("add up to 2: 3 filled without a fill report"), std::string::npos)
+      << v[0].message;
+  EXPECT_EQ(v[0].events, (std::vector<uint64_t>{2, 3}));  // the fill, then the read
+}
+
+TEST(NoLostFill, PassesFillReportsThatAddUpToTheFilledQuantity) {
+  auto b = with_resting_order();
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 1, 2);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 3, 2, 5);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_TRUE(check("no-lost-fill", b).empty());
+}
+
+// The filled quantity a fill or an update reports counts as much as the
+// final read's: here the order was read before it filled.
+TEST(NoLostFill, CatchesAFillWhoseCumulativeQuantitySaysOneBeforeItWasLost) {
+  auto b = with_resting_order();
+  b.at(3).read(1, "o1", OrdStatus::new_order, 50'000, 5, 0);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 2, 5);  // 3 filled before it, never reported
+  EXPECT_EQ(check("no-lost-fill", b).size(), 1u);
+  auto updated = with_resting_order();
+  updated.at(3).update(1, "o1", OrdStatus::partially_filled, 3);
+  EXPECT_EQ(check("no-lost-fill", updated).size(), 1u);
+}
+
+// Only the end is compared: a venue may send the state before the fill.
+TEST(NoLostFill, PassesAStateThatRanAheadOfItsFillReport) {
+  auto b = with_resting_order();
+  b.at(3).update(1, "o1", OrdStatus::filled, 5);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  b.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_TRUE(check("no-lost-fill", b).empty());
+}
+
+// A trade reported again on the same terms is one fill: it cannot make up
+// for one that was lost.
+TEST(NoLostFill, CountsAFillReportedAgainOnce) {
+  auto b = with_resting_order();
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 4);
+  EXPECT_EQ(check("no-lost-fill", b).size(), 1u);
+  auto once = with_resting_order();
+  once.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+  once.at(4).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+  once.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 2);
+  EXPECT_TRUE(check("no-lost-fill", once).empty());
+}
+
+// A place of unknown outcome that the exchange later reports filled took
+// effect, and its fills are owed to the client all the same.
+TEST(NoLostFill, JudgesAnOrderWhosePlaceHadAnUnknownOutcome) {
+  HistoryBuilder lost;
+  auto place = lost.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  lost.at(2).info(place, false);
+  lost.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_EQ(check("no-lost-fill", lost).size(), 1u);
+
+  HistoryBuilder reported;
+  place = reported.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  reported.at(2).info(place, false);
+  reported.at(3).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  reported.at(9).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  EXPECT_TRUE(check("no-lost-fill", reported).empty());
+}
+
+TEST(NoLostFill, PassesOrdersThatNeverFilledOrWereNeverPlaced) {
+  auto b = with_resting_order();
+  b.at(9).read(1, "o1", OrdStatus::new_order, 50'000, 5, 0);
+  b.at(9).read(2, "ghost", OrdStatus::filled, 50'000, 5, 5);  // no-phantom's business
+  b.at(9).unanswered_read(1, "o2", "metadata unavailable");
+  EXPECT_TRUE(check("no-lost-fill", b).empty());
 }
 
 // ---- fills reported twice ------------------------------------------------------

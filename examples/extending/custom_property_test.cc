@@ -25,15 +25,15 @@ HistoryBuilder with_filled_order() {
   return b;
 }
 
-TEST(CustomProperty, IsRegisteredBesideTheFourteenOfOrdeal) {
+TEST(CustomProperty, IsRegisteredBesideTheFifteenOfOrdeal) {
   for (const char* name :
        {"no-lost-cancel", "no-lost-order", "no-lost-amend", "no-overfill", "no-phantom",
         "order-state-machine", "metadata-conformance", "every-request-answered",
         "bounded-unavailability", "trade-conservation", "clordid-idempotence", "no-newer-schema",
-        "no-phantom-cancel", "recovers-after-faults", kProperty}) {
+        "no-phantom-cancel", "recovers-after-faults", "no-lost-fill", kProperty}) {
     EXPECT_NE(ordeal::find_property(name), nullptr) << name;
   }
-  EXPECT_EQ(ordeal::all_properties().size(), 15u);
+  EXPECT_EQ(ordeal::all_properties().size(), 16u);
 }
 
 TEST(CustomProperty, CatchesAnAcceptedCancelOfAFilledOrder) {

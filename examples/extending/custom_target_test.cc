@@ -88,7 +88,7 @@ TEST(ToyTarget, TheScenarioTradesCancelsAndIsRefused) {
   EXPECT_GT(refusals, 0);
 }
 
-// Every property holds on the toy venue: ordeal's fourteen and the custom one.
+// Every property holds on the toy venue: ordeal's fifteen and the custom one.
 ORDEAL_SCENARIO_TEST(ToyTarget, EveryPropertyHolds, kScenario, .seed = 2024,
                      .make_target = target_factory());
 

@@ -77,6 +77,12 @@ constexpr std::array<DefectInfo, static_cast<size_t>(Defect::count)> kDefects = 
      "outage that outlasts its cause)",
      "meta.subscriber.resync-fail while a node resyncs (after a gap, a corrupt update or a "
      "restart)"},
+    {Defect::restart_drops_fills, "restart-drops-fills",
+     "a restarted gateway sends a fill (or an unsolicited update) only to a client that has "
+     "sent it something since the restart, and drops those of the others' resting orders "
+     "instead of keeping them for the client's connection: executions lost across a core "
+     "component restart (2023-07-05 class)",
+     "process.restart or process.kill of the gateway while orders rest, then crossing orders"},
 }};
 
 }  // namespace

@@ -33,6 +33,7 @@ enum class Defect : uint8_t {
   rollback_keeps_migrated,
   kill_switch_all_clients,
   resync_gives_up,
+  restart_drops_fills,
   count
 };
 

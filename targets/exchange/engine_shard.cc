@@ -46,6 +46,7 @@ void EngineShard::renew(Env& env) {
   requeued_.clear();
   outbox_.clear();
   matches_.clear();
+  reports_.clear();
 }
 
 void EngineShard::on_start() { subscriber_.start(); }
@@ -55,6 +56,7 @@ void EngineShard::on_crash() {
   parked_.clear();
   stalled_ = false;
   subscriber_.lose_state();
+  reports_.clear();
   if (defects_.has(Defect::restart_loses_orders)) {
     orders_.clear();  // the defect: the book was never journaled
     books_.clear();
@@ -66,6 +68,7 @@ void EngineShard::on_message(NodeId from, const Message& message) {
   if (subscriber_.on_message(from, message)) return;
   const auto* request = std::get_if<ShardRequest>(&message);
   if (request == nullptr) return;
+  if (from == request->gateway) hear_gateway(*request);
   if (inbound_.size() >= config_.inbound_max) {
     send_answer(from, *request, respond(false, "shard overloaded", nullptr));
     return;
@@ -318,19 +321,26 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
   order.view.filled += qty;
   order.view.status =
       order.view.filled >= order.view.qty ? OrdStatus::filled : OrdStatus::partially_filled;
-  emit_built<Fill>(order.gateway, [&](Fill& sent) {
-    sent.client = order.view.client;
-    sent.order_id = order.view.order_id;
-    sent.clordid = order.view.clordid;
-    sent.symbol = order.view.symbol;
-    sent.side = order.view.side;
-    sent.price = price;
-    sent.qty = qty;
-    sent.trade_id = trade_id;
-    sent.maker = maker;
-    sent.order_filled = order.view.filled;
-    sent.order_qty = order.view.qty;
-  });
+  // Built here, not in the transport's place: it is kept (reports_) even
+  // when the gateway is down and the transport would build nothing.
+  Fill sent{.client = order.view.client,
+            .order_id = order.view.order_id,
+            .clordid = order.view.clordid,
+            .symbol = order.view.symbol,
+            .side = order.view.side,
+            .price = price,
+            .qty = qty,
+            .trade_id = trade_id,
+            .maker = maker,
+            .order_filled = order.view.filled,
+            .order_qty = order.view.qty};
+  reports_.keep(order.gateway, sent);
+  emit(order.gateway, std::move(sent));
+}
+
+void EngineShard::hear_gateway(const ShardRequest& request) {
+  reports_.heard(request.gateway, gateway_boot_of(request.gateway_request_id), request.reports_seen,
+                 [&](const Message& report) { env_.send(request.gateway, report); });
 }
 
 EngineShard::Outcome EngineShard::amend(const ShardRequest& request) {
@@ -388,7 +398,9 @@ EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
     book_for(order.view.symbol).remove(id);
     order.view.status = OrdStatus::cancelled;
     touch(id);
-    emit(order.gateway, OrderUpdate{.order = order.view, .reason = "mass-cancel"});
+    OrderUpdate update{.order = order.view, .reason = "mass-cancel"};
+    reports_.keep(order.gateway, update);
+    emit(order.gateway, std::move(update));
     ++count;
   }
   Outcome outcome = respond(true, "", nullptr);

@@ -22,6 +22,7 @@
 #include "framework/base/string_hash.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
+#include "targets/exchange/report_log.h"
 #include "targets/exchange/shard_journal.h"
 
 namespace ordeal::exchange {
@@ -151,6 +152,9 @@ class EngineShard final : public Node {
   Qty execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open);
   void rest_or_expire(Order& order, OrderBook& book, Qty open);
   void fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker);
+  // A request straight from its gateway: what it saw of this shard's
+  // reports, and whether it restarted (reports_).
+  void hear_gateway(const ShardRequest& request);
 
   // renew() puts every member below back as the constructor leaves it: a
   // member added here needs a line there.
@@ -180,6 +184,9 @@ class EngineShard final : public Node {
   std::vector<OrderId> requeued_;
   std::vector<std::pair<NodeId, Message>> outbox_;
   std::vector<Match> matches_;  // execute()'s, kept for its memory
+  // Fills and updates sent to each gateway, until it says it saw them. Lost
+  // with the process, as a real shard's memory is.
+  ReportLog reports_;
 };
 
 }  // namespace ordeal::exchange

@@ -39,6 +39,7 @@ Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& d
       defects_(defects),
       subscriber_(env, std::move(config_.meta), defects),  // the subscriber keeps it
       shard_versions_(config_.shards.size(), 0),
+      reports_seen_(config_.shards.size(), 0),
       next_order_id_((uint64_t{self} << 40) + 1) {
   ORDEAL_ASSERT(!config_.shards.empty());
   subscriber_.set_on_change([this](const Instrument* record) { on_metadata_change(record); });
@@ -59,6 +60,7 @@ void Gateway::renew(Env& env) {
   Routing().swap(routing_);
   Routing().swap(previous_routing_);
   shard_versions_.assign(config_.shards.size(), 0);
+  reports_seen_.assign(config_.shards.size(), 0);
   next_order_id_ = (uint64_t{self_} << 40) + 1;
   boot_ = 0;
   next_request_id_ = 1;
@@ -82,9 +84,9 @@ void Gateway::on_message(NodeId from, const Message& message) {
   } else if (const auto* response = std::get_if<ShardResponse>(&message)) {
     on_shard_response(from, *response);
   } else if (const auto* fill = std::get_if<Fill>(&message)) {
-    on_fill(*fill);
+    on_fill(from, *fill);
   } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
-    on_order_update(*update);
+    on_order_update(from, *update);
   }
 }
 
@@ -163,6 +165,7 @@ void Gateway::forward(uint64_t gateway_request_id, ShardId shard, Fill&& fill) {
     request.gateway_request_id = gateway_request_id;
     request.meta_version = subscriber_.version();
     request.gateway = self_;
+    request.reports_seen = reports_seen_[shard];
   });
 }
 
@@ -543,10 +546,19 @@ template <typename M>
 void Gateway::tell_client(ClientId client, const KnownOrder* order, const M& message) {
   const NodeId heard = heard_from(client);
   if (heard != kNotHeard) return env_.send(heard, message);
+  if (defects_.has(Defect::restart_drops_fills)) [[unlikely]]
+    return;  // the defect: dropped
   if (order != nullptr && order->client_node != 0) env_.send(order->client_node, message);
 }
 
-void Gateway::on_fill(const Fill& fill) {
+void Gateway::note_report(NodeId from, uint64_t report_seq) {
+  for (size_t shard = 0; shard < config_.shards.size(); ++shard) {
+    if (config_.shards[shard] == from) reports_seen_[shard] = report_seq;
+  }
+}
+
+void Gateway::on_fill(NodeId from, const Fill& fill) {
+  note_report(from, fill.report_seq);
   auto order = orders_.find(OrderKeyView{fill.client, fill.clordid});
   const bool known = order != orders_.end() && order->second.order_id == fill.order_id;
   if (known) {
@@ -558,7 +570,8 @@ void Gateway::on_fill(const Fill& fill) {
   tell_client(fill.client, known ? &order->second : nullptr, fill);
 }
 
-void Gateway::on_order_update(const OrderUpdate& update) {
+void Gateway::on_order_update(NodeId from, const OrderUpdate& update) {
+  note_report(from, update.report_seq);
   auto order = orders_.find(OrderKeyView{update.order.client, update.order.clordid});
   const bool known = order != orders_.end() && order->second.order_id == update.order.order_id;
   if (known) order->second.view = update.order;

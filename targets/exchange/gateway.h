@@ -137,8 +137,12 @@ class Gateway final : public Node {
 
   void on_request(NodeId from, const ClientRequest& request);
   void on_shard_response(NodeId from, const ShardResponse& response);
-  void on_fill(const Fill& fill);
-  void on_order_update(const OrderUpdate& update);
+  void on_fill(NodeId from, const Fill& fill);
+  void on_order_update(NodeId from, const OrderUpdate& update);
+  // Notes a shard's report (its report_seq) as the last one seen. A report
+  // sent again after a restart is passed on again: its client takes it as
+  // the resend it is.
+  void note_report(NodeId from, uint64_t report_seq);
   // Request timeouts: the timeout is one constant, so deadlines come in
   // request id order and one timer, set for the oldest pending request's
   // deadline, serves them all (not one timer per request). Inline in
@@ -216,6 +220,9 @@ class Gateway final : public Node {
   Routing routing_;
   Routing previous_routing_;
   std::vector<MetaVersion> shard_versions_;  // last version each shard reported
+  // The last report (Fill, OrderUpdate) of each shard this incarnation
+  // passed on; told to the shard with every request (report_log.h).
+  std::vector<uint64_t> reports_seen_;
   OrderId next_order_id_ = 1;
   // Request ids start afresh in each incarnation (boot), so an answer meant
   // for a request of an earlier one never matches a request of this one.

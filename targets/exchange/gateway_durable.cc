@@ -11,7 +11,9 @@
 
 namespace ordeal::exchange {
 namespace {
-constexpr int kIdShift = 40;  // ids are (node or incarnation) << 40 + a counter
+// Order ids are the node << 40 + a counter, request ids the incarnation
+// << 40 + a counter (kGatewayBootShift, which shards read).
+constexpr int kIdShift = kGatewayBootShift;
 }  // namespace
 
 // A new incarnation: request ids of the last one may still be answered by a
@@ -37,6 +39,9 @@ void Gateway::on_crash() {
   routing_.clear();
   previous_routing_.clear();
   shard_versions_.assign(shard_versions_.size(), 0);
+  // What reached the last incarnation is unknown to the next: the shards
+  // send again what they hold (report_log.h).
+  reports_seen_.assign(reports_seen_.size(), 0);
   subscriber_.lose_state();  // resynced from a replica at the restart
   if (!defects_.has(Defect::gateway_forgets_orders)) return;
   orders_.clear();  // the defect: nothing was journaled

@@ -154,11 +154,10 @@ TEST(GatewayRestartInSim, KeepsOrdersAndEndsRequestsInFlight) {
   EXPECT_EQ(answers_to_o2, 1u);  // one completion, even if the shard's answer comes later
 }
 
-// A fill after a restart reaches a client before its next request, as it
-// reaches a FIX client when it logs on again.
-TEST(GatewayRestartInSim, FillsReachAClientNotHeardFromSinceTheRestart) {
-  SimExchange x(testing::quiet_config(4));
-  Recorder rec;
+// Client 1's order rests, the gateway restarts, and client 2's order
+// crosses it.
+void fill_after_restart(const DefectSet& defects, Recorder& rec) {
+  SimExchange x(testing::quiet_config(4, defects));
   x.set_listener(&rec);
   x.run_for(testing::kSettleUs);
   x.submit(place(1, 1, "o1", Side::buy, 20'000, 2));
@@ -170,7 +169,47 @@ TEST(GatewayRestartInSim, FillsReachAClientNotHeardFromSinceTheRestart) {
   x.run_for(testing::kSettleUs);
   ASSERT_EQ(verdict_of(rec, 2, 2), Verdict::ack) << rec.response(2, 2)->reason;
   EXPECT_EQ(rec.filled_qty(2, "x1"), 2);
+}
+
+// A fill after a restart reaches a client before its next request, as it
+// reaches a FIX client when it logs on again.
+TEST(GatewayRestartInSim, FillsReachAClientNotHeardFromSinceTheRestart) {
+  Recorder rec;
+  fill_after_restart({}, rec);
   EXPECT_EQ(rec.filled_qty(1, "o1"), 2) << "client 1's fill was dropped";
+}
+
+// The defect restart-drops-fills: the same fill is dropped, since client 1
+// has sent nothing since the restart.
+TEST(GatewayRestartInSim, DefectDropsFillsOfClientsNotHeardFrom) {
+  Recorder rec;
+  fill_after_restart(*DefectSet::parse("restart-drops-fills"), rec);
+  EXPECT_EQ(rec.filled_qty(1, "o1"), 0);
+}
+
+// Fills a shard made while the gateway was down (here: of the request it
+// forwarded just before its crash) reach both clients once it is back,
+// sent again by the shard when the new gateway first asks it something.
+TEST(GatewayRestartInSim, FillsMadeWhileItWasDownReachTheirClientsAfter) {
+  for (const bool replayed : {true, false}) {
+    ExchangeConfig config = testing::quiet_config(4);
+    config.network = {.latency_min_us = 100, .latency_max_us = 100};  // every hop 100 us
+    SimExchange x(config);
+    Recorder rec;
+    x.set_listener(&rec);
+    x.run_for(testing::kSettleUs);
+    x.submit(place(1, 1, "o1", Side::buy, 20'000, 2));
+    x.run_for(testing::kSettleUs);
+    x.submit(place(2, 2, "x1", Side::sell, 20'000, 2));
+    x.run_for(250);  // at the gateway at 100 us, at the shard at 200, fills back at 300
+    x.crash(x.gateway().id(), 100'000);
+    x.run_for(testing::kSettleUs);
+    ASSERT_EQ(rec.filled_qty(1, "o1") + rec.filled_qty(2, "x1"), 0);
+    if (replayed) x.submit(place(3, 3, "y1", Side::buy, 10'000, 1));  // asks the shard something
+    x.run_for(testing::kSettleUs);
+    EXPECT_EQ(rec.filled_qty(1, "o1"), replayed ? 2 : 0);
+    EXPECT_EQ(rec.filled_qty(2, "x1"), replayed ? 2 : 0);
+  }
 }
 
 TEST(GatewayRestartInSim, DefectForgetsOrders) {

@@ -98,6 +98,7 @@ struct Fill {
   bool maker = false;
   Qty order_filled = 0;  // the order's cumulative filled quantity after this fill
   Qty order_qty = 0;
+  uint64_t report_seq = 0;  // the shard's number for it, per gateway (report_log.h)
 };
 
 // An unsolicited change of an order that no request of its owner answers:
@@ -105,9 +106,17 @@ struct Fill {
 struct OrderUpdate {
   OrderView order;
   std::string reason;
+  uint64_t report_seq = 0;  // as a Fill's
 };
 
 // ---- gateway <-> engine shard ---------------------------------------------
+
+// A gateway's request ids are its incarnation (boot) shifted by this many
+// bits, plus a counter: a shard tells from them that the gateway restarted.
+inline constexpr int kGatewayBootShift = 40;
+inline uint64_t gateway_boot_of(uint64_t gateway_request_id) {
+  return gateway_request_id >> kGatewayBootShift;
+}
 
 // A shard knows an order by its id once placed: `clordid` and `symbol`
 // name the new order on a place (symbol: the one a mass-cancel is about,
@@ -130,6 +139,9 @@ struct ShardRequest {
   uint8_t hops = 0;                // how often shards passed it on to a newer owner
   uint32_t part = 0;               // mass-status: which part of the gateway's asking
   std::vector<OrderId> order_ids;  // mass-status: the orders asked about
+  // The last report (Fill, OrderUpdate) of this shard the gateway saw
+  // (report_log.h); a request a shard passes on carries its own shard's.
+  uint64_t reports_seen = 0;
 };
 
 struct ShardResponse {

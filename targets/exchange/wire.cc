@@ -36,16 +36,17 @@ void fields(A& a, ClientResponse& m) {
 template <typename A>
 void fields(A& a, Fill& m) {
   a(m.client, m.order_id, m.clordid, m.symbol, m.side, m.price, m.qty, m.trade_id, m.maker,
-    m.order_filled, m.order_qty);
+    m.order_filled, m.order_qty, m.report_seq);
 }
 template <typename A>
 void fields(A& a, OrderUpdate& m) {
-  a(m.order, m.reason);
+  a(m.order, m.reason, m.report_seq);
 }
 template <typename A>
 void fields(A& a, ShardRequest& m) {
   a(m.gateway_request_id, m.kind, m.order_id, m.client, m.clordid, m.symbol, m.side, m.type, m.tif,
-    m.post_only, m.price, m.qty, m.meta_version, m.gateway, m.hops, m.part, m.order_ids);
+    m.post_only, m.price, m.qty, m.meta_version, m.gateway, m.hops, m.part, m.order_ids,
+    m.reports_seen);
 }
 template <typename A>
 void fields(A& a, ShardResponse& m) {

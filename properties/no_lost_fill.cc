@@ -1,0 +1,102 @@
+// no-lost-fill: every execution reaches the order's owner. By the end of
+// the history, the fills a client received for an order add up to at least
+// the filled quantity the exchange reports for it anywhere: in an answer,
+// an update, a fill's cumulative quantity or the final read. A trader books
+// positions from fill reports; a fill the exchange made and never reported
+// is a position the trader does not know they hold, and the other side of
+// a trade the counterparty heard of.
+//
+// Only the end is compared, not each moment: a venue may send a state and
+// a fill by different paths, so a state can run ahead of its fill for a
+// while. A fill reported again on the same terms counts once, as no-overfill
+// counts it. A history that records no fill reports at all (another tool's
+// that keeps only states) fails this property: leave it out there.
+#include <algorithm>
+
+#include "framework/base/saturating.h"
+#include "properties/support.h"
+
+namespace ordeal::properties {
+namespace {
+
+class NoLostFill final : public Property {
+ public:
+  std::string_view name() const override { return "no-lost-fill"; }
+  std::string_view description() const override {
+    return "every fill reaches the order's owner: its fill reports add up to the filled quantity "
+           "the exchange reports";
+  }
+
+  void check(const CheckContext& c, std::vector<Violation>& out) const override {
+    thread_local std::vector<std::pair<int64_t, uint32_t>> trades;
+    const History& h = c.history();
+    for (const OrderFacts& order : c.index.orders()) {
+      // A report of an order never placed is no-phantom's business.
+      if (order.places.empty()) continue;
+      const uint32_t said = most_filled(h, order);
+      if (said == kNone) continue;
+      const int64_t received = received_qty(h, order, trades);
+      if (received >= h[said].filled) continue;
+      out.push_back(violation(name(), message(c, order, said, received), {c.order_name(order.key)},
+                              events(order, said)));
+    }
+  }
+
+ private:
+  // The event reporting the most filled of the order (the first such), or
+  // kNone when none reports any fill.
+  static uint32_t most_filled(const History& h, const OrderFacts& order) {
+    uint32_t most = kNone;
+    auto consider = [&](uint32_t index) {
+      if (h[index].filled > (most == kNone ? 0 : h[most].filled)) most = index;
+    };
+    for (uint32_t seen : order.observations) consider(seen);
+    for (uint32_t fill : order.fills) consider(fill);
+    return most;
+  }
+
+  // The fills' quantities added up, a fill that repeats one before on the
+  // same terms (reports_again) counted once.
+  static int64_t received_qty(const History& h, const OrderFacts& order,
+                              std::vector<std::pair<int64_t, uint32_t>>& trades) {
+    int64_t sum = 0;
+    trades.clear();
+    for (uint32_t fill : order.fills) trades.emplace_back(h[fill].number, fill);
+    std::sort(trades.begin(), trades.end());
+    for (size_t i = 0; i < trades.size(); ++i) {
+      const Event& fill = h[trades[i].second];
+      if (i > 0 && reports_again(fill, h[trades[i - 1].second])) continue;
+      sum = saturating_add(sum, std::max<int64_t>(fill.qty, 0));
+    }
+    return sum;
+  }
+
+  static std::string message(const CheckContext& c, const OrderFacts& order, uint32_t said,
+                             int64_t received) {
+    const History& h = c.history();
+    const int64_t missing = h[said].filled - received;
+    const std::string reports =
+        order.fills.empty()
+            ? std::string("no fill report reached its owner")
+            : fmt::format("the {} fill report{} its owner received add up to {}",
+                          order.fills.size(), order.fills.size() == 1 ? "" : "s", received);
+    return fmt::format(
+        "order {}: the exchange reports {} filled ({}), but {}: {} filled without a fill "
+        "report, an execution its owner never heard of",
+        c.order_name(order.key), h[said].filled, when(h, said), reports, missing);
+  }
+
+  // The report of the most filled, then the fills received, in history order.
+  static std::vector<uint64_t> events(const OrderFacts& order, uint32_t said) {
+    std::vector<uint64_t> all{said};
+    all.insert(all.end(), order.fills.begin(), order.fills.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+  }
+};
+
+ORDEAL_REGISTER_PROPERTY(NoLostFill);
+
+}  // namespace
+}  // namespace ordeal::properties

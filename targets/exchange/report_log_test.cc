@@ -1,0 +1,81 @@
+// A shard's log of the fills and updates it sent a gateway: numbered per
+// gateway, forgotten once the gateway says it saw them, sent again to a new
+// incarnation of the gateway.
+#include "targets/exchange/report_log.h"
+
+#include <gtest/gtest.h>
+
+namespace ordeal::exchange {
+namespace {
+
+constexpr NodeId kGateway = 7;
+
+Fill fill(uint64_t trade_id) {
+  return Fill{.client = 1, .clordid = "o1", .qty = 1, .trade_id = trade_id};
+}
+
+// What heard() sends again, by trade id (0 for an update).
+std::vector<uint64_t> resent(ReportLog& log, uint64_t boot, uint64_t seen) {
+  std::vector<uint64_t> trades;
+  log.heard(kGateway, boot, seen, [&](const Message& report) {
+    const auto* f = std::get_if<Fill>(&report);
+    trades.push_back(f != nullptr ? f->trade_id : 0);
+  });
+  return trades;
+}
+
+TEST(ReportLog, NumbersReportsPerGateway) {
+  ReportLog log;
+  Fill a = fill(1), b = fill(2), c = fill(3);
+  OrderUpdate u{.reason = "mass-cancel"};
+  EXPECT_EQ(log.keep(kGateway, a), 1u);
+  EXPECT_EQ(log.keep(kGateway, u), 2u);
+  EXPECT_EQ(log.keep(kGateway + 1, b), 1u);
+  EXPECT_EQ(log.keep(kGateway, c), 3u);
+  EXPECT_EQ(a.report_seq, 1u);
+  EXPECT_EQ(u.report_seq, 2u);
+  EXPECT_EQ(c.report_seq, 3u);
+}
+
+TEST(ReportLog, SendsAgainWhatANewIncarnationHasNotSeen) {
+  ReportLog log;
+  EXPECT_TRUE(resent(log, 1, 0).empty());  // the gateway's first incarnation
+  for (uint64_t trade = 1; trade <= 4; ++trade) {
+    Fill f = fill(trade);
+    log.keep(kGateway, f);
+  }
+  OrderUpdate u;
+  log.keep(kGateway, u);
+  EXPECT_TRUE(resent(log, 1, 2).empty());                          // saw 1 and 2: forgotten
+  EXPECT_EQ(resent(log, 2, 0), (std::vector<uint64_t>{3, 4, 0}));  // restarted
+  EXPECT_TRUE(resent(log, 2, 0).empty()) << "sent again once per incarnation";
+  EXPECT_TRUE(resent(log, 2, 5).empty());
+  EXPECT_TRUE(resent(log, 3, 0).empty()) << "the new incarnation saw everything";
+}
+
+TEST(ReportLog, IgnoresWhatAnOlderIncarnationOrAnotherShardLifeSaw) {
+  ReportLog log;
+  resent(log, 2, 0);
+  Fill f = fill(1);
+  log.keep(kGateway, f);
+  EXPECT_TRUE(resent(log, 1, 1).empty());  // a request of incarnation 1, late
+  // A number beyond the last kept: the gateway counted a shard life before this one.
+  EXPECT_TRUE(resent(log, 2, 9).empty());
+  EXPECT_EQ(resent(log, 3, 0), std::vector<uint64_t>{1}) << "neither forgot the report";
+}
+
+TEST(ReportLog, HoldsAtMostItsBoundPerGateway) {
+  ReportLog log;
+  resent(log, 1, 0);
+  for (uint64_t trade = 1; trade <= ReportLog::kHeldMax + 3; ++trade) {
+    Fill f = fill(trade);
+    log.keep(kGateway, f);
+  }
+  const std::vector<uint64_t> again = resent(log, 2, 0);
+  ASSERT_EQ(again.size(), ReportLog::kHeldMax);
+  EXPECT_EQ(again.front(), 4u);  // the oldest forgotten first
+  EXPECT_EQ(again.back(), ReportLog::kHeldMax + 3);
+}
+
+}  // namespace
+}  // namespace ordeal::exchange
