@@ -321,21 +321,21 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
   order.view.filled += qty;
   order.view.status =
       order.view.filled >= order.view.qty ? OrdStatus::filled : OrdStatus::partially_filled;
-  // Built here, not in the transport's place: it is kept (reports_) even
-  // when the gateway is down and the transport would build nothing.
-  Fill sent{.client = order.view.client,
-            .order_id = order.view.order_id,
-            .clordid = order.view.clordid,
-            .symbol = order.view.symbol,
-            .side = order.view.side,
-            .price = price,
-            .qty = qty,
-            .trade_id = trade_id,
-            .maker = maker,
-            .order_filled = order.view.filled,
-            .order_qty = order.view.qty};
-  reports_.keep(order.gateway, sent);
-  emit(order.gateway, std::move(sent));
+  // Built in the log, which keeps it even when the gateway is down and the
+  // transport would build nothing; the transport takes a copy.
+  Fill& sent = reports_.add<Fill>(order.gateway);
+  sent.client = order.view.client;
+  sent.order_id = order.view.order_id;
+  sent.clordid = order.view.clordid;
+  sent.symbol = order.view.symbol;
+  sent.side = order.view.side;
+  sent.price = price;
+  sent.qty = qty;
+  sent.trade_id = trade_id;
+  sent.maker = maker;
+  sent.order_filled = order.view.filled;
+  sent.order_qty = order.view.qty;
+  emit(order.gateway, sent);
 }
 
 void EngineShard::hear_gateway(const ShardRequest& request) {
@@ -398,9 +398,10 @@ EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
     book_for(order.view.symbol).remove(id);
     order.view.status = OrdStatus::cancelled;
     touch(id);
-    OrderUpdate update{.order = order.view, .reason = "mass-cancel"};
-    reports_.keep(order.gateway, update);
-    emit(order.gateway, std::move(update));
+    OrderUpdate& update = reports_.add<OrderUpdate>(order.gateway);
+    update.order = order.view;
+    update.reason = "mass-cancel";
+    emit(order.gateway, update);
     ++count;
   }
   Outcome outcome = respond(true, "", nullptr);

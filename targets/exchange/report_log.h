@@ -10,13 +10,13 @@
 // the same terms: a client takes it as a resend (FIX's PossResend). A
 // shard that restarts loses what it held and counts from 1 again.
 //
-//   uint64_t number = log.keep(gateway, fill_message);   // when sending it
+//   Fill& fill = log.add<Fill>(gateway);   // numbered; fill it in, send a copy
 //   log.heard(gateway, boot, request.reports_seen,
 //             [&](const Message& again) { send(gateway, again); });
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "framework/base/fifo.h"
@@ -32,15 +32,16 @@ class ReportLog {
   // gateway that is up says what it saw long before that.
   static constexpr size_t kHeldMax = 4096;
 
-  // Numbers `report` (a Fill or an OrderUpdate, its report_seq set here),
-  // holds a copy and returns the number.
+  // A fresh report of kind Report (Fill, OrderUpdate) in the log, numbered
+  // (report_seq), for the caller to fill in and send a copy of. The
+  // reference holds until the next add().
   template <typename Report>
-  uint64_t keep(NodeId gateway, Report& report) {
+  Report& add(NodeId gateway) {
     Held& held = of(gateway);
-    report.report_seq = ++held.last_number;
     if (held.reports.size() >= kHeldMax) held.reports.pop_front();
-    held.reports.emplace_back(report);
-    return report.report_seq;
+    Report& report = std::get<Report>(held.reports.emplace_back(std::in_place_type<Report>));
+    report.report_seq = ++held.last_number;
+    return report;
   }
 
   // A request of the gateway's incarnation `boot`, which saw every report
@@ -49,24 +50,23 @@ class ReportLog {
   template <typename Resend>
   void heard(NodeId gateway, uint64_t boot, uint64_t seen, Resend&& resend) {
     Held& held = of(gateway);
-    if (boot > held.boot) {
-      const bool restarted = held.boot != 0;
-      held.boot = boot;
-      if (restarted) {
-        for (const Message& report : held.reports) resend(report);
-        return;
-      }
-    }
-    if (boot != held.boot) return;  // a request of an older incarnation, still on its way
-    // Beyond the last number: a number of this shard's last incarnation,
-    // which the gateway has not yet heard the new one count past.
-    if (seen > held.last_number) return;
-    while (!held.reports.empty() && number_of(held.reports.front()) <= seen) {
-      held.reports.pop_front();
-    }
+    if (boot == held.boot) return forget_up_to(held, seen);
+    if (boot < held.boot) return;  // a request of an older incarnation, still on its way
+    const bool restarted = held.boot != 0;
+    held.boot = boot;
+    if (!restarted) return forget_up_to(held, seen);
+    for (const Message& report : held.reports) resend(report);
   }
 
-  void clear() { gateways_.clear(); }
+  // Forgets every report and incarnation, keeping the memory: the
+  // simulator starts each case so, and a log that grew once stays grown.
+  void clear() {
+    for (Held& held : gateways_) {
+      held.boot = 0;
+      held.last_number = 0;
+      held.reports.clear();
+    }
+  }
 
  private:
   struct Held {
@@ -76,17 +76,23 @@ class ReportLog {
     Fifo<Message> reports;
   };
 
-  static uint64_t number_of(const Message& report) {
-    if (const auto* fill = std::get_if<Fill>(&report)) return fill->report_seq;
-    return std::get<OrderUpdate>(report).report_seq;
+  // The reports held are numbered one after another up to last_number.
+  // A number beyond it is one of this shard's last incarnation, which the
+  // gateway has not yet heard the new one count past: nothing is forgotten.
+  static void forget_up_to(Held& held, uint64_t seen) {
+    if (seen > held.last_number) return;
+    for (uint64_t first = held.last_number + 1 - held.reports.size();
+         first <= seen && !held.reports.empty(); ++first) {
+      held.reports.pop_front();
+    }
   }
 
   // An exchange has one gateway or a few: a list is searched faster than a
   // map is hashed.
   Held& of(NodeId gateway) {
-    auto it = std::find_if(gateways_.begin(), gateways_.end(),
-                           [&](const Held& held) { return held.gateway == gateway; });
-    if (it != gateways_.end()) return *it;
+    for (Held& held : gateways_) {
+      if (held.gateway == gateway) return held;
+    }
     return gateways_.emplace_back(Held{.gateway = gateway});
   }
 

@@ -10,8 +10,11 @@ namespace {
 
 constexpr NodeId kGateway = 7;
 
-Fill fill(uint64_t trade_id) {
-  return Fill{.client = 1, .clordid = "o1", .qty = 1, .trade_id = trade_id};
+// Adds a fill of trade `trade_id` for `gateway`; its number.
+uint64_t add_fill(ReportLog& log, uint64_t trade_id, NodeId gateway = kGateway) {
+  Fill& fill = log.add<Fill>(gateway);
+  fill.trade_id = trade_id;
+  return fill.report_seq;
 }
 
 // What heard() sends again, by trade id (0 for an update).
@@ -26,26 +29,17 @@ std::vector<uint64_t> resent(ReportLog& log, uint64_t boot, uint64_t seen) {
 
 TEST(ReportLog, NumbersReportsPerGateway) {
   ReportLog log;
-  Fill a = fill(1), b = fill(2), c = fill(3);
-  OrderUpdate u{.reason = "mass-cancel"};
-  EXPECT_EQ(log.keep(kGateway, a), 1u);
-  EXPECT_EQ(log.keep(kGateway, u), 2u);
-  EXPECT_EQ(log.keep(kGateway + 1, b), 1u);
-  EXPECT_EQ(log.keep(kGateway, c), 3u);
-  EXPECT_EQ(a.report_seq, 1u);
-  EXPECT_EQ(u.report_seq, 2u);
-  EXPECT_EQ(c.report_seq, 3u);
+  EXPECT_EQ(add_fill(log, 1), 1u);
+  EXPECT_EQ(log.add<OrderUpdate>(kGateway).report_seq, 2u);
+  EXPECT_EQ(add_fill(log, 2, kGateway + 1), 1u);
+  EXPECT_EQ(add_fill(log, 3), 3u);
 }
 
 TEST(ReportLog, SendsAgainWhatANewIncarnationHasNotSeen) {
   ReportLog log;
   EXPECT_TRUE(resent(log, 1, 0).empty());  // the gateway's first incarnation
-  for (uint64_t trade = 1; trade <= 4; ++trade) {
-    Fill f = fill(trade);
-    log.keep(kGateway, f);
-  }
-  OrderUpdate u;
-  log.keep(kGateway, u);
+  for (uint64_t trade = 1; trade <= 4; ++trade) add_fill(log, trade);
+  log.add<OrderUpdate>(kGateway);
   EXPECT_TRUE(resent(log, 1, 2).empty());                          // saw 1 and 2: forgotten
   EXPECT_EQ(resent(log, 2, 0), (std::vector<uint64_t>{3, 4, 0}));  // restarted
   EXPECT_TRUE(resent(log, 2, 0).empty()) << "sent again once per incarnation";
@@ -56,8 +50,7 @@ TEST(ReportLog, SendsAgainWhatANewIncarnationHasNotSeen) {
 TEST(ReportLog, IgnoresWhatAnOlderIncarnationOrAnotherShardLifeSaw) {
   ReportLog log;
   resent(log, 2, 0);
-  Fill f = fill(1);
-  log.keep(kGateway, f);
+  add_fill(log, 1);
   EXPECT_TRUE(resent(log, 1, 1).empty());  // a request of incarnation 1, late
   // A number beyond the last kept: the gateway counted a shard life before this one.
   EXPECT_TRUE(resent(log, 2, 9).empty());
@@ -67,14 +60,21 @@ TEST(ReportLog, IgnoresWhatAnOlderIncarnationOrAnotherShardLifeSaw) {
 TEST(ReportLog, HoldsAtMostItsBoundPerGateway) {
   ReportLog log;
   resent(log, 1, 0);
-  for (uint64_t trade = 1; trade <= ReportLog::kHeldMax + 3; ++trade) {
-    Fill f = fill(trade);
-    log.keep(kGateway, f);
-  }
+  for (uint64_t trade = 1; trade <= ReportLog::kHeldMax + 3; ++trade) add_fill(log, trade);
   const std::vector<uint64_t> again = resent(log, 2, 0);
   ASSERT_EQ(again.size(), ReportLog::kHeldMax);
   EXPECT_EQ(again.front(), 4u);  // the oldest forgotten first
   EXPECT_EQ(again.back(), ReportLog::kHeldMax + 3);
+}
+
+TEST(ReportLog, ClearedItCountsAfreshAndHoldsNothing) {
+  ReportLog log;
+  resent(log, 1, 0);
+  add_fill(log, 1);
+  log.clear();
+  EXPECT_EQ(add_fill(log, 2), 1u);
+  resent(log, 1, 0);  // heard first since the clear: no restart
+  EXPECT_EQ(resent(log, 2, 0), std::vector<uint64_t>{2});
 }
 
 }  // namespace
