@@ -30,6 +30,7 @@ class NoLostFill final : public Property {
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
     thread_local std::vector<std::pair<int64_t, uint32_t>> trades;
     const History& h = c.history();
+    const size_t first = out.size();
     for (const OrderFacts& order : c.index.orders()) {
       // A report of an order never placed is no-phantom's business.
       if (order.places.empty()) continue;
@@ -40,9 +41,25 @@ class NoLostFill final : public Property {
       out.push_back(violation(name(), message(c, order, said, received), {c.order_name(order.key)},
                               events(order, said)));
     }
+    if (out.size() > first && !any_fill(c)) {
+      for (size_t i = first; i < out.size(); ++i) out[i].message += kNoFillsAtAll;
+    }
   }
 
  private:
+  // Said of every violation when the history has no fill at all: more
+  // likely a tool that does not record fills than an exchange that sent none.
+  static constexpr std::string_view kNoFillsAtAll =
+      " (the history records no fill of any order: if the tool that wrote it does not record "
+      "fill reports, leave no-lost-fill out)";
+
+  static bool any_fill(const CheckContext& c) {
+    for (const OrderFacts& order : c.index.orders()) {
+      if (!order.fills.empty()) return true;
+    }
+    return false;
+  }
+
   // The event reporting the most filled of the order (the first such), or
   // kNone when none reports any fill.
   static uint32_t most_filled(const History& h, const OrderFacts& order) {

@@ -1439,6 +1439,9 @@ TEST(NoLostFill, CatchesAFilledOrderWhoseOwnerGotNoFillReport) {
   EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o1"});
   EXPECT_NE(v[0].message.find("reports 5 filled"), std::string::npos) << v[0].message;
   EXPECT_NE(v[0].message.find("no fill report reached its owner"), std::string::npos);
+  // No fill at all in the history: perhaps a tool that records none.
+  EXPECT_NE(v[0].message.find("if the tool that wrote it does not record fill reports"),
+            std::string::npos);
 }
 
 TEST(NoLostFill, CatchesFillReportsShortOfWhatTheExchangeSaysFilled) {
@@ -1449,6 +1452,7 @@ TEST(NoLostFill, CatchesFillReportsShortOfWhatTheExchangeSaysFilled) {
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].message.find("add up to 2: 3 filled without a fill report"), std::string::npos)
       << v[0].message;
+  EXPECT_EQ(v[0].message.find("does not record"), std::string::npos) << "the history has a fill";
   EXPECT_EQ(v[0].events, (std::vector<uint64_t>{2, 3}));  // the fill, then the read
 }
 
