@@ -22,11 +22,19 @@ constexpr int64_t kCleanUpPollUs = 10'000;
 
 std::string FixClient::session_summary() const {
   const FixSessionCounters s = engine_.session_counters();
-  return fmt::format(
+  std::string summary = fmt::format(
       "FIX session: {} logons, {} disconnects, resend requests {} sent / {} received, "
       "{} sequence resets received",
       counters_.logons, counters_.disconnects, s.resend_requests_sent, s.resend_requests_received,
       s.sequence_resets_received);
+  // ordeal's quantities and prices are whole numbers: properties that add
+  // up or compare them may misjudge what was read so.
+  if (counters_.fractional > 0) {
+    summary += fmt::format(
+        "; {} reports with a fractional quantity or price, read as its whole part (first: {})",
+        counters_.fractional, counters_.first_fractional);
+  }
+  return summary;
 }
 
 // A second interrupt gives up waiting: what was not answered stays unknown.

@@ -1,5 +1,7 @@
 #include "targets/fix/fix_client.h"
 
+#include <fmt/format.h>
+
 #include <vector>
 
 namespace ordeal::fix {
@@ -143,6 +145,11 @@ void FixClient::complete(const std::string& key, Verdict verdict, std::string re
 
 void FixClient::on_report(const FixReport& report) {
   ++counters_.reports;
+  if (report.fractional_tag != 0 && counters_.fractional++ == 0) {
+    counters_.first_fractional =
+        fmt::format("{} ({}) {} in a report of {}", quantity_field_name(report.fractional_tag),
+                    report.fractional_tag, report.fractional_value, report.clordid);
+  }
   if (report.msg_type == "8" || report.msg_type == "9") track(report);
   if (settle_clean_up(report)) return;  // a clean-up's answers stay out of the history
   if (report.msg_type == "3" || report.msg_type == "j") {

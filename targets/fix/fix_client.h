@@ -59,6 +59,10 @@ struct FixClientCounters {
   uint64_t mass_status_reports = 0;  // gathered into a mass status's answer
   uint64_t disconnects = 0;
   uint64_t logons = 0;
+  // Reports with a fractional quantity or price (FixReport::fractional_tag),
+  // and the first of them, in words.
+  uint64_t fractional = 0;
+  std::string first_fractional;
 };
 
 class FixClient {

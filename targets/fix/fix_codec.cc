@@ -46,6 +46,12 @@ bool parse_int(const std::string& text, Int& out) {
   return ec == std::errc() && ptr == end;
 }
 
+// Whether a field's value has a fraction other than zeros ("0.5", not "5.0").
+bool has_fraction(const std::string& value) {
+  const size_t dot = value.find('.');
+  return dot != std::string::npos && value.find_first_not_of('0', dot + 1) != std::string::npos;
+}
+
 // An integer field's value; a decimal gateway value keeps its integer part.
 int64_t int_field(const FixMessage& m, int t) {
   const std::string* value = m.find(t);
@@ -428,7 +434,31 @@ FixReport decode_report(const FixMessage& m) {
   const std::string response = m.get(tag::mass_cancel_response);
   r.mass_cancel_accepted = !response.empty() && response != "0";
   r.cancelled_count = static_cast<uint32_t>(int_field(m, tag::total_affected_orders));
+  for (int t : {tag::price, tag::order_qty, tag::cum_qty, tag::last_px, tag::last_qty}) {
+    const std::string* value = m.find(t);
+    if (value == nullptr || !has_fraction(*value)) continue;
+    r.fractional_tag = t;
+    r.fractional_value = *value;
+    break;
+  }
   return r;
+}
+
+std::string_view quantity_field_name(int t) {
+  switch (t) {
+    case tag::price:
+      return "Price";
+    case tag::order_qty:
+      return "OrderQty";
+    case tag::cum_qty:
+      return "CumQty";
+    case tag::last_px:
+      return "LastPx";
+    case tag::last_qty:
+      return "LastQty";
+    default:
+      return "field";
+  }
 }
 
 uint64_t id_number(const std::string& text) {

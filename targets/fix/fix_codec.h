@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "targets/exchange/messages.h"
@@ -122,12 +123,19 @@ struct FixReport {
   bool outcome_unknown = false;  // kOutcomeUnknownTag
   bool mass_cancel_accepted = false;
   uint32_t cancelled_count = 0;
+  // The first quantity or price field (Price, OrderQty, CumQty, LastPx,
+  // LastQty) whose value has a fraction, which the fields above hold as
+  // its whole part; 0: none. ordeal's orders are in whole units.
+  int fractional_tag = 0;
+  std::string fractional_value;
 
   bool is_trade() const { return exec_type == 'F' || exec_type == '1' || exec_type == '2'; }
   bool is_pending() const { return exec_type == 'A' || exec_type == 'E' || exec_type == '6'; }
   bool is_status() const { return exec_type == 'I' || exec_trans_type == '3'; }
 };
 FixReport decode_report(const FixMessage& message);
+// The name of a quantity or price field FixReport::fractional_tag names.
+std::string_view quantity_field_name(int tag);
 
 // An id from a gateway's text id: its number when numeric, else a hash.
 uint64_t id_number(const std::string& text);

@@ -152,6 +152,24 @@ TEST(FixCodec, AReasonCodeStandsForAMissingText) {
   }
 }
 
+// ordeal's quantities and prices are whole numbers: a report with a
+// fraction is read as its whole part, and says which field had one.
+TEST(FixCodec, AFractionalQuantityOrPriceIsNamed) {
+  FixMessage m;
+  m.type = "8";
+  m.set(tag::exec_type, "F");
+  m.set(tag::cum_qty, "5.000");
+  m.set(tag::last_px, "55000.0");
+  EXPECT_EQ(decode_report(m).fractional_tag, 0);
+  m.set(tag::last_qty, "0.5");
+  const FixReport r = decode_report(m);
+  EXPECT_EQ(r.fractional_tag, tag::last_qty);
+  EXPECT_EQ(r.fractional_value, "0.5");
+  EXPECT_EQ(quantity_field_name(r.fractional_tag), "LastQty");
+  EXPECT_EQ(r.last_qty, 0);
+  EXPECT_EQ(r.order.filled, 5);
+}
+
 TEST(FixCodec, FillsAndUnsolicitedCancels) {
   const Fill fill{.client = 1,
                   .order_id = 9,

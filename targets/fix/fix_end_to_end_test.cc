@@ -388,6 +388,35 @@ TEST(FixEndToEnd, AStatusRefusedForAnUnknownIdIsAnsweredUnknownOrder) {
   }
 }
 
+// A venue that reports fractional quantities (an order partly filled by a
+// fractional one) is read in whole units, and the session line says so.
+TEST(FixEndToEnd, FractionalQuantitiesAreCountedInTheSessionLine) {
+  const int port = free_loopback_port();
+  UnknownOrderGateway gateway(port, [](const FixMessage& m) {
+    return FixMessage{"8",
+                      {{tag::order_id, "7"},
+                       {tag::exec_id, "s"},
+                       {tag::exec_type, "I"},
+                       {tag::ord_status, "1"},
+                       {tag::clordid, m.get(tag::clordid)},
+                       {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
+                       {tag::order_qty, "5"},
+                       {tag::cum_qty, "2.5"}}};
+  });
+  ASSERT_EQ(gateway.error, "");
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  EXPECT_EQ(c.client.session_summary().find("fractional"), std::string::npos);
+  const ClientResponse* r = c.ask(about(RequestKind::status, 1, "c1-1"));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->order.filled, 2);
+  EXPECT_NE(c.client.session_summary().find(
+                "1 reports with a fractional quantity or price, read as its whole part (first: "
+                "CumQty (14) 2.5"),
+            std::string::npos)
+      << c.client.session_summary();
+}
+
 TEST(FixEndToEnd, NoGatewayMeansNotSent) {
   Client c(free_loopback_port());
   c.net.run_for(50'000);
