@@ -36,8 +36,8 @@ class NoLostFill final : public Property {
       if (order.places.empty()) continue;
       const uint32_t said = most_filled(h, order);
       if (said == kNone) continue;
-      const int64_t received = received_qty(h, order, trades);
-      if (received >= h[said].filled) continue;
+      const Received received = received_fills(h, order, trades);
+      if (received.qty >= h[said].filled) continue;
       out.push_back(violation(name(), message(c, order, said, received), {c.order_name(order.key)},
                               events(order, said)));
     }
@@ -72,31 +72,36 @@ class NoLostFill final : public Property {
     return most;
   }
 
-  // The fills' quantities added up, a fill that repeats one before on the
-  // same terms (reports_again) counted once.
-  static int64_t received_qty(const History& h, const OrderFacts& order,
-                              std::vector<std::pair<int64_t, uint32_t>>& trades) {
-    int64_t sum = 0;
+  // The fills' quantities added up, and how many fills, a fill that
+  // repeats one before on the same terms (reports_again) counted once.
+  struct Received {
+    int64_t qty = 0;
+    size_t fills = 0;
+  };
+  static Received received_fills(const History& h, const OrderFacts& order,
+                                 std::vector<std::pair<int64_t, uint32_t>>& trades) {
+    Received received;
     trades.clear();
     for (uint32_t fill : order.fills) trades.emplace_back(h[fill].number, fill);
     std::sort(trades.begin(), trades.end());
     for (size_t i = 0; i < trades.size(); ++i) {
       const Event& fill = h[trades[i].second];
       if (i > 0 && reports_again(fill, h[trades[i - 1].second])) continue;
-      sum = saturating_add(sum, std::max<int64_t>(fill.qty, 0));
+      received.qty = saturating_add(received.qty, std::max<int64_t>(fill.qty, 0));
+      ++received.fills;
     }
-    return sum;
+    return received;
   }
 
   static std::string message(const CheckContext& c, const OrderFacts& order, uint32_t said,
-                             int64_t received) {
+                             const Received& received) {
     const History& h = c.history();
-    const int64_t missing = h[said].filled - received;
-    const std::string reports =
-        order.fills.empty()
-            ? std::string("no fill report reached its owner")
-            : fmt::format("the {} fill report{} its owner received add up to {}",
-                          order.fills.size(), order.fills.size() == 1 ? "" : "s", received);
+    const int64_t missing = h[said].filled - received.qty;
+    const std::string reports = received.fills == 0
+                                    ? std::string("no fill report reached its owner")
+                                    : fmt::format("the {} fill{} its owner received add{} up to {}",
+                                                  received.fills, received.fills == 1 ? "" : "s",
+                                                  received.fills == 1 ? "s" : "", received.qty);
     return fmt::format(
         "order {}: the exchange reports {} filled ({}), but {}: {} filled without a fill "
         "report, an execution its owner never heard of",

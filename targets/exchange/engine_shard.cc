@@ -68,7 +68,7 @@ void EngineShard::on_message(NodeId from, const Message& message) {
   if (subscriber_.on_message(from, message)) return;
   const auto* request = std::get_if<ShardRequest>(&message);
   if (request == nullptr) return;
-  if (from == request->gateway) hear_gateway(*request);
+  hear_gateway(*request, from == request->gateway);
   if (inbound_.size() >= config_.inbound_max) {
     send_answer(from, *request, respond(false, "shard overloaded", nullptr));
     return;
@@ -338,8 +338,9 @@ void EngineShard::fill(Order& order, Qty qty, Price price, uint64_t trade_id, bo
   emit(order.gateway, sent);
 }
 
-void EngineShard::hear_gateway(const ShardRequest& request) {
+void EngineShard::hear_gateway(const ShardRequest& request, bool direct) {
   reports_.heard(request.gateway, gateway_boot_of(request.gateway_request_id), request.reports_seen,
+                 direct, request.resend_reports,
                  [&](const Message& report) { env_.send(request.gateway, report); });
 }
 

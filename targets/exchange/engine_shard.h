@@ -152,9 +152,10 @@ class EngineShard final : public Node {
   Qty execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open);
   void rest_or_expire(Order& order, OrderBook& book, Qty open);
   void fill(Order& order, Qty qty, Price price, uint64_t trade_id, bool maker);
-  // A request straight from its gateway: what it saw of this shard's
-  // reports, and whether it restarted (reports_).
-  void hear_gateway(const ShardRequest& request);
+  // A request of a gateway, straight from it (`direct`) or passed on by
+  // another shard: whether it restarted and what it saw of this shard's
+  // reports (reports_).
+  void hear_gateway(const ShardRequest& request, bool direct);
 
   // renew() puts every member below back as the constructor leaves it: a
   // member added here needs a line there.

@@ -39,7 +39,8 @@ Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& d
       defects_(defects),
       subscriber_(env, std::move(config_.meta), defects),  // the subscriber keeps it
       shard_versions_(config_.shards.size(), 0),
-      reports_seen_(config_.shards.size(), 0),
+      reports_seen_(config_.shards.size(), kReportsUnknown),
+      reports_missed_(config_.shards.size(), 0),
       next_order_id_((uint64_t{self} << 40) + 1) {
   ORDEAL_ASSERT(!config_.shards.empty());
   subscriber_.set_on_change([this](const Instrument* record) { on_metadata_change(record); });
@@ -60,7 +61,8 @@ void Gateway::renew(Env& env) {
   Routing().swap(routing_);
   Routing().swap(previous_routing_);
   shard_versions_.assign(config_.shards.size(), 0);
-  reports_seen_.assign(config_.shards.size(), 0);
+  reports_seen_.assign(config_.shards.size(), kReportsUnknown);
+  reports_missed_.assign(config_.shards.size(), 0);
   next_order_id_ = (uint64_t{self_} << 40) + 1;
   boot_ = 0;
   next_request_id_ = 1;
@@ -166,6 +168,8 @@ void Gateway::forward(uint64_t gateway_request_id, ShardId shard, Fill&& fill) {
     request.meta_version = subscriber_.version();
     request.gateway = self_;
     request.reports_seen = reports_seen_[shard];
+    request.resend_reports = reports_missed_[shard] != 0;
+    reports_missed_[shard] = 0;
   });
 }
 
@@ -553,7 +557,13 @@ void Gateway::tell_client(ClientId client, const KnownOrder* order, const M& mes
 
 void Gateway::note_report(NodeId from, uint64_t report_seq) {
   for (size_t shard = 0; shard < config_.shards.size(); ++shard) {
-    if (config_.shards[shard] == from) reports_seen_[shard] = report_seq;
+    if (config_.shards[shard] != from) continue;
+    uint64_t& seen = reports_seen_[shard];
+    if (seen == kReportsUnknown || report_seq == 1 || report_seq == seen + 1) {
+      seen = report_seq;
+    } else if (report_seq > seen + 1) {
+      reports_missed_[shard] = 1;
+    }
   }
 }
 

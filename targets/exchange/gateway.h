@@ -139,9 +139,11 @@ class Gateway final : public Node {
   void on_shard_response(NodeId from, const ShardResponse& response);
   void on_fill(NodeId from, const Fill& fill);
   void on_order_update(NodeId from, const OrderUpdate& update);
-  // Notes a shard's report (its report_seq) as the last one seen. A report
-  // sent again after a restart is passed on again: its client takes it as
-  // the resend it is.
+  // Notes a shard's report (its report_seq): seen when it is the next in
+  // order (or the first since this incarnation started, or the first of a
+  // restarted shard); one beyond the next means some went missing, and the
+  // next request asks the shard to send again what it holds. A report sent
+  // again is passed on again: its client counts it once.
   void note_report(NodeId from, uint64_t report_seq);
   // Request timeouts: the timeout is one constant, so deadlines come in
   // request id order and one timer, set for the oldest pending request's
@@ -223,6 +225,7 @@ class Gateway final : public Node {
   // The last report (Fill, OrderUpdate) of each shard this incarnation
   // passed on; told to the shard with every request (report_log.h).
   std::vector<uint64_t> reports_seen_;
+  std::vector<uint8_t> reports_missed_;  // ask that shard to send again (1)
   OrderId next_order_id_ = 1;
   // Request ids start afresh in each incarnation (boot), so an answer meant
   // for a request of an earlier one never matches a request of this one.

@@ -139,10 +139,14 @@ struct ShardRequest {
   uint8_t hops = 0;                // how often shards passed it on to a newer owner
   uint32_t part = 0;               // mass-status: which part of the gateway's asking
   std::vector<OrderId> order_ids;  // mass-status: the orders asked about
-  // The last report (Fill, OrderUpdate) of this shard the gateway saw
-  // (report_log.h); a request a shard passes on carries its own shard's.
+  // The last report (Fill, OrderUpdate) of this shard the gateway saw, all
+  // before it seen too (report_log.h); a request a shard passes on carries
+  // the first shard's. kReportsUnknown: none since the gateway started.
   uint64_t reports_seen = 0;
+  bool resend_reports = false;  // the gateway missed some: send again what is held
 };
+
+inline constexpr uint64_t kReportsUnknown = UINT64_MAX;
 
 struct ShardResponse {
   uint64_t gateway_request_id = 0;

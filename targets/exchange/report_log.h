@@ -3,15 +3,18 @@
 // restarts loses the reports that reached it while it was down, or were on
 // their way at its crash; without them its clients never hear of
 // executions the exchange made. Each report carries a number, counted per
-// gateway; the gateway says on every request the last number it saw, and
-// the shard forgets up to it. When a new incarnation of the gateway first
-// asks something, the shard sends again what it still holds. What the old
-// incarnation did pass on but had not yet said it saw arrives twice, on
-// the same terms: a client takes it as a resend (FIX's PossResend). A
-// shard that restarts loses what it held and counts from 1 again.
+// gateway; the gateway says on every request the last number up to which
+// it saw them all, and the shard forgets up to it. When a new incarnation
+// of the gateway first asks something (also through another shard), the
+// shard sends again what it still holds, and so it does when the gateway
+// finds a number missing (a live link dropped a frame) and asks. What the
+// gateway did pass on arrives at its client twice, on the same trade id
+// and terms, which every property counts once. A shard that restarts
+// loses what it held and counts from 1 again: what it had not sent out
+// before it died is lost (exchange.md).
 //
 //   Fill& fill = log.add<Fill>(gateway);   // numbered; fill it in, send a copy
-//   log.heard(gateway, boot, request.reports_seen,
+//   log.heard(gateway, boot, request.reports_seen, direct, request.resend_reports,
 //             [&](const Message& again) { send(gateway, again); });
 #pragma once
 
@@ -27,9 +30,9 @@ namespace ordeal::exchange {
 class ReportLog {
  public:
   // At most this many reports held per gateway, the oldest forgotten first:
-  // a gateway that asks nothing for that long (a shard whose requests stop)
-  // gets back only the latest. Requests are what make reports, so a
-  // gateway that is up says what it saw long before that.
+  // a gateway that asks this shard nothing for that long gets back only
+  // the latest. Reports come of requests (the gateway's, or passed on by
+  // another shard), so a gateway that is up says what it saw long before.
   static constexpr size_t kHeldMax = 4096;
 
   // A fresh report of kind Report (Fill, OrderUpdate) in the log, numbered
@@ -44,18 +47,25 @@ class ReportLog {
     return report;
   }
 
-  // A request of the gateway's incarnation `boot`, which saw every report
-  // up to `seen`: forgets those, or, from a new incarnation, sends again
-  // everything held (`resend` once per report, oldest first).
+  // A request of the gateway's incarnation `boot`: from a new incarnation
+  // (of one heard before), sends again everything held (`resend` once per
+  // report, oldest first). Straight from the gateway (`direct`; not passed
+  // on by another shard, whose numbers it carries), it saw every report up
+  // to `seen`: those are forgotten, and when it asks (`resend_asked`: it
+  // missed some), the rest are sent again.
   template <typename Resend>
-  void heard(NodeId gateway, uint64_t boot, uint64_t seen, Resend&& resend) {
+  void heard(NodeId gateway, uint64_t boot, uint64_t seen, bool direct, bool resend_asked,
+             Resend&& resend) {
     Held& held = of(gateway);
-    if (boot == held.boot) return forget_up_to(held, seen);
     if (boot < held.boot) return;  // a request of an older incarnation, still on its way
-    const bool restarted = held.boot != 0;
-    held.boot = boot;
-    if (!restarted) return forget_up_to(held, seen);
-    for (const Message& report : held.reports) resend(report);
+    if (boot > held.boot) {
+      const bool restarted = held.boot != 0;
+      held.boot = boot;
+      if (restarted) return send_again(held, resend);
+    }
+    if (!direct) return;
+    forget_up_to(held, seen);
+    if (resend_asked) send_again(held, resend);
   }
 
   // Forgets every report and incarnation, keeping the memory: the
@@ -76,9 +86,15 @@ class ReportLog {
     Fifo<Message> reports;
   };
 
+  template <typename Resend>
+  static void send_again(Held& held, Resend& resend) {
+    for (const Message& report : held.reports) resend(report);
+  }
+
   // The reports held are numbered one after another up to last_number.
   // A number beyond it is one of this shard's last incarnation, which the
-  // gateway has not yet heard the new one count past: nothing is forgotten.
+  // gateway has not yet heard the new one count past, or kReportsUnknown (a
+  // gateway that has heard none since it started): nothing is forgotten.
   static void forget_up_to(Held& held, uint64_t seen) {
     if (seen > held.last_number) return;
     for (uint64_t first = held.last_number + 1 - held.reports.size();

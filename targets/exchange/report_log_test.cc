@@ -18,9 +18,10 @@ uint64_t add_fill(ReportLog& log, uint64_t trade_id, NodeId gateway = kGateway) 
 }
 
 // What heard() sends again, by trade id (0 for an update).
-std::vector<uint64_t> resent(ReportLog& log, uint64_t boot, uint64_t seen) {
+std::vector<uint64_t> resent(ReportLog& log, uint64_t boot, uint64_t seen, bool direct = true,
+                             bool asked = false) {
   std::vector<uint64_t> trades;
-  log.heard(kGateway, boot, seen, [&](const Message& report) {
+  log.heard(kGateway, boot, seen, direct, asked, [&](const Message& report) {
     const auto* f = std::get_if<Fill>(&report);
     trades.push_back(f != nullptr ? f->trade_id : 0);
   });
@@ -55,6 +56,29 @@ TEST(ReportLog, IgnoresWhatAnOlderIncarnationOrAnotherShardLifeSaw) {
   // A number beyond the last kept: the gateway counted a shard life before this one.
   EXPECT_TRUE(resent(log, 2, 9).empty());
   EXPECT_EQ(resent(log, 3, 0), std::vector<uint64_t>{1}) << "neither forgot the report";
+}
+
+// A request another shard passed on tells the gateway's incarnation, not
+// what it saw of this shard's reports.
+TEST(ReportLog, ARequestPassedOnTellsARestartButForgetsNothing) {
+  ReportLog log;
+  resent(log, 1, kReportsUnknown, false);
+  add_fill(log, 1);
+  add_fill(log, 2);
+  EXPECT_TRUE(resent(log, 1, 2, false).empty());
+  EXPECT_EQ(resent(log, 2, kReportsUnknown, false), (std::vector<uint64_t>{1, 2}));
+}
+
+// A gateway that found a number missing asks: what is held beyond what it
+// saw goes again.
+TEST(ReportLog, SendsAgainWhatTheGatewayMissedWhenItAsks) {
+  ReportLog log;
+  resent(log, 1, kReportsUnknown);
+  for (uint64_t trade = 1; trade <= 3; ++trade) add_fill(log, trade);
+  EXPECT_TRUE(resent(log, 1, 1).empty());
+  EXPECT_EQ(resent(log, 1, 1, true, true), (std::vector<uint64_t>{2, 3}));
+  EXPECT_TRUE(resent(log, 1, kReportsUnknown).empty()) << "a gateway that saw none forgets none";
+  EXPECT_EQ(resent(log, 2, kReportsUnknown), (std::vector<uint64_t>{2, 3}));
 }
 
 TEST(ReportLog, HoldsAtMostItsBoundPerGateway) {

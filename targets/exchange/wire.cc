@@ -46,7 +46,7 @@ template <typename A>
 void fields(A& a, ShardRequest& m) {
   a(m.gateway_request_id, m.kind, m.order_id, m.client, m.clordid, m.symbol, m.side, m.type, m.tif,
     m.post_only, m.price, m.qty, m.meta_version, m.gateway, m.hops, m.part, m.order_ids,
-    m.reports_seen);
+    m.reports_seen, m.resend_reports);
 }
 template <typename A>
 void fields(A& a, ShardResponse& m) {
