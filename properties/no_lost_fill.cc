@@ -28,7 +28,7 @@ class NoLostFill final : public Property {
   }
 
   void check(const CheckContext& c, std::vector<Violation>& out) const override {
-    thread_local std::vector<std::pair<int64_t, uint32_t>> trades;
+    thread_local Scratch scratch;  // kept from one check to the next
     const History& h = c.history();
     const size_t first = out.size();
     for (const OrderFacts& order : c.index.orders()) {
@@ -36,7 +36,7 @@ class NoLostFill final : public Property {
       if (order.places.empty()) continue;
       const uint32_t said = most_filled(h, order);
       if (said == kNone) continue;
-      const Received received = received_fills(h, order, trades);
+      const Received received = received_fills(h, order, scratch);
       if (received.qty >= h[said].filled) continue;
       out.push_back(violation(name(), message(c, order, said, received), {c.order_name(order.key)},
                               events(order, said)));
@@ -73,21 +73,21 @@ class NoLostFill final : public Property {
   }
 
   // The fills' quantities added up, and how many fills, a fill that
-  // repeats one before on the same terms (reports_again) counted once.
+  // repeats one before on the same terms (find_repeated_fills) counted once.
   struct Received {
     int64_t qty = 0;
     size_t fills = 0;
   };
-  static Received received_fills(const History& h, const OrderFacts& order,
-                                 std::vector<std::pair<int64_t, uint32_t>>& trades) {
+  struct Scratch {
+    std::vector<std::pair<int64_t, uint32_t>> trades;
+    std::vector<uint32_t> repeats;
+  };
+  static Received received_fills(const History& h, const OrderFacts& order, Scratch& s) {
+    find_repeated_fills(h, order, s.trades, s.repeats);
     Received received;
-    trades.clear();
-    for (uint32_t fill : order.fills) trades.emplace_back(h[fill].number, fill);
-    std::sort(trades.begin(), trades.end());
-    for (size_t i = 0; i < trades.size(); ++i) {
-      const Event& fill = h[trades[i].second];
-      if (i > 0 && reports_again(fill, h[trades[i - 1].second])) continue;
-      received.qty = saturating_add(received.qty, std::max<int64_t>(fill.qty, 0));
+    for (uint32_t fill : order.fills) {
+      if (std::binary_search(s.repeats.begin(), s.repeats.end(), fill)) continue;
+      received.qty = saturating_add(received.qty, std::max<int64_t>(h[fill].qty, 0));
       ++received.fills;
     }
     return received;

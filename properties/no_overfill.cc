@@ -103,7 +103,9 @@ class NoOverfill final : public Property {
   // what has filled, and the order is done).
   static void place_fills(const History& h, const OrderFacts& order, Scratch& s) {
     s.fills.clear();
-    find_repeats(h, order, s);
+    // A trade reported again on the same terms counts once; on other terms
+    // it counts (trade-conservation names it).
+    find_repeated_fills(h, order, s.trades, s.repeats);
     for (uint32_t fill : order.fills) {
       if (std::binary_search(s.repeats.begin(), s.repeats.end(), fill)) continue;
       uint32_t at = fill;
@@ -115,24 +117,6 @@ class NoOverfill final : public Property {
     if (s.acked.empty()) return;
     std::stable_sort(s.fills.begin(), s.fills.end(),
                      [](const FillAt& a, const FillAt& b) { return a.at < b.at; });
-  }
-
-  // A fill that reports again a trade the order filled in already
-  // (reports_again: the same terms) counts once. On other terms it counts
-  // (trade-conservation names it). Sorted by trade id, in n log n: one
-  // order may have many fills.
-  static void find_repeats(const History& h, const OrderFacts& order, Scratch& s) {
-    s.repeats.clear();
-    if (order.fills.size() < 2) return;
-    s.trades.clear();
-    for (uint32_t fill : order.fills) s.trades.emplace_back(h[fill].number, fill);
-    std::sort(s.trades.begin(), s.trades.end());
-    for (size_t i = 1; i < s.trades.size(); ++i) {
-      if (reports_again(h[s.trades[i].second], h[s.trades[i - 1].second])) {
-        s.repeats.push_back(s.trades[i].second);
-      }
-    }
-    std::sort(s.repeats.begin(), s.repeats.end());
   }
 
   // Walks the fills where they happened with the amends invoked and

@@ -78,6 +78,26 @@ inline bool reports_again(const Event& fill, const Event& before) {
          (fill.symbol == before.symbol || fill.symbol == 0 || before.symbol == 0);
 }
 
+// The fills of `order` that report again a trade it filled in already
+// (reports_again), sorted by event index, into `repeats`; each counts once.
+// Sorted by trade id, in n log n: one order may have many fills. `trades`
+// is the caller's scratch.
+inline void find_repeated_fills(const History& h, const OrderFacts& order,
+                                std::vector<std::pair<int64_t, uint32_t>>& trades,
+                                std::vector<uint32_t>& repeats) {
+  repeats.clear();
+  if (order.fills.size() < 2) return;
+  trades.clear();
+  for (uint32_t fill : order.fills) trades.emplace_back(h[fill].number, fill);
+  std::sort(trades.begin(), trades.end());
+  for (size_t i = 1; i < trades.size(); ++i) {
+    if (reports_again(h[trades[i].second], h[trades[i - 1].second])) {
+      repeats.push_back(trades[i].second);
+    }
+  }
+  std::sort(repeats.begin(), repeats.end());
+}
+
 // Whether a failed request was the client's own doing: a reject for
 // breaking metadata rules, post-only crossing or a duplicate id, or for a
 // rule the scenario names as the venue's own (client_reject_reasons), says

@@ -424,13 +424,16 @@ uint64_t Gateway::track(NodeId from, const ClientRequest& request, KnownOrder* o
   return id;
 }
 
-void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
-  std::optional<ShardId> responder;
+std::optional<ShardId> Gateway::shard_of(NodeId from) const {
   for (size_t shard = 0; shard < config_.shards.size(); ++shard) {
-    if (config_.shards[shard] != from) continue;
-    shard_versions_[shard] = response.shard_version;
-    responder = static_cast<ShardId>(shard);
+    if (config_.shards[shard] == from) return static_cast<ShardId>(shard);
   }
+  return std::nullopt;
+}
+
+void Gateway::on_shard_response(NodeId from, const ShardResponse& response) {
+  const std::optional<ShardId> responder = shard_of(from);
+  if (responder) shard_versions_[*responder] = response.shard_version;
   Pending* found = pending_.find(response.gateway_request_id);
   if (found == nullptr) return;  // answered as unknown already
   Pending& pending = *found;
@@ -556,14 +559,13 @@ void Gateway::tell_client(ClientId client, const KnownOrder* order, const M& mes
 }
 
 void Gateway::note_report(NodeId from, uint64_t report_seq) {
-  for (size_t shard = 0; shard < config_.shards.size(); ++shard) {
-    if (config_.shards[shard] != from) continue;
-    uint64_t& seen = reports_seen_[shard];
-    if (seen == kReportsUnknown || report_seq == 1 || report_seq == seen + 1) {
-      seen = report_seq;
-    } else if (report_seq > seen + 1) {
-      reports_missed_[shard] = 1;
-    }
+  const std::optional<ShardId> shard = shard_of(from);
+  if (!shard) return;
+  uint64_t& seen = reports_seen_[*shard];
+  if (seen == kReportsUnknown || report_seq == 1 || report_seq == seen + 1) {
+    seen = report_seq;
+  } else if (report_seq > seen + 1) {
+    reports_missed_[*shard] = 1;
   }
 }
 

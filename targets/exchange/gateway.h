@@ -145,6 +145,8 @@ class Gateway final : public Node {
   // next request asks the shard to send again what it holds. A report sent
   // again is passed on again: its client counts it once.
   void note_report(NodeId from, uint64_t report_seq);
+  // Which shard `from` is; nothing for a node that is none.
+  std::optional<ShardId> shard_of(NodeId from) const;
   // Request timeouts: the timeout is one constant, so deadlines come in
   // request id order and one timer, set for the oldest pending request's
   // deadline, serves them all (not one timer per request). Inline in
