@@ -39,8 +39,7 @@ Gateway::Gateway(Env& env, NodeId self, GatewayConfig config, const DefectSet& d
       defects_(defects),
       subscriber_(env, std::move(config_.meta), defects),  // the subscriber keeps it
       shard_versions_(config_.shards.size(), 0),
-      reports_seen_(config_.shards.size(), kReportsUnknown),
-      reports_missed_(config_.shards.size(), 0),
+      reports_(config_.shards.size()),
       next_order_id_((uint64_t{self} << 40) + 1) {
   ORDEAL_ASSERT(!config_.shards.empty());
   subscriber_.set_on_change([this](const Instrument* record) { on_metadata_change(record); });
@@ -61,8 +60,7 @@ void Gateway::renew(Env& env) {
   Routing().swap(routing_);
   Routing().swap(previous_routing_);
   shard_versions_.assign(config_.shards.size(), 0);
-  reports_seen_.assign(config_.shards.size(), kReportsUnknown);
-  reports_missed_.assign(config_.shards.size(), 0);
+  reports_.assign(config_.shards.size(), {});
   next_order_id_ = (uint64_t{self_} << 40) + 1;
   boot_ = 0;
   next_request_id_ = 1;
@@ -167,9 +165,8 @@ void Gateway::forward(uint64_t gateway_request_id, ShardId shard, Fill&& fill) {
     request.gateway_request_id = gateway_request_id;
     request.meta_version = subscriber_.version();
     request.gateway = self_;
-    request.reports_seen = reports_seen_[shard];
-    request.resend_reports = reports_missed_[shard] != 0;
-    reports_missed_[shard] = 0;
+    request.reports_seen = reports_[shard].seen;
+    request.resend_reports = std::exchange(reports_[shard].missed, false);
   });
 }
 
@@ -561,11 +558,11 @@ void Gateway::tell_client(ClientId client, const KnownOrder* order, const M& mes
 void Gateway::note_report(NodeId from, uint64_t report_seq) {
   const std::optional<ShardId> shard = shard_of(from);
   if (!shard) return;
-  uint64_t& seen = reports_seen_[*shard];
-  if (seen == kReportsUnknown || report_seq == 1 || report_seq == seen + 1) {
-    seen = report_seq;
-  } else if (report_seq > seen + 1) {
-    reports_missed_[*shard] = 1;
+  ShardReports& reports = reports_[*shard];
+  if (reports.seen == kReportsUnknown || report_seq == 1 || report_seq == reports.seen + 1) {
+    reports.seen = report_seq;
+  } else if (report_seq > reports.seen + 1) {
+    reports.missed = true;
   }
 }
 

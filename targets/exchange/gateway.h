@@ -224,10 +224,14 @@ class Gateway final : public Node {
   Routing routing_;
   Routing previous_routing_;
   std::vector<MetaVersion> shard_versions_;  // last version each shard reported
-  // The last report (Fill, OrderUpdate) of each shard this incarnation
-  // passed on; told to the shard with every request (report_log.h).
-  std::vector<uint64_t> reports_seen_;
-  std::vector<uint8_t> reports_missed_;  // ask that shard to send again (1)
+  // Per shard: the last report (Fill, OrderUpdate) up to which this
+  // incarnation saw them all, told to the shard with every request, and
+  // whether one went missing (report_log.h).
+  struct ShardReports {
+    uint64_t seen = kReportsUnknown;
+    bool missed = false;  // one went missing: ask the shard to send again
+  };
+  std::vector<ShardReports> reports_;
   OrderId next_order_id_ = 1;
   // Request ids start afresh in each incarnation (boot), so an answer meant
   // for a request of an earlier one never matches a request of this one.

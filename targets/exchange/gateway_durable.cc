@@ -41,8 +41,7 @@ void Gateway::on_crash() {
   shard_versions_.assign(shard_versions_.size(), 0);
   // What reached the last incarnation is unknown to the next: the shards
   // send again what they hold (report_log.h).
-  reports_seen_.assign(reports_seen_.size(), kReportsUnknown);
-  reports_missed_.assign(reports_missed_.size(), 0);
+  reports_.assign(reports_.size(), {});
   subscriber_.lose_state();  // resynced from a replica at the restart
   if (!defects_.has(Defect::gateway_forgets_orders)) return;
   orders_.clear();  // the defect: nothing was journaled

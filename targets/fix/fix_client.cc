@@ -147,8 +147,8 @@ void FixClient::on_report(const FixReport& report) {
   ++counters_.reports;
   if (report.fractional_tag != 0 && counters_.fractional++ == 0) {
     counters_.first_fractional =
-        fmt::format("{} ({}) {} in a report of {}", quantity_field_name(report.fractional_tag),
-                    report.fractional_tag, report.fractional_value, report.clordid);
+        fmt::format("{} ({}) {} in a report of {}", report.fractional_field, report.fractional_tag,
+                    report.fractional_value, report.clordid);
   }
   if (report.msg_type == "8" || report.msg_type == "9") track(report);
   if (settle_clean_up(report)) return;  // a clean-up's answers stay out of the history

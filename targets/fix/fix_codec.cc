@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <utility>
 
 namespace ordeal::fix {
 namespace {
@@ -434,31 +435,21 @@ FixReport decode_report(const FixMessage& m) {
   const std::string response = m.get(tag::mass_cancel_response);
   r.mass_cancel_accepted = !response.empty() && response != "0";
   r.cancelled_count = static_cast<uint32_t>(int_field(m, tag::total_affected_orders));
-  for (int t : {tag::price, tag::order_qty, tag::cum_qty, tag::last_px, tag::last_qty}) {
+  static constexpr std::pair<int, std::string_view> kQuantityFields[] = {
+      {tag::price, "Price"},
+      {tag::order_qty, "OrderQty"},
+      {tag::cum_qty, "CumQty"},
+      {tag::last_px, "LastPx"},
+      {tag::last_qty, "LastQty"}};
+  for (const auto& [t, name] : kQuantityFields) {
     const std::string* value = m.find(t);
     if (value == nullptr || !has_fraction(*value)) continue;
     r.fractional_tag = t;
+    r.fractional_field = name;
     r.fractional_value = *value;
     break;
   }
   return r;
-}
-
-std::string_view quantity_field_name(int t) {
-  switch (t) {
-    case tag::price:
-      return "Price";
-    case tag::order_qty:
-      return "OrderQty";
-    case tag::cum_qty:
-      return "CumQty";
-    case tag::last_px:
-      return "LastPx";
-    case tag::last_qty:
-      return "LastQty";
-    default:
-      return "field";
-  }
 }
 
 uint64_t id_number(const std::string& text) {

@@ -127,6 +127,7 @@ struct FixReport {
   // LastQty) whose value has a fraction, which the fields above hold as
   // its whole part; 0: none. ordeal's orders are in whole units.
   int fractional_tag = 0;
+  std::string_view fractional_field;  // its name: "LastQty"
   std::string fractional_value;
 
   bool is_trade() const { return exec_type == 'F' || exec_type == '1' || exec_type == '2'; }
@@ -134,8 +135,6 @@ struct FixReport {
   bool is_status() const { return exec_type == 'I' || exec_trans_type == '3'; }
 };
 FixReport decode_report(const FixMessage& message);
-// The name of a quantity or price field FixReport::fractional_tag names.
-std::string_view quantity_field_name(int tag);
 
 // An id from a gateway's text id: its number when numeric, else a hash.
 uint64_t id_number(const std::string& text);

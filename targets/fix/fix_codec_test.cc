@@ -165,7 +165,7 @@ TEST(FixCodec, AFractionalQuantityOrPriceIsNamed) {
   const FixReport r = decode_report(m);
   EXPECT_EQ(r.fractional_tag, tag::last_qty);
   EXPECT_EQ(r.fractional_value, "0.5");
-  EXPECT_EQ(quantity_field_name(r.fractional_tag), "LastQty");
+  EXPECT_EQ(r.fractional_field, "LastQty");
   EXPECT_EQ(r.last_qty, 0);
   EXPECT_EQ(r.order.filled, 5);
 }
