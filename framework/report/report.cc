@@ -231,6 +231,12 @@ class ConsoleReport final : public ReportListener {
     const RunOutcome& o = r.outcome;
     fmt::print("ordeal: {} ({}), seed {}, defect {}\n", r.scenario.name, r.scenario.path, r.seed,
                r.defect);
+    // The steps and violations below give prices and quantities as the
+    // history holds them: whole numbers of the scenario's units.
+    if (const TradeUnits& u = r.scenario.units; u != TradeUnits{}) {
+      fmt::print("  units ([[instruments]]): prices in {}, quantities in {}\n",
+                 from_units(1, u.price_decimals), from_units(1, u.qty_decimals));
+    }
     if (o.clean_up.live) fmt::print("  clean-up: {}\n", describe(o.clean_up));
     if (o.operations_unsent > 0) {
       fmt::print(

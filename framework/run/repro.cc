@@ -293,7 +293,7 @@ std::string read_op(const toml::node& node, const std::string& path, const Scena
   if (!error.empty()) return error;
   // As the scenario bounds them: no price of 0 or below (price_grid.h). The
   // metadata is kept while its record is read: find() points into it.
-  const exchange::MetadataState metadata = exchange::default_metadata(1);
+  const exchange::MetadataState metadata = scenario_metadata(scenario);
   const int64_t most = price_steps_max(price_grid(*metadata.find(scenario.symbols[op.symbol])));
   fields.integer("price_steps", op.price_steps, -most, most);
   return error;

@@ -542,9 +542,11 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
             "s.toml:2: metadata.kinds: at least one kind is needed (changes_max = 0 makes no "
             "metadata changes)");
   // The hint lists every key a scenario may have, the seed too.
-  EXPECT_PRED2(starts, error_of("seeed = 3\n"),
-               "s.toml:1: unknown key 'seeed' (known keys: cases, description, exchange, live, "
-               "metadata, name, nemesis, properties, seed, target, workload)");
+  EXPECT_PRED2(
+      starts, error_of("seeed = 3\n"),
+      "s.toml:1: unknown key 'seeed' (known keys: cases, description, exchange, instruments, "
+      "live, "
+      "metadata, name, nemesis, properties, seed, target, workload)");
   EXPECT_EQ(parse_scenario("cases = 2\n", "s.toml").scenario.seed, std::nullopt);
   // Without a name, reports and junit.xml name the scenario by its file.
   EXPECT_EQ(parse_scenario("cases = 2\n", "dir/my-sweep.toml").scenario.name, "my-sweep");

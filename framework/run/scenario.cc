@@ -17,6 +17,7 @@
 #include "faults/proxy/proxy_fault.h"
 #include "framework/run/price_grid.h"
 #include "framework/run/toml_keys.h"
+#include "framework/run/venue_instruments.h"
 #include "targets/exchange/fault_points.h"
 #include "targets/exchange/layout.h"
 #include "targets/exchange/sim_exchange.h"
@@ -477,7 +478,7 @@ std::string check_links(const Scenario& s) {
 // the run would test nothing. The bound is that of the scenario's symbol with
 // the fewest steps below its middle.
 std::string check_price_steps(const Scenario& s, const toml::table& root) {
-  const exchange::MetadataState known = exchange::default_metadata(1);
+  const exchange::MetadataState known = scenario_metadata(s);
   for (const std::string& symbol : s.symbols) {
     const PriceGrid g = price_grid(*known.find(symbol));
     const int64_t most = price_steps_max(g);
@@ -520,19 +521,29 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   if (const toml::table* t = r.table("exchange")) read_exchange(*t, path, load.error, s);
   if (const toml::table* t = r.table("live")) read_live(*t, path, load.error, s);
   if (const toml::table* t = r.table("properties")) read_properties(*t, path, load.error, s);
+  if (const toml::array* list = r.array_of_tables("instruments"); list && load.error.empty()) {
+    load.error = read_venue_instruments(*list, path, s);
+  }
   r.finish();
   // Reports and junit.xml name the scenario; a nameless one by its file.
   if (s.name.empty()) s.name = std::filesystem::path(path).stem().string();
-  const exchange::MetadataState known = exchange::default_metadata(1);
   const toml::node* symbols = root.at_path("workload.symbols").node();
+  // A venue's instruments are all traded unless the workload names some.
+  if (symbols == nullptr && !s.instruments.empty()) {
+    s.symbols.clear();
+    for (const exchange::Instrument& record : s.instruments) s.symbols.push_back(record.symbol);
+  }
+  const exchange::MetadataState known = scenario_metadata(s);
   const std::string where =
       symbols == nullptr ? path : fmt::format("{}:{}", path, symbols->source().begin.line);
   for (const std::string& symbol : s.symbols) {
     if (!load.error.empty() || known.find(symbol) != nullptr) continue;
-    load.error = fmt::format(
-        "{}: workload.symbols: unknown symbol '{}' (the reference exchange "
-        "lists BTC-USDT, ETH-USDT, SOL-USDT)",
-        where, symbol);
+    std::vector<std::string_view> names;
+    for (const exchange::Instrument& record : known.instruments) names.push_back(record.symbol);
+    load.error =
+        fmt::format("{}: workload.symbols: unknown symbol '{}' ({} lists {})", where, symbol,
+                    s.instruments.empty() ? "the reference exchange" : "[[instruments]]",
+                    fmt::join(names, ", "));
   }
   for (size_t i = 0; i < s.symbols.size() && load.error.empty(); ++i) {
     // Twice would double its share of the orders and of the recovery probes:
@@ -550,6 +561,12 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
     load.error =
         fmt::format("{}:{}: target: '{}' is not available in this build (known: inproc, cluster)",
                     path, root["target"].node()->source().begin.line, s.target);
+  }
+  if (load.error.empty() && s.target == "cluster" && !s.instruments.empty()) {
+    load.error = fmt::format(
+        "{}: instruments: the cluster target's nodes trade the reference instruments; run a "
+        "scenario with [[instruments]] inproc or against a fix:// venue",
+        path);
   }
   if (load.error.empty()) load.error = check_price_steps(s, root);
   if (load.error.empty()) load.error = check_process_nodes(s);

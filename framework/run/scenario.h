@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "faults/process_faults.h"
+#include "framework/base/decimal.h"
 #include "framework/check/property.h"
 #include "framework/run/case.h"
+#include "targets/exchange/instrument.h"
 
 namespace ordeal {
 
@@ -91,6 +93,12 @@ struct Scenario {
   int max_orders_per_s = 0;              // requests per second over all clients; 0: no cap
   int clean_up_timeout_ms = 5'000;       // cancelling left-open orders after a case; 0: none
 
+  // [[instruments]]: the venue's own, in place of the reference exchange's
+  // three (venue_instruments.h); empty: those. Their prices and quantities
+  // are whole numbers of `units`.
+  std::vector<exchange::Instrument> instruments;
+  TradeUnits units;
+
   // the exchange
   int replicas = 3;
   int shards = 2;
@@ -108,6 +116,10 @@ struct ScenarioLoad {
 };
 
 ScenarioLoad load_scenario(const std::string& path);
+
+// The instruments a case starts with: the scenario's own, spread over its
+// shards in the order written, or the reference exchange's.
+exchange::MetadataState scenario_metadata(const Scenario& s);
 ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path);
 
 }  // namespace ordeal

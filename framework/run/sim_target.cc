@@ -17,7 +17,7 @@ ExchangeConfig exchange_config(const Scenario& s, const Case& c, const DefectSet
                         .replicas = s.replicas,
                         .shards = s.shards,
                         .clients = static_cast<int>(c.clients.size()),
-                        .metadata = default_metadata(s.shards)};
+                        .metadata = scenario_metadata(s)};
 }
 
 // Also the fault points' fire observer while it lives: a fire in one of

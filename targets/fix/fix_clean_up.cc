@@ -27,12 +27,18 @@ std::string FixClient::session_summary() const {
       "{} sequence resets received",
       counters_.logons, counters_.disconnects, s.resend_requests_sent, s.resend_requests_received,
       s.sequence_resets_received);
-  // ordeal's quantities and prices are whole numbers: properties that add
-  // up or compare them may misjudge what was read so.
+  // ordeal's quantities and prices are whole numbers of its units:
+  // properties that add up or compare them may misjudge what was read so.
   if (counters_.fractional > 0) {
-    summary += fmt::format(
-        "; {} reports with a fractional quantity or price, read as its whole part (first: {})",
-        counters_.fractional, counters_.first_fractional);
+    const TradeUnits& u = config_.units;
+    const std::string what = u == TradeUnits{}
+                                 ? "a fractional quantity or price, read as its whole part"
+                                 : fmt::format(
+                                       "a quantity or price finer than the scenario's units "
+                                       "(prices to {} decimals, quantities to {}), cut to them",
+                                       u.price_decimals, u.qty_decimals);
+    summary += fmt::format("; {} reports with {} (first: {})", counters_.fractional, what,
+                           counters_.first_fractional);
   }
   return summary;
 }
@@ -97,7 +103,8 @@ void FixClient::send_clean_up_cancel(const OrderKey& key, const Order& order, Ca
   request.kind = RequestKind::cancel;
   request.clordid = order.fix_clordid;
   const std::string cancel_clordid = fmt::format("{}x{}", config_.clordid_prefix, clean_up_.size());
-  const int seq = engine_.send("", encode_request({.request = request, .clordid = cancel_clordid}));
+  const int seq = engine_.send(
+      "", encode_request({.request = request, .clordid = cancel_clordid}, config_.units));
   if (seq == 0) return not_sent("not connected to the FIX gateway");
   ++counters_.sent;
   by_fix_.try_emplace(cancel_clordid, key);

@@ -16,7 +16,7 @@ FixClient::FixClient(LiveNetwork& net, FixClientConfig config, ExchangeListener*
               FixHandlers{
                   .on_message =
                       [this](const std::string&, const FixMessage& m) {
-                        net_.post([this, r = decode_report(m)] { on_report(r); });
+                        net_.post([this, r = decode_report(m, config_.units)] { on_report(r); });
                         return true;
                       },
                   .on_session = [this](const std::string&,
@@ -95,7 +95,7 @@ void FixClient::submit(ClientRequest request) {
   }
   std::string key;
   FixRequest fr = to_fix(request, key);
-  const int seq = engine_.send("", encode_request(fr));
+  const int seq = engine_.send("", encode_request(fr, config_.units));
   if (seq == 0)
     return answer(request, Verdict::reject, "not connected to the FIX gateway (not sent)");
   ++counters_.sent;

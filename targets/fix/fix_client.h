@@ -49,6 +49,9 @@ struct FixClientConfig {
   // A mass status's reports all arrive within this (the scenario's answer
   // bound, as the targets set it), or it ends unknown.
   int64_t mass_status_timeout_us = 3'000'000;
+  // How the venue's decimal prices and quantities map to ordeal's whole
+  // numbers (the scenario's [[instruments]]); whole units by default.
+  TradeUnits units;
 };
 
 struct FixClientCounters {
@@ -59,8 +62,8 @@ struct FixClientCounters {
   uint64_t mass_status_reports = 0;  // gathered into a mass status's answer
   uint64_t disconnects = 0;
   uint64_t logons = 0;
-  // Reports with a fractional quantity or price (FixReport::fractional_tag),
-  // and the first of them, in words.
+  // Reports with a quantity or price finer than the units
+  // (FixReport::fractional_tag), and the first of them, in words.
   uint64_t fractional = 0;
   std::string first_fractional;
 };

@@ -47,12 +47,6 @@ bool parse_int(const std::string& text, Int& out) {
   return ec == std::errc() && ptr == end;
 }
 
-// Whether a field's value has a fraction other than zeros ("0.5", not "5.0").
-bool has_fraction(const std::string& value) {
-  const size_t dot = value.find('.');
-  return dot != std::string::npos && value.find_first_not_of('0', dot + 1) != std::string::npos;
-}
-
 // An integer field's value; a decimal gateway value keeps its integer part.
 int64_t int_field(const FixMessage& m, int t) {
   const std::string* value = m.find(t);
@@ -263,7 +257,7 @@ std::vector<FixMessage> encode_mass_status(const FixReply& reply,
   return out;
 }
 
-FixMessage encode_request(const FixRequest& fr) {
+FixMessage encode_request(const FixRequest& fr, TradeUnits units) {
   const ClientRequest& r = fr.request;
   if (r.kind == RequestKind::mass_status) return mass_status_request(fr);
   static constexpr const char* kTypes[] = {"D", "G", "F", "q", "H"};
@@ -286,13 +280,13 @@ FixMessage encode_request(const FixRequest& fr) {
   if (!r.symbol.empty()) m.set(tag::symbol, r.symbol);
   if (r.kind == RequestKind::place || r.kind == RequestKind::amend) {
     m.set(tag::handl_inst, "1");
-    m.set(tag::order_qty, std::to_string(r.qty));
+    m.set(tag::order_qty, from_units(r.qty, units.qty_decimals));
     m.set(tag::ord_type, r.type == OrdType::market ? "1" : "2");
-    if (r.type == OrdType::limit) m.set(tag::price, std::to_string(r.price));
+    if (r.type == OrdType::limit) m.set(tag::price, from_units(r.price, units.price_decimals));
     m.set(tag::time_in_force, r.tif == TimeInForce::ioc ? "3" : "1");
     if (r.post_only) m.set(tag::exec_inst, "6");
   }
-  if (r.kind == RequestKind::cancel) m.set(tag::order_qty, std::to_string(r.qty));
+  if (r.kind == RequestKind::cancel) m.set(tag::order_qty, from_units(r.qty, units.qty_decimals));
   if (r.kind != RequestKind::status) m.set(tag::transact_time, now_utc());
   return m;
 }
@@ -397,7 +391,23 @@ static std::string reason_text(const FixMessage& m) {
   return text;
 }
 
-FixReport decode_report(const FixMessage& m) {
+// A price or quantity in the target's units (`decimals`). A value with
+// digits beyond them is kept cut toward zero, and the first such field of
+// the report is named (FixReport::fractional_tag).
+int64_t units_field(const FixMessage& m, int t, std::string_view name, int decimals, FixReport& r) {
+  const std::string* value = m.find(t);
+  if (value == nullptr) return 0;
+  int64_t out = 0;
+  const DecimalFit fit = to_units(*value, decimals, out);
+  if (fit == DecimalFit::finer && r.fractional_tag == 0) {
+    r.fractional_tag = t;
+    r.fractional_field = name;
+    r.fractional_value = *value;
+  }
+  return fit == DecimalFit::invalid ? 0 : out;
+}
+
+FixReport decode_report(const FixMessage& m, TradeUnits units) {
   FixReport r;
   r.msg_type = m.type;
   r.exec_type = char_field(m, tag::exec_type);
@@ -417,9 +427,9 @@ FixReport decode_report(const FixMessage& m) {
   r.order.order_id = m.has(tag::order_id) ? id_number(m.get(tag::order_id)) : 0;
   r.order.symbol = m.get(tag::symbol);
   r.order.side = char_field(m, tag::side) == '2' ? Side::sell : Side::buy;
-  r.order.price = int_field(m, tag::price);
-  r.order.qty = int_field(m, tag::order_qty);
-  r.order.filled = int_field(m, tag::cum_qty);
+  r.order.price = units_field(m, tag::price, "Price", units.price_decimals, r);
+  r.order.qty = units_field(m, tag::order_qty, "OrderQty", units.qty_decimals, r);
+  r.order.filled = units_field(m, tag::cum_qty, "CumQty", units.qty_decimals, r);
   // A BusinessMessageReject says it by BusinessRejectReason 1 (unknown ID):
   // some venues answer a status request for an order they do not know so.
   r.unknown_order = m.get(tag::ord_rej_reason) == "5" || m.get(tag::cxl_rej_reason) == "1" ||
@@ -427,28 +437,14 @@ FixReport decode_report(const FixMessage& m) {
   r.order.status = status_of(r.ord_status, r.order.filled);
   // No order behind the report (OrderID NONE, unknown order): no status.
   if (m.get(tag::order_id) == "NONE" || r.unknown_order) r.order.status = OrdStatus::none;
-  r.last_px = int_field(m, tag::last_px);
-  r.last_qty = int_field(m, tag::last_qty);
+  r.last_px = units_field(m, tag::last_px, "LastPx", units.price_decimals, r);
+  r.last_qty = units_field(m, tag::last_qty, "LastQty", units.qty_decimals, r);
   r.trade_id = id_number(m.has(tag::trade_id) ? m.get(tag::trade_id) : m.get(tag::exec_id));
   r.maker = m.get(tag::aggressor_indicator) == "N";
   r.outcome_unknown = m.get(tag::outcome_unknown) == "Y";
   const std::string response = m.get(tag::mass_cancel_response);
   r.mass_cancel_accepted = !response.empty() && response != "0";
   r.cancelled_count = static_cast<uint32_t>(int_field(m, tag::total_affected_orders));
-  static constexpr std::pair<int, std::string_view> kQuantityFields[] = {
-      {tag::price, "Price"},
-      {tag::order_qty, "OrderQty"},
-      {tag::cum_qty, "CumQty"},
-      {tag::last_px, "LastPx"},
-      {tag::last_qty, "LastQty"}};
-  for (const auto& [t, name] : kQuantityFields) {
-    const std::string* value = m.find(t);
-    if (value == nullptr || !has_fraction(*value)) continue;
-    r.fractional_tag = t;
-    r.fractional_field = name;
-    r.fractional_value = *value;
-    break;
-  }
   return r;
 }
 

@@ -30,6 +30,8 @@
 //
 //   FixMessage m = encode_request({.request = r, .clordid = "c1-1"});
 //   FixReport report = decode_report(m_from_gateway);
+//   // a venue whose prices have 2 decimals: 15025 goes out as 150.25
+//   encode_request(fr, {.price_decimals = 2});
 #pragma once
 
 #include <cstdint>
@@ -38,6 +40,7 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/base/decimal.h"
 #include "targets/exchange/messages.h"
 #include "targets/fix/fix_message.h"
 
@@ -70,7 +73,9 @@ struct FixRequest {
   std::string status_req_id;
 };
 
-FixMessage encode_request(const FixRequest& request);
+// Prices and quantities are written as decimals of `units` (whole numbers
+// by default, as the reference gateway takes them).
+FixMessage encode_request(const FixRequest& request, TradeUnits units = {});
 // The request in `message`, or nothing with `error` naming the bad field.
 // Unsupported message types give nothing and an empty error.
 std::optional<FixRequest> decode_request(const FixMessage& message, std::string& error);
@@ -124,8 +129,8 @@ struct FixReport {
   bool mass_cancel_accepted = false;
   uint32_t cancelled_count = 0;
   // The first quantity or price field (Price, OrderQty, CumQty, LastPx,
-  // LastQty) whose value has a fraction, which the fields above hold as
-  // its whole part; 0: none. ordeal's orders are in whole units.
+  // LastQty) whose value is finer than the units it was read in, which the
+  // fields above hold cut toward zero; 0: none.
   int fractional_tag = 0;
   std::string_view fractional_field;  // its name: "LastQty"
   std::string fractional_value;
@@ -134,7 +139,8 @@ struct FixReport {
   bool is_pending() const { return exec_type == 'A' || exec_type == 'E' || exec_type == '6'; }
   bool is_status() const { return exec_type == 'I' || exec_trans_type == '3'; }
 };
-FixReport decode_report(const FixMessage& message);
+// Prices and quantities are read in `units`.
+FixReport decode_report(const FixMessage& message, TradeUnits units = {});
 
 // An id from a gateway's text id: its number when numeric, else a hash.
 uint64_t id_number(const std::string& text);

@@ -170,6 +170,46 @@ TEST(FixCodec, AFractionalQuantityOrPriceIsNamed) {
   EXPECT_EQ(r.order.filled, 5);
 }
 
+// A venue's decimals, read and written in the scenario's units: exact both
+// ways, and only a value finer than the units is named.
+TEST(FixCodec, PricesAndQuantitiesInTheScenariosUnits) {
+  const TradeUnits units{.price_decimals = 2, .qty_decimals = 4};
+  const ClientRequest order{.kind = RequestKind::place,
+                            .client = 2,
+                            .clordid = "c2-1",
+                            .symbol = "ETH-PERP",
+                            .side = Side::sell,
+                            .price = 312'550,
+                            .qty = 25};
+  const FixMessage sent = encode_request({.request = order}, units);
+  EXPECT_EQ(sent.get(tag::price), "3125.5");
+  EXPECT_EQ(sent.get(tag::order_qty), "0.0025");
+  EXPECT_EQ(encode_request({.request = order}).get(tag::price), "312550") << "whole units";
+
+  const auto fill_at = [](std::string last_px) {
+    FixMessage m;
+    m.type = "8";
+    m.set(tag::exec_type, "F");
+    m.set(tag::price, "3125.5");
+    m.set(tag::order_qty, "0.0025");
+    m.set(tag::cum_qty, "0.002");
+    m.set(tag::last_px, std::move(last_px));
+    m.set(tag::last_qty, "0.0020");
+    return m;
+  };
+  FixReport r = decode_report(fill_at("3125.50"), units);
+  EXPECT_EQ(r.order.price, 312'550);
+  EXPECT_EQ(r.order.qty, 25);
+  EXPECT_EQ(r.order.filled, 20);
+  EXPECT_EQ(r.last_px, 312'550);
+  EXPECT_EQ(r.last_qty, 20);
+  EXPECT_EQ(r.fractional_tag, 0);
+  r = decode_report(fill_at("3125.505"), units);
+  EXPECT_EQ(r.fractional_tag, tag::last_px);
+  EXPECT_EQ(r.fractional_field, "LastPx");
+  EXPECT_EQ(r.last_px, 312'550) << "cut toward zero";
+}
+
 TEST(FixCodec, FillsAndUnsolicitedCancels) {
   const Fill fill{.client = 1,
                   .order_id = 9,

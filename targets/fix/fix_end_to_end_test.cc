@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "framework/base/interrupt.h"
@@ -413,6 +414,104 @@ TEST(FixEndToEnd, FractionalQuantitiesAreCountedInTheSessionLine) {
   EXPECT_NE(c.client.session_summary().find(
                 "1 reports with a fractional quantity or price, read as its whole part (first: "
                 "CumQty (14) 2.5"),
+            std::string::npos)
+      << c.client.session_summary();
+}
+
+// A venue that trades in decimals: it takes a NewOrderSingle and answers
+// New, then a fill of 0.5 at 150.25, echoing the order's terms as written.
+// What it received is kept for the test.
+class DecimalVenue {
+ public:
+  explicit DecimalVenue(int port, std::string last_qty = "0.5")
+      : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
+                {.on_message = [this, last_qty](const std::string& session, const FixMessage& m) {
+                  if (m.type != "D") return false;
+                  {
+                    const std::lock_guard lock(mutex_);
+                    received_.push_back(m);
+                  }
+                  const auto report = [&m](const char* exec_type, const std::string& filled) {
+                    return FixMessage{"8",
+                                      {{tag::order_id, "7"},
+                                       {tag::exec_id, std::string(exec_type) + "7"},
+                                       {tag::exec_type, exec_type},
+                                       {tag::ord_status, filled == "0" ? "0" : "1"},
+                                       {tag::clordid, m.get(tag::clordid)},
+                                       {tag::account, m.get(tag::account)},
+                                       {tag::symbol, m.get(tag::symbol)},
+                                       {tag::side, m.get(tag::side)},
+                                       {tag::price, m.get(tag::price)},
+                                       {tag::order_qty, m.get(tag::order_qty)},
+                                       {tag::cum_qty, filled}}};
+                  };
+                  engine_.send(session, report("0", "0"));
+                  FixMessage trade = report("F", last_qty);
+                  trade.set(tag::last_px, "150.25");
+                  trade.set(tag::last_qty, last_qty);
+                  engine_.send(session, trade);
+                  return true;
+                }}) {
+    error = engine_.start();
+  }
+  std::vector<FixMessage> received() {
+    const std::lock_guard lock(mutex_);
+    return received_;
+  }
+  std::string error;
+
+ private:
+  std::mutex mutex_;
+  std::vector<FixMessage> received_;
+  FixEngine engine_;
+};
+
+// With the scenario's units (prices and quantities to 3 decimals), ordeal's
+// whole numbers go out as the venue's decimals and its reports come back
+// exactly: 150250 is 150.25, and a fill of 0.5 is 500.
+TEST(FixEndToEnd, PricesAndQuantitiesTravelAsDecimalsOfTheScenariosUnits) {
+  const int port = free_loopback_port();
+  DecimalVenue venue(port);
+  ASSERT_EQ(venue.error, "");
+  Client c(port, "FIX.4.4", 1, 3'000'000, {.price_decimals = 3, .qty_decimals = 3});
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  ClientRequest order = place(1, "c1-1", Side::buy, 150'250, 1'500);
+  order.symbol = "AAPL";
+  const ClientResponse* r = c.ask(order);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->verdict, Verdict::ack);
+  EXPECT_EQ(r->order.price, 150'250);
+  EXPECT_EQ(r->order.qty, 1'500);
+  const std::vector<FixMessage> received = venue.received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].get(tag::price), "150.25");
+  EXPECT_EQ(received[0].get(tag::order_qty), "1.5");
+  ASSERT_TRUE(c.run_until([&] { return !c.recorder.fills.empty(); }));
+  EXPECT_EQ(c.recorder.fills[0].price, 150'250);
+  EXPECT_EQ(c.recorder.fills[0].qty, 500);
+  EXPECT_EQ(c.recorder.fills[0].order_filled, 500);
+  EXPECT_EQ(c.client.session_summary().find("finer"), std::string::npos)
+      << c.client.session_summary();
+}
+
+// A report finer than the units (a fill of 0.0005 read to 3 decimals) is
+// cut toward zero, and the session line names its first such field (CumQty
+// comes before LastQty) with the units.
+TEST(FixEndToEnd, AValueFinerThanTheUnitsIsNamedWithThem) {
+  const int port = free_loopback_port();
+  DecimalVenue venue(port, "0.0005");
+  ASSERT_EQ(venue.error, "");
+  Client c(port, "FIX.4.4", 1, 3'000'000, {.price_decimals = 3, .qty_decimals = 3});
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  ClientRequest order = place(1, "c1-1", Side::buy, 150'250, 1);
+  order.symbol = "AAPL";
+  ASSERT_NE(c.ask(order), nullptr);
+  EXPECT_EQ(venue.received().at(0).get(tag::order_qty), "0.001");
+  ASSERT_TRUE(c.run_until([&] { return !c.recorder.fills.empty(); }));
+  EXPECT_EQ(c.recorder.fills[0].qty, 0);
+  EXPECT_NE(c.client.session_summary().find(
+                "1 reports with a quantity or price finer than the scenario's units (prices to 3 "
+                "decimals, quantities to 3), cut to them (first: CumQty (14) 0.0005"),
             std::string::npos)
       << c.client.session_summary();
 }

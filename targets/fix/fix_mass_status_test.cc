@@ -390,6 +390,7 @@ struct FinalRead {
   OrdStatus status = OrdStatus::none;
   int64_t qty = 0;
   bool flag = false;
+  int64_t price = 0;
   bool operator==(const FinalRead&) const = default;
 };
 
@@ -397,7 +398,8 @@ std::vector<FinalRead> final_reads(const History& h) {
   std::vector<FinalRead> out;
   for (size_t i = 0; i < h.size(); ++i) {
     if (h[i].type != EventType::read) continue;
-    out.push_back({h[i].client, std::string(h.text(h[i].order)), h[i].status, h[i].qty, h[i].flag});
+    out.push_back({h[i].client, std::string(h.text(h[i].order)), h[i].status, h[i].qty, h[i].flag,
+                   h[i].price});
   }
   std::sort(out.begin(), out.end(), [](const FinalRead& a, const FinalRead& b) {
     return std::tie(a.client, a.order) < std::tie(b.client, b.order);
@@ -408,8 +410,7 @@ std::vector<FinalRead> final_reads(const History& h) {
 // reset=Y: the fix:// target keeps its session's messages for the rest of
 // the process, which a gateway of another test (--gtest_repeat) would ask
 // for again without it.
-std::vector<FinalRead> run_over_fix(int port, bool mass_status) {
-  const Scenario s = two_clients();
+std::vector<FinalRead> run_over_fix(int port, bool mass_status, const Scenario& s = two_clients()) {
   const Case c = resting_orders();
   std::string error;
   const std::string text = "fix://127.0.0.1:" + std::to_string(port) +
@@ -427,6 +428,16 @@ std::vector<FinalRead> run_over_fix(int port, bool mass_status) {
   return final_reads(h);
 }
 
+// Places an order until the gateway's metadata is fresh: the cases after
+// it meet a gateway ready for them. Client 1 keeps that order.
+void warm_up(int port) {
+  Client c(port);
+  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  const ClientResponse* r = place_when_ready(c, place(1, "warm-up", Side::buy, 40'000, 1));
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
+}
+
 // The same case read order by order and by mass status: the same reads.
 // Client 1 also has an order no run of the case placed (the warm-up's),
 // which the mass status reports and the reads leave out.
@@ -434,13 +445,7 @@ TEST(FixMassStatus, FinalReadsByMassStatusThroughTheReferenceGateway) {
   const int port = free_loopback_port();
   ReferenceGateway gateway(port);
   ASSERT_EQ(gateway.error, "");
-  {
-    Client warm_up(port);  // until the gateway's metadata is fresh
-    ASSERT_TRUE(warm_up.run_until([&] { return warm_up.client.logged_on(); }));
-    const ClientResponse* r = place_when_ready(warm_up, place(1, "warm-up", Side::buy, 40'000, 1));
-    ASSERT_NE(r, nullptr);
-    ASSERT_EQ(r->verdict, Verdict::ack) << r->reason;
-  }
+  ASSERT_NO_FATAL_FAILURE(warm_up(port));
   const std::vector<FinalRead> by_order = run_over_fix(port, false);
   EXPECT_EQ(gateway.mass_statuses(), 0u);
   const std::vector<FinalRead> by_client = run_over_fix(port, true);
@@ -451,6 +456,53 @@ TEST(FixMassStatus, FinalReadsByMassStatusThroughTheReferenceGateway) {
     EXPECT_EQ(read.status, OrdStatus::new_order) << read.order;
   }
   EXPECT_EQ(by_client, by_order);
+}
+
+// The reference gateway's BTC-USDT declared as a venue's instrument, next
+// to one with half lots: prices go out and come back in units of 0.1 (one
+// decimal finer than the tick of 10), quantities in units of 0.5. The
+// gateway, which reads whole numbers, gets the same orders as without the
+// declaration, and the reads come back in the scenario's units.
+TEST(FixInstruments, OrdersAndReadsTravelInTheScenariosUnits) {
+  const int port = free_loopback_port();
+  ReferenceGateway gateway(port);
+  ASSERT_EQ(gateway.error, "");
+  ASSERT_NO_FATAL_FAILURE(warm_up(port));
+  const ScenarioLoad loaded = parse_scenario(R"(
+name = "fix-venue-units"
+[workload]
+clients = 2
+symbols = ["BTC-USDT"]
+
+[[instruments]]
+symbol = "BTC-USDT"
+tick = "10"
+lot = "1"
+max_qty = "1000"
+min_price = "10000"
+max_price = "100000"
+
+[[instruments]]
+symbol = "HALF"
+tick = "1"
+lot = "0.5"
+max_qty = "10"
+min_price = "1"
+max_price = "100"
+)",
+                                             "fix-venue-units.toml");
+  ASSERT_TRUE(loaded) << loaded.error;
+  ASSERT_EQ(loaded.scenario.units, (TradeUnits{.price_decimals = 1, .qty_decimals = 1}));
+  const std::vector<FinalRead> whole = run_over_fix(port, false);
+  const std::vector<FinalRead> scaled = run_over_fix(port, false, loaded.scenario);
+  ASSERT_EQ(scaled.size(), 3u);
+  ASSERT_EQ(whole.size(), 3u);
+  for (size_t i = 0; i < scaled.size(); ++i) {
+    EXPECT_FALSE(scaled[i].flag) << scaled[i].order << " unanswered";
+    EXPECT_EQ(scaled[i].status, OrdStatus::new_order) << scaled[i].order;
+    EXPECT_EQ(scaled[i].price, whole[i].price * 10) << scaled[i].order;
+    EXPECT_EQ(scaled[i].qty, whole[i].qty * 10) << scaled[i].order;
+  }
 }
 
 }  // namespace

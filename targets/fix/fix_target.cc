@@ -32,7 +32,7 @@ class FixTarget final : public LiveTarget {
  public:
   FixTarget(const Scenario& s, const Case& c, const FixUri& uri, const FixTargetOptions& options)
       : LiveTarget(c.seed),
-        metadata_(default_metadata(s.shards)),
+        metadata_(scenario_metadata(s)),
         client_(net_,
                 FixClientConfig{.engine = {.host = uri.host,
                                            .port = uri.port,
@@ -43,7 +43,8 @@ class FixTarget final : public LiveTarget {
                                            .reset_on_logon = uri.reset,
                                            .keep_store = true},
                                 .clordid_prefix = run_prefix(),
-                                .mass_status_timeout_us = int64_t{s.answer_bound_ms} * 1000},
+                                .mass_status_timeout_us = int64_t{s.answer_bound_ms} * 1000,
+                                .units = s.units},
                 listener_),
         mass_status_(uri.mass_status) {}
 
@@ -87,7 +88,7 @@ class FixTarget final : public LiveTarget {
 }  // namespace
 
 std::string check_fix_scenario(const Scenario& scenario) {
-  const MetadataState known = default_metadata(scenario.shards);
+  const MetadataState known = scenario_metadata(scenario);
   for (const std::string& symbol : scenario.symbols) {
     if (known.find(symbol) == nullptr) {
       return fmt::format(

@@ -32,14 +32,15 @@ struct Recorder final : ExchangeListener {
 // ordeal's side: a FIX client on a network the test thread runs.
 struct Client {
   explicit Client(int port, std::string version = "FIX.4.4", int reconnect_s = 1,
-                  int64_t mass_status_timeout_us = 3'000'000)
+                  int64_t mass_status_timeout_us = 3'000'000, TradeUnits units = {})
       : client(net,
                FixClientConfig{.engine = {.port = port,
                                           .sessions = {{version, "ORDEAL", "EXCHANGE"}},
                                           .heartbeat_s = 5,
                                           .reconnect_s = reconnect_s},
                                .clordid_prefix = "t-",
-                               .mass_status_timeout_us = mass_status_timeout_us},
+                               .mass_status_timeout_us = mass_status_timeout_us,
+                               .units = units},
                listener) {
     listener = &recorder;
     net.start();

@@ -1,0 +1,207 @@
+#include "framework/run/venue_instruments.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "framework/run/toml_keys.h"
+#include "targets/exchange/sim_exchange.h"
+
+namespace ordeal {
+namespace {
+
+constexpr size_t kInstrumentsMax = 64;  // a case's operations name a symbol in a byte
+constexpr size_t kSymbolBytesMax = 32;
+// The symbol the workload's "unknown symbol" requests name: a venue's own
+// instrument of that name would make them valid.
+constexpr std::string_view kUnknownSymbol = "NOPE-USDT";
+// Scaled values stay far below 2^63, so that the runner's multiples of them
+// (a huge quantity is ten times the largest) cannot overflow.
+constexpr int64_t kUnitsMax = 1'000'000'000'000'000;
+// A tick of this many decimals makes prices of one more.
+constexpr int kWrittenDecimalsMax = 11;
+
+// One decimal field as written, with its line for errors.
+struct DecimalField {
+  std::string text;
+  int line = 0;
+};
+
+struct Written {
+  std::string symbol;
+  int line = 0;
+  DecimalField tick, lot, min_qty, max_qty, min_price, max_price;
+};
+
+std::string where(const std::string& path, int line, std::string_view field) {
+  return fmt::format("{}:{}: instruments.{}", path, line, field);
+}
+
+// A decimal as a string ("0.01") or an integer (5); a TOML float is refused,
+// as it is not exact: 0.1 in a file is not a tenth in a double.
+std::string read_decimal(const toml::table& t, std::string_view key, bool required,
+                         const std::string& path, DecimalField& out) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) {
+    if (!required) return "";
+    return fmt::format("{}: needs {} (a decimal, as a string: {} = \"0.01\")",
+                       where(path, static_cast<int>(t.source().begin.line), key), key, key);
+  }
+  out.line = static_cast<int>(node->source().begin.line);
+  if (const auto* integer = node->as_integer()) {
+    out.text = std::to_string(integer->get());
+  } else if (const auto* text = node->as_string()) {
+    out.text = text->get();
+  } else if (node->is_floating_point()) {
+    return fmt::format(
+        "{}: write it as a string ({} = \"{}\"): a TOML float is not exact, and prices and "
+        "quantities are kept exactly",
+        where(path, out.line, key), key, node->as_floating_point()->get());
+  } else {
+    return fmt::format("{}: expected a decimal number as a string (\"0.01\")",
+                       where(path, out.line, key));
+  }
+  if (decimals_of(out.text) < 0 || out.text.front() == '-') {
+    return fmt::format("{}: '{}' is not a decimal number above 0 (digits and one point)",
+                       where(path, out.line, key), out.text);
+  }
+  if (decimals_of(out.text) > kWrittenDecimalsMax) {
+    return fmt::format("{}: '{}' has more than {} decimals", where(path, out.line, key), out.text,
+                       kWrittenDecimalsMax);
+  }
+  return "";
+}
+
+std::string read_one(const toml::node& node, const std::string& path, Written& w) {
+  const toml::table& t = *node.as_table();
+  w.line = static_cast<int>(t.source().begin.line);
+  if (auto error = unknown_key_error(
+          t, {"symbol", "tick", "lot", "min_qty", "max_qty", "min_price", "max_price"},
+          "instruments", path);
+      !error.empty()) {
+    return error;
+  }
+  const toml::node* symbol = t.get("symbol");
+  if (symbol == nullptr || !symbol->is_string()) {
+    return fmt::format("{}: needs symbol = \"...\" (the venue's name for it)",
+                       where(path, w.line, "symbol"));
+  }
+  w.symbol = symbol->as_string()->get();
+  const bool printable =
+      std::all_of(w.symbol.begin(), w.symbol.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (w.symbol.empty() || w.symbol.size() > kSymbolBytesMax || !printable) {
+    return fmt::format("{}: '{}' must be 1 to {} printable characters without spaces",
+                       where(path, static_cast<int>(symbol->source().begin.line), "symbol"),
+                       w.symbol, kSymbolBytesMax);
+  }
+  if (w.symbol == kUnknownSymbol) {
+    return fmt::format("{}: {} is the symbol ordeal's invalid requests name as unknown",
+                       where(path, static_cast<int>(symbol->source().begin.line), "symbol"),
+                       kUnknownSymbol);
+  }
+  const std::array<std::pair<std::string_view, DecimalField*>, 6> fields{
+      {{"tick", &w.tick},
+       {"lot", &w.lot},
+       {"min_qty", &w.min_qty},
+       {"max_qty", &w.max_qty},
+       {"min_price", &w.min_price},
+       {"max_price", &w.max_price}}};
+  for (const auto& [key, field] : fields) {
+    if (auto error = read_decimal(t, key, key != "min_qty", path, *field); !error.empty()) {
+      return error;
+    }
+  }
+  if (w.min_qty.text.empty()) w.min_qty = w.lot;  // at least one lot
+  return "";
+}
+
+// Units fine enough for every value written, and for a price off the
+// finest tick (one decimal more): one set for the whole scenario, so that a
+// report's numbers read the same whatever the symbol.
+TradeUnits units_for(const std::vector<Written>& list) {
+  TradeUnits u;
+  for (const Written& w : list) {
+    u.price_decimals = std::max({u.price_decimals, decimals_of(w.tick.text) + 1,
+                                 decimals_of(w.min_price.text), decimals_of(w.max_price.text)});
+    u.qty_decimals = std::max({u.qty_decimals, decimals_of(w.lot.text), decimals_of(w.min_qty.text),
+                               decimals_of(w.max_qty.text)});
+  }
+  return u;
+}
+
+std::string scale(const DecimalField& field, std::string_view key, int decimals,
+                  const std::string& path, int64_t& out) {
+  if (to_units(field.text, decimals, out) == DecimalFit::exact && out > 0 && out < kUnitsMax) {
+    return "";
+  }
+  return fmt::format("{}: {} must be above 0 and below 10^15 units of 10^-{}",
+                     where(path, field.line, key), field.text, decimals);
+}
+
+std::string to_record(const Written& w, TradeUnits u, const std::string& path,
+                      exchange::Instrument& r) {
+  r = exchange::Instrument{.symbol = w.symbol};
+  const std::array<std::tuple<std::string_view, const DecimalField*, int, int64_t*>, 6> fields{{
+      {"tick", &w.tick, u.price_decimals, &r.tick_size},
+      {"lot", &w.lot, u.qty_decimals, &r.lot_size},
+      {"min_qty", &w.min_qty, u.qty_decimals, &r.min_qty},
+      {"max_qty", &w.max_qty, u.qty_decimals, &r.max_qty},
+      {"min_price", &w.min_price, u.price_decimals, &r.min_price},
+      {"max_price", &w.max_price, u.price_decimals, &r.max_price},
+  }};
+  for (const auto& [key, field, decimals, out] : fields) {
+    if (auto error = scale(*field, key, decimals, path, *out); !error.empty()) return error;
+  }
+  if (r.min_qty > r.max_qty) {
+    return fmt::format("{}: {} is below min_qty {}", where(path, w.max_qty.line, "max_qty"),
+                       w.max_qty.text, w.min_qty.text);
+  }
+  if (r.min_price >= r.max_price) {
+    return fmt::format("{}: {} must be above min_price {}",
+                       where(path, w.max_price.line, "max_price"), w.max_price.text,
+                       w.min_price.text);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string read_venue_instruments(const toml::array& list, const std::string& path, Scenario& s) {
+  std::vector<Written> written;
+  for (const toml::node& node : list) {
+    if (written.size() == kInstrumentsMax) {
+      return fmt::format("{}: at most {} instruments",
+                         where(path, static_cast<int>(node.source().begin.line), "symbol"),
+                         kInstrumentsMax);
+    }
+    Written w;
+    if (auto error = read_one(node, path, w); !error.empty()) return error;
+    for (const Written& earlier : written) {
+      if (earlier.symbol != w.symbol) continue;
+      return fmt::format("{}: '{}' is declared twice (lines {} and {})",
+                         where(path, w.line, "symbol"), w.symbol, earlier.line, w.line);
+    }
+    written.push_back(std::move(w));
+  }
+  s.units = units_for(written);
+  s.instruments.clear();
+  for (const Written& w : written) {
+    exchange::Instrument& r = s.instruments.emplace_back();
+    if (auto error = to_record(w, s.units, path, r); !error.empty()) return error;
+  }
+  return "";
+}
+
+exchange::MetadataState scenario_metadata(const Scenario& s) {
+  if (s.instruments.empty()) return exchange::default_metadata(s.shards);
+  exchange::MetadataState state{.version = 1};
+  for (size_t i = 0; i < s.instruments.size(); ++i) {
+    exchange::Instrument record = s.instruments[i];
+    record.shard = static_cast<exchange::ShardId>(i % static_cast<size_t>(s.shards));
+    state.put(record);
+  }
+  return state;
+}
+
+}  // namespace ordeal
