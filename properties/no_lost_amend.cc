@@ -170,8 +170,8 @@ class NoLostAmend final : public Property {
         name(),
         fmt::format("order {} was placed at {} at {} ({}) and never amended, but at the end it is "
                     "{} at {}",
-                    c.order_name(order.key), h[place].qty, h[place].price, when(h, place), read.qty,
-                    read.price),
+                    c.order_name(order.key), h.qty_text(h[place].qty), h.price_text(h[place].price),
+                    when(h, place), h.qty_text(read.qty), h.price_text(read.price)),
         {c.order_name(order.key)}, {place, order.final_read}));
   }
 
@@ -189,9 +189,10 @@ class NoLostAmend final : public Property {
         name(),
         fmt::format("order {}: after its last amend was {} ({}), it should be {} at {}{}, but at "
                     "the end it is {} at {}",
-                    c.order_name(order.key), outcome, when(h, at), replayed.qty, replayed.price,
-                    any_unknown ? " (or as an amend of unknown outcome asked)" : "", read.qty,
-                    read.price),
+                    c.order_name(order.key), outcome, when(h, at), h.qty_text(replayed.qty),
+                    h.price_text(replayed.price),
+                    any_unknown ? " (or as an amend of unknown outcome asked)" : "",
+                    h.qty_text(read.qty), h.price_text(read.price)),
         {c.order_name(order.key)}, {last_amend, at, order.final_read}));
   }
 };

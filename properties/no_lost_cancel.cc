@@ -71,12 +71,12 @@ class NoLostCancel final : public Property {
                                            filled_reported_before(h, order, accepted));
     for (uint32_t fill : order.fills) {
       if (fill < accepted || h[fill].filled <= filled_before) continue;
-      out.push_back(
-          violation(name(),
-                    fmt::format("order {} filled {} at {} ({}) after its {} was accepted ({})",
-                                c.order_name(order.key), h[fill].qty, h[fill].price, when(h, fill),
-                                what, when(h, accepted)),
-                    {c.order_name(order.key)}, {accepted, fill}));
+      out.push_back(violation(
+          name(),
+          fmt::format("order {} filled {} at {} ({}) after its {} was accepted ({})",
+                      c.order_name(order.key), h.qty_text(h[fill].qty), h.price_text(h[fill].price),
+                      when(h, fill), what, when(h, accepted)),
+          {c.order_name(order.key)}, {accepted, fill}));
       return;
     }
     // A state reported after the acceptance with more filled than that is
@@ -87,8 +87,9 @@ class NoLostCancel final : public Property {
           name(),
           fmt::format("order {} is reported {} with {} filled ({}) after its {} was accepted "
                       "({}) with {} filled",
-                      c.order_name(order.key), exchange::to_string(h[seen].status), h[seen].filled,
-                      when(h, seen), what, when(h, accepted), filled_before),
+                      c.order_name(order.key), exchange::to_string(h[seen].status),
+                      h.qty_text(h[seen].filled), when(h, seen), what, when(h, accepted),
+                      h.qty_text(filled_before)),
           {c.order_name(order.key)}, {accepted, seen}));
       return;
     }

@@ -97,15 +97,16 @@ class NoLostFill final : public Property {
                              const Received& received) {
     const History& h = c.history();
     const int64_t missing = h[said].filled - received.qty;
-    const std::string reports = received.fills == 0
-                                    ? std::string("no fill report reached its owner")
-                                    : fmt::format("the {} fill{} its owner received add{} up to {}",
-                                                  received.fills, received.fills == 1 ? "" : "s",
-                                                  received.fills == 1 ? "s" : "", received.qty);
+    const std::string reports =
+        received.fills == 0 ? std::string("no fill report reached its owner")
+                            : fmt::format("the {} fill{} its owner received add{} up to {}",
+                                          received.fills, received.fills == 1 ? "" : "s",
+                                          received.fills == 1 ? "s" : "", h.qty_text(received.qty));
     return fmt::format(
         "order {}: the exchange reports {} filled ({}), but {}: {} filled without a fill "
         "report, an execution its owner never heard of",
-        c.order_name(order.key), h[said].filled, when(h, said), reports, missing);
+        c.order_name(order.key), h.qty_text(h[said].filled), when(h, said), reports,
+        h.qty_text(missing));
   }
 
   // The report of the most filled, then the fills received, in history order.

@@ -155,7 +155,8 @@ class NoOverfill final : public Property {
       if (filled <= qty_max) continue;
       out.push_back(violation(name(),
                               fmt::format("order {} has filled {} ({}), more than its quantity {}",
-                                          c.order_name(order.key), filled, when(h, fill), qty_max),
+                                          c.order_name(order.key), h.qty_text(filled),
+                                          when(h, fill), h.qty_text(qty_max)),
                               {c.order_name(order.key)},
                               {order.places.empty() ? fill : order.places[0], fill}));
       return true;
@@ -180,8 +181,8 @@ class NoOverfill final : public Property {
           name(),
           fmt::format("order {} is reported {} with {} filled ({}), more than any quantity it had "
                       "({})",
-                      c.order_name(order.key), exchange::to_string(h[seen].status), h[seen].filled,
-                      when(h, seen), qty_max),
+                      c.order_name(order.key), exchange::to_string(h[seen].status),
+                      h.qty_text(h[seen].filled), when(h, seen), h.qty_text(qty_max)),
           {c.order_name(order.key)}, {order.places[0], seen}));
       return;
     }

@@ -111,24 +111,25 @@ class OrderStateMachine final : public Property {
         before.type == EventType::fill && h[seen].status == OrdStatus::rejected
             ? fmt::format(
                   "order {} traded {} at {} ({}), yet the exchange reports it rejected ({})",
-                  c.order_name(order.key), before.qty, before.price, when(h, previous),
-                  when(h, seen))
+                  c.order_name(order.key), h.qty_text(before.qty), h.price_text(before.price),
+                  when(h, previous), when(h, seen))
         : before.type == EventType::fill
             ? fmt::format(
                   "order {} traded to {} filled ({}), yet the exchange reports it {} "
                   "with {} filled ({})",
-                  c.order_name(order.key), before.filled, when(h, previous),
-                  exchange::to_string(h[seen].status), h[seen].filled, when(h, seen))
+                  c.order_name(order.key), h.qty_text(before.filled), when(h, previous),
+                  exchange::to_string(h[seen].status), h.qty_text(h[seen].filled), when(h, seen))
         : h[seen].type == EventType::fill
             ? fmt::format("order {} was {} with {} filled ({}), yet a fill took it to {} ({})",
                           c.order_name(order.key), exchange::to_string(before.status),
-                          before.filled, when(h, previous), h[seen].filled, when(h, seen))
+                          h.qty_text(before.filled), when(h, previous), h.qty_text(h[seen].filled),
+                          when(h, seen))
             : fmt::format(
                   "order {} went from {} with {} filled ({}) back to {} with {} filled "
                   "({})",
-                  c.order_name(order.key), exchange::to_string(before.status), before.filled,
-                  when(h, previous), exchange::to_string(h[seen].status), h[seen].filled,
-                  when(h, seen));
+                  c.order_name(order.key), exchange::to_string(before.status),
+                  h.qty_text(before.filled), when(h, previous), exchange::to_string(h[seen].status),
+                  h.qty_text(h[seen].filled), when(h, seen));
     out.push_back(violation(name(), message, {c.order_name(order.key)}, {previous, seen}));
   }
 

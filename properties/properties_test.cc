@@ -425,6 +425,19 @@ TEST(NoLostAmend, CatchesAnOrderChangedWithoutAnAmend) {
   EXPECT_TRUE(check("no-lost-amend", as_placed).empty());
 }
 
+// A history of a run with its own instruments counts prices and quantities
+// in units of 10^-d: its messages write the venue's decimals.
+TEST(NoLostAmend, WritesTheVenuesDecimalsWhenTheHistoryHasUnits) {
+  auto b = with_resting_order(10);
+  b.history().set_units({.price_decimals = 2, .qty_decimals = 1});
+  b.at(9).read(1, "o1", OrdStatus::new_order, 48'005, 6);
+  auto v = check("no-lost-amend", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].message,
+            "order 1/o1 was placed at 1 at 500 (event 0 at 0.001 s) and never amended, but at "
+            "the end it is 0.6 at 480.05");
+}
+
 // ---- no-overfill -------------------------------------------------------------
 
 TEST(NoOverfill, CatchesFillsBeyondTheQuantity) {

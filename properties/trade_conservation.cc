@@ -77,8 +77,9 @@ class TradeConservation final : public Property {
             name(),
             fmt::format("trade {} is reported twice for order {}: {} at {} ({} filled), then {} "
                         "at {} ({} filled)",
-                        trade, c.order_name(side), before.qty, before.price, before.filled,
-                        side.qty, side.price, side.filled),
+                        trade, c.order_name(side), h.qty_text(before.qty),
+                        h.price_text(before.price), h.qty_text(before.filled), h.qty_text(side.qty),
+                        h.price_text(side.price), h.qty_text(side.filled)),
             {c.order_name(side)}, {sides[i - 1].fill, sides[i].fill}));
         return;
       }
@@ -94,9 +95,11 @@ class TradeConservation final : public Property {
     else if (a.side == b.side)
       problem = "has two sides that both " + std::string(exchange::to_string(a.side));
     else if (a.qty != b.qty)
-      problem = fmt::format("is {} on one side and {} on the other", a.qty, b.qty);
+      problem = fmt::format("is {} on one side and {} on the other", h.qty_text(a.qty),
+                            h.qty_text(b.qty));
     else if (a.price != b.price)
-      problem = fmt::format("is at {} on one side and {} on the other", a.price, b.price);
+      problem = fmt::format("is at {} on one side and {} on the other", h.price_text(a.price),
+                            h.price_text(b.price));
     else if (a.symbol != 0 && b.symbol != 0 && a.symbol != b.symbol)  // none named: unsaid
       problem = fmt::format("is in {} on one side and {} on the other", h.text(a.symbol),
                             h.text(b.symbol));
@@ -127,13 +130,13 @@ class TradeConservation final : public Property {
     const Event& f = h[fill];
     const bool symbol_differs = f.symbol != 0 && f.symbol != place.symbol;
     if (!symbol_differs && f.side == place.side) return;
-    out.push_back(
-        violation(name(),
-                  fmt::format("order {} ({} {}) filled {} at {} as a {} in {} ({})",
-                              c.order_name(order.key), exchange::to_string(place.side),
-                              h.text(place.symbol), f.qty, f.price, exchange::to_string(f.side),
-                              h.text(f.symbol == 0 ? place.symbol : f.symbol), when(h, fill)),
-                  {c.order_name(order.key)}, {first, fill}));
+    out.push_back(violation(
+        name(),
+        fmt::format("order {} ({} {}) filled {} at {} as a {} in {} ({})", c.order_name(order.key),
+                    exchange::to_string(place.side), h.text(place.symbol), h.qty_text(f.qty),
+                    h.price_text(f.price), exchange::to_string(f.side),
+                    h.text(f.symbol == 0 ? place.symbol : f.symbol), when(h, fill)),
+        {c.order_name(order.key)}, {first, fill}));
   }
 
   void check_limit(const CheckContext& c, const OrderFacts& order, uint32_t fill,
@@ -167,8 +170,8 @@ class TradeConservation final : public Property {
     out.push_back(
         violation(name(),
                   fmt::format("order {} ({}) filled at {} ({}), beyond its limit price {}",
-                              c.order_name(order.key), exchange::to_string(f.side), f.price,
-                              when(h, fill), loosest),
+                              c.order_name(order.key), exchange::to_string(f.side),
+                              h.price_text(f.price), when(h, fill), h.price_text(loosest)),
                   {c.order_name(order.key)}, {fill}));
   }
 };

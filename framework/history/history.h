@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "framework/base/decimal.h"
 #include "framework/base/large_vector.h"
 #include "framework/history/event.h"
 #include "framework/history/string_table.h"
@@ -45,6 +46,14 @@ class History {
   void reserve(size_t events) { events_.reserve(events); }
   void reserve_records(size_t records) { records_.reserve(records); }
 
+  // What the events' whole numbers of price and quantity count: the run's
+  // units (Scenario::units; whole units unless the scenario declared its
+  // own instruments). Reports write them as the venue's decimals.
+  void set_units(TradeUnits units) { units_ = units; }
+  TradeUnits units() const { return units_; }
+  std::string price_text(int64_t price) const { return from_units(price, units_.price_decimals); }
+  std::string qty_text(int64_t qty) const { return from_units(qty, units_.qty_decimals); }
+
  private:
   // Aborts: a history's time never goes backwards.
   void time_went_backwards(int64_t time_us) const;
@@ -52,6 +61,7 @@ class History {
   LargeVector<Event> events_;
   StringTable strings_;
   std::vector<exchange::Instrument> records_;
+  TradeUnits units_;
 };
 
 }  // namespace ordeal

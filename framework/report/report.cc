@@ -124,7 +124,11 @@ class JsonReport final : public ReportListener {
         {"repro", r.outcome.failed() ? nlohmann::json("repro.toml") : nlohmann::json(nullptr)},
         {"reproduce", r.reproduce},
         {"check", check_command(r)},
-        {"clean_up", clean_up}};
+        {"clean_up", clean_up},
+        // What history.jsonl's whole prices and quantities count: 10^-d.
+        {"units",
+         {{"price_decimals", r.scenario.units.price_decimals},
+          {"qty_decimals", r.scenario.units.qty_decimals}}}};
     return write_file(r.out_dir + "/report.json", report.dump(2) + "\n");
   }
 };
@@ -231,11 +235,12 @@ class ConsoleReport final : public ReportListener {
     const RunOutcome& o = r.outcome;
     fmt::print("ordeal: {} ({}), seed {}, defect {}\n", r.scenario.name, r.scenario.path, r.seed,
                r.defect);
-    // The steps and violations below give prices and quantities as the
-    // history holds them: whole numbers of the scenario's units.
+    // The steps and violations write the venue's decimals; history.jsonl
+    // and repro.toml hold whole numbers of the scenario's units.
     if (const TradeUnits& u = r.scenario.units; u != TradeUnits{}) {
-      fmt::print("  units ([[instruments]]): prices in {}, quantities in {}\n",
-                 from_units(1, u.price_decimals), from_units(1, u.qty_decimals));
+      fmt::print(
+          "  [[instruments]]: history.jsonl counts prices in units of {}, quantities in {}\n",
+          from_units(1, u.price_decimals), from_units(1, u.qty_decimals));
     }
     if (o.clean_up.live) fmt::print("  clean-up: {}\n", describe(o.clean_up));
     if (o.operations_unsent > 0) {

@@ -201,6 +201,16 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
                                   "self-trade --client-reject-reason 'price band'");
 }
 
+// report.json says what the history's whole prices and quantities count.
+TEST(ReportJson, SaysTheUnitsOfTheHistorysPricesAndQuantities) {
+  Scenario scenario;
+  auto json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
+  EXPECT_EQ(json.at("units"), nlohmann::json({{"price_decimals", 0}, {"qty_decimals", 0}}));
+  scenario.units = {.price_decimals = 3, .qty_decimals = 4};
+  json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
+  EXPECT_EQ(json.at("units"), nlohmann::json({{"price_decimals", 3}, {"qty_decimals", 4}}));
+}
+
 // report.json's `shrunk` is the result of a shrink that ran, else null;
 // `failing_case` sizes the case reported either way. With --no-shrink it
 // said "shrunk" from the case to itself.

@@ -18,10 +18,10 @@ using exchange::RequestKind;
 std::string at(int64_t time_us) { return fmt::format("{:.4f} s", time_us / 1e6); }
 
 // "partially-filled, 4 at 55000, 2 filled": what the exchange said of the order.
-std::string order_state(const Event& e) {
+std::string order_state(const History& h, const Event& e) {
   if (e.status == exchange::OrdStatus::none) return "unknown to the exchange";
-  return fmt::format("{}, {} at {}, {} filled", exchange::to_string(e.status), e.qty, e.price,
-                     e.filled);
+  return fmt::format("{}, {} at {}, {} filled", exchange::to_string(e.status), h.qty_text(e.qty),
+                     h.price_text(e.price), h.qty_text(e.filled));
 }
 
 std::string request(const History& h, const Event& e) {
@@ -29,14 +29,15 @@ std::string request(const History& h, const Event& e) {
   if (!h.text(e.order).empty()) what += fmt::format(" {}", h.text(e.order));
   switch (e.kind) {
     case RequestKind::place:
-      what += fmt::format(" {} {} {} @ {}", exchange::to_string(e.side), e.qty, h.text(e.symbol),
-                          e.number & kMarketFlag ? std::string("market") : std::to_string(e.price));
+      what += fmt::format(" {} {} {} @ {}", exchange::to_string(e.side), h.qty_text(e.qty),
+                          h.text(e.symbol),
+                          e.number & kMarketFlag ? std::string("market") : h.price_text(e.price));
       if (e.number & kIocFlag) what += " IOC";
       if (e.number & kPostOnlyFlag) what += " post-only";
       break;
     case RequestKind::amend:  // 0 leaves a field as it is
-      if (e.qty != 0) what += fmt::format(" qty to {}", e.qty);
-      if (e.price != 0) what += fmt::format(" price to {}", e.price);
+      if (e.qty != 0) what += fmt::format(" qty to {}", h.qty_text(e.qty));
+      if (e.price != 0) what += fmt::format(" price to {}", h.price_text(e.price));
       break;
     case RequestKind::mass_cancel:
       what +=
@@ -56,7 +57,7 @@ std::string answer(const History& h, const Event* done) {
     case EventType::ok:
       if (done->kind == RequestKind::mass_cancel)
         return fmt::format("accepted at {}: {} cancelled", when, done->number);
-      return fmt::format("accepted at {}: {}", when, order_state(*done));
+      return fmt::format("accepted at {}: {}", when, order_state(h, *done));
     case EventType::fail:
       return fmt::format("rejected at {}: {}", when, h.text(done->text));
     default:
@@ -66,21 +67,29 @@ std::string answer(const History& h, const Event* done) {
 }
 
 // What a committed record changed, against the symbol's record before it.
-std::string changes(const Instrument* before, const Instrument& after) {
+// Prices and quantities in the history's units, as the steps write them.
+std::string changes(const History& h, const Instrument* before, const Instrument& after) {
   if (before == nullptr) return "listed";
   std::string out;
   const auto differs = [&out](std::string_view field, const auto& from, const auto& to) {
     if (from == to) return;
     out += fmt::format("{}{} {} -> {}", out.empty() ? "" : ", ", field, from, to);
   };
+  const auto prices = [&](std::string_view field, int64_t from, int64_t to) {
+    differs(field, h.price_text(from), h.price_text(to));
+  };
+  const auto quantities = [&](std::string_view field, int64_t from, int64_t to) {
+    differs(field, h.qty_text(from), h.qty_text(to));
+  };
   differs("shard", before->shard, after.shard);
   differs("status", exchange::to_string(before->status), exchange::to_string(after.status));
-  differs("tick size", before->tick_size, after.tick_size);
-  differs("lot size", before->lot_size, after.lot_size);
-  differs("min qty", before->min_qty, after.min_qty);
-  differs("max qty", before->max_qty, after.max_qty);
-  differs("min price", before->min_price, after.min_price);
-  differs("max price", before->max_price, after.max_price);
+  prices("tick size", before->tick_size, after.tick_size);
+  quantities("lot size", before->lot_size, after.lot_size);
+  quantities("min qty", before->min_qty, after.min_qty);
+  quantities("max qty", before->max_qty, after.max_qty);
+  prices("min price", before->min_price, after.min_price);
+  prices("max price", before->max_price, after.max_price);
+  // price times quantity: in units of both
   differs("max notional", before->max_notional, after.max_notional);
   differs("schema", before->schema, after.schema);
   return out.empty() ? "unchanged (the same record as a new version)" : out;
@@ -209,18 +218,18 @@ class Steps {
         return fmt::format("{} -> {}", request(h_, e), answer(h_, completion(e.op)));
       case EventType::fill:
         return fmt::format("client {} {} filled {} at {} ({}, trade {}), {} of the order filled",
-                           e.client, h_.text(e.order), e.qty, e.price, e.flag ? "maker" : "taker",
-                           e.number, e.filled);
+                           e.client, h_.text(e.order), h_.qty_text(e.qty), h_.price_text(e.price),
+                           e.flag ? "maker" : "taker", e.number, h_.qty_text(e.filled));
       case EventType::update:
         return fmt::format("client {} {} changed by the exchange: {} ({})", e.client,
-                           h_.text(e.order), order_state(e), h_.text(e.text));
+                           h_.text(e.order), order_state(h_, e), h_.text(e.text));
       case EventType::read:
         if (e.flag) {
           return fmt::format("final read of client {} {}: no answer about the order ({})", e.client,
                              h_.text(e.order), h_.text(e.text));
         }
         return fmt::format("final read of client {} {}: {}", e.client, h_.text(e.order),
-                           order_state(e));
+                           order_state(h_, e));
       case EventType::fault_start:
       case EventType::fault_stop:
         return fault(h_, s_, e);
@@ -241,7 +250,7 @@ class Steps {
     last_[record.symbol] = e.record;
     if (initial) return std::nullopt;
     return fmt::format("metadata version {}: {} {}", e.number, record.symbol,
-                       changes(before, record));
+                       changes(h_, before, record));
   }
 
   const Event* completion(uint32_t op) const {

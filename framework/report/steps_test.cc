@@ -206,6 +206,26 @@ TEST(Steps, AMetadataChangeNamesEveryFieldItChanged) {
             "0.0003 s  metadata version 6: BTC-USDT unchanged (the same record as a new version)");
 }
 
+// A run with its own instruments writes its whole numbers as the venue's
+// decimals: prices to 1 decimal, quantities to 3 (55000 is 5500.0 and 1 is
+// 0.001), in orders, answers, reads and metadata changes alike.
+TEST(Steps, WriteTheVenuesDecimalsWhenTheRunHadItsUnits) {
+  History h = incident();
+  h.set_units({.price_decimals = 1, .qty_decimals = 3});
+  Instrument wider = kBtc;
+  wider.shard = 1;  // as version 2 moved it
+  wider.max_qty = 2'500;
+  h.append(meta(h, 2'400'000, 3, wider));
+  const std::vector<std::string> steps = describe_steps(h, Scenario{});
+  ASSERT_EQ(steps.size(), 6u);
+  EXPECT_EQ(steps[0],
+            "0.3980 s  client 3 place c3-1 buy 0.001 BTC-USDT @ 5500 -> accepted at 0.3991 s: new, "
+            "0.001 at 5500, 0 filled");
+  EXPECT_EQ(steps[3], "1.3060 s  client 3 amend c3-1 qty to 0.001 -> no answer recorded");
+  EXPECT_EQ(steps[4], "2.3111 s  final read of client 3 c3-1: cancelled, 0.001 at 5500, 0 filled");
+  EXPECT_EQ(steps[5], "2.4000 s  metadata version 3: BTC-USDT max qty 1 -> 2.5");
+}
+
 TEST(Steps, ALongCaseIsCutWithACountOfTheRest) {
   const std::vector<std::string> steps = {"a", "b", "c", "d"};
   EXPECT_EQ(first_steps(steps, 4), steps);

@@ -65,6 +65,7 @@ class CaseRun final : public ExchangeListener {
     // The initial records, then at most one per metadata change: a record
     // moved while the list grows is a copy of its strings.
     h_.reserve_records(target.initial_metadata().instruments.size() + c.metadata.size());
+    h_.set_units(s.units);
   }
   ~CaseRun() override { exchange_.set_listener(nullptr); }
 
