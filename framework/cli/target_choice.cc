@@ -82,13 +82,6 @@ TargetChoice choose_target(const Scenario& scenario, const std::string& target,
     choose_fix(scenario, defect, choice);
     return choice;
   }
-  if (target == "cluster" && !scenario.instruments.empty()) {
-    choice.error = fmt::format(
-        "{} cluster: {} declares [[instruments]]; the cluster's nodes trade the reference "
-        "instruments (run it inproc or against a fix:// venue)",
-        choice.label, scenario.path);
-    return choice;
-  }
   if (target == "cluster") {
     const cluster::ClusterOptions options{.node_binary = cluster::default_node_binary(),
                                           .log_dir = out_dir + "/cluster",

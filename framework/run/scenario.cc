@@ -562,12 +562,6 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
         fmt::format("{}:{}: target: '{}' is not available in this build (known: inproc, cluster)",
                     path, root["target"].node()->source().begin.line, s.target);
   }
-  if (load.error.empty() && s.target == "cluster" && !s.instruments.empty()) {
-    load.error = fmt::format(
-        "{}: instruments: the cluster target's nodes trade the reference instruments; run a "
-        "scenario with [[instruments]] inproc or against a fix:// venue",
-        path);
-  }
   if (load.error.empty()) load.error = check_price_steps(s, root);
   if (load.error.empty()) load.error = check_process_nodes(s);
   if (load.error.empty()) load.error = check_links(s);

@@ -194,14 +194,7 @@ std::string read_venue_instruments(const toml::array& list, const std::string& p
 }
 
 exchange::MetadataState scenario_metadata(const Scenario& s) {
-  if (s.instruments.empty()) return exchange::default_metadata(s.shards);
-  exchange::MetadataState state{.version = 1};
-  for (size_t i = 0; i < s.instruments.size(); ++i) {
-    exchange::Instrument record = s.instruments[i];
-    record.shard = static_cast<exchange::ShardId>(i % static_cast<size_t>(s.shards));
-    state.put(record);
-  }
-  return state;
+  return exchange::metadata_of(s.instruments, s.shards);
 }
 
 }  // namespace ordeal

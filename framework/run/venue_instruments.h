@@ -1,6 +1,6 @@
 // A scenario's [[instruments]]: a venue's own symbols and trading rules,
 // written as decimals, for a run against that venue (fix://) or against the
-// reference exchange set up like it (inproc). ordeal holds prices and
+// reference exchange set up like it (inproc, cluster). ordeal holds prices and
 // quantities as whole numbers of the scenario's units (Scenario::units),
 // which the FIX target writes back out as the venue's decimals.
 //

@@ -58,7 +58,7 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
         layout_{.replicas = s.replicas,
                 .shards = s.shards,
                 .clients = static_cast<int>(c.clients.size())},
-        metadata_(default_metadata(s.shards)) {}
+        metadata_(scenario_metadata(s)) {}
   ~ClusterTarget() override {
     net_.stop();
     group_.stop_all();
@@ -405,6 +405,11 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
                                      std::to_string(getpid())};
     if (id == layout_.gateway())
       argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
+    // The scenario's own instruments, in the order that spreads them over
+    // the shards as scenario_metadata() does.
+    for (const Instrument& record : scenario_.instruments) {
+      if (replica) argv.insert(argv.end(), {"--instrument", instrument_arg(record)});
+    }
     // Each case starts a fresh cluster: no state from the case before.
     const std::string state_dir = options_.log_dir + "/" + name;
     std::filesystem::remove_all(state_dir, ec);

@@ -50,6 +50,21 @@ bad=$(grep -ho '[0-9]* bad[,)]' "$work/corrupt/cluster/"*.log | awk '{n += $1} E
 [ "$bad" -gt 0 ] || fail "no node saw a corrupted frame: the link faults did not act"
 no_orphans
 
+# A venue's own instruments: the replicas list them (the orders name its
+# symbols and are accepted at its prices), and a planted defect is caught
+# on them.
+run "$src/targets/cluster/venue-instruments.toml" --cases 2 --seed 3 --out "$work/venue"
+[ "$code" = 0 ] || { cat "$work/out.txt"; fail "venue instruments with defect none exited $code"; }
+grep -q '"type":"ok","client":[0-9]*,"op":[0-9]*,"f":"place","order":"[^"]*","status":"new"' \
+  "$work/venue/history.jsonl" || fail "no order at the venue's prices was accepted"
+grep -q '"symbol":"AAPL"' "$work/venue/history.jsonl" || fail "no order named the venue's symbol"
+grep -q 'BTC-USDT' "$work/venue/history.jsonl" && fail "the reference instruments were listed"
+no_orphans
+run "$src/targets/cluster/venue-instruments.toml" --cases 10 --seed 3 --no-shrink \
+  --defect amend-overfill --out "$work/venue-defect"
+[ "$code" = 1 ] || { cat "$work/out.txt"; fail "amend-overfill on the venue's instruments exited $code"; }
+no_orphans
+
 # Process faults overlapping on one node (kill, restart and pause of the
 # gateway at once; seeds 2 and 8 draw all three): each window's end brings
 # the node back and the run passes, rather than failing on a kill of a

@@ -1,6 +1,10 @@
 #include "targets/exchange/instrument.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 #include "framework/base/rng.h"
 #include "framework/base/saturating.h"
@@ -234,6 +238,39 @@ uint64_t checksum(const MetadataState& state) {
   last.state = state;  // into the memory the last one had
   last.valid = true;
   return last.checksum;
+}
+
+std::string instrument_arg(const Instrument& r) {
+  return fmt::format("{},{},{},{},{},{},{}", r.tick_size, r.lot_size, r.min_qty, r.max_qty,
+                     r.min_price, r.max_price, r.symbol);
+}
+
+std::optional<Instrument> parse_instrument_arg(std::string_view whole, std::string& error) {
+  std::string_view arg = whole;  // what is left to read
+  Instrument r;
+  const std::array<int64_t*, 6> numbers = {&r.tick_size, &r.lot_size,  &r.min_qty,
+                                           &r.max_qty,   &r.min_price, &r.max_price};
+  for (int64_t* number : numbers) {
+    const size_t comma = arg.find(',');
+    const std::string_view word = arg.substr(0, comma);
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), *number);
+    if (comma == std::string_view::npos || ec != std::errc() || end != word.data() + word.size()) {
+      error = fmt::format(
+          "expected TICK,LOT,MIN_QTY,MAX_QTY,MIN_PRICE,MAX_PRICE,SYMBOL (whole numbers), got '{}'",
+          whole);
+      return std::nullopt;
+    }
+    arg.remove_prefix(comma + 1);
+  }
+  r.symbol = std::string(arg);
+  if (!well_formed(r)) {
+    error = fmt::format(
+        "{}: sizes or price band that make no sense (each above 0, minimum at "
+        "most maximum) or no symbol",
+        instrument_arg(r));
+    return std::nullopt;
+  }
+  return r;
 }
 
 }  // namespace ordeal::exchange

@@ -68,6 +68,14 @@ std::optional<std::string_view> nonconformance(const Instrument& record, const O
 // request broke the metadata rules (not that the venue was unavailable).
 bool is_validation_reason(std::string_view reason);
 
+// A record's trading rules as one command-line word, for a node process
+// started with the scenario's instruments (exchange-node --instrument):
+// "TICK,LOT,MIN_QTY,MAX_QTY,MIN_PRICE,MAX_PRICE,SYMBOL", whole numbers, the
+// symbol last so that it may hold any character. Status open, schema 1.
+std::string instrument_arg(const Instrument& record);
+// The record, or nothing with `error` saying what is wrong.
+std::optional<Instrument> parse_instrument_arg(std::string_view arg, std::string& error);
+
 struct MetadataState {
   MetaVersion version = 0;
   std::vector<Instrument> instruments;  // sorted by symbol

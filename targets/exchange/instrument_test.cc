@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "framework/base/rng.h"
+#include "targets/exchange/sim_exchange.h"
 
 namespace ordeal::exchange {
 namespace {
@@ -104,6 +105,50 @@ TEST(MetadataState, PutKeepsSymbolsSortedAndReplaces) {
   EXPECT_EQ(state.instruments[0].symbol, "BTC-USDT");
   EXPECT_EQ(state.find("BTC-USDT")->tick_size, 20);
   EXPECT_EQ(state.find("NOPE"), nullptr);
+}
+
+// A node process gets the scenario's instruments on its command line: the
+// word gives back the record, whatever the symbol holds.
+TEST(InstrumentArg, RoundTripsARecordWithAnySymbol) {
+  Instrument r{.symbol = "BTC,PERP 1",
+               .tick_size = 500,
+               .lot_size = 1,
+               .min_qty = 2,
+               .max_qty = 25'000,
+               .min_price = 20'000'000,
+               .max_price = 120'000'500};
+  EXPECT_EQ(instrument_arg(r), "500,1,2,25000,20000000,120000500,BTC,PERP 1");
+  std::string error;
+  const std::optional<Instrument> back = parse_instrument_arg(instrument_arg(r), error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(*back, r);
+}
+
+TEST(InstrumentArg, RefusesWhatIsNoRecord) {
+  std::string error;
+  EXPECT_FALSE(parse_instrument_arg("10,1,1,1000,10000", error));
+  EXPECT_EQ(error,
+            "expected TICK,LOT,MIN_QTY,MAX_QTY,MIN_PRICE,MAX_PRICE,SYMBOL (whole numbers), got "
+            "'10,1,1,1000,10000'");
+  EXPECT_FALSE(parse_instrument_arg("10,1,1,1000,10000,x,AAPL", error));
+  EXPECT_FALSE(parse_instrument_arg("10,1,1,1000,20000,10000,AAPL", error));
+  EXPECT_EQ(error,
+            "10,1,1,1000,20000,10000,AAPL: sizes or price band that make no sense (each above 0, "
+            "minimum at most maximum) or no symbol");
+  EXPECT_FALSE(parse_instrument_arg("10,1,1,1000,10000,20000,", error));
+}
+
+TEST(MetadataOf, SpreadsRecordsOverTheShardsInOrder) {
+  std::vector<Instrument> records(3);
+  records[0].symbol = "C";
+  records[1].symbol = "A";
+  records[2].symbol = "B";
+  const MetadataState state = metadata_of(records, 2);
+  EXPECT_EQ(state.version, 1u);
+  EXPECT_EQ(state.find("C")->shard, 0);
+  EXPECT_EQ(state.find("A")->shard, 1);
+  EXPECT_EQ(state.find("B")->shard, 0);
+  EXPECT_EQ(metadata_of({}, 2), default_metadata(2));
 }
 
 }  // namespace

@@ -42,9 +42,10 @@ struct Options {
   uint64_t seed = 1;
   std::string defect = "none";
   int parent_pid = 0;
-  std::string state_dir;           // empty: the node keeps its state in memory only
-  std::vector<std::string> peers;  // "engine-1=127.0.0.1:4567": reach that node there instead
-  ordeal::fix::FixPortConfig fix;  // port 0: no FIX port
+  std::string state_dir;                // empty: the node keeps its state in memory only
+  std::vector<std::string> peers;       // "engine-1=127.0.0.1:4567": reach that node there instead
+  std::vector<Instrument> instruments;  // a replica's first records; none: the reference ones
+  ordeal::fix::FixPortConfig fix;       // port 0: no FIX port
 };
 
 LiveAddress data_address(const Options& o, NodeId id) {
@@ -93,7 +94,7 @@ int serve(const Options& o, const DefectSet& defects) {
   Recovery recovery;
   if (o.role == "meta") {
     auto replica = make_replica(o.layout, o.index, net.env(o.layout.replica(o.index)), defects,
-                                default_metadata(o.layout.shards));
+                                metadata_of(o.instruments, o.layout.shards));
     if (!o.state_dir.empty()) recovery = replica->attach_journal(o.state_dir + "/meta.log", {});
     handle = {.id = replica->id(), .ready = [] { return true; }, .replica = replica.get()};
     node = std::move(replica);
@@ -172,6 +173,15 @@ int main(int argc, char** argv) {
                  "keep the node's state in a journal in this folder, and restore it from "
                  "there at start");
   app.add_option("--parent-pid", o.parent_pid, "exit when this process (the launcher) dies");
+  std::vector<std::string> instruments;
+  app.add_option("--instrument", instruments,
+                 "meta: list this instrument (TICK,LOT,MIN_QTY,MAX_QTY,MIN_PRICE,MAX_PRICE,SYMBOL, "
+                 "whole numbers) instead of the reference ones; repeatable, spread over the "
+                 "shards in order")
+      ->check([](const std::string& arg) {
+        std::string error;
+        return parse_instrument_arg(arg, error) ? std::string() : error;
+      });
   app.add_option("--peer", o.peers,
                  "NODE=HOST:PORT: reach that node at another address (a fault proxy)")
       ->check([](const std::string& peer) -> std::string {
@@ -184,6 +194,10 @@ int main(int argc, char** argv) {
         return "";
       });
   CLI11_PARSE(app, argc, argv);
+  for (const std::string& arg : instruments) {
+    std::string error;
+    o.instruments.push_back(*parse_instrument_arg(arg, error));  // checked above
+  }
 
   if (o.parent_pid > 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);

@@ -37,6 +37,18 @@ MetadataState default_metadata(int shards) {
   return state;
 }
 
+MetadataState metadata_of(const std::vector<Instrument>& records, int shards) {
+  if (records.empty()) return default_metadata(shards);
+  ORDEAL_ASSERT(shards > 0);
+  MetadataState state{.version = 1};
+  for (size_t i = 0; i < records.size(); ++i) {
+    Instrument record = records[i];
+    record.shard = static_cast<ShardId>(i % static_cast<size_t>(shards));
+    state.put(record);
+  }
+  return state;
+}
+
 SimExchange::SimExchange(ExchangeConfig config)
     : config_(std::move(config)), net_(config_.seed, config_.network) {
   build(Servers::built);

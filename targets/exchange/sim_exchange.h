@@ -25,6 +25,9 @@ namespace ordeal::exchange {
 
 // Three symbols over the shards: BTC-USDT, ETH-USDT, SOL-USDT.
 MetadataState default_metadata(int shards);
+// `records` as version 1, spread over the shards in their order (the first
+// on shard 0); none gives default_metadata.
+MetadataState metadata_of(const std::vector<Instrument>& records, int shards);
 
 struct ExchangeConfig {
   uint64_t seed = 1;
