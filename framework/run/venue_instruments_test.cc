@@ -196,5 +196,17 @@ TEST(VenueInstruments, TheReferenceExchangeTradesThemInSim) {
   EXPECT_TRUE(caught.failed());
 }
 
+// The template a user copies to point ordeal at a venue loads, and runs
+// inproc as it says to try first.
+TEST(VenueInstruments, TheStagingTemplateRunsInproc) {
+  const ScenarioLoad load =
+      load_scenario(std::string(ORDEAL_SOURCE_DIR) + "/examples/venue/staging-venue.toml");
+  ASSERT_TRUE(load) << load.error;
+  EXPECT_EQ(load.scenario.symbols, (std::vector<std::string>{"AAPL", "BTC-PERP"}));
+  const RunOutcome outcome = run_scenario(load.scenario, {.seed = 1, .cases = 20});
+  EXPECT_FALSE(outcome.failed()) << outcome.violations.front().message;
+  EXPECT_GT(outcome.operations, 100u);
+}
+
 }  // namespace
 }  // namespace ordeal
