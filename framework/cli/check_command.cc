@@ -21,6 +21,7 @@ struct CheckArgs {
   std::vector<std::string> properties;
   std::string out;
   CheckLimits limits;
+  TradeUnits units;  // what the file's prices and quantities count, for the messages
 };
 
 // report.html from what a history file has: no scenario, seed nor shrunk case.
@@ -54,7 +55,7 @@ int check(const CheckArgs& args) {
                args.limits.client_reject_reasons.size(), kClientRejectReasonsMax);
     return kExitUsage;
   }
-  const HistoryLoad loaded = read_history_jsonl(args.history);
+  HistoryLoad loaded = read_history_jsonl(args.history);
   if (!loaded) {
     fmt::print(stderr, "ordeal check: {}\n", loaded.error);
     return kExitUsage;
@@ -69,6 +70,7 @@ int check(const CheckArgs& args) {
                args.history);
     return kExitUsage;
   }
+  loaded.history.set_units(args.units);
   const auto violations = check_history(loaded.history, args.properties, args.limits);
   fmt::print("ordeal check: {}, {}\n", counted(loaded.history.size(), "event"),
              counted(violations.size(), "violation"));
@@ -125,6 +127,14 @@ void add_check_command(CLI::App& app, int& exit_code) {
             return std::string(client_reject_reason_problem(reason));
           },
           "TEXT"));
+  // A history holds whole numbers; a run with its own instruments says in
+  // report.json (units) what they count, and its `check` passes these on.
+  cmd->add_option("--price-decimals", args.units.price_decimals,
+                  "prices in the file count units of 10^-N: messages write them as decimals")
+      ->check(CLI::Range(0, kDecimalsMax));
+  cmd->add_option("--qty-decimals", args.units.qty_decimals,
+                  "quantities in the file count units of 10^-N: messages write them as decimals")
+      ->check(CLI::Range(0, kDecimalsMax));
   cmd->callback([&exit_code] { exit_code = check(args); });
 }
 

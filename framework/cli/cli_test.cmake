@@ -63,6 +63,22 @@ expect_exit(1 ${ORDEAL} check ${WORK}/one.jsonl --property every-request-answere
 if(NOT last_out MATCHES "^ordeal check: 1 event, 1 violation\n")
   message(FATAL_ERROR "ordeal check's summary:\n${last_out}")
 endif()
+# A history of a run with its own instruments holds whole numbers of its
+# units; --price-decimals and --qty-decimals write them as the venue's
+# decimals in the messages.
+file(WRITE ${WORK}/units.jsonl
+  "{\"time_us\":1,\"type\":\"invoke\",\"client\":1,\"op\":1,\"f\":\"place\",\"order\":\"a\",\"symbol\":\"AAPL\",\"side\":\"buy\",\"price\":15025,\"qty\":15}\n"
+  "{\"time_us\":2,\"type\":\"ok\",\"client\":1,\"op\":1,\"f\":\"place\",\"order\":\"a\",\"status\":\"new\",\"price\":15025,\"qty\":15,\"filled\":0}\n"
+  "{\"time_us\":9,\"type\":\"read\",\"client\":1,\"order\":\"a\",\"status\":\"new\",\"price\":15000,\"qty\":15,\"filled\":0}\n")
+expect_exit(1 ${ORDEAL} check ${WORK}/units.jsonl --property no-lost-amend --price-decimals 2
+            --qty-decimals 1)
+if(NOT last_out MATCHES "placed at 1\\.5 at 150\\.25 .* at the end it is 1\\.5 at 150\n")
+  message(FATAL_ERROR "ordeal check with units:\n${last_out}")
+endif()
+expect_exit(1 ${ORDEAL} check ${WORK}/units.jsonl --property no-lost-amend)
+if(NOT last_out MATCHES "placed at 15 at 15025 ")
+  message(FATAL_ERROR "ordeal check without units:\n${last_out}")
+endif()
 # The repro says what the run drove.
 if(NOT repro_before MATCHES "target = 'inproc'")
   message(FATAL_ERROR "the repro does not name its target:\n${repro_before}")

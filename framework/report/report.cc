@@ -69,6 +69,10 @@ std::string check_command(const RunReport& r) {
   for (const std::string& reason : l.client_reject_reasons) {
     command += " --client-reject-reason " + shell_word(reason);
   }
+  if (const TradeUnits& u = r.scenario.units; u != TradeUnits{}) {
+    command +=
+        fmt::format(" --price-decimals {} --qty-decimals {}", u.price_decimals, u.qty_decimals);
+  }
   return command;
 }
 

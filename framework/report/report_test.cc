@@ -201,14 +201,19 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
                                   "self-trade --client-reject-reason 'price band'");
 }
 
-// report.json says what the history's whole prices and quantities count.
+// report.json says what the history's whole prices and quantities count,
+// and passes them on to the check it gives.
 TEST(ReportJson, SaysTheUnitsOfTheHistorysPricesAndQuantities) {
   Scenario scenario;
   auto json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
   EXPECT_EQ(json.at("units"), nlohmann::json({{"price_decimals", 0}, {"qty_decimals", 0}}));
+  EXPECT_EQ(json.at("check").get<std::string>().find("decimals"), std::string::npos);
   scenario.units = {.price_decimals = 3, .qty_decimals = 4};
   json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
   EXPECT_EQ(json.at("units"), nlohmann::json({{"price_decimals", 3}, {"qty_decimals", 4}}));
+  // Its check writes the messages in the same decimals as the run.
+  const std::string check = json.at("check");
+  EXPECT_NE(check.find(" --price-decimals 3 --qty-decimals 4"), std::string::npos) << check;
 }
 
 // report.json's `shrunk` is the result of a shrink that ran, else null;
