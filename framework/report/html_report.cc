@@ -137,8 +137,16 @@ json violations_json(const HtmlPage& page) {
     json events = json::array();
     for (uint64_t index : v.events) {
       if (events.size() >= kViolationEventsListedMax || index >= page.history.size()) break;
-      // The event as history.jsonl has it: the page reads the documented schema.
-      events.push_back(json::parse(event_json(page.history, index)));
+      // The event as history.jsonl has it: the page reads the documented
+      // schema, and shows its quantities as the messages write them (the
+      // venue's decimals when the run had its own instruments).
+      json event = json::parse(event_json(page.history, index));
+      for (const char* field : {"qty", "filled"}) {
+        if (event.contains(field)) {
+          event[std::string(field) + "_text"] = page.history.qty_text(event[field].get<int64_t>());
+        }
+      }
+      events.push_back(std::move(event));
     }
     list.push_back({{"property", v.property},
                     {"message", v.message},

@@ -82,6 +82,19 @@ TEST(HtmlReport, MarksTheEventsOfViolations) {
   EXPECT_EQ(listed[2]["time_us"], 600);
 }
 
+// A violation's events show their quantities as the messages write them:
+// the venue's decimals when the run had its own instruments.
+TEST(HtmlReport, AViolationsEventsShowQuantitiesInTheRunsUnits) {
+  History h = small_history();
+  EXPECT_EQ(data_of(h, kViolations)["violations"][0]["events"][2]["qty_text"], "1");
+  h.set_units({.price_decimals = 2, .qty_decimals = 3});
+  const json data = data_of(h, kViolations);
+  const json& fill = data["violations"][0]["events"][2];
+  EXPECT_EQ(fill["qty"], 1) << "as history.jsonl has it";
+  EXPECT_EQ(fill["qty_text"], "0.001");
+  EXPECT_EQ(fill["filled_text"], "0");
+}
+
 TEST(HtmlReport, PairsFaultStartsWithStops) {
   History h = small_history();
   h.append({.time_us = 950,

@@ -90,7 +90,9 @@ std::string changes(const History& h, const Instrument* before, const Instrument
   prices("min price", before->min_price, after.min_price);
   prices("max price", before->max_price, after.max_price);
   // price times quantity: in units of both
-  differs("max notional", before->max_notional, after.max_notional);
+  differs("max notional",
+          from_units(before->max_notional, h.units().price_decimals + h.units().qty_decimals),
+          from_units(after.max_notional, h.units().price_decimals + h.units().qty_decimals));
   differs("schema", before->schema, after.schema);
   return out.empty() ? "unchanged (the same record as a new version)" : out;
 }

@@ -1003,6 +1003,15 @@ std::vector<FireSeen> fires_in_window(const History& h, std::string_view point, 
 
 History run_case(Target& target, const Scenario& scenario, const Case& c, std::string* error) {
   ORDEAL_ASSERT(!c.clients.empty());
+  // A target of the user's own may not list what the scenario trades (its
+  // [[instruments]]): the run's error, not an abort in the grid.
+  for (const std::string& symbol : scenario.symbols) {
+    if (error == nullptr || target.initial_metadata().find(symbol) != nullptr) continue;
+    *error = fmt::format(
+        "the target lists no instrument {}, which the scenario trades (initial_metadata())",
+        symbol);
+    return History{};
+  }
   CaseRun run(target, scenario, c);
   History history = run.run();
   if (error != nullptr) *error = run.error();

@@ -204,6 +204,32 @@ TEST(CaseRun, SentAtSaysWhenEachOperationWentAfterWaitingForThePrevious) {
   EXPECT_TRUE(sent_at_ms(run_case(*make_sim_target(s, c, {}), s, c), 1).empty());  // no client 2
 }
 
+// A target that lists other instruments than the scenario trades (one of
+// the user's own, built for the reference ones) ends the case with an
+// error that names the symbol, rather than aborting the run.
+TEST(CaseRun, ATargetWithoutTheScenariosInstrumentIsAnError) {
+  Scenario venue = quiet_scenario();
+  venue.instruments = {{.symbol = "AAPL",
+                        .tick_size = 10,
+                        .lot_size = 1,
+                        .max_qty = 100,
+                        .min_price = 100'000,
+                        .max_price = 200'000}};
+  venue.symbols = {"AAPL"};
+  Scenario reference = quiet_scenario();
+  Case c{.seed = 11};
+  c.clients = {{Op{.at_ms = 100}}};
+  auto target = make_sim_target(reference, c, {});  // lists BTC-USDT, ETH-USDT, SOL-USDT
+  std::string error;
+  const History h = run_case(*target, venue, c, &error);
+  EXPECT_EQ(error,
+            "the target lists no instrument AAPL, which the scenario trades (initial_metadata())");
+  EXPECT_EQ(h.size(), 0u);
+  error.clear();
+  run_case(*make_sim_target(venue, c, {}), venue, c, &error);
+  EXPECT_EQ(error, "");
+}
+
 struct Reads {
   int events = 0;
   int unknown_to_exchange = 0;  // read as OrdStatus::none

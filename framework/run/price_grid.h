@@ -20,10 +20,20 @@ struct PriceGrid {
   exchange::Qty unit = 0;  // quantities are multiples of this
 };
 
+// The middle is the band's, down to a step; up to one when that falls below
+// the band (a band narrow against its tick: 95..104 with a tick of 1).
 inline PriceGrid price_grid(const exchange::Instrument& r) {
   PriceGrid g{.step = r.tick_size * 10, .unit = std::max(r.lot_size, r.min_qty)};
   g.mid = (r.min_price + r.max_price) / 2 / g.step * g.step;
+  if (g.mid < r.min_price) g.mid += g.step;
   return g;
+}
+
+// The most steps an operation's price may lie from the middle and stay in
+// the band; -1 when even the middle is outside it.
+inline int64_t price_steps_in_band(const PriceGrid& g, const exchange::Instrument& r) {
+  if (g.mid < r.min_price || g.mid > r.max_price) return -1;
+  return std::min((g.mid - r.min_price) / g.step, (r.max_price - g.mid) / g.step);
 }
 
 // The most steps an operation's price may lie from the middle: one more

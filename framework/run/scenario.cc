@@ -476,19 +476,41 @@ std::string check_links(const Scenario& s) {
 // to price_steps_max steps (price_grid.h): more steps than the middle holds
 // would send prices of 0 or below, rejected whatever the metadata says, so
 // the run would test nothing. The bound is that of the scenario's symbol with
-// the fewest steps below its middle.
+// the fewest steps below its middle. A venue's own instruments must hold
+// every such price in their band too: one outside is refused for the
+// metadata, and a narrow band would leave few valid orders in the run.
 std::string check_price_steps(const Scenario& s, const toml::table& root) {
   const exchange::MetadataState known = scenario_metadata(s);
+  const toml::node* node = root.at_path("workload.price_steps_max").node();
+  const std::string where =
+      node != nullptr
+          ? fmt::format("{}:{}: workload.price_steps_max", s.path, node->source().begin.line)
+          : fmt::format("{}: workload.price_steps_max (default {})", s.path, s.price_steps_max);
+  const auto price = [&s](int64_t p) { return from_units(p, s.units.price_decimals); };
   for (const std::string& symbol : s.symbols) {
-    const PriceGrid g = price_grid(*known.find(symbol));
+    const exchange::Instrument& record = *known.find(symbol);
+    const PriceGrid g = price_grid(record);
+    const int64_t in_band = price_steps_in_band(g, record);
+    if (!s.instruments.empty() && in_band < 0) {
+      return fmt::format(
+          "{}: instruments: {}'s band {}..{} holds no price of ordeal's grid (multiples of ten "
+          "ticks, {}): widen the band or declare a finer tick",
+          s.path, symbol, price(record.min_price), price(record.max_price), price(g.step));
+    }
+    if (!s.instruments.empty() && s.price_steps_max > in_band) {
+      return fmt::format(
+          "{}: must be between 0 and {} with {} (its prices are {} plus or minus steps of {}, "
+          "ten ticks: {} steps would leave its band {}..{})",
+          where, in_band, symbol, price(g.mid), price(g.step), s.price_steps_max,
+          price(record.min_price), price(record.max_price));
+    }
     const int64_t most = price_steps_max(g);
     if (s.price_steps_max <= most) continue;
-    const toml::node* node = root.at_path("workload.price_steps_max").node();
     return fmt::format(
-        "{}:{}: workload.price_steps_max: must be between 0 and {} with {} (its prices are {} "
-        "plus or minus steps of {}: {} steps below would make a price of {})",
-        s.path, node != nullptr ? node->source().begin.line : 0, most, symbol, g.mid, g.step,
-        s.price_steps_max, g.mid - s.price_steps_max * g.step);
+        "{}: must be between 0 and {} with {} (its prices are {} plus or minus steps of {}: {} "
+        "steps below would make a price of {})",
+        where, most, symbol, price(g.mid), price(g.step), s.price_steps_max,
+        price(g.mid - s.price_steps_max * g.step));
   }
   return "";
 }

@@ -179,18 +179,23 @@ History run_sim_case(const Scenario& scenario, const Case& c, const DefectSet& d
   // One exchange per thread, reset for each case: a run of many cases then
   // builds the network's event pool and queue once, not once per case. Only
   // this function builds it, always with exchange_config(), so an exchange
-  // of the same replicas, shards and defects differs only in seed and clients.
+  // of the same replicas, shards, defects and instruments (the scenario's
+  // own, or none: the reference ones) differs only in seed and clients.
   thread_local std::unique_ptr<SimExchange> reused;
+  thread_local std::vector<exchange::Instrument> reused_instruments;
   thread_local bool running = false;
   const OneAtATime one_case(running);
   const auto clients = static_cast<int>(c.clients.size());
   if (!reused) {
     reused = std::make_unique<SimExchange>(exchange_config(scenario, c, defects));
+    reused_instruments = scenario.instruments;
   } else if (reused->config().replicas == scenario.replicas &&
-             reused->config().shards == scenario.shards && reused->config().defects == defects) {
+             reused->config().shards == scenario.shards && reused->config().defects == defects &&
+             reused_instruments == scenario.instruments) {
     reused->reset(c.seed, clients);
   } else {
     reused->reset(exchange_config(scenario, c, defects));
+    reused_instruments = scenario.instruments;
   }
   SimTarget target(scenario, *reused);
   std::string case_error;

@@ -54,10 +54,15 @@ std::string read_decimal(const toml::table& t, std::string_view key, bool requir
   } else if (const auto* text = node->as_string()) {
     out.text = text->get();
   } else if (node->is_floating_point()) {
+    // Written out in full ("0.00001", not "1e-05", which is no decimal here).
+    std::string written =
+        fmt::format("{:.{}f}", node->as_floating_point()->get(), kWrittenDecimalsMax);
+    while (written.back() == '0') written.pop_back();
+    if (written.back() == '.') written.pop_back();
     return fmt::format(
         "{}: write it as a string ({} = \"{}\"): a TOML float is not exact, and prices and "
         "quantities are kept exactly",
-        where(path, out.line, key), key, node->as_floating_point()->get());
+        where(path, out.line, key), key, written);
   } else {
     return fmt::format("{}: expected a decimal number as a string (\"0.01\")",
                        where(path, out.line, key));
@@ -152,6 +157,12 @@ std::string to_record(const Written& w, TradeUnits u, const std::string& path,
   }};
   for (const auto& [key, field, decimals, out] : fields) {
     if (auto error = scale(*field, key, decimals, path, *out); !error.empty()) return error;
+  }
+  // Orders are sized in multiples of the larger of the two (price_grid.h):
+  // one that is no multiple of the lot would break the lot rule every time.
+  if (r.min_qty % r.lot_size != 0) {
+    return fmt::format("{}: {} is not a multiple of lot {}", where(path, w.min_qty.line, "min_qty"),
+                       w.min_qty.text, w.lot.text);
   }
   if (r.min_qty > r.max_qty) {
     return fmt::format("{}: {} is below min_qty {}", where(path, w.max_qty.line, "max_qty"),

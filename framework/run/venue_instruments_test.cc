@@ -99,7 +99,7 @@ TEST(VenueInstruments, ReplaceTheReferenceOnesSpreadOverTheShards) {
 TEST(VenueInstruments, ErrorsNameTheFileLineAndField) {
   const std::string head = "[[instruments]]\nsymbol = \"X\"\n";
   const std::string rest =
-      "tick = \"0.01\"\nlot = \"1\"\nmax_qty = \"10\"\nmin_price = \"1\"\nmax_price = \"2\"\n";
+      "tick = \"0.01\"\nlot = \"1\"\nmax_qty = \"10\"\nmin_price = \"1\"\nmax_price = \"100\"\n";
   EXPECT_EQ(error_of(head + rest), "");
   EXPECT_EQ(error_of(head + "tick = 0.01\nlot = \"1\"\nmax_qty = \"10\"\nmin_price = \"1\"\n"
                             "max_price = \"2\"\n"),
@@ -146,28 +146,64 @@ TEST(VenueInstruments, ErrorsNameTheFileLineAndField) {
             "venue.toml:1: instruments: expected an array of tables ([[...]])");
 }
 
-// A band narrower than the workload's price steps is refused as for the
-// reference instruments: prices would reach 0.
-TEST(VenueInstruments, PriceStepsMustFitTheirBand) {
-  const std::string narrow =
-      "[[instruments]]\nsymbol = \"X\"\ntick = \"0.01\"\nlot = \"1\"\nmax_qty = \"10\"\n"
-      "min_price = \"0.5\"\nmax_price = \"0.7\"\n";
-  EXPECT_NE(error_of(narrow).find("workload.price_steps_max: must be between 0 and 5 with X"),
-            std::string::npos)
-      << error_of(narrow);
-  EXPECT_EQ(error_of(narrow, "[workload]\nprice_steps_max = 5\n"), "");
+// Every price of the workload's grid (the band's middle plus or minus
+// price_steps_max steps of ten ticks) must lie in a venue instrument's
+// band: one outside is refused for the metadata, and the run would test
+// little else.
+TEST(VenueInstruments, PriceStepsMustStayInTheirBand) {
+  const auto band = [](const std::string& tick, const std::string& low, const std::string& high) {
+    return "[[instruments]]\nsymbol = \"X\"\ntick = \"" + tick +
+           "\"\nlot = \"1\"\nmax_qty = \"10\"\nmin_price = \"" + low + "\"\nmax_price = \"" + high +
+           "\"\n";
+  };
+  EXPECT_EQ(error_of(band("0.01", "0.5", "0.7")),
+            "venue.toml: workload.price_steps_max (default 10): must be between 0 and 1 with X "
+            "(its prices are 0.6 plus or minus steps of 0.1, ten ticks: 10 steps would leave its "
+            "band 0.5..0.7)");
+  EXPECT_EQ(error_of(band("0.01", "0.5", "0.7"), "[workload]\nprice_steps_max = 1\n"), "");
+  EXPECT_EQ(error_of(band("0.01", "0.5", "0.7"), "[workload]\nprice_steps_max = 2\n"),
+            "venue.toml:2: workload.price_steps_max: must be between 0 and 1 with X (its prices "
+            "are 0.6 plus or minus steps of 0.1, ten ticks: 2 steps would leave its band "
+            "0.5..0.7)");
+  // The band's middle rounded down (90) is below it: the grid's middle is
+  // the step above, 100.
+  EXPECT_EQ(error_of(band("1", "95", "104"), "[workload]\nprice_steps_max = 0\n"), "");
+  EXPECT_EQ(error_of(band("1", "95", "96"), "[workload]\nprice_steps_max = 0\n"),
+            "venue.toml: instruments: X's band 95..96 holds no price of ordeal's grid (multiples "
+            "of ten ticks, 10): widen the band or declare a finer tick");
+}
+
+TEST(VenueInstruments, AMinimumQuantityIsAMultipleOfTheLot) {
+  const std::string head =
+      "[[instruments]]\nsymbol = \"X\"\ntick = \"0.01\"\nmax_qty = \"10\"\nmin_price = "
+      "\"1\"\nmax_price = \"100\"\n";
+  EXPECT_EQ(error_of(head + "lot = \"0.01\"\nmin_qty = \"0.015\"\n"),
+            "venue.toml:8: instruments.min_qty: 0.015 is not a multiple of lot 0.01");
+  EXPECT_EQ(error_of(head + "lot = \"0.01\"\nmin_qty = \"0.03\"\n"), "");
+}
+
+TEST(VenueInstruments, AFloatIsNamedAsTheStringToWriteInstead) {
+  EXPECT_EQ(error_of("[[instruments]]\nsymbol = \"X\"\ntick = 0.00001\n"),
+            "venue.toml:3: instruments.tick: write it as a string (tick = \"0.00001\"): a TOML "
+            "float is not exact, and prices and quantities are kept exactly");
 }
 
 // The reference exchange trades the venue's instruments: orders carry its
 // symbols at prices on its ticks, invalid ones are refused for its rules,
 // and a planted defect is still caught on them.
 TEST(VenueInstruments, TheReferenceExchangeTradesThemInSim) {
+  // First a run on the reference instruments: the simulator keeps one
+  // exchange per thread, which must not keep their metadata for the next.
+  ASSERT_FALSE(
+      run_scenario(parse_scenario("cases = 2\n", "plain.toml").scenario, {.seed = 1, .cases = 2})
+          .failed());
   const Scenario s = venue();
   std::set<std::string> symbols;
   int on_tick = 0, filled = 0;
   for (uint64_t seed = 1; seed <= 10; ++seed) {  // a passing run keeps its last case's history
     const RunOutcome passing = run_scenario(s, {.seed = seed, .cases = 2});
     ASSERT_FALSE(passing.failed()) << passing.violations.front().message;
+    ASSERT_EQ(passing.target_error, "");
     const History& h = passing.history;
     for (size_t i = 0; i < h.size(); ++i) {
       const Event& e = h[i];

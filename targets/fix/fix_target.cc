@@ -92,7 +92,8 @@ std::string check_fix_scenario(const Scenario& scenario) {
   for (const std::string& symbol : scenario.symbols) {
     if (known.find(symbol) == nullptr) {
       return fmt::format(
-          "{}: workload symbol {} has no reference instrument to size and price orders from",
+          "{}: workload symbol {} has no instrument to size and price orders from (declare it "
+          "in [[instruments]])",
           scenario.name, symbol);
     }
   }

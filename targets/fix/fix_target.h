@@ -27,8 +27,9 @@ struct FixTargetOptions {
 };
 
 // Checks what a scenario needs from a FIX target before any case runs:
-// every symbol must be one the reference instruments describe (orders are
-// sized and priced from them). Returns an error or empty.
+// every symbol must be one the scenario's instruments describe (its own
+// [[instruments]], or the reference ones; orders are sized and priced from
+// them). Returns an error or empty.
 std::string check_fix_scenario(const Scenario& scenario);
 
 std::unique_ptr<Target> make_fix_target(const Scenario& scenario, const Case& c, const FixUri& uri,

@@ -66,8 +66,8 @@
     const unanswered = e.type === 'read' && e.answered === false;
     if (unanswered) parts.push('no answer about the order');
     if (e.status && !unanswered) parts.push('status ' + e.status);
-    if (e.qty !== undefined && e.type !== 'invoke' && !unanswered) parts.push('qty ' + e.qty);
-    if (e.filled) parts.push('filled ' + e.filled);
+    if (e.qty !== undefined && e.type !== 'invoke' && !unanswered) parts.push('qty ' + e.qty_text);
+    if (e.filled) parts.push('filled ' + e.filled_text);
     if (e.reason) parts.push('(' + e.reason + ')');
     if (e.fault) parts.push(e.fault);
     return parts.join(' · ');
