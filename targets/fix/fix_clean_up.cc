@@ -40,6 +40,11 @@ std::string FixClient::session_summary() const {
     summary += fmt::format("; {} reports with {} (first: {})", counters_.fractional, what,
                            counters_.first_fractional);
   }
+  if (counters_.unreadable > 0) {
+    summary += fmt::format(
+        "; {} reports with a quantity or price that is no decimal number, read as 0 (first: {})",
+        counters_.unreadable, counters_.first_unreadable);
+  }
   return summary;
 }
 

@@ -150,6 +150,11 @@ void FixClient::on_report(const FixReport& report) {
         fmt::format("{} ({}) {} in a report of {}", report.fractional_field, report.fractional_tag,
                     report.fractional_value, report.clordid);
   }
+  if (report.unreadable_tag != 0 && counters_.unreadable++ == 0) {
+    counters_.first_unreadable =
+        fmt::format("{} ({}) '{}' in a report of {}", report.unreadable_field,
+                    report.unreadable_tag, report.unreadable_value, report.clordid);
+  }
   if (report.msg_type == "8" || report.msg_type == "9") track(report);
   if (settle_clean_up(report)) return;  // a clean-up's answers stay out of the history
   if (report.msg_type == "3" || report.msg_type == "j") {

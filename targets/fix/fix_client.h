@@ -66,6 +66,10 @@ struct FixClientCounters {
   // (FixReport::fractional_tag), and the first of them, in words.
   uint64_t fractional = 0;
   std::string first_fractional;
+  // Reports with a quantity or price that is no decimal number
+  // (FixReport::unreadable_tag), read as 0, and the first of them.
+  uint64_t unreadable = 0;
+  std::string first_unreadable;
 };
 
 class FixClient {

@@ -392,8 +392,9 @@ static std::string reason_text(const FixMessage& m) {
 }
 
 // A price or quantity in the target's units (`decimals`). A value with
-// digits beyond them is kept cut toward zero, and the first such field of
-// the report is named (FixReport::fractional_tag).
+// digits beyond them is kept cut toward zero, one that is no decimal number
+// read as 0, and the first field of the report of each kind is named
+// (FixReport::fractional_tag, unreadable_tag).
 int64_t units_field(const FixMessage& m, int t, std::string_view name, int decimals, FixReport& r) {
   const std::string* value = m.find(t);
   if (value == nullptr) return 0;
@@ -403,6 +404,11 @@ int64_t units_field(const FixMessage& m, int t, std::string_view name, int decim
     r.fractional_tag = t;
     r.fractional_field = name;
     r.fractional_value = *value;
+  }
+  if (fit == DecimalFit::invalid && r.unreadable_tag == 0) {
+    r.unreadable_tag = t;
+    r.unreadable_field = name;
+    r.unreadable_value = *value;
   }
   return fit == DecimalFit::invalid ? 0 : out;
 }

@@ -134,6 +134,12 @@ struct FixReport {
   int fractional_tag = 0;
   std::string_view fractional_field;  // its name: "LastQty"
   std::string fractional_value;
+  // The first such field that is no decimal number at all ("5.0e2", "n/a";
+  // FIX's float is a sign, digits and one point), which the fields above
+  // hold as 0; 0: none.
+  int unreadable_tag = 0;
+  std::string_view unreadable_field;
+  std::string unreadable_value;
 
   bool is_trade() const { return exec_type == 'F' || exec_type == '1' || exec_type == '2'; }
   bool is_pending() const { return exec_type == 'A' || exec_type == 'E' || exec_type == '6'; }

@@ -208,6 +208,14 @@ TEST(FixCodec, PricesAndQuantitiesInTheScenariosUnits) {
   EXPECT_EQ(r.fractional_tag, tag::last_px);
   EXPECT_EQ(r.fractional_field, "LastPx");
   EXPECT_EQ(r.last_px, 312'550) << "cut toward zero";
+  EXPECT_EQ(r.unreadable_tag, 0);
+  // FIX's float has no exponent: such a value is named, not guessed at.
+  r = decode_report(fill_at("3.1255e3"), units);
+  EXPECT_EQ(r.unreadable_tag, tag::last_px);
+  EXPECT_EQ(r.unreadable_field, "LastPx");
+  EXPECT_EQ(r.unreadable_value, "3.1255e3");
+  EXPECT_EQ(r.last_px, 0);
+  EXPECT_EQ(r.fractional_tag, 0);
 }
 
 TEST(FixCodec, FillsAndUnsolicitedCancels) {

@@ -494,26 +494,45 @@ TEST(FixEndToEnd, PricesAndQuantitiesTravelAsDecimalsOfTheScenariosUnits) {
       << c.client.session_summary();
 }
 
-// A report finer than the units (a fill of 0.0005 read to 3 decimals) is
-// cut toward zero, and the session line names its first such field (CumQty
-// comes before LastQty) with the units.
-TEST(FixEndToEnd, AValueFinerThanTheUnitsIsNamedWithThem) {
+// What a client in units of 0.001 made of a decimal venue's fill of
+// `last_qty` (also its cumulative quantity) on an order of 0.001: the
+// fill's quantity, or -1 when none came, and the session line.
+struct FillRead {
+  Qty qty = -1;
+  std::string session;
+};
+FillRead read_fill(const std::string& last_qty) {
   const int port = free_loopback_port();
-  DecimalVenue venue(port, "0.0005");
-  ASSERT_EQ(venue.error, "");
+  DecimalVenue venue(port, last_qty);
+  EXPECT_EQ(venue.error, "");
   Client c(port, "FIX.4.4", 1, 3'000'000, {.price_decimals = 3, .qty_decimals = 3});
-  ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
+  if (!c.run_until([&] { return c.client.logged_on(); })) return {};
   ClientRequest order = place(1, "c1-1", Side::buy, 150'250, 1);
   order.symbol = "AAPL";
-  ASSERT_NE(c.ask(order), nullptr);
+  EXPECT_NE(c.ask(order), nullptr);
   EXPECT_EQ(venue.received().at(0).get(tag::order_qty), "0.001");
-  ASSERT_TRUE(c.run_until([&] { return !c.recorder.fills.empty(); }));
-  EXPECT_EQ(c.recorder.fills[0].qty, 0);
-  EXPECT_NE(c.client.session_summary().find(
-                "1 reports with a quantity or price finer than the scenario's units (prices to 3 "
-                "decimals, quantities to 3), cut to them (first: CumQty (14) 0.0005"),
-            std::string::npos)
-      << c.client.session_summary();
+  if (!c.run_until([&] { return !c.recorder.fills.empty(); })) return {};
+  return {.qty = c.recorder.fills[0].qty, .session = c.client.session_summary()};
+}
+
+// A report finer than the units (a fill of 0.0005 read to 3 decimals) is
+// cut toward zero, and the session line names its first such field (CumQty
+// comes before LastQty) with the units. One that is no decimal number (an
+// exponent: FIX's float has none) reads as 0, and the line says so rather
+// than guessing.
+TEST(FixEndToEnd, AnOddValueIsReadAsZeroAndNamed) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"0.0005",
+       "1 reports with a quantity or price finer than the scenario's units (prices to 3 "
+       "decimals, quantities to 3), cut to them (first: CumQty (14) 0.0005"},
+      {"5e-1",
+       "1 reports with a quantity or price that is no decimal number, read as 0 (first: "
+       "CumQty (14) '5e-1' in a report of "}};
+  for (const auto& [last_qty, said] : cases) {
+    const FillRead read = read_fill(last_qty);
+    EXPECT_EQ(read.qty, 0) << last_qty;
+    EXPECT_NE(read.session.find(said), std::string::npos) << read.session;
+  }
 }
 
 TEST(FixEndToEnd, NoGatewayMeansNotSent) {
