@@ -34,6 +34,23 @@ struct Written {
   DecimalField tick, lot, min_qty, max_qty, min_price, max_price;
 };
 
+// Each decimal field: its key, where it is kept as written, whether it is a
+// price (else a quantity), and the record's field it becomes.
+struct FieldSpec {
+  std::string_view key;
+  DecimalField Written::*written;
+  bool price;
+  int64_t exchange::Instrument::*record;
+};
+constexpr std::array<FieldSpec, 6> kFields{{
+    {"tick", &Written::tick, true, &exchange::Instrument::tick_size},
+    {"lot", &Written::lot, false, &exchange::Instrument::lot_size},
+    {"min_qty", &Written::min_qty, false, &exchange::Instrument::min_qty},
+    {"max_qty", &Written::max_qty, false, &exchange::Instrument::max_qty},
+    {"min_price", &Written::min_price, true, &exchange::Instrument::min_price},
+    {"max_price", &Written::max_price, true, &exchange::Instrument::max_price},
+}};
+
 std::string where(const std::string& path, int line, std::string_view field) {
   return fmt::format("{}:{}: instruments.{}", path, line, field);
 }
@@ -105,15 +122,9 @@ std::string read_one(const toml::node& node, const std::string& path, Written& w
                        where(path, static_cast<int>(symbol->source().begin.line), "symbol"),
                        kUnknownSymbol);
   }
-  const std::array<std::pair<std::string_view, DecimalField*>, 6> fields{
-      {{"tick", &w.tick},
-       {"lot", &w.lot},
-       {"min_qty", &w.min_qty},
-       {"max_qty", &w.max_qty},
-       {"min_price", &w.min_price},
-       {"max_price", &w.max_price}}};
-  for (const auto& [key, field] : fields) {
-    if (auto error = read_decimal(t, key, key != "min_qty", path, *field); !error.empty()) {
+  for (const FieldSpec& f : kFields) {
+    if (auto error = read_decimal(t, f.key, f.key != "min_qty", path, w.*f.written);
+        !error.empty()) {
       return error;
     }
   }
@@ -127,10 +138,11 @@ std::string read_one(const toml::node& node, const std::string& path, Written& w
 TradeUnits units_for(const std::vector<Written>& list) {
   TradeUnits u;
   for (const Written& w : list) {
-    u.price_decimals = std::max({u.price_decimals, decimals_of(w.tick.text) + 1,
-                                 decimals_of(w.min_price.text), decimals_of(w.max_price.text)});
-    u.qty_decimals = std::max({u.qty_decimals, decimals_of(w.lot.text), decimals_of(w.min_qty.text),
-                               decimals_of(w.max_qty.text)});
+    for (const FieldSpec& f : kFields) {
+      const int needed = decimals_of((w.*f.written).text) + (f.written == &Written::tick ? 1 : 0);
+      int& decimals = f.price ? u.price_decimals : u.qty_decimals;
+      decimals = std::max(decimals, needed);
+    }
   }
   return u;
 }
@@ -147,16 +159,11 @@ std::string scale(const DecimalField& field, std::string_view key, int decimals,
 std::string to_record(const Written& w, TradeUnits u, const std::string& path,
                       exchange::Instrument& r) {
   r = exchange::Instrument{.symbol = w.symbol};
-  const std::array<std::tuple<std::string_view, const DecimalField*, int, int64_t*>, 6> fields{{
-      {"tick", &w.tick, u.price_decimals, &r.tick_size},
-      {"lot", &w.lot, u.qty_decimals, &r.lot_size},
-      {"min_qty", &w.min_qty, u.qty_decimals, &r.min_qty},
-      {"max_qty", &w.max_qty, u.qty_decimals, &r.max_qty},
-      {"min_price", &w.min_price, u.price_decimals, &r.min_price},
-      {"max_price", &w.max_price, u.price_decimals, &r.max_price},
-  }};
-  for (const auto& [key, field, decimals, out] : fields) {
-    if (auto error = scale(*field, key, decimals, path, *out); !error.empty()) return error;
+  for (const FieldSpec& f : kFields) {
+    const int decimals = f.price ? u.price_decimals : u.qty_decimals;
+    if (auto error = scale(w.*f.written, f.key, decimals, path, r.*f.record); !error.empty()) {
+      return error;
+    }
   }
   // Orders are sized in multiples of the larger of the two (price_grid.h):
   // one that is no multiple of the lot would break the lot rule every time.
