@@ -1503,19 +1503,19 @@ TEST(NoLostFill, PassesAStateThatRanAheadOfItsFillReport) {
 // A trade reported again on the same terms is one fill: it cannot make up
 // for one that was lost.
 TEST(NoLostFill, CountsAFillReportedAgainOnce) {
-  auto b = with_resting_order();
-  b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
-  b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
-  b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 4);
-  const auto v = check("no-lost-fill", b);
+  // Trade 7 of 2 reported twice, then a final read of `filled`.
+  const auto reported_twice = [](int64_t filled) {
+    auto b = with_resting_order();
+    b.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+    b.at(4).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
+    b.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, filled);
+    return check("no-lost-fill", b);
+  };
+  const auto v = reported_twice(4);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_NE(v[0].message.find("the 1 fill its owner received adds up to 2"), std::string::npos)
       << v[0].message;
-  auto once = with_resting_order();
-  once.at(3).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
-  once.at(4).fill(1, "o1", Side::buy, 50'000, 2, 7, 2);
-  once.at(9).read(1, "o1", OrdStatus::partially_filled, 50'000, 5, 2);
-  EXPECT_TRUE(check("no-lost-fill", once).empty());
+  EXPECT_TRUE(reported_twice(2).empty());
 }
 
 // A place of unknown outcome that the exchange later reports filled took

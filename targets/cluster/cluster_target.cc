@@ -407,8 +407,10 @@ std::string ClusterTarget::spawn_nodes(uint64_t seed) {
       argv.insert(argv.end(), {"--fix-port", std::to_string(fix_port())});
     // The scenario's own instruments, in the order that spreads them over
     // the shards as scenario_metadata() does.
-    for (const Instrument& record : scenario_.instruments) {
-      if (replica) argv.insert(argv.end(), {"--instrument", instrument_arg(record)});
+    if (replica) {
+      for (const Instrument& record : scenario_.instruments) {
+        argv.insert(argv.end(), {"--instrument", instrument_arg(record)});
+      }
     }
     // Each case starts a fresh cluster: no state from the case before.
     const std::string state_dir = options_.log_dir + "/" + name;

@@ -306,48 +306,61 @@ TEST(FixEndToEnd, PartialGatewayGivesCleanAnswers) {
   EXPECT_EQ(c.client.counters().disconnects, 1u);
 }
 
-// A venue that answers a status request for an order it does not know,
-// in its own words: `answer` makes the reply from the request.
-class UnknownOrderGateway {
+// A venue scripted for one kind of request (`type`: "H", "D"): `answer`
+// makes its replies to each such request, sent in order, in its own words.
+// It keeps the requests it received, for the test to look at.
+class ScriptedGateway {
  public:
-  using Answer = std::function<FixMessage(const FixMessage& request)>;
-  UnknownOrderGateway(int port, Answer answer)
-      : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
-                {.on_message = [this, answer](const std::string& session, const FixMessage& m) {
-                  if (m.type != "H") return false;
-                  engine_.send(session, answer(m));
-                  return true;
-                }}) {
+  using Answer = std::function<std::vector<FixMessage>(const FixMessage& request)>;
+  ScriptedGateway(int port, std::string type, Answer answer)
+      : engine_(
+            {.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
+            {.on_message = [this, type, answer](const std::string& session, const FixMessage& m) {
+              if (m.type != type) return false;
+              {
+                const std::lock_guard lock(mutex_);
+                received_.push_back(m);
+              }
+              for (const FixMessage& reply : answer(m)) engine_.send(session, reply);
+              return true;
+            }}) {
     error = engine_.start();
+  }
+  std::vector<FixMessage> received() {
+    const std::lock_guard lock(mutex_);
+    return received_;
   }
   std::string error;
 
  private:
+  std::mutex mutex_;
+  std::vector<FixMessage> received_;
   FixEngine engine_;
 };
 
 // A report with OrdRejReason 5 (unknown order) and a text of its own.
-FixMessage order_not_found(const FixMessage& m) {
-  return FixMessage{"8",
-                    {{tag::order_id, "NONE"},
-                     {tag::exec_id, "s"},
-                     {tag::exec_type, "I"},
-                     {tag::ord_status, "8"},
-                     {tag::clordid, m.get(tag::clordid)},
-                     {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
-                     {tag::ord_rej_reason, "5"},
-                     {tag::text, "Order not found"}}};
+std::vector<FixMessage> order_not_found(const FixMessage& m) {
+  return {FixMessage{"8",
+                     {{tag::order_id, "NONE"},
+                      {tag::exec_id, "s"},
+                      {tag::exec_type, "I"},
+                      {tag::ord_status, "8"},
+                      {tag::clordid, m.get(tag::clordid)},
+                      {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
+                      {tag::ord_rej_reason, "5"},
+                      {tag::text, "Order not found"}}}};
 }
 
 // A BusinessMessageReject naming the request by its OrdStatusReqID, with
 // BusinessRejectReason `reason` (1: unknown ID).
-UnknownOrderGateway::Answer business_reject(std::string reason) {
+ScriptedGateway::Answer business_reject(std::string reason) {
   return [reason](const FixMessage& m) {
-    return FixMessage{"j",
-                      {{tag::ref_msg_type, "H"},
-                       {tag::business_reject_ref_id, m.get(tag::ord_status_req_id)},
-                       {tag::business_reject_reason, reason},
-                       {tag::text, "No such order"}}};
+    return std::vector<FixMessage>{
+        FixMessage{"j",
+                   {{tag::ref_msg_type, "H"},
+                    {tag::business_reject_ref_id, m.get(tag::ord_status_req_id)},
+                    {tag::business_reject_reason, reason},
+                    {tag::text, "No such order"}}}};
   };
 }
 
@@ -357,7 +370,7 @@ UnknownOrderGateway::Answer business_reject(std::string reason) {
 // so whatever text the venue gives with OrdRejReason 5.
 TEST(FixEndToEnd, AStatusOfAnUnknownOrderIsAnsweredUnknownOrderWhateverTheText) {
   const int port = free_loopback_port();
-  UnknownOrderGateway gateway(port, order_not_found);
+  ScriptedGateway gateway(port, "H", order_not_found);
   ASSERT_EQ(gateway.error, "");
   Client c(port);
   ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
@@ -377,7 +390,7 @@ TEST(FixEndToEnd, AStatusRefusedForAnUnknownIdIsAnsweredUnknownOrder) {
        {std::pair{"1", std::string(kUnknownOrder)},
         std::pair{"4", std::string("business reject: No such order")}}) {
     const int port = free_loopback_port();
-    UnknownOrderGateway gateway(port, business_reject(reason));
+    ScriptedGateway gateway(port, "H", business_reject(reason));
     ASSERT_EQ(gateway.error, "");
     Client c(port);
     ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
@@ -393,16 +406,17 @@ TEST(FixEndToEnd, AStatusRefusedForAnUnknownIdIsAnsweredUnknownOrder) {
 // fractional one) is read in whole units, and the session line says so.
 TEST(FixEndToEnd, FractionalQuantitiesAreCountedInTheSessionLine) {
   const int port = free_loopback_port();
-  UnknownOrderGateway gateway(port, [](const FixMessage& m) {
-    return FixMessage{"8",
-                      {{tag::order_id, "7"},
-                       {tag::exec_id, "s"},
-                       {tag::exec_type, "I"},
-                       {tag::ord_status, "1"},
-                       {tag::clordid, m.get(tag::clordid)},
-                       {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
-                       {tag::order_qty, "5"},
-                       {tag::cum_qty, "2.5"}}};
+  ScriptedGateway gateway(port, "H", [](const FixMessage& m) {
+    return std::vector<FixMessage>{
+        FixMessage{"8",
+                   {{tag::order_id, "7"},
+                    {tag::exec_id, "s"},
+                    {tag::exec_type, "I"},
+                    {tag::ord_status, "1"},
+                    {tag::clordid, m.get(tag::clordid)},
+                    {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
+                    {tag::order_qty, "5"},
+                    {tag::cum_qty, "2.5"}}}};
   });
   ASSERT_EQ(gateway.error, "");
   Client c(port);
@@ -418,60 +432,37 @@ TEST(FixEndToEnd, FractionalQuantitiesAreCountedInTheSessionLine) {
       << c.client.session_summary();
 }
 
-// A venue that trades in decimals: it takes a NewOrderSingle and answers
-// New, then a fill of 0.5 at 150.25, echoing the order's terms as written.
-// What it received is kept for the test.
-class DecimalVenue {
- public:
-  explicit DecimalVenue(int port, std::string last_qty = "0.5")
-      : engine_({.acceptor = true, .port = port, .sessions = {{"FIX.4.4", "EXCHANGE", "ORDEAL"}}},
-                {.on_message = [this, last_qty](const std::string& session, const FixMessage& m) {
-                  if (m.type != "D") return false;
-                  {
-                    const std::lock_guard lock(mutex_);
-                    received_.push_back(m);
-                  }
-                  const auto report = [&m](const char* exec_type, const std::string& filled) {
-                    return FixMessage{"8",
-                                      {{tag::order_id, "7"},
-                                       {tag::exec_id, std::string(exec_type) + "7"},
-                                       {tag::exec_type, exec_type},
-                                       {tag::ord_status, filled == "0" ? "0" : "1"},
-                                       {tag::clordid, m.get(tag::clordid)},
-                                       {tag::account, m.get(tag::account)},
-                                       {tag::symbol, m.get(tag::symbol)},
-                                       {tag::side, m.get(tag::side)},
-                                       {tag::price, m.get(tag::price)},
-                                       {tag::order_qty, m.get(tag::order_qty)},
-                                       {tag::cum_qty, filled}}};
-                  };
-                  engine_.send(session, report("0", "0"));
-                  FixMessage trade = report("F", last_qty);
-                  trade.set(tag::last_px, "150.25");
-                  trade.set(tag::last_qty, last_qty);
-                  engine_.send(session, trade);
-                  return true;
-                }}) {
-    error = engine_.start();
-  }
-  std::vector<FixMessage> received() {
-    const std::lock_guard lock(mutex_);
-    return received_;
-  }
-  std::string error;
-
- private:
-  std::mutex mutex_;
-  std::vector<FixMessage> received_;
-  FixEngine engine_;
-};
+// A venue that trades in decimals: to a NewOrderSingle it answers New,
+// then a fill of `last_qty` at 150.25, echoing the order's terms as written.
+ScriptedGateway::Answer decimal_fill(std::string last_qty) {
+  return [last_qty](const FixMessage& m) {
+    const auto report = [&m](const char* exec_type, const std::string& filled) {
+      return FixMessage{"8",
+                        {{tag::order_id, "7"},
+                         {tag::exec_id, std::string(exec_type) + "7"},
+                         {tag::exec_type, exec_type},
+                         {tag::ord_status, filled == "0" ? "0" : "1"},
+                         {tag::clordid, m.get(tag::clordid)},
+                         {tag::account, m.get(tag::account)},
+                         {tag::symbol, m.get(tag::symbol)},
+                         {tag::side, m.get(tag::side)},
+                         {tag::price, m.get(tag::price)},
+                         {tag::order_qty, m.get(tag::order_qty)},
+                         {tag::cum_qty, filled}}};
+    };
+    FixMessage trade = report("F", last_qty);
+    trade.set(tag::last_px, "150.25");
+    trade.set(tag::last_qty, last_qty);
+    return std::vector<FixMessage>{report("0", "0"), trade};
+  };
+}
 
 // With the scenario's units (prices and quantities to 3 decimals), ordeal's
 // whole numbers go out as the venue's decimals and its reports come back
 // exactly: 150250 is 150.25, and a fill of 0.5 is 500.
 TEST(FixEndToEnd, PricesAndQuantitiesTravelAsDecimalsOfTheScenariosUnits) {
   const int port = free_loopback_port();
-  DecimalVenue venue(port);
+  ScriptedGateway venue(port, "D", decimal_fill("0.5"));
   ASSERT_EQ(venue.error, "");
   Client c(port, "FIX.4.4", 1, 3'000'000, {.price_decimals = 3, .qty_decimals = 3});
   ASSERT_TRUE(c.run_until([&] { return c.client.logged_on(); }));
@@ -503,7 +494,7 @@ struct FillRead {
 };
 FillRead read_fill(const std::string& last_qty) {
   const int port = free_loopback_port();
-  DecimalVenue venue(port, last_qty);
+  ScriptedGateway venue(port, "D", decimal_fill(last_qty));
   EXPECT_EQ(venue.error, "");
   Client c(port, "FIX.4.4", 1, 3'000'000, {.price_decimals = 3, .qty_decimals = 3});
   if (!c.run_until([&] { return c.client.logged_on(); })) return {};
