@@ -1,6 +1,7 @@
-// The gateway's request timeouts, driven by hand: one timer serves every
+// The gateway driven by hand. Its request timeouts: one timer serves every
 // pending request, and each still ends `unknown` exactly at its deadline,
-// also after a restart and when its answer comes just before or at it.
+// also after a restart and when its answer comes just before or at it. Its
+// side of the shards' report numbers: a number skipped is asked for again.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -88,15 +89,22 @@ class GatewayTimeoutTest : public ::testing::Test {
 
   // A mass-cancel needs no metadata, so it reaches the shard at once.
   // Returns the gateway's id for it, as the shard sees it.
-  uint64_t request(uint64_t request_id) {
+  uint64_t request(uint64_t request_id) { return forwarded(request_id).gateway_request_id; }
+  // The request as the shard receives it.
+  ShardRequest forwarded(uint64_t request_id) {
     gateway.on_message(
         kClient,
         ClientRequest{.kind = RequestKind::mass_cancel, .client = 1, .request_id = request_id});
     for (auto it = env.sent.rbegin(); it != env.sent.rend(); ++it) {
-      if (const auto* r = std::get_if<ShardRequest>(&it->message)) return r->gateway_request_id;
+      if (const auto* r = std::get_if<ShardRequest>(&it->message)) return *r;
     }
     ADD_FAILURE() << "request " << request_id << " was not forwarded";
-    return 0;
+    return {};
+  }
+  // The shard reports a fill of an order the gateway does not know, with
+  // the shard's number for the report.
+  void shard_reports(uint64_t report_seq) {
+    gateway.on_message(kShard, Fill{.client = 1, .clordid = "x", .report_seq = report_seq});
   }
   void shard_answers(uint64_t gateway_request_id) {
     gateway.on_message(kShard, ShardResponse{.gateway_request_id = gateway_request_id, .ok = true});
@@ -215,6 +223,37 @@ TEST_F(GatewayTimeoutTest, ARestartedGatewayTimesOutItsNewRequests) {
   EXPECT_EQ(got[0].request_id, 2u);
   EXPECT_EQ(got[0].verdict, Verdict::unknown);
   EXPECT_EQ(got[0].at_us, deadline_us);
+}
+
+// The shard numbers its reports to each gateway; the gateway tells it on
+// every request the last it saw in a row, and when one is missing asks,
+// once, for what the shard still holds (ReportLog's side is tested in
+// report_log_test.cc). The simulator never loses a message between running
+// nodes, so no case reaches this path: it is driven here by hand.
+TEST_F(GatewayTimeoutTest, AsksTheShardAgainForAReportNumberItMissed) {
+  EXPECT_EQ(forwarded(1).reports_seen, kReportsUnknown);
+  shard_reports(1);
+  shard_reports(2);
+  ShardRequest r = forwarded(2);
+  EXPECT_EQ(r.reports_seen, 2u);
+  EXPECT_FALSE(r.resend_reports);
+
+  shard_reports(4);  // 3 went missing
+  r = forwarded(3);
+  EXPECT_EQ(r.reports_seen, 2u) << "4 is not counted as seen while 3 is missing";
+  EXPECT_TRUE(r.resend_reports);
+  EXPECT_FALSE(forwarded(4).resend_reports) << "asked once, not on every request";
+
+  shard_reports(3);  // sent again, then 4 again
+  shard_reports(4);
+  r = forwarded(5);
+  EXPECT_EQ(r.reports_seen, 4u);
+  EXPECT_FALSE(r.resend_reports);
+
+  shard_reports(1);  // a new life of the shard numbers from 1 again
+  r = forwarded(6);
+  EXPECT_EQ(r.reports_seen, 1u);
+  EXPECT_FALSE(r.resend_reports);
 }
 
 }  // namespace
