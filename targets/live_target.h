@@ -1,6 +1,7 @@
 // What every live target shares: the real clock and the event loop of a
 // LiveNetwork on the run's thread, the listener, and the error that stops a
-// run (an interrupt becomes one). The cluster and fix:// targets build on it.
+// run (an interrupt becomes one, as does a failure of the target's own
+// threads). The cluster and fix:// targets build on it.
 //
 //   class MyTarget final : public LiveTarget {
 //     MyTarget(uint64_t seed) : LiveTarget(seed) {}
@@ -34,9 +35,19 @@ class LiveTarget : public Target {
     if (interrupted()) error_ = "interrupted";
     if (error_.empty()) net_.run_until(time_us);
   }
-  std::string error() const override { return error_; }
+  std::string error() const override {
+    return error_.empty() && threads_failed() ? threads_failure() : error_;
+  }
+  bool failed() const override { return !error_.empty() || threads_failed(); }
 
  protected:
+  // A failure of a thread the target runs beside the run's (the FIX
+  // engine's, the fault proxy's: thread_failure.h). What it was handling,
+  // a report or a connection, may be missing from the history, so the run
+  // stops on it rather than judge what is left.
+  virtual bool threads_failed() const { return false; }
+  virtual std::string threads_failure() const { return ""; }
+
   // The case is over (its run returned, also when interrupted): what it
   // scheduled and has not run yet never runs. A clean-up that serves the
   // network afterwards must not send the case's next requests, time out its

@@ -11,6 +11,7 @@
 
 #include "faults/proxy/control_api.h"
 #include "faults/proxy/link.h"
+#include "framework/base/thread_failure.h"
 
 namespace ordeal::proxy {
 namespace {
@@ -39,7 +40,10 @@ class FaultProxy::Impl {
   explicit Impl(FaultProxy& owner) : api_(io_, owner), work_(io_.get_executor()) {
     thread_ = std::thread([this] {
       name_this_thread();
-      io_.run();
+      run_guarded_loop([this] { io_.run(); },
+                       [this](const std::string& what) {
+                         failure_.note("the fault proxy's I/O thread " + what);
+                       });
     });
   }
 
@@ -77,6 +81,7 @@ class FaultProxy::Impl {
   }
 
   asio::io_context io_;
+  ThreadFailure failure_;  // an exception out of a handler; the proxies serve on
   std::map<std::string, std::shared_ptr<Link>> links_;
   ControlApi api_;
 
@@ -88,6 +93,9 @@ class FaultProxy::Impl {
 FaultProxy::FaultProxy(uint64_t seed) : seed_(seed), impl_(std::make_unique<Impl>(*this)) {}
 
 FaultProxy::~FaultProxy() = default;
+
+std::string FaultProxy::failure() const { return impl_->failure_.what(); }
+bool FaultProxy::failed() const { return impl_->failure_.failed(); }
 
 Result<ProxyState> FaultProxy::add_proxy(const ProxyOptions& options) {
   return impl_->call([this, options]() -> Result<ProxyState> {

@@ -95,6 +95,11 @@ class FaultProxy {
   Result<std::string> start_control_api(const std::string& address);
 
   uint64_t seed() const { return seed_; }
+  // The first exception out of a handler on the I/O thread, in words; empty
+  // while there was none. The proxies serve on, but a connection or fault
+  // may have been left half done: a run stops on it.
+  std::string failure() const;
+  bool failed() const;
 
   class Impl;
 

@@ -101,7 +101,11 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   std::signal(SIGPIPE, SIG_IGN);
-  // The proxy works on its own thread; this one only waits for a signal.
-  while (!stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  return 130;
+  // The proxy works on its own thread; this one waits for a signal, or for
+  // that thread to fail (a bug: said, rather than serving on half broken).
+  while (!stop_requested && !hub.failed())
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (!hub.failed()) return 130;
+  fmt::print(stderr, "ordeal-proxy: stopping: {}\n", hub.failure());
+  return 3;
 }

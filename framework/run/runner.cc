@@ -11,12 +11,12 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
-#include <new>
 #include <random>
 #include <string_view>
 
 #include "framework/base/assert.h"
 #include "framework/base/interrupt.h"
+#include "framework/base/thread_failure.h"
 #include "framework/run/case_run.h"
 #include "framework/run/generate.h"
 #include "framework/run/sim_target.h"
@@ -31,15 +31,7 @@ namespace {
 // for a failing case and shrink it, and ordeal, seeing no violation, would
 // report that every property held.
 std::string thrown(std::string_view stage) {
-  try {
-    throw;
-  } catch (const std::bad_alloc&) {
-    return fmt::format("{} ran out of memory", stage);
-  } catch (const std::exception& e) {
-    return fmt::format("{} threw: {}", stage, e.what());
-  } catch (...) {
-    return fmt::format("{} threw something that is not a std::exception", stage);
-  }
+  return fmt::format("{} {}", stage, what_was_thrown());
 }
 
 // Runs `run`, which makes a case's verdict; an exception out of it is the

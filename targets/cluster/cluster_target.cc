@@ -87,6 +87,13 @@ class ClusterTarget final : public LiveTarget, private ExchangeListener {
   void rolling_upgrade(int64_t start_us, int64_t step_us, int64_t down_us) override;
   void live_fault(const FaultSpec& spec, bool start) override;
   std::string log_dir() const override { return options_.log_dir; }
+  bool threads_failed() const override {
+    return (fix_client_ && fix_client_->engine_failed()) || (proxy_ && proxy_->failed());
+  }
+  std::string threads_failure() const override {
+    if (fix_client_ && fix_client_->engine_failed()) return fix_client_->engine_failure();
+    return proxy_ && proxy_->failed() ? proxy_->failure() : "";
+  }
   // The reference gateway answers OrderMassStatusRequest (fix_codec.h).
   bool mass_status_supported() const override { return true; }
   CaseCleanUp cancel_open_orders(const CleanUpLimits& limits) override {

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "faults/fault_point.h"
+#include "framework/base/thread_failure.h"
 #include "targets/exchange/layout.h"
 #include "targets/exchange/live_network.h"
 #include "targets/exchange/node_control.h"
@@ -139,8 +140,14 @@ int serve(const Options& o, const DefectSet& defects) {
   fmt::print(stderr, "exchange-node {}: serving on {}:{}{}\n", handle.name, o.host,
              data_address(o, handle.id).port,
              fix_port ? fmt::format(", FIX 4.4 on port {}", o.fix.port) : "");
-  while (g_stop == 0) net.run_for(20'000);
+  while (g_stop == 0 && !(fix_port && fix_port->failed())) net.run_for(20'000);
   ordeal::faults::disarm_all();
+  if (fix_port && fix_port->failed()) {
+    // A FIX request may be lost without an answer: better a node that is
+    // down, with the reason in its log, than one that serves on.
+    fmt::print(stderr, "exchange-node {}: stopping: {}\n", handle.name, fix_port->failure());
+    return 3;
+  }
   fmt::print(stderr, "exchange-node {}: stopped ({} frames in, {} out, {} dropped, {} bad{})\n",
              handle.name, net.counters().frames_received, net.counters().frames_sent,
              net.counters().frames_dropped, net.counters().bad_frames, state_at_stop());
@@ -222,5 +229,11 @@ int main(int argc, char** argv) {
   if (std::signal(SIGINT, SIG_IGN) != SIG_IGN) std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
-  return serve(o, *defects);
+  try {
+    return serve(o, *defects);
+  } catch (...) {
+    // A bug, or memory running out: said in the node's log, not a core dump.
+    fmt::print(stderr, "exchange-node {}-{} {}\n", o.role, o.index, ordeal::what_was_thrown());
+    return 3;
+  }
 }

@@ -86,6 +86,10 @@ class FixClient {
   // Drops the connection (tests); QuickFIX reconnects by itself.
   void disconnect() { engine_.disconnect(""); }
   const FixClientCounters& counters() const { return counters_; }
+  // An exception out of the FIX engine's thread or this client's handlers
+  // (FixEngine::failure); empty while there was none.
+  std::string engine_failure() const { return engine_.failure(); }
+  bool engine_failed() const { return engine_.failed(); }
   // Cancels every order that may be open (acknowledged, or placed without an
   // answer, and not known filled, cancelled or rejected), no faster than
   // the rate cap, and waits for the answers at most the timeout after the

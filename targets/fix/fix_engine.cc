@@ -11,6 +11,7 @@
 
 #include <atomic>
 
+#include "framework/base/thread_failure.h"
 #include "targets/fix/fix_durable_store.h"
 #include "targets/fix/fix_sockets.h"
 #include "targets/fix/fix_store.h"
@@ -57,6 +58,8 @@ struct FixEngine::Impl : public FIX::Application {
   std::atomic<int> resend_requests_sent{0};
   std::atomic<int> resend_requests_received{0};
   std::atomic<int> sequence_resets_received{0};
+  // The first exception out of a handler or the socket thread's loop.
+  ThreadFailure failure;
 
   // The index of the session `key` names (empty: the first), or -1.
   int index(const std::string& key) const {
@@ -78,7 +81,29 @@ struct FixEngine::Impl : public FIX::Application {
   void note_logon(const FIX::SessionID& id, bool logged_on) {
     const int i = index(id);
     if (i >= 0) up[static_cast<size_t>(i)] = logged_on;
-    if (handlers.on_session) handlers.on_session(id.toString(), logged_on);
+    if (!handlers.on_session) return;
+    try {
+      handlers.on_session(id.toString(), logged_on);
+    } catch (...) {
+      failure.note("the FIX session " + id.toString() + "'s handler of a logon or logout " +
+                   what_was_thrown());
+    }
+  }
+  // Hands a received message to the application. An exception out of the
+  // handler is the engine's failure, not QuickFIX's business: QuickFIX would
+  // take it for a protocol error (or let it out of Session::next, which
+  // drops the connection, and the message comes again after the reconnect
+  // to throw again). The message counts as handled; the failure stops a run.
+  bool hand_over(const FIX::Message& message, const FIX::SessionID& id) {
+    if (!handlers.on_message) return false;
+    const FixMessage plain = to_plain(message);
+    try {
+      return handlers.on_message(id.toString(), plain);
+    } catch (...) {
+      failure.note("the FIX session " + id.toString() + "'s handler of a message of type " +
+                   plain.type + " " + what_was_thrown());
+      return true;
+    }
   }
   void build_settings();
   void create_sessions();
@@ -102,16 +127,13 @@ struct FixEngine::Impl : public FIX::Application {
     const std::string type = message.getHeader().getField(FIX::FIELD::MsgType);
     if (type == "2") ++resend_requests_received;
     if (type == "4") ++sequence_resets_received;
-    if (type != "3") return;
-    if (handlers.on_message) handlers.on_message(id.toString(), to_plain(message));
+    if (type == "3") hand_over(message, id);
   }
   void fromApp(const FIX::Message& message,
                const FIX::SessionID& id) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat,
                                                FIX::IncorrectTagValue,
                                                FIX::UnsupportedMessageType) override {
-    if (!handlers.on_message || !handlers.on_message(id.toString(), to_plain(message))) {
-      throw FIX::UnsupportedMessageType();
-    }
+    if (!hand_over(message, id)) throw FIX::UnsupportedMessageType();
   }
 };
 
@@ -166,6 +188,7 @@ void FixEngine::Impl::create_sessions() {
   sockets_config.host = config.host;
   sockets_config.port = config.port;
   sockets_config.reconnect_s = config.reconnect_s;
+  sockets_config.failure = &failure;
   sockets.reset(new FixSockets(sockets_config, live));
 }
 
@@ -220,6 +243,9 @@ int send_through(FIX::Session& session, const FixMessage& message, bool& written
 }
 
 }  // namespace
+
+std::string FixEngine::failure() const { return impl_->failure.what(); }
+bool FixEngine::failed() const { return impl_->failure.failed(); }
 
 int FixEngine::send(const std::string& session, const FixMessage& message) {
   if (!logged_on(session)) return 0;

@@ -52,7 +52,8 @@ struct FixEngineConfig {
   std::string store_dir;
 };
 
-// Called on QuickFIX's thread. `session` names the session (several on an
+// Called on QuickFIX's thread; an exception out of a handler is the
+// engine's failure (FixEngine::failure). `session` names the session (several on an
 // acceptor). on_message gets application messages and session-level Rejects
 // (MsgType "3"); it returns false for a message type the application does not
 // support, which QuickFIX answers with a BusinessMessageReject.
@@ -93,6 +94,13 @@ class FixEngine {
   // Drops the connection of `session` (tests: a disconnect mid-run).
   void disconnect(const std::string& session);
   FixSessionCounters session_counters() const;
+  // The first exception out of a handler or out of the engine's thread,
+  // in words naming where ("the FIX session FIX.4.4:CL->GW's handler of a
+  // message of type 8 threw: ..."); empty while there was none. The engine
+  // runs on after one (the message counts as handled), but its owner must
+  // not trust what it reported since: a run stops on it.
+  std::string failure() const;
+  bool failed() const;
   // The key of each configured session, as the handlers name them.
   std::vector<std::string> sessions() const;
 

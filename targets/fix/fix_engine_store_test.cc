@@ -13,18 +13,10 @@
 #include "framework/base/test_dir.h"
 #include "targets/exchange/live_network.h"
 #include "targets/fix/fix_engine.h"
+#include "targets/fix/wait_until.h"
 
 namespace ordeal::fix {
 namespace {
-
-template <typename Done>
-bool wait_until(Done done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
 
 uintmax_t folder_bytes(const std::filesystem::path& dir) {
   uintmax_t bytes = 0;

@@ -64,6 +64,11 @@ class FixGatewayPort final : public exchange::Node {
   exchange::Recovery attach_journals(const std::string& dir);
   void on_message(exchange::NodeId from, const exchange::Message& message) override;
   void on_timer(uint64_t /*timer_id*/) override {}
+  // An exception out of the FIX engine's thread or this port's handler of
+  // a message (FixEngine::failure): a request that may be lost, so the node
+  // stops on it; empty while there was none.
+  std::string failure() const { return engine_.failure(); }
+  bool failed() const { return engine_.failed(); }
   // Mass statuses answered (from any thread: tests).
   uint64_t mass_statuses() const { return mass_statuses_.load(std::memory_order_relaxed); }
 

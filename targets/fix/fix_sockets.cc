@@ -18,6 +18,7 @@
 #include <thread>
 #include <utility>  // before Asio (GCC 12)
 
+#include "framework/base/thread_failure.h"
 #include "targets/fix/fix_frame.h"
 
 namespace ordeal {
@@ -382,7 +383,13 @@ std::string FixSockets::start() {
     if (!error.empty()) return error;
   }
   asio::post(impl.io, [&impl] { impl.on_tick(); });
-  impl.thread = std::thread([&impl] { impl.io.run(); });
+  impl.thread = std::thread([&impl] {
+    run_guarded_loop([&impl] { impl.io.run(); },
+                     [&impl](const std::string& what) {
+                       if (impl.config.failure != nullptr)
+                         impl.config.failure->note("the FIX socket thread " + what);
+                     });
+  });
   return "";
 }
 

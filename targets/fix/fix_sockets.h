@@ -29,6 +29,7 @@ class Session;
 }
 
 namespace ordeal {
+class ThreadFailure;
 namespace fix {
 
 struct FixSocketsConfig {
@@ -38,6 +39,9 @@ struct FixSocketsConfig {
   int reconnect_s = 1;
   int connect_timeout_s = 5;
   int logon_wait_s = 10;  // acceptor: a connection that names no session by then is closed
+  // Where an exception out of the socket thread's handlers goes (the loop
+  // runs on); nullptr: nowhere, the loop still runs on.
+  ThreadFailure* failure = nullptr;
 };
 
 class FixSockets {

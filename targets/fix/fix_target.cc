@@ -61,6 +61,8 @@ class FixTarget final : public LiveTarget {
   }
 
   void submit(ClientRequest&& request) override { client_.submit(std::move(request)); }
+  bool threads_failed() const override { return client_.engine_failed(); }
+  std::string threads_failure() const override { return client_.engine_failure(); }
   const MetadataState& initial_metadata() const override { return metadata_; }
   const Instrument* current_record(std::string_view symbol) override {
     return metadata_.find(symbol);
