@@ -62,6 +62,8 @@ class Fifo {
   // The entries waiting, first to last.
   auto begin() { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
   auto end() { return items_.end(); }
+  auto begin() const { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  auto end() const { return items_.end(); }
 
  private:
   // Below this many taken entries dropping them is not worth a move.

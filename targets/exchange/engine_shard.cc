@@ -56,7 +56,14 @@ void EngineShard::on_crash() {
   parked_.clear();
   stalled_ = false;
   subscriber_.lose_state();
-  reports_.clear();
+  // With a journal the reports are on disk: restarted in place (the control
+  // port's crash), the shard holds them as if it had read them back. The
+  // simulator's shards have none and forget them, as they always did.
+  if (journal_) {
+    reports_.hold_again();
+  } else {
+    reports_.clear();
+  }
   if (defects_.has(Defect::restart_loses_orders)) {
     orders_.clear();  // the defect: the book was never journaled
     books_.clear();
@@ -422,9 +429,23 @@ void EngineShard::apply_durably(const ShardRequest& request) {
   requeued_.clear();
 }
 
+namespace {
+
+// `message` as a journaled report, if it is one (a fill or an update).
+void keep_report(NodeId gateway, const Message& message, std::vector<DurableReport>& reports) {
+  if (const auto* fill = std::get_if<Fill>(&message)) {
+    reports.push_back({.gateway = gateway, .is_fill = true, .fill = *fill});
+  } else if (const auto* update = std::get_if<OrderUpdate>(&message)) {
+    reports.push_back({.gateway = gateway, .update = *update});
+  }
+}
+
+}  // namespace
+
 void EngineShard::persist() {
-  if (!touched_.empty()) {
-    ShardEntry entry{.next_trade_id = next_trade_id_};
+  ShardEntry entry{.next_trade_id = next_trade_id_};
+  for (const auto& [to, message] : outbox_) keep_report(to, message, entry.reports);
+  if (!touched_.empty() || !entry.reports.empty()) {
     std::sort(touched_.begin(), touched_.end());
     touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
     for (OrderId id : touched_) entry.orders.push_back(durable(orders_.at(id)));
@@ -452,9 +473,11 @@ DurableOrder EngineShard::durable(const Order& order) const {
 }
 
 // Every order; resting ones last, in book order, so that adding them back in
-// this order restores each level's time priority.
+// this order restores each level's time priority. And every report held.
 ShardEntry EngineShard::snapshot() const {
   ShardEntry entry{.next_trade_id = next_trade_id_};
+  reports_.for_each_held(
+      [&](NodeId gateway, const Message& report) { keep_report(gateway, report, entry.reports); });
   for (const auto& [id, order] : orders_) {
     const OrderBook* b = book(order.view.symbol);
     if (b == nullptr || !b->open_qty(id)) entry.orders.push_back(durable(order));
@@ -473,6 +496,9 @@ ShardEntry EngineShard::snapshot() const {
 
 void EngineShard::restore(const ShardEntry& entry) {
   next_trade_id_ = std::max(next_trade_id_, entry.next_trade_id);
+  for (const DurableReport& r : entry.reports) {
+    reports_.restore(r.gateway, r.is_fill ? Message(r.fill) : Message(r.update));
+  }
   for (const DurableOrder& d : entry.orders) {
     Order& order = orders_[d.view.order_id];
     order = Order{.view = d.view, .tif = d.tif, .post_only = d.post_only, .gateway = d.gateway};

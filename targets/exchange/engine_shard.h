@@ -185,8 +185,8 @@ class EngineShard final : public Node {
   std::vector<OrderId> requeued_;
   std::vector<std::pair<NodeId, Message>> outbox_;
   std::vector<Match> matches_;  // execute()'s, kept for its memory
-  // Fills and updates sent to each gateway, until it says it saw them. Lost
-  // with the process, as a real shard's memory is.
+  // Fills and updates sent to each gateway, until it says it saw them; with
+  // a journal kept there too, and held again after a restart.
   ReportLog reports_;
 };
 

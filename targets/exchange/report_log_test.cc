@@ -1,6 +1,6 @@
 // A shard's log of the fills and updates it sent a gateway: numbered per
 // gateway, forgotten once the gateway says it saw them, sent again to a new
-// incarnation of the gateway.
+// incarnation of the gateway, and held again after the shard's own restart.
 #include "targets/exchange/report_log.h"
 
 #include <gtest/gtest.h>
@@ -99,6 +99,71 @@ TEST(ReportLog, ClearedItCountsAfreshAndHoldsNothing) {
   EXPECT_EQ(add_fill(log, 2), 1u);
   resent(log, 1, 0);  // heard first since the clear: no restart
   EXPECT_EQ(resent(log, 2, 0), std::vector<uint64_t>{2});
+}
+
+// What a log holds, as its journal would give it back.
+ReportLog restored_from(const ReportLog& before) {
+  ReportLog after;
+  before.for_each_held(
+      [&](NodeId gateway, const Message& report) { after.restore(gateway, report); });
+  return after;
+}
+
+// A shard killed with reports its gateway had not all seen (1 seen, 2-4
+// not, 4 perhaps never sent): the restarted shard holds 2-4 again, sends
+// them at the gateway's first request, and numbers on from 5.
+TEST(ReportLog, HeldAgainAfterARestartAndSentAtTheGatewaysFirstRequest) {
+  ReportLog before;
+  resent(before, 1, kReportsUnknown);
+  for (uint64_t trade = 1; trade <= 4; ++trade) add_fill(before, trade);
+  EXPECT_TRUE(resent(before, 1, 1).empty());
+  before.add<OrderUpdate>(kGateway + 1);  // another gateway's
+
+  ReportLog after = restored_from(before);
+  EXPECT_EQ(resent(after, 1, 1), (std::vector<uint64_t>{2, 3, 4}))
+      << "the same incarnation of the gateway, which does not know the shard restarted";
+  EXPECT_TRUE(resent(after, 1, 1).empty()) << "sent again once";
+  EXPECT_EQ(add_fill(after, 5), 5u);
+  EXPECT_TRUE(resent(after, 1, 5).empty());
+  std::vector<uint64_t> other;
+  after.heard(kGateway + 1, 1, kReportsUnknown, true, false,
+              [&](const Message& m) { other.push_back(std::get<OrderUpdate>(m).report_seq); });
+  EXPECT_EQ(other, std::vector<uint64_t>{1});
+}
+
+// Passed on by another shard, the first request tells nothing of what the
+// gateway saw of this shard: everything held goes.
+TEST(ReportLog, AfterARestartARequestPassedOnSendsEverythingHeld) {
+  ReportLog before;
+  for (uint64_t trade = 1; trade <= 2; ++trade) add_fill(before, trade);
+  ReportLog after = restored_from(before);
+  EXPECT_EQ(resent(after, 1, 2, false), (std::vector<uint64_t>{1, 2}));
+}
+
+// A journal whose reports do not follow one another (one lost to a torn
+// write, or a snapshot's after older entries) holds from the break on.
+TEST(ReportLog, ARestoredReportOutOfSequenceStartsTheHeldOnesAnew) {
+  ReportLog log;
+  Fill fill;
+  for (uint64_t number : {1, 2, 5, 6}) {
+    fill.trade_id = number * 10;
+    fill.report_seq = number;
+    log.restore(kGateway, fill);
+  }
+  EXPECT_EQ(resent(log, 1, kReportsUnknown), (std::vector<uint64_t>{50, 60}));
+  EXPECT_EQ(add_fill(log, 70), 7u);
+}
+
+// Restarted in place with its memory (the control port's crash, with a
+// journal): the same as read back from the journal.
+TEST(ReportLog, HeldAgainInPlaceIsSentAtTheFirstRequest) {
+  ReportLog log;
+  resent(log, 1, kReportsUnknown);
+  for (uint64_t trade = 1; trade <= 3; ++trade) add_fill(log, trade);
+  EXPECT_TRUE(resent(log, 1, 1).empty());
+  log.hold_again();
+  EXPECT_EQ(resent(log, 1, 2), std::vector<uint64_t>{3});
+  EXPECT_TRUE(resent(log, 1, 2).empty());
 }
 
 }  // namespace

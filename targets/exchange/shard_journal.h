@@ -11,8 +11,9 @@
 // an order marked `requeued` went to the back of its price level in that
 // entry; any other resting order kept its place and only its open quantity
 // changed. A snapshot is one entry holding every order, resting ones in book
-// order and all requeued. Only live nodes have a journal: in the simulator a
-// crash keeps the shard's memory, as if it were on disk.
+// order and all requeued, with the reports the shard still holds for the
+// gateways. Only live nodes have a journal: in the simulator a crash keeps
+// the shard's memory, as if it were on disk.
 #pragma once
 
 #include <functional>
@@ -33,9 +34,22 @@ struct DurableOrder {
   bool requeued = false;  // went to the back of its level in this entry
 };
 
+// A report the shard made for a gateway (report_log.h): a fill, or an
+// unsolicited update of an order.
+struct DurableReport {
+  NodeId gateway = 0;
+  bool is_fill = false;
+  Fill fill;           // is_fill
+  OrderUpdate update;  // otherwise
+};
+
 struct ShardEntry {
   uint64_t next_trade_id = 0;
   std::vector<DurableOrder> orders;
+  // The reports the request made; in a snapshot, every report still held.
+  // Written before they are sent, so that a shard killed before they left
+  // sends them after its restart.
+  std::vector<DurableReport> reports;
 };
 
 class ShardJournal {

@@ -86,8 +86,12 @@ void fields(A& a, DurableOrder& m) {
   a(m.view, m.tif, m.post_only, m.gateway, m.resting_qty, m.requeued);
 }
 template <typename A>
+void fields(A& a, DurableReport& m) {
+  a(m.gateway, m.is_fill, m.fill, m.update);
+}
+template <typename A>
 void fields(A& a, ShardEntry& m) {
-  a(m.next_trade_id, m.orders);
+  a(m.next_trade_id, m.orders, m.reports);
 }
 // And the gateway's (gateway_journal.h).
 template <typename A>
