@@ -241,7 +241,8 @@ class HtmlReport final : public ReportListener {
   std::string on_finish(const RunReport& r) override {
     const RunOutcome& o = r.outcome;
     HtmlPage page{.title = r.scenario.name,
-                  .status = o.failed() ? "fail" : "pass",
+                  .status = run_status(r),
+                  .error = run_error(r),
                   .summary = run_summary(r),
                   .reproduce = r.reproduce,
                   .history = o.history,
@@ -263,6 +264,7 @@ std::string html_report_data(const HtmlPage& page) {
   const int64_t end_us = page.history.size() ? page.history.events().back().time_us : 0;
   const json data = {{"title", page.title},
                      {"status", page.status},
+                     {"error", page.error},
                      {"summary", summary},
                      {"reproduce", page.reproduce},
                      {"steps", page.steps},

@@ -23,7 +23,8 @@ namespace ordeal {
 // says so (`ordeal check` has no scenario, seed nor shrunk case).
 struct HtmlPage {
   std::string title;
-  std::string status;                                        // pass or fail
+  std::string status;  // pass, fail or error
+  std::string error;   // with status error: why the run has no verdict
   std::vector<std::pair<std::string, std::string>> summary;  // label, value
   std::string reproduce;                                     // the command that reruns the run
   std::vector<std::string> steps;                            // the shrunk case, readable

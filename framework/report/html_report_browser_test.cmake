@@ -2,9 +2,11 @@
 # unresolvable so nothing can come from the network, and checks in the
 # rendered DOM that every chart was drawn (the body's data-rendered is ok),
 # that no script error was caught, and that the violation's property and
-# orders are shown. Two pages: `ordeal run` on the incident scenario with its
-# defect planted (shrunk case, seed, command), and `ordeal check` on the
-# unshrunk history of the same run (fault windows, no scenario or seed).
+# orders are shown. The pages: `ordeal run` on the incident scenario with its
+# defect planted (shrunk case, seed, command), `ordeal check` on the
+# unshrunk history of the same run (fault windows, no scenario or seed), a
+# history with a read left unanswered, and a run interrupted before any
+# verdict (an error, not a pass).
 # Run by ctest with -DORDEAL=... -DSOURCE=... -DWORK=... -DCHROMIUM=...
 if(NOT CHROMIUM)
   message(FATAL_ERROR "chromium not found: this test opens report.html in headless Chromium "
@@ -57,6 +59,13 @@ function(check_page dir)
     message(FATAL_ERROR "${dir}/report.html did not finish drawing its charts: ${body} "
                         "(the rendered page is in ${dir}/dom.html)")
   endif()
+  set(dom "${dom}" PARENT_SCOPE)
+endfunction()
+
+# Checks the page of DIR (check_page) and that it shows the first violation
+# of DIR/report.json with its orders.
+function(check_violation_page dir)
+  check_page(${dir})
   file(READ ${dir}/report.json report)
   string(JSON property GET "${report}" violations 0 property)
   expect_in("${dom}" "<span class=\"property\">${property}</span>" "the violated property")
@@ -75,13 +84,13 @@ endfunction()
 
 set(incident ${SOURCE}/examples/scenarios/okx-2023-08-14.toml)
 run_ordeal(1 run ${incident} --seed 1 --defect okx-2023-08-14 --out ${WORK}/run)
-check_page(${WORK}/run)
+check_violation_page(${WORK}/run)
 expect_in("${dom}" "<ol id=\"steps\"><li>" "the shrunk case's steps")
 expect_in("${dom}" "--seed 1 --cases" "the command that reproduces the run")
 
 run_ordeal(1 run ${incident} --seed 1 --defect okx-2023-08-14 --no-shrink --out ${WORK}/found)
 run_ordeal(1 check ${WORK}/found/history.jsonl --out ${WORK}/check)
-check_page(${WORK}/check)
+check_violation_page(${WORK}/check)
 file(STRINGS ${WORK}/found/history.jsonl fault_starts REGEX "\"type\":\"fault_start\"")
 list(LENGTH fault_starts fault_count)
 if(fault_count EQUAL 0)
@@ -103,6 +112,19 @@ file(WRITE ${WORK}/unanswered/history.jsonl
      "{\"index\":2,\"time_us\":5000000,\"type\":\"read\",\"client\":1,\"order\":\"c1-1\","
      "\"status\":\"none\",\"reason\":\"metadata unavailable\",\"answered\":false}\n")
 run_ordeal(1 check ${WORK}/unanswered/history.jsonl --out ${WORK}/unanswered/report)
-check_page(${WORK}/unanswered/report)
+check_violation_page(${WORK}/unanswered/report)
 expect_in("${dom}" "c1-1 · no answer about the order · (metadata unavailable)"
           "the unanswered read")
+
+# Interrupted before it found anything: the page says there is no verdict,
+# as report.json's "error" does, where it used to say every property held.
+execute_process(COMMAND timeout --preserve-status -s INT 1 ${ORDEAL} run ${incident} --seed 1
+                        --cases 100000000
+                        --out ${WORK}/interrupted
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET TIMEOUT 60)
+if(NOT rc EQUAL 130)
+  message(FATAL_ERROR "expected exit 130 from an interrupted run, got ${rc}")
+endif()
+check_page(${WORK}/interrupted)
+expect_in("${dom}" "No verdict: interrupted after" "the interrupted run's headline")
+expect_in("${dom}" "class=\"status error\"" "the interrupted run's status")

@@ -5,7 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+
+#include "framework/base/test_dir.h"
 
 namespace ordeal {
 namespace {
@@ -146,6 +151,38 @@ TEST(HtmlReport, PageInlinesEverythingAndKeepsTextInsideItsScript) {
   const size_t begin = html.find(open) + open.size();
   const json data = json::parse(html.substr(begin, html.find("</script>", begin) - begin));
   EXPECT_EQ(data["violations"][0]["message"], kViolations[0].message);
+}
+
+// The page's data block, from the page report.html's listener wrote for `r`.
+json written_data(const RunReport& r) {
+  EXPECT_EQ(html_report()->on_finish(r), "");
+  std::ifstream in(r.out_dir + "/report.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string open = "<script type=\"application/json\" id=\"ordeal-data\">";
+  const size_t begin = html.find(open) + open.size();
+  return json::parse(html.substr(begin, html.find("</script>", begin) - begin));
+}
+
+// A run without a verdict (interrupted, or its target failed) is no pass:
+// the page says error and why, as report.json and the console do.
+TEST(HtmlReport, ARunWithoutAVerdictIsAnErrorNotAPass) {
+  TestDir dir("html-error");
+  std::filesystem::create_directories(dir.path);
+  const Scenario scenario;
+  RunOutcome outcome{.cases_run = 3};
+  const RunReport r{.scenario = scenario, .outcome = outcome, .out_dir = dir.path.string()};
+  EXPECT_EQ(written_data(r)["status"], "pass");
+  outcome.interrupted = true;
+  json data = written_data(r);
+  EXPECT_EQ(data["status"], "error");
+  EXPECT_EQ(data["error"], "interrupted after 3 cases, 2 without a violation");
+  outcome.interrupted = false;
+  outcome.target_error = "no FIX logon within 10000 ms";
+  data = written_data(r);
+  EXPECT_EQ(data["status"], "error");
+  EXPECT_EQ(data["error"],
+            "stopped on target inproc after 3 cases, 2 without a violation: no FIX logon "
+            "within 10000 ms");
 }
 
 }  // namespace

@@ -18,11 +18,6 @@
 namespace ordeal {
 namespace {
 
-std::string status_of(const RunReport& r) {
-  if (r.outcome.failed()) return "fail";
-  return r.outcome.target_error.empty() && !r.outcome.interrupted ? "pass" : "error";
-}
-
 std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -101,6 +96,7 @@ class JsonReport final : public ReportListener {
         shrunk = failing_case;
         shrunk["original_operations"] = o.original_case->operations();
         shrunk["original_faults"] = o.original_case->fault_count();
+        shrunk["complete"] = !o.shrink_cut_short;
       }
     }
     nlohmann::json clean_up = nullptr;
@@ -112,7 +108,7 @@ class JsonReport final : public ReportListener {
                   {"unresolved", c.unresolved}};
     }
     const nlohmann::json report = {
-        {"status", status_of(r)},
+        {"status", run_status(r)},
         {"scenario", r.scenario.path},
         {"seed", r.seed},
         {"defect", r.defect},
@@ -142,17 +138,6 @@ class JsonReport final : public ReportListener {
 std::string cases_checked(const RunOutcome& o) {
   return fmt::format("after {}, {} without a violation", counted(o.cases_run, "case"),
                      o.cases_run > 0 ? o.cases_run - 1 : 0);
-}
-
-// Why a run that found no violation has no verdict either, for junit.xml:
-// empty when it has one.
-std::string run_error(const RunReport& r) {
-  if (r.outcome.failed() || status_of(r) != "error") return {};
-  const std::string checked = cases_checked(r.outcome);
-  if (r.outcome.interrupted) return "interrupted " + checked;
-  // The error says what failed: the target, or a stage of a case that threw
-  // (a property's bug too), so this line does not blame the target.
-  return fmt::format("stopped on target {} {}: {}", r.target, checked, r.outcome.target_error);
 }
 
 class JunitReport final : public ReportListener {
@@ -253,7 +238,7 @@ class ConsoleReport final : public ReportListener {
           "(lower think_ms_max or operations_per_client)\n",
           counted(o.operations_unsent, "operation"));
     }
-    if (!o.failed() && status_of(r) == "error") {
+    if (!o.failed() && run_status(r) == "error") {
       fmt::print("  ERROR {} ({}): {}\n", cases_checked(o), duration(o.wall_s),
                  o.interrupted ? "interrupted" : o.target_error);
       fmt::print("  reports: {}/\n", r.out_dir);
@@ -297,6 +282,20 @@ class ConsoleReport final : public ReportListener {
 
 }  // namespace
 
+std::string run_status(const RunReport& r) {
+  if (r.outcome.failed()) return "fail";
+  return r.outcome.target_error.empty() && !r.outcome.interrupted ? "pass" : "error";
+}
+
+std::string run_error(const RunReport& r) {
+  if (run_status(r) != "error") return {};
+  const std::string checked = cases_checked(r.outcome);
+  if (r.outcome.interrupted) return "interrupted " + checked;
+  // The error says what failed: the target, or a stage of a case that threw
+  // (a property's bug too), so this line does not blame the target.
+  return fmt::format("stopped on target {} {}: {}", r.target, checked, r.outcome.target_error);
+}
+
 std::string shell_word(std::string_view word) {
   const auto plain = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
@@ -334,11 +333,14 @@ std::string shrink_summary(const RunOutcome& o) {
   const Case& shrunk = *o.failing_case;
   if (!o.shrunk) return fmt::format("the failing case, not shrunk ({})", case_size(shrunk));
   if (original == shrunk) {
-    return fmt::format("the failing case; shrinking found nothing smaller ({}, {})",
-                       case_size(shrunk), duration(o.shrunk_s));
+    return fmt::format("the failing case; shrinking found nothing smaller ({}, {}{})",
+                       case_size(shrunk), duration(o.shrunk_s),
+                       o.shrink_cut_short ? ", stopped at its budget with more to try" : "");
   }
-  return fmt::format("shrunk from {} to {} ({})", case_size(original), case_size(shrunk),
-                     duration(o.shrunk_s));
+  return fmt::format(
+      "shrunk from {} to {} ({}{})", case_size(original), case_size(shrunk), duration(o.shrunk_s),
+      o.shrink_cut_short ? "; stopped at its budget with more to try: --shrink-time gives it more"
+                         : "");
 }
 
 std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {

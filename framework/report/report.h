@@ -59,5 +59,12 @@ std::string case_size(const Case& c);
 // shrinking found nothing smaller, or that it did not run (--no-shrink, a
 // replay): RunOutcome::shrunk.
 std::string shrink_summary(const RunOutcome& outcome);
+// The run's verdict as report.json says it: pass, fail or error (no
+// verdict: the target failed, a case threw, or the run was interrupted
+// before any violation).
+std::string run_status(const RunReport& r);
+// Why a run that is an error has no verdict, in words (junit.xml's error,
+// report.html's headline); empty unless run_status is error.
+std::string run_error(const RunReport& r);
 
 }  // namespace ordeal

@@ -65,6 +65,14 @@ TEST(ShrinkSummary, SaysWhetherShrinkingRanAndWhatItFound) {
   o.failing_case->clients[0][0].lots = 7;  // other values, as many operations: shrunk
   EXPECT_EQ(shrink_summary(o),
             "shrunk from 3 operations and 0 faults to 3 operations and 0 faults (12.5 ms)");
+  o.shrink_cut_short = true;
+  EXPECT_EQ(shrink_summary(o),
+            "shrunk from 3 operations and 0 faults to 3 operations and 0 faults (12.5 ms; "
+            "stopped at its budget with more to try: --shrink-time gives it more)");
+  o.failing_case = original;
+  EXPECT_EQ(shrink_summary(o),
+            "the failing case; shrinking found nothing smaller (3 operations and 0 faults, "
+            "12.5 ms, stopped at its budget with more to try)");
 }
 
 // How many times the console draws its progress line for these updates

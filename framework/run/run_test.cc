@@ -76,6 +76,37 @@ TEST(Run, IncidentDefectIsFoundAndShrunkToAFewOperations) {
   EXPECT_FALSE(check_history(outcome.history, {}, s.limits).empty());
 }
 
+// On the simulator shrinking's budget is counted in the operations its
+// candidates send, not in time: a budget too small to finish (a
+// millisecond, 500 operations) stops it at the same case on every run,
+// whatever the machine's load, and says so. The run's counts are those of
+// the cases run: the same as without shrinking.
+TEST(Run, ShrinkingOnTheSimulatorStopsAtTheSameCaseWhateverTheMachinesSpeed) {
+  const Scenario s = shipped("okx-2023-08-14");
+  const RunOptions options{.seed = 1,
+                           .cases = s.cases,
+                           .defects = *DefectSet::parse("okx-2023-08-14"),
+                           .shrink_budget_s = 0.001};
+  const RunOutcome a = run_scenario(s, options);
+  const RunOutcome b = run_scenario(s, options);
+  ASSERT_TRUE(a.failed() && b.failed());
+  EXPECT_TRUE(a.shrink_cut_short);
+  EXPECT_LT(a.failing_case->operations(), a.original_case->operations()) << "it began";
+  EXPECT_EQ(*a.failing_case, *b.failing_case);
+  EXPECT_EQ(render(a.history), render(b.history));
+
+  RunOptions unshrunk = options;
+  unshrunk.shrink = false;
+  const RunOutcome found = run_scenario(s, unshrunk);
+  EXPECT_EQ(a.operations, found.operations);
+  EXPECT_EQ(a.events, found.events);
+  EXPECT_EQ(a.cases_run, found.cases_run);
+
+  RunOptions plenty = options;
+  plenty.shrink_budget_s = 30;
+  EXPECT_FALSE(run_scenario(s, plenty).shrink_cut_short);
+}
+
 // restart-loses-orders needs a shard to crash after an order rests; the
 // crash has probability 0.05 per request applied, so as generated it takes
 // about 20 requests to happen at all. Shrinking pins it to one of its first

@@ -150,6 +150,37 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// What shrinking has spent of its budget (RunOptions::shrink_budget_s),
+// from the first failure on. A live target's candidate cases take real
+// time, and that is counted. On the simulator the operations they sent are
+// counted instead, kShrinkOperationsPerSecond for each second: the same
+// seed then shrinks to the same case on any machine and under any load,
+// as the same seed must give the same history, and a second of budget is
+// about a second on a core like the project's 2-core machine's for cases
+// of the incident scenario's size (large cases run fewer operations a
+// second: 16 clients of 2,000 operations, about 290,000). Wall time still
+// ends it at kWallSlack times the budget, on a machine or a case that
+// much slower: the shrunk case then depends on the machine.
+class ShrinkClock {
+ public:
+  static constexpr double kShrinkOperationsPerSecond = 500'000;
+  static constexpr double kWallSlack = 4;
+
+  explicit ShrinkClock(bool simulated) : simulated_(simulated) {}
+  void start() { started_ = Clock::now(); }
+  void spend(uint64_t operations) { operations_ += operations; }
+  double used_s() const {
+    if (!simulated_) return seconds_since(started_);
+    return std::max(static_cast<double>(operations_) / kShrinkOperationsPerSecond,
+                    seconds_since(started_) / kWallSlack);
+  }
+
+ private:
+  bool simulated_;
+  Clock::time_point started_ = Clock::now();
+  uint64_t operations_ = 0;
+};
+
 // RapidCheck prints "Using configuration: ..." on stderr when it first loads
 // its configuration, whatever RC_PARAMS says. ordeal passes its own seed and
 // reports through its own listeners, so that first load happens with stderr
@@ -194,10 +225,10 @@ class Minimizer {
   // `points` names each of the scenario's faults that is a fault point
   // checked at a site, by index; "" for the others, which are never pinned.
   Minimizer(std::function<bool(const Case&)> fails, const History& failing,
-            Clock::time_point deadline, std::vector<std::string> points)
+            std::function<bool()> expired, std::vector<std::string> points)
       : fails_(std::move(fails)),
         failing_(failing),
-        deadline_(deadline),
+        expired_(std::move(expired)),
         points_(std::move(points)) {}
 
   Case run(Case c) {
@@ -213,7 +244,7 @@ class Minimizer {
   }
 
  private:
-  bool expired() const { return Clock::now() > deadline_; }
+  bool expired() const { return expired_(); }
 
   template <typename Edit>
   bool keep_if_fails(Case& c, Edit edit) {
@@ -432,18 +463,17 @@ class Minimizer {
 
   std::function<bool(const Case&)> fails_;
   const History& failing_;
-  Clock::time_point deadline_;
+  std::function<bool()> expired_;
   std::vector<std::string> points_;  // by the scenario's fault index
 };
 
 void minimize(const Scenario& scenario, const RunOptions& options, const std::string& property,
-              Clock::time_point start, double deadline_s, RunOutcome& outcome) {
-  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                    std::chrono::duration<double>(deadline_s));
+              ShrinkClock& clock, RunOutcome& outcome) {
   auto fails = [&](const Case& c) {
     if (c.operations() == 0 || interrupted()) return false;
     std::string error;
     CaseVerdict verdict = execute(scenario, c, options, error, outcome.clean_up);
+    clock.spend(invocations(verdict.history));
     if (!error.empty() || !same_failure(verdict.violations, property)) return false;
     outcome.violations = std::move(verdict.violations);
     outcome.history = std::move(verdict.history);
@@ -451,8 +481,15 @@ void minimize(const Scenario& scenario, const RunOptions& options, const std::st
   };
   std::vector<std::string> points;
   for (const FaultSpec& f : scenario.faults) points.push_back(f.checked_at_a_site() ? f.point : "");
+  // An interrupt ends it at once: each candidate left would copy the case
+  // only to be refused, which for a large case takes seconds.
+  auto expired = [&] {
+    if (interrupted()) return true;
+    outcome.shrink_cut_short = clock.used_s() > options.shrink_budget_s;
+    return outcome.shrink_cut_short;
+  };
   Case smallest =
-      Minimizer(fails, outcome.history, deadline, std::move(points)).run(*outcome.failing_case);
+      Minimizer(fails, outcome.history, expired, std::move(points)).run(*outcome.failing_case);
   // The outcome must describe exactly the case it reports.
   std::string error;
   CaseVerdict verdict = execute(scenario, smallest, options, error, outcome.clean_up);
@@ -480,10 +517,13 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   uint64_t case_index = 0;
   Progress progress;
   std::string failed_property;
-  double shrink_deadline_s = 0;
+  ShrinkClock shrink_clock(!options.make_target);
+  // RapidCheck simplifies values but tries many candidates; it gets a short
+  // share of the budget and the minimizer below the rest.
+  const double value_shrink_s = std::min(options.value_shrink_s, options.shrink_budget_s / 4);
   auto stopped = [&] {
     if (!outcome.target_error.empty() || interrupted() || outcome.budget_exhausted) return true;
-    return outcome.original_case.has_value() && seconds_since(start) > shrink_deadline_s;
+    return outcome.original_case.has_value() && shrink_clock.used_s() > value_shrink_s;
   };
   auto property = [&] {
     // Stopping is decided before generating: generating a case takes long.
@@ -512,10 +552,16 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
       }
       return;
     }
+    // The run's counts are of the cases it ran; shrinking's candidates only
+    // spend its budget.
     const uint64_t sent = invocations(verdict.history);
-    outcome.operations += sent;
-    if (!shrinking) outcome.operations_unsent += c.operations() - sent;
-    outcome.events += verdict.history.size();
+    if (shrinking) {
+      shrink_clock.spend(sent);
+    } else {
+      outcome.operations += sent;
+      outcome.operations_unsent += c.operations() - sent;
+      outcome.events += verdict.history.size();
+    }
     progress = Progress{.cases = outcome.cases_run,
                         .operations = outcome.operations,
                         .violations = progress.violations,
@@ -531,10 +577,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
         outcome.first_failure_s = seconds_since(start);
         progress.violations = verdict.violations.size();
         failed_property = verdict.violations.front().property;
-        // RapidCheck simplifies values but tries many candidates; it gets a
-        // short share of the budget and the minimizer below the rest.
-        shrink_deadline_s =
-            outcome.first_failure_s + std::min(options.value_shrink_s, options.shrink_budget_s / 4);
+        shrink_clock.start();
       }
       outcome.failing_case = c;
       outcome.violations = std::move(verdict.violations);
@@ -573,8 +616,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   }
   outcome.interrupted = interrupted();
   if (outcome.failed() && options.shrink && !outcome.interrupted) {
-    minimize(scenario, options, failed_property, start,
-             outcome.first_failure_s + options.shrink_budget_s, outcome);
+    minimize(scenario, options, failed_property, shrink_clock, outcome);
   }
   outcome.wall_s = seconds_since(start);
   if (outcome.failed()) outcome.shrunk_s = outcome.wall_s;
@@ -596,7 +638,8 @@ RunOutcome shrink_case(const Scenario& scenario, const Case& c, const RunOptions
   outcome.violations = std::move(verdict.violations);
   outcome.original_case = c;
   outcome.failing_case = c;
-  minimize(scenario, options, property, start, options.shrink_budget_s, outcome);
+  ShrinkClock clock(!options.make_target);
+  minimize(scenario, options, property, clock, outcome);
   outcome.wall_s = outcome.shrunk_s = seconds_since(start);
   outcome.shrunk = true;
   return outcome;

@@ -52,12 +52,15 @@ struct RunOptions {
   int shard_count = 1;
   double time_budget_s = 0;  // 0: no budget
   bool shrink = true;
-  double shrink_budget_s = 30;  // shrinking stops after this long and reports what it has
+  // Shrinking stops after this long and reports what it has
+  // (RunOutcome::shrink_cut_short). On the simulator the seconds are counted
+  // in operations the candidate cases sent, 500,000 a second, so that the
+  // shrunk case does not depend on the machine's speed (wall time ends it
+  // only at 4 times the budget); on a live target, in wall time.
+  double shrink_budget_s = 30;
   // Of that, RapidCheck's own shrinking of the generated values gets at most
   // this long (and a quarter of the budget) before ordeal's minimizer takes
-  // over. Its result depends on how many candidates fit in the time, so
-  // tests that need one exact shrunk case set it to 0: the minimizer alone
-  // is deterministic.
+  // over. Tests that need the minimizer's result alone set it to 0.
   double value_shrink_s = 2.0;
   std::function<void(const Progress&)> on_progress;
   // After each live case: what its clean-up cancelled (case_clean_up.h).
@@ -67,7 +70,9 @@ struct RunOptions {
 
 struct RunOutcome {
   uint64_t cases_run = 0;
-  uint64_t operations = 0;  // sent: the invocations in the histories
+  // Sent: the invocations in the histories of the cases run (shrinking's
+  // candidates not counted); `events` likewise.
+  uint64_t operations = 0;
   // Generated but never sent, of the cases run (not shrinking): a case
   // stops its clients at 10 minutes of virtual time (case_run.cc).
   uint64_t operations_unsent = 0;
@@ -78,6 +83,9 @@ struct RunOutcome {
   // Shrinking ran on the failing case (it may have found nothing smaller);
   // false for --no-shrink and for a replay, whose case is reported as given.
   bool shrunk = false;
+  // Shrinking reached its budget (shrink_budget_s) with more left to try:
+  // the case is the smallest found by then.
+  bool shrink_cut_short = false;
   bool budget_exhausted = false;
   bool interrupted = false;           // SIGINT or SIGTERM stopped the run
   std::string target_error;           // the target failed: no verdict on that case

@@ -41,6 +41,7 @@
     status.classList.add(data.status);
     const n = data.violations.length;
     document.getElementById('headline').textContent =
+      data.status === 'error' ? 'No verdict: ' + data.error + '.' :
       n === 0 ? 'Every property held.' :
       n + ' violation' + (n > 1 ? 's' : '') + ': ' +
       Array.from(new Set(data.violations.map(v => v.property))).join(', ');
@@ -106,6 +107,8 @@
     if (data.steps.length === 0) {
       note.textContent = data.status === 'fail' ?
         'No shrunk case: this page was made from a history file.' :
+        data.status === 'error' ?
+        'The run ended without a verdict; the charts show what its last case recorded.' :
         'Nothing failed, so there is nothing to shrink; the charts show the last case run.';
       return;
     }
