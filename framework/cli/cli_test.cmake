@@ -52,6 +52,26 @@ file(READ ${WORK}/fail/repro.toml repro_after)
 if(NOT repro_before STREQUAL repro_after)
   message(FATAL_ERROR "replaying into the repro's folder changed the repro")
 endif()
+# Without --out, the replay of the repro a run printed ("reproduce: ordeal
+# replay ordeal-out/repro.toml") leaves the run's reports in ordeal-out/ as
+# they were and writes its own to ordeal-out/replay/.
+file(MAKE_DIRECTORY ${WORK}/default)
+foreach(command "run;${incident};--seed;1;--defect;okx-2023-08-14" "replay;ordeal-out/repro.toml")
+  execute_process(COMMAND ${ORDEAL} ${command} WORKING_DIRECTORY ${WORK}/default
+                  RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "expected exit 1, got ${rc}: ordeal ${command} in ${WORK}/default")
+  endif()
+  if(command MATCHES "^run")
+    file(READ ${WORK}/default/ordeal-out/report.json run_report)
+  endif()
+endforeach()
+file(READ ${WORK}/default/ordeal-out/report.json report_after)
+if(NOT run_report STREQUAL report_after)
+  message(FATAL_ERROR "the replay wrote over the run's report.json")
+endif()
+expect_file(${WORK}/default/ordeal-out/replay/report.json)
+
 expect_exit(1 ${ORDEAL} check ${WORK}/fail/history.jsonl)
 expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl --property trade-conservation)
 if(NOT last_out MATCHES "^ordeal check: [0-9]+ events, 0 violations\n")
@@ -140,8 +160,10 @@ function(expect_refused_replay name target pattern)
 endfunction()
 expect_refused_replay(live-inproc "'inproc'"
                       "cluster-chaos.toml:[0-9]+: process.kill acts on real processes")
-expect_refused_replay(live-bogus "'bogus'" "live-bogus.toml: target bogus: expected inproc, cluster")
-expect_refused_replay(live-number "42" "live-number.toml:4: target: expected a string")
+expect_refused_replay(live-bogus "'bogus'"
+                      "live-bogus.toml:4: target: expected inproc, cluster or fix://..., got 'bogus'")
+expect_refused_replay(live-number "42"
+                      "live-number.toml:4: target: expected inproc, cluster or fix://..., got no string")
 
 # A damaged repro is bad input (exit 2, naming file, line and field), never
 # an uncaught exception: here a seed that is not digits and an unknown defect.
@@ -158,7 +180,7 @@ endfunction()
 expect_damaged_replay(bad-seed "run_seed = '[0-9]+'" "run_seed = 'abc'"
                       "bad-seed.toml:[0-9]+: run_seed: expected a string of digits")
 expect_damaged_replay(bad-defect "defect = '[^']+'" "defect = 'no-such'"
-                      "bad-defect.toml: defect: unknown 'no-such'")
+                      "bad-defect.toml:[0-9]+: defect: unknown 'no-such'")
 
 # The same with defect none passes, and the stale repro is gone.
 expect_exit(0 ${ORDEAL} run ${incident} --seed 1 --cases 50 --out ${WORK}/fail)

@@ -21,7 +21,20 @@ namespace {
 struct ReplayArgs {
   std::string repro;
   std::string out = "ordeal-out";
+  bool out_given = false;
 };
+
+// Where the replay's reports go. Without --out, a repro that lies in the
+// default folder (`ordeal replay ordeal-out/repro.toml`, as a run prints
+// it) replays into its `replay/` subfolder: the default folder's reports
+// are the run's, which the replay of one case would overwrite.
+std::string out_dir(const ReplayArgs& args) {
+  if (args.out_given) return args.out;
+  std::error_code ec;
+  const std::filesystem::path folder = std::filesystem::path(args.repro).parent_path();
+  const bool in_default = std::filesystem::equivalent(folder.empty() ? "." : folder, args.out, ec);
+  return in_default ? args.out + "/replay" : args.out;
+}
 
 // The simulator, unless the case arms a fault that needs real processes.
 std::string replay_target(const Repro& repro, const Scenario& scenario, const Case& c) {
@@ -75,7 +88,8 @@ int report(const ReplayArgs& args, const Repro& repro, const Scenario& scenario,
   return kExitOk;
 }
 
-int replay(const ReplayArgs& args) {
+int replay(ReplayArgs args) {
+  args.out = out_dir(args);
   const ReproLoad loaded = load_repro(args.repro);
   if (!loaded) {
     fmt::print(stderr, "ordeal replay: {}\n", loaded.error);
@@ -88,12 +102,7 @@ int replay(const ReplayArgs& args) {
                scenario.error);
     return kExitUsage;
   }
-  const auto defects = exchange::DefectSet::parse(repro.defect);
-  if (!defects) {
-    fmt::print(stderr, "ordeal replay: {}: defect: unknown '{}' (see `ordeal list defects`)\n",
-               args.repro, exchange::DefectSet::first_unknown(repro.defect));
-    return kExitUsage;
-  }
+  const auto defects = exchange::DefectSet::parse(repro.defect);  // load_repro checked it
   Case c;
   if (auto error = load_repro_case(args.repro, scenario.scenario, c); !error.empty()) {
     fmt::print(stderr, "ordeal replay: {}\n", error);
@@ -131,8 +140,13 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   cmd->add_option("repro", args.repro, "repro file (repro.toml)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
-  cmd->callback([&exit_code] { exit_code = replay(args); });
+  cmd->add_option("--out", args.out,
+                  "output folder (default ordeal-out, or ordeal-out/replay for a repro in "
+                  "ordeal-out)");
+  cmd->callback([&exit_code, cmd] {
+    args.out_given = cmd->count("--out") > 0;
+    exit_code = replay(args);
+  });
 }
 
 }  // namespace ordeal::cli

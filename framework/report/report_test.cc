@@ -188,6 +188,13 @@ TEST(JunitXml, ControlCharactersOfANameAreReplaced) {
   EXPECT_NE(xml.find("name=\"a\uFFFDb\uFFFD&lt;c&gt;\""), std::string::npos) << xml;
 }
 
+// A run of one case whose history holds one event.
+RunOutcome one_case_run() {
+  RunOutcome o{.cases_run = 1};
+  o.history.append({.time_us = 100, .op = 1, .client = 1, .type = EventType::invoke});
+  return o;
+}
+
 // report.json gives the `ordeal check` that judges the run's history as
 // the run did: the history holds no limits, and check's defaults differ
 // from some scenarios'.
@@ -198,8 +205,7 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
   scenario.limits.metadata_staleness_ms = 1000;
   scenario.limits.recovery_ms_max = 2500;
   scenario.limits.client_reject_reasons = {"self-trade", "price band"};
-  const auto json =
-      nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
+  const auto json = nlohmann::json::parse(written(one_case_run(), scenario, "report.json"));
   const std::string out = ::testing::TempDir() + "ordeal-report-" +
                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
   EXPECT_EQ(json.at("check"), "ordeal check " + shell_word(out + "/history.jsonl") +
@@ -209,15 +215,24 @@ TEST(ReportJson, GivesTheCheckOfTheHistoryWithTheScenariosLimits) {
                                   "self-trade --client-reject-reason 'price band'");
 }
 
+// A run whose history holds no event (a target that never started a case)
+// has nothing to check: no command that would only fail on an empty file.
+TEST(ReportJson, NoCheckOfAHistoryWithoutEvents) {
+  const auto json = nlohmann::json::parse(written(
+      RunOutcome{.target_error = "no FIX logon within 10000 ms"}, Scenario{}, "report.json"));
+  EXPECT_EQ(json.at("status"), "error");
+  EXPECT_EQ(json.at("check"), nullptr);
+}
+
 // report.json says what the history's whole prices and quantities count,
 // and passes them on to the check it gives.
 TEST(ReportJson, SaysTheUnitsOfTheHistorysPricesAndQuantities) {
   Scenario scenario;
-  auto json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
+  auto json = nlohmann::json::parse(written(one_case_run(), scenario, "report.json"));
   EXPECT_EQ(json.at("units"), nlohmann::json({{"price_decimals", 0}, {"qty_decimals", 0}}));
   EXPECT_EQ(json.at("check").get<std::string>().find("decimals"), std::string::npos);
   scenario.units = {.price_decimals = 3, .qty_decimals = 4};
-  json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
+  json = nlohmann::json::parse(written(one_case_run(), scenario, "report.json"));
   EXPECT_EQ(json.at("units"), nlohmann::json({{"price_decimals", 3}, {"qty_decimals", 4}}));
   // Its check writes the messages in the same decimals as the run.
   const std::string check = json.at("check");
@@ -246,7 +261,11 @@ TEST(ReportJson, ShrunkIsNullWhenShrinkingDidNotRun) {
   json = nlohmann::json::parse(written(o, scenario, "report.json"));
   EXPECT_EQ(json.at("shrunk").at("operations"), 2);
   EXPECT_EQ(json.at("shrunk").at("original_operations"), 3);
+  EXPECT_EQ(json.at("shrunk").at("complete"), true);
   EXPECT_EQ(json.at("failing_case").at("operations"), 2);
+  o.shrink_cut_short = true;
+  json = nlohmann::json::parse(written(o, scenario, "report.json"));
+  EXPECT_EQ(json.at("shrunk").at("complete"), false);
   // A pass has neither.
   json = nlohmann::json::parse(written(RunOutcome{.cases_run = 1}, scenario, "report.json"));
   EXPECT_EQ(json.at("shrunk"), nullptr);

@@ -21,10 +21,16 @@ using exchange::RequestKind;
 using exchange::Side;
 using exchange::TimeInForce;
 
-toml::table op_table(const Op& op) {
+// A symbol by its name, not its place in workload.symbols: an edit of the
+// scenario that reorders them must not make the repro trade another one.
+std::string symbol_name(const Scenario& scenario, size_t symbol) {
+  return symbol < scenario.symbols.size() ? scenario.symbols[symbol] : std::to_string(symbol);
+}
+
+toml::table op_table(const Op& op, const Scenario& scenario) {
   return toml::table{{"kind", std::string(exchange::to_string(op.kind))},
                      {"target", op.target},
-                     {"symbol", op.symbol},
+                     {"symbol", symbol_name(scenario, op.symbol)},
                      {"side", std::string(exchange::to_string(op.side))},
                      {"type", std::string(exchange::to_string(op.type))},
                      {"tif", std::string(exchange::to_string(op.tif))},
@@ -80,6 +86,25 @@ class Fields {
     const auto parsed = v ? from_string(*v, values) : std::nullopt;
     if (!parsed) return fail(key, "unknown or missing value");
     out = *parsed;
+    return *this;
+  }
+  // A symbol of the scenario's workload.symbols, by name (or, in repros
+  // written before names were, by its place in the list).
+  template <typename T>
+  Fields& symbol(std::string_view key, const std::vector<std::string>& symbols, T& out) {
+    if (!error_.empty()) return *this;
+    if (table_[key].is_integer()) {
+      return integer(key, out, 0, static_cast<int64_t>(symbols.size()) - 1);
+    }
+    auto v = table_[key].value_exact<std::string>();
+    if (!v) return fail(key, "expected a symbol of the scenario's workload.symbols");
+    const auto at = std::find(symbols.begin(), symbols.end(), *v);
+    if (at == symbols.end()) {
+      return fail(key, fmt::format("'{}' is not in the scenario's workload.symbols ({}): the "
+                                   "scenario changed since this repro was written",
+                                   *v, fmt::join(symbols, ", ")));
+    }
+    out = static_cast<T>(at - symbols.begin());
     return *this;
   }
   // A 64-bit seed, written as a string of digits (TOML integers are signed).
@@ -192,13 +217,13 @@ std::string repro_toml(const Repro& repro, const Scenario& scenario,
   toml::array clients;
   for (const auto& ops : repro.c.clients) {
     toml::array list;
-    for (const Op& op : ops) list.push_back(op_table(op));
+    for (const Op& op : ops) list.push_back(op_table(op, scenario));
     clients.push_back(toml::table{{"ops", list}});
   }
   toml::array metadata;
   for (const MetaChange& m : repro.c.metadata) {
     metadata.push_back(toml::table{{"at_ms", m.at_ms},
-                                   {"symbol", m.symbol},
+                                   {"symbol", symbol_name(scenario, m.symbol)},
                                    {"kind", std::string(to_string(m.kind))},
                                    {"value", m.value}});
   }
@@ -249,13 +274,23 @@ ReproLoad load_repro(const std::string& path) {
     return load;
   }
   load.repro.scenario_path = *opened;
+  if (!exchange::DefectSet::parse(load.repro.defect)) {
+    load.error = fmt::format("{}:{}: defect: unknown '{}' (see `ordeal list defects`)", path,
+                             (*root)["defect"].node()->source().begin.line,
+                             exchange::DefectSet::first_unknown(load.repro.defect));
+    return load;
+  }
   if (const toml::node_view target = (*root)["target"]) {
-    if (!target.is_string()) {
-      load.error = fmt::format("{}:{}: target: expected a string (inproc, cluster or fix://...)",
-                               path, target.node()->source().begin.line);
+    const std::optional<std::string> name = target.value<std::string>();
+    // A name no run writes would replay in the simulator without a word.
+    if (!target.is_string() ||
+        (*name != "inproc" && *name != "cluster" && name->rfind("fix://", 0) != 0)) {
+      load.error = fmt::format("{}:{}: target: expected inproc, cluster or fix://..., got {}", path,
+                               target.node()->source().begin.line,
+                               target.is_string() ? "'" + *name + "'" : "no string");
       return load;
     }
-    load.repro.target = *target.value<std::string>();
+    load.repro.target = *name;
   }
   return load;
 }
@@ -277,11 +312,10 @@ std::string read_op(const toml::node& node, const std::string& path, const Scena
     return fmt::format("{}:{}: case.client.ops: expected tables", path, node.source().begin.line);
   }
   std::string error = unknown_key_error(*node.as_table(), kOpKeys, "case.client.ops", path);
-  const auto symbols = static_cast<int64_t>(scenario.symbols.size());
   Fields fields(*node.as_table(), "case.client.ops", path, error);
   fields.choice("kind", kRequestKinds, op.kind)
       .integer("target", op.target)
-      .integer("symbol", op.symbol, 0, symbols - 1)
+      .symbol("symbol", scenario.symbols, op.symbol)
       .choice("side", kSides, op.side)
       .choice("type", kOrdTypes, op.type)
       .choice("tif", kTimesInForce, op.tif)
@@ -334,7 +368,7 @@ std::string read_meta_change(const toml::node& node, const std::string& path,
                                         "case.metadata", path);
   Fields fields(*node.as_table(), "case.metadata", path, error);
   fields.integer("at_ms", m.at_ms, 0, kTimeMsMax)
-      .integer("symbol", m.symbol, 0, static_cast<int64_t>(scenario.symbols.size()) - 1)
+      .symbol("symbol", scenario.symbols, m.symbol)
       .choice("kind", kMetaChangeKinds, m.kind);
   const auto [lo, hi] = value_range(m.kind);
   fields.integer("value", m.value, lo, hi);

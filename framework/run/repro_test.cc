@@ -183,8 +183,11 @@ TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
        ":18: case.client.ops.lots: expected an integer from 1 to 32767"},
       {"at_ms = 88", "at_ms = -1",
        ":15: case.client.ops.at_ms: expected an integer from 0 to 2147483647"},
-      {"symbol = 0", "symbol = 256",
+      {"symbol = 'BTC-USDT'", "symbol = 256",
        ":22: case.client.ops.symbol: expected an integer from 0 to 1"},
+      {"symbol = 'BTC-USDT'", "symbol = 'SOL-USDT'",
+       ":22: case.client.ops.symbol: 'SOL-USDT' is not in the scenario's workload.symbols "
+       "(BTC-USDT, ETH-USDT): the scenario changed since this repro was written"},
       {"upgrade_start_ms = 0", "upgrade_start_ms = 3000000000",
        ":10: case.upgrade_start_ms: expected an integer from 0 to 2147483647"},
       {"duration_ms = 76", "duration_ms = -76",
@@ -210,6 +213,37 @@ TEST(Repro, OutOfRangeValuesAreErrorsNotWrapped) {
   for (const Edit& edit : edits) EXPECT_EQ(f.short_error_with(edit.from, edit.to), edit.error);
 }
 
+// A repro names each symbol, so that a scenario whose symbols were reordered
+// since still replays the same orders; one of an earlier version gives
+// their places in workload.symbols, and reads as before.
+TEST(Repro, SymbolsAreNamedAndAnEarlierVersionsPlacesStillRead) {
+  ReproFile f;
+  const std::string text = repro_toml(sample_repro(f.scenario), f.scenario, f.file());
+  EXPECT_NE(text.find("symbol = 'ETH-USDT'"), std::string::npos) << text;
+  std::ofstream(f.file()) << text;
+  Case named;
+  ASSERT_EQ(load_repro_case(f.file(), f.scenario, named), "");
+  std::string old = text;
+  for (const auto& [name, place] : {std::pair{"'BTC-USDT'", "0"}, {"'ETH-USDT'", "1"}}) {
+    for (size_t at = old.find(name); at != std::string::npos; at = old.find(name)) {
+      old.replace(at, std::string(name).size(), place);
+    }
+  }
+  std::ofstream(f.file()) << old;
+  Case placed;
+  ASSERT_EQ(load_repro_case(f.file(), f.scenario, placed), "");
+  EXPECT_EQ(placed, named);
+  Scenario reordered = f.scenario;
+  std::swap(reordered.symbols[0], reordered.symbols[1]);
+  std::ofstream(f.file()) << text;
+  Case again;
+  ASSERT_EQ(load_repro_case(f.file(), reordered, again), "");
+  for (size_t i = 0; i < again.clients[0].size(); ++i) {
+    EXPECT_EQ(reordered.symbols[again.clients[0][i].symbol],
+              f.scenario.symbols[named.clients[0][i].symbol]);
+  }
+}
+
 // Repro files of earlier versions pinned a window at one check, with fire_at.
 TEST(Repro, AnEarlierVersionsFireAtIsOnePin) {
   ReproFile f;
@@ -227,12 +261,12 @@ TEST(Repro, AnEarlierVersionsFireAtIsOnePin) {
 // grids or build an impossible record.
 TEST(Repro, MetadataChangesOutsideTheScenarioAreErrors) {
   ReproFile f;
-  EXPECT_EQ(f.short_error_with("symbol = 1", "symbol = 7"),
+  EXPECT_EQ(f.short_error_with("symbol = 'ETH-USDT'\n    value", "symbol = 7\n    value"),
             ":56: case.metadata.symbol: expected an integer from 0 to 1");
   EXPECT_EQ(f.short_error_with("value = 4", "value = 0"),
             ":57: case.metadata.value: expected an integer from 1 to 1000000");
-  EXPECT_EQ(f.short_error_with("kind = 'band'\n    symbol = 1\n    value = 4",
-                               "kind = 'status'\n    symbol = 1\n    value = -1"),
+  EXPECT_EQ(f.short_error_with("kind = 'band'\n    symbol = 'ETH-USDT'\n    value = 4",
+                               "kind = 'status'\n    symbol = 'ETH-USDT'\n    value = -1"),
             ":57: case.metadata.value: expected an integer from 0 to 3");
 }
 

@@ -551,10 +551,10 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
   EXPECT_PRED2(starts, error_of("[workload]\nclients = 2\nspeed = 1\n"),
                "s.toml:3: unknown key 'speed' in [workload] (known keys: ");
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.explode\"\n"),
-            "s.toml:1: nemesis.fault.point: unknown fault point 'meta.update.explode' (see "
+            "s.toml:2: nemesis.fault.point: unknown fault point 'meta.update.explode' (see "
             "`ordeal list faults`)");
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.corrupt\"\nparam = 7\n"),
-            "s.toml:1: nemesis.fault.param: meta.update.corrupt takes 0 (a field drawn per "
+            "s.toml:3: nemesis.fault.param: meta.update.corrupt takes 0 (a field drawn per "
             "fire) or one of 1 tick size, 2 lot size, 3 routing shard, 4 trading status, 5 "
             "version, 6 price band");
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.corrupt\"\nparam = 6\n"), "");
@@ -591,28 +591,32 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
             "s.toml:2: target: 'mainframe' is not available in this build (known: inproc, "
             "cluster)");
   EXPECT_EQ(error_of("target = \"cluster\"\n"), "");
+  EXPECT_EQ(error_of("target = \"fix://127.0.0.1:9878?version=FIX.4.4&sender=A&target=B\"\n"),
+            "s.toml:1: target: 'fix://127.0.0.1:9878?version=FIX.4.4&sender=A&target=B' is "
+            "given with --target on the command line, not in a scenario (known: inproc, "
+            "cluster)");
   EXPECT_PRED2(starts, error_of("[[nemesis.fault]]\npoint = \"process.pause\"\n"),
                "s.toml:1: nemesis.fault.node: process.pause needs the node it acts on");
   EXPECT_PRED2(
       starts, error_of("\n[[nemesis.fault]]\npoint = \"process.kill\"\nnode = \"engine-7\"\n"),
-      "s.toml:2: nemesis.fault.node: no node 'engine-7' in this exchange (known: meta-0, ");
+      "s.toml:4: nemesis.fault.node: no node 'engine-7' in this exchange (known: meta-0, ");
   EXPECT_PRED2(
       starts,
       error_of("\n\n[[nemesis.fault]]\npoint = \"process.mixed_version\"\nnode = \"engine-0\"\n"),
-      "s.toml:3: nemesis.fault.node: process.mixed_version acts on a metadata replica (meta-0 "
+      "s.toml:5: nemesis.fault.node: process.mixed_version acts on a metadata replica (meta-0 "
       ".. meta-2), not 'engine-0'");
   EXPECT_PRED2(starts,
                error_of("[[nemesis.fault]]\npoint = \"process.rollback\"\nnode = \"meta-3\"\n"),
-               "s.toml:1: nemesis.fault.node: no node 'meta-3' in this exchange");
+               "s.toml:3: nemesis.fault.node: no node 'meta-3' in this exchange");
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"process.restart\"\nnode = \"gateway\"\n"), "");
   EXPECT_PRED2(starts, error_of("[[nemesis.fault]]\npoint = \"process.restart\"\n"),
                "s.toml:1: nemesis.fault.node: process.restart needs the node it acts on");
   EXPECT_PRED2(starts,
                error_of("[[nemesis.fault]]\npoint = \"process.melt\"\nnode = \"gateway\"\n"),
-               "s.toml:1: nemesis.fault.point: unknown process fault 'process.melt'");
+               "s.toml:2: nemesis.fault.point: unknown process fault 'process.melt'");
   EXPECT_PRED2(starts,
                error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\nnode = \"gateway\"\n"),
-               "s.toml:1: nemesis.fault.node: only process faults take a node");
+               "s.toml:3: nemesis.fault.node: only process faults take a node");
   EXPECT_EQ(error_of(""), "");
   // A fault without its point is missing a key, not naming an unknown one.
   EXPECT_EQ(error_of("\n[[nemesis.fault]]\nprobability = 0.5\n"),
@@ -633,12 +637,12 @@ TEST(Scenario, NetworkFaultsNeedALinkBetweenNodes) {
     EXPECT_EQ(fault_on(link), "") << link;
   }
   EXPECT_EQ(fault_on("client->gatewa"),
-            "s.toml:2: nemesis.fault.link: no link 'client->gatewa' in this exchange: expected "
+            "s.toml:4: nemesis.fault.link: no link 'client->gatewa' in this exchange: expected "
             "FROM->TO, \"client->gateway\" or two of its nodes (meta-0, meta-1, meta-2, "
             "engine-0, engine-1, gateway)");
   for (const char* link : {"gateway->engine-2", "meta-3->meta-0", "client->engine-0", "gateway",
                            "gateway->", "->gateway", "engine-0->engine-0"}) {
-    EXPECT_PRED2(starts, fault_on(link), "s.toml:2: nemesis.fault.link: no link '") << link;
+    EXPECT_PRED2(starts, fault_on(link), "s.toml:4: nemesis.fault.link: no link '") << link;
   }
 }
 
@@ -650,39 +654,39 @@ TEST(Scenario, FaultsRefuseKeysOfOtherKinds) {
   EXPECT_EQ(error_of(hook), "");
   EXPECT_EQ(error_of(hook + "timeout_ms = 5\n"), "");
   EXPECT_PRED2(starts, error_of(hook + "node = \"gateway\"\n"),
-               "s.toml:2: nemesis.fault.node: only process faults take a node");
+               "s.toml:5: nemesis.fault.node: only process faults take a node");
   EXPECT_PRED2(starts, error_of(hook + "link = \"client->gateway\"\n"),
-               "s.toml:2: nemesis.fault.link: only network faults take a link");
+               "s.toml:5: nemesis.fault.link: only network faults take a link");
   EXPECT_PRED2(starts,
                error_of("target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.latency\"\n"
                         "link = \"client->gateway\"\nnode = \"engine-0\"\n"),
-               "s.toml:2: nemesis.fault.node: only process faults take a node");
+               "s.toml:5: nemesis.fault.node: only process faults take a node");
   EXPECT_PRED2(starts,
                error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\ntimeout_ms = 5\n"),
-               "s.toml:1: nemesis.fault.timeout_ms: only a hook");
+               "s.toml:3: nemesis.fault.timeout_ms: only a hook");
   EXPECT_PRED2(starts,
                error_of("[[nemesis.fault]]\npoint = \"process.restart\"\nnode = \"gateway\"\n"
                         "timeout_ms = 5\n"),
-               "s.toml:1: nemesis.fault.timeout_ms: only a hook");
+               "s.toml:4: nemesis.fault.timeout_ms: only a hook");
   // Hooks and process faults act once per window; a chance would be ignored.
   EXPECT_EQ(error_of(hook + "probability = 0.5\n"),
-            "s.toml:2: nemesis.fault.probability: hook acts once per window, at its start and "
+            "s.toml:5: nemesis.fault.probability: hook acts once per window, at its start and "
             "end: it takes no probability");
   const std::string kill =
       "target = \"cluster\"\n[[nemesis.fault]]\npoint = \"process.kill\"\nnode = \"gateway\"\n";
   EXPECT_EQ(error_of(kill), "");
   EXPECT_PRED2(starts, error_of(kill + "probability = 1.0\n"),
-               "s.toml:2: nemesis.fault.probability: process.kill acts once per window");
+               "s.toml:5: nemesis.fault.probability: process.kill acts once per window");
   // A parameter where the fault has none.
   EXPECT_EQ(error_of(kill + "param = 300\n"),
-            "s.toml:2: nemesis.fault.param: process.kill takes no parameter (see `ordeal list "
+            "s.toml:5: nemesis.fault.param: process.kill takes no parameter (see `ordeal list "
             "faults`)");
   EXPECT_PRED2(starts, error_of(hook + "param = 1\n"),
-               "s.toml:2: nemesis.fault.param: hook takes no parameter");
+               "s.toml:5: nemesis.fault.param: hook takes no parameter");
   EXPECT_PRED2(starts,
                error_of("target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.blackhole\"\n"
                         "link = \"client->gateway\"\nparam = 5\n"),
-               "s.toml:2: nemesis.fault.param: network.blackhole takes no parameter");
+               "s.toml:5: nemesis.fault.param: network.blackhole takes no parameter");
   // Those that have one, and network faults' chance per chunk or connection.
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"process.restart\"\nnode = \"gateway\"\n"
                      "param = 300\n"),
@@ -690,11 +694,17 @@ TEST(Scenario, FaultsRefuseKeysOfOtherKinds) {
   EXPECT_EQ(error_of("target = \"cluster\"\n[[nemesis.fault]]\npoint = \"network.reset\"\n"
                      "link = \"client->gateway\"\nparam = 5\nprobability = 0.5\n"),
             "");
+  // A fault point declared without a meaning for its parameter reads none.
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\nprobability = 0.5\n"
+                     "param = 5\n"),
+            "s.toml:4: nemesis.fault.param: meta.update.drop takes no parameter (see `ordeal list "
+            "faults`; a point of your own takes one when declared with a ParamMeaning)");
+  EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.delay\"\nparam = 300\n"), "");
   // An unknown process fault is named as unknown, whatever its keys.
   EXPECT_PRED2(starts,
                error_of("[[nemesis.fault]]\npoint = \"process.explode\"\nnode = \"gateway\"\n"
                         "param = 3\n"),
-               "s.toml:1: nemesis.fault.point: unknown process fault 'process.explode'");
+               "s.toml:2: nemesis.fault.point: unknown process fault 'process.explode'");
 }
 
 // nan passes both range checks of a number (every comparison with it is

@@ -189,9 +189,16 @@ void read_metadata(const toml::table& table, const std::string& path, std::strin
   r.finish();
 }
 
+// The line of `key` in `table`, or the table's own (its [[...]] header)
+// when the key is not there: an error names the line the user must edit.
+int key_line(const toml::table& table, std::string_view key) {
+  const toml::node* node = table.get(key);
+  return static_cast<int>((node != nullptr ? node->source() : table.source()).begin.line);
+}
+
 // network.<kind> on a link through the fault proxy; every proxy fault kind
 // but FIX message drops, which need FIX traffic on the link.
-std::string check_network_fault(const FaultSpec& fault, const std::string& path) {
+std::string check_network_fault(const FaultSpec& fault, int point_line, const std::string& path) {
   const std::string_view name =
       std::string_view(fault.point).substr(fault.point.rfind("network.", 0) == 0 ? 8 : 0);
   const auto kind = proxy::parse_kind(name);
@@ -200,7 +207,7 @@ std::string check_network_fault(const FaultSpec& fault, const std::string& path)
         "{}:{}: nemesis.fault.point: '{}' is not a network fault (known: "
         "network.latency, network.bandwidth, network.slicing, network.corrupt, "
         "network.blackhole, network.half_open, network.reset)",
-        path, fault.line, fault.point);
+        path, point_line, fault.point);
   }
   if (fault.link.empty()) {
     return fmt::format(
@@ -233,17 +240,18 @@ std::string check_fault_keys(const FaultSpec& fault, const toml::table& table,
     return fmt::format(
         "{}:{}: nemesis.fault.timeout_ms: only a hook (point = \"hook\") takes a timeout for its "
         "commands",
-        path, fault.line);
+        path, key_line(table, "timeout_ms"));
   }
   if ((hook || network) && !fault.node.empty()) {
     return fmt::format("{}:{}: nemesis.fault.node: only process faults take a node; {} acts {}",
-                       path, fault.line, fault.point, hook ? "where ordeal runs" : "on its link");
+                       path, fault.node_line, fault.point,
+                       hook ? "where ordeal runs" : "on its link");
   }
   if (hook && !fault.link.empty()) {
     return fmt::format(
         "{}:{}: nemesis.fault.link: only network faults take a link; a hook acts where ordeal "
         "runs",
-        path, fault.line);
+        path, fault.link_line);
   }
   // An unknown process fault is named as such later, not here.
   const bool process = faults::find_process_fault(fault.point) != nullptr;
@@ -251,13 +259,13 @@ std::string check_fault_keys(const FaultSpec& fault, const toml::table& table,
     return fmt::format(
         "{}:{}: nemesis.fault.probability: {} acts once per window, at its start and end: it "
         "takes no probability",
-        path, fault.line, fault.point);
+        path, key_line(table, "probability"), fault.point);
   }
   if (table.contains("param") && !takes_param(fault.point)) {
     return fmt::format(
         "{}:{}: nemesis.fault.param: {} takes no parameter (see `ordeal list "
         "faults`)",
-        path, fault.line, fault.point);
+        path, key_line(table, "param"), fault.point);
   }
   return "";
 }
@@ -278,6 +286,9 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
   if (!error.empty()) return;
   const int line = static_cast<int>(table.source().begin.line);
   fault.line = line;
+  fault.node_line = key_line(table, "node");
+  fault.link_line = key_line(table, "link");
+  const int point_line = key_line(table, "point");
   if (table.get("point") == nullptr) {
     error = fmt::format(
         "{}:{}: nemesis.fault.point: missing: every fault names its point (see `ordeal list "
@@ -301,7 +312,7 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
     return;
   }
   if (fault.point.rfind("network.", 0) == 0 || !fault.link.empty()) {
-    error = check_network_fault(fault, path);
+    error = check_network_fault(fault, key_line(table, "point"), path);
     if (error.empty()) s.faults.push_back(fault);
     return;
   }
@@ -310,7 +321,7 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
       error = fmt::format(
           "{}:{}: nemesis.fault.point: unknown process fault '{}' (see `ordeal "
           "list faults`)",
-          path, line, fault.point);
+          path, point_line, fault.point);
     } else if (fault.node.empty()) {
       error = fmt::format(
           "{}:{}: nemesis.fault.node: {} needs the node it acts on (e.g. "
@@ -324,7 +335,7 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
     error = fmt::format(
         "{}:{}: nemesis.fault.node: only process faults take a node; fault "
         "point {} acts wherever its code runs",
-        path, line, fault.point);
+        path, fault.node_line, fault.point);
     return;
   }
   exchange::points::all();  // the exchange's points are the catalogue
@@ -333,14 +344,24 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
     error = fmt::format(
         "{}:{}: nemesis.fault.point: unknown fault point '{}' (see `ordeal list "
         "faults`)",
-        path, table.source().begin.line, fault.point);
+        path, point_line, fault.point);
+    return;
+  }
+  // A point declared without a meaning for its parameter reads none: a
+  // param there would change nothing the file says it does.
+  if (table.contains("param") && point->param_meaning().what.empty()) {
+    error = fmt::format(
+        "{}:{}: nemesis.fault.param: {} takes no parameter (see `ordeal list faults`; a point "
+        "of your own takes one when declared with a ParamMeaning)",
+        path, key_line(table, "param"), fault.point);
     return;
   }
   // A choice out of range would arm a fault that fires and does nothing.
   if (const size_t choices = point->param_meaning().choices.size();
       choices > 0 && static_cast<uint64_t>(fault.param) > choices) {
-    error = fmt::format("{}:{}: nemesis.fault.param: {} takes 0 ({}) or one of {}", path, line,
-                        fault.point, point->describe_armed_param(0), point->numbered_choices());
+    error = fmt::format("{}:{}: nemesis.fault.param: {} takes 0 ({}) or one of {}", path,
+                        key_line(table, "param"), fault.point, point->describe_armed_param(0),
+                        point->numbered_choices());
     return;
   }
   s.faults.push_back(fault);
@@ -436,13 +457,13 @@ std::string check_process_nodes(const Scenario& s) {
       return fmt::format(
           "{}:{}: nemesis.fault.node: {} acts on a metadata replica (meta-0 .. meta-{}), not "
           "'{}'",
-          s.path, fault.line, fault.point, s.replicas - 1, fault.node);
+          s.path, fault.node_line, fault.point, s.replicas - 1, fault.node);
     }
     if (fault.node.empty() || std::find(names.begin(), names.end(), fault.node) != names.end()) {
       continue;
     }
     return fmt::format("{}:{}: nemesis.fault.node: no node '{}' in this exchange (known: {})",
-                       s.path, fault.line, fault.node, fmt::join(names, ", "));
+                       s.path, fault.node_line, fault.node, fmt::join(names, ", "));
   }
   return "";
 }
@@ -467,7 +488,7 @@ std::string check_links(const Scenario& s) {
     return fmt::format(
         "{}:{}: nemesis.fault.link: no link '{}' in this exchange: expected FROM->TO, "
         "\"client->gateway\" or two of its nodes ({})",
-        s.path, fault.line, fault.link, fmt::join(names, ", "));
+        s.path, fault.link_line, fault.link, fmt::join(names, ", "));
   }
   return "";
 }
@@ -580,9 +601,13 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
     load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", where);
   }
   if (load.error.empty() && s.target != "inproc" && s.target != "cluster") {
-    load.error =
-        fmt::format("{}:{}: target: '{}' is not available in this build (known: inproc, cluster)",
-                    path, root["target"].node()->source().begin.line, s.target);
+    // A FIX gateway is named on the command line, beside the credentials
+    // it takes from the environment: a scenario stays runnable anywhere.
+    const bool fix = s.target.rfind("fix://", 0) == 0;
+    load.error = fmt::format("{}:{}: target: '{}' {} (known: inproc, cluster)", path,
+                             root["target"].node()->source().begin.line, s.target,
+                             fix ? "is given with --target on the command line, not in a scenario"
+                                 : "is not available in this build");
   }
   if (load.error.empty()) load.error = check_price_steps(s, root);
   if (load.error.empty()) load.error = check_process_nodes(s);

@@ -38,6 +38,8 @@ struct FaultSpec {
   std::string stop_command;   // hooks: run at the window's end
   int timeout_ms = 60'000;    // hooks: each command is killed after this long
   int line = 0;               // where the scenario declares it, for errors found later
+  int node_line = 0;          // where it names its node, or `line`
+  int link_line = 0;          // where it names its link, or `line`
 
   // A fault the target carries out itself (process.*, network.*), rather
   // than a fault point the run arms: Target::live_fault.
