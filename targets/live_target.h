@@ -35,8 +35,11 @@ class LiveTarget : public Target {
     if (interrupted()) error_ = "interrupted";
     if (error_.empty()) net_.run_until(time_us);
   }
+  // A thread's failure first: it is a bug, and what the target says after
+  // it (an interrupt, a control error) may be its consequence.
   std::string error() const override {
-    return error_.empty() && threads_failed() ? threads_failure() : error_;
+    if (!threads_failed()) return error_;
+    return error_.empty() ? threads_failure() : threads_failure() + "; also: " + error_;
   }
   bool failed() const override { return !error_.empty() || threads_failed(); }
 

@@ -71,6 +71,14 @@ if(NOT run_report STREQUAL report_after)
   message(FATAL_ERROR "the replay wrote over the run's report.json")
 endif()
 expect_file(${WORK}/default/ordeal-out/replay/report.json)
+# Nor does the replay of the repro that replay printed.
+execute_process(COMMAND ${ORDEAL} replay ordeal-out/replay/repro.toml
+                WORKING_DIRECTORY ${WORK}/default RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+file(READ ${WORK}/default/ordeal-out/report.json report_after)
+if(NOT rc EQUAL 1 OR NOT run_report STREQUAL report_after)
+  message(FATAL_ERROR "replaying ordeal-out/replay/repro.toml: exit ${rc}, or it wrote over "
+                      "the run's report.json")
+endif()
 
 expect_exit(1 ${ORDEAL} check ${WORK}/fail/history.jsonl)
 expect_exit(0 ${ORDEAL} check ${WORK}/fail/history.jsonl --property trade-conservation)

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -25,15 +26,20 @@ struct ReplayArgs {
 };
 
 // Where the replay's reports go. Without --out, a repro that lies in the
-// default folder (`ordeal replay ordeal-out/repro.toml`, as a run prints
-// it) replays into its `replay/` subfolder: the default folder's reports
-// are the run's, which the replay of one case would overwrite.
+// default folder or below it (`ordeal replay ordeal-out/repro.toml`, as a
+// run prints it, or ordeal-out/replay/repro.toml, as a replay prints it)
+// replays into ordeal-out/replay/: the default folder's reports are the
+// run's, which the replay of one case would overwrite.
 std::string out_dir(const ReplayArgs& args) {
+  namespace fs = std::filesystem;
   if (args.out_given) return args.out;
   std::error_code ec;
-  const std::filesystem::path folder = std::filesystem::path(args.repro).parent_path();
-  const bool in_default = std::filesystem::equivalent(folder.empty() ? "." : folder, args.out, ec);
-  return in_default ? args.out + "/replay" : args.out;
+  const fs::path out = fs::weakly_canonical(args.out, ec);
+  const fs::path repro = fs::weakly_canonical(fs::absolute(args.repro, ec), ec);
+  if (ec || out.empty()) return args.out;
+  // Below `out`: the repro's path begins with all of out's parts.
+  const auto [end, ignored] = std::mismatch(out.begin(), out.end(), repro.begin(), repro.end());
+  return end == out.end() ? args.out + "/replay" : args.out;
 }
 
 // The simulator, unless the case arms a fault that needs real processes.

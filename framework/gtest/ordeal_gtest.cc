@@ -109,7 +109,8 @@ ScenarioTestRun run_scenario_test(const std::string& scenario_path,
                               .time_budget_s = options.time_budget_s,
                               .shrink = options.shrink,
                               .shrink_budget_s = options.shrink_budget_s,
-                              .make_target = options.make_target});
+                              .make_target = options.make_target,
+                              .deterministic_target = options.deterministic_target});
   std::error_code fs_error;
   const std::filesystem::path out = std::filesystem::absolute(
       options.out_dir.empty() ? "ordeal-out/" + current_test_name() : options.out_dir, fs_error);

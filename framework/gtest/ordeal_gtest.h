@@ -33,6 +33,7 @@ struct ScenarioTestOptions {
   std::string defect = "none";          // a planted defect of the reference exchange
   std::vector<std::string> properties;  // empty: the scenario's
   TargetFactory make_target;            // empty: the inproc simulator
+  bool deterministic_target = false;    // make_target replays a case exactly (RunOptions)
   double time_budget_s = 0;             // 0: none
   bool shrink = true;
   double shrink_budget_s = 10;

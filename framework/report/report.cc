@@ -338,12 +338,15 @@ std::string shrink_summary(const RunOutcome& o) {
   if (original == shrunk) {
     return fmt::format("the failing case; shrinking found nothing smaller ({}, {}{})",
                        case_size(shrunk), duration(o.shrunk_s),
-                       o.shrink_cut_short ? ", stopped at its budget with more to try" : "");
+                       !o.shrink_cut_short ? ""
+                       : o.interrupted     ? ", interrupted with more to try"
+                                           : ", stopped at its budget with more to try");
   }
   return fmt::format(
       "shrunk from {} to {} ({}{})", case_size(original), case_size(shrunk), duration(o.shrunk_s),
-      o.shrink_cut_short ? "; stopped at its budget with more to try: --shrink-time gives it more"
-                         : "");
+      !o.shrink_cut_short ? ""
+      : o.interrupted     ? "; interrupted with more to try"
+                      : "; stopped at its budget with more to try: --shrink-time gives it more");
 }
 
 std::vector<std::unique_ptr<ReportListener>> file_reports(bool with_repro) {

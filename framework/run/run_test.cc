@@ -698,7 +698,7 @@ TEST(Scenario, FaultsRefuseKeysOfOtherKinds) {
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.drop\"\nprobability = 0.5\n"
                      "param = 5\n"),
             "s.toml:4: nemesis.fault.param: meta.update.drop takes no parameter (see `ordeal list "
-            "faults`; a point of your own takes one when declared with a ParamMeaning)");
+            "faults`)");
   EXPECT_EQ(error_of("[[nemesis.fault]]\npoint = \"meta.update.delay\"\nparam = 300\n"), "");
   // An unknown process fault is named as unknown, whatever its keys.
   EXPECT_PRED2(starts,

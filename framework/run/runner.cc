@@ -152,27 +152,25 @@ double seconds_since(Clock::time_point start) {
 
 // What shrinking has spent of its budget (RunOptions::shrink_budget_s),
 // from the first failure on. A live target's candidate cases take real
-// time, and that is counted. On the simulator the operations they sent are
-// counted instead, kShrinkOperationsPerSecond for each second: the same
-// seed then shrinks to the same case on any machine and under any load,
-// as the same seed must give the same history, and a second of budget is
-// about a second on a core like the project's 2-core machine's for cases
-// of the incident scenario's size (large cases run fewer operations a
-// second: 16 clients of 2,000 operations, about 290,000). Wall time still
-// ends it at kWallSlack times the budget, on a machine or a case that
-// much slower: the shrunk case then depends on the machine.
+// time, and that is counted. On the simulator (and a target whose cases
+// replay exactly, RunOptions::deterministic_target) the operations they
+// sent are counted instead, kShrinkOperationsPerSecond for each second,
+// and never the clock: the same seed then shrinks to the same case on any
+// machine and under any load, as the same seed must give the same history.
+// A second of budget is about a second on a core like the project's 2-core
+// machine's for cases of the incident scenario's size; large cases run
+// fewer operations a second (16 clients of 2,000 operations about 290,000,
+// of 10,000 about 70,000), so their shrinking takes that much longer.
 class ShrinkClock {
  public:
   static constexpr double kShrinkOperationsPerSecond = 500'000;
-  static constexpr double kWallSlack = 4;
 
   explicit ShrinkClock(bool simulated) : simulated_(simulated) {}
   void start() { started_ = Clock::now(); }
   void spend(uint64_t operations) { operations_ += operations; }
   double used_s() const {
-    if (!simulated_) return seconds_since(started_);
-    return std::max(static_cast<double>(operations_) / kShrinkOperationsPerSecond,
-                    seconds_since(started_) / kWallSlack);
+    return simulated_ ? static_cast<double>(operations_) / kShrinkOperationsPerSecond
+                      : seconds_since(started_);
   }
 
  private:
@@ -517,7 +515,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   uint64_t case_index = 0;
   Progress progress;
   std::string failed_property;
-  ShrinkClock shrink_clock(!options.make_target);
+  ShrinkClock shrink_clock(!options.make_target || options.deterministic_target);
   // RapidCheck simplifies values but tries many candidates; it gets a short
   // share of the budget and the minimizer below the rest.
   const double value_shrink_s = std::min(options.value_shrink_s, options.shrink_budget_s / 4);
@@ -614,10 +612,12 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   } catch (const RunStopped&) {
     // The outcome holds what the run found before it stopped.
   }
-  outcome.interrupted = interrupted();
-  if (outcome.failed() && options.shrink && !outcome.interrupted) {
+  if (outcome.failed() && options.shrink && !interrupted()) {
     minimize(scenario, options, failed_property, shrink_clock, outcome);
   }
+  // Interrupted while shrinking, the case is the smallest found by then.
+  outcome.interrupted = interrupted();
+  if (outcome.failed() && options.shrink && outcome.interrupted) outcome.shrink_cut_short = true;
   outcome.wall_s = seconds_since(start);
   if (outcome.failed()) outcome.shrunk_s = outcome.wall_s;
   outcome.shrunk = outcome.failed() && options.shrink;
@@ -638,8 +638,9 @@ RunOutcome shrink_case(const Scenario& scenario, const Case& c, const RunOptions
   outcome.violations = std::move(verdict.violations);
   outcome.original_case = c;
   outcome.failing_case = c;
-  ShrinkClock clock(!options.make_target);
+  ShrinkClock clock(!options.make_target || options.deterministic_target);
   minimize(scenario, options, property, clock, outcome);
+  if (interrupted()) outcome.shrink_cut_short = true;
   outcome.wall_s = outcome.shrunk_s = seconds_since(start);
   outcome.shrunk = true;
   return outcome;

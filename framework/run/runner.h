@@ -53,10 +53,11 @@ struct RunOptions {
   double time_budget_s = 0;  // 0: no budget
   bool shrink = true;
   // Shrinking stops after this long and reports what it has
-  // (RunOutcome::shrink_cut_short). On the simulator the seconds are counted
-  // in operations the candidate cases sent, 500,000 a second, so that the
-  // shrunk case does not depend on the machine's speed (wall time ends it
-  // only at 4 times the budget); on a live target, in wall time.
+  // (RunOutcome::shrink_cut_short). On the simulator, and on a
+  // deterministic_target, the seconds are counted in operations the
+  // candidate cases sent, 500,000 a second, so that the shrunk case does not
+  // depend on the machine's speed (large cases take longer in wall time);
+  // on a live target, in wall time.
   double shrink_budget_s = 30;
   // Of that, RapidCheck's own shrinking of the generated values gets at most
   // this long (and a quarter of the budget) before ordeal's minimizer takes
@@ -66,6 +67,10 @@ struct RunOptions {
   // After each live case: what its clean-up cancelled (case_clean_up.h).
   std::function<void(const CaseCleanUp&)> on_clean_up;
   TargetFactory make_target;  // empty: the inproc simulator
+  // make_target's cases replay exactly (a virtual clock, every choice from
+  // the case's seed, as the toy venue's in examples/extending): shrinking
+  // counts its budget in operations as on the simulator.
+  bool deterministic_target = false;
 };
 
 struct RunOutcome {
@@ -83,8 +88,8 @@ struct RunOutcome {
   // Shrinking ran on the failing case (it may have found nothing smaller);
   // false for --no-shrink and for a replay, whose case is reported as given.
   bool shrunk = false;
-  // Shrinking reached its budget (shrink_budget_s) with more left to try:
-  // the case is the smallest found by then.
+  // Shrinking reached its budget (shrink_budget_s), or was interrupted,
+  // with more left to try: the case is the smallest found by then.
   bool shrink_cut_short = false;
   bool budget_exhausted = false;
   bool interrupted = false;           // SIGINT or SIGTERM stopped the run

@@ -347,12 +347,16 @@ void read_fault(const toml::table& table, const std::string& path, std::string& 
         path, point_line, fault.point);
     return;
   }
-  // A point declared without a meaning for its parameter reads none: a
-  // param there would change nothing the file says it does.
-  if (table.contains("param") && point->param_meaning().what.empty()) {
+  // The reference exchange's points declared without a meaning for their
+  // parameter read none: a param there would change nothing the file says
+  // it does. A point of the user's own may read its hit's param undeclared
+  // (authoring.md), so only ordeal's are judged.
+  const auto exchanges = exchange::points::all();
+  if (table.contains("param") && point->param_meaning().what.empty() &&
+      std::find(exchanges.begin(), exchanges.end(), point) != exchanges.end()) {
     error = fmt::format(
-        "{}:{}: nemesis.fault.param: {} takes no parameter (see `ordeal list faults`; a point "
-        "of your own takes one when declared with a ParamMeaning)",
+        "{}:{}: nemesis.fault.param: {} takes no parameter (see `ordeal list "
+        "faults`)",
         path, key_line(table, "param"), fault.point);
     return;
   }

@@ -93,6 +93,15 @@ template <typename A>
 void fields(A& a, ShardEntry& m) {
   a(m.next_trade_id, m.orders, m.reports);
 }
+// An entry as journals written before the reports were kept have it.
+struct ShardEntryWithoutReports {
+  uint64_t next_trade_id = 0;
+  std::vector<DurableOrder> orders;
+};
+template <typename A>
+void fields(A& a, ShardEntryWithoutReports& m) {
+  a(m.next_trade_id, m.orders);
+}
 // And the gateway's (gateway_journal.h).
 template <typename A>
 void fields(A& a, GatewayOrder& m) {
@@ -275,8 +284,14 @@ namespace ordeal::exchange {
 
 std::string encode_shard_entry(const ShardEntry& entry) { return wire::encode_whole(entry); }
 
+// An entry of an earlier journal lacks the reports' count at its end:
+// read as one with no report, so that a node's state dir outlives an upgrade.
 bool decode_shard_entry(std::string_view bytes, ShardEntry& entry) {
-  return wire::decode_whole(bytes, entry);
+  if (wire::decode_whole(bytes, entry)) return true;
+  wire::ShardEntryWithoutReports earlier;
+  if (!wire::decode_whole(bytes, earlier)) return false;
+  entry = ShardEntry{.next_trade_id = earlier.next_trade_id, .orders = std::move(earlier.orders)};
+  return true;
 }
 
 std::string encode_gateway_entry(const GatewayEntry& entry) { return wire::encode_whole(entry); }

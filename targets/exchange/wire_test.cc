@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include "targets/exchange/shard_journal.h"
 #include "targets/exchange/sim_exchange.h"
 
 namespace ordeal::exchange {
@@ -135,6 +136,35 @@ template <typename M>
 void expect_default_initialised_is_value_initialised(size_t index) {
   EXPECT_EQ(default_initialised_encoding<M>(), wire::encode(1, Message{M{}}))
       << "message type " << index;
+}
+
+// A shard's journal entry keeps the reports the request made; an entry of
+// a journal written before that (no reports' count at its end) still reads,
+// as an entry without reports.
+TEST(Wire, AShardEntryKeepsItsReportsAndAnEarlierOneStillReads) {
+  ShardEntry entry{
+      .next_trade_id = 77,
+      .orders = {DurableOrder{
+          .view = {.order_id = 5, .clordid = "c1-1"}, .gateway = 9, .resting_qty = 3}}};
+  entry.reports.push_back(
+      {.gateway = 9, .is_fill = true, .fill = {.client = 1, .trade_id = 4, .report_seq = 2}});
+  entry.reports.push_back({.gateway = 9, .update = {.reason = "mass-cancel", .report_seq = 3}});
+  ShardEntry back;
+  ASSERT_TRUE(decode_shard_entry(encode_shard_entry(entry), back));
+  ASSERT_EQ(back.reports.size(), 2u);
+  EXPECT_EQ(back.reports[0].fill.trade_id, 4u);
+  EXPECT_EQ(back.reports[1].update.reason, "mass-cancel");
+  EXPECT_EQ(back.reports[1].update.report_seq, 3u);
+
+  entry.reports.clear();
+  std::string earlier = encode_shard_entry(entry);
+  earlier.resize(earlier.size() - sizeof(uint32_t));  // the empty list's count, which it lacked
+  ASSERT_TRUE(decode_shard_entry(earlier, back));
+  EXPECT_EQ(back.next_trade_id, 77u);
+  ASSERT_EQ(back.orders.size(), 1u);
+  EXPECT_EQ(back.orders[0].view.clordid, "c1-1");
+  EXPECT_TRUE(back.reports.empty());
+  EXPECT_FALSE(decode_shard_entry(earlier.substr(0, earlier.size() - 1), back));
 }
 
 TEST(Wire, EveryMessageDefaultInitialisedIsItsValueInitialisedSelf) {

@@ -96,12 +96,14 @@ struct FixEngine::Impl : public FIX::Application {
   // to throw again). The message counts as handled; the failure stops a run.
   bool hand_over(const FIX::Message& message, const FIX::SessionID& id) {
     if (!handlers.on_message) return false;
-    const FixMessage plain = to_plain(message);
+    std::string type;
     try {
+      const FixMessage plain = to_plain(message);  // copies: memory may run out here too
+      type = plain.type;
       return handlers.on_message(id.toString(), plain);
     } catch (...) {
       failure.note("the FIX session " + id.toString() + "'s handler of a message of type " +
-                   plain.type + " " + what_was_thrown());
+                   (type.empty() ? "unknown" : type) + " " + what_was_thrown());
       return true;
     }
   }
