@@ -134,10 +134,8 @@ class Fields {
   bool ok() const { return error_.empty(); }
   Fields& fail(std::string_view key, std::string_view message) {
     if (error_.empty()) {
-      const toml::node* node = table_.get(key);
-      const auto line = (node != nullptr ? node->source() : table_.source()).begin.line;
-      error_ = fmt::format("{}:{}: {}{}{}: {}", path_, line, section_, section_.empty() ? "" : ".",
-                           key, message);
+      error_ = fmt::format("{}:{}: {}{}{}: {}", path_, key_line(table_, key), section_,
+                           section_.empty() ? "" : ".", key, message);
     }
     return *this;
   }

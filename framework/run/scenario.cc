@@ -189,13 +189,6 @@ void read_metadata(const toml::table& table, const std::string& path, std::strin
   r.finish();
 }
 
-// The line of `key` in `table`, or the table's own (its [[...]] header)
-// when the key is not there: an error names the line the user must edit.
-int key_line(const toml::table& table, std::string_view key) {
-  const toml::node* node = table.get(key);
-  return static_cast<int>((node != nullptr ? node->source() : table.source()).begin.line);
-}
-
 // network.<kind> on a link through the fault proxy; every proxy fault kind
 // but FIX message drops, which need FIX traffic on the link.
 std::string check_network_fault(const FaultSpec& fault, int point_line, const std::string& path) {

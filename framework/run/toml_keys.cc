@@ -15,4 +15,9 @@ std::string unknown_key_error(const toml::table& table, const std::set<std::stri
   return "";
 }
 
+int key_line(const toml::table& table, std::string_view key) {
+  const toml::node* node = table.get(key);
+  return static_cast<int>((node != nullptr ? node->source() : table.source()).begin.line);
+}
+
 }  // namespace ordeal

@@ -338,17 +338,25 @@ class ScriptedGateway {
   FixEngine engine_;
 };
 
+// An ExecutionReport OrderStatus (ExecType I) answering the status request
+// `m`: its ClOrdID and OrdStatusReqID echoed, the order's id and status given.
+FixMessage status_report(const FixMessage& m, const std::string& order_id,
+                         const std::string& ord_status) {
+  return FixMessage{"8",
+                    {{tag::order_id, order_id},
+                     {tag::exec_id, "s"},
+                     {tag::exec_type, "I"},
+                     {tag::ord_status, ord_status},
+                     {tag::clordid, m.get(tag::clordid)},
+                     {tag::ord_status_req_id, m.get(tag::ord_status_req_id)}}};
+}
+
 // A report with OrdRejReason 5 (unknown order) and a text of its own.
 std::vector<FixMessage> order_not_found(const FixMessage& m) {
-  return {FixMessage{"8",
-                     {{tag::order_id, "NONE"},
-                      {tag::exec_id, "s"},
-                      {tag::exec_type, "I"},
-                      {tag::ord_status, "8"},
-                      {tag::clordid, m.get(tag::clordid)},
-                      {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
-                      {tag::ord_rej_reason, "5"},
-                      {tag::text, "Order not found"}}}};
+  FixMessage report = status_report(m, "NONE", "8");
+  report.set(tag::ord_rej_reason, "5");
+  report.set(tag::text, "Order not found");
+  return {report};
 }
 
 // A BusinessMessageReject naming the request by its OrdStatusReqID, with
@@ -407,16 +415,10 @@ TEST(FixEndToEnd, AStatusRefusedForAnUnknownIdIsAnsweredUnknownOrder) {
 TEST(FixEndToEnd, FractionalQuantitiesAreCountedInTheSessionLine) {
   const int port = free_loopback_port();
   ScriptedGateway gateway(port, "H", [](const FixMessage& m) {
-    return std::vector<FixMessage>{
-        FixMessage{"8",
-                   {{tag::order_id, "7"},
-                    {tag::exec_id, "s"},
-                    {tag::exec_type, "I"},
-                    {tag::ord_status, "1"},
-                    {tag::clordid, m.get(tag::clordid)},
-                    {tag::ord_status_req_id, m.get(tag::ord_status_req_id)},
-                    {tag::order_qty, "5"},
-                    {tag::cum_qty, "2.5"}}}};
+    FixMessage report = status_report(m, "7", "1");
+    report.set(tag::order_qty, "5");
+    report.set(tag::cum_qty, "2.5");
+    return std::vector<FixMessage>{report};
   });
   ASSERT_EQ(gateway.error, "");
   Client c(port);
