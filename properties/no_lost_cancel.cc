@@ -28,34 +28,81 @@ class NoLostCancel final : public Property {
         }
       }
     }
-    if (c.index.mass_cancels().empty()) return;
-    // A mass-cancel concerns its client's orders only: sorting them by
-    // client once (one array, in order of appearance within a client) keeps
-    // many mass-cancels over many orders from taking their product.
-    std::vector<uint64_t> orders_by_client;  // client_order() keys
-    orders_by_client.reserve(c.index.orders().size());
-    uint32_t id = 0;
-    for (const OrderFacts& order : c.index.orders())
-      orders_by_client.push_back(client_order(order.key.client, id++));
-    std::sort(orders_by_client.begin(), orders_by_client.end());
-    for (uint32_t mass : c.index.mass_cancels()) {
-      const int32_t client = c.history()[mass].client;
-      check_mass_cancel(c, mass,
-                        {std::lower_bound(orders_by_client.begin(), orders_by_client.end(),
-                                          client_order(client, 0)),
-                         std::upper_bound(orders_by_client.begin(), orders_by_client.end(),
-                                          client_order(client, kNone))},
-                        out);
-    }
+    if (!c.index.mass_cancels().empty()) check_mass_cancels(c, out);
   }
 
  private:
-  // An order as mass-cancels find it: its client in the high half, its
-  // place in the index's orders() in the low half. Sorted, a client's orders
+  // A client and a place in a list (its orders or its mass-cancels): the
+  // client in the high half, the place in the low half. Sorted, a client's
   // are together and in their order: plain integers sort faster than pairs
   // compared field by field.
   static uint64_t client_order(int32_t client, uint32_t id) {
     return uint64_t{static_cast<uint32_t>(client)} << 32 | id;
+  }
+
+  // Each accepted mass-cancel against each order of its client it may
+  // concern, in the order of mass_cancels() and, for one, in the orders'
+  // order. Which pairs to look at is worked out from each order's side:
+  // the mass-cancels sent in its life, so that many mass-cancels over many
+  // orders (a long case) do not cost their product.
+  void check_mass_cancels(const CheckContext& c, std::vector<Violation>& out) const {
+    const History& h = c.history();
+    const std::vector<uint32_t>& masses = c.index.mass_cancels();
+    std::vector<uint64_t> accepted;  // client_order(client, place in masses)
+    for (uint32_t at = 0; at < masses.size(); ++at) {
+      const uint32_t done = c.index.completion_index_of(masses[at]);
+      if (done != kNone && h[done].type == EventType::ok) {
+        accepted.push_back(client_order(h[masses[at]].client, at));
+      }
+    }
+    if (accepted.empty()) return;
+    std::sort(accepted.begin(), accepted.end());
+    std::vector<uint64_t> pairs;  // place in masses in the high half, order in the low
+    uint32_t id = 0;
+    for (const OrderFacts& order : c.index.orders())
+      note_concerning(c, order, id++, accepted, pairs);
+    std::sort(pairs.begin(), pairs.end());
+    for (const uint64_t pair : pairs) {
+      const uint32_t mass = masses[pair >> 32];
+      const OrderFacts order = c.index.order_at(static_cast<uint32_t>(pair));
+      const uint32_t place = held_before(c, order, mass);
+      if (place == kNone) continue;
+      if (h[mass].symbol != 0 && h[place].symbol != h[mass].symbol) continue;
+      check_honoured(c, order, c.index.completion_index_of(mass), "mass-cancel", out);
+    }
+  }
+
+  // A pair of the order (`id`) with each accepted mass-cancel of its client
+  // sent in its life: after the exchange may first have held it
+  // (earliest_held()) and answered before it went quiet (first_quiet()).
+  // Outside that, held_before() finds no place or check_honoured() nothing.
+  void note_concerning(const CheckContext& c, const OrderFacts& order, uint32_t id,
+                       std::span<const uint64_t> accepted, std::vector<uint64_t>& pairs) const {
+    const uint32_t from = earliest_held(c, order);
+    if (from == kNone) return;
+    const uint32_t quiet = first_quiet(c.history(), order);
+    const std::vector<uint32_t>& masses = c.index.mass_cancels();
+    const auto last =
+        std::upper_bound(accepted.begin(), accepted.end(), client_order(order.key.client, kNone));
+    // Within a client, by place in masses: in the order they were sent.
+    auto it = std::upper_bound(
+        std::lower_bound(accepted.begin(), last, client_order(order.key.client, 0)), last, from,
+        [&](uint32_t index, uint64_t key) { return index < masses[static_cast<uint32_t>(key)]; });
+    for (; it != last; ++it) {
+      const auto at = static_cast<uint32_t>(*it);
+      if (masses[at] >= quiet) break;
+      if (c.index.completion_index_of(masses[at]) >= quiet) continue;
+      pairs.push_back(uint64_t{at} << 32 | id);
+    }
+  }
+
+  // The earliest a mass-cancel sent after it may find the order held
+  // (held_before()): its accepted place's answer or its first report held,
+  // whichever came first; kNone when neither came.
+  static uint32_t earliest_held(const CheckContext& c, const OrderFacts& order) {
+    const uint32_t accepted = accepted_place(c, order);
+    const uint32_t answered = accepted == kNone ? kNone : c.index.completion_index_of(accepted);
+    return std::min(answered, first_report_held(c.history(), order));
   }
 
   // The order must not fill after `accepted` and must read as final at the end.
@@ -136,18 +183,27 @@ class NoLostCancel final : public Property {
     return kNone;
   }
 
-  void check_mass_cancel(const CheckContext& c, uint32_t mass, std::span<const uint64_t> orders,
-                         std::vector<Violation>& out) const {
-    const History& h = c.history();
-    const uint32_t done = c.index.completion_index_of(mass);
-    if (done == kNone || h[done].type != EventType::ok) return;
-    for (const uint64_t of_client : orders) {
-      const OrderFacts order = c.index.order_at(static_cast<uint32_t>(of_client));
-      const uint32_t place = held_before(c, order, mass);
-      if (place == kNone) continue;
-      if (h[mass].symbol != 0 && h[place].symbol != h[mass].symbol) continue;
-      check_honoured(c, order, done, "mass-cancel", out);
+  // The first index from which a mass-cancel accepted there finds nothing
+  // against the order in check_honoured(): past its last fill and its last
+  // state but a final read, where the final read (if any) is not open and
+  // reports no more filled than those did. kNone when there is none. Most
+  // of a client's orders ended long before most of its mass-cancels.
+  static uint32_t first_quiet(const History& h, const OrderFacts& order) {
+    int64_t filled = 0;
+    uint32_t last = 0;  // one past the last fill or state other than the final read
+    for (uint32_t fill : order.fills) {
+      filled = std::max(filled, h[fill].filled);
+      last = std::max(last, fill + 1);
     }
+    for (uint32_t seen : order.observations) {
+      if (seen == order.final_read) continue;
+      filled = std::max(filled, h[seen].filled);
+      last = std::max(last, seen + 1);
+    }
+    if (order.final_read == kNone) return last;
+    const Event& read = h[order.final_read];
+    if (is_open(read.status) || read.filled > filled) return kNone;
+    return last;
   }
 };
 

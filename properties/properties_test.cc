@@ -246,6 +246,40 @@ TEST(NoLostCancel, CatchesAFillAfterTheCancelThatOnlyAStateReports) {
   }
 }
 
+// Each of many mass-cancels against every order of its client it may
+// concern: not one that ended before it (o1), not one placed after it (o2
+// and o3 after the first), and in the order of the mass-cancels, then of
+// the orders.
+TEST(NoLostCancel, ChecksEachOfManyMassCancelsAgainstTheOrdersOfItsTime) {
+  HistoryBuilder b;
+  auto o1 = b.at(1).place(1, "o1", Side::buy, 50'000, 5);
+  b.at(2).ok(o1, OrdStatus::new_order);
+  b.at(3).fill(1, "o1", Side::buy, 50'000, 5, 1, 5);
+  auto first = b.at(4).mass_cancel(1);
+  b.at(5).ok(first, OrdStatus::none);
+  int64_t ms = 6;
+  for (const char* order : {"o2", "o3"}) {
+    auto place = b.at(ms++).place(1, order, Side::buy, 50'000, 5);
+    b.at(ms++).ok(place, OrdStatus::new_order);
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto mass = b.at(10 + i).mass_cancel(1);
+    b.at(10 + i).ok(mass, OrdStatus::none);  // events 10 and 12
+  }
+  b.at(14).fill(1, "o2", Side::buy, 50'000, 5, 2, 5);  // event 13
+  b.at(20).read(1, "o1", OrdStatus::filled, 50'000, 5, 5);
+  b.at(20).read(1, "o2", OrdStatus::filled, 50'000, 5, 5);
+  b.at(20).read(1, "o3", OrdStatus::new_order, 50'000, 5);  // event 16
+  const auto v = check("no-lost-cancel", b);
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0].events, (std::vector<uint64_t>{10, 13}));
+  EXPECT_EQ(v[1].events, (std::vector<uint64_t>{10, 16}));
+  EXPECT_EQ(v[2].events, (std::vector<uint64_t>{12, 13}));
+  EXPECT_EQ(v[3].events, (std::vector<uint64_t>{12, 16}));
+  EXPECT_EQ(v[0].orders, std::vector<std::string>{"1/o2"});
+  EXPECT_EQ(v[1].orders, std::vector<std::string>{"1/o3"});
+}
+
 // ---- no-lost-order -----------------------------------------------------------
 
 TEST(NoLostOrder, CatchesAnAcceptedOrderUnknownAtTheEnd) {

@@ -50,6 +50,39 @@ struct Grid : PriceGrid {
   Sym symbol = 0;  // the record's symbol in the case's history, once interned
 };
 
+// A mass-status answer's orders by client order id: a client's reads look
+// each of their orders up in it, and a long case answers with thousands.
+// A few are looked through, more sorted once (by id, then by place, so that
+// of two views of one id the first in the answer is found).
+class ViewsByClordid {
+ public:
+  void index(const std::vector<OrderView>& views) {
+    views_ = &views;
+    sorted_.clear();
+    if (views.size() <= kLookedThroughMax) return;
+    for (uint32_t i = 0; i < views.size(); ++i) sorted_.push_back({views[i].clordid, i});
+    std::sort(sorted_.begin(), sorted_.end());
+  }
+  // Valid while the views given to index() are.
+  const OrderView* find(std::string_view clordid) const {
+    const std::vector<OrderView>& views = *views_;
+    if (views.size() <= kLookedThroughMax) {
+      for (const OrderView& v : views) {
+        if (v.clordid == clordid) return &v;
+      }
+      return nullptr;
+    }
+    const auto it = std::lower_bound(sorted_.begin(), sorted_.end(),
+                                     std::pair<std::string_view, uint32_t>{clordid, 0});
+    return it == sorted_.end() || it->first != clordid ? nullptr : &views[it->second];
+  }
+
+ private:
+  static constexpr size_t kLookedThroughMax = 32;
+  const std::vector<OrderView>* views_ = nullptr;
+  std::vector<std::pair<std::string_view, uint32_t>> sorted_;
+};
+
 class CaseRun final : public ExchangeListener {
  public:
   CaseRun(Target& target, const Scenario& s, const Case& c)
@@ -168,6 +201,7 @@ class CaseRun final : public ExchangeListener {
   // With mass-status reads, client i's reads are reads_[read_starts_[i],
   // read_starts_[i + 1]); empty otherwise.
   std::vector<size_t> read_starts_;
+  ViewsByClordid answered_;            // the mass-status answer being read
   std::vector<uint64_t> client_asks_;  // mass-status asks per client, for their ids
   std::map<uint64_t, Instrument, std::less<uint64_t>, MapNodePool<uint64_t, Instrument>>
       pending_meta_;  // nodes from the pool: every case has a few
@@ -886,6 +920,7 @@ void CaseRun::ask_client(size_t client) {
 void CaseRun::on_mass_status(const ClientResponse& r) {
   const size_t client = r.client - 1;
   if (client >= clients_.size()) return;
+  if (r.verdict == Verdict::ack) answered_.index(r.orders);
   for (size_t i = read_starts_[client]; i < read_starts_[client + 1]; ++i) {
     Read& read = reads_[i];
     if (read.answered) continue;
@@ -894,10 +929,8 @@ void CaseRun::on_mass_status(const ClientResponse& r) {
       continue;
     }
     read.answered = true;
-    const std::string_view clordid = h_.text(read.order->order);
-    auto it = std::find_if(r.orders.begin(), r.orders.end(),
-                           [&](const OrderView& v) { return v.clordid == clordid; });
-    h_.append(order_event(EventType::read, read.client, it == r.orders.end() ? OrderView{} : *it,
+    const OrderView* found = answered_.find(h_.text(read.order->order));
+    h_.append(order_event(EventType::read, read.client, found == nullptr ? OrderView{} : *found,
                           read.order->order));
   }
 }

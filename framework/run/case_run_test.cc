@@ -387,6 +387,35 @@ kinds = ["move", "tick"]
   EXPECT_GT(reads, 300u);  // the cases placed orders to read
 }
 
+// The same for clients of many orders, whose answers are looked up sorted
+// rather than looked through (more than 32 orders).
+TEST(FinalReadsByClient, SayWhatReadsOrderByOrderSayOfManyOrders) {
+  const Scenario s = parsed(R"(
+name = "many-reads-both-ways"
+[workload]
+clients = 2
+operations_per_client = 120
+symbols = ["BTC-USDT", "ETH-USDT"]
+[workload.mix]
+place = 80
+cancel = 10
+amend = 10
+[metadata]
+changes_max = 2
+kinds = ["move"]
+)",
+                            "many-reads-both-ways.toml");
+  const rc::Gen<Case> gen = case_generator(s);
+  size_t reads_max = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto [by_order, by_client] =
+        reads_both_ways(s, gen(rc::Random(seed), 100).value(), DefectSet());
+    ASSERT_EQ(by_client, by_order) << "seed " << seed;
+    reads_max = std::max(reads_max, by_order.size());
+  }
+  EXPECT_GT(reads_max, 2 * 32u);  // a client had more than 32 orders to read
+}
+
 // The same under the shipped simulator scenarios' faults (shards and the
 // gateway crashed and restarted, metadata resyncs, delayed applies and
 // answers) and every planted defect: what a defect does to a status read

@@ -29,13 +29,14 @@ EngineShard::EngineShard(Env& env, NodeId self, ShardConfig config, const Defect
 
 // Member by member, in the order they are declared. The maps are replaced
 // by new ones, not cleared: a cleared map keeps its buckets, and the order
-// it iterates in (mass_cancel follows it) would not be a new map's.
+// it iterates in (a journal's snapshot follows it) would not be a new map's.
 void EngineShard::renew(Env& env) {
   ORDEAL_ASSERT(&env == &env_, "shard {} renewed with another env", self_);
   subscriber_.renew();
   decltype(orders_)().swap(orders_);
   decltype(books_)().swap(books_);
   last_book_ = nullptr;
+  open_by_client_.clear();
   inbound_.clear();
   parked_.clear();
   stalled_ = false;
@@ -68,6 +69,7 @@ void EngineShard::on_crash() {
     orders_.clear();  // the defect: the book was never journaled
     books_.clear();
     last_book_ = nullptr;
+    open_by_client_.clear();
   }
 }
 
@@ -284,6 +286,7 @@ EngineShard::Outcome EngineShard::place(const ShardRequest& request, bool& forwa
   const auto limit =
       request.type == OrdType::limit ? std::optional<Price>(request.price) : std::nullopt;
   rest_or_expire(order, book, execute(order, book, limit, request.qty));
+  if (live(view)) open_by_client_.of(view.client).push_back(view.order_id);
   return respond(true, "", &order);
 }
 
@@ -399,10 +402,30 @@ EngineShard::Outcome EngineShard::cancel(const ShardRequest& request) {
 EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
   uint32_t count = 0;
   // The defect: a mass-cancel of every symbol forgets whose orders it is for.
-  const bool every_client = request.symbol.empty() && defects_.has(Defect::kill_switch_all_clients);
-  for (auto& [id, order] : orders_) {
-    if ((order.view.client != request.client && !every_client) || !live(order.view)) continue;
-    if (!request.symbol.empty() && order.view.symbol != request.symbol) continue;
+  if (request.symbol.empty() && defects_.has(Defect::kill_switch_all_clients)) {
+    for (auto& list : open_by_client_.lists()) count += cancel_open(list.items, request.symbol);
+  } else if (std::vector<OrderId>* open = open_by_client_.find(request.client)) {
+    count = cancel_open(*open, request.symbol);
+  }
+  Outcome outcome = respond(true, "", nullptr);
+  outcome.cancelled_count = count;
+  return outcome;
+}
+
+// Cancels the live orders in `open` (a client's) of `symbol` (every symbol
+// when empty), keeping in their order those that stay open and dropping
+// the rest: those it cancels and those that became final since the last walk.
+uint32_t EngineShard::cancel_open(std::vector<OrderId>& open, const std::string& symbol) {
+  uint32_t count = 0;
+  size_t kept = 0;
+  for (const OrderId id : open) {
+    const auto it = orders_.find(id);
+    if (it == orders_.end() || !live(it->second.view)) continue;
+    Order& order = it->second;
+    if (!symbol.empty() && order.view.symbol != symbol) {
+      open[kept++] = id;
+      continue;
+    }
     book_for(order.view.symbol).remove(id);
     order.view.status = OrdStatus::cancelled;
     touch(id);
@@ -412,9 +435,8 @@ EngineShard::Outcome EngineShard::mass_cancel(const ShardRequest& request) {
     emit(order.gateway, update);
     ++count;
   }
-  Outcome outcome = respond(true, "", nullptr);
-  outcome.cancelled_count = count;
-  return outcome;
+  open.resize(kept);
+  return count;
 }
 
 // Applies one request and, with a journal, writes what it changed before
@@ -500,8 +522,10 @@ void EngineShard::restore(const ShardEntry& entry) {
     reports_.restore(r.gateway, r.is_fill ? Message(r.fill) : Message(r.update));
   }
   for (const DurableOrder& d : entry.orders) {
-    Order& order = orders_[d.view.order_id];
+    const auto [entry_it, added] = orders_.try_emplace(d.view.order_id);
+    Order& order = entry_it->second;
     order = Order{.view = d.view, .tif = d.tif, .post_only = d.post_only, .gateway = d.gateway};
+    if (added && live(order.view)) open_by_client_.of(d.view.client).push_back(d.view.order_id);
     OrderBook& b = books_[d.view.symbol];
     const OrderId id = d.view.order_id;
     if (d.resting_qty <= 0) {

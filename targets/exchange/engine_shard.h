@@ -16,12 +16,14 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "framework/base/fifo.h"
 #include "framework/base/node_pool.h"
 #include "framework/base/string_hash.h"
 #include "targets/exchange/meta_subscriber.h"
 #include "targets/exchange/order_book.h"
+#include "targets/exchange/per_client.h"
 #include "targets/exchange/report_log.h"
 #include "targets/exchange/shard_journal.h"
 
@@ -147,6 +149,7 @@ class EngineShard final : public Node {
   Outcome amend(const ShardRequest& request);
   Outcome cancel(const ShardRequest& request);
   Outcome mass_cancel(const ShardRequest& request);
+  uint32_t cancel_open(std::vector<OrderId>& open, const std::string& symbol);
   OrderBook& book_for(const std::string& symbol);  // made if new
   // Both take the order's book, which the caller has looked up already.
   Qty execute(Order& taker, OrderBook& book, std::optional<Price> limit, Qty open);
@@ -164,7 +167,7 @@ class EngineShard final : public Node {
   MetaSubscriber subscriber_;
   // Nodes from the node pool: a simulated case builds the shard anew, and
   // its orders and books take the nodes of the case before. (The pool does
-  // not change the order a hash map iterates in, which mass_cancel follows.)
+  // not change the order a hash map iterates in, which snapshot() follows.)
   std::unordered_map<OrderId, Order, std::hash<OrderId>, std::equal_to<OrderId>,
                      MapNodePool<OrderId, Order>>
       orders_;
@@ -172,6 +175,12 @@ class EngineShard final : public Node {
                      MapNodePool<std::string, OrderBook>>
       books_;
   std::pair<const std::string, OrderBook>* last_book_ = nullptr;  // book_for()'s last
+  // Each client's orders that may still be live, in the order the shard
+  // took them: a mass-cancel walks its client's list and drops the final
+  // ones it passes, so it costs the orders still open rather than every
+  // order the client ever sent, and cancels in the order the orders came,
+  // not in a hash map's.
+  PerClient<OrderId> open_by_client_;
   // Empty nearly always: a Fifo allocates only once something waits.
   Fifo<Inbound> inbound_;
   Fifo<Parked> parked_;

@@ -52,6 +52,7 @@ void Gateway::renew(Env& env) {
   ORDEAL_ASSERT(&env == &env_, "gateway {} renewed with another env", self_);
   subscriber_.renew();
   decltype(orders_)().swap(orders_);
+  entries_by_client_.clear();
   pending_.clear();
   gatherings_.clear();
   timeout_armed_us_ = -1;
@@ -201,13 +202,8 @@ void Gateway::place(NodeId from, const ClientRequest& request) {
   const OrderId order_id = next_order_id_++;
   // The entry found above is the one a reused id overwrites (no second
   // lookup), and starts afresh; a new entry's key is built in its node.
-  KnownOrder& order = existing != orders_.end()
-                          ? (existing->second = KnownOrder{})
-                          : orders_
-                                .emplace(std::piecewise_construct,
-                                         std::forward_as_tuple(request.client, request.clordid),
-                                         std::forward_as_tuple())
-                                .first->second;
+  KnownOrder& order = existing != orders_.end() ? (existing->second = KnownOrder{})
+                                                : add_entry(request.client, request.clordid);
   // Field by field into the fresh entry: a KnownOrder built and then moved
   // there copied each string twice.
   order.order_id = order_id;
@@ -301,8 +297,8 @@ void Gateway::mass_cancel(NodeId from, const ClientRequest& request) {
 // know is not in the answer, as a status request of it is "unknown order".
 void Gateway::mass_status(NodeId from, const ClientRequest& request) {
   std::vector<OrderEntry*> asked;
-  for (OrderEntry& entry : orders_) {
-    if (entry.first.client == request.client) asked.push_back(&entry);
+  if (const std::vector<OrderEntry*>* known = entries_by_client_.find(request.client)) {
+    asked = *known;
   }
   if (defects_.has(Defect::state_regress_after_resync)) {  // the defect: from the cache
     std::vector<OrderView> views;
@@ -336,6 +332,16 @@ void Gateway::mass_status(NodeId from, const ClientRequest& request) {
       }
     });
   }
+}
+
+// A new entry of orders_, noted under its client.
+Gateway::KnownOrder& Gateway::add_entry(ClientId client, const std::string& clordid) {
+  OrderEntry& entry = *orders_
+                           .emplace(std::piecewise_construct,
+                                    std::forward_as_tuple(client, clordid), std::forward_as_tuple())
+                           .first;
+  entries_by_client_.of(client).push_back(&entry);
+  return entry.second;
 }
 
 // Each shard's run of `asked` in parts of at most mass_status_part_max.

@@ -22,6 +22,7 @@
 #include "framework/base/string_hash.h"
 #include "targets/exchange/gateway_journal.h"
 #include "targets/exchange/meta_subscriber.h"
+#include "targets/exchange/per_client.h"
 #include "targets/exchange/seq_table.h"
 
 namespace ordeal::exchange {
@@ -165,6 +166,7 @@ class Gateway final : public Node {
   void modify(NodeId from, const ClientRequest& request);  // amend, cancel, status
   void mass_cancel(NodeId from, const ClientRequest& request);
   void mass_status(NodeId from, const ClientRequest& request);
+  KnownOrder& add_entry(ClientId client, const std::string& clordid);
   void divide_into_parts(Gathering& g) const;
   // Takes a shard's answer to one part of a mass-status; false when it is
   // no answer to a part still open.
@@ -207,6 +209,10 @@ class Gateway final : public Node {
   std::unordered_map<OrderKey, KnownOrder, OrderKeyHash, OrderKeyEqual,
                      MapNodePool<OrderKey, KnownOrder>>
       orders_;
+  // Each client's entries of orders_, in the order they were made: a
+  // mass-status gathers its client's without walking every client's. A
+  // map's nodes stay where they are until it is cleared, which clears these.
+  PerClient<OrderEntry*> entries_by_client_;
   SeqTable<Pending> pending_;          // by gateway request id
   std::vector<Gathering> gatherings_;  // mass-statuses pending (each also in pending_)
   int64_t timeout_armed_us_ = -1;      // when the armed timeout timer fires; -1: none

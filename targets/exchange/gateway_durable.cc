@@ -45,6 +45,7 @@ void Gateway::on_crash() {
   subscriber_.lose_state();  // resynced from a replica at the restart
   if (!defects_.has(Defect::gateway_forgets_orders)) return;
   orders_.clear();  // the defect: nothing was journaled
+  entries_by_client_.clear();
   next_order_id_ = (uint64_t{self_} << kIdShift) + 1;
 }
 
@@ -74,7 +75,9 @@ GatewayEntry Gateway::snapshot() const {
 void Gateway::restore(const GatewayEntry& entry) {
   boot_ = std::max(boot_, entry.boot);
   for (const GatewayOrder& o : entry.orders) {
-    KnownOrder& order = orders_[OrderKey{o.placed.client, o.placed.clordid}];
+    auto known = orders_.find(OrderKeyView{o.placed.client, o.placed.clordid});
+    KnownOrder& order =
+        known != orders_.end() ? known->second : add_entry(o.placed.client, o.placed.clordid);
     order = KnownOrder{.order_id = o.placed.order_id,
                        .shard = o.shard,
                        .client_node = o.client_node,

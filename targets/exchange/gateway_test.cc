@@ -164,6 +164,27 @@ TEST_F(GatewayTest, MassCancelCancelsOnEveryShardAndReportsEachOrder) {
   EXPECT_EQ(send(about(RequestKind::status, 2, 2, "other")).order.status, OrdStatus::new_order);
 }
 
+// A shard cancels a client's open orders in the order they came, whatever
+// became of the others in between; a second mass-cancel finds none, and a
+// third only what was placed since.
+TEST_F(GatewayTest, MassCancelCancelsTheOpenOrdersInTheOrderTheyCame) {
+  for (uint64_t id = 1; id <= 5; ++id) {
+    send(place(1, id, "o" + std::to_string(id), Side::buy, 50'000 - 10 * int64_t(id), 1));
+  }
+  send(about(RequestKind::cancel, 1, 6, "o2"));
+  send(place(2, 1, "taker", Side::sell, 49'960, 1));  // fills o1, the best bid
+  send(place(2, 2, "other", Side::buy, 40'000, 1));
+  recorder.updates.clear();
+  EXPECT_EQ(send(about(RequestKind::mass_cancel, 1, 7, "")).cancelled_count, 3u);
+  std::vector<std::string> cancelled;
+  for (const OrderUpdate& u : recorder.updates) cancelled.push_back(u.order.clordid);
+  EXPECT_EQ(cancelled, (std::vector<std::string>{"o3", "o4", "o5"}));
+  EXPECT_EQ(send(about(RequestKind::mass_cancel, 1, 8, "")).cancelled_count, 0u);
+  send(place(1, 9, "o9", Side::buy, 40'000, 1));
+  EXPECT_EQ(send(about(RequestKind::mass_cancel, 1, 10, "")).cancelled_count, 1u);
+  EXPECT_EQ(send(about(RequestKind::status, 2, 3, "other")).order.status, OrdStatus::new_order);
+}
+
 // The client's orders on both shards, each as a status request would
 // report it; no other client's, and nothing of an order the gateway
 // rejected itself (unknown to it, as a status request of it would say).
