@@ -146,10 +146,14 @@ class MetadataConformance final : public Property {
       // changes: a rejection is judged only when the amend states both.
       const bool states_both = h[request].price != 0 && h[request].qty != 0;
       if (done->type == EventType::fail && !states_both) continue;
+      // What the amend keeps is as its answer reports the order, or as
+      // placed when the answer says nothing of it.
       const exchange::OrderTerms terms{.kind = RequestKind::amend,
                                        .side = place.side,
                                        .price = h[request].price,
-                                       .qty = h[request].qty};
+                                       .qty = h[request].qty,
+                                       .kept_price = done->price != 0 ? done->price : place.price,
+                                       .kept_qty = done->qty != 0 ? done->qty : place.qty};
       check_request(c, order, request, terms, records, out);
     }
   }

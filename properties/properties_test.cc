@@ -1,5 +1,6 @@
 // Every property: a hand-built history it must catch, and a correct one
 // (including unknown outcomes) it must pass.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -923,6 +924,35 @@ TEST(MetadataConformance, CatchesANotionalBeyondSixtyFourBits) {
   EXPECT_EQ(check("metadata-conformance", b).size(), 1u);
 }
 
+// An accepted amend that raises the order's notional above the maximum
+// breaks the record as a place of those terms would: a quantity raised at
+// the price kept, or a price raised at the quantity kept. One within it
+// passes.
+TEST(MetadataConformance, CatchesAnAmendThatRaisesTheNotionalAboveTheMaximum) {
+  for (const bool within : {false, true}) {
+    for (const bool price_only : {false, true}) {
+      exchange::Instrument record = btc(1);
+      record.schema = exchange::kSchemaV2;
+      record.max_notional = 300'000;
+      HistoryBuilder b;
+      b.at(0).meta(1, record);
+      auto place = b.at(5000).place(1, "o", Side::buy, 50'000, 5);
+      b.at(5001).ok(place, OrdStatus::new_order);
+      const int64_t price = price_only ? (within ? 60'000 : 90'000) : 0;
+      const int64_t qty = price_only ? 0 : (within ? 6 : 10);
+      auto amend = b.at(5002).request(RequestKind::amend, 1, "o", price, qty);
+      b.at(5003).ok(amend, OrdStatus::new_order, 0, price_only ? price : 50'000,
+                    price_only ? 5 : qty);
+      const auto v = check("metadata-conformance", b);
+      ASSERT_EQ(v.size(), within ? 0u : 1u) << within << price_only;
+      if (!within) {
+        EXPECT_NE(v[0].message.find("notional above the maximum"), std::string::npos)
+            << v[0].message;
+      }
+    }
+  }
+}
+
 // At the very end of time, a version committed just after an order is still
 // in force for it: the window's end stops at the largest time.
 TEST(MetadataConformance, PassesAVersionCommittedAtTheEndOfTime) {
@@ -1165,23 +1195,28 @@ TEST(TradeConservation, PassesMatchingSidesAndOneSidedTrades) {
   EXPECT_TRUE(check("trade-conservation", b).empty());
 }
 
-// A fill of a buy of BTC-USDT must be a buy of BTC-USDT.
-// A fill that names no symbol says nothing of it (as a fill compared with
-// its order): its trade is not in two symbols. Two named symbols that
-// differ are, and the message names them.
-TEST(TradeConservation, ComparesTheSymbolsOfATradesSidesOnlyWhenBothNameOne) {
-  for (const std::string other : {"", "ETH-USDT"}) {
+// A trade is its id within a symbol: a venue numbering its trades per
+// symbol has a trade 1 in each, and each has its own two sides. A fill that
+// names no symbol is in its order's, and pairs with the side that names it.
+TEST(TradeConservation, PairsTheSidesOfATradeWithinASymbol) {
+  for (const bool mismatch : {false, true}) {
     HistoryBuilder b;
-    auto buy = b.at(1).place(1, "b", Side::buy, 50'000, 2);
-    b.at(2).ok(buy, OrdStatus::new_order);
-    auto sell = b.at(3).place(2, "s", Side::sell, 50'000, 2, other.empty() ? "BTC-USDT" : other);
-    b.at(4).fill(1, "b", Side::buy, 50'000, 2, 1, 2);
-    b.at(4).fill(2, "s", Side::sell, 50'000, 2, 1, 2, other);
-    b.at(4).ok(sell, OrdStatus::filled, 2);
+    int64_t ms = 1;
+    for (const std::string symbol : {"BTC-USDT", "ETH-USDT"}) {
+      auto buy = b.at(ms++).place(1, "b" + symbol, Side::buy, 50'000, 2, symbol);
+      b.at(ms++).ok(buy, OrdStatus::new_order);
+      auto sell = b.at(ms++).place(2, "s" + symbol, Side::sell, 50'000, 2, symbol);
+      b.at(ms).fill(1, "b" + symbol, Side::buy, 50'000, 2, 1, 2, symbol);
+      const bool short_side = mismatch && symbol == "ETH-USDT";
+      b.at(ms).fill(2, "s" + symbol, Side::sell, 50'000, short_side ? 1 : 2, 1, 2,
+                    symbol == "BTC-USDT" ? "" : symbol);
+      b.at(ms++).ok(sell, OrdStatus::filled, 2);
+    }
     auto v = check("trade-conservation", b);
-    ASSERT_EQ(v.size(), other.empty() ? 0u : 1u) << other;
-    if (other.empty()) continue;
-    EXPECT_EQ(v[0].message, "trade 1 is in BTC-USDT on one side and ETH-USDT on the other");
+    ASSERT_EQ(v.size(), mismatch ? 1u : 0u) << mismatch;
+    if (!mismatch) continue;
+    EXPECT_EQ(v[0].message, "trade 1 is 2 on one side and 1 on the other");
+    EXPECT_EQ(v[0].orders, (std::vector<std::string>{"1/bETH-USDT", "2/sETH-USDT"}));
   }
 }
 
@@ -1198,6 +1233,7 @@ TEST(TradeConservation, NamesTheLimitAFillBroke) {
             "order 1/o1 (buy) filled at 50030 (event 4 at 0.005 s), beyond its limit price 50020");
 }
 
+// A fill of a buy of BTC-USDT must be a buy of BTC-USDT.
 TEST(TradeConservation, CatchesAFillInAnotherSymbolOrOnTheOtherSide) {
   for (const bool wrong_symbol : {false, true}) {
     for (const bool wrong_side : {false, true}) {
@@ -1214,6 +1250,30 @@ TEST(TradeConservation, CatchesAFillInAnotherSymbolOrOnTheOtherSide) {
                   "order 1/o1 (buy BTC-USDT) filled 1 at 50000 as a sell in ETH-USDT (event 2 at "
                   "0.005 s)");
       }
+    }
+  }
+}
+
+// An accepted amend replaces the limit: a fill it did not count (its answer
+// said less filled) happened under the amend's price, not the place's. One
+// it counted is a late report of a fill under the place's. Both sides.
+TEST(TradeConservation, CatchesAFillBeyondTheLimitAnAcceptedAmendSet) {
+  for (const Side side : {Side::buy, Side::sell}) {
+    for (const bool counted : {false, true}) {
+      const bool buy = side == Side::buy;
+      HistoryBuilder b;
+      auto place = b.at(1).place(1, "o1", side, buy ? 50'100 : 49'900, 5);
+      b.at(2).ok(place, OrdStatus::new_order);
+      b.at(3).fill(1, "o1", side, 50'000, 1, 1, 1);
+      auto amend = b.at(4).request(RequestKind::amend, 1, "o1", buy ? 49'900 : 50'100, 0);
+      b.at(5).ok(amend, OrdStatus::partially_filled, counted ? 2 : 1);
+      b.at(6).fill(1, "o1", side, 50'000, 1, 2, 2);  // within the place's limit only
+      auto v = check("trade-conservation", b);
+      ASSERT_EQ(v.size(), counted ? 0u : 1u) << buy << counted;
+      if (counted) continue;
+      EXPECT_EQ(v[0].message, fmt::format("order 1/o1 ({}) filled at 50000 (event 5 at 0.006 s), "
+                                          "beyond its limit price {}",
+                                          buy ? "buy" : "sell", buy ? 49'900 : 50'100));
     }
   }
 }

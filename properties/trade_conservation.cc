@@ -1,9 +1,11 @@
-// trade-conservation: both sides of each trade match (opposite sides, same
-// symbol, quantity and price), a trade has at most two sides, every fill is
-// in its order's symbol and on its side, and every fill respects its order's
-// limit price (any price the order may have had when it filled: a rejected
-// amend's price, or that of an amend sent after the fill, it never had). A
-// place rejected (a repeat of the id, rejected as a duplicate) never was the
+// trade-conservation: both sides of each trade match (opposite sides,
+// quantity and price), a trade has at most two sides, every fill is in its
+// order's symbol and on its side, and every fill respects its order's limit
+// price (any price the order may have had when it filled: a rejected
+// amend's price, that of an amend sent after the fill, or one an accepted
+// amend had replaced before it, it never had). A trade is its id within a
+// symbol: venues number trades per symbol as often as across them. A place
+// rejected (a repeat of the id, rejected as a duplicate) never was the
 // order: its terms are not the order's.
 #include <algorithm>
 #include <array>
@@ -36,17 +38,22 @@ class TradeConservation final : public Property {
         // A fill naming no trade (0: a history that leaves `trade` out) is
         // no side of a known trade: pairing those would make one "trade 0"
         // of every such fill, an order's partial fills "reported twice".
+        // A fill that names no symbol is in its order's.
+        const Sym symbol = h[fill].symbol != 0 || first == kNone ? h[fill].symbol : h[first].symbol;
         if (h[fill].number != 0)
-          sides.push_back({h[fill].number, static_cast<uint32_t>(sides.size()), fill});
+          sides.push_back({h[fill].number, symbol, static_cast<uint32_t>(sides.size()), fill});
         check_limit(c, order, fill, out);
         check_terms(c, order, first, fill, out);
       }
     }
     std::sort(sides.begin(), sides.end(), [](const TradeSide& a, const TradeSide& b) {
-      return a.trade != b.trade ? a.trade < b.trade : a.seen < b.seen;
+      if (a.trade != b.trade) return a.trade < b.trade;
+      return a.symbol != b.symbol ? a.symbol < b.symbol : a.seen < b.seen;
     });
     for (size_t first = 0, next = 0; first < sides.size(); first = next) {
-      while (next < sides.size() && sides[next].trade == sides[first].trade) ++next;
+      while (next < sides.size() && sides[next].trade == sides[first].trade &&
+             sides[next].symbol == sides[first].symbol)
+        ++next;
       check_trade(c, std::span(sides).subspan(first, next - first), out);
     }
   }
@@ -54,6 +61,7 @@ class TradeConservation final : public Property {
  private:
   struct TradeSide {
     int64_t trade;
+    Sym symbol;     // the fill's, or its order's when it names none (0: neither known)
     uint32_t seen;  // position in the visit, to keep each trade's sides in that order
     uint32_t fill;
   };
@@ -100,9 +108,6 @@ class TradeConservation final : public Property {
     else if (a.price != b.price)
       problem = fmt::format("is at {} on one side and {} on the other", h.price_text(a.price),
                             h.price_text(b.price));
-    else if (a.symbol != 0 && b.symbol != 0 && a.symbol != b.symbol)  // none named: unsaid
-      problem = fmt::format("is in {} on one side and {} on the other", h.text(a.symbol),
-                            h.text(b.symbol));
     if (problem.empty()) return;
     out.push_back(violation(name(), fmt::format("trade {} {}", trade, problem),
                             {c.order_name(a), c.order_name(b)}, fill_indices(sides)));
@@ -139,6 +144,24 @@ class TradeConservation final : public Property {
         {c.order_name(order.key)}, {first, fill}));
   }
 
+  // The last amend that set a price and was in force when `fill` happened:
+  // accepted, and answered before the fill with less filled than the fill
+  // counts (so the fill came after it). kNone when there is none. A fill
+  // counted by the answer happened before the amend, its report only came
+  // late: the limits before the amend still judge it.
+  static uint32_t amend_in_force(const CheckContext& c, const OrderFacts& order, uint32_t fill) {
+    const History& h = c.history();
+    uint32_t found = kNone;
+    for (uint32_t request : order.requests) {
+      if (request > fill) break;
+      if (h[request].kind != RequestKind::amend || h[request].price == 0) continue;
+      const uint32_t done = c.index.completion_index_of(request);
+      if (done == kNone || done > fill || h[done].type != EventType::ok) continue;
+      if (h[done].filled < h[fill].filled) found = request;
+    }
+    return found;
+  }
+
   void check_limit(const CheckContext& c, const OrderFacts& order, uint32_t fill,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
@@ -153,17 +176,22 @@ class TradeConservation final : public Property {
                            : std::min(loosest, request.price);
       has_limit = true;
     };
+    const uint32_t amended = amend_in_force(c, order, fill);
     for (uint32_t place : order.places) {
       if (!may_be_the_order(c, order, place)) continue;
       if (h[place].number & kMarketFlag) return;  // a market order takes any price
-      consider(h[place]);
+      if (amended == kNone) consider(h[place]);   // else replaced before the fill
     }
-    // An amend sent after the fill was recorded was not in force for it.
+    // An amend sent after the fill was recorded was not in force for it, nor
+    // was one accepted before the amend in force was (one of unknown outcome
+    // may have taken effect later).
+    const uint32_t amended_done = amended == kNone ? 0 : c.index.completion_index_of(amended);
     for (uint32_t request : order.requests) {
       if (request > fill) break;
       if (h[request].kind != RequestKind::amend) continue;
-      const Event* done = c.index.completion_of(request);
-      if (done == nullptr || done->type != EventType::fail)
+      const uint32_t done = c.index.completion_index_of(request);
+      if (done != kNone && done < amended_done && h[done].type == EventType::ok) continue;
+      if (done == kNone || h[done].type != EventType::fail)
         consider(h[request]);  // rejected: never in force
     }
     if (!has_limit || (buy ? f.price <= loosest : f.price >= loosest)) return;

@@ -252,7 +252,9 @@ void Gateway::modify(NodeId from, const ClientRequest& request) {
     const OrderTerms terms{.kind = RequestKind::amend,
                            .side = order.view.side,
                            .price = request.price,
-                           .qty = request.qty};
+                           .qty = request.qty,
+                           .kept_price = order.view.price,
+                           .kept_qty = order.view.qty};
     if (auto reason = nonconformance(*instrument, terms)) {
       return reply(from, request, Verdict::reject, *reason, order.view);
     }

@@ -314,6 +314,25 @@ TEST_F(GatewayTest, HaltedInstrumentRejectsOrdersButAllowsCancels) {
   EXPECT_EQ(send(about(RequestKind::cancel, 1, 3, "o")).verdict, Verdict::ack);
 }
 
+// An amend's notional is the order's as amended: a quantity raised at the
+// price the order keeps goes over the maximum as a place of those terms would.
+TEST_F(GatewayTest, AnAmendRaisingTheNotionalAboveTheMaximumIsRejected) {
+  exchange.rolling_upgrade(exchange.now_us() + 10'000, 40'000, 20'000);  // to schema 2
+  exchange.run_for(1'000'000);
+  Instrument capped = *exchange.replica(0).state().find("BTC-USDT");
+  ASSERT_EQ(capped.schema, kSchemaV2);
+  capped.max_notional = 150'000;
+  exchange.update_metadata(capped, 1);
+  exchange.run_for(testing::kSettleUs);
+  ASSERT_EQ(recorder.metadata_results.size(), 1u);
+  ASSERT_TRUE(recorder.metadata_results[0].ok);
+  EXPECT_EQ(send(place(1, 1, "o", Side::buy, 50'000, 2)).verdict, Verdict::ack);
+  const ClientResponse over = send(amend(1, 2, "o", 0, 4));
+  EXPECT_EQ(over.verdict, Verdict::reject);
+  EXPECT_EQ(over.reason, "notional above the maximum");
+  EXPECT_EQ(send(amend(1, 3, "o", 0, 3)).verdict, Verdict::ack);
+}
+
 TEST_F(GatewayTest, MovingASymbolRoutesNewOrdersToTheNewShardAndOldOrdersStayReachable) {
   send(place(1, 1, "old", Side::buy, 50'000, 1));
   Instrument moved = *exchange.replica(0).state().find("BTC-USDT");

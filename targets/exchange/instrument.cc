@@ -134,13 +134,20 @@ std::optional<std::string_view> qty_invalid(const Instrument& record, const Orde
   if (terms.qty % record.lot_size != 0) return "quantity not a multiple of the lot size";
   if (terms.qty < record.min_qty) return "quantity below the minimum";
   if (terms.qty > record.max_qty) return "quantity above the maximum";
-  // Saturating: a record or a request read from a history may hold any
-  // integers, and a product beyond 64 bits is above every maximum.
-  if (record.schema == kSchemaV2 && record.max_notional > 0 && terms.price > 0 &&
-      saturating_mul(terms.price, terms.qty) > record.max_notional) {
-    return "notional above the maximum";
-  }
   return std::nullopt;
+}
+
+// An amend's notional is the order's as amended: what it changes, at what
+// it keeps. Saturating: a record or a request read from a history may hold
+// any integers, and a product beyond 64 bits is above every maximum.
+std::optional<std::string_view> notional_invalid(const Instrument& record,
+                                                 const OrderTerms& terms) {
+  if (record.schema != kSchemaV2 || record.max_notional <= 0) return std::nullopt;
+  const bool amend = terms.kind == RequestKind::amend;
+  const Price price = amend && terms.price == 0 ? terms.kept_price : terms.price;
+  const Qty qty = amend && terms.qty == 0 ? terms.kept_qty : terms.qty;
+  if (price <= 0 || saturating_mul(price, qty) <= record.max_notional) return std::nullopt;
+  return "notional above the maximum";
 }
 
 }  // namespace
@@ -152,7 +159,8 @@ std::optional<std::string_view> nonconformance(const Instrument& record, const O
     return "post-only needs a limit order";
   }
   if (auto reason = price_invalid(record, terms)) return reason;
-  return qty_invalid(record, terms);
+  if (auto reason = qty_invalid(record, terms)) return reason;
+  return notional_invalid(record, terms);
 }
 
 bool is_validation_reason(std::string_view reason) {

@@ -58,6 +58,11 @@ struct OrderTerms {
   bool post_only = false;
   Price price = 0;  // 0 on an amend: unchanged
   Qty qty = 0;      // 0 on an amend: unchanged
+  // An amend's: the order's price and quantity as they stand, for what the
+  // amend leaves unchanged. Its notional is the order's as amended (a
+  // quantity raised at the price kept); 0: not known, no notional judged.
+  Price kept_price = 0;
+  Qty kept_qty = 0;
 };
 
 // Why `terms` do not conform to `record`, or nothing when they do. The one

@@ -59,6 +59,22 @@ TEST(Validation, SchemaTwoEnforcesMaxNotional) {
   EXPECT_EQ(nonconformance(v2, limit_buy(1500, 6)), std::nullopt);
 }
 
+// An amend's notional is the order's as amended: a quantity raised at the
+// price it keeps, or a price raised at the quantity it keeps. Unknown kept
+// terms (0) judge no notional.
+TEST(Validation, AnAmendsNotionalIsTheAmendedOrders) {
+  Instrument v2 = migrate_to_v2(btc());
+  v2.max_notional = 10'000;
+  const OrderTerms more{.kind = RequestKind::amend, .qty = 8, .kept_price = 1500, .kept_qty = 6};
+  EXPECT_EQ(nonconformance(v2, more), "notional above the maximum");
+  const OrderTerms dearer{
+      .kind = RequestKind::amend, .price = 1800, .kept_price = 1500, .kept_qty = 6};
+  EXPECT_EQ(nonconformance(v2, dearer), "notional above the maximum");
+  const OrderTerms within{.kind = RequestKind::amend, .qty = 6, .kept_price = 1500, .kept_qty = 4};
+  EXPECT_EQ(nonconformance(v2, within), std::nullopt);
+  EXPECT_EQ(nonconformance(v2, OrderTerms{.kind = RequestKind::amend, .qty = 8}), std::nullopt);
+}
+
 TEST(Checksum, ChangesWithAnyFieldOrVersion) {
   const uint64_t base = checksum(btc(), 5);
   Instrument changed = btc();
