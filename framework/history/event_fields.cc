@@ -108,10 +108,13 @@ Keys keys_of(EventType type) {
 
 // The keys without which an event of each type reads as another's: a
 // missing client as no client's, a missing f as a place, a missing record
-// as another event's record. (A missing op is the reader's to name: it
-// says what the op links.)
+// as another event's record, a fill's missing filled as 0 (the properties
+// tell a fill after a cancel or an amend from a late report of one before
+// it by that count: every fill would read as late). (A missing op is the
+// reader's to name: it says what the op links.)
 Keys required_keys_of(EventType type) {
   if (needs_op(type)) return keys({Key::client, Key::f, Key::order});
+  if (type == EventType::fill) return keys({Key::client, Key::order, Key::filled});
   if (is_client_event(type)) return keys({Key::client, Key::order});
   if (type == EventType::meta) return keys({Key::version, Key::record});
   return keys({Key::fault});
