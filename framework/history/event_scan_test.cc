@@ -288,9 +288,10 @@ TEST(EventScan, MalformedLinesInTheLayoutGiveTheExactError) {
   // In the layout but for a client or an op where the type has none, or a
   // client event without its client: the scanner takes none of them.
   EXPECT_EQ(error_at_line_2(with(",\"client\":1", "")), "client: missing: invoke events need it");
-  EXPECT_EQ(error_at_line_2(
-                R"({"time_us":6,"type":"fill","client":1,"order":"o","price":5,"qty":1,"trade":3})"),
-            "filled: missing: fill events need it");
+  EXPECT_EQ(
+      error_at_line_2(
+          R"({"time_us":6,"type":"fill","client":1,"order":"o","price":5,"qty":1,"trade":3})"),
+      "filled: missing: fill events need it");
   EXPECT_EQ(error_at_line_2(with(",\"client\":1", ",\"client\":-1")),
             "client: expected an integer from 0 to 2147483647");
   EXPECT_EQ(error_at_line_2(
