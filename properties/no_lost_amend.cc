@@ -89,18 +89,27 @@ class NoLostAmend final : public Property {
       return report_unamended(c, order, place, out);
     }
     steps.clear();
-    uint32_t last_amend = kNone;
+    // The amend settled last (answered, else sent, last): with several in
+    // flight, answers may come in another order than the requests went.
+    uint32_t last_amend = kNone, last_settled = 0;
     size_t unknown = 0;
     for (uint32_t request : order.requests) {
       if (h[request].kind != RequestKind::amend) continue;
-      last_amend = request;
       const uint32_t done = c.index.completion_index_of(request);
+      const uint32_t settled = done == kNone ? request : done;
+      if (last_amend == kNone || settled > last_settled) {
+        last_amend = request;
+        last_settled = settled;
+      }
       if (done != kNone && h[done].type == EventType::fail) continue;
       const bool accepted = done != kNone && h[done].type == EventType::ok;
       steps.push_back({accepted ? done : request, request, accepted});
       unknown += !accepted;
     }
     if (last_amend == kNone) return;
+    // The accepted ones take effect in the order they were acknowledged.
+    std::stable_sort(steps.begin(), steps.end(),
+                     [](const Step& a, const Step& b) { return a.at < b.at; });
     const Terms placed{h[place].price, h[place].qty};
     Terms replayed = placed;
     for (const Step& step : steps) {
@@ -117,8 +126,9 @@ class NoLostAmend final : public Property {
   // accepted ones in turn, and each unknown one whole or not at all, any
   // time from its invocation on (applied twice it is as if applied once, at
   // the later time, so each reachable order once suffices).
-  static bool possible(const History& h, Terms placed, std::vector<Step> steps, Terms found) {
-    std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
+  // `steps` come sorted by `at`.
+  static bool possible(const History& h, Terms placed, const std::vector<Step>& steps,
+                       Terms found) {
     std::vector<Terms> reachable = {placed};
     std::vector<uint32_t> unknown;  // invoked so far
     auto close = [&] {

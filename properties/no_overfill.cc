@@ -121,8 +121,11 @@ class NoOverfill final : public Property {
 
   // Walks the fills where they happened with the amends invoked and
   // accepted before each. An accepted amend Y, acknowledged before a fill,
-  // settles every accepted amend that completed before Y was sent (and the
-  // place): those took effect before Y did. Whether it found a violation.
+  // settles every accepted amend acknowledged before Y (and the place):
+  // those took effect before Y did, as accepted amends take effect in the
+  // order they are acknowledged (no-lost-amend replays them so). With one
+  // request in flight at a time, those are the ones that completed before Y
+  // was sent. Whether it found a violation.
   bool check_fills(const CheckContext& c, const OrderFacts& order, Scratch& s,
                    std::vector<Violation>& out) const {
     const History& h = c.history();
@@ -130,7 +133,7 @@ class NoOverfill final : public Property {
     place_fills(h, order, s);
     size_t invoked = 0, acked = 0;
     int64_t unknown_qty_max = 0, filled = 0;
-    uint32_t settled_before = kNone;  // the latest invocation of an amend acknowledged so far
+    uint32_t settled_before = kNone;  // the latest acknowledgement of an accepted amend so far
     for (const auto [at, fill] : s.fills) {
       for (; invoked < s.amends.size() && s.amends[invoked].invoke < at; ++invoked) {
         const QtyAmend& a = s.amends[invoked];
@@ -141,8 +144,7 @@ class NoOverfill final : public Property {
         }
       }
       for (; acked < s.acked.size() && s.acked[acked].done < at; ++acked) {
-        const uint32_t invoke = s.acked[acked].invoke;
-        settled_before = settled_before == kNone ? invoke : std::max(settled_before, invoke);
+        settled_before = s.acked[acked].done;  // in order of acceptance: the latest
       }
       if (settled_before != kNone) {
         std::erase_if(s.live, [&](const QtyAmend& a) { return a.done < settled_before; });

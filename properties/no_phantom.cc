@@ -1,8 +1,9 @@
 // no-phantom: every order and fill the target reports traces back to a
 // request: no fill or state of an order that was never placed (or not yet:
 // reported before its place was sent), and no fill or state (other than
-// "rejected") of an order whose place was definitely rejected: a rejected
-// place must not take effect.
+// "rejected") of an order when every place of it sent by then was
+// definitely rejected: a rejected place must not take effect (a later
+// place of the same id that is accepted does not excuse a report before it).
 #include <algorithm>
 
 #include "properties/support.h"
@@ -44,9 +45,8 @@ class NoPhantom final : public Property {
             {c.order_name(order.key)}, {earliest, order.places[0]}));
         continue;
       }
-      if (!all_rejected(c, order)) continue;
       const uint32_t existing = first_report_held(h, order);
-      if (existing == kNone) continue;
+      if (existing == kNone || !rejected_before(c, order, existing)) continue;
       const bool traded = h[existing].type == EventType::fill;
       out.push_back(
           violation(name(),
@@ -60,8 +60,10 @@ class NoPhantom final : public Property {
   }
 
  private:
-  static bool all_rejected(const CheckContext& c, const OrderFacts& order) {
+  // Whether every place of the order sent before `index` was rejected.
+  static bool rejected_before(const CheckContext& c, const OrderFacts& order, uint32_t index) {
     for (uint32_t place : order.places) {
+      if (place > index) break;
       const Event* done = c.index.completion_of(place);
       if (done == nullptr || done->type != EventType::fail) return false;
     }

@@ -345,6 +345,27 @@ TEST(NoLostAmend, CatchesARejectedAmendThatChangedTheOrder) {
   EXPECT_EQ(check("no-lost-amend", b).size(), 1u);
 }
 
+// Two amends in flight at once, answered in the other order: they take
+// effect in the order they were acknowledged, so the final read must show
+// the one acknowledged last, and the message names its acknowledgement.
+TEST(NoLostAmend, ReplaysAcceptedAmendsInTheOrderTheyWereAcknowledged) {
+  for (const int64_t final_price : {49'000, 48'000}) {
+    auto b = with_resting_order();
+    auto first = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 0);
+    auto second = b.at(4).request(RequestKind::amend, 1, "o1", 48'000, 0);
+    b.at(5).ok(second, OrdStatus::new_order, 0, 48'000, 5);
+    b.at(6).ok(first, OrdStatus::new_order, 0, 49'000, 5);
+    b.at(9).read(1, "o1", OrdStatus::new_order, final_price, 5);
+    const auto v = check("no-lost-amend", b);
+    ASSERT_EQ(v.size(), final_price == 49'000 ? 0u : 1u) << final_price;
+    if (final_price == 48'000) {
+      EXPECT_EQ(v[0].message,
+                "order 1/o1: after its last amend was accepted (event 5 at 0.006 s), it should be "
+                "5 at 49000, but at the end it is 5 at 48000");
+    }
+  }
+}
+
 TEST(NoLostAmend, PassesAppliedAmendsAndSkipsUnknownOnes) {
   auto b = with_resting_order();
   auto amend = b.at(3).request(RequestKind::amend, 1, "o1", 49'000, 4);
@@ -520,6 +541,25 @@ TEST(NoOverfill, CatchesFillsBeyondARejectedAmendsQuantity) {
 }
 
 // An amend not yet acknowledged, or of unknown outcome, may be in force.
+// Two amends in flight at once, answered in the other order: the one
+// acknowledged last is in force, and a fill beyond its quantity overfills,
+// though the other, acknowledged first, asked for more.
+TEST(NoOverfill, TheAmendAcknowledgedLastIsInForce) {
+  for (const bool beyond : {true, false}) {
+    auto b = with_resting_order(10);
+    auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 20);
+    auto less = b.at(4).request(RequestKind::amend, 1, "o1", 0, 15);
+    b.at(5).ok(up, OrdStatus::new_order, 0, 50'000, 20);
+    b.at(6).ok(less, OrdStatus::new_order, 0, 50'000, 15);
+    b.at(7).fill(1, "o1", Side::buy, 50'000, beyond ? 20 : 15, 1, beyond ? 20 : 15);
+    const auto v = check("no-overfill", b);
+    ASSERT_EQ(v.size(), beyond ? 1u : 0u) << beyond;
+    if (beyond) {
+      EXPECT_NE(v[0].message.find("more than its quantity 15"), std::string::npos) << v[0].message;
+    }
+  }
+}
+
 TEST(NoOverfill, PassesQuantitiesOfAmendsInFlightOrUnknown) {
   auto b = with_resting_order(3);
   auto up = b.at(3).request(RequestKind::amend, 1, "o1", 0, 8);
@@ -648,6 +688,27 @@ TEST(NoPhantom, PassesARejectedOrderReadAsRejected) {
 
 // A fill, or a state, of an order before its client sent the place is of
 // no request: the order's id only names it later.
+// A state reported while the only place sent so far had been rejected is a
+// phantom, though a retry of the id is accepted later; one after the
+// accepted retry is not.
+TEST(NoPhantom, CatchesAReportBetweenARejectedPlaceAndAnAcceptedRetry) {
+  for (const bool before_retry : {true, false}) {
+    HistoryBuilder b;
+    auto first = b.at(1).place(1, "a", Side::buy, 50'000, 5);
+    b.at(2).fail(first, "metadata unavailable");
+    if (before_retry) b.at(3).update(1, "a", OrdStatus::new_order, 0);
+    auto retry = b.at(4).place(1, "a", Side::buy, 50'000, 5);
+    b.at(5).ok(retry, OrdStatus::new_order);
+    if (!before_retry) b.at(6).update(1, "a", OrdStatus::new_order, 0);
+    const auto v = check("no-phantom", b);
+    ASSERT_EQ(v.size(), before_retry ? 1u : 0u) << before_retry;
+    if (before_retry) {
+      EXPECT_EQ(v[0].message,
+                "order 1/a was rejected, yet the exchange reports it new (event 2 at 0.003 s)");
+    }
+  }
+}
+
 TEST(NoPhantom, CatchesAReportBeforeThePlaceWasSent) {
   for (const bool traded : {true, false}) {
     HistoryBuilder b;
