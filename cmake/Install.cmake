@@ -3,6 +3,7 @@
 #
 #   find_package(ordeal 0.1 CONFIG REQUIRED)
 #   target_link_libraries(my_tests PRIVATE ordeal::framework ordeal::properties ordeal::gtest)
+#   target_link_libraries(my-ordeal PRIVATE ordeal::cli ordeal::properties)  # own command line
 #
 # Every library in ORDEAL_EXPORTED_LIBRARIES is installed and exported as
 # ordeal::<its name without the ordeal_ prefix>. A new library joins the
@@ -25,6 +26,7 @@ set(ORDEAL_EXPORTED_LIBRARIES
     ordeal_report_assets
     ordeal_framework
     ordeal_cluster
+    ordeal_cli
     ordeal_properties)
 set(ORDEAL_PACKAGE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/ordeal)
 
@@ -56,7 +58,11 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/framework ${PROJECT_SOURCE_DIR}/faults
                   ${PROJECT_SOURCE_DIR}/targets
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h"
-        PATTERN "cli" EXCLUDE)
+        PATTERN "cli" EXCLUDE
+        PATTERN "shipped_scenarios.h" EXCLUDE)  # ordeal's own tests', from its source tree
+# Of the command line, only its entry point: the rest is its own.
+install(FILES ${PROJECT_SOURCE_DIR}/framework/cli/command_line.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/framework/cli)
 
 install(TARGETS ordeal exchange-node RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 

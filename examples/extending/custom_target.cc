@@ -14,6 +14,7 @@
 
 #include "custom_fault.h"
 #include "framework/base/rng.h"
+#include "framework/run/target_registry.h"
 
 namespace toy {
 
@@ -520,5 +521,22 @@ ordeal::TargetFactory target_factory(ToyOptions options) {
     return make_toy_target(c, options);
   };
 }
+
+// The toy venue by name: `--target toy` in a program that links this file
+// and runs ordeal's command line (toy_ordeal.cc), `.target = "toy"` in a
+// test, and a repro that names it. Its one defect is the planted bug.
+ORDEAL_REGISTER_TARGET(
+    toy, {.name = "toy",
+          .description = "the toy venue of examples/extending, in process, on a virtual clock "
+                         "(defect: ack-cancel-of-filled)",
+          .factory = [](const ordeal::Scenario& /*scenario*/, const std::string& defect,
+                        std::string& error) -> ordeal::TargetFactory {
+            if (defect != "none" && defect != "ack-cancel-of-filled") {
+              error = "--defect " + defect + ": the toy venue knows only ack-cancel-of-filled";
+              return {};
+            }
+            return target_factory({.ack_cancel_of_filled = defect == "ack-cancel-of-filled"});
+          },
+          .deterministic = true});
 
 }  // namespace toy

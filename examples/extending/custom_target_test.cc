@@ -89,8 +89,13 @@ TEST(ToyTarget, TheScenarioTradesCancelsAndIsRefused) {
 }
 
 // Every property holds on the toy venue: ordeal's fifteen and the custom one.
-ORDEAL_SCENARIO_TEST(ToyTarget, EveryPropertyHolds, kScenario, .seed = 2024,
-                     .make_target = target_factory());
+ORDEAL_SCENARIO_TEST(ToyTarget, EveryPropertyHolds, kScenario, .seed = 2024, .target = "toy");
+
+// The toy venue by its registered name, its planted bug (its one defect)
+// caught as the test expects. The repro names the toy venue, so that
+// toy-ordeal (toy_ordeal.cc) replays it.
+ORDEAL_SCENARIO_TEST(ToyTarget, ThePlantedBugIsCaughtByName, kScenario, .seed = 1,
+                     .defect = "ack-cancel-of-filled", .target = "toy", .expect_violation = true);
 
 // The workload generator used directly, in RapidCheck's own gtest style:
 // every case it draws from the scenario runs on the toy venue, and every

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
 
 #include "framework/base/assert.h"
+#include "framework/base/thread_failure.h"
 #include "targets/exchange/messages.h"
 
 namespace ordeal {
@@ -100,8 +103,17 @@ std::vector<Violation> check_history(const History& history, std::span<const std
   std::vector<Violation> violations;
   // All of them (as scenarios usually ask) straight from the catalogue,
   // without a list made per case.
+  // A property that throws is a bug in it, and says which one threw.
   auto check_all = [&](std::span<const Property* const> properties) {
-    for (const Property* property : properties) property->check(context, violations);
+    for (const Property* property : properties) {
+      try {
+        property->check(context, violations);
+      } catch (const std::bad_alloc&) {
+        throw;  // memory, not the property: said as such where it is caught
+      } catch (...) {
+        throw PropertyThrew(fmt::format("property {} {}", property->name(), what_was_thrown()));
+      }
+    }
   };
   if (names.empty()) {
     check_all(all_properties());

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,6 +99,12 @@ struct PropertyRegistrar {
 // The named properties (all of them when `names` is empty), sorted by name;
 // unknown names are left out (scenarios are validated before they get here).
 std::vector<const Property*> checked_properties(std::span<const std::string> names);
+
+// A property's check threw: a bug in it. Says which one ("property NAME
+// threw: ..."); running out of memory is left as std::bad_alloc.
+struct PropertyThrew : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // Checks the named properties (all of them when `names` is empty).
 std::vector<Violation> check_history(const History& history, std::span<const std::string> names,

@@ -169,9 +169,9 @@ endfunction()
 expect_refused_replay(live-inproc "'inproc'"
                       "cluster-chaos.toml:[0-9]+: process.kill acts on real processes")
 expect_refused_replay(live-bogus "'bogus'"
-                      "live-bogus.toml:4: target: expected inproc, cluster or fix://..., got 'bogus'")
+                      "live-bogus.toml:4: target: expected inproc, cluster, fix://... or a target this program registered, got 'bogus'")
 expect_refused_replay(live-number "42"
-                      "live-number.toml:4: target: expected inproc, cluster or fix://..., got no string")
+                      "live-number.toml:4: target: expected inproc, cluster, fix://... or a target this program registered, got no string")
 
 # A damaged repro is bad input (exit 2, naming file, line and field), never
 # an uncaught exception: here a seed that is not digits and an unknown defect.

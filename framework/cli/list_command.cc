@@ -10,6 +10,7 @@
 #include "framework/base/assert.h"
 #include "framework/check/property.h"
 #include "framework/cli/commands.h"
+#include "framework/run/target_registry.h"
 #include "targets/exchange/defects.h"
 #include "targets/exchange/fault_points.h"
 
@@ -63,6 +64,9 @@ void list_targets() {
       "cluster\tthe reference exchange as processes on loopback, clients over FIX (live mode)\n"
       "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T\tany FIX 4.2/4.4 order gateway, "
       "order entry only (live mode)\n");
+  for (const NamedTarget* target : named_targets()) {
+    fmt::print("{}\t{}\n", target->name, target->description);
+  }
 }
 
 }  // namespace

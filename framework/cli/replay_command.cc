@@ -10,11 +10,13 @@
 #include <filesystem>
 
 #include "framework/base/interrupt.h"
+#include "framework/cli/command_line.h"
 #include "framework/cli/commands.h"
 #include "framework/cli/target_choice.h"
 #include "framework/report/report.h"
 #include "framework/run/repro.h"
 #include "framework/run/runner.h"
+#include "framework/run/target_registry.h"
 
 namespace ordeal::cli {
 namespace {
@@ -42,11 +44,13 @@ std::string out_dir(const ReplayArgs& args) {
   return end == out.end() ? args.out + "/replay" : args.out;
 }
 
-// The simulator, unless the case arms a fault that needs real processes.
+// The simulator, unless the case arms a fault that needs real processes or
+// the run drove a registered target (which the simulator cannot stand in for).
 std::string replay_target(const Repro& repro, const Scenario& scenario, const Case& c) {
+  const std::string target = repro.target.empty() ? scenario.target : repro.target;
+  if (find_target(target) != nullptr) return target;
   const FaultSpec* live = live_only_fault(scenario, &c);
   if (live == nullptr) return "inproc";
-  const std::string target = repro.target.empty() ? scenario.target : repro.target;
   fmt::print(stderr, "ordeal replay: the case arms {}, which needs real processes: on {}\n",
              live->point, target);
   return target;
@@ -74,8 +78,9 @@ int report(const ReplayArgs& args, const Repro& repro, const Scenario& scenario,
                          .seed = repro.run_seed,
                          .defect = repro.defect,
                          .out_dir = args.out,
-                         .reproduce = "ordeal replay " + shell_word(args.repro),
-                         .target = target};
+                         .reproduce = program_name() + " replay " + shell_word(args.repro),
+                         .target = target,
+                         .program = program_name()};
   // The output folder gets its own repro.toml (the report names it), unless
   // that would overwrite the very file being replayed.
   std::error_code ec;
@@ -108,7 +113,6 @@ int replay(ReplayArgs args) {
                scenario.error);
     return kExitUsage;
   }
-  const auto defects = exchange::DefectSet::parse(repro.defect);  // load_repro checked it
   Case c;
   if (auto error = load_repro_case(args.repro, scenario.scenario, c); !error.empty()) {
     fmt::print(stderr, "ordeal replay: {}\n", error);
@@ -124,13 +128,17 @@ int replay(ReplayArgs args) {
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
   if (!choice.notice.empty()) fmt::print(stderr, "ordeal replay: {}\n", choice.notice);
   install_interrupt_handler();
-  const RunOptions options{.defects = *defects,
+  // load_repro checked the defect, unless a registered target reads it.
+  const exchange::DefectSet defects =
+      choice.named ? exchange::DefectSet() : *exchange::DefectSet::parse(repro.defect);
+  const RunOptions options{.defects = defects,
                            .on_clean_up =
                                [](const CaseCleanUp& done) {
                                  fmt::print(stderr, "ordeal replay: clean-up: {}\n",
                                             describe(done));
                                },
-                           .make_target = choice.make_target};
+                           .make_target = choice.make_target,
+                           .deterministic_target = choice.deterministic};
   const auto start = std::chrono::steady_clock::now();
   CaseVerdict verdict = check_case(scenario.scenario, c, options);
   const double wall_s =

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "framework/base/interrupt.h"
+#include "framework/cli/command_line.h"
 #include "framework/cli/commands.h"
 #include "framework/cli/target_choice.h"
 #include "framework/report/report.h"
@@ -66,7 +67,9 @@ int run(const RunArgs& args) {
     return kExitUsage;
   }
   const std::string& target = choice.target;
-  const auto defects = exchange::DefectSet::parse(args.defect);
+  // A registered target reads its defects itself.
+  const auto defects =
+      choice.named ? exchange::DefectSet() : exchange::DefectSet::parse(args.defect);
   if (!defects) {
     fmt::print(stderr, "ordeal run: --defect {}: unknown defect '{}' (see `ordeal list defects`)\n",
                args.defect, exchange::DefectSet::first_unknown(args.defect));
@@ -93,6 +96,7 @@ int run(const RunArgs& args) {
   if (!args.seed && !scenario.seed) fmt::print(stderr, "ordeal run: seed {}\n", options.seed);
   if (!prepare_out_dir(args.out)) return kExitEnvironment;
   options.make_target = choice.make_target;
+  options.deterministic_target = choice.deterministic;
   if (!choice.notice.empty()) fmt::print(stderr, "ordeal run: {}\n", choice.notice);
   install_interrupt_handler();
   auto console = console_report(isatty(STDERR_FILENO) != 0);
@@ -112,7 +116,7 @@ int run(const RunArgs& args) {
       .out_dir = args.out,
       // Without --no-shrink the command would report a shrunk case, not
       // the one this run reported.
-      .reproduce = fmt::format("ordeal run {} --seed {} --cases {} --defect {}{}{}{}",
+      .reproduce = fmt::format("{} run {} --seed {} --cases {} --defect {}{}{}{}", program_name(),
                                shell_word(args.scenario), options.seed, options.cases,
                                shell_word(args.defect),
                                target == "inproc" ? "" : " --target " + shell_word(target),
@@ -121,7 +125,8 @@ int run(const RunArgs& args) {
                                : options.shrink_budget_s != RunOptions{}.shrink_budget_s
                                    ? fmt::format(" --shrink-time {}", options.shrink_budget_s)
                                    : ""),
-      .target = target};
+      .target = target,
+      .program = program_name()};
   if (auto error = write_file_reports(report); !error.empty()) {
     fmt::print(stderr, "ordeal run: {}\n", error);
     return kExitEnvironment;

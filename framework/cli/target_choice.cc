@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "framework/run/target_registry.h"
 #include "targets/cluster/cluster_target.h"
 #include "targets/fix/fix_target.h"
 
@@ -58,7 +59,26 @@ void choose_fix(const Scenario& scenario, const std::string& defect, TargetChoic
       target);
 }
 
+// A target the program registered: the defect is the target's to read.
+void choose_named(const Scenario& scenario, const std::string& defect, const NamedTarget& named,
+                  TargetChoice& choice) {
+  choice.named = true;
+  choice.deterministic = named.deterministic;
+  choice.make_target = named.factory(scenario, defect, choice.error);
+  if (!choice.error.empty()) {
+    choice.error = fmt::format("{} {}: {}", choice.label, choice.target, choice.error);
+  } else if (!choice.make_target) {
+    choice.error = fmt::format("{} {}: the target made no factory", choice.label, choice.target);
+  }
+}
+
 }  // namespace
+
+std::string target_names() {
+  std::string names = "inproc, cluster, fix://...";
+  for (const NamedTarget* named : named_targets()) names += ", " + named->name;
+  return names;
+}
 
 const FaultSpec* live_only_fault(const Scenario& scenario, const Case* only) {
   if (only != nullptr) {
@@ -91,9 +111,12 @@ TargetChoice choose_target(const Scenario& scenario, const std::string& target,
     };
     return choice;
   }
+  if (const NamedTarget* named = find_target(target)) {
+    choose_named(scenario, defect, *named, choice);
+    return choice;
+  }
   if (target != "inproc") {
-    choice.error =
-        fmt::format("{} {}: expected inproc, cluster or fix://...", choice.label, target);
+    choice.error = fmt::format("{} {}: expected {}", choice.label, target, target_names());
     return choice;
   }
   if (const FaultSpec* fault = live_only_fault(scenario, only)) {

@@ -1,7 +1,8 @@
 // Which target `ordeal run` and `ordeal replay` drive, checked against the
 // scenario before anything starts: inproc (the simulator), cluster
-// (processes on loopback) or a fix:// URI. Bad choices are usage errors
-// (exit 2) that name the flag or the scenario's line.
+// (processes on loopback), a fix:// URI, or one the program registered
+// (framework/run/target_registry.h). Bad choices are usage errors (exit 2)
+// that name the flag or the scenario's line.
 //
 //   TargetChoice choice = choose_target(scenario, "cluster", "none", "ordeal-out");
 //   if (!choice) { print choice.error; exit 2; }
@@ -16,11 +17,13 @@
 namespace ordeal::cli {
 
 struct TargetChoice {
-  std::string target;         // as chosen: inproc, cluster or fix://...
-  std::string label;          // where it was chosen, for errors: "--target"
-  TargetFactory make_target;  // empty: the inproc simulator
-  std::string notice;         // printed before the run (what a foreign gateway skips)
-  std::string error;          // why the choice is refused
+  std::string target;          // as chosen: inproc, cluster or fix://...
+  std::string label;           // where it was chosen, for errors: "--target"
+  TargetFactory make_target;   // empty: the inproc simulator
+  std::string notice;          // printed before the run (what a foreign gateway skips)
+  std::string error;           // why the choice is refused
+  bool named = false;          // a registered target: the defect is its own to read
+  bool deterministic = false;  // it replays a case exactly (RunOptions::deterministic_target)
   explicit operator bool() const { return error.empty(); }
 };
 
@@ -31,6 +34,10 @@ struct TargetChoice {
 TargetChoice choose_target(const Scenario& scenario, const std::string& target,
                            const std::string& defect, const std::string& out_dir,
                            const Case* only = nullptr, std::string_view label = "--target");
+
+// The targets this program knows, for messages: "inproc, cluster,
+// fix://..." and the registered ones.
+std::string target_names();
 
 // The first fault of the case (of the whole scenario without one) that the
 // simulator cannot play, or null.

@@ -17,7 +17,8 @@ set(expected
     "seed 1, defect okx-2023-08-14"
     "shrunk to"
     "repro: ${WORK}/ordeal-out/Incident.DefectIsCaught/repro.toml"
-    "rerun: ORDEAL_SEED=1 ${TEST_BINARY} --gtest_filter=Incident.DefectIsCaught")
+    "rerun: ORDEAL_SEED=1 ${TEST_BINARY} --gtest_filter=Incident.DefectIsCaught"
+    "failing_example.cc:")
 foreach(text IN LISTS expected)
   string(FIND "${out}" "${text}" at)
   if(at EQUAL -1)

@@ -8,6 +8,7 @@
 
 #include "framework/report/report.h"
 #include "framework/run/scenario.h"
+#include "framework/run/target_registry.h"
 #include "targets/exchange/defects.h"
 
 namespace ordeal::gtest {
@@ -68,34 +69,82 @@ std::string failure_message(const RunReport& report, const std::string& out_dir)
       message += fmt::format("    {}\n", step);
     }
     message += fmt::format("  repro: {}/repro.toml\n", out_dir);
+  } else if (!o.target_error.empty()) {
+    message = fmt::format("ordeal: the run stopped in scenario {}, seed {}, on target {}: {}\n",
+                          report.scenario.path, report.seed, report.target, o.target_error);
   } else {
-    message = fmt::format("ordeal: the target failed in scenario {}, seed {}: {}\n",
-                          report.scenario.path, report.seed, o.target_error);
+    message = fmt::format(
+        "ordeal: expected a violation in scenario {} ({}), seed {}, defect {}, but every property "
+        "held over {}\n",
+        report.scenario.name, report.scenario.path, report.seed, report.defect,
+        o.cases_run == 1 ? std::string("1 case") : fmt::format("{} cases", o.cases_run));
   }
   message += fmt::format("  reports: {}/\n  rerun: {}", out_dir, report.reproduce);
   return message;
 }
 
+void add_failure(const TestSite& site, const std::string& message) {
+  if (site.file != nullptr) {
+    ADD_FAILURE_AT(site.file, site.line) << message;
+  } else {
+    ADD_FAILURE() << message;
+  }
+}
+
+// The target a test drives and what its reports call it: the registered one
+// it names, its own factory, or the simulator.
+struct TestTarget {
+  TargetFactory make;  // empty: the simulator
+  bool deterministic = false;
+  std::string name = "inproc";
+  bool named = false;
+  std::string error;
+};
+
+TestTarget test_target(const ScenarioTestOptions& options, const Scenario& scenario) {
+  if (!options.target.empty()) {
+    const NamedTarget* named = find_target(options.target);
+    if (named == nullptr) {
+      return {.error = fmt::format("no target named '{}' is registered (is the file that "
+                                   "registers it linked in?)",
+                                   options.target)};
+    }
+    TestTarget target{.deterministic = named->deterministic, .name = named->name, .named = true};
+    target.make = named->factory(scenario, options.defect, target.error);
+    if (!target.error.empty()) target.error = "target " + named->name + ": " + target.error;
+    return target;
+  }
+  if (!options.make_target) return {};
+  // A repro of it replays nowhere: load_repro says why.
+  return {.make = options.make_target,
+          .deterministic = options.deterministic_target,
+          .name = "unnamed (ScenarioTestOptions::make_target)"};
+}
+
 }  // namespace
 
 ScenarioTestRun run_scenario_test(const std::string& scenario_path,
-                                  const ScenarioTestOptions& options) {
+                                  const ScenarioTestOptions& options, TestSite site) {
   ScenarioTestRun run;
   ScenarioLoad loaded = load_scenario(scenario_path);
   if (!loaded) {
-    ADD_FAILURE() << "ordeal: " << loaded.error;
+    add_failure(site, "ordeal: " + loaded.error);
     return run;
   }
   Scenario& scenario = loaded.scenario;
   if (!options.properties.empty()) scenario.properties = options.properties;
-  const auto defects = exchange::DefectSet::parse(options.defect);
+  const TestTarget target = test_target(options, scenario);
+  // A registered target reads its defects itself.
+  const auto defects =
+      target.named ? exchange::DefectSet() : exchange::DefectSet::parse(options.defect);
   std::string origin, error;
   const std::optional<uint64_t> seed = choose_seed(options, scenario, origin, error);
-  if (!defects || !seed) {
-    ADD_FAILURE() << "ordeal: "
-                  << (seed ? fmt::format("defect '{}' is unknown",
-                                         exchange::DefectSet::first_unknown(options.defect))
-                           : error);
+  if (!target.error.empty() || !defects || !seed) {
+    add_failure(
+        site, "ordeal: " + (!target.error.empty() ? target.error
+                            : seed                ? fmt::format("defect '{}' is unknown",
+                                                                exchange::DefectSet::first_unknown(options.defect))
+                                                  : error));
     return run;
   }
   run.seed = *seed;
@@ -109,8 +158,8 @@ ScenarioTestRun run_scenario_test(const std::string& scenario_path,
                               .time_budget_s = options.time_budget_s,
                               .shrink = options.shrink,
                               .shrink_budget_s = options.shrink_budget_s,
-                              .make_target = options.make_target,
-                              .deterministic_target = options.deterministic_target});
+                              .make_target = target.make,
+                              .deterministic_target = target.deterministic});
   std::error_code fs_error;
   const std::filesystem::path out = std::filesystem::absolute(
       options.out_dir.empty() ? "ordeal-out/" + current_test_name() : options.out_dir, fs_error);
@@ -121,25 +170,31 @@ ScenarioTestRun run_scenario_test(const std::string& scenario_path,
                          .seed = run.seed,
                          .defect = options.defect,
                          .out_dir = run.out_dir,
-                         .reproduce = rerun_command(run.seed)};
+                         .reproduce = rerun_command(run.seed),
+                         .target = target.name};
   if (auto write_error = write_file_reports(report); !write_error.empty()) {
-    ADD_FAILURE() << "ordeal: " << write_error;
+    add_failure(site, "ordeal: " + write_error);
     return run;
   }
-  run.passed = !outcome.failed() && outcome.target_error.empty();
-  if (!run.passed) ADD_FAILURE() << failure_message(report, run.out_dir);
+  run.passed = options.expect_violation ? outcome.failed()
+                                        : !outcome.failed() && outcome.target_error.empty();
+  if (run.passed && options.expect_violation) {
+    std::cout << fmt::format("ordeal: caught as expected: {}\n",
+                             outcome.violations.front().message);
+  }
+  if (!run.passed) add_failure(site, failure_message(report, run.out_dir));
   return run;
 }
 
 ScenarioTestRun run_property_test(const std::string& property, const std::string& scenario_path,
-                                  ScenarioTestOptions options) {
+                                  ScenarioTestOptions options, TestSite site) {
   if (find_property(property) == nullptr) {
-    ADD_FAILURE() << "ordeal: no property named '" << property
-                  << "' is registered (is the file that registers it linked in?)";
+    add_failure(site, "ordeal: no property named '" + property +
+                          "' is registered (is the file that registers it linked in?)");
     return {};
   }
   options.properties = {property};
-  return run_scenario_test(scenario_path, options);
+  return run_scenario_test(scenario_path, options, site);
 }
 
 ::testing::AssertionResult property_violated(std::string_view property, const History& history,

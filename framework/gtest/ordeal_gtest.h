@@ -2,7 +2,9 @@
 // with ordeal's verdict, seed and repro in gtest's failure message.
 //
 //   ORDEAL_SCENARIO_TEST(Incident, Holds, "examples/scenarios/okx-2023-08-14.toml", .cases = 20);
-//   ORDEAL_PROPERTY_TEST(Toy, NoOverfill, "no-overfill", "toy.toml", .make_target = toy_target());
+//   ORDEAL_PROPERTY_TEST(Toy, NoOverfill, "no-overfill", "toy.toml", .target = "toy");
+//   ORDEAL_SCENARIO_TEST(Toy, BugIsCaught, "toy.toml", .defect = "ack-cancel-of-filled",
+//                        .target = "toy", .expect_violation = true);
 //   ORDEAL_EXPECT_HOLDS("no-lost-cancel", builder.history());
 //
 // The seed is the options' `seed`, else ORDEAL_SEED from the environment,
@@ -27,17 +29,33 @@
 
 namespace ordeal::gtest {
 
+// Designated initializers, in this order (each may be left out).
 struct ScenarioTestOptions {
-  std::optional<uint64_t> seed;         // pinned; else ORDEAL_SEED, the scenario's, or drawn
-  std::optional<int> cases;             // else the scenario's
-  std::string defect = "none";          // a planted defect of the reference exchange
+  std::optional<uint64_t> seed;  // pinned; else ORDEAL_SEED, the scenario's, or drawn
+  std::optional<int> cases;      // else the scenario's
+  // A planted defect of the reference exchange, or of a registered target
+  // (which reads its own defects).
+  std::string defect = "none";
   std::vector<std::string> properties;  // empty: the scenario's
-  TargetFactory make_target;            // empty: the inproc simulator
-  bool deterministic_target = false;    // make_target replays a case exactly (RunOptions)
-  double time_budget_s = 0;             // 0: none
+  // A target registered by name (framework/run/target_registry.h): the run
+  // drives it, and its repro names it, so that a program that registers it
+  // replays it. Empty: make_target, else the inproc simulator.
+  std::string target;
+  TargetFactory make_target;          // a target of no name; its repro replays nowhere
+  bool deterministic_target = false;  // make_target replays a case exactly (RunOptions)
+  double time_budget_s = 0;           // 0: none
   bool shrink = true;
   double shrink_budget_s = 10;
   std::string out_dir;  // empty: ordeal-out/<Suite>.<Name>
+  // The test passes when a property is violated and fails when every one
+  // held: a planted bug must be caught.
+  bool expect_violation = false;
+};
+
+// Where a test is written, for gtest's failure messages (the macros pass it).
+struct TestSite {
+  const char* file = nullptr;
+  int line = 0;
 };
 
 // What a scenario test ran: the seed it used and where its reports are.
@@ -50,12 +68,12 @@ struct ScenarioTestRun {
 // Runs the scenario and adds a gtest failure (nonfatal) when a property is
 // violated, the target fails or the scenario does not load.
 ScenarioTestRun run_scenario_test(const std::string& scenario_path,
-                                  const ScenarioTestOptions& options);
+                                  const ScenarioTestOptions& options, TestSite site = {});
 
 // The same, checking only `property` (a custom one, typically) on the
 // scenario's generated cases.
 ScenarioTestRun run_property_test(const std::string& property, const std::string& scenario_path,
-                                  ScenarioTestOptions options);
+                                  ScenarioTestOptions options, TestSite site = {});
 
 // Whether `property` holds over a (hand-built) history; the failure message
 // lists its violations.
@@ -68,11 +86,16 @@ ScenarioTestRun run_property_test(const std::string& property, const std::string
 
 }  // namespace ordeal::gtest
 
-#define ORDEAL_SCENARIO_TEST(Suite, Name, scenario_path, ...) \
-  TEST(Suite, Name) { ::ordeal::gtest::run_scenario_test(scenario_path, {__VA_ARGS__}); }
+#define ORDEAL_SCENARIO_TEST(Suite, Name, scenario_path, ...)                               \
+  TEST(Suite, Name) {                                                                       \
+    ::ordeal::gtest::run_scenario_test(scenario_path, {__VA_ARGS__}, {__FILE__, __LINE__}); \
+  }
 
-#define ORDEAL_PROPERTY_TEST(Suite, Name, property, scenario_path, ...) \
-  TEST(Suite, Name) { ::ordeal::gtest::run_property_test(property, scenario_path, {__VA_ARGS__}); }
+#define ORDEAL_PROPERTY_TEST(Suite, Name, property, scenario_path, ...)        \
+  TEST(Suite, Name) {                                                          \
+    ::ordeal::gtest::run_property_test(property, scenario_path, {__VA_ARGS__}, \
+                                       {__FILE__, __LINE__});                  \
+  }
 
 #define ORDEAL_EXPECT_HOLDS(property, history) \
   EXPECT_TRUE(::ordeal::gtest::property_holds(property, history))

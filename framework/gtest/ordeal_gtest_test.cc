@@ -105,6 +105,47 @@ TEST(OrdealGtest, BadInputIsAFailureThatSaysWhy) {
   failures = failures_of([] { gtest::run_scenario_test(kIncident, {.defect = "nope"}); });
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_TRUE(contains(failures[0], "defect 'nope'")) << failures[0];
+  failures = failures_of([] { gtest::run_scenario_test(kIncident, {.target = "nowhere"}); });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_TRUE(contains(failures[0], "no target named 'nowhere' is registered")) << failures[0];
+}
+
+// A test that expects a violation (a planted bug must be caught) passes
+// when one is found and fails, saying so, when every property held.
+TEST(OrdealGtest, AnExpectedViolationPassesWhenCaughtAndFailsWhenNot) {
+  const std::string out = ::testing::TempDir() + "/ordeal-gtest-expected";
+  gtest::ScenarioTestRun run;
+  EXPECT_TRUE(failures_of([&] {
+                run = gtest::run_scenario_test(kIncident, {.seed = 1,
+                                                           .defect = "okx-2023-08-14",
+                                                           .shrink = false,
+                                                           .out_dir = out,
+                                                           .expect_violation = true});
+              }).empty());
+  EXPECT_TRUE(run.passed);
+  const auto failures = failures_of([&] {
+    run = gtest::run_scenario_test(
+        kIncident, {.seed = 1, .cases = 3, .out_dir = out, .expect_violation = true});
+  });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_FALSE(run.passed);
+  EXPECT_TRUE(contains(failures[0], "expected a violation in scenario okx-2023-08-14"))
+      << failures[0];
+  EXPECT_TRUE(contains(failures[0], "every property held over 3 cases")) << failures[0];
+}
+
+// The macros pass the test's own file and line, where gtest places the
+// failure (not a line of ordeal's).
+TEST(OrdealGtest, AFailureIsPlacedAtTheTest) {
+  ::testing::TestPartResultArray results;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
+    gtest::run_scenario_test("/no/such/scenario.toml", {}, {"my_venue_test.cc", 42});
+  }
+  ASSERT_EQ(results.size(), 1);
+  EXPECT_STREQ(results.GetTestPartResult(0).file_name(), "my_venue_test.cc");
+  EXPECT_EQ(results.GetTestPartResult(0).line_number(), 42);
 }
 
 ORDEAL_PROPERTY_TEST(OrdealGtest, OnePropertyOverGeneratedCases, "no-lost-cancel", kIncident,

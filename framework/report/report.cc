@@ -52,7 +52,7 @@ std::string xml_escape(std::string_view text) {
 // hold (its defaults differ from some scenarios', metadata-corruption's
 // staleness for one).
 std::string check_command(const RunReport& r) {
-  std::string command = "ordeal check " + shell_word(r.out_dir + "/history.jsonl");
+  std::string command = r.program + " check " + shell_word(r.out_dir + "/history.jsonl");
   for (const std::string& property : r.scenario.properties) {
     command += " --property " + shell_word(property);
   }
@@ -69,6 +69,17 @@ std::string check_command(const RunReport& r) {
         fmt::format(" --price-decimals {} --qty-decimals {}", u.price_decimals, u.qty_decimals);
   }
   return command;
+}
+
+// Each fault point the scenario arms, its windows and fires over the cases
+// run; null where the target records no fires.
+nlohmann::json fault_points_json(const RunOutcome& o) {
+  if (o.fault_points.empty()) return nullptr;
+  nlohmann::json points = nlohmann::json::array();
+  for (const FaultTally& t : o.fault_points) {
+    points.push_back({{"point", t.point}, {"windows", t.windows}, {"fires", t.fires}});
+  }
+  return points;
 }
 
 class JsonReport final : public ReportListener {
@@ -115,6 +126,7 @@ class JsonReport final : public ReportListener {
         {"cases", r.outcome.cases_run},
         {"operations", r.outcome.operations},
         {"events", r.outcome.events},
+        {"fault_points", fault_points_json(r.outcome)},
         {"wall_s", r.outcome.wall_s},
         {"first_failure_s", r.outcome.first_failure_s},
         {"violations", violations},
@@ -205,7 +217,8 @@ class ReproReport final : public ReportListener {
                       .target = r.target,
                       .defect = r.defect,
                       .run_seed = r.seed,
-                      .c = *r.outcome.failing_case};
+                      .c = *r.outcome.failing_case,
+                      .program = r.program};
     return write_file(path, repro_toml(repro, r.scenario, path));
   }
 };
@@ -241,6 +254,18 @@ class ConsoleReport final : public ReportListener {
           "(lower think_ms_max or operations_per_client)\n",
           counted(o.operations_unsent, "operation"));
     }
+    for (const FaultTally& t : o.fault_points) {
+      if (t.fires > 0) continue;
+      if (t.windows == 0) {
+        fmt::print("  note: fault point {} was armed in none of the {}\n", t.point,
+                   counted(o.cases_run, "case"));
+      } else {
+        fmt::print(
+            "  note: fault point {} never fired in its {} (nothing passed it while armed: "
+            "the nemesis's window_ms against the workload's pace, or its probability)\n",
+            t.point, counted(t.windows, "window"));
+      }
+    }
     if (!o.failed() && run_status(r) == "error") {
       fmt::print("  ERROR {} ({}): {}\n", cases_checked(o), duration(o.wall_s),
                  o.interrupted ? "interrupted" : o.target_error);
@@ -262,7 +287,7 @@ class ConsoleReport final : public ReportListener {
          first_steps(describe_steps(o.history, r.scenario), kStepsShown)) {
       fmt::print("    {}\n", step);
     }
-    fmt::print("  reproduce: ordeal replay {}\n", shell_word(r.out_dir + "/repro.toml"));
+    fmt::print("  reproduce: {} replay {}\n", r.program, shell_word(r.out_dir + "/repro.toml"));
     fmt::print("        or: {}\n", r.reproduce);
     fmt::print("  reports: {}/\n", r.out_dir);
     return {};

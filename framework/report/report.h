@@ -2,8 +2,8 @@
 // junit.xml, history.jsonl, report.html and repro.toml are rendered from one
 // RunReport at the end (and the console also draws progress while cases run).
 //
-//   std::vector<std::unique_ptr<ReportListener>> listeners = standard_reports(out_dir);
-//   for (auto& l : listeners) l->on_finish(report);
+//   for (auto& listener : file_reports()) listener->on_finish(report);  // into report.out_dir
+//   console_report(isatty(STDERR_FILENO))->on_finish(report);
 #pragma once
 
 #include <memory>
@@ -22,8 +22,13 @@ struct RunReport {
   uint64_t seed = 0;
   std::string defect = "none";
   std::string out_dir;
-  std::string reproduce;          // the command that reruns this exact run
-  std::string target = "inproc";  // what ran the cases: inproc, cluster or fix://...
+  std::string reproduce;  // the command that reruns this exact run
+  std::string target =
+      "inproc";  // what ran the cases: inproc, cluster, fix://... or a registered one
+  // The program whose check and replay read this run's files, as the
+  // commands the reports print call it: a program of one's own
+  // (framework/cli/command_line.h) knows the properties and targets it links.
+  std::string program = "ordeal";
 };
 
 class ReportListener {

@@ -239,6 +239,36 @@ TEST(ReportJson, SaysTheUnitsOfTheHistorysPricesAndQuantities) {
   EXPECT_NE(check.find(" --price-decimals 3 --qty-decimals 4"), std::string::npos) << check;
 }
 
+// Each fault point's windows and fires are in report.json; a point armed
+// and never fired, or never armed, is a note on the console: its windows
+// tested nothing. A live target's (no tallies) says null.
+TEST(ReportJson, TalliesTheFaultPointsAndTheConsoleNotesOnesThatNeverFired) {
+  RunOutcome o = one_case_run();
+  o.cases_run = 30;
+  o.fault_points = {{.point = "a.fired", .windows = 3, .fires = 5},
+                    {.point = "b.silent", .windows = 4},
+                    {.point = "c.unarmed"}};
+  Scenario scenario;
+  const auto json = nlohmann::json::parse(written(o, scenario, "report.json"));
+  EXPECT_EQ(json.at("fault_points"),
+            nlohmann::json::parse(R"([{"point":"a.fired","windows":3,"fires":5},
+                                      {"point":"b.silent","windows":4,"fires":0},
+                                      {"point":"c.unarmed","windows":0,"fires":0}])"));
+  const RunReport report{.scenario = scenario, .outcome = o, .out_dir = "out"};
+  ::testing::internal::CaptureStdout();
+  console_report(false)->on_finish(report);
+  const std::string console = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(console.find("a.fired"), std::string::npos) << console;
+  EXPECT_NE(console.find("note: fault point b.silent never fired in its 4 windows"),
+            std::string::npos)
+      << console;
+  EXPECT_NE(console.find("note: fault point c.unarmed was armed in none of the 30 cases"),
+            std::string::npos)
+      << console;
+  o.fault_points.clear();
+  EXPECT_EQ(nlohmann::json::parse(written(o, scenario, "report.json")).at("fault_points"), nullptr);
+}
+
 // report.json's `shrunk` is the result of a shrink that ran, else null;
 // `failing_case` sizes the case reported either way. With --no-shrink it
 // said "shrunk" from the case to itself.

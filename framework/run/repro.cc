@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "framework/run/price_grid.h"
+#include "framework/run/target_registry.h"
 #include "framework/run/toml_keys.h"
 #include "targets/exchange/sim_exchange.h"
 
@@ -246,7 +247,8 @@ std::string repro_toml(const Repro& repro, const Scenario& scenario,
                    {"run_seed", std::to_string(repro.run_seed)},
                    {"case", kase}};
   std::ostringstream out;
-  out << "# ordeal repro: one exact case. Run it again with: ordeal replay THIS_FILE"
+  out << "# ordeal repro: one exact case. Run it again with: " << repro.program
+      << " replay THIS_FILE"
       << " (a relative scenario path is from this file's folder)\n"
       << root << "\n";
   return out.str();
@@ -272,23 +274,27 @@ ReproLoad load_repro(const std::string& path) {
     return load;
   }
   load.repro.scenario_path = *opened;
-  if (!exchange::DefectSet::parse(load.repro.defect)) {
+  if (const toml::node_view target = (*root)["target"]) {
+    const std::optional<std::string> name = target.value<std::string>();
+    // A name no run writes would replay in the simulator without a word.
+    if (!target.is_string() || (*name != "inproc" && *name != "cluster" &&
+                                name->rfind("fix://", 0) != 0 && !find_target(*name))) {
+      load.error = fmt::format(
+          "{}:{}: target: expected inproc, cluster, fix://... or a target this program "
+          "registered, got {} (a custom target replays in the program that registers it: "
+          "docs/authoring.md)",
+          path, target.node()->source().begin.line,
+          target.is_string() ? "'" + *name + "'" : "no string");
+      return load;
+    }
+    load.repro.target = *name;
+  }
+  // A registered target reads its defects itself.
+  if (!find_target(load.repro.target) && !exchange::DefectSet::parse(load.repro.defect)) {
     load.error = fmt::format("{}:{}: defect: unknown '{}' (see `ordeal list defects`)", path,
                              (*root)["defect"].node()->source().begin.line,
                              exchange::DefectSet::first_unknown(load.repro.defect));
     return load;
-  }
-  if (const toml::node_view target = (*root)["target"]) {
-    const std::optional<std::string> name = target.value<std::string>();
-    // A name no run writes would replay in the simulator without a word.
-    if (!target.is_string() ||
-        (*name != "inproc" && *name != "cluster" && name->rfind("fix://", 0) != 0)) {
-      load.error = fmt::format("{}:{}: target: expected inproc, cluster or fix://..., got {}", path,
-                               target.node()->source().begin.line,
-                               target.is_string() ? "'" + *name + "'" : "no string");
-      return load;
-    }
-    load.repro.target = *name;
   }
   return load;
 }

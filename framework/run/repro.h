@@ -20,6 +20,9 @@ struct Repro {
   std::string defect = "none";
   uint64_t run_seed = 0;
   Case c;
+  // The program that replays it, named in the file's first line (not read
+  // back): `ordeal`, or one's own that knows the run's target.
+  std::string program = "ordeal";
 };
 
 // The text of a repro file that will be written at `repro_path`.

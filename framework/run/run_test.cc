@@ -463,6 +463,44 @@ class ThrowsWhenArmed final : public Property {
 };
 ORDEAL_REGISTER_PROPERTY(ThrowsWhenArmed);
 
+// A run tallies each fault point's windows and fires over its cases: the
+// incident scenario's metadata points fire; a point armed while nothing
+// passes it (its windows open after the workload) never does. A target
+// that records no fires (a live one) has no tallies.
+TEST(Run, TalliesEachFaultPointsWindowsAndFires) {
+  const RunOutcome incident = run_scenario(shipped("okx-2023-08-14"), {.seed = 2, .cases = 100});
+  ASSERT_EQ(incident.fault_points.size(), 3u);
+  for (const FaultTally& t : incident.fault_points) {
+    EXPECT_GT(t.windows, 0u) << t.point;
+    EXPECT_GT(t.fires, 0u) << t.point;
+  }
+  const ScenarioLoad late = parse_scenario(R"(
+cases = 30
+[workload]
+clients = 2
+operations_per_client = 3
+symbols = ["BTC-USDT"]
+think_ms_max = 1
+[nemesis]
+faults_max = 1
+window_ms = 5000
+[[nemesis.fault]]
+point = "gateway.ack.delay"
+)",
+                                           "late.toml");
+  ASSERT_TRUE(late) << late.error;
+  const RunOutcome silent = run_scenario(late.scenario, {.seed = 2, .cases = 30});
+  ASSERT_EQ(silent.fault_points.size(), 1u);
+  EXPECT_EQ(silent.fault_points[0].point, "gateway.ack.delay");
+  EXPECT_GT(silent.fault_points[0].windows, 0u);
+  EXPECT_EQ(silent.fault_points[0].fires, 0u);
+  const TargetFactory simulator = [&](const Case& c, std::string& /*error*/) {
+    return make_sim_target(late.scenario, c, exchange::DefectSet());
+  };
+  EXPECT_TRUE(run_scenario(late.scenario, {.seed = 2, .cases = 2, .make_target = simulator})
+                  .fault_points.empty());
+}
+
 // An exception out of a case is the run's error, exit 3, not a pass: RapidCheck
 // took it for a failing case and shrank it, and ordeal, finding no violation,
 // said every property held (and counted each shrinking step as a case).
@@ -472,7 +510,8 @@ TEST(Run, APropertyThatThrowsEndsTheRunWithAnErrorNotAPass) {
   g_property_throws = true;
   const RunOutcome outcome = run_scenario(s, {.seed = 3, .cases = 50});
   g_property_throws = false;
-  EXPECT_EQ(outcome.target_error, "checking the history threw: a bug in a property");
+  EXPECT_EQ(outcome.target_error,
+            "checking the history: property test-throws-when-armed threw: a bug in a property");
   EXPECT_FALSE(outcome.failed());
   EXPECT_EQ(outcome.cases_run, 1u);
   // The case's whole history stays, for `ordeal check` to run it again.
@@ -588,7 +627,7 @@ TEST(Scenario, ErrorsNameFileLineAndHint) {
       "s.toml:1: workload.mix: at least one weight must be above 0");
   EXPECT_NE(error_of("name = \n").find("s.toml:1:"), std::string::npos);
   EXPECT_EQ(error_of("cases = 2\ntarget = \"mainframe\"\n"),
-            "s.toml:2: target: 'mainframe' is not available in this build (known: inproc, "
+            "s.toml:2: target: 'mainframe' is not available in this program (known: inproc, "
             "cluster)");
   EXPECT_EQ(error_of("target = \"cluster\"\n"), "");
   EXPECT_EQ(error_of("target = \"fix://127.0.0.1:9878?version=FIX.4.4&sender=A&target=B\"\n"),

@@ -14,6 +14,7 @@
 #include <random>
 #include <string_view>
 
+#include "faults/fault_point.h"
 #include "framework/base/assert.h"
 #include "framework/base/interrupt.h"
 #include "framework/base/thread_failure.h"
@@ -51,6 +52,8 @@ void check_verdict(const Scenario& scenario, CaseVerdict& verdict) {
   if (!verdict.error.empty()) return;
   try {
     verdict.violations = check_history(verdict.history, scenario.properties, scenario.limits);
+  } catch (const PropertyThrew& e) {
+    verdict.error = std::string("checking the history: ") + e.what();
   } catch (...) {
     verdict.error = thrown("checking the history");
   }
@@ -506,10 +509,45 @@ CaseVerdict check_case(const Scenario& scenario, const Case& c, const RunOptions
   return execute(scenario, c, options, error, clean_up_total);
 }
 
+// The scenario's fault points, once each, to tally; none where the target
+// records no fires (a live one: they happen in its processes).
+std::vector<FaultTally> fault_points_of(const Scenario& scenario, const RunOptions& options) {
+  std::vector<FaultTally> tallies;
+  if (options.make_target && !options.deterministic_target) return tallies;
+  for (const FaultSpec& fault : scenario.faults) {
+    if (faults::find_point(fault.point) == nullptr) continue;  // a process or network fault
+    const bool listed = std::any_of(tallies.begin(), tallies.end(),
+                                    [&](const FaultTally& t) { return t.point == fault.point; });
+    if (!listed) tallies.push_back({.point = fault.point});
+  }
+  return tallies;
+}
+
+// Adds a case's windows and fires to the tallies. A fire names its point,
+// or its point and where ("meta.update.drop:gateway").
+void tally_fault_points(const Scenario& scenario, const Case& c, const History& h,
+                        std::vector<FaultTally>& tallies) {
+  auto tally_of = [&](std::string_view point) -> FaultTally* {
+    for (FaultTally& t : tallies) {
+      if (t.point == point) return &t;
+    }
+    return nullptr;
+  };
+  for (const FaultWindow& window : c.faults) {
+    if (FaultTally* t = tally_of(scenario.faults.at(window.fault).point)) ++t->windows;
+  }
+  for (const Event& e : h.events()) {
+    if (e.type != EventType::fault_fire) continue;
+    const std::string_view text = h.text(e.text);
+    if (FaultTally* t = tally_of(text.substr(0, text.find(':')))) ++t->fires;
+  }
+}
+
 RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
   ORDEAL_ASSERT(options.shard_count >= 1 && options.shard_index >= 0 &&
                 options.shard_index < options.shard_count);
   RunOutcome outcome;
+  outcome.fault_points = fault_points_of(scenario, options);
   const auto start = Clock::now();
   const rc::Gen<Case> generator = case_generator(scenario);
   uint64_t case_index = 0;
@@ -559,6 +597,7 @@ RunOutcome run_scenario(const Scenario& scenario, const RunOptions& options) {
       outcome.operations += sent;
       outcome.operations_unsent += c.operations() - sent;
       outcome.events += verdict.history.size();
+      tally_fault_points(scenario, c, verdict.history, outcome.fault_points);
     }
     progress = Progress{.cases = outcome.cases_run,
                         .operations = outcome.operations,

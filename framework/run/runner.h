@@ -73,6 +73,14 @@ struct RunOptions {
   bool deterministic_target = false;
 };
 
+// A fault point of the scenario over the cases a run ran (shrinking's
+// candidates not counted): the windows that armed it and its fires.
+struct FaultTally {
+  std::string point;
+  uint64_t windows = 0;
+  uint64_t fires = 0;
+};
+
 struct RunOutcome {
   uint64_t cases_run = 0;
   // Sent: the invocations in the histories of the cases run (shrinking's
@@ -100,6 +108,9 @@ struct RunOutcome {
   std::optional<Case> original_case;  // as first found
   Case last_case;                     // the failing case, or the last one run
   History history;                    // of last_case
+  // Each fault point the scenario arms, in its order, where the target
+  // records fires (the simulator, a deterministic target); empty elsewhere.
+  std::vector<FaultTally> fault_points;
   bool failed() const { return failing_case.has_value(); }
 };
 

@@ -18,7 +18,8 @@ file(REMOVE_RECURSE ${prefix} ${WORK}/consumer)
 step("cmake --install" 120 ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
 foreach(installed bin/ordeal bin/exchange-node include/framework/run/target.h
                   include/faults/fault_point.h include/targets/exchange/order_book.h
-                  include/framework/gtest/ordeal_gtest.h lib/cmake/ordeal/ordealConfig.cmake
+                  include/framework/gtest/ordeal_gtest.h include/framework/cli/command_line.h
+                  include/framework/run/target_registry.h lib/cmake/ordeal/ordealConfig.cmake
                   lib/cmake/ordeal/ordealConfigVersion.cmake)
   if(NOT EXISTS ${prefix}/${installed})
     message(FATAL_ERROR "not installed: ${installed}")
@@ -42,3 +43,9 @@ endif()
 step("building the consumer" 420 ${CMAKE_COMMAND} --build ${consumer} -j 2)
 step("the consumer's tests" 60 ${consumer}/extending/extending_test)
 message("${step_output}")
+# Its own command line knows its target by name.
+step("the consumer's toy-ordeal" 30 ${consumer}/extending/toy-ordeal list targets)
+string(FIND "${step_output}" "\ntoy\t" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "toy-ordeal does not list the toy venue:\n${step_output}")
+endif()

@@ -1,0 +1,48 @@
+#include "framework/run/target_registry.h"
+
+#include <algorithm>
+#include <deque>
+
+#include "framework/base/assert.h"
+
+namespace ordeal {
+namespace {
+
+// A deque: registering one keeps the others where they are.
+std::deque<NamedTarget>& registry() {
+  static std::deque<NamedTarget> targets;
+  return targets;
+}
+
+bool is_ordeals_own(std::string_view name) {
+  return name == "inproc" || name == "cluster" || name.rfind("fix:", 0) == 0;
+}
+
+}  // namespace
+
+bool register_target(NamedTarget target) {
+  ORDEAL_ASSERT(!target.name.empty() && !is_ordeals_own(target.name),
+                "target '{}': the name is empty or one of ordeal's own", target.name);
+  ORDEAL_ASSERT(find_target(target.name) == nullptr, "target {} registered twice", target.name);
+  ORDEAL_ASSERT(static_cast<bool>(target.factory), "target {} registered without a factory",
+                target.name);
+  registry().push_back(std::move(target));
+  return true;
+}
+
+const NamedTarget* find_target(std::string_view name) {
+  for (const NamedTarget& target : registry()) {
+    if (target.name == name) return &target;
+  }
+  return nullptr;
+}
+
+std::vector<const NamedTarget*> named_targets() {
+  std::vector<const NamedTarget*> all;
+  for (const NamedTarget& target : registry()) all.push_back(&target);
+  std::sort(all.begin(), all.end(),
+            [](const NamedTarget* a, const NamedTarget* b) { return a->name < b->name; });
+  return all;
+}
+
+}  // namespace ordeal

@@ -1,0 +1,43 @@
+// Targets known by name, besides ordeal's own (inproc, cluster, fix://):
+// `--target NAME`, `ordeal list targets` and a repro's `target` choose among
+// them in a program that registers them and runs ordeal's command line
+// (framework/cli/command_line.h), and a test names its target with one
+// (ScenarioTestOptions::target_name) so that its repro replays there.
+//
+//   ORDEAL_REGISTER_TARGET(toy, {.name = "toy", .description = "the toy venue",
+//                                .factory = ..., .deterministic = true});
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "framework/run/runner.h"
+
+namespace ordeal {
+
+struct NamedTarget {
+  std::string name;
+  std::string description;  // one line, for `ordeal list targets`
+  // The factory of a run of `scenario` (which outlives it) with the
+  // `--defect` given, which is the target's to read ("none": as designed);
+  // empty, with `error` set, when the target refuses them.
+  std::function<TargetFactory(const Scenario& scenario, const std::string& defect,
+                              std::string& error)>
+      factory;
+  bool deterministic = false;  // replays a case exactly (RunOptions::deterministic_target)
+};
+
+// Registers `target` at start-up; a name registered twice, or one of
+// ordeal's own, stops the program there, naming it.
+bool register_target(NamedTarget target);
+// The target registered under `name`, or null.
+const NamedTarget* find_target(std::string_view name);
+// Every registered target, by name.
+std::vector<const NamedTarget*> named_targets();
+
+}  // namespace ordeal
+
+#define ORDEAL_REGISTER_TARGET(id, ...) \
+  static const bool ordeal_target_registered_##id = ::ordeal::register_target(__VA_ARGS__)
