@@ -356,6 +356,21 @@ std::pair<ReadOutcomes, ReadOutcomes> reads_both_ways(const Scenario& s, const C
   return {read_outcomes(run_case(by_order, s, c)), read_outcomes(run_case(by_client, s, c))};
 }
 
+// Both ways for the generated cases of seeds 1 to `seeds`, which must read
+// alike; how many orders each case read.
+std::vector<size_t> reads_agree(const Scenario& s, const DefectSet& defects, uint64_t seeds,
+                                int size) {
+  const rc::Gen<Case> gen = case_generator(s);
+  std::vector<size_t> reads;
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    const auto [by_order, by_client] =
+        reads_both_ways(s, gen(rc::Random(seed), size).value(), defects);
+    EXPECT_EQ(by_client, by_order) << "seed " << seed;
+    reads.push_back(by_order.size());
+  }
+  return reads;
+}
+
 // Reading by mass-status must say what reading order by order says, for
 // every order: over generated cases of several clients, symbols and
 // metadata changes (a symbol moved to the other shard among them), both
@@ -373,16 +388,10 @@ changes_max = 3
 kinds = ["move", "tick"]
 )",
                             "reads-both-ways.toml");
-  const rc::Gen<Case> gen = case_generator(s);
   size_t reads = 0;
   for (const DefectSet& defects :
        {DefectSet(), DefectSet().add(Defect::state_regress_after_resync)}) {
-    for (uint64_t seed = 1; seed <= 30; ++seed) {
-      const auto [by_order, by_client] =
-          reads_both_ways(s, gen(rc::Random(seed), 50).value(), defects);
-      ASSERT_EQ(by_client, by_order) << "seed " << seed;
-      reads += by_order.size();
-    }
+    for (const size_t read : reads_agree(s, defects, 30, 50)) reads += read;
   }
   EXPECT_GT(reads, 300u);  // the cases placed orders to read
 }
@@ -405,15 +414,8 @@ changes_max = 2
 kinds = ["move"]
 )",
                             "many-reads-both-ways.toml");
-  const rc::Gen<Case> gen = case_generator(s);
-  size_t reads_max = 0;
-  for (uint64_t seed = 1; seed <= 5; ++seed) {
-    const auto [by_order, by_client] =
-        reads_both_ways(s, gen(rc::Random(seed), 100).value(), DefectSet());
-    ASSERT_EQ(by_client, by_order) << "seed " << seed;
-    reads_max = std::max(reads_max, by_order.size());
-  }
-  EXPECT_GT(reads_max, 2 * 32u);  // a client had more than 32 orders to read
+  const std::vector<size_t> reads = reads_agree(s, DefectSet(), 5, 100);
+  EXPECT_GT(*std::max_element(reads.begin(), reads.end()), 2 * 32u);  // a client read > 32
 }
 
 // The same under the shipped simulator scenarios' faults (shards and the
