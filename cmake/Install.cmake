@@ -59,7 +59,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/framework ${PROJECT_SOURCE_DIR}/faults
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h"
         PATTERN "cli" EXCLUDE
-        PATTERN "shipped_scenarios.h" EXCLUDE)  # ordeal's own tests', from its source tree
+        PATTERN "shipped_scenarios.h" EXCLUDE  # ordeal's own tests', from its source tree
+        PATTERN "testdata" EXCLUDE)
 # Of the command line, only its entry point: the rest is its own.
 install(FILES ${PROJECT_SOURCE_DIR}/framework/cli/command_line.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/framework/cli)

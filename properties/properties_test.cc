@@ -1315,6 +1315,44 @@ TEST(TradeConservation, CatchesAFillInAnotherSymbolOrOnTheOtherSide) {
   }
 }
 
+// One trade matched across two books: a lone side in each of two symbols,
+// opposite, of one quantity and price. Alike sides, or another quantity,
+// are two trades a venue numbers per symbol, each with a side ordeal does
+// not see.
+TEST(TradeConservation, CatchesATradeMatchedAcrossTwoSymbols) {
+  for (const bool alike : {true, false}) {
+    HistoryBuilder b;
+    auto buy = b.at(1).place(1, "b", Side::buy, 50'000, 2, "BTC-USDT");
+    b.at(2).ok(buy, OrdStatus::new_order);
+    auto sell = b.at(3).place(2, "s", Side::sell, 50'000, 2, "ETH-USDT");
+    b.at(4).fill(1, "b", Side::buy, 50'000, 2, 7, 2, "BTC-USDT");
+    b.at(4).fill(2, "s", Side::sell, 50'000, alike ? 2 : 1, 7, alike ? 2 : 1, "ETH-USDT");
+    b.at(4).ok(sell, OrdStatus::filled, 2);
+    const auto v = check("trade-conservation", b);
+    ASSERT_EQ(v.size(), alike ? 1u : 0u) << alike;
+    if (alike) {
+      EXPECT_EQ(v[0].message, "trade 7 is in BTC-USDT on one side and ETH-USDT on the other");
+    }
+  }
+}
+
+// Two amends in flight, answered in the other order: the one acknowledged
+// last sets the limit (as no-lost-amend replays them), and the message
+// names it.
+TEST(TradeConservation, TheAmendAcknowledgedLastSetsTheLimit) {
+  HistoryBuilder b;
+  auto place = b.at(1).place(1, "o1", Side::buy, 50'100, 5);
+  b.at(2).ok(place, OrdStatus::new_order);
+  auto to_90 = b.at(3).request(RequestKind::amend, 1, "o1", 49'900, 0);
+  auto to_95 = b.at(4).request(RequestKind::amend, 1, "o1", 49'950, 0);
+  b.at(5).ok(to_95, OrdStatus::new_order, 0);
+  b.at(6).ok(to_90, OrdStatus::new_order, 0);
+  b.at(7).fill(1, "o1", Side::buy, 49'950, 1, 1, 1);
+  const auto v = check("trade-conservation", b);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("beyond its limit price 49900"), std::string::npos) << v[0].message;
+}
+
 // An accepted amend replaces the limit: a fill it did not count (its answer
 // said less filled) happened under the amend's price, not the place's. One
 // it counted is a late report of a fill under the place's. Both sides.

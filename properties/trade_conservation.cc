@@ -4,7 +4,9 @@
 // price (any price the order may have had when it filled: a rejected
 // amend's price, that of an amend sent after the fill, or one an accepted
 // amend had replaced before it, it never had). A trade is its id within a
-// symbol: venues number trades per symbol as often as across them. A place
+// symbol: venues number trades per symbol as often as across them; a lone
+// side in each of two symbols, opposite and alike, is still one trade
+// matched across two books. A place
 // rejected (a repeat of the id, rejected as a duplicate) never was the
 // order: its terms are not the order's.
 #include <algorithm>
@@ -55,6 +57,7 @@ class TradeConservation final : public Property {
              sides[next].symbol == sides[first].symbol)
         ++next;
       check_trade(c, std::span(sides).subspan(first, next - first), out);
+      if (next - first == 1) check_across_symbols(c, sides, first, out);
     }
   }
 
@@ -113,6 +116,29 @@ class TradeConservation final : public Property {
                             {c.order_name(a), c.order_name(b)}, fill_indices(sides)));
   }
 
+  // A trade id with exactly one side in each of two symbols, opposite
+  // sides of one quantity and price: one trade matched across two books,
+  // not two trades a venue numbers per symbol that happen to be one-sided.
+  // `at` is the second symbol's lone side, sorted after the first's.
+  void check_across_symbols(const CheckContext& c, std::span<const TradeSide> sides, size_t at,
+                            std::vector<Violation>& out) const {
+    if (at == 0 || sides[at - 1].trade != sides[at].trade) return;
+    const bool lone_before = at < 2 || sides[at - 2].trade != sides[at].trade;
+    const bool lone_after = at + 1 >= sides.size() || sides[at + 1].trade != sides[at].trade;
+    if (!lone_before || !lone_after) return;
+    const History& h = c.history();
+    const Event& a = h[sides[at - 1].fill];
+    const Event& b = h[sides[at].fill];
+    if (sides[at - 1].symbol == 0 || a.side == b.side || a.qty != b.qty || a.price != b.price) {
+      return;
+    }
+    out.push_back(
+        violation(name(),
+                  fmt::format("trade {} is in {} on one side and {} on the other", sides[at].trade,
+                              h.text(sides[at - 1].symbol), h.text(sides[at].symbol)),
+                  {c.order_name(a), c.order_name(b)}, {sides[at - 1].fill, sides[at].fill}));
+  }
+
   static bool same_order(const Event& a, const Event& b) {
     return a.client == b.client && a.order == b.order;
   }
@@ -144,20 +170,24 @@ class TradeConservation final : public Property {
         {c.order_name(order.key)}, {first, fill}));
   }
 
-  // The last amend that set a price and was in force when `fill` happened:
-  // accepted, and answered before the fill with less filled than the fill
-  // counts (so the fill came after it). kNone when there is none. A fill
-  // counted by the answer happened before the amend, its report only came
-  // late: the limits before the amend still judge it.
+  // The amend that set a price and was in force when `fill` happened: of
+  // those accepted and answered before the fill with less filled than the
+  // fill counts (so the fill came after them), the one acknowledged last,
+  // as accepted amends take effect in the order they are acknowledged
+  // (no-lost-amend, no-overfill). kNone when there is none. A fill counted
+  // by the answer happened before the amend, its report only came late:
+  // the limits before the amend still judge it.
   static uint32_t amend_in_force(const CheckContext& c, const OrderFacts& order, uint32_t fill) {
     const History& h = c.history();
-    uint32_t found = kNone;
+    uint32_t found = kNone, found_done = 0;
     for (uint32_t request : order.requests) {
       if (request > fill) break;
       if (h[request].kind != RequestKind::amend || h[request].price == 0) continue;
       const uint32_t done = c.index.completion_index_of(request);
       if (done == kNone || done > fill || h[done].type != EventType::ok) continue;
-      if (h[done].filled < h[fill].filled) found = request;
+      if (h[done].filled >= h[fill].filled || (found != kNone && done < found_done)) continue;
+      found = request;
+      found_done = done;
     }
     return found;
   }

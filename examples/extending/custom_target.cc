@@ -530,13 +530,11 @@ ORDEAL_REGISTER_TARGET(
           .description = "the toy venue of examples/extending, in process, on a virtual clock "
                          "(defect: ack-cancel-of-filled)",
           .factory = [](const ordeal::Scenario& /*scenario*/, const std::string& defect,
-                        std::string& error) -> ordeal::TargetFactory {
-            if (defect != "none" && defect != "ack-cancel-of-filled") {
-              error = "--defect " + defect + ": the toy venue knows only ack-cancel-of-filled";
-              return {};
-            }
+                        std::string& /*error*/) -> ordeal::TargetFactory {
             return target_factory({.ack_cancel_of_filled = defect == "ack-cancel-of-filled"});
           },
-          .deterministic = true});
+          .deterministic = true,
+          .defects = {{"ack-cancel-of-filled",
+                       "a cancel of an order that already filled is answered ACK CANCELED"}}});
 
 }  // namespace toy

@@ -95,7 +95,8 @@ ORDEAL_SCENARIO_TEST(ToyTarget, EveryPropertyHolds, kScenario, .seed = 2024, .ta
 // caught as the test expects. The repro names the toy venue, so that
 // toy-ordeal (toy_ordeal.cc) replays it.
 ORDEAL_SCENARIO_TEST(ToyTarget, ThePlantedBugIsCaughtByName, kScenario, .seed = 1,
-                     .defect = "ack-cancel-of-filled", .target = "toy", .expect_violation = true);
+                     .defect = "ack-cancel-of-filled", .target = "toy", .expect_violation = true,
+                     .program = "toy-ordeal");
 
 // The workload generator used directly, in RapidCheck's own gtest style:
 // every case it draws from the scenario runs on the toy venue, and every

@@ -7,6 +7,7 @@
 #include <new>
 
 #include "framework/cli/commands.h"
+#include "framework/report/report.h"
 
 namespace ordeal::cli {
 namespace {
@@ -21,11 +22,11 @@ std::string& program() {
 const std::string& program_name() { return program(); }
 
 int run_command_line(int argc, char** argv) {
-  if (argc > 0 && argv[0] != nullptr) {
-    const std::string name = std::filesystem::path(argv[0]).filename().string();
-    if (!name.empty()) program() = name;
-  }
-  CLI::App app{"ordeal: fault injection and chaos testing for order-entry systems", program()};
+  // As it was started, so that a printed command runs when pasted where the
+  // program was run: "ordeal" from PATH, "build/default/bin/ordeal" so.
+  if (argc > 0 && argv[0] != nullptr && *argv[0] != '\0') program() = shell_word(argv[0]);
+  CLI::App app{"ordeal: fault injection and chaos testing for order-entry systems",
+               std::filesystem::path(argv[0] != nullptr ? argv[0] : "ordeal").filename().string()};
   app.set_version_flag("--version", std::string("ordeal ") + ORDEAL_VERSION);
   app.require_subcommand(1);
   int exit_code = kExitOk;

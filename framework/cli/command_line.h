@@ -6,7 +6,8 @@
 //   int main(int argc, char** argv) { return ordeal::cli::run_command_line(argc, argv); }
 //
 // The commands it writes into reports (the check of a history, the replay
-// of a repro) name the program as it was started.
+// of a repro) name the program as it was started (argv[0]), so that they
+// run when pasted where it ran.
 #pragma once
 
 #include <string>
@@ -17,8 +18,8 @@ namespace ordeal::cli {
 // status table).
 int run_command_line(int argc, char** argv);
 
-// The program's name as the commands it writes should call it: the last
-// part of argv[0] ("ordeal" before run_command_line() starts).
+// The program as the commands it writes should call it: argv[0] as a shell
+// word ("ordeal" before run_command_line() starts).
 const std::string& program_name();
 
 }  // namespace ordeal::cli

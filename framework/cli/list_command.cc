@@ -50,6 +50,11 @@ void list_defects() {
   for (const exchange::DefectInfo& defect : exchange::all_defects()) {
     fmt::print("{}\t{}\n", defect.name, defect.description);
   }
+  for (const NamedTarget* target : named_targets()) {
+    for (const auto& [name, what] : target->defects) {
+      fmt::print("{}\t{} (target {}: with --target {})\n", name, what, target->name, target->name);
+    }
+  }
 }
 
 void list_properties() {

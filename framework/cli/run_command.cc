@@ -16,6 +16,7 @@
 #include "framework/cli/target_choice.h"
 #include "framework/report/report.h"
 #include "framework/run/runner.h"
+#include "framework/run/target_registry.h"
 
 namespace ordeal::cli {
 namespace {
@@ -60,8 +61,13 @@ int run(const RunArgs& args) {
     return kExitUsage;
   }
   const Scenario& scenario = loaded.scenario;
-  const TargetChoice choice = choose_target(
-      scenario, args.target.empty() ? scenario.target : args.target, args.defect, args.out);
+  // The scenario's target, unless --target chooses another; errors name where.
+  const std::string label = args.target.empty()
+                                ? fmt::format("{}:{}: target", scenario.path, scenario.target_line)
+                                : "--target";
+  const TargetChoice choice =
+      choose_target(scenario, args.target.empty() ? scenario.target : args.target, args.defect,
+                    args.out, nullptr, label);
   if (!choice) {
     fmt::print(stderr, "ordeal run: {}\n", choice.error);
     return kExitUsage;
@@ -71,8 +77,12 @@ int run(const RunArgs& args) {
   const auto defects =
       choice.named ? exchange::DefectSet() : exchange::DefectSet::parse(args.defect);
   if (!defects) {
-    fmt::print(stderr, "ordeal run: --defect {}: unknown defect '{}' (see `ordeal list defects`)\n",
-               args.defect, exchange::DefectSet::first_unknown(args.defect));
+    const std::string unknown(exchange::DefectSet::first_unknown(args.defect));
+    const NamedTarget* owner = target_of_defect(unknown);
+    fmt::print(stderr, "ordeal run: --defect {}: unknown defect '{}' ({})\n", args.defect, unknown,
+               owner != nullptr ? fmt::format("a defect of target {}: give --target {}",
+                                              owner->name, owner->name)
+                                : std::string("see `ordeal list defects`"));
     return kExitUsage;
   }
   RunOptions options{.cases = args.cases.value_or(scenario.cases),

@@ -64,6 +64,13 @@ void choose_named(const Scenario& scenario, const std::string& defect, const Nam
                   TargetChoice& choice) {
   choice.named = true;
   choice.deterministic = named.deterministic;
+  if (!named.knows_defect(defect)) {
+    std::string known = "none";
+    for (const auto& [name, what] : named.defects) known += ", " + name;
+    choice.error = fmt::format("{} {}: defect '{}' is not one of this target's ({})", choice.label,
+                               choice.target, defect, known);
+    return;
+  }
   choice.make_target = named.factory(scenario, defect, choice.error);
   if (!choice.error.empty()) {
     choice.error = fmt::format("{} {}: {}", choice.label, choice.target, choice.error);
@@ -73,12 +80,6 @@ void choose_named(const Scenario& scenario, const std::string& defect, const Nam
 }
 
 }  // namespace
-
-std::string target_names() {
-  std::string names = "inproc, cluster, fix://...";
-  for (const NamedTarget* named : named_targets()) names += ", " + named->name;
-  return names;
-}
 
 const FaultSpec* live_only_fault(const Scenario& scenario, const Case* only) {
   if (only != nullptr) {
@@ -116,7 +117,7 @@ TargetChoice choose_target(const Scenario& scenario, const std::string& target,
     return choice;
   }
   if (target != "inproc") {
-    choice.error = fmt::format("{} {}: expected {}", choice.label, target, target_names());
+    choice.error = fmt::format("{} {}: expected {}", choice.label, target, known_targets());
     return choice;
   }
   if (const FaultSpec* fault = live_only_fault(scenario, only)) {

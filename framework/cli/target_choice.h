@@ -35,10 +35,6 @@ TargetChoice choose_target(const Scenario& scenario, const std::string& target,
                            const std::string& defect, const std::string& out_dir,
                            const Case* only = nullptr, std::string_view label = "--target");
 
-// The targets this program knows, for messages: "inproc, cluster,
-// fix://..." and the registered ones.
-std::string target_names();
-
 // The first fault of the case (of the whole scenario without one) that the
 // simulator cannot play, or null.
 const FaultSpec* live_only_fault(const Scenario& scenario, const Case* only = nullptr);

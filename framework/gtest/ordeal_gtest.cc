@@ -56,7 +56,7 @@ std::string rerun_command(uint64_t seed) {
 std::string failure_message(const RunReport& report, const std::string& out_dir) {
   const RunOutcome& o = report.outcome;
   std::string message;
-  if (o.failed()) {
+  if (o.failed() && !o.violations.empty()) {
     message = fmt::format("ordeal: {} violated in scenario {} ({}), seed {}, defect {}\n",
                           o.violations.front().property, report.scenario.name, report.scenario.path,
                           report.seed, report.defect);
@@ -102,23 +102,34 @@ struct TestTarget {
 };
 
 TestTarget test_target(const ScenarioTestOptions& options, const Scenario& scenario) {
-  if (!options.target.empty()) {
-    const NamedTarget* named = find_target(options.target);
-    if (named == nullptr) {
-      return {.error = fmt::format("no target named '{}' is registered (is the file that "
-                                   "registers it linked in?)",
-                                   options.target)};
-    }
-    TestTarget target{.deterministic = named->deterministic, .name = named->name, .named = true};
-    target.make = named->factory(scenario, options.defect, target.error);
-    if (!target.error.empty()) target.error = "target " + named->name + ": " + target.error;
-    return target;
+  if (!options.target.empty() && options.make_target) {
+    return {.error = fmt::format("give .target ({}) or .make_target, not both", options.target)};
   }
-  if (!options.make_target) return {};
-  // A repro of it replays nowhere: load_repro says why.
-  return {.make = options.make_target,
-          .deterministic = options.deterministic_target,
-          .name = "unnamed (ScenarioTestOptions::make_target)"};
+  if (options.make_target) {
+    // A repro of it replays nowhere: load_repro says why.
+    return {.make = options.make_target,
+            .deterministic = options.deterministic_target,
+            .name = "unnamed (ScenarioTestOptions::make_target)"};
+  }
+  // The test's target, else the scenario's.
+  const std::string& name = options.target.empty() ? scenario.target : options.target;
+  if (name == "inproc") return {};
+  const NamedTarget* named = find_target(name);
+  if (named == nullptr && options.target.empty()) {
+    return {.error = fmt::format(
+                "{}:{}: target {}: a test runs the inproc simulator or a registered target "
+                "(cluster and fix:// run from the command line; or give .make_target)",
+                scenario.path, scenario.target_line, name)};
+  }
+  if (named == nullptr) {
+    return {
+        .error = fmt::format(
+            "no target named '{}' is registered (is the file that registers it linked in?)", name)};
+  }
+  TestTarget target{.deterministic = named->deterministic, .name = named->name, .named = true};
+  target.make = named->factory(scenario, options.defect, target.error);
+  if (!target.error.empty()) target.error = "target " + named->name + ": " + target.error;
+  return target;
 }
 
 }  // namespace
@@ -171,13 +182,15 @@ ScenarioTestRun run_scenario_test(const std::string& scenario_path,
                          .defect = options.defect,
                          .out_dir = run.out_dir,
                          .reproduce = rerun_command(run.seed),
-                         .target = target.name};
+                         .target = target.name,
+                         .program = options.program};
   if (auto write_error = write_file_reports(report); !write_error.empty()) {
     add_failure(site, "ordeal: " + write_error);
     return run;
   }
-  run.passed = options.expect_violation ? outcome.failed()
-                                        : !outcome.failed() && outcome.target_error.empty();
+  run.passed = options.expect_violation
+                   ? !outcome.violations.empty() && outcome.target_error.empty()
+                   : !outcome.failed() && outcome.target_error.empty();
   if (run.passed && options.expect_violation) {
     std::cout << fmt::format("ordeal: caught as expected: {}\n",
                              outcome.violations.front().message);

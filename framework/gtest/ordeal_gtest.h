@@ -39,7 +39,8 @@ struct ScenarioTestOptions {
   std::vector<std::string> properties;  // empty: the scenario's
   // A target registered by name (framework/run/target_registry.h): the run
   // drives it, and its repro names it, so that a program that registers it
-  // replays it. Empty: make_target, else the inproc simulator.
+  // replays it. Empty: make_target, else the scenario's `target` (inproc,
+  // or a registered one; a test cannot start a cluster or reach fix://).
   std::string target;
   TargetFactory make_target;          // a target of no name; its repro replays nowhere
   bool deterministic_target = false;  // make_target replays a case exactly (RunOptions)
@@ -50,6 +51,10 @@ struct ScenarioTestOptions {
   // The test passes when a property is violated and fails when every one
   // held: a planted bug must be caught.
   bool expect_violation = false;
+  // Your own ordeal command (docs/authoring.md), as the commands the
+  // reports print should call it: with your properties, fault points or
+  // target, plain `ordeal` cannot replay or check them.
+  std::string program = "ordeal";
 };
 
 // Where a test is written, for gtest's failure messages (the macros pass it).
@@ -66,7 +71,8 @@ struct ScenarioTestRun {
 };
 
 // Runs the scenario and adds a gtest failure (nonfatal) when a property is
-// violated, the target fails or the scenario does not load.
+// violated (with expect_violation: when none is), the target fails or the
+// scenario does not load.
 ScenarioTestRun run_scenario_test(const std::string& scenario_path,
                                   const ScenarioTestOptions& options, TestSite site = {});
 

@@ -19,6 +19,8 @@ using exchange::Side;
 
 const std::string kIncident =
     std::string(ORDEAL_SOURCE_DIR) + "/examples/scenarios/okx-2023-08-14.toml";
+const std::string kCluster =
+    std::string(ORDEAL_SOURCE_DIR) + "/examples/scenarios/cluster-chaos.toml";
 
 // Runs `body` with gtest's failures captured; returns their messages.
 template <typename Body>
@@ -108,6 +110,15 @@ TEST(OrdealGtest, BadInputIsAFailureThatSaysWhy) {
   failures = failures_of([] { gtest::run_scenario_test(kIncident, {.target = "nowhere"}); });
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_TRUE(contains(failures[0], "no target named 'nowhere' is registered")) << failures[0];
+  // A scenario's target the test cannot run is a failure, not the simulator
+  // standing in for it.
+  failures = failures_of([] { gtest::run_scenario_test(kCluster, {.cases = 1}); });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_TRUE(contains(failures[0], "cluster-chaos.toml:")) << failures[0];
+  EXPECT_TRUE(contains(failures[0],
+                       "target cluster: a test runs the inproc simulator or a "
+                       "registered target"))
+      << failures[0];
 }
 
 // A test that expects a violation (a planted bug must be caught) passes

@@ -50,11 +50,13 @@ std::string xml_escape(std::string_view text) {
 // The `ordeal check` of the run's history.jsonl that judges it as the run
 // did: the scenario's properties and limits, which the history does not
 // hold (its defaults differ from some scenarios', metadata-corruption's
-// staleness for one).
+// staleness for one). Every property the run checked is named, so that a
+// program that lacks one (plain `ordeal`, for a history judged by a
+// property of one's own) refuses it rather than passes without it.
 std::string check_command(const RunReport& r) {
   std::string command = r.program + " check " + shell_word(r.out_dir + "/history.jsonl");
-  for (const std::string& property : r.scenario.properties) {
-    command += " --property " + shell_word(property);
+  for (const Property* property : checked_properties(r.scenario.properties)) {
+    command += " --property " + shell_word(property->name());
   }
   const CheckLimits& l = r.scenario.limits;
   command += fmt::format(
@@ -254,7 +256,9 @@ class ConsoleReport final : public ReportListener {
           "(lower think_ms_max or operations_per_client)\n",
           counted(o.operations_unsent, "operation"));
     }
-    for (const FaultTally& t : o.fault_points) {
+    // On a pass only: a run that stopped at its first violation may simply
+    // not have reached a point's traffic.
+    for (const FaultTally& t : o.failed() ? std::vector<FaultTally>() : o.fault_points) {
       if (t.fires > 0) continue;
       if (t.windows == 0) {
         fmt::print("  note: fault point {} was armed in none of the {}\n", t.point,

@@ -277,23 +277,26 @@ ReproLoad load_repro(const std::string& path) {
   if (const toml::node_view target = (*root)["target"]) {
     const std::optional<std::string> name = target.value<std::string>();
     // A name no run writes would replay in the simulator without a word.
-    if (!target.is_string() || (*name != "inproc" && *name != "cluster" &&
-                                name->rfind("fix://", 0) != 0 && !find_target(*name))) {
+    if (!target.is_string() || !is_known_target(*name)) {
       load.error = fmt::format(
-          "{}:{}: target: expected inproc, cluster, fix://... or a target this program "
-          "registered, got {} (a custom target replays in the program that registers it: "
-          "docs/authoring.md)",
-          path, target.node()->source().begin.line,
+          "{}:{}: target: expected {}, got {} (a target of one's own replays in the program "
+          "that registers it: docs/authoring.md)",
+          path, target.node()->source().begin.line, known_targets(),
           target.is_string() ? "'" + *name + "'" : "no string");
       return load;
     }
     load.repro.target = *name;
   }
-  // A registered target reads its defects itself.
-  if (!find_target(load.repro.target) && !exchange::DefectSet::parse(load.repro.defect)) {
-    load.error = fmt::format("{}:{}: defect: unknown '{}' (see `ordeal list defects`)", path,
-                             (*root)["defect"].node()->source().begin.line,
-                             exchange::DefectSet::first_unknown(load.repro.defect));
+  // A registered target's defects are its own.
+  const NamedTarget* named = find_target(load.repro.target);
+  const bool known = named != nullptr ? named->knows_defect(load.repro.defect)
+                                      : exchange::DefectSet::parse(load.repro.defect).has_value();
+  if (!known) {
+    load.error =
+        fmt::format("{}:{}: defect: unknown '{}' (see `ordeal list defects`)", path,
+                    (*root)["defect"].node()->source().begin.line,
+                    named != nullptr ? load.repro.defect
+                                     : exchange::DefectSet::first_unknown(load.repro.defect));
     return load;
   }
   return load;

@@ -509,11 +509,12 @@ CaseVerdict check_case(const Scenario& scenario, const Case& c, const RunOptions
   return execute(scenario, c, options, error, clean_up_total);
 }
 
-// The scenario's fault points, once each, to tally; none where the target
-// records no fires (a live one: they happen in its processes).
+// The scenario's fault points, once each, to tally on the simulator, which
+// records every fire; none on another target, which may record none (a
+// live one's happen in its processes).
 std::vector<FaultTally> fault_points_of(const Scenario& scenario, const RunOptions& options) {
   std::vector<FaultTally> tallies;
-  if (options.make_target && !options.deterministic_target) return tallies;
+  if (options.make_target) return tallies;
   for (const FaultSpec& fault : scenario.faults) {
     if (faults::find_point(fault.point) == nullptr) continue;  // a process or network fault
     const bool listed = std::any_of(tallies.begin(), tallies.end(),

@@ -108,8 +108,8 @@ struct RunOutcome {
   std::optional<Case> original_case;  // as first found
   Case last_case;                     // the failing case, or the last one run
   History history;                    // of last_case
-  // Each fault point the scenario arms, in its order, where the target
-  // records fires (the simulator, a deterministic target); empty elsewhere.
+  // Each fault point the scenario arms, in its order, on the simulator
+  // (which records every fire); empty on another target.
   std::vector<FaultTally> fault_points;
   bool failed() const { return failing_case.has_value(); }
 };

@@ -16,7 +16,6 @@
 #include "faults/process_faults.h"
 #include "faults/proxy/proxy_fault.h"
 #include "framework/run/price_grid.h"
-#include "framework/run/target_registry.h"
 #include "framework/run/toml_keys.h"
 #include "framework/run/venue_instruments.h"
 #include "targets/exchange/fault_points.h"
@@ -598,18 +597,18 @@ ScenarioLoad parse_scenario(std::string_view toml_text, const std::string& path)
   if (load.error.empty() && s.symbols.empty()) {
     load.error = fmt::format("{}: workload.symbols: at least one symbol is needed", where);
   }
-  if (load.error.empty() && s.target != "inproc" && s.target != "cluster" &&
-      !find_target(s.target)) {
-    // A FIX gateway is named on the command line, beside the credentials
-    // it takes from the environment: a scenario stays runnable anywhere.
-    const bool fix = s.target.rfind("fix://", 0) == 0;
-    std::string known = "inproc, cluster";
-    for (const NamedTarget* named : named_targets()) known += ", " + named->name;
-    load.error = fmt::format("{}:{}: target: '{}' {} (known: {})", path,
-                             root["target"].node()->source().begin.line, s.target,
-                             fix ? "is given with --target on the command line, not in a scenario"
-                                 : "is not available in this program",
-                             known);
+  if (root["target"]) s.target_line = root["target"].node()->source().begin.line;
+  // A FIX gateway is named on the command line, beside the credentials it
+  // takes from the environment: a scenario stays runnable anywhere. Other
+  // names are the program's to know (a target it registered), when the run
+  // does not choose another with --target.
+  if (load.error.empty() && s.target.rfind("fix://", 0) == 0) {
+    load.error = fmt::format(
+        "{}:{}: target: '{}' is given with --target on the command line, not in a scenario", path,
+        s.target_line, s.target);
+  } else if (load.error.empty() && s.target.empty()) {
+    load.error = fmt::format("{}:{}: target: empty (inproc, cluster, or a registered target)", path,
+                             s.target_line);
   }
   if (load.error.empty()) load.error = check_price_steps(s, root);
   if (load.error.empty()) load.error = check_process_nodes(s);

@@ -60,7 +60,10 @@ struct Scenario {
   std::string path;
   std::string name;
   std::string description;
+  // inproc, cluster or a target the program registered (checked when a run
+  // chooses its target: --target may choose another).
   std::string target = "inproc";
+  int target_line = 0;  // where the file names it; 0: it does not
   int cases = 100;
   std::optional<uint64_t> seed;
 

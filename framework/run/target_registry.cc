@@ -15,7 +15,7 @@ std::deque<NamedTarget>& registry() {
 }
 
 bool is_ordeals_own(std::string_view name) {
-  return name == "inproc" || name == "cluster" || name.rfind("fix:", 0) == 0;
+  return name == "inproc" || name == "cluster" || name.rfind("fix://", 0) == 0;
 }
 
 }  // namespace
@@ -33,6 +33,29 @@ bool register_target(NamedTarget target) {
 const NamedTarget* find_target(std::string_view name) {
   for (const NamedTarget& target : registry()) {
     if (target.name == name) return &target;
+  }
+  return nullptr;
+}
+
+std::string known_targets() {
+  std::string names = "inproc, cluster, fix://...";
+  for (const NamedTarget* named : named_targets()) names += ", " + named->name;
+  return names;
+}
+
+bool is_known_target(std::string_view name) {
+  return is_ordeals_own(name) || find_target(name) != nullptr;
+}
+
+bool NamedTarget::knows_defect(std::string_view defect) const {
+  if (defect == "none") return true;
+  return std::any_of(defects.begin(), defects.end(),
+                     [&](const auto& known) { return known.first == defect; });
+}
+
+const NamedTarget* target_of_defect(std::string_view defect) {
+  for (const NamedTarget& target : registry()) {
+    if (defect != "none" && target.knows_defect(defect)) return &target;
   }
   return nullptr;
 }

@@ -1,8 +1,9 @@
 // Targets known by name, besides ordeal's own (inproc, cluster, fix://):
-// `--target NAME`, `ordeal list targets` and a repro's `target` choose among
-// them in a program that registers them and runs ordeal's command line
-// (framework/cli/command_line.h), and a test names its target with one
-// (ScenarioTestOptions::target_name) so that its repro replays there.
+// `--target NAME`, a scenario's and a repro's `target`, and `ordeal list
+// targets` and `list defects` know them in a program that registers them
+// and runs ordeal's command line (framework/cli/command_line.h), and a test
+// names its target with one (ScenarioTestOptions::target) so that its
+// repro replays there.
 //
 //   ORDEAL_REGISTER_TARGET(toy, {.name = "toy", .description = "the toy venue",
 //                                .factory = ..., .deterministic = true});
@@ -11,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "framework/run/runner.h"
@@ -27,6 +29,11 @@ struct NamedTarget {
                               std::string& error)>
       factory;
   bool deterministic = false;  // replays a case exactly (RunOptions::deterministic_target)
+  // Its planted defects, name and one line each: `list defects` shows them,
+  // and a --defect or a repro's defect of another name is refused before
+  // the factory is asked ("none" always stands).
+  std::vector<std::pair<std::string, std::string>> defects;
+  bool knows_defect(std::string_view defect) const;
 };
 
 // Registers `target` at start-up; a name registered twice, or one of
@@ -36,6 +43,13 @@ bool register_target(NamedTarget target);
 const NamedTarget* find_target(std::string_view name);
 // Every registered target, by name.
 std::vector<const NamedTarget*> named_targets();
+// Every target a run may name, for messages: "inproc, cluster, fix://..."
+// and the registered ones.
+std::string known_targets();
+// Whether `name` is one of those (a fix:// URI is checked when chosen).
+bool is_known_target(std::string_view name);
+// The registered target that plants `defect`, or null.
+const NamedTarget* target_of_defect(std::string_view defect);
 
 }  // namespace ordeal
 

@@ -86,20 +86,24 @@ class DurableState : public ::testing::TestWithParam<uint64_t> {
     a.run_for(100'000);
     ASSERT_EQ(rec.fills.size(), 2u);
   }
+  // Trades on `a` with journals in `dir` (trade()), then has `b` rebuild
+  // from them.
+  void trade_then_rebuild(SimExchange& a, Recorder& rec_a, SimExchange& b, const TempDir& dir) {
+    a.set_listener(&rec_a);
+    a.run_for(testing::kSettleUs);
+    attach_all(a, dir, limits());
+    trade(a, rec_a);
+    attach_all(b, dir, limits());
+  }
   std::vector<OrderId> order_ids;
 };
 
 TEST_P(DurableState, FreshExchangeRebuildsOrdersBooksAndMetadataLog) {
   TempDir dir;
   SimExchange a(testing::quiet_config(5));
-  Recorder rec_a;
-  a.set_listener(&rec_a);
-  a.run_for(testing::kSettleUs);
-  attach_all(a, dir, limits());
-  trade(a, rec_a);
-
   SimExchange b(testing::quiet_config(5));
-  attach_all(b, dir, limits());
+  Recorder rec_a;
+  trade_then_rebuild(a, rec_a, b, dir);
   EXPECT_EQ(b.replica(0).state(), a.replica(0).state());
   EXPECT_GT(a.replica(0).state().version, 1u);
   for (int s = 0; s < a.shard_count(); ++s) {
@@ -138,6 +142,27 @@ TEST_P(DurableState, FreshExchangeRebuildsOrdersBooksAndMetadataLog) {
   EXPECT_EQ(b.shard(0).order(order_ids[0])->status, OrdStatus::filled);
   EXPECT_EQ(book_b->queue(Side::sell), std::vector<OrderId>{order_ids[1]});
   EXPECT_EQ(book_b->open_qty(order_ids[1]), 5);
+}
+
+// A mass-cancel on a rebuilt exchange finds the client's orders its shards'
+// journals held open (s1's last lot and s2), though its gateway knows none.
+TEST_P(DurableState, AMassCancelFindsTheOpenOrdersAJournalRebuilt) {
+  TempDir dir;
+  SimExchange a(testing::quiet_config(5));
+  SimExchange b(testing::quiet_config(5));
+  Recorder rec_a;
+  trade_then_rebuild(a, rec_a, b, dir);
+  Recorder rec_b;
+  b.set_listener(&rec_b);
+  b.run_for(testing::kSettleUs);
+  b.submit(about(RequestKind::mass_cancel, 1, 1, ""));
+  b.run_for(200'000);
+  const auto r = rec_b.response(1, 1);
+  ASSERT_TRUE(r && r->verdict == Verdict::ack) << (r ? r->reason : "no answer");
+  EXPECT_EQ(r->cancelled_count, 2u);
+  EXPECT_EQ(b.shard(0).order(order_ids[0])->status, OrdStatus::cancelled);
+  EXPECT_EQ(b.shard(0).order(order_ids[1])->status, OrdStatus::cancelled);
+  EXPECT_TRUE(b.shard(0).book("BTC-USDT")->queue(Side::sell).empty());
 }
 
 // A shard killed before its gateway confirmed the fills it reported (no

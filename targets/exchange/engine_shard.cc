@@ -522,10 +522,17 @@ void EngineShard::restore(const ShardEntry& entry) {
     reports_.restore(r.gateway, r.is_fill ? Message(r.fill) : Message(r.update));
   }
   for (const DurableOrder& d : entry.orders) {
+    // Every live order is in its client's open list: one live before (kept
+    // in memory through a restart in place) is there already, and one the
+    // journal makes live (new, or final in memory ahead of the journal)
+    // joins it.
     const auto [entry_it, added] = orders_.try_emplace(d.view.order_id);
     Order& order = entry_it->second;
+    const bool was_live = !added && live(order.view);
     order = Order{.view = d.view, .tif = d.tif, .post_only = d.post_only, .gateway = d.gateway};
-    if (added && live(order.view)) open_by_client_.of(d.view.client).push_back(d.view.order_id);
+    if (!was_live && live(order.view)) {
+      open_by_client_.of(d.view.client).push_back(d.view.order_id);
+    }
     OrderBook& b = books_[d.view.symbol];
     const OrderId id = d.view.order_id;
     if (d.resting_qty <= 0) {

@@ -176,7 +176,8 @@ class EngineShard final : public Node {
       books_;
   std::pair<const std::string, OrderBook>* last_book_ = nullptr;  // book_for()'s last
   // Each client's orders that may still be live, in the order the shard
-  // took them: a mass-cancel walks its client's list and drops the final
+  // took them (every live order is in its client's, with final ones not yet
+  // dropped): a mass-cancel walks its client's list and drops the final
   // ones it passes, so it costs the orders still open rather than every
   // order the client ever sent, and cancels in the order the orders came,
   // not in a hash map's.
