@@ -3,6 +3,7 @@
 // that the properties catch.
 #include "custom_target.h"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -97,6 +98,14 @@ ORDEAL_SCENARIO_TEST(ToyTarget, EveryPropertyHolds, kScenario, .seed = 2024, .ta
 ORDEAL_SCENARIO_TEST(ToyTarget, ThePlantedBugIsCaughtByName, kScenario, .seed = 1,
                      .defect = "ack-cancel-of-filled", .target = "toy", .expect_violation = true,
                      .program = "toy-ordeal");
+
+// A defect the toy venue does not plant is a failure that says so, not a
+// run of the venue as designed.
+TEST(ToyTarget, ADefectItDoesNotPlantIsRefused) {
+  EXPECT_NONFATAL_FAILURE(
+      ordeal::gtest::run_scenario_test(kScenario, {.cases = 1, .defect = "bogus", .target = "toy"}),
+      "target toy: defect 'bogus' is not one of this target's (none, ack-cancel-of-filled)");
+}
 
 // The workload generator used directly, in RapidCheck's own gtest style:
 // every case it draws from the scenario runs on the toy venue, and every

@@ -64,18 +64,9 @@ void choose_named(const Scenario& scenario, const std::string& defect, const Nam
                   TargetChoice& choice) {
   choice.named = true;
   choice.deterministic = named.deterministic;
-  if (!named.knows_defect(defect)) {
-    std::string known = "none";
-    for (const auto& [name, what] : named.defects) known += ", " + name;
-    choice.error = fmt::format("{} {}: defect '{}' is not one of this target's ({})", choice.label,
-                               choice.target, defect, known);
-    return;
-  }
-  choice.make_target = named.factory(scenario, defect, choice.error);
+  choice.make_target = make_named(named, scenario, defect, choice.error);
   if (!choice.error.empty()) {
     choice.error = fmt::format("{} {}: {}", choice.label, choice.target, choice.error);
-  } else if (!choice.make_target) {
-    choice.error = fmt::format("{} {}: the target made no factory", choice.label, choice.target);
   }
 }
 

@@ -127,7 +127,7 @@ TestTarget test_target(const ScenarioTestOptions& options, const Scenario& scena
             "no target named '{}' is registered (is the file that registers it linked in?)", name)};
   }
   TestTarget target{.deterministic = named->deterministic, .name = named->name, .named = true};
-  target.make = named->factory(scenario, options.defect, target.error);
+  target.make = make_named(*named, scenario, options.defect, target.error);
   if (!target.error.empty()) target.error = "target " + named->name + ": " + target.error;
   return target;
 }

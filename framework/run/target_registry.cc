@@ -1,5 +1,7 @@
 #include "framework/run/target_registry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
 
@@ -35,6 +37,19 @@ const NamedTarget* find_target(std::string_view name) {
     if (target.name == name) return &target;
   }
   return nullptr;
+}
+
+TargetFactory make_named(const NamedTarget& target, const Scenario& scenario,
+                         const std::string& defect, std::string& error) {
+  if (!target.knows_defect(defect)) {
+    std::string known = "none";
+    for (const auto& [name, what] : target.defects) known += ", " + name;
+    error = fmt::format("defect '{}' is not one of this target's ({})", defect, known);
+    return {};
+  }
+  TargetFactory factory = target.factory(scenario, defect, error);
+  if (error.empty() && !factory) error = "the target made no factory";
+  return error.empty() ? factory : TargetFactory();
 }
 
 std::string known_targets() {

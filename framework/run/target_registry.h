@@ -43,6 +43,11 @@ bool register_target(NamedTarget target);
 const NamedTarget* find_target(std::string_view name);
 // Every registered target, by name.
 std::vector<const NamedTarget*> named_targets();
+// The factory of `target` for a run of `scenario` with `defect`: empty,
+// with `error` set, for a defect not among the target's or a refusal of
+// the target's own.
+TargetFactory make_named(const NamedTarget& target, const Scenario& scenario,
+                         const std::string& defect, std::string& error);
 // Every target a run may name, for messages: "inproc, cluster, fix://..."
 // and the registered ones.
 std::string known_targets();
