@@ -197,8 +197,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--cases", args.cases, "number of cases (default: the scenario's)")
       ->check(CLI::Range(1, 100'000'000));
   cmd->add_option("--target", args.target,
-                  "inproc (default: sim mode), cluster (processes on loopback) or "
-                  "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T");
+                  "inproc (default: sim mode), cluster (processes on loopback), "
+                  "fix://HOST:PORT?version=FIX.4.4&sender=S&target=T, or one this program "
+                  "registered (`list targets`)");
   // An empty name is a script's unset variable more often than a wish for
   // none: it would run the exchange as designed and pass. In a list too:
   // "$A,$B" with both unset is ",".
@@ -211,7 +212,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
       },
       "NAME[,NAME...]");
   cmd->add_option("--defect", args.defect,
-                  "planted defect of the reference exchange (default none)")
+                  "planted defect of the reference exchange, or of a registered target "
+                  "(default none; `list defects`)")
       ->check(named);
   cmd->add_option("--out", args.out, "output folder (default ordeal-out)");
   cmd->add_option("--shard", args.shard,
