@@ -225,6 +225,23 @@ class ReproReport final : public ReportListener {
   }
 };
 
+// Notes each fault point that tested nothing: armed in no case, or never
+// fired in its windows.
+void print_silent_fault_points(const RunOutcome& o) {
+  for (const FaultTally& t : o.fault_points) {
+    if (t.fires > 0) continue;
+    if (t.windows == 0) {
+      fmt::print("  note: fault point {} was armed in none of the {}\n", t.point,
+                 counted(o.cases_run, "case"));
+    } else {
+      fmt::print(
+          "  note: fault point {} never fired in its {} (nothing passed it while armed: "
+          "the nemesis's window_ms against the workload's pace, or its probability)\n",
+          t.point, counted(t.windows, "window"));
+    }
+  }
+}
+
 class ConsoleReport final : public ReportListener {
  public:
   explicit ConsoleReport(bool progress) : progress_(progress) {}
@@ -258,18 +275,7 @@ class ConsoleReport final : public ReportListener {
     }
     // On a pass only: a run that stopped at its first violation may simply
     // not have reached a point's traffic.
-    for (const FaultTally& t : o.failed() ? std::vector<FaultTally>() : o.fault_points) {
-      if (t.fires > 0) continue;
-      if (t.windows == 0) {
-        fmt::print("  note: fault point {} was armed in none of the {}\n", t.point,
-                   counted(o.cases_run, "case"));
-      } else {
-        fmt::print(
-            "  note: fault point {} never fired in its {} (nothing passed it while armed: "
-            "the nemesis's window_ms against the workload's pace, or its probability)\n",
-            t.point, counted(t.windows, "window"));
-      }
-    }
+    if (!o.failed()) print_silent_fault_points(o);
     if (!o.failed() && run_status(r) == "error") {
       fmt::print("  ERROR {} ({}): {}\n", cases_checked(o), duration(o.wall_s),
                  o.interrupted ? "interrupted" : o.target_error);

@@ -525,9 +525,11 @@ std::vector<FaultTally> fault_points_of(const Scenario& scenario, const RunOptio
 }
 
 // Adds a case's windows and fires to the tallies. A fire names its point,
-// or its point and where ("meta.update.drop:gateway").
+// or its point and where ("meta.update.drop:gateway"). A case that arms no
+// window has no fire: its history is not read.
 void tally_fault_points(const Scenario& scenario, const Case& c, const History& h,
                         std::vector<FaultTally>& tallies) {
+  if (tallies.empty() || c.faults.empty()) return;
   auto tally_of = [&](std::string_view point) -> FaultTally* {
     for (FaultTally& t : tallies) {
       if (t.point == point) return &t;
